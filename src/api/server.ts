@@ -1,0 +1,41 @@
+/**
+ * The API process: connects to Temporal and serves the express app. SIGTERM stops accepting connections,
+ * lets in-flight requests finish, then closes the Temporal connection.
+ */
+import type { Server } from 'node:http';
+import { type Config, loadConfig } from '../config';
+import { createLogger, type Logger } from '../logging';
+import { onShutdown, runMain } from '../process';
+import { connectClient } from '../temporal/connection';
+import { retryUntil } from '../temporal/retry';
+import { createApp } from './app';
+
+export async function runApi(config: Config, logger: Logger): Promise<Server> {
+  const client = await retryUntil(() => connectClient(config), {
+    timeoutMs: 60_000,
+    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),
+  });
+  const app = createApp({ client, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  logger.info({ port: config.API_PORT, host: config.API_HOST }, 'api listening');
+  onShutdown(async (reason) => {
+    logger.info({ reason }, 'api stopping');
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await client.connection.close();
+  });
+  return server;
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const config = loadConfig();
+    await runApi(config, createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-api' }));
+  });
+}

