@@ -54,6 +54,9 @@ function assertDigits(value: unknown, length: number, field: string): asserts va
 /** Barcode from its parts with an explicit fator; computes the general DV. */
 export function buildBarcodeFromParts(parts: BarcodeParts): string {
   assertDigits(parts.bankCode, 3, 'bankCode');
+  if (parts.bankCode.startsWith('8')) {
+    throw new DomainValidationError('UNSUPPORTED', 'bankCode', 'bankCode must not start with 8: that first digit marks arrecadação slips');
+  }
   assertDigits(parts.currencyCode, 1, 'currencyCode');
   assertFator(parts.fator);
   assertCents(parts.amountCents);
