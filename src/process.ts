@@ -39,7 +39,7 @@ export function runMain(main: () => Promise<void>): void {
   main().catch((e: unknown) => {
     if (e instanceof ConfigError || e instanceof StartupError) {
       process.stderr.write(e.message + '\n');
-      process.exit(2);
+      process.exit(e instanceof ConfigError ? 2 : 1);
     }
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'EADDRINUSE') {

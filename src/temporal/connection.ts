@@ -11,7 +11,7 @@ function readPem(path: string, variable: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new Error(`${variable}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`${variable}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
   }
 }
 

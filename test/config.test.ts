@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isEmbedded, loadConfig, temporalAddress } from '../src/config';
+
+const problemsOf = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('defaults › empty environment › embedded dev server on 7233/8233, API on 3000, namespace boletoflow', () => {
+    const c = loadConfig({});
+    expect(isEmbedded(c)).toBe(true);
+    expect(temporalAddress(c)).toBe('127.0.0.1:7233');
+    expect(c).toMatchObject({ API_PORT: 3000, TEMPORAL_UI_PORT: 8233, TEMPORAL_NAMESPACE: 'boletoflow', LOG_LEVEL: 'info' });
+  });
+
+  it('TEMPORAL_ADDRESS › set › external cluster, no embedded server', () => {
+    const c = loadConfig({ TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c', TEMPORAL_API_KEY: 'k' });
+    expect(isEmbedded(c)).toBe(false);
+    expect(temporalAddress(c)).toBe('my-ns.a1b2c.tmprl.cloud:7233');
+  });
+
+  it('bad values › several at once › one error naming each variable and the reason', () => {
+    const e = problemsOf({ API_PORT: 'abc', LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: 'nohostport', TEMPORAL_TLS: 'maybe' });
+    const vars = e.problems.map((p) => p.variable).sort();
+    expect(vars).toEqual(['API_PORT', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TLS']);
+    expect(e.message).toContain('API_PORT: must be a port number (got "abc")');
+    expect(e.message).toContain('TEMPORAL_ADDRESS: must be host:port');
+  });
+
+  it('port range › 70000 › rejected as out of range', () => {
+    expect(problemsOf({ API_PORT: '70000' }).message).toContain('API_PORT: must be between 1 and 65535');
+  });
+
+  it('mTLS › certificate without key › names the missing variable', () => {
+    const e = problemsOf({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CERT_PATH: '/c.pem' });
+    expect(e.problems[0]).toMatchObject({ variable: 'TEMPORAL_TLS_KEY_PATH' });
+  });
+
+  it('cluster-only settings › API key without TEMPORAL_ADDRESS › rejected, and the key is not echoed', () => {
+    const e = problemsOf({ TEMPORAL_API_KEY: 'super-secret-api-key' });
+    expect(e.message).toContain('TEMPORAL_API_KEY: only applies to an external cluster');
+    expect(e.message).not.toContain('super-secret-api-key');
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so it is checked statically: the services the
+ * README documents exist, the app services point at the Temporal service, Temporal points at PostgreSQL,
+ * start-up order is enforced, every app env var is one the config schema knows (a typo would otherwise
+ * be silently ignored), and each container command runs a file the build produces.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configSchema } from '../../src/config';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const APP = ['boletoflow-setup', 'boletoflow-worker', 'boletoflow-api'];
+
+describe('docker-compose.yml', () => {
+  it('services › as documented in the README › all present', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const expected = ['postgresql', 'temporal-schema', 'temporal', 'temporal-ui', ...APP];
+    expect(Object.keys(services).sort()).toEqual([...expected].sort());
+    for (const name of expected) expect(readme).toContain(`\`${name}\``);
+  });
+
+  it('temporal › persistence › PostgreSQL service, schema job done first', () => {
+    const t = services.temporal!;
+    expect(t.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+    expect(t.depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
+    expect(services['temporal-schema']!.depends_on?.postgresql?.condition).toBe('service_healthy');
+    const script = services['temporal-schema']!.volumes![0]!.split(':')[0]!;
+    expect(existsSync(join(ROOT, script))).toBe(true);
+  });
+
+  it('app services › connection › point at the temporal service and wait for setup', () => {
+    for (const name of APP) {
+      const env = services[name]!.environment!;
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.TEMPORAL_NAMESPACE).toBe('boletoflow');
+    }
+    expect(services['boletoflow-setup']!.depends_on?.temporal?.condition).toBe('service_healthy');
+    for (const name of ['boletoflow-worker', 'boletoflow-api']) {
+      expect(services[name]!.depends_on?.['boletoflow-setup']?.condition).toBe('service_completed_successfully');
+    }
+    expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('app services › environment › every variable is known to the config schema and valid', () => {
+    const known = Object.keys(configSchema.shape);
+    for (const name of APP) {
+      const env = services[name]!.environment!;
+      for (const key of Object.keys(env)) expect(known, `${name}: ${key}`).toContain(key);
+      expect(configSchema.safeParse(env).success, name).toBe(true);
+    }
+  });
+
+  it('app services › commands › run entrypoints that exist in src (built to dist/src)', () => {
+    for (const name of APP) {
+      const cmd = services[name]!.command!;
+      expect(cmd[0]).toBe('node');
+      const source = cmd[1]!.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect(existsSync(join(ROOT, source)), `${name} → ${source}`).toBe(true);
+    }
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('npm run build');
+    expect(dockerfile).toMatch(/FROM node:20/);
+  });
+});

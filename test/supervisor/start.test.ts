@@ -1,0 +1,132 @@
+/**
+ * `npm start`'s supervisor as a user meets it: real processes (dev server binary, worker, API) on free
+ * ports with a throw-away data folder. Checks the banner, /readyz, the Web UI, persistence across a
+ * restart, the single-instance lock, and that SIGTERM leaves no process behind.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { descendants, freePort, isAlive } from '../helpers/processes';
+import { temporalCliPath } from '../helpers/temporal';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Started {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startSupervisor(env: NodeJS.ProcessEnv): Started {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TEMPORAL_CLI_PATH: temporalCliPath(), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, output: () => out, exited };
+}
+
+async function waitFor(pred: () => boolean, timeoutMs: number, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('npm start supervisor (embedded default)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-start-'));
+  let env: NodeJS.ProcessEnv;
+  let first: Started;
+  let treeOfFirst: number[] = [];
+  const workflowId = `system-check-persist-${Date.now()}`;
+
+  beforeAll(async () => {
+    env = {
+      DATA_DIR: dataDir,
+      API_PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_NAMESPACE: 'boletoflow',
+    };
+    first = startSupervisor(env);
+    await waitFor(() => first.output().includes('is up'), 150_000, 'the banner', first.output);
+  }, 180_000);
+
+  afterAll(() => {
+    for (const p of [first?.proc.pid, ...treeOfFirst]) if (p && isAlive(p)) process.kill(p, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('banner › after start › names the Web UI, the API and the health URLs', () => {
+    const out = first.output();
+    expect(out).toContain(`http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/boletoflow/workflows`);
+    expect(out).toContain(`http://localhost:${env.API_PORT}/healthz`);
+  });
+
+  it('readyz and Web UI › after start › answer 200 with Temporal connected and a worker polling', async () => {
+    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ checks: { temporal: { ok: true }, worker: { ok: true }, workflow: { ok: true } } });
+    const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+  });
+
+  it('a second start › same data folder while running › refuses with a clear message and exit 1', async () => {
+    const second = startSupervisor(env);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/cannot start: another boletoflow \(pid \d+\) is running/);
+    expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('SIGTERM › while running › every process stops, exit 0, and the data survives a restart', async () => {
+    // Leave a completed workflow in the store to find again after the restart.
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    const client = new Client({ connection, namespace: 'boletoflow' });
+    await client.workflow.execute('systemCheck', { taskQueue: 'boletoflow', workflowId });
+    await connection.close();
+
+    treeOfFirst = descendants(first.proc.pid!);
+    expect(treeOfFirst.length).toBeGreaterThanOrEqual(3); // temporal, worker, api (+ esbuild helpers)
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await waitFor(() => treeOfFirst.every((p) => !isAlive(p)), 10_000, 'children to exit', first.output);
+    expect(treeOfFirst.filter(isAlive)).toEqual([]);
+
+    const again = startSupervisor(env);
+    try {
+      await waitFor(() => again.output().includes('is up'), 150_000, 'the banner after restart', again.output);
+      const c2 = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+      const described = await new Client({ connection: c2, namespace: 'boletoflow' }).workflow.getHandle(workflowId).describe();
+      expect(described.status.name).toBe('COMPLETED');
+      await c2.close();
+    } finally {
+      const tree = descendants(again.proc.pid!);
+      again.proc.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+      await waitFor(() => tree.every((p) => !isAlive(p)), 10_000, 'children to exit', again.output);
+    }
+  }, 240_000);
+
+  it('port in use › API port taken › refuses naming the port and the variable to change', async () => {
+    // The supervisors above are stopped by now; hold the API port with a plain server.
+    const holder = createServer().listen(Number(env.API_PORT), '0.0.0.0');
+    await new Promise((r) => holder.once('listening', r));
+    try {
+      const s = startSupervisor({ ...env, DATA_DIR: join(dataDir, 'third') });
+      expect(await s.exited).toBe(1);
+      expect(s.output()).toContain(`port ${env.API_PORT} (HTTP API) is already in use`);
+      expect(s.output()).toContain('set API_PORT');
+    } finally {
+      holder.close();
+    }
+  });
+});
