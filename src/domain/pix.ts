@@ -25,10 +25,12 @@ export interface TlvField {
 }
 
 export interface ParsedPix {
-  /** "dynamic" when it carries a location (26-25) or 01 = 12; "static" otherwise. */
+  /** "dynamic" when it carries a PSP location (26-25), "static" when it carries a key (26-01). */
   kind: 'static' | 'dynamic';
-  /** Field 01: '11' static/reusable, '12' single use, null when absent (it is optional). */
+  /** Field 01: '11' reusable, '12' single use, null when absent (it is optional). */
   pointOfInitiation: string | null;
+  /** 01 = 12: "só pode ser utilizado uma vez" (some static key payloads set it too). */
+  singleUse: boolean;
   /** Static: the receiver's DICT key (26-01). */
   key: string | null;
   /** Dynamic: the PSP location without scheme (26-25); the amount and txid then live in the JSON it points to. */
@@ -140,8 +142,9 @@ export function parsePix(payload: string): ParsedPix {
   const txidRaw = additional.find((c) => c.id === '05')?.value ?? null;
 
   return {
-    kind: url !== null || poi === '12' ? 'dynamic' : 'static',
+    kind: url !== null ? 'dynamic' : 'static',
     pointOfInitiation: poi,
+    singleUse: poi === '12',
     key,
     url,
     description: sub('02'),
