@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and what is wrong (never a stack trace).
  */
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/codec';
 
 const port = (fallback: number) =>
   z.coerce
@@ -68,6 +69,20 @@ export const configSchema = z
     /** How the banner and docs refer to this API (no trailing slash). */
     PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional(),
 
+    /**
+     * AES-256-GCM keys for the payload codec that encrypts workflow history: `id:base64(32 bytes)`, comma-separated,
+     * the first encrypts, all decrypt (rotation). Required with an external cluster; the embedded default keeps a
+     * generated key in DATA_DIR/payload-keys.
+     */
+    PAYLOAD_ENCRYPTION_KEYS: optionalString.superRefine((v, ctx) => {
+      if (v === undefined) return;
+      try {
+        parsePayloadKeys(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+
     /** Worker: seconds to let running activities finish on shutdown before they are cancelled. */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   })
@@ -77,6 +92,13 @@ export const configSchema = z
         code: 'custom',
         path: [c.TEMPORAL_TLS_CERT_PATH === undefined ? 'TEMPORAL_TLS_CERT_PATH' : 'TEMPORAL_TLS_KEY_PATH'],
         message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client certificate)',
+      });
+    }
+    if (c.TEMPORAL_ADDRESS !== undefined && c.PAYLOAD_ENCRYPTION_KEYS === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_ENCRYPTION_KEYS'],
+        message: 'required with an external Temporal cluster (history is encrypted); generate one with: echo "k1:$(openssl rand -base64 32)"',
       });
     }
     if (c.TEMPORAL_ADDRESS === undefined) {

@@ -9,6 +9,7 @@ import { type Config, isEmbedded, loadConfig, temporalAddress } from './config';
 import { createLogger, type Logger } from './logging';
 import { runMain, StartupError } from './process';
 import { devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
+import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
 import { DataDirLock } from './supervisor/lock';
 import { ManagedProcess } from './supervisor/managed-process';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
 
   const lock = new DataDirLock(dataDir);
   await lock.acquire();
+  // Create the embedded payload key before the children start, so worker and API read the same one.
+  loadPayloadKeys(config);
 
   const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
   if (embedded) {

@@ -6,12 +6,14 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { type Config, loadConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { onShutdown, runMain } from './process';
 import { connectWorkerConnection } from './temporal/connection';
+import { encryptingDataConverter, loadPayloadKeys } from './temporal/keys';
 import { temporalLogger } from './temporal/logger';
 import { retryUntil } from './temporal/retry';
 import { VERSION } from './version';
@@ -20,6 +22,8 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /** Must match the client's (payload encryption). */
+  dataConverter: DataConverter;
   identity?: string;
   shutdownGraceSeconds?: number;
   /** Extra worker options (tests use this for a prebuilt bundle or small caches). */
@@ -41,6 +45,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     identity,
     workflowsPath: WORKFLOWS_PATH,
+    dataConverter: opts.dataConverter,
     activities: createActivities({ system: { identity, version: VERSION, startedAt: Date.now() } }),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
     ...opts.overrides,
@@ -57,6 +62,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: encryptingDataConverter(loadPayloadKeys(config)),
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isEmbedded, loadConfig, temporalAddress } from '../src/config';
 
+const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 const problemsOf = (env: NodeJS.ProcessEnv) => {
   try {
     loadConfig(env);
@@ -19,7 +21,7 @@ describe('config', () => {
   });
 
   it('TEMPORAL_ADDRESS › set › external cluster, no embedded server', () => {
-    const c = loadConfig({ TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c', TEMPORAL_API_KEY: 'k' });
+    const c = loadConfig({ TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'my-ns.a1b2c', TEMPORAL_API_KEY: 'k', PAYLOAD_ENCRYPTION_KEYS: KEYS });
     expect(isEmbedded(c)).toBe(false);
     expect(temporalAddress(c)).toBe('my-ns.a1b2c.tmprl.cloud:7233');
   });
@@ -37,7 +39,7 @@ describe('config', () => {
   });
 
   it('mTLS › certificate without key › names the missing variable', () => {
-    const e = problemsOf({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CERT_PATH: '/c.pem' });
+    const e = problemsOf({ TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CERT_PATH: '/c.pem', PAYLOAD_ENCRYPTION_KEYS: KEYS });
     expect(e.problems[0]).toMatchObject({ variable: 'TEMPORAL_TLS_KEY_PATH' });
   });
 
@@ -45,5 +47,16 @@ describe('config', () => {
     const e = problemsOf({ TEMPORAL_API_KEY: 'super-secret-api-key' });
     expect(e.message).toContain('TEMPORAL_API_KEY: only applies to an external cluster');
     expect(e.message).not.toContain('super-secret-api-key');
+  });
+
+  it('payload keys › external cluster without PAYLOAD_ENCRYPTION_KEYS › refused: history must be encrypted', () => {
+    const e = problemsOf({ TEMPORAL_ADDRESS: 'h:7233' });
+    expect(e.problems).toEqual([expect.objectContaining({ variable: 'PAYLOAD_ENCRYPTION_KEYS', message: expect.stringContaining('required with an external Temporal cluster') })]);
+  });
+
+  it('payload keys › a key that is not 32 bytes › rejected with how to make one, key not echoed', () => {
+    const e = problemsOf({ PAYLOAD_ENCRYPTION_KEYS: 'k1:c2hvcnRrZXk=' });
+    expect(e.message).toContain('PAYLOAD_ENCRYPTION_KEYS: key "k1" must decode to 32 bytes');
+    expect(e.message).not.toContain('c2hvcnRrZXk=');
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, temporalAddress } from '../config';
+import { encryptingDataConverter, loadPayloadKeys } from './keys';
 
 function readPem(path: string, variable: string): Buffer {
   try {
@@ -40,7 +41,7 @@ function connectionOptions(c: Config) {
 
 export async function connectClient(c: Config): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(c), connectTimeout: '10s' });
-  return new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: c.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(loadPayloadKeys(c)) });
 }
 
 export function connectWorkerConnection(c: Config): Promise<NativeConnection> {

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
-import { createDevEnv, uniqueId } from '../helpers/temporal';
+import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 describe('health endpoints against a real dev server', () => {
   let env: TestWorkflowEnvironment;
@@ -19,7 +19,7 @@ describe('health endpoints against a real dev server', () => {
   beforeAll(async () => {
     env = await createDevEnv();
     const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (logLines.push(chunk.toString()), cb()) });
-    const app = createApp({ client: env.client, namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'info' }, sink) });
+    const app = createApp({ client: codecClient(env), namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'info' }, sink) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -48,7 +48,7 @@ describe('health endpoints against a real dev server', () => {
     let worker: Worker;
     let running: Promise<void>;
     beforeAll(async () => {
-      worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue });
+      worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
       running = worker.run();
       // The server records a poller once the first long poll arrives.
       for (let i = 0; i < 50; i++) {

@@ -22,7 +22,19 @@ interface Service {
   volumes?: string[];
 }
 
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+/** What `docker compose` does with ${VAR}, ${VAR:-default} and ${VAR:?error} given this environment. */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+    if (env[name] !== undefined) return env[name];
+    if (op === '-') return arg ?? '';
+    throw new Error(`compose needs ${name}: ${arg ?? ''}`);
+  });
+}
+
+const composeEnv = { PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}` };
+const compose = parse(interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), composeEnv), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 const APP = ['boletoflow-setup', 'boletoflow-worker', 'boletoflow-api'];
 
@@ -54,6 +66,10 @@ describe('docker-compose.yml', () => {
       expect(services[name]!.depends_on?.['boletoflow-setup']?.condition).toBe('service_completed_successfully');
     }
     expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('payload encryption › key not provided › compose refuses to start rather than run unencrypted', () => {
+    expect(() => interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {})).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
   });
 
   it('app services › environment › every variable is known to the config schema and valid', () => {

@@ -4,8 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { newPayloadKey } from '../../src/temporal/codec';
+import { encryptingDataConverter } from '../../src/temporal/keys';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -50,3 +53,12 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** One random payload key per test process: tests encrypt history exactly as production does. */
+export const testPayloadKeys = [newPayloadKey('test-1')];
+export const testDataConverter = encryptingDataConverter(testPayloadKeys);
+
+/** A client on the environment's connection that encrypts/decrypts payloads like the API's. */
+export function codecClient(env: TestWorkflowEnvironment): Client {
+  return new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: testDataConverter });
+}

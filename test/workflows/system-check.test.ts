@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWorker } from '../../src/worker';
 import { systemCheck } from '../../src/workflows';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import { createDevEnv, uniqueId } from '../helpers/temporal';
+import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 describe('systemCheck on a real Temporal dev server', () => {
   let env: TestWorkflowEnvironment;
@@ -18,9 +18,15 @@ describe('systemCheck on a real Temporal dev server', () => {
 
   it('systemCheck › a worker polls the queue › runs the workflow and its local activity and returns the worker identity', async () => {
     const taskQueue = uniqueId('tq');
-    const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, identity: 'test-worker-1' });
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      identity: 'test-worker-1',
+      dataConverter: testDataConverter,
+    });
     const workflowId = `system-check-${randomUUID()}`;
-    const result = await worker.runUntil(env.client.workflow.execute(systemCheck, { taskQueue, workflowId }));
+    const result = await worker.runUntil(codecClient(env).workflow.execute(systemCheck, { taskQueue, workflowId }));
 
     expect(result).toMatchObject({ workflowId, taskQueue, worker: { identity: 'test-worker-1', version: '0.1.0' } });
     // Behaviour, not only state: the history shows the local activity ran and the workflow completed.
