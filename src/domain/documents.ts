@@ -3,9 +3,11 @@
  * the Receita Federal issues from July 2026 (IN RFB 2.229/2024): 12 characters [0-9A-Z] valued ASCII − 48, then two
  * numeric DVs computed exactly as before, so every existing numeric CNPJ keeps its DVs.
  *
- * Own code rather than @brazilian-utils/brazilian-utils (which validates both correctly — it is the oracle in the
- * tests) because callers need the *expected* check digits and a reason, and that library only answers true/false.
+ * The check-digit arithmetic comes from cpf-cnpj-validator (`verifierDigit`, alphanumeric-aware). This module adds what
+ * callers need on top: the *expected* DVs next to the found ones and a one-line reason, since the libraries only
+ * answer true/false. @brazilian-utils/brazilian-utils, an independent implementation, is the oracle in the tests.
  */
+import { cnpj as cnpjLib, cpf as cpfLib } from 'cpf-cnpj-validator';
 import { DomainValidationError } from './errors';
 
 /** Mask characters people type around documents. */
@@ -31,13 +33,8 @@ export interface DocumentInspection {
 /** The two DVs of a 9-digit CPF body: Σ dᵢ·(10..2) ×10 mod 11 (10 → 0), then over 10 digits with weights 11..2. */
 export function cpfCheckDigits(body: string): string {
   if (!/^\d{9}$/.test(body)) throw new DomainValidationError('INVALID_FORMAT', 'cpf', `CPF body must be 9 digits, got ${JSON.stringify(body)}`);
-  const dv = (digits: string): number => {
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) sum += (digits.charCodeAt(i) - 48) * (digits.length + 1 - i);
-    return ((sum * 10) % 11) % 10;
-  };
-  const d1 = dv(body);
-  return `${d1}${dv(body + d1)}`;
+  const d1 = cpfLib.verifierDigit(body);
+  return `${d1}${cpfLib.verifierDigit(body + d1)}`;
 }
 
 export function inspectCpf(value: string): DocumentInspection {
@@ -72,22 +69,13 @@ export function formatCpf(value: string): string {
 
 // ── CNPJ ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-const CNPJ_W1 = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
-const CNPJ_W2 = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
-
 /** The two numeric DVs of a 12-character CNPJ body ([0-9A-Z], value = ASCII − 48; r = Σ mod 11; dv = r < 2 ? 0 : 11 − r). */
 export function cnpjCheckDigits(body: string): string {
   if (!/^[0-9A-Z]{12}$/.test(body)) {
     throw new DomainValidationError('INVALID_FORMAT', 'cnpj', `CNPJ body must be 12 characters 0-9/A-Z, got ${JSON.stringify(body)}`);
   }
-  const dv = (chars: string, weights: number[]): number => {
-    let sum = 0;
-    for (let i = 0; i < chars.length; i++) sum += (chars.charCodeAt(i) - 48) * (weights[i] ?? 0);
-    const r = sum % 11;
-    return r < 2 ? 0 : 11 - r;
-  };
-  const d1 = dv(body, CNPJ_W1);
-  return `${d1}${dv(body + d1, CNPJ_W2)}`;
+  const d1 = cnpjLib.verifierDigit(body);
+  return `${d1}${cnpjLib.verifierDigit(body + d1)}`;
 }
 
 export interface CnpjOptions {

@@ -87,7 +87,7 @@ describe('CNPJ, numeric and alphanumeric (§3.5)', () => {
     );
   });
 
-  it('shortfall › brazilian-utils › exposes no CPF/CNPJ check-digit calculator, only true/false', () => {
+  it('shortfall › brazilian-utils › exposes no CPF/CNPJ check-digit calculator, only true/false (so DVs come from cpf-cnpj-validator)', () => {
     // The CLI and API must print the expected DVs ("check digits are 36, expected 35"); the library cannot say them.
     expect(libIsValidCnpj('12.ABC.345/01DE-36', { version: 2 })).toBe(false);
     const names = Object.keys(lib).filter((k) => /check.?digit|calculate/i.test(k));
