@@ -1,0 +1,34 @@
+/**
+ * The worker's BS2 token source: asks the account's token keeper workflow (update-with-start, so the first call
+ * starts it). Works from any worker process: the keeper is the single point that refreshes.
+ */
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { bs2KeeperWorkflowId, bs2TokenKeeper, getBs2AccessToken, type Bs2KeeperInput } from '../../workflows/bs2-token-keeper';
+import { BankError } from '../errors';
+import type { AccessToken, Bs2TokenSource } from './tokens';
+
+export class KeeperTokenSource implements Bs2TokenSource {
+  constructor(
+    private readonly client: Client,
+    private readonly opts: { accountId: string; taskQueue: string; keeperOptions?: Bs2KeeperInput['options'] },
+  ) {}
+
+  async accessToken(o: { stale?: string } = {}): Promise<AccessToken> {
+    const start = new WithStartWorkflowOperation(bs2TokenKeeper, {
+      workflowId: bs2KeeperWorkflowId(this.opts.accountId),
+      taskQueue: this.opts.taskQueue,
+      args: [{ accountId: this.opts.accountId, ...(this.opts.keeperOptions ? { options: this.opts.keeperOptions } : {}) }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    try {
+      return await this.client.workflow.executeUpdateWithStart(getBs2AccessToken, { args: [o.stale ? { stale: o.stale } : {}], startWorkflowOperation: start });
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError) {
+        const cause = e.cause as { type?: string; message?: string } | undefined;
+        const kind = cause?.type === 'BankAuthError' || !cause?.type ? 'AUTH' : 'UNAVAILABLE';
+        throw new BankError(kind, cause?.message ?? 'BS2 token keeper refused the request', { operation: 'token' });
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,449 @@
+/**
+ * What the simulated BS2 holds and the rules of time it applies: registration with BS2's validation messages,
+ * payment (refused after the last payable day or once written off), settlement early in the morning 1–3 business
+ * days after payment, write-off the day after the last payable day, due-date change and baixa requests, and the
+ * webhook notifications (PascalCase contract, whole status history in each) with the cents scenarios applied.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  addBusinessDays,
+  addDays,
+  barcodeToLinha,
+  bs2CampoLivre,
+  bs2NumberToCents,
+  buildBarcode,
+  BS2_BANK_CODE,
+  centsToBs2Number,
+  compareIsoDates,
+  inspectCpfOrCnpj,
+  isIsoDate,
+  type IsoDate,
+} from '../../domain';
+import { brtDate, brtInstant, brtIso, type SimClock } from '../shared/clock';
+import { MemoryStore } from '../shared/store';
+import type { WebhookQueue } from '../shared/webhooks';
+import type { Bs2SimConfig } from './config';
+import { type Bs2Scenario, BS2_SCENARIOS } from './scenarios';
+
+export interface Bs2WireError {
+  descricao: string;
+  tag: string;
+}
+
+/** StatusBoleto event codes (webhook) [C]. */
+export type Bs2Event = 1 | 2 | 3 | 4;
+const EVENT_TEXT: Record<Bs2Event, string> = {
+  1: 'Boleto registrado no órgão responsável.',
+  2: 'O boleto foi pago com sucesso.',
+  3: 'Boleto liquidado/compensado - crédito feito na CC.',
+  4: 'Boleto cancelado/baixado.',
+};
+/** Situação codes (webhook) [C]. */
+const SITUACAO_TEXT: Record<number, string> = {
+  1: 'Boleto em aberto - A vencer',
+  2: 'Boleto em aberto - Vencido',
+  3: 'Boleto Cancelado / Baixado',
+  4: 'Boleto Liquidado / Compensado',
+};
+
+export interface SimBoleto {
+  id: string;
+  nossoNumero: number;
+  seuNumero: string;
+  clienteId: string;
+  version: 'v1' | 'v2';
+  valorCents: number;
+  vencimento: IsoDate;
+  emissao: number;
+  dataLimitePagamento?: IsoDate;
+  request: Record<string, unknown>;
+  barcode: string;
+  linhaDigitavel: string;
+  scenario: Bs2Scenario;
+  history: { status: Bs2Event; at: number }[];
+  valorPagoCents?: number;
+  paidAt?: number;
+  valorLiquidadoCents?: number;
+  settledAt?: number;
+  settleDueAt?: number;
+  cancelledAt?: number;
+  cancelReason?: string;
+  autoPayAt?: number;
+  autoPayCents?: number;
+  /** Scenario WEBHOOKS_DUPLICATED_SHUFFLED: notifications held until settlement or write-off. */
+  held: unknown[];
+  requests: { solicitacaoId: string; kind: 'CANCELAMENTO' | 'VENCIMENTO'; at: number; vencimento?: IsoDate; justificativa?: string }[];
+}
+
+export class Bs2Rejection extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly errors: Bs2WireError[],
+  ) {
+    super(errors.map((e) => `${e.tag}: ${e.descricao}`).join('; '));
+  }
+}
+
+const reject = (tag: string, descricao: string, status = 400): never => {
+  throw new Bs2Rejection(status, [{ descricao, tag }]);
+};
+
+function wireDate(v: unknown): IsoDate | undefined {
+  if (typeof v !== 'string') return undefined;
+  const d = v.slice(0, 10);
+  return isIsoDate(d) ? d : undefined;
+}
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+export class Bs2Bank {
+  readonly boletos = new MemoryStore<SimBoleto>();
+  nextNossoNumero: number;
+  /** Registration attempts per seuNumero (scenarios 07 and 08). */
+  attempts = new Map<string, number>();
+
+  constructor(
+    private readonly config: Bs2SimConfig,
+    private readonly clock: SimClock,
+    private readonly webhooks: WebhookQueue,
+    private readonly changed: () => void = () => undefined,
+  ) {
+    this.nextNossoNumero = config.firstNossoNumero;
+  }
+
+  byRef(ref: string): SimBoleto | undefined {
+    if (/^\d+$/.test(ref)) {
+      const n = Number(ref);
+      return this.boletos.find((b) => b.nossoNumero === n);
+    }
+    return this.boletos.get(ref);
+  }
+
+  /** Bank status for GET/search: 1 Aberto, 2 Vencido, 3 Cancelado, 4 Pago [seed U]. */
+  status(b: SimBoleto): 1 | 2 | 3 | 4 {
+    if (b.cancelledAt !== undefined) return 3;
+    if (b.paidAt !== undefined) return 4;
+    return compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
+  }
+
+  scenarioOf(body: Record<string, unknown>): Bs2Scenario {
+    return typeof body.valor === 'number' ? BS2_SCENARIOS.forAmount(Math.round(body.valor * 100)) : 'MANUAL';
+  }
+
+  /** Counts a registration attempt with this seuNumero; returns the attempt number (1-based). */
+  countAttempt(seuNumero: string | undefined): number {
+    if (!seuNumero) return 1;
+    const n = (this.attempts.get(seuNumero) ?? 0) + 1;
+    this.attempts.set(seuNumero, n);
+    return n;
+  }
+
+  /** Validates like BS2 (all problems at once, BS2's messages) and registers. */
+  register(body: Record<string, unknown>, version: 'v1' | 'v2'): SimBoleto {
+    const errors: Bs2WireError[] = [];
+    const today = this.clock.today();
+    let valorCents: number | undefined;
+    if (typeof body.valor !== 'number') errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Valor' });
+    else {
+      try {
+        valorCents = bs2NumberToCents(body.valor);
+        if (valorCents < 500) errors.push({ descricao: 'Boleto com valor inferior a R$ 5,00', tag: 'ValorBoleto' });
+        if (valorCents > 50_000_000) errors.push({ descricao: 'Boleto com valor superior a R$ 500.000,00', tag: 'ValorBoleto' });
+      } catch {
+        errors.push({ descricao: 'Valor inválido.', tag: 'Valor' });
+      }
+    }
+    const vencimento = wireDate(body.vencimento);
+    if (body.vencimento === undefined || body.vencimento === null) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Vencimento' });
+    else if (!vencimento) errors.push({ descricao: 'Data de vencimento inválida.', tag: 'Vencimento' });
+    else if (compareIsoDates(vencimento, today) < 0) errors.push({ descricao: 'Data de vencimento deve ser maior ou igual a data de hoje.', tag: 'Vencimento' });
+    const limite = body.dataLimitePagamento === undefined || body.dataLimitePagamento === null ? undefined : wireDate(body.dataLimitePagamento);
+    if (body.dataLimitePagamento && !limite) errors.push({ descricao: 'Data limite de pagamento inválida.', tag: 'DataLimitePagamento' });
+    if (limite && vencimento && compareIsoDates(limite, vencimento) < 0) {
+      errors.push({ descricao: 'Data limite de pagamento deve ser maior ou igual a data de vencimento.', tag: 'DataLimitePagamento' });
+    }
+    const cliente = obj(body.cliente);
+    if (!cliente) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Cliente' });
+    else if (!str(cliente.clienteId)) {
+      const doc = str(cliente.documento);
+      if (!doc) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Documento' });
+      else if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ inválido.', tag: 'Documento' });
+      if (!str(cliente.nome)) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Nome' });
+      if (cliente.tipo !== 'fisica' && cliente.tipo !== 'juridica') errors.push({ descricao: 'Tipo deve ser fisica ou juridica.', tag: 'Tipo' });
+      if (!obj(cliente.endereco)) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Endereco' });
+    }
+    const seu = body.seuNumero === undefined || body.seuNumero === null ? undefined : typeof body.seuNumero === 'string' || typeof body.seuNumero === 'number' ? String(body.seuNumero) : '!';
+    if (seu !== undefined && !/^[A-Za-z0-9]{1,10}$/.test(seu)) errors.push({ descricao: 'Aceita apenas números e letras, até 10 caracteres.', tag: 'SeuNumero' });
+    if (errors.length) throw new Bs2Rejection(400, errors);
+
+    const scenario = this.scenarioOf(body);
+    if (scenario === 'REJECTED') reject('Cliente', 'Sacado bloqueado para emissão de boletos.');
+    if (seu && this.config.duplicateSeuNumero === 'reject' && this.boletos.find((b) => b.seuNumero === seu)) {
+      reject('SeuNumero', 'Já existe um boleto com o seuNumero informado.');
+    }
+    const nossoNumero = this.nextNossoNumero++;
+    const due = vencimento as IsoDate;
+    const cents = valorCents as number;
+    const barcode = this.barcode(nossoNumero, due, cents);
+    const b: SimBoleto = {
+      id: randomUUID(),
+      nossoNumero,
+      seuNumero: seu ?? String(nossoNumero).slice(-10),
+      clienteId: str(cliente?.clienteId) ?? randomUUID(),
+      version,
+      valorCents: cents,
+      vencimento: due,
+      emissao: this.clock.now(),
+      ...(limite ? { dataLimitePagamento: limite } : {}),
+      request: version === 'v1' ? { ...body, beneficiarioFinal: undefined } : body,
+      barcode,
+      linhaDigitavel: barcodeToLinha(barcode),
+      scenario,
+      history: [],
+      held: [],
+      requests: [],
+    };
+    if (scenario === 'PAID_ON_TIME' || scenario === 'NO_WEBHOOK' || scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED') {
+      b.autoPayAt = brtInstant(due, 10);
+      b.autoPayCents = cents;
+    } else if (scenario === 'PAID_LATE') {
+      const days = this.config.lateScenarioDaysAfterDue;
+      b.autoPayAt = brtInstant(addDays(due, days), 10);
+      b.autoPayCents = cents + this.lateCharges(b, days);
+    }
+    this.boletos.insert(b);
+    this.event(b, 1, this.clock.now());
+    return b;
+  }
+
+  private barcode(nossoNumero: number, due: IsoDate, cents: number): string {
+    const campoLivre = bs2CampoLivre({ accountBlock: this.config.accountBlock, nossoNumero, trailing: this.config.trailingDigit });
+    return buildBarcode({ bankCode: BS2_BANK_CODE, dueDate: due, amountCents: cents, campoLivre });
+  }
+
+  /** Fine (multa.valor in reais, or the default %) + interest (multa.juros % a month, pro rata) for `days` late. */
+  private lateCharges(b: SimBoleto, days: number): number {
+    const multa = obj(b.request.multa);
+    const fine = typeof multa?.valor === 'number' && multa.valor > 0 ? Math.round(multa.valor * 100) : Math.round((b.valorCents * this.config.defaultLateFinePercent) / 100);
+    const juros = typeof multa?.juros === 'number' ? multa.juros : 0;
+    return fine + Math.round((b.valorCents * juros * days) / 100 / 30);
+  }
+
+  /** Last calendar day payment is accepted: dataLimitePagamento (+ grace) or due + 60 [C]. */
+  lastPayableDay(b: SimBoleto): IsoDate {
+    if (b.dataLimitePagamento) {
+      const g = this.config.paymentDeadlineGraceBusinessDays;
+      return g > 0 ? addBusinessDays(b.dataLimitePagamento, g) : b.dataLimitePagamento;
+    }
+    return addDays(b.vencimento, this.config.payableDaysAfterDue);
+  }
+
+  /** A payment at the paying bank. Refused (Bs2Rejection 422) once written off, already paid, or too late. */
+  pay(b: SimBoleto, at: number, amountCents?: number): SimBoleto {
+    if (b.cancelledAt !== undefined) reject('Status', 'Boleto cancelado/baixado: pagamento recusado.', 422);
+    if (b.paidAt !== undefined) reject('Status', 'Boleto já pago.', 422);
+    if (compareIsoDates(brtDate(at), this.lastPayableDay(b)) > 0) reject('Vencimento', 'Boleto fora do prazo de pagamento: pagamento recusado.', 422);
+    const late = compareIsoDates(brtDate(at), b.vencimento) > 0;
+    const days = late ? Math.round((brtInstant(brtDate(at)) - brtInstant(b.vencimento)) / 86_400_000) : 0;
+    b.valorPagoCents = amountCents ?? b.valorCents + (late ? this.lateCharges(b, days) : 0);
+    b.paidAt = at;
+    b.autoPayAt = undefined;
+    const { min, max } = this.config.settlementBusinessDays;
+    const n = min + (b.nossoNumero % (max - min + 1));
+    b.settleDueAt = brtInstant(addBusinessDays(brtDate(at), n), this.config.settlementHour);
+    this.event(b, 2, at);
+    return b;
+  }
+
+  settle(b: SimBoleto, at: number): SimBoleto {
+    if (b.paidAt === undefined) reject('Status', 'Boleto sem pagamento identificado.', 422);
+    if (b.settledAt !== undefined) reject('Status', 'Boleto já liquidado.', 422);
+    b.valorLiquidadoCents = b.valorPagoCents;
+    b.settledAt = at;
+    b.settleDueAt = undefined;
+    this.event(b, 3, at);
+    return b;
+  }
+
+  /** Baixa: by the client's request (checked like BS2) or by the bank (write-off after the last payable day). */
+  cancel(b: SimBoleto, at: number, reason: string, byClient: boolean): SimBoleto {
+    if (b.cancelledAt !== undefined) reject('Status', 'Boleto já cancelado/baixado.');
+    if (b.paidAt !== undefined) reject('Status', 'Boleto pago não pode ser baixado.');
+    if (byClient && compareIsoDates(brtDate(at), addDays(b.vencimento, this.config.writeOffAllowedDaysAfterDue)) > 0) {
+      reject('Vencimento', 'Prazo para solicitação de baixa expirado.');
+    }
+    b.cancelledAt = at;
+    b.cancelReason = reason;
+    b.autoPayAt = undefined;
+    if (byClient) b.requests.push({ solicitacaoId: randomUUID(), kind: 'CANCELAMENTO', at, justificativa: reason });
+    this.event(b, 4, at);
+    return b;
+  }
+
+  changeDueDate(b: SimBoleto, vencimento: unknown): SimBoleto {
+    const d = wireDate(vencimento);
+    if (!d) reject('Vencimento', 'Não pode ser nulo ou vazio.');
+    const due = d as IsoDate;
+    if (compareIsoDates(due, this.clock.today()) <= 0) reject('Vencimento', 'Nova data de vencimento deve ser maior que a data de hoje.');
+    if (due === b.vencimento) reject('Vencimento', 'Nova data de vencimento deve ser diferente da atual.');
+    if (b.cancelledAt !== undefined || b.paidAt !== undefined) reject('Status', 'Boleto pago ou baixado não pode ter o vencimento alterado.');
+    b.vencimento = due;
+    b.barcode = this.barcode(b.nossoNumero, due, b.valorCents);
+    b.linhaDigitavel = barcodeToLinha(b.barcode);
+    if (b.autoPayAt !== undefined) {
+      b.autoPayAt = b.scenario === 'PAID_LATE' ? brtInstant(addDays(due, this.config.lateScenarioDaysAfterDue), 10) : brtInstant(due, 10);
+    }
+    b.requests.push({ solicitacaoId: randomUUID(), kind: 'VENCIMENTO', at: this.clock.now(), vencimento: due });
+    this.changed();
+    return b;
+  }
+
+  /** Background jobs due at the clock's now, in time order. */
+  runJobs(): string[] {
+    const now = this.clock.now();
+    const done: string[] = [];
+    type Job = { at: number; run: () => void; what: string };
+    const jobs: Job[] = [];
+    for (const b of this.boletos.values()) {
+      if (b.autoPayAt !== undefined && b.autoPayAt <= now) {
+        const at = b.autoPayAt;
+        const cents = b.autoPayCents;
+        jobs.push({ at, what: `paid ${b.nossoNumero}`, run: () => ((b.autoPayAt = undefined), this.pay(b, at, cents)) });
+      }
+      if (b.settleDueAt !== undefined && b.settleDueAt <= now) {
+        const at = b.settleDueAt;
+        jobs.push({ at, what: `settled ${b.nossoNumero}`, run: () => this.settle(b, at) });
+      }
+      if (b.cancelledAt === undefined && b.paidAt === undefined && b.autoPayAt === undefined) {
+        const writeOffAt = brtInstant(addDays(this.lastPayableDay(b), 1), 1);
+        if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.cancel(b, writeOffAt, 'Baixa por decurso de prazo', false) });
+      }
+    }
+    jobs.sort((a, b) => a.at - b.at);
+    for (const j of jobs) {
+      try {
+        j.run();
+        done.push(j.what);
+      } catch {
+        // e.g. an automatic payment after the deadline: refused, like the real network would.
+        done.push(`refused: ${j.what}`);
+      }
+    }
+    if (done.length) this.changed();
+    return done;
+  }
+
+  private event(b: SimBoleto, status: Bs2Event, at: number): void {
+    b.history.push({ status, at });
+    this.notify(b, status);
+    this.changed();
+  }
+
+  /** One notification per event, carrying the whole status history [C]. */
+  webhookBody(b: SimBoleto): Record<string, unknown> {
+    const situacao = b.cancelledAt !== undefined ? 3 : b.paidAt !== undefined ? 4 : compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
+    return {
+      Id: randomUUID(),
+      Conta: this.config.conta,
+      DataNotificacao: brtIso(this.clock.now()),
+      NossoNumeroBoleto: b.nossoNumero,
+      SeuNumeroBoleto: b.seuNumero,
+      Valor: centsToBs2Number(b.valorCents),
+      ValorLiquidado: b.valorPagoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
+      SituacaoDescricao: SITUACAO_TEXT[situacao],
+      Situacao: situacao,
+      StatusBoleto: b.history.map((h) => ({ Status: h.status, Descricao: EVENT_TEXT[h.status], DataStatus: brtIso(h.at) })),
+    };
+  }
+
+  private notify(b: SimBoleto, status: Bs2Event): void {
+    if (b.scenario === 'NO_WEBHOOK') return;
+    const body = this.webhookBody(b);
+    if (b.scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED') {
+      b.held.push(body);
+      if (status === 3 || status === 4) {
+        const newestFirst = [...b.held].reverse();
+        // Each twice, interleaved: n3, n2, n3, n1, n2, n1 …
+        const order: unknown[] = [];
+        newestFirst.forEach((n, i) => {
+          order.push(n);
+          if (i > 0) order.push(newestFirst[i - 1]);
+        });
+        order.push(newestFirst[newestFirst.length - 1]);
+        for (const n of order) this.webhooks.enqueue(b.id, n);
+        b.held = [];
+      }
+      return;
+    }
+    this.webhooks.enqueue(b.id, body);
+  }
+
+  /** The documented registration response (note `codigoDeBarra`, singular, here). */
+  registerResponse(b: SimBoleto): Record<string, unknown> {
+    const r = b.request;
+    return {
+      id: b.id,
+      sacado: this.sacado(r.cliente),
+      status: 1,
+      nossoNumero: b.nossoNumero,
+      codigoDeBarra: b.barcode,
+      linhaDigitavel: b.linhaDigitavel,
+      seuNumero: b.seuNumero,
+      clienteId: b.clienteId,
+      sacadorAvalista: this.sacado(r.sacadorAvalista),
+      vencimento: `${b.vencimento}T00:00:00`,
+      valor: centsToBs2Number(b.valorCents),
+      canal: r.canal ?? 'API',
+      multa: r.multa ?? { valor: 0, data: null, juros: 0 },
+      desconto: r.desconto ?? { percentual: 0, valorFixo: 0, valorDiario: 0, limite: null },
+      mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
+      aceite: r.aceite ?? false,
+      especie: 'Outro',
+      ...(b.version === 'v2' && r.beneficiarioFinal ? { beneficiarioFinal: r.beneficiarioFinal } : {}),
+      ...(b.dataLimitePagamento ? { dataLimitePagamento: `${b.dataLimitePagamento}T00:00:00` } : {}),
+    };
+  }
+
+  private sacado(v: unknown): Record<string, unknown> {
+    const c = obj(v);
+    if (!c) return { tipo: 0, documento: null, nome: null };
+    return { ...c, tipo: c.tipo === 'juridica' ? 2 : c.tipo === 'fisica' ? 1 : 0 };
+  }
+
+  /** The detail view of GET /boletos/{id} (note `codigoBarras`, plural, here). */
+  detail(b: SimBoleto): Record<string, unknown> {
+    const r = b.request;
+    const payment = b.paidAt === undefined ? null : brtIso(b.paidAt);
+    return {
+      id: b.id,
+      nossoNumero: b.nossoNumero,
+      seuNumero: b.seuNumero,
+      valor: centsToBs2Number(b.valorCents),
+      valorPago: b.valorPagoCents === undefined ? null : centsToBs2Number(b.valorPagoCents),
+      valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
+      carteira: { descricao: 'Simples', codigo: '1' },
+      movimento: b.history.at(-1)?.status ?? 1,
+      vencimento: `${b.vencimento}T00:00:00`,
+      emissao: brtIso(b.emissao),
+      notificacaoPagamento: payment,
+      pagamento: payment,
+      cancelamento: b.cancelledAt === undefined ? null : { data: brtIso(b.cancelledAt), justificativa: b.cancelReason ?? null },
+      canal: r.canal ?? 'API',
+      sacado: this.sacado(r.cliente),
+      sacadorAvalista: this.sacado(r.sacadorAvalista),
+      codigoBarras: b.barcode,
+      linhaDigitavel: b.linhaDigitavel,
+      registrado: true,
+      mensagem: r.mensagem ?? null,
+      desconto: r.desconto ?? null,
+      multa: r.multa ?? null,
+      status: this.status(b),
+      naturezaDaOperacaoDePagamento: b.paidAt === undefined ? null : 'Liquidação normal',
+      bancoPagamento: b.paidAt === undefined ? null : '341',
+      agenciaPagamento: b.paidAt === undefined ? null : '1500',
+      canalPagamento: b.paidAt === undefined ? null : 'Internet Banking',
+      dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}T00:00:00` : null,
+    };
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The `/__sim/...` admin API every simulator shares (clock, tick, webhook target and deliveries), plus the small
+ * HTTP plumbing (listen on a port, close with every connection, JSON errors). Bank-specific admin routes
+ * (pay, settle, cancel, list boletos) are added by each simulator on the same router.
+ */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import express, { type Express, type Request, type Response, type Router } from 'express';
+import { brtIso, DAY_MS, type SimClock } from './clock';
+import type { WebhookQueue, WebhookTarget } from './webhooks';
+
+export interface TickReport {
+  now: string;
+  /** Jobs that ran (e.g. "paid 3", "settled 3"), for humans and tests. */
+  jobs: string[];
+  webhooksAttempted: number;
+}
+
+export interface SimulatorCore {
+  clock: SimClock;
+  webhooks: WebhookQueue;
+  getWebhookTarget(): WebhookTarget | undefined;
+  setWebhookTarget(t: WebhookTarget | undefined): void;
+  /** Runs every background job that is due at the clock's now, then delivers due webhooks. */
+  tick(): Promise<TickReport>;
+}
+
+/** Wraps an async route so a thrown error becomes a JSON 500 instead of an unhandled rejection. */
+export const route =
+  (fn: (req: Request, res: Response) => unknown) =>
+  (req: Request, res: Response): void => {
+    Promise.resolve()
+      .then(() => fn(req, res))
+      .catch((e: unknown) => {
+        if (!res.headersSent) res.status(500).json({ error: (e as Error).message });
+      });
+  };
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : 0);
+
+/**
+ * Clock, tick and webhook admin routes, mounted under /__sim:
+ *   GET  /__sim/clock                          → { now, today, frozen }
+ *   POST /__sim/clock { now }                  set the clock (forward only), then tick
+ *   POST /__sim/clock/advance { days, hours, minutes, seconds, stepDays? }  move forward, ticking each day on the way
+ *   POST /__sim/tick                           run due jobs and deliver due webhooks now
+ *   GET  /__sim/webhooks                       deliveries (state, attempts, body)
+ *   PUT  /__sim/webhook { url, auth? }         where notifications go (DELETE to stop)
+ */
+export function sharedAdminRouter(core: SimulatorCore): Router {
+  const r = express.Router();
+  const clockView = () => ({ now: brtIso(core.clock.now()), epochMs: core.clock.now(), today: core.clock.today(), frozen: core.clock.frozen });
+  r.get('/clock', (_req, res) => void res.json(clockView()));
+  r.post(
+    '/clock',
+    route(async (req, res) => {
+      const at = Date.parse(String((req.body as { now?: string }).now));
+      if (Number.isNaN(at)) return res.status(400).json({ error: 'now must be an ISO instant' });
+      core.clock.set(at);
+      const report = await core.tick();
+      res.json({ ...clockView(), tick: report });
+    }),
+  );
+  r.post(
+    '/clock/advance',
+    route(async (req, res) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const total = num(b.days) * DAY_MS + num(b.hours) * 3600_000 + num(b.minutes) * 60_000 + num(b.seconds) * 1000;
+      if (!(total >= 0)) return res.status(400).json({ error: 'advance by a non-negative amount' });
+      // Walk in steps (default 1 hour) so that every job runs at (about) its own time, in order.
+      const step = Math.max(60_000, num(b.stepMinutes) * 60_000 || 3600_000);
+      const reports: TickReport[] = [];
+      let left = total;
+      while (left > 0) {
+        const d = Math.min(step, left);
+        core.clock.advance(d);
+        left -= d;
+        const t = await core.tick();
+        if (t.jobs.length || t.webhooksAttempted) reports.push(t);
+      }
+      if (total === 0) reports.push(await core.tick());
+      res.json({ ...clockView(), ticks: reports });
+    }),
+  );
+  r.post('/tick', route(async (_req, res) => res.json(await core.tick())));
+  r.get('/webhooks', (_req, res) => void res.json({ target: core.getWebhookTarget()?.url ?? null, deliveries: core.webhooks.list() }));
+  r.put('/webhook', (req, res) => {
+    const b = req.body as Partial<WebhookTarget>;
+    if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) return void res.status(400).json({ error: 'url must be http(s)' });
+    core.setWebhookTarget({ url: b.url, ...(b.auth ? { auth: b.auth } : {}) });
+    res.json({ url: b.url });
+  });
+  r.delete('/webhook', (_req, res) => {
+    core.setWebhookTarget(undefined);
+    res.status(204).end();
+  });
+  return r;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Listens (port 0 = any free port) and returns the URL; close() also drops kept-alive and held connections. */
+export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const server = createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address() as AddressInfo;
+      const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+      resolve({
+        url: `http://${shownHost}:${actual}`,
+        port: actual,
+        server,
+        close: () =>
+          new Promise<void>((res) => {
+            server.close(() => res());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

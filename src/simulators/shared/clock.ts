@@ -1,0 +1,81 @@
+/**
+ * The simulators' own clock: real time plus a settable offset, optionally frozen (tests), so that a test can
+ * move a bank days ahead ("advance 3 days") without sleeping. Every rule of time in a simulator (token TTLs,
+ * due dates, settlement mornings, D+60 expiry, webhook retries) reads this clock, never Date.now().
+ *
+ * Brazilian banks live in America/Sao_Paulo, which has been a fixed UTC−03:00 since 2019 (no DST): local
+ * calendar dates are computed with that offset.
+ */
+import type { IsoDate } from '../../domain';
+
+export const BRT_OFFSET_MS = -3 * 3600 * 1000;
+
+export interface SimClockOptions {
+  /** Start instant (ISO or epoch ms). Default: now. */
+  start?: string | number;
+  /** Frozen clocks move only when told to (tests); running clocks follow real time plus the offset. */
+  frozen?: boolean;
+}
+
+export class SimClock {
+  private offsetMs = 0;
+  private frozenAt: number | undefined;
+
+  constructor(opts: SimClockOptions = {}) {
+    const start = opts.start === undefined ? Date.now() : typeof opts.start === 'number' ? opts.start : Date.parse(opts.start);
+    if (Number.isNaN(start)) throw new Error(`bad clock start ${String(opts.start)}`);
+    if (opts.frozen) this.frozenAt = start;
+    else this.offsetMs = start - Date.now();
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
+  now(): number {
+    return this.frozenAt ?? Date.now() + this.offsetMs;
+  }
+
+  /** Sets the current instant (never backwards unless `allowBackwards`: jobs are not undone). */
+  set(at: number, allowBackwards = false): void {
+    if (!allowBackwards && at < this.now()) throw new Error('the simulator clock does not go backwards');
+    if (this.frozenAt !== undefined) this.frozenAt = at;
+    else this.offsetMs = at - Date.now();
+  }
+
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new Error('advance by a non-negative amount');
+    this.set(this.now() + ms);
+  }
+
+  /** Today's calendar date in Brazil (UTC−03:00). */
+  today(): IsoDate {
+    return brtDate(this.now());
+  }
+
+  snapshot(): { offsetMs: number; frozenAt?: number } {
+    return { offsetMs: this.offsetMs, ...(this.frozenAt !== undefined ? { frozenAt: this.frozenAt } : {}) };
+  }
+
+  restore(s: { offsetMs: number; frozenAt?: number }): void {
+    this.offsetMs = s.offsetMs;
+    this.frozenAt = s.frozenAt;
+  }
+}
+
+/** The Brazilian calendar date of an instant. */
+export function brtDate(ms: number): IsoDate {
+  return new Date(ms + BRT_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant of `date` at `hour`:`minute` Brazil time. */
+export function brtInstant(date: IsoDate, hour = 0, minute = 0): number {
+  return Date.parse(`${date}T00:00:00Z`) - BRT_OFFSET_MS + (hour * 60 + minute) * 60_000;
+}
+
+/** An instant as ISO-8601 with the −03:00 offset, as BS2 writes them ("2019-07-12T15:14:17.172-03:00"). */
+export function brtIso(ms: number): string {
+  return new Date(ms + BRT_OFFSET_MS).toISOString().replace('Z', '-03:00');
+}
+
+export const DAY_MS = 24 * 3600 * 1000;

@@ -1,0 +1,135 @@
+/**
+ * Outbound webhook delivery for simulators, as banks do it: POST JSON to the configured URL, optional Basic or
+ * Bearer auth, "retried until a 2xx" with a backoff schedule, then given up. Retries are scheduled on the
+ * simulator clock and delivered by `deliverDue()` (called by the simulator's tick), so tests control time.
+ * Deliveries are sent one at a time, in queue order (a scenario can enqueue them shuffled on purpose).
+ */
+import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import type { SimClock } from './clock';
+
+export type WebhookAuth = { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
+
+export interface WebhookTarget {
+  url: string;
+  auth?: WebhookAuth;
+}
+
+export interface WebhookPolicy {
+  /** Delay before retry n (n = 1, 2, …); the last entry repeats. */
+  backoffMs: number[];
+  /** After this many failed attempts the notification is given up. */
+  maxAttempts: number;
+  /** Per-attempt HTTP timeout (real time). */
+  timeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = {
+  backoffMs: [60_000, 5 * 60_000, 15 * 60_000, 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000],
+  maxAttempts: 12,
+  timeoutMs: 5_000,
+};
+
+export interface Delivery {
+  deliveryId: string;
+  /** What the notification is about (e.g. the boleto id), for the admin listing. */
+  subject: string;
+  body: unknown;
+  createdAt: number;
+  dueAt: number;
+  attempts: number;
+  state: 'PENDING' | 'DELIVERED' | 'GAVE_UP';
+  lastError?: string;
+  lastStatus?: number;
+  deliveredAt?: number;
+}
+
+export function authHeader(auth: WebhookAuth | undefined): string | undefined {
+  if (!auth) return undefined;
+  return auth.type === 'basic'
+    ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
+    : `Bearer ${auth.token}`;
+}
+
+export class WebhookQueue {
+  private deliveries: Delivery[] = [];
+  private pumping: Promise<number> | undefined;
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly target: () => WebhookTarget | undefined,
+    private readonly policy: WebhookPolicy = DEFAULT_WEBHOOK_POLICY,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
+
+  enqueue(subject: string, body: unknown, delayMs = 0): Delivery {
+    const now = this.clock.now();
+    const d: Delivery = { deliveryId: randomUUID(), subject, body, createdAt: now, dueAt: now + delayMs, attempts: 0, state: 'PENDING' };
+    this.deliveries.push(d);
+    this.onChange();
+    return d;
+  }
+
+  list(): readonly Delivery[] {
+    return this.deliveries;
+  }
+
+  pending(): number {
+    return this.deliveries.filter((d) => d.state === 'PENDING').length;
+  }
+
+  /** Sends every pending delivery whose time has come; one pump at a time. Returns how many were attempted. */
+  deliverDue(): Promise<number> {
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  private async pump(): Promise<number> {
+    const target = this.target();
+    if (!target) return 0;
+    let attempted = 0;
+    for (const d of this.deliveries) {
+      if (d.state !== 'PENDING' || d.dueAt > this.clock.now()) continue;
+      attempted++;
+      d.attempts++;
+      try {
+        const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'boletoflow-simulator' };
+        const auth = authHeader(target.auth);
+        if (auth) headers.authorization = auth;
+        const res = await request(target.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(d.body),
+          headersTimeout: this.policy.timeoutMs,
+          bodyTimeout: this.policy.timeoutMs,
+        });
+        await res.body.dump();
+        d.lastStatus = res.statusCode;
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          d.state = 'DELIVERED';
+          d.deliveredAt = this.clock.now();
+          continue;
+        }
+        d.lastError = `HTTP ${res.statusCode}`;
+      } catch (e) {
+        d.lastError = (e as Error).message;
+      }
+      if (d.attempts >= this.policy.maxAttempts) {
+        d.state = 'GAVE_UP';
+      } else {
+        const b = this.policy.backoffMs;
+        d.dueAt = this.clock.now() + (b[Math.min(d.attempts - 1, b.length - 1)] ?? 60_000);
+      }
+    }
+    if (attempted) this.onChange();
+    return attempted;
+  }
+
+  snapshot(): Delivery[] {
+    return this.deliveries;
+  }
+
+  restore(ds: Delivery[]): void {
+    this.deliveries = ds;
+  }
+}
