@@ -66,6 +66,10 @@ export const configSchema = z
 
     API_HOST: z.string().trim().default('0.0.0.0'),
     API_PORT: port(3000),
+    /** Requests per minute allowed per API key (authenticated routes). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Largest accepted JSON body, e.g. 256kb or 1mb. */
+    API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb'),
     /** How the banner and docs refer to this API (no trailing slash). */
     PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional(),
 
@@ -82,6 +86,9 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+
+    /** Worker: Prometheus endpoint of the Temporal runtime (SDK + custom metrics) on this port; 0 = off. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 
     /** Worker: seconds to let running activities finish on shutdown before they are cancelled. */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),

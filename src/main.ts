@@ -60,6 +60,8 @@ function banner(config: Config, apiUrl: string): string {
     `  Temporal Web UI  ${ui}`,
     `  API              ${apiUrl}`,
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,
+    `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
+    `  Metrics          ${apiUrl}/metrics${config.WORKER_METRICS_PORT ? `   worker: http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
@@ -78,6 +80,9 @@ async function main(): Promise<void> {
   loadPayloadKeys(config);
 
   const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
+  if (config.WORKER_METRICS_PORT) {
+    claims.push({ port: config.WORKER_METRICS_PORT, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (0 turns it off)' });
+  }
   if (embedded) {
     claims.push(
       { port: config.TEMPORAL_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_PORT', what: 'Temporal gRPC' },

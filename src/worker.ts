@@ -53,7 +53,13 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
 }
 
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
-  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: [] });
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: [],
+    ...(config.WORKER_METRICS_PORT
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT}` } } } }
+      : {}),
+  });
   const connection = await retryUntil(() => connectWorkerConnection(config), {
     timeoutMs: 60_000,
     onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),

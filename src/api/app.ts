@@ -1,14 +1,23 @@
 /**
- * The HTTP API as an express app, built from its dependencies so tests can run it on a random port
- * against a real Temporal server. Every response that is an error is problem+json.
+ * The HTTP API as an express app, built from its dependencies so tests can run it on a random port against
+ * a real Temporal server. Every error response is problem+json (RFC 9457) with the request id.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { absolutePath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
+import { AccessRegistryClient } from '../access/registry-client';
 import type { Logger } from '../logging';
+import { AccessCache } from './auth';
+import { ApiMetrics } from './metrics';
+import { mountRoutes } from './mount';
+import { buildOpenApiDocument, docsInit, docsPage } from './openapi';
 import { sendProblem } from './problem';
-import { healthRouter } from './routes/health';
+import type { ApiRoute } from './route';
+import { apiKeyRoutes } from './routes/api-keys';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
 
 export interface AppDeps {
   client: Client;
@@ -16,6 +25,11 @@ export interface AppDeps {
   taskQueue: string;
   logger: Logger;
   startedAt?: number;
+  rateLimitPerMinute?: number;
+  bodyLimit?: string;
+  publicBaseUrl?: string;
+  /** Override the access cache (tests shorten its TTL). */
+  access?: AccessCache;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -29,28 +43,56 @@ const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function createApp(deps: AppDeps): Express {
+export interface BuiltApp {
+  app: Express;
+  routes: readonly ApiRoute[];
+  openapi: Record<string, unknown>;
+  metrics: ApiMetrics;
+  access: AccessCache;
+}
+
+export function buildApp(deps: AppDeps): BuiltApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  const metrics = new ApiMetrics();
+  const registry = new AccessRegistryClient(deps.client, deps.taskQueue);
+  const access = deps.access ?? new AccessCache(registry);
+
   app.use(requestId);
+  app.use(metrics.middleware());
   app.use(
     pinoHttp({
       logger: deps.logger,
       genReqId: (_req, res) => res.getHeader('X-Request-Id') as string,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // Health probes would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Health probes and scrapes would drown the log.
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       serializers: {
         req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
+  app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
 
-  app.use(
-    healthRouter({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now() }),
-  );
+  const routes: ApiRoute[] = [
+    ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now() }),
+    ...meRoutes(),
+    ...apiKeyRoutes({ registry, access }),
+  ];
+  const openapi = buildOpenApiDocument(routes, deps.publicBaseUrl);
+
+  app.get('/openapi.json', (_req, res) => void res.json(openapi));
+  app.get('/docs', (_req, res) => void res.type('html').send(docsPage('/openapi.json')));
+  app.get('/docs/init.js', (_req, res) => void res.type('application/javascript').send(docsInit));
+  app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  mountRoutes(app, routes, { access, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600, logger: deps.logger });
 
   app.use((req, res) => {
     sendProblem(res, { type: 'not-found', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${req.path}` });
@@ -59,14 +101,24 @@ export function createApp(deps: AppDeps): Express {
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };
     const status = e.status ?? e.statusCode ?? 500;
-    if (status >= 400 && status < 500 && e.expose !== false) {
-      // body-parser and friends: malformed JSON, payload too large, wrong content type.
-      sendProblem(res, { type: e.type ?? 'bad-request', title: e.message ?? 'Bad Request', status });
+    if (res.headersSent) {
+      req.log.error({ err }, 'error after the response started');
       return;
     }
-    req.log.error({ err }, 'unhandled error');
-    sendProblem(res, { type: 'internal', title: 'Internal Server Error', status: 500, detail: 'Quote the requestId when reporting this.' });
+    if (e.type === 'entity.parse.failed') {
+      sendProblem(res, { type: 'malformed-json', title: 'The body is not valid JSON', status: 400, detail: e.message });
+    } else if (e.type === 'entity.too.large') {
+      sendProblem(res, { type: 'payload-too-large', title: 'The body is larger than allowed', status: 413, detail: `Limit: ${deps.bodyLimit ?? '256kb'}.` });
+    } else if (status >= 400 && status < 500 && e.expose !== false) {
+      // Other body-parser refusals: bad charset, unsupported encoding, aborted requests.
+      sendProblem(res, { type: 'bad-request', title: e.message ?? 'Bad Request', status });
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      sendProblem(res, { type: 'internal', title: 'Internal Server Error', status: 500, detail: 'Quote the requestId when reporting this.' });
+    }
   };
   app.use(onError);
-  return app;
+  return { app, routes, openapi, metrics, access };
 }
+
+export const createApp = (deps: AppDeps): Express => buildApp(deps).app;

@@ -15,7 +15,15 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     timeoutMs: 60_000,
     onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),
   });
-  const app = createApp({ client, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  const app = createApp({
+    client,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+    rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    bodyLimit: config.API_BODY_LIMIT,
+    ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
     s.once('error', reject);

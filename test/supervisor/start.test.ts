@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { descendants, freePort, isAlive } from '../helpers/processes';
 import { temporalCliPath } from '../helpers/temporal';
+import { encryptingDataConverter } from '../../src/temporal/keys';
+import { parsePayloadKeys } from '../../src/temporal/codec';
+import { readFileSync } from 'node:fs';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -55,6 +58,7 @@ describe('npm start supervisor (embedded default)', () => {
       API_PORT: String(await freePort()),
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(await freePort()),
       TEMPORAL_NAMESPACE: 'boletoflow',
     };
     first = startSupervisor(env);
@@ -78,6 +82,9 @@ describe('npm start supervisor (embedded default)', () => {
     expect(await r.json()).toMatchObject({ checks: { temporal: { ok: true }, worker: { ok: true }, workflow: { ok: true } } });
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
+    // The worker exports the Temporal runtime's metrics (it has just run the deep check's workflow).
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text();
+    expect(workerMetrics).toMatch(/temporal_workflow_completed|temporal_request/);
   });
 
   it('a second start › same data folder while running › refuses with a clear message and exit 1', async () => {
@@ -90,7 +97,9 @@ describe('npm start supervisor (embedded default)', () => {
   it('SIGTERM › while running › every process stops, exit 0, and the data survives a restart', async () => {
     // Leave a completed workflow in the store to find again after the restart.
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
-    const client = new Client({ connection, namespace: 'boletoflow' });
+    // The installation's generated key (DATA_DIR/payload-keys) encrypts history; use it like the API does.
+    const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
+    const client = new Client({ connection, namespace: 'boletoflow', dataConverter });
     await client.workflow.execute('systemCheck', { taskQueue: 'boletoflow', workflowId });
     await connection.close();
 

@@ -1,0 +1,72 @@
+/**
+ * Talks to the accessRegistry workflow (starting it on first use) for the CLI and the API.
+ */
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  ACCESS_REGISTRY_WORKFLOW_ID,
+  accessSnapshotQuery,
+  addApiKeyUpdate,
+  type AccessSnapshot,
+  type ApiKeyRecord,
+  createTenantUpdate,
+  revokeApiKeyUpdate,
+  type Role,
+  type Tenant,
+} from '../workflows/access-messages';
+import type { accessRegistry } from '../workflows/access-registry';
+import { generateApiKey } from './api-keys';
+
+/** A request the registry refused (validator message), as opposed to an infrastructure failure. */
+export class AccessRequestRejected extends Error {
+  override name = 'AccessRequestRejected';
+}
+
+export class AccessRegistryClient {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async handle() {
+    return this.client.workflow.start<typeof accessRegistry>('accessRegistry', {
+      workflowId: ACCESS_REGISTRY_WORKFLOW_ID,
+      taskQueue: this.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [],
+    });
+  }
+
+  private async update<R, A extends [unknown]>(def: UpdateDefinition<R, A>, args: A): Promise<R> {
+    const h = await this.handle();
+    try {
+      return await h.executeUpdate(def, { args });
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError) throw new AccessRequestRejected(e.cause?.message ?? e.message);
+      throw e;
+    }
+  }
+
+  createTenant(id: string, name: string): Promise<Tenant> {
+    return this.update(createTenantUpdate, [{ id, name, at: this.now().toISOString() }]);
+  }
+
+  /** Returns the key's token: the only time it exists outside the caller's hands. */
+  async createApiKey(tenantId: string, role: Role, label?: string): Promise<{ keyId: string; token: string; tenantId: string; role: Role }> {
+    const key = generateApiKey();
+    await this.update(addApiKeyUpdate, [
+      { keyId: key.keyId, tenantId, role, secretHash: key.secretHash, createdAt: this.now().toISOString(), ...(label ? { label } : {}) },
+    ]);
+    return { keyId: key.keyId, token: key.token, tenantId, role };
+  }
+
+  revokeApiKey(keyId: string): Promise<Omit<ApiKeyRecord, 'secretHash'>> {
+    return this.update(revokeApiKeyUpdate, [{ keyId, at: this.now().toISOString() }]);
+  }
+
+  async snapshot(): Promise<AccessSnapshot> {
+    const h = await this.handle();
+    return h.query(accessSnapshotQuery);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Tenants and API keys, for whoever runs the installation:
+ *   npm run --silent keys -- create-tenant <id> <name>
+ *   npm run --silent keys -- create --tenant <id> --role integrator|cs|operator [--label <text>]
+ *   npm run --silent keys -- list [--tenant <id>]
+ *   npm run --silent keys -- revoke <keyId>
+ * Talks to the accessRegistry workflow on the configured Temporal (the embedded one while `npm start` runs).
+ * A new key is printed once, on stdout; only its hash is stored.
+ */
+import { parseArgs } from 'node:util';
+import { AccessRegistryClient, AccessRequestRejected } from '../access/registry-client';
+import { loadConfig, temporalAddress } from '../config';
+import { runMain, StartupError } from '../process';
+import { connectClient } from '../temporal/connection';
+import { ROLES, type Role } from '../workflows/access-messages';
+
+const USAGE = `usage:
+  keys create-tenant <id> <name>
+  keys create --tenant <id> --role ${ROLES.join('|')} [--label <text>]
+  keys list [--tenant <id>]
+  keys revoke <keyId>`;
+
+export async function runKeysCli(argv: string[], registry: AccessRegistryClient, out: (line: string) => void): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { tenant: { type: 'string' }, role: { type: 'string' }, label: { type: 'string' } },
+  });
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'create-tenant': {
+      const [id, ...name] = rest;
+      if (!id || name.length === 0) throw new StartupError(USAGE);
+      out(JSON.stringify(await registry.createTenant(id, name.join(' '))));
+      return;
+    }
+    case 'create': {
+      if (!values.tenant || !values.role) throw new StartupError(USAGE);
+      if (!ROLES.includes(values.role as Role)) throw new StartupError(`--role must be one of ${ROLES.join(', ')}`);
+      const key = await registry.createApiKey(values.tenant, values.role as Role, values.label);
+      out(JSON.stringify(key));
+      process.stderr.write('Store this key now: it is not shown again (only its hash is kept).\n');
+      return;
+    }
+    case 'list': {
+      const snap = await registry.snapshot();
+      for (const k of snap.keys.filter((k) => !values.tenant || k.tenantId === values.tenant)) {
+        const { secretHash: _h, ...shown } = k;
+        out(JSON.stringify(shown));
+      }
+      return;
+    }
+    case 'revoke': {
+      if (!rest[0]) throw new StartupError(USAGE);
+      out(JSON.stringify(await registry.revokeApiKey(rest[0])));
+      return;
+    }
+    default:
+      throw new StartupError(USAGE);
+  }
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const config = loadConfig();
+    let client;
+    try {
+      client = await connectClient(config);
+    } catch (e) {
+      throw new StartupError(`cannot reach Temporal at ${temporalAddress(config)} (is boletoflow running? npm start): ${(e as Error).message}`);
+    }
+    try {
+      await runKeysCli(process.argv.slice(2), new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE), (l) => process.stdout.write(l + '\n'));
+    } catch (e) {
+      if (e instanceof AccessRequestRejected) throw new StartupError(`refused: ${e.message}`);
+      throw e;
+    } finally {
+      await client.connection.close();
+    }
+  });
+}
