@@ -46,11 +46,11 @@ describe('API contract', () => {
       const valid = h.keys.t1.integrator.token;
       const wrongSecret = valid.slice(0, -4) + (valid.endsWith('AAAA') ? 'BBBB' : 'AAAA');
       const unknownId = 'bfk_aaaaaaaaaaaa_' + valid.split('_')[2];
-      const bodies = [];
+      const bodies: Record<string, unknown>[] = [];
       for (const token of ['nonsense', wrongSecret, unknownId]) {
         const r = await get('/v1/me', bearer(token));
         expect(r.status).toBe(401);
-        bodies.push((await r.json()));
+        bodies.push((await r.json()) as Record<string, unknown>);
       }
       expect(new Set(bodies.map((b) => JSON.stringify({ ...b, requestId: undefined }))).size).toBe(1);
     });
