@@ -17,6 +17,13 @@ export class BankRegistry {
     for (const a of accounts) this.accounts.set(a.accountId, a);
   }
 
+  /** Adds or replaces an account (onboarding will call this; tests too). */
+  put(account: BankAccount): void {
+    this.accounts.set(account.accountId, account);
+    void this.pools.get(account.accountId)?.close();
+    this.pools.delete(account.accountId);
+  }
+
   list(): BankAccount[] {
     return [...this.accounts.values()];
   }
