@@ -9,6 +9,7 @@ import { onShutdown, runMain } from '../process';
 import { connectClient } from '../temporal/connection';
 import { retryUntil } from '../temporal/retry';
 import { createApp } from './app';
+import { listen } from './http-server';
 
 export async function runApi(config: Config, logger: Logger): Promise<Server> {
   const client = await retryUntil(() => connectClient(config), {
@@ -24,10 +25,7 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     bodyLimit: config.API_BODY_LIMIT,
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(app, config.API_PORT, config.API_HOST);
   server.keepAliveTimeout = 65_000;
   logger.info({ port: config.API_PORT, host: config.API_HOST }, 'api listening');
   onShutdown(async (reason) => {

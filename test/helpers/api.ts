@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { buildApp, type BuiltApp } from '../../src/api/app';
+import { listen } from '../../src/api/http-server';
 import { AccessCache } from '../../src/api/auth';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
@@ -47,9 +48,7 @@ export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyL
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = built.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server: Server = await listen(built.app, 0, '127.0.0.1');
   const tenants = { t1: uniqueId('t1').toLowerCase(), t2: uniqueId('t2').toLowerCase() };
   await registry.createTenant(tenants.t1, 'Construtora Um Ltda');
   await registry.createTenant(tenants.t2, 'Comercial Dois SA');
