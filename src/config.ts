@@ -92,6 +92,34 @@ export const configSchema = z
 
     /** Worker: seconds to let running activities finish on shutdown before they are cancelled. */
     WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+
+    /** Banco BS2 (docs/banks/bs2.md). Unset BS2_BASE_URL = the embedded BS2 simulator with its seeded app. */
+    BS2_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('bs2-default'),
+    BS2_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://api.bs2.com' }).optional().or(z.literal('').transform(() => undefined)),
+    BS2_API_KEY: optionalString,
+    BS2_API_SECRET: optionalString,
+    BS2_SCOPE: optionalString,
+    /** The refresh token shown in BS2 Empresas; used once, then the token keeper workflow owns the rotation. */
+    BS2_REFRESH_TOKEN: optionalString,
+    /** The production User-Agent code BS2 gives each client. */
+    BS2_USER_AGENT: optionalString,
+    BS2_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    BS2_REGISTER_API: z.enum(['v1', 'v2']).default('v2'),
+    /** [U] new-due-date request path, `{id}` = boleto id or nossoNumero. */
+    BS2_DUE_DATE_PATH: z.string().trim().regex(/^\/.*\{id\}/, 'must be a path containing {id}').optional().or(z.literal('').transform(() => undefined)),
+    /** [U] number of the first search page (`inicio`). */
+    BS2_SEARCH_FIRST_PAGE: z.coerce.number().int().min(0).max(1).default(1),
+    /** Exact Authorization header BS2 must send on webhooks (Basic/Bearer agreed with BS2), if any. */
+    BS2_WEBHOOK_AUTHORIZATION: optionalString,
+
+    /** Bank simulators run by `npm start` (src/simulators/main.ts). */
+    SIMULATORS_ENABLED: bool(true),
+    SIM_HOST: z.string().trim().default('127.0.0.1'),
+    SIM_BS2_PORT: port(4218),
+    /** Where the BS2 simulator posts webhooks (default: this API's /webhooks/bs2). */
+    SIM_BS2_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    SIM_BS2_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    SIM_BS2_REFRESH_TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(100_000).default(48),
   })
   .superRefine((c, ctx) => {
     if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
@@ -107,6 +135,11 @@ export const configSchema = z
         path: ['PAYLOAD_ENCRYPTION_KEYS'],
         message: 'required with an external Temporal cluster (history is encrypted); generate one with: echo "k1:$(openssl rand -base64 32)"',
       });
+    }
+    if (c.BS2_BASE_URL !== undefined) {
+      for (const k of ['BS2_API_KEY', 'BS2_API_SECRET', 'BS2_SCOPE', 'BS2_REFRESH_TOKEN'] as const) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required with BS2_BASE_URL (the app credentials from BS2 Empresas)' });
+      }
     }
     if (c.TEMPORAL_ADDRESS === undefined) {
       for (const k of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_API_KEY'] as const) {

@@ -59,6 +59,7 @@ function banner(config: Config, apiUrl: string): string {
     `  boletoflow ${VERSION} is up (${where}; namespace ${config.TEMPORAL_NAMESPACE})`,
     `  Temporal Web UI  ${ui}`,
     `  API              ${apiUrl}`,
+    ...(config.SIMULATORS_ENABLED ? [`  BS2 simulator    http://localhost:${config.SIM_BS2_PORT}   admin: http://localhost:${config.SIM_BS2_PORT}/__sim/boletos${config.BS2_BASE_URL ? '' : '   (the default BS2 account)'}`] : []),
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,
     `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
     `  Metrics          ${apiUrl}/metrics${config.WORKER_METRICS_PORT ? `   worker: http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`,
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   loadPayloadKeys(config);
 
   const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
+  if (config.SIMULATORS_ENABLED) claims.push({ port: config.SIM_BS2_PORT, host: config.SIM_HOST, variable: 'SIM_BS2_PORT', what: 'BS2 simulator' });
   if (config.WORKER_METRICS_PORT) {
     claims.push({ port: config.WORKER_METRICS_PORT, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (0 turns it off)' });
   }
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
   }
 
   for (const [name, entry] of [
+    ...(config.SIMULATORS_ENABLED ? ([['simulators', 'simulators/main']] as const) : []),
     ['worker', 'worker'],
     ['api', 'api/server'],
   ] as const) {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { accountsFromSettings } from './banks/accounts';
+import { BankRegistry } from './banks/registry';
 import { type Config, loadConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { onShutdown, runMain } from './process';
@@ -28,6 +30,8 @@ export interface CreateWorkerOptions {
   shutdownGraceSeconds?: number;
   /** Extra worker options (tests use this for a prebuilt bundle or small caches). */
   overrides?: Partial<WorkerOptions>;
+  /** Bank accounts; default: the static registry from the environment (src/banks/accounts.ts). */
+  bankRegistry?: BankRegistry;
 }
 
 /** src/workflows/index.ts under tsx/vitest, dist/src/workflows/index.js after a build. */
@@ -46,7 +50,10 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     identity,
     workflowsPath: WORKFLOWS_PATH,
     dataConverter: opts.dataConverter,
-    activities: createActivities({ system: { identity, version: VERSION, startedAt: Date.now() } }),
+    activities: createActivities({
+      system: { identity, version: VERSION, startedAt: Date.now() },
+      bank: { registry: opts.bankRegistry ?? new BankRegistry(accountsFromSettings(loadConfig(), VERSION)) },
+    }),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
     ...opts.overrides,
   });
