@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logging';
 import { onShutdown, runMain } from './process';
 import { connectWorkerConnection } from './temporal/connection';
 import { encryptingDataConverter, loadPayloadKeys } from './temporal/keys';
+import { requestIdActivityInterceptor } from './temporal/request-id';
 import { temporalLogger } from './temporal/logger';
 import { retryUntil } from './temporal/retry';
 import { VERSION } from './version';
@@ -34,8 +35,10 @@ export interface CreateWorkerOptions {
   bankRegistry?: BankRegistry;
 }
 
-/** src/workflows/index.ts under tsx/vitest, dist/src/workflows/index.js after a build. */
-export const WORKFLOWS_PATH = ['index.ts', 'index.js'].map((f) => join(__dirname, 'workflows', f)).find((p) => existsSync(p)) ?? join(__dirname, 'workflows');
+/** A module under src/workflows: .ts under tsx/vitest, .js after a build. */
+const workflowModule = (name: string) =>
+  [`${name}.ts`, `${name}.js`].map((f) => join(__dirname, 'workflows', f)).find((p) => existsSync(p)) ?? join(__dirname, 'workflows', name);
+export const WORKFLOWS_PATH = workflowModule('index');
 
 export function workerIdentity(): string {
   return `boletoflow-worker@${hostname()}:${process.pid}`;
@@ -50,6 +53,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     identity,
     workflowsPath: WORKFLOWS_PATH,
     dataConverter: opts.dataConverter,
+    interceptors: { workflowModules: [workflowModule('interceptors')], activity: [requestIdActivityInterceptor] },
     activities: createActivities({
       system: { identity, version: VERSION, startedAt: Date.now() },
       bank: { registry: opts.bankRegistry ?? new BankRegistry(accountsFromSettings(loadConfig(), VERSION)) },

@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { absolutePath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import { AccessRegistryClient } from '../access/registry-client';
+import { requestScope } from '../temporal/request-id';
 import type { Logger } from '../logging';
 import { AccessCache } from './auth';
 import { ApiMetrics } from './metrics';
@@ -40,7 +41,8 @@ const requestId: RequestHandler = (req, res, next) => {
   const id = given && REQUEST_ID.test(given) ? given : randomUUID();
   res.locals.requestId = id;
   res.setHeader('X-Request-Id', id);
-  next();
+  // Everything this request does (incl. Temporal calls) runs in its scope: the id travels to workflow logs.
+  requestScope.run({ requestId: id }, next);
 };
 
 export interface BuiltApp {

@@ -7,6 +7,7 @@ import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type Config, temporalAddress } from '../config';
 import { encryptingDataConverter, loadPayloadKeys } from './keys';
+import { requestIdClientInterceptor } from './request-id';
 
 function readPem(path: string, variable: string): Buffer {
   try {
@@ -41,7 +42,12 @@ function connectionOptions(c: Config) {
 
 export async function connectClient(c: Config): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(c), connectTimeout: '10s' });
-  return new Client({ connection, namespace: c.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(loadPayloadKeys(c)) });
+  return new Client({
+    connection,
+    namespace: c.TEMPORAL_NAMESPACE,
+    dataConverter: encryptingDataConverter(loadPayloadKeys(c)),
+    interceptors: { workflow: [requestIdClientInterceptor()] },
+  });
 }
 
 export function connectWorkerConnection(c: Config): Promise<NativeConnection> {

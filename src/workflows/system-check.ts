@@ -4,7 +4,7 @@
  * Costs 2 actions per run (start + local activity marker is free; the workflow task is not billed), so it is
  * only run on demand, never by a probe loop.
  */
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { createSystemActivities } from '../activities/system';
 
 const { describeWorker } = proxyLocalActivities<ReturnType<typeof createSystemActivities>>({
@@ -21,5 +21,6 @@ export interface SystemCheckResult {
 export async function systemCheck(): Promise<SystemCheckResult> {
   const info = workflowInfo();
   const worker = await describeWorker();
+  log.info('system check passed', { worker: worker.identity });
   return { workflowId: info.workflowId, taskQueue: info.taskQueue, worker };
 }

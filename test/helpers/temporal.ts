@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { newPayloadKey } from '../../src/temporal/codec';
 import { encryptingDataConverter } from '../../src/temporal/keys';
+import { requestIdClientInterceptor } from '../../src/temporal/request-id';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,5 +61,10 @@ export const testDataConverter = encryptingDataConverter(testPayloadKeys);
 
 /** A client on the environment's connection that encrypts/decrypts payloads like the API's. */
 export function codecClient(env: TestWorkflowEnvironment): Client {
-  return new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: testDataConverter });
+  return new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: testDataConverter,
+    interceptors: { workflow: [requestIdClientInterceptor()] },
+  });
 }
