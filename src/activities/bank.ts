@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import type { BankAdapter } from '../banks/bank-adapter';
 import type { BankRegistry } from '../banks/registry';
-import { KeeperTokenSource } from '../banks/bs2/keeper-client';
+import { CachedTokenSource, KeeperTokenSource } from '../banks/bs2/keeper-client';
 import type { Bs2TokenSource } from '../banks/bs2/tokens';
 import type { BankBoleto, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../banks/model';
 import { withBankFailures } from './to-failure';
@@ -19,9 +19,14 @@ export interface BankActivityDeps {
 }
 
 export const createBankActivities = (deps: BankActivityDeps) => {
+  // One cached token source per account for the life of the worker process (see CachedTokenSource).
+  const keeperSources = new Map<string, Bs2TokenSource>();
   const adapter = (accountId: string): BankAdapter => {
-    const tokens =
-      deps.tokenSource?.(accountId) ?? new KeeperTokenSource(Context.current().client, { accountId, taskQueue: Context.current().info.taskQueue });
+    let tokens = deps.tokenSource?.(accountId) ?? keeperSources.get(accountId);
+    if (!tokens) {
+      tokens = new CachedTokenSource(new KeeperTokenSource(Context.current().client, { accountId, taskQueue: Context.current().info.taskQueue }));
+      keeperSources.set(accountId, tokens);
+    }
     return deps.registry.adapter(accountId, tokens);
   };
   return {

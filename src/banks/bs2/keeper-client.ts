@@ -32,3 +32,29 @@ export class KeeperTokenSource implements Bs2TokenSource {
     }
   }
 }
+
+/**
+ * Per-process cache in front of the keeper: a worker asks the keeper only when it has no token, the token is
+ * within 15 s of expiry, or the bank just refused it (`stale`). Without it every bank call would cost an Update
+ * (a billed action, ~a round trip, and the server allows only 10 in-flight Updates per workflow).
+ */
+export class CachedTokenSource implements Bs2TokenSource {
+  private current: AccessToken | undefined;
+  private inflight: Promise<AccessToken> | undefined;
+
+  constructor(
+    private readonly upstream: Bs2TokenSource,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async accessToken(o: { stale?: string } = {}): Promise<AccessToken> {
+    const c = this.current;
+    if (c && c.accessToken !== o.stale && Date.parse(c.expiresAt) - this.now() > 15_000) return c;
+    // One upstream call per process at a time; a caller holding a stale token passes it along.
+    this.inflight ??= this.upstream
+      .accessToken(o.stale ? { stale: o.stale } : {})
+      .then((t) => (this.current = t))
+      .finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+}

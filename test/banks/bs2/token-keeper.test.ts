@@ -12,7 +12,7 @@ import { type Bs2IssuedTokens, createBs2TokenActivities } from '../../../src/act
 import type { Bs2Account } from '../../../src/banks/accounts';
 import { Bs2Adapter } from '../../../src/banks/bs2/adapter';
 import { bs2AdapterConfig } from '../../../src/banks/bs2/config';
-import { KeeperTokenSource } from '../../../src/banks/bs2/keeper-client';
+import { CachedTokenSource, KeeperTokenSource } from '../../../src/banks/bs2/keeper-client';
 import { BankError } from '../../../src/banks/errors';
 import { BankRegistry } from '../../../src/banks/registry';
 import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../../src/workflows/bs2-token-keeper';
@@ -140,6 +140,24 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
       await handle.executeUpdate(setBs2RefreshToken, { args: [{ refreshToken: fresh }] });
       expect((await adapterVia(accountId, tq).search({ limit: 1 })).items).toEqual([]);
     });
+  });
+
+  it('per-process cache › 30 token requests in one worker process › one Update reaches the keeper; a stale token costs exactly one more', async () => {
+    const { sim, accountId } = await account();
+    const tq = uniqueId('tq');
+    const w = await worker(tq, 'w1');
+    await w.runUntil(async () => {
+      const cached = new CachedTokenSource(new KeeperTokenSource(env.client, { accountId, taskQueue: tq }));
+      const first = await Promise.all(Array.from({ length: 20 }, () => cached.accessToken()));
+      for (let i = 0; i < 10; i++) await cached.accessToken();
+      expect(new Set(first.map((t) => t.accessToken)).size).toBe(1);
+      const renewed = await cached.accessToken({ stale: first[0]!.accessToken });
+      expect(renewed.accessToken).not.toBe(first[0]!.accessToken);
+    });
+    const history = await env.client.workflow.getHandle(bs2KeeperWorkflowId(accountId)).fetchHistory();
+    const updates = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(updates).toHaveLength(2);
+    expect(sim.tokens.state.stats.issued).toBe(2);
   });
 
   it('bank activities › lost registration response (,07) › the workflow looks it up instead of registering again; one boleto at the bank', async () => {
