@@ -12,6 +12,7 @@ import {
   createTenantUpdate,
   revokeApiKeyUpdate,
   type Role,
+  setTenantWebhookUpdate,
   type Tenant,
 } from '../workflows/access-messages';
 import type { accessRegistry } from '../workflows/access-registry';
@@ -63,6 +64,10 @@ export class AccessRegistryClient {
 
   revokeApiKey(keyId: string): Promise<Omit<ApiKeyRecord, 'secretHash'>> {
     return this.update(revokeApiKeyUpdate, [{ keyId, at: this.now().toISOString() }]);
+  }
+
+  setTenantWebhook(tenantId: string, url: string, secret: string): Promise<{ tenantId: string; url: string; updatedAt: string }> {
+    return this.update(setTenantWebhookUpdate, [{ tenantId, url, secret, at: this.now().toISOString() }]);
   }
 
   async snapshot(): Promise<AccessSnapshot> {

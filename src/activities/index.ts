@@ -1,16 +1,20 @@
 /** Builds every activity the worker registers, from their dependencies (so tests can pass their own). */
 import { type BankActivityDeps, createBankActivities } from './bank';
 import { createBs2TokenActivities } from './bs2-token';
+import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { createSystemActivities, type SystemActivityDeps } from './system';
 
 export interface ActivityDeps {
   system: SystemActivityDeps;
   /** Bank accounts (BS2 adapter + token refresh). */
   bank: BankActivityDeps;
+  /** Outbound notifications to the tenants' systems (default: endpoints from the access registry). */
+  notifications?: NotificationDeps;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
   ...createSystemActivities(deps.system),
   ...createBankActivities(deps.bank),
   ...createBs2TokenActivities({ registry: deps.bank.registry }),
+  ...createNotificationActivities(deps.notifications),
 });

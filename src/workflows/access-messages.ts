@@ -9,10 +9,19 @@ export const ACCESS_REGISTRY_WORKFLOW_ID = 'boletoflow-access-registry';
 export type Role = 'integrator' | 'cs' | 'operator';
 export const ROLES: readonly Role[] = ['integrator', 'cs', 'operator'];
 
+export interface TenantWebhook {
+  /** Where boleto status changes are POSTed. */
+  url: string;
+  /** HMAC-SHA256 signing secret (shown once when set; encrypted in history like every payload). */
+  secret: string;
+  updatedAt: string;
+}
+
 export interface Tenant {
   id: string;
   name: string;
   createdAt: string;
+  webhook?: TenantWebhook;
 }
 
 export interface ApiKeyRecord {
@@ -36,4 +45,7 @@ export interface AccessSnapshot {
 export const createTenantUpdate = defineUpdate<Tenant, [{ id: string; name: string; at: string }]>('createTenant');
 export const addApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [Omit<ApiKeyRecord, 'revokedAt'>]>('addApiKey');
 export const revokeApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [{ keyId: string; at: string }]>('revokeApiKey');
+export const setTenantWebhookUpdate = defineUpdate<{ tenantId: string; url: string; updatedAt: string }, [{ tenantId: string; url: string; secret: string; at: string }]>(
+  'setTenantWebhook',
+);
 export const accessSnapshotQuery = defineQuery<AccessSnapshot>('accessSnapshot');

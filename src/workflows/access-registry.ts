@@ -13,6 +13,7 @@ import {
   createTenantUpdate,
   revokeApiKeyUpdate,
   ROLES,
+  setTenantWebhookUpdate,
 } from './access-messages';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -72,6 +73,25 @@ export async function accessRegistry(state: AccessSnapshot = { tenants: [], keys
         const key = state.keys.find((k) => k.keyId === keyId);
         if (!key) throw new Error(`no API key "${keyId}"`);
         if (key.revokedAt) throw new Error(`API key "${keyId}" was already revoked at ${key.revokedAt}`);
+      },
+    },
+  );
+
+  setHandler(
+    setTenantWebhookUpdate,
+    ({ tenantId, url, secret, at }) => {
+      state = {
+        ...state,
+        tenants: state.tenants.map((t) => (t.id === tenantId ? { ...t, webhook: { url, secret, updatedAt: at } } : t)),
+        version: state.version + 1,
+      };
+      return { tenantId, url, updatedAt: at };
+    },
+    {
+      validator: ({ tenantId, url, secret }: { tenantId: string; url: string; secret: string }) => {
+        if (!state.tenants.some((t) => t.id === tenantId)) throw new Error(`unknown tenant "${tenantId}"`);
+        if (!/^https?:\/\/[^\s]+$/.test(url)) throw new Error('url must be an absolute http(s) URL');
+        if (!secret || secret.length < 32) throw new Error('secret must have at least 32 characters');
       },
     },
   );

@@ -1,0 +1,85 @@
+/**
+ * Outbound notifications to the client's system: every recorded boleto event is POSTed to the tenant's
+ * webhook endpoint, signed so the receiver can trust it:
+ *   Boletoflow-Event-Id:  the delivery id (stable across retries: dedupe on it)
+ *   Boletoflow-Timestamp: unix seconds
+ *   Boletoflow-Signature: t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+ * Any non-2xx or network error throws and Temporal retries with backoff (at least once).
+ */
+import { createHmac } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { request } from 'undici';
+import { AccessRegistryClient } from '../access/registry-client';
+import type { TenantWebhook } from '../workflows/access-messages';
+import type { BoletoEvent, BoletoView } from '../workflows/boleto-messages';
+
+export interface NotificationDeps {
+  /** Tenant → its webhook endpoint (default: the access registry, cached 10 s). */
+  webhookFor?: (tenantId: string) => Promise<TenantWebhook | undefined>;
+  timeoutMs?: number;
+}
+
+export interface DeliverInput {
+  tenantId: string;
+  deliveryId: string;
+  event: BoletoEvent;
+  boleto: BoletoView;
+}
+
+export const signPayload = (secret: string, timestamp: number, rawBody: string): string =>
+  createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
+
+export const createNotificationActivities = (deps: NotificationDeps = {}) => {
+  let cache: { at: number; tenants: Map<string, TenantWebhook | undefined> } | undefined;
+  const fromRegistry = async (tenantId: string) => {
+    if (!cache || Date.now() - cache.at > 10_000) {
+      const ctx = Context.current();
+      const snap = await new AccessRegistryClient(ctx.client, ctx.info.taskQueue).snapshot();
+      cache = { at: Date.now(), tenants: new Map(snap.tenants.map((t) => [t.id, t.webhook])) };
+    }
+    return cache.tenants.get(tenantId);
+  };
+  const webhookFor = deps.webhookFor ?? fromRegistry;
+
+  return {
+    async deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
+      const ctx = Context.current();
+      const target = await webhookFor(input.tenantId);
+      if (!target) return { attempts: 0, skipped: true };
+      const body = JSON.stringify({
+        id: input.deliveryId,
+        type: `boleto.${input.event.kind.toLowerCase()}`,
+        occurredAt: input.event.at,
+        data: { event: input.event, boleto: input.boleto },
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      let status: number;
+      try {
+        const res = await request(target.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'boletoflow-webhooks/1',
+            'boletoflow-event-id': input.deliveryId,
+            'boletoflow-timestamp': String(timestamp),
+            'boletoflow-signature': `t=${timestamp},v1=${signPayload(target.secret, timestamp, body)}`,
+          },
+          body,
+          headersTimeout: deps.timeoutMs ?? 10_000,
+          bodyTimeout: deps.timeoutMs ?? 10_000,
+        });
+        status = res.statusCode;
+        await res.body.dump();
+      } catch (e) {
+        ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'network' });
+        throw ApplicationFailure.retryable(`delivery to the client's endpoint failed: ${(e as Error).message}`, 'DeliveryFailed');
+      }
+      if (status < 200 || status >= 300) {
+        ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: `http_${status}` });
+        throw ApplicationFailure.retryable(`the client's endpoint answered HTTP ${status}`, 'DeliveryFailed');
+      }
+      return { attempts: ctx.info.attempt, status };
+    },
+  };
+};
