@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and what is wrong (never a stack trace).
  */
 import { z } from 'zod';
+import { mod10 } from './domain/check-digits';
 import { parsePayloadKeys } from './temporal/codec';
 
 const port = (fallback: number) =>
@@ -87,6 +88,22 @@ export const configSchema = z
       }
     }),
 
+    /** Tenant owning the bank accounts configured in this environment (until onboarding assigns accounts). */
+    ACCOUNTS_TENANT_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a tenant id (lowercase letters, digits, -)').default('demo'),
+    /** Beneficiary printed on boleto PDFs for the environment's accounts. */
+    BENEFICIARY_NAME: z.string().trim().min(1).default('Empresa Demonstração Ltda'),
+    BENEFICIARY_DOCUMENT: z.string().trim().min(11).default('11222333000181'),
+    /** Days after the due date when an unpaid boleto is written off (BS2: payable up to 60 days after). */
+    BOLETO_EXPIRE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
+    /** Poll the bank every N days while open before the due date (0 = only around the due date). */
+    BOLETO_POLL_OPEN_EVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    /** Poll every N days while overdue, until write-off. */
+    BOLETO_POLL_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(1),
+    /** After a final status, keep the workflow open N days for notification resends. */
+    BOLETO_CLOSE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    /** POST /v1/boletos waits this long for the bank's verdict before answering 202. */
+    BOLETO_REGISTER_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+
     /** Worker: Prometheus endpoint of the Temporal runtime (SDK + custom metrics) on this port; 0 = off. */
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 
@@ -116,10 +133,51 @@ export const configSchema = z
     SIMULATORS_ENABLED: bool(true),
     SIM_HOST: z.string().trim().default('127.0.0.1'),
     SIM_BS2_PORT: port(4218),
-    /** Where the BS2 simulator posts webhooks (default: this API's /webhooks/bs2). */
+    /** Where the BS2 simulator posts webhooks (default: this API's /webhooks/bs2/<BS2_ACCOUNT_ID>). */
     SIM_BS2_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
     SIM_BS2_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     SIM_BS2_REFRESH_TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(100_000).default(48),
+
+    /** Itaú Cobrança/Bolecode (docs/banks/itau.md). Unset ITAU_CLIENT_ID = the embedded Itaú simulator. */
+    ITAU_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('itau-default'),
+    /** client_id (= x-itau-apikey) Itaú sent with the temporary token. */
+    ITAU_CLIENT_ID: optionalString.pipe(z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID Itaú sent').optional()),
+    ITAU_CLIENT_SECRET: optionalString,
+    /** The certificado dinâmico (PEM certificate and its private key) and, if needed, a CA bundle for Itaú's servers. */
+    ITAU_CERT_PATH: optionalString,
+    ITAU_KEY_PATH: optionalString,
+    ITAU_CA_PATH: optionalString,
+    /** agência(4) + conta(7, "00" + 5) + DAC(1), e.g. 150000052061 (the DAC is checked). */
+    ITAU_ID_BENEFICIARIO: optionalString.pipe(z.string().regex(/^\d{4}00\d{6}$/, 'must be 12 digits: agência(4) + 00 + conta(5) + DAC(1)').optional()),
+    ITAU_CARTEIRA: z.string().trim().regex(/^\d{3}$/, 'must be 3 digits, e.g. 109').default('109'),
+    /** The beneficiary's Pix key (DICT) for bolecodes. */
+    ITAU_PIX_KEY: optionalString,
+    /** [U] endpoints per product (defaults: production hosts of bank-apis.md §2.1, or the simulator). */
+    ITAU_TOKEN_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_CASH_MANAGEMENT_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_CONSULTA_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_BOLETOS_V3_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_BOLECODE_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_CERT_REQUEST_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_CERT_RENEWAL_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    /** [U] renewal needs `x-itau-force-cert: true` (the /v2/ renewal path). */
+    ITAU_CERT_RENEWAL_FORCE_HEADER: bool(false),
+    /** [U] where bolecodes are registered: cash_management `boleto_pix` or recebimentos-pix v1 `/boletos-pix`. */
+    ITAU_BOLECODE_API: z.enum(['cash_management', 'recebimentos_pix']).default('cash_management'),
+    /** [U] amounts sent as 17-digit implied decimals (cash_management examples) or "123.45". */
+    ITAU_AMOUNT_FORMAT: z.enum(['implied', 'decimal']).default('implied'),
+    /** [U] nosso-número width inside the bolecode txid (15 → 31 characters; the OpenAPI regex implies 17). */
+    ITAU_TXID_NOSSO_NUMERO_WIDTH: z.coerce.number().int().min(8).max(20).default(15),
+    ITAU_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** Itaú simulator: mTLS API listener and TLS-only listener (certificate request, /__sim admin). */
+    SIM_ITAU_PORT: port(4341),
+    SIM_ITAU_PUBLIC_PORT: port(4342),
+    /** Where the Itaú simulator delivers notifications, after a client_credentials token from SIM_ITAU_WEBHOOK_OAUTH_URL. */
+    SIM_ITAU_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    SIM_ITAU_WEBHOOK_OAUTH_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    SIM_ITAU_WEBHOOK_CLIENT_ID: z.string().trim().min(1).default('sim-itau-webhook'),
+    SIM_ITAU_WEBHOOK_CLIENT_SECRET: z.string().trim().min(1).default('sim-itau-webhook-secret'),
+    SIM_ITAU_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   })
   .superRefine((c, ctx) => {
     if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
@@ -139,6 +197,17 @@ export const configSchema = z
     if (c.BS2_BASE_URL !== undefined) {
       for (const k of ['BS2_API_KEY', 'BS2_API_SECRET', 'BS2_SCOPE', 'BS2_REFRESH_TOKEN'] as const) {
         if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required with BS2_BASE_URL (the app credentials from BS2 Empresas)' });
+      }
+    }
+    if (c.ITAU_CLIENT_ID !== undefined) {
+      for (const k of ['ITAU_CLIENT_SECRET', 'ITAU_CERT_PATH', 'ITAU_KEY_PATH', 'ITAU_ID_BENEFICIARIO'] as const) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required with ITAU_CLIENT_ID (the certificado dinâmico and the account)' });
+      }
+    }
+    if (c.ITAU_ID_BENEFICIARIO !== undefined) {
+      const id = c.ITAU_ID_BENEFICIARIO;
+      if (mod10(id.slice(0, 4) + id.slice(6, 11)) !== Number(id[11])) {
+        ctx.addIssue({ code: 'custom', path: ['ITAU_ID_BENEFICIARIO'], message: `the last digit (DAC) is ${id[11]}, expected ${mod10(id.slice(0, 4) + id.slice(6, 11))}` });
       }
     }
     if (c.TEMPORAL_ADDRESS === undefined) {

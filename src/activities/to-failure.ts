@@ -25,7 +25,14 @@ export function bankErrorToFailure(e: BankError): ApplicationFailure {
     message: e.message,
     type: FAILURE_TYPE[e.kind],
     nonRetryable: !RETRYABLE.has(e.kind),
-    details: [{ fields: e.details.fields ?? [], httpStatus: e.details.httpStatus, outcomeUnknown: e.details.outcomeUnknown ?? false }],
+    details: [
+      {
+        fields: e.details.fields ?? [],
+        httpStatus: e.details.httpStatus,
+        outcomeUnknown: e.details.outcomeUnknown ?? false,
+        ...(e.details.retryAfterMs !== undefined ? { retryAfterMs: e.details.retryAfterMs } : {}),
+      },
+    ],
     ...(e.details.retryAfterMs !== undefined ? { nextRetryDelay: e.details.retryAfterMs } : {}),
   });
 }

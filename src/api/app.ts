@@ -16,7 +16,10 @@ import { mountRoutes } from './mount';
 import { buildOpenApiDocument, docsInit, docsPage } from './openapi';
 import { sendProblem } from './problem';
 import type { ApiRoute } from './route';
+import { AccountDirectory } from '../boletos/directory';
 import { apiKeyRoutes } from './routes/api-keys';
+import { boletoRoutes } from './routes/boletos';
+import { webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 
@@ -31,6 +34,10 @@ export interface AppDeps {
   publicBaseUrl?: string;
   /** Override the access cache (tests shorten its TTL). */
   access?: AccessCache;
+  /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
+  directory?: AccountDirectory;
+  /** How long POST /v1/boletos waits for the bank before answering 202. */
+  registerWaitMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -60,6 +67,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.set('query parser', 'simple');
   const metrics = new ApiMetrics();
   const registry = new AccessRegistryClient(deps.client, deps.taskQueue);
+  const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry);
 
   app.use(requestId);
@@ -83,7 +91,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now() }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
+    ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
+    ...webhookRoutes({ client: deps.client, directory, metrics }),
   ];
+  metrics.boletosGauge(
+    (status, bank) => deps.client.workflow.count(`WorkflowType = 'boletoLifecycle' AND BoletoStatus = '${status}' AND Bank = '${bank}'`).then((r) => r.count),
+    ['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED'],
+    ['BS2', 'ITAU'],
+  );
   const openapi = buildOpenApiDocument(routes, deps.publicBaseUrl);
 
   app.get('/openapi.json', (_req, res) => void res.json(openapi));

@@ -4,7 +4,8 @@
  * WORKER_METRICS_PORT.
  */
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BankEvent } from '../banks/model';
 
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -16,8 +17,41 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookLag = new Histogram({
+    name: 'boletoflow_webhook_lag_seconds',
+    help: 'From the bank event time to the event signalled to its workflow',
+    labelNames: ['bank'] as const,
+    buckets: [0.1, 0.5, 1, 5, 30, 60, 300, 1800, 3600, 6 * 3600, 24 * 3600, 3 * 24 * 3600],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'boletoflow_api_' });
+  }
+
+  /** Lag of the newest fact in a delivery (older ones in the same notification are history). */
+  observeWebhookLag(bank: string, events: BankEvent[], receivedAtMs: number): void {
+    const times = events.map((e) => Date.parse(e.occurredAt)).filter((t) => !Number.isNaN(t));
+    if (times.length) this.webhookLag.observe({ bank }, Math.max(0, (receivedAtMs - Math.max(...times)) / 1000));
+  }
+
+  /** boletoflow_boletos{status,bank}: counted from Temporal visibility at scrape time (cached). */
+  boletosGauge(count: (status: string, bank: string) => Promise<number>, statuses: readonly string[], banks: readonly string[], cacheMs = 30_000): void {
+    let cached: { at: number; values: { status: string; bank: string; n: number }[] } | undefined;
+    new Gauge({
+      name: 'boletoflow_boletos',
+      help: 'Boletos by status and bank (from Temporal visibility)',
+      labelNames: ['status', 'bank'] as const,
+      registers: [this.registry],
+      async collect() {
+        if (!cached || Date.now() - cached.at > cacheMs) {
+          const values = [];
+          for (const bank of banks) for (const status of statuses) values.push({ status, bank, n: await count(status, bank).catch(() => NaN) });
+          cached = { at: Date.now(), values };
+        }
+        for (const v of cached.values) if (!Number.isNaN(v.n)) this.set({ status: v.status, bank: v.bank }, v.n);
+      },
+    });
   }
 
   /** Observes every response; `route` is the declared template (never the raw URL: ids would explode cardinality). */

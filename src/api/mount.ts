@@ -67,7 +67,7 @@ export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: Mou
     chain.push(async (req, res) => {
       const input: Record<string, unknown> = {};
       const problems = [];
-      for (const where of ['params', 'query', 'body'] as const) {
+      for (const where of ['headers', 'params', 'query', 'body'] as const) {
         const schema = route.request?.[where];
         if (!schema) continue;
         const parsed = schema.safeParse(req[where] ?? (where === 'body' ? undefined : {}));
@@ -79,6 +79,7 @@ export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: Mou
         return;
       }
       await route.handler({
+        headers: (input.headers ?? {}) as Record<string, string>,
         params: input.params,
         query: input.query,
         body: input.body,

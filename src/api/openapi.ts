@@ -26,7 +26,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
           ? problem(spec.description)
           : { description: spec.description };
     }
-    if (r.request?.body || r.request?.query || r.request?.params) responses['400'] ??= problem('The request is malformed or a field is invalid (errors lists each field)');
+    if (r.request?.body || r.request?.query || r.request?.params || r.request?.headers) responses['400'] ??= problem('The request is malformed or a field is invalid (errors lists each field)');
     if (r.request?.body) {
       responses['413'] ??= problem('Body larger than the limit');
       responses['415'] ??= problem('Content-Type is not application/json');
@@ -49,6 +49,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
       request: {
         ...(r.request?.params ? { params: r.request.params } : {}),
         ...(r.request?.query ? { query: r.request.query } : {}),
+        ...(r.request?.headers ? { headers: r.request.headers } : {}),
         ...(r.request?.body ? { body: { required: true, content: { 'application/json': { schema: r.request.body } } } } : {}),
       },
       responses: responses as never,

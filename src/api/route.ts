@@ -15,6 +15,8 @@ type Obj = z.ZodObject | undefined;
 type Inferred<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 export interface RouteContext<P extends Obj, Q extends Obj, B extends z.ZodType | undefined> {
+  /** Parsed request headers declared by the route (lower-case names). */
+  headers: Record<string, string>;
   params: Inferred<P>;
   query: Inferred<Q>;
   body: Inferred<B>;
@@ -42,10 +44,12 @@ export interface ApiRoute<P extends Obj = Obj, Q extends Obj = Obj, B extends z.
   tags: string[];
   /** 'public' needs no API key; otherwise the roles that may call it. */
   access: 'public' | readonly Role[];
-  request?: { params?: P; query?: Q; body?: B };
+  request?: { params?: P; query?: Q; body?: B; headers?: z.ZodObject };
   responses: Record<number, ResponseSpec>;
   /** Health and metrics are not rate limited. */
   rateLimited?: boolean;
+  /** A third party's payload (bank webhooks): its unknown fields are the sender's business, not an error. */
+  foreignBody?: boolean;
   handler: (ctx: RouteContext<P, Q, B>) => unknown;
 }
 
@@ -55,7 +59,7 @@ export function defineRoute<P extends Obj = undefined, Q extends Obj = undefined
 ): ApiRoute {
   const body = route.request?.body;
   // Writes reject unknown fields: a typo in a field name must not be silently ignored.
-  if (body instanceof z.ZodObject && (body.def.catchall as z.ZodType | undefined)?.def.type !== 'never') {
+  if (!route.foreignBody && body instanceof z.ZodObject && (body.def.catchall as z.ZodType | undefined)?.def.type !== 'never') {
     throw new Error(`${route.operationId}: request body schemas must be strict objects (z.strictObject)`);
   }
   return route;

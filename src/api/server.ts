@@ -8,6 +8,9 @@ import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { connectClient } from '../temporal/connection';
 import { retryUntil } from '../temporal/retry';
+import { accountsFromSettings } from '../banks/accounts';
+import { AccountDirectory } from '../boletos/directory';
+import { VERSION } from '../version';
 import { createApp } from './app';
 import { listen } from './http-server';
 
@@ -22,6 +25,8 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    directory: AccountDirectory.fromBankAccounts(accountsFromSettings(config, VERSION), config),
+    registerWaitMs: config.BOLETO_REGISTER_WAIT_MS,
     bodyLimit: config.API_BODY_LIMIT,
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
   });

@@ -1,5 +1,7 @@
 /**
- * Every bank simulator in one process (the `simulators` child of `npm start`): BS2 on SIM_BS2_PORT, running on
+ * Every bank simulator in one process (the `simulators` child of `npm start`). Itaú: mTLS API on SIM_ITAU_PORT
+ * and the TLS-only certificate/admin listener on SIM_ITAU_PUBLIC_PORT, test CA in DATA_DIR/simulators/itau/pki.
+ * BS2 on SIM_BS2_PORT, running on
  * real time (its clock can be moved with POST /__sim/clock/advance), webhooks to SIM_BS2_WEBHOOK_URL, state kept
  * in DATA_DIR/simulators/ so restarts keep the bank's boletos and its rotated tokens.
  */
@@ -9,14 +11,17 @@ import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { createBs2Simulator } from './bs2/server';
 import { bs2SimConfig } from './bs2/config';
+import { itauSimPkiDir } from '../banks/accounts';
+import { itauSimConfig } from './itau/config';
+import { createItauSimulator } from './itau/server';
 
-export type SimulatorName = 'bs2';
+export type SimulatorName = 'bs2' | 'itau';
 
-export async function startSimulators(config: Config, logger: Logger, which: SimulatorName[] = ['bs2']): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
+export async function startSimulators(config: Config, logger: Logger, which: SimulatorName[] = ['bs2', 'itau']): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
   const closers: (() => Promise<void>)[] = [];
   const urls: Record<string, string> = {};
   if (which.includes('bs2')) {
-    const webhookUrl = config.SIM_BS2_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/bs2`;
+    const webhookUrl = config.SIM_BS2_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/bs2/${config.BS2_ACCOUNT_ID}`;
     const sim = await createBs2Simulator({
       port: config.SIM_BS2_PORT,
       host: config.SIM_HOST,
@@ -33,6 +38,33 @@ export async function startSimulators(config: Config, logger: Logger, which: Sim
     urls.bs2 = sim.url;
     closers.push(() => sim.close());
     logger.info({ url: sim.url, webhookUrl }, 'BS2 simulator listening');
+  }
+  if (which.includes('itau')) {
+    // Itaú delivers notifications after a client_credentials token from the subscriber's OAuth URL.
+    const webhookUrl = config.SIM_ITAU_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/itau/${config.ITAU_ACCOUNT_ID}`;
+    const oauthUrl = config.SIM_ITAU_WEBHOOK_OAUTH_URL ?? `${webhookUrl}/oauth/token`;
+    const sim = await createItauSimulator({
+      port: config.SIM_ITAU_PORT,
+      publicPort: config.SIM_ITAU_PUBLIC_PORT,
+      host: config.SIM_HOST,
+      autoTickMs: 1000,
+      pkiDir: itauSimPkiDir(config.DATA_DIR),
+      stateFile: join(resolve(config.DATA_DIR), 'simulators', 'itau.json'),
+      config: itauSimConfig({
+        accessTokenTtlSeconds: config.SIM_ITAU_ACCESS_TOKEN_TTL_SECONDS,
+        txidNossoNumeroWidth: config.ITAU_TXID_NOSSO_NUMERO_WIDTH,
+        subscriptions: [
+          {
+            target: { url: webhookUrl, oauth: { tokenUrl: oauthUrl, clientId: config.SIM_ITAU_WEBHOOK_CLIENT_ID, clientSecret: config.SIM_ITAU_WEBHOOK_CLIENT_SECRET } },
+            tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'],
+          },
+        ],
+      }),
+      log: (msg) => logger.debug({ component: 'sim-itau' }, msg),
+    });
+    urls.itau = sim.url;
+    closers.push(() => sim.close());
+    logger.info({ url: sim.url, publicUrl: sim.publicUrl, webhookUrl, oauthUrl }, 'Itaú simulator listening (mTLS)');
   }
   return { urls, close: async () => void (await Promise.all(closers.map((c) => c()))) };
 }

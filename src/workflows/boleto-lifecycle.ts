@@ -32,6 +32,7 @@ import {
   getCreationQuery,
   getDeliveriesQuery,
   getEventsQuery,
+  getPrintableQuery,
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from './boleto-messages';
@@ -154,6 +155,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
   setHandler(getBoletoQuery, () => state.view);
   setHandler(getEventsQuery, () => state.events);
   setHandler(getDeliveriesQuery, () => state.deliveries);
+  setHandler(getPrintableQuery, () => ({ boleto: state.view, payer: input.request.payer, messages: input.request.messages ?? [] }));
   setHandler(getCreationQuery, () => ({ requestFingerprint: input.requestFingerprint, ...(firstResponse ? { firstResponse } : {}) }));
   setHandler(bankEventSignal, (s) => {
     inbox.push(s);
@@ -297,7 +299,8 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
           notifyAll([applyRejected(state, { code: 'BANK_UNAVAILABLE', reasons: [{ field: 'bank', message: f.message }] }, nowIso())]);
           return;
         }
-        await sleep(Math.min(300_000, 2_000 * 2 ** Math.min(attempt, 8)));
+        const retryAfter = (f.details?.[0] as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0;
+        await sleep(Math.max(retryAfter, Math.min(300_000, 1_000 * 2 ** Math.min(attempt - 1, 9))));
       }
     }
   }

@@ -5,7 +5,7 @@
  * request must not touch history); reads are queries.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BankBoleto, BankCode, BankEvent, RegisterBoletoRequest } from '../banks/model';
+import type { BankBoleto, BankCode, BankEvent, Payer, RegisterBoletoRequest } from '../banks/model';
 
 export type BoletoStatus =
   | 'REGISTERING'
@@ -137,6 +137,8 @@ export const resendDeliveryUpdate = defineUpdate<Delivery, [{ deliveryId: string
 export const getBoletoQuery = defineQuery<BoletoView>('getBoleto');
 export const getEventsQuery = defineQuery<BoletoEvent[]>('getEvents');
 export const getDeliveriesQuery = defineQuery<Delivery[]>('getDeliveries');
+/** What the PDF needs beyond the view (the payer is personal data: only for the tenant's own API calls). */
+export const getPrintableQuery = defineQuery<{ boleto: BoletoView; payer: Payer; messages: string[] }>('getPrintable');
 /** For an Idempotency-Key replay: what the boleto was created from, and the answer given the first time. */
 export const getCreationQuery = defineQuery<{ requestFingerprint: string; firstResponse?: BoletoView }>('getCreation');
 

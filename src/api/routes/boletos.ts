@@ -1,0 +1,408 @@
+/**
+ * Boletos. POST answers in the same request with the bank's verdict (the seed's "transmissão instantânea"):
+ * update-with-start creates the workflow (durable before the bank is called) and waits for registration; only if
+ * the bank takes longer than BOLETO_REGISTER_WAIT_MS does it answer 202 with a Location to poll.
+ */
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { AccountDirectory } from '../../boletos/directory';
+import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
+import { renderBoletoPdf } from '../../domain/pdf';
+import {
+  awaitRegistrationUpdate,
+  type BoletoView,
+  cancelUpdate,
+  changeDueDateUpdate,
+  getBoletoQuery,
+  getCreationQuery,
+  getDeliveriesQuery,
+  getEventsQuery,
+  getPrintableQuery,
+  resendDeliveryUpdate,
+  type StartBoletoInput,
+} from '../../workflows/boleto-messages';
+import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
+import { brtDate } from '../../workflows/boleto-schedule';
+import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, NossoNumero, SeuNumero, TenantId } from '../../workflows/search-attributes';
+import type { Principal } from '../auth';
+import { sendProblem } from '../problem';
+import { type ApiRoute, defineRoute } from '../route';
+import { BoletoIdParams, BoletoSchema, BoletoSummary, CreateBoletoBody, DeliverySchema, EventSchema, isoDate } from '../schemas/boleto';
+
+export interface BoletoRouteDeps {
+  client: Client;
+  taskQueue: string;
+  directory: AccountDirectory;
+  registerWaitMs: number;
+}
+
+const notFound = (res: Response, id: string) =>
+  sendProblem(res, { type: 'not-found', title: 'Boleto not found', status: 404, detail: `No boleto ${id} in your tenant.` });
+
+const updateRefusal = (e: unknown): string | undefined =>
+  e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
+
+export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
+  const { client } = deps;
+
+  /** The boleto's handle if it exists and belongs to the caller's tenant (otherwise: 404 already sent). */
+  async function owned(principal: Principal, id: string, res: Response) {
+    const parsed = parseBoletoId(id);
+    if (!parsed || !deps.directory.forTenant(principal.tenantId, parsed.accountId)) return void notFound(res, id);
+    const handle = client.workflow.getHandle(id);
+    try {
+      const view = await handle.query(getBoletoQuery);
+      if (view.tenantId !== principal.tenantId) return void notFound(res, id);
+      return { handle, view };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return void notFound(res, id);
+      throw e;
+    }
+  }
+
+  function answerCreated(res: Response, view: BoletoView, replay: boolean) {
+    res.setHeader('Location', `/v1/boletos/${view.id}`);
+    if (replay) res.setHeader('Idempotent-Replayed', 'true');
+    if (view.status === 'REJECTED') {
+      return sendProblem(res, {
+        type: 'bank-rejected',
+        title: 'The bank rejected the boleto',
+        status: 422,
+        detail: view.rejection?.reasons.map((r) => `${r.field}: ${r.message}`).join('; '),
+        errors: (view.rejection?.reasons ?? []).map((r) => ({ field: r.field, reason: r.message })),
+        boleto: view,
+      });
+    }
+    res.status(view.status === 'REGISTERING' ? 202 : 201).json(view);
+  }
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/boletos',
+      operationId: 'createBoleto',
+      summary: 'Issue a boleto and get the bank’s verdict in the same request',
+      description:
+        'Idempotent by the Idempotency-Key header: the same key and body return the same boleto and the first answer; ' +
+        'the same key with another body is refused (422). 201 registered, 422 rejected by the bank (its reasons), ' +
+        '202 when the bank has not answered within the wait cap (poll the Location).',
+      tags: ['boletos'],
+      access: ['integrator'],
+      request: {
+        headers: z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'required: 1-255 printable ASCII characters') }),
+        body: CreateBoletoBody,
+      },
+      responses: {
+        201: { description: 'Registered at the bank', schema: BoletoSchema },
+        202: { description: 'Still registering; poll the Location', schema: BoletoSchema },
+        404: { description: 'No such account in your tenant' },
+        409: { description: 'The account cannot issue boletos (not ACTIVE)' },
+        422: { description: 'Rejected by the bank (errors lists its reasons), or Idempotency-Key reused with another body' },
+      },
+      handler: async ({ principal, headers, body, req, res }) => {
+        const account = deps.directory.forTenant(principal.tenantId, body.accountId);
+        if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
+        if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
+        const today = brtDate(Date.now());
+        if (body.dueDate < today) return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }] });
+        if (body.kind === 'BOLECODE' && account.bank !== 'ITAU') {
+          return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }] });
+        }
+
+        const key = headers['idempotency-key']!;
+        const seuNumero = deriveSeuNumero(principal.tenantId, account.accountId, key);
+        const id = boletoIdFor(account.accountId, seuNumero);
+        const fingerprint = requestFingerprint(req.body);
+        const input: StartBoletoInput = {
+          boletoId: id,
+          tenantId: principal.tenantId,
+          accountId: account.accountId,
+          bank: account.bank,
+          requestFingerprint: fingerprint,
+          chooseNossoNumero: account.chooseNossoNumero,
+          createdAt: new Date().toISOString(),
+          policy: account.policy,
+          ...(body.reference ? { reference: body.reference } : {}),
+          request: {
+            seuNumero,
+            kind: body.kind,
+            amountCents: body.amountCents,
+            issueDate: body.issueDate ?? today,
+            dueDate: body.dueDate,
+            payer: body.payer,
+            ...(body.paymentDeadline ? { paymentDeadline: body.paymentDeadline } : {}),
+            ...(body.interest ? { interest: body.interest } : {}),
+            ...(body.fine ? { fine: body.fine } : {}),
+            ...(body.discount ? { discount: body.discount } : {}),
+            ...(body.messages ? { messages: body.messages } : {}),
+          },
+        };
+        const start = new WithStartWorkflowOperation<typeof boletoLifecycle>('boletoLifecycle', {
+          workflowId: id,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          // A finished boleto's key is never reused for a new boleto (within the namespace's retention).
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: BoletoStatus, value: 'REGISTERING' },
+            { key: Bank, value: account.bank },
+            { key: AccountId, value: account.accountId },
+            { key: TenantId, value: principal.tenantId },
+            { key: DueDate, value: new Date(`${body.dueDate}T00:00:00-03:00`) },
+            { key: SeuNumero, value: seuNumero },
+            { key: AmountCents, value: body.amountCents },
+          ],
+        });
+        let view: BoletoView;
+        try {
+          const verdict = client.workflow.executeUpdateWithStart(awaitRegistrationUpdate, { args: [{ requestFingerprint: fingerprint }], startWorkflowOperation: start });
+          const capped = new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.registerWaitMs).unref());
+          const first = await Promise.race([verdict, capped]);
+          verdict.catch(() => undefined); // answered 202 meanwhile: the workflow carries on
+          view = first ?? (await client.workflow.getHandle(id).query(getBoletoQuery));
+        } catch (e) {
+          const refusal = updateRefusal(e);
+          if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) {
+            return sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, detail: refusal.replace(/^IDEMPOTENCY_KEY_REUSED: /, '') });
+          }
+          if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+          // The boleto's workflow already finished: answer from its record.
+          const creation = await client.workflow.getHandle(id).query(getCreationQuery);
+          if (creation.requestFingerprint !== fingerprint) {
+            return sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422 });
+          }
+          return answerCreated(res, creation.firstResponse ?? (await client.workflow.getHandle(id).query(getBoletoQuery)), true);
+        }
+        const replay = view.createdAt !== input.createdAt;
+        answerCreated(res, view, replay);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/v1/boletos',
+      operationId: 'listBoletos',
+      summary: 'List your boletos (from Temporal visibility), newest first',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: {
+        query: z.object({
+          status: z.enum(['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED']).optional(),
+          bank: z.enum(['BS2', 'ITAU']).optional(),
+          account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+          dueFrom: isoDate.optional(),
+          dueTo: isoDate.optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+          cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, 'must be a cursor from a previous page').optional(),
+        }),
+      },
+      responses: { 200: { description: 'A page of boletos', schema: z.object({ items: z.array(BoletoSummary), nextCursor: z.string().optional() }) } },
+      handler: async ({ principal, query, res }) => {
+        // Values are validated above (enums, ids, dates), so they are safe inside the visibility query.
+        const clauses = [`WorkflowType = 'boletoLifecycle'`, `TenantId = '${principal.tenantId}'`];
+        if (query.status) clauses.push(`BoletoStatus = '${query.status}'`);
+        if (query.bank) clauses.push(`Bank = '${query.bank}'`);
+        if (query.account) clauses.push(`AccountId = '${query.account}'`);
+        if (query.dueFrom) clauses.push(`DueDate >= '${query.dueFrom}T00:00:00-03:00'`);
+        if (query.dueTo) clauses.push(`DueDate <= '${query.dueTo}T00:00:00-03:00'`);
+        const page = await client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query: clauses.join(' AND '),
+          pageSize: query.limit,
+          ...(query.cursor ? { nextPageToken: Buffer.from(query.cursor, 'base64url') } : {}),
+        });
+        const items = (page.executions ?? []).map((x) => {
+          const sa = decodeTypedSearchAttributes(x.searchAttributes?.indexedFields);
+          const due = sa.get(DueDate);
+          const amount = sa.get(AmountCents);
+          const seu = sa.get(SeuNumero);
+          const nosso = sa.get(NossoNumero);
+          return {
+            id: x.execution?.workflowId ?? '',
+            accountId: sa.get(AccountId) ?? '',
+            bank: sa.get(Bank) ?? '',
+            status: (sa.get(BoletoStatus) ?? 'REGISTERING') as z.infer<typeof BoletoSummary>['status'],
+            ...(due ? { dueDate: brtDate(due.getTime()) } : {}),
+            ...(amount !== undefined ? { amountCents: amount } : {}),
+            ...(seu ? { seuNumero: seu } : {}),
+            ...(nosso ? { nossoNumero: nosso } : {}),
+            ...(x.startTime?.seconds ? { createdAt: new Date(Number(x.startTime.seconds) * 1000).toISOString() } : {}),
+          };
+        });
+        const token = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;
+        res.json({ items, ...(token ? { nextCursor: token } : {}) });
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/v1/boletos/:id',
+      operationId: 'getBoleto',
+      summary: 'One boleto: status (PAID is not SETTLED), bank numbers, barcode, linha digitável, Pix',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: { params: BoletoIdParams },
+      responses: { 200: { description: 'The boleto', schema: BoletoSchema }, 404: { description: 'No such boleto in your tenant' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (found) res.json(found.view);
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/v1/boletos/:id/events',
+      operationId: 'listBoletoEvents',
+      summary: 'The boleto’s ordered event list',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: { params: BoletoIdParams },
+      responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(EventSchema) }) }, 404: { description: 'No such boleto in your tenant' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (found) res.json({ items: await found.handle.query(getEventsQuery) });
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/v1/boletos/:id/deliveries',
+      operationId: 'listBoletoDeliveries',
+      summary: 'Notifications sent to your system for this boleto',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: { params: BoletoIdParams },
+      responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliverySchema) }) }, 404: { description: 'No such boleto in your tenant' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (found) res.json({ items: await found.handle.query(getDeliveriesQuery) });
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/v1/boletos/:id/deliveries/:deliveryId/resend',
+      operationId: 'resendBoletoDelivery',
+      summary: 'Send a notification again',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: { params: BoletoIdParams.extend({ deliveryId: z.string().regex(/^bol-[A-Za-z0-9._-]+:\d{1,6}$/, 'must be a delivery id') }) },
+      responses: { 202: { description: 'Queued', schema: DeliverySchema }, 404: { description: 'No such boleto or delivery' }, 409: { description: 'Still being attempted' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (!found) return;
+        try {
+          res.status(202).json(await found.handle.executeUpdate(resendDeliveryUpdate, { args: [{ deliveryId: params.deliveryId }] }));
+        } catch (e) {
+          const refusal = updateRefusal(e);
+          if (!refusal) throw e;
+          sendProblem(res, { type: refusal.startsWith('no delivery') ? 'not-found' : 'conflict', title: refusal, status: refusal.startsWith('no delivery') ? 404 : 409 });
+        }
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/v1/boletos/:id/cancel',
+      operationId: 'cancelBoleto',
+      summary: 'Cancel (baixa) the boleto at the bank',
+      description: 'If the bank identifies a payment while the cancellation is in flight, the payment wins: 409 with the boleto PAID.',
+      tags: ['boletos'],
+      access: ['integrator'],
+      request: { params: BoletoIdParams, body: z.strictObject({ reason: z.string().trim().min(3).max(200) }) },
+      responses: {
+        200: { description: 'Cancelled at the bank', schema: BoletoSchema },
+        202: { description: 'Accepted by the bank, confirmation pending', schema: BoletoSchema },
+        404: { description: 'No such boleto in your tenant' },
+        409: { description: 'Not cancellable in its status (or paid meanwhile)' },
+        422: { description: 'The bank refused the cancellation' },
+      },
+      handler: async ({ principal, params, body, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (!found) return;
+        let view: BoletoView;
+        try {
+          view = await found.handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }] });
+        } catch (e) {
+          const refusal = updateRefusal(e);
+          if (!refusal) throw e;
+          const byBank = refusal.startsWith('the bank refused');
+          return sendProblem(res, { type: byBank ? 'bank-rejected' : 'conflict', title: refusal, status: byBank ? 422 : 409 });
+        }
+        if (view.status === 'CANCELLED') return void res.json(view);
+        if (view.status === 'CANCELLING') return void res.status(202).json(view);
+        sendProblem(res, { type: 'conflict', title: `The boleto is ${view.status}: the payment came first`, status: 409, boleto: view });
+      },
+    }),
+
+    defineRoute({
+      method: 'post',
+      path: '/v1/boletos/:id/due-date',
+      operationId: 'changeBoletoDueDate',
+      summary: 'Change the due date at the bank',
+      tags: ['boletos'],
+      access: ['integrator'],
+      request: { params: BoletoIdParams, body: z.strictObject({ dueDate: isoDate }) },
+      responses: {
+        200: { description: 'Changed', schema: BoletoSchema },
+        404: { description: 'No such boleto in your tenant' },
+        409: { description: 'Not allowed in its status' },
+        422: { description: 'Invalid date, or refused by the bank' },
+      },
+      handler: async ({ principal, params, body, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (!found) return;
+        try {
+          res.json(await found.handle.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }] }));
+        } catch (e) {
+          const refusal = updateRefusal(e);
+          if (!refusal) throw e;
+          const status = /cannot change while|in progress/.test(refusal) ? 409 : 422;
+          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: refusal, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: refusal }] } : {}) });
+        }
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/v1/boletos/:id/pdf',
+      operationId: 'getBoletoPdf',
+      summary: 'The boleto as a PDF (FEBRABAN layout, with the Pix QR code of a bolecode)',
+      tags: ['boletos'],
+      access: ['integrator', 'operator'],
+      request: { params: BoletoIdParams },
+      responses: { 200: { description: 'PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' }, 404: { description: 'No such boleto' }, 409: { description: 'Not registered (no barcode)' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.id, res);
+        if (!found) return;
+        const { boleto, payer, messages } = await found.handle.query(getPrintableQuery);
+        if (!boleto.barcode && !boleto.linhaDigitavel) return sendProblem(res, { type: 'conflict', title: `A ${boleto.status} boleto has no barcode to print`, status: 409 });
+        const account = deps.directory.get(boleto.accountId)!;
+        const pdf = await renderBoletoPdf({
+          bank: { code: boleto.bank === 'BS2' ? '218' : '341', name: boleto.bank === 'BS2' ? 'Banco BS2' : 'Itaú' },
+          beneficiary: { name: account.beneficiary.name, document: account.beneficiary.document, agencyAccount: account.beneficiary.agencyAccount },
+          payer: { name: payer.name, document: payer.document, address: [`${payer.address.street}, ${payer.address.number}`, `${payer.address.district} - ${payer.address.city}/${payer.address.state} - ${payer.address.zipCode}`] },
+          nossoNumero: boleto.nossoNumero ?? '',
+          documentNumber: boleto.seuNumero,
+          issueDate: boleto.issueDate,
+          dueDate: boleto.dueDate,
+          amountCents: boleto.amountCents,
+          instructions: messages,
+          ...(boleto.barcode ? { barcode: boleto.barcode } : { linhaDigitavel: boleto.linhaDigitavel! }),
+          ...(boleto.pix ? { pixEmv: boleto.pix.emv } : {}),
+        });
+        res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${boleto.id}.pdf"`);
+        res.send(pdf);
+      },
+    }),
+  ];
+}

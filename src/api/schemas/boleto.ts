@@ -1,0 +1,136 @@
+/**
+ * The boleto API's request and response schemas: validation and the OpenAPI document come from these.
+ * Amounts are integer cents; dates are ISO calendar dates (São Paulo); unknown fields are rejected.
+ */
+import { z } from 'zod';
+import { inspectCpfOrCnpj, isIsoDate } from '../../domain';
+import type { BoletoEvent, BoletoView, Delivery } from '../../workflows/boleto-messages';
+
+export const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' }).meta({ example: '2026-12-20', format: 'date' });
+const cents = z.number().int('must be whole cents').min(1, 'must be at least 1 cent').max(9_999_999_999, 'must be at most R$ 99.999.999,99');
+const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const Address = z.strictObject({
+  street: text(80),
+  number: text(10),
+  complement: text(40).optional(),
+  district: text(40),
+  city: text(40),
+  state: z.string().regex(/^[A-Z]{2}$/, 'must be a UF such as SP'),
+  zipCode: z.string().regex(/^\d{8}$/, 'must be a CEP of 8 digits'),
+});
+
+const Payer = z.strictObject({
+  name: text(100),
+  document: z
+    .string()
+    .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
+    .superRefine((v, ctx) => {
+      const r = inspectCpfOrCnpj(v);
+      if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
+    })
+    .meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric); punctuation is ignored', example: '52998224725' }),
+  email: z.email().optional(),
+  phone: z.string().regex(/^\+?\d{10,14}$/, 'must be digits with area code').optional(),
+  address: Address,
+});
+
+export const CreateBoletoBody = z
+  .strictObject({
+    accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id'),
+    kind: z.enum(['BOLETO', 'BOLECODE']).default('BOLETO').meta({ description: 'BOLECODE = boleto + Pix QR code' }),
+    amountCents: cents,
+    dueDate: isoDate,
+    issueDate: isoDate.optional().meta({ description: 'default: today' }),
+    paymentDeadline: isoDate.optional().meta({ description: 'last day the bank accepts payment (default: the bank’s window)' }),
+    payer: Payer,
+    interest: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }), z.strictObject({ type: z.literal('FIXED_DAILY'), cents })]).optional(),
+    fine: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints }), z.strictObject({ type: z.literal('FIXED'), cents })]).optional(),
+    discount: z
+      .discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints, until: isoDate }), z.strictObject({ type: z.literal('FIXED'), cents, until: isoDate })])
+      .optional(),
+    messages: z.array(text(80)).max(4).optional(),
+    reference: text(64).optional().meta({ description: 'your own reference (invoice number); returned as is' }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.paymentDeadline && b.paymentDeadline < b.dueDate) ctx.addIssue({ code: 'custom', path: ['paymentDeadline'], message: 'must be on or after dueDate' });
+    if (b.issueDate && b.issueDate > b.dueDate) ctx.addIssue({ code: 'custom', path: ['issueDate'], message: 'must be on or before dueDate' });
+    if (b.discount && b.discount.until > b.dueDate) ctx.addIssue({ code: 'custom', path: ['discount', 'until'], message: 'must be on or before dueDate' });
+  });
+export type CreateBoletoBody = z.output<typeof CreateBoletoBody>;
+
+const Status = z.enum(['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED']);
+
+export const BoletoSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    accountId: z.string(),
+    bank: z.enum(['BS2', 'ITAU']),
+    status: Status,
+    paid: z.boolean().meta({ description: 'payment identified in the banking network' }),
+    settled: z.boolean().meta({ description: 'money credited to the account' }),
+    kind: z.enum(['BOLETO', 'BOLECODE']),
+    amountCents: z.number().int(),
+    issueDate: z.string(),
+    dueDate: z.string(),
+    paymentDeadline: z.string().optional(),
+    seuNumero: z.string(),
+    nossoNumero: z.string().optional(),
+    bankId: z.string().optional(),
+    barcode: z.string().optional(),
+    linhaDigitavel: z.string().optional(),
+    pix: z.object({ emv: z.string(), txid: z.string().optional() }).optional(),
+    payment: z.object({ paidCents: z.number().int(), paidAt: z.string(), channel: z.string().optional() }).optional(),
+    settlement: z.object({ settledCents: z.number().int(), settledAt: z.string() }).optional(),
+    cancellation: z.object({ requestedAt: z.string().optional(), reason: z.string().optional(), cancelledAt: z.string().optional() }).optional(),
+    rejection: z.object({ code: z.string(), reasons: z.array(z.object({ field: z.string(), message: z.string() })) }).optional(),
+    reference: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Boleto' });
+// The schema documents the workflow's view: keep them in step.
+const _boletoMatches: z.ZodType<BoletoView> = BoletoSchema;
+
+export const BoletoSummary = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    bank: z.string(),
+    status: Status,
+    dueDate: z.string().optional(),
+    amountCents: z.number().int().optional(),
+    seuNumero: z.string().optional(),
+    nossoNumero: z.string().optional(),
+    createdAt: z.string().optional(),
+  })
+  .meta({ id: 'BoletoSummary' });
+
+export const EventSchema = z
+  .object({
+    seq: z.number().int(),
+    kind: z.string(),
+    at: z.string(),
+    source: z.string(),
+    eventId: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'BoletoEvent' });
+const _eventMatches: z.ZodType<BoletoEvent> = EventSchema as unknown as z.ZodType<BoletoEvent>;
+
+export const DeliverySchema = z
+  .object({
+    deliveryId: z.string(),
+    eventSeq: z.number().int(),
+    status: z.enum(['PENDING', 'DELIVERED', 'FAILED', 'SKIPPED']),
+    attempts: z.number().int(),
+    lastError: z.string().optional(),
+    lastAttemptAt: z.string().optional(),
+    deliveredAt: z.string().optional(),
+  })
+  .meta({ id: 'Delivery' });
+const _deliveryMatches: z.ZodType<Delivery> = DeliverySchema;
+
+export const BoletoIdParams = z.object({ id: z.string().regex(/^bol-[A-Za-z0-9._-]{1,64}-[A-Z2-7]{10}$/, 'must be a boleto id') });

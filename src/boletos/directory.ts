@@ -1,0 +1,88 @@
+/**
+ * Which bank accounts a tenant may issue boletos on, and the lifecycle policy of each. Until the onboarding
+ * workflow (which will mark accounts ACTIVE) exists, the accounts are the ones configured in the environment
+ * (src/banks/accounts.ts), all owned by ACCOUNTS_TENANT_ID.
+ */
+import type { BankAccount } from '../banks/accounts';
+import type { BankCode } from '../banks/model';
+import type { BoletoPolicy } from '../workflows/boleto-messages';
+
+export interface AccountInfo {
+  accountId: string;
+  bank: BankCode;
+  tenantId: string;
+  active: boolean;
+  /** The beneficiary chooses the nosso número (Itaú carteira 109); the bank assigns it otherwise (BS2). */
+  chooseNossoNumero: boolean;
+  policy: BoletoPolicy;
+  beneficiary: { name: string; document: string; agencyAccount: string };
+  /** BS2: the Authorization value agreed with the bank for its webhooks (unset: webhooks are only hints). */
+  webhookAuthorization?: string;
+}
+
+export interface DirectorySettings {
+  ACCOUNTS_TENANT_ID: string;
+  BOLETO_EXPIRE_AFTER_DAYS: number;
+  BOLETO_POLL_OPEN_EVERY_DAYS: number;
+  BOLETO_POLL_OVERDUE_EVERY_DAYS: number;
+  BOLETO_CLOSE_AFTER_DAYS: number;
+  BENEFICIARY_NAME: string;
+  BENEFICIARY_DOCUMENT: string;
+}
+
+/** Bank defaults: BS2 settles up to 3 business days after payment, early morning; payable 60 days after due. */
+export function policyFor(bank: BankCode, s: DirectorySettings): BoletoPolicy {
+  return {
+    expireAfterDays: s.BOLETO_EXPIRE_AFTER_DAYS,
+    closeAfterDays: s.BOLETO_CLOSE_AFTER_DAYS,
+    registrationDeadlineHours: 24,
+    poll: {
+      openEveryDays: s.BOLETO_POLL_OPEN_EVERY_DAYS,
+      overdueEveryDays: s.BOLETO_POLL_OVERDUE_EVERY_DAYS,
+      settlementHour: bank === 'BS2' ? 7 : 8,
+      settlementBusinessDays: bank === 'BS2' ? 3 : 2,
+      jitterMinutes: 30,
+    },
+  };
+}
+
+export class AccountDirectory {
+  private readonly byId = new Map<string, AccountInfo>();
+
+  constructor(accounts: AccountInfo[]) {
+    for (const a of accounts) this.byId.set(a.accountId, a);
+  }
+
+  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings): AccountDirectory {
+    return new AccountDirectory(
+      accounts.map((a) => ({
+        accountId: a.accountId,
+        bank: a.bank,
+        tenantId: s.ACCOUNTS_TENANT_ID,
+        active: true,
+        chooseNossoNumero: (a.bank as BankCode) === 'ITAU',
+        policy: policyFor(a.bank, s),
+        beneficiary: { name: s.BENEFICIARY_NAME, document: s.BENEFICIARY_DOCUMENT, agencyAccount: a.accountId },
+        ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
+      })),
+    );
+  }
+
+  put(a: AccountInfo): void {
+    this.byId.set(a.accountId, a);
+  }
+
+  get(accountId: string): AccountInfo | undefined {
+    return this.byId.get(accountId);
+  }
+
+  /** The tenant's account, or undefined (another tenant's account looks exactly like a missing one). */
+  forTenant(tenantId: string, accountId: string): AccountInfo | undefined {
+    const a = this.byId.get(accountId);
+    return a && a.tenantId === tenantId ? a : undefined;
+  }
+
+  byBank(bank: BankCode): AccountInfo[] {
+    return [...this.byId.values()].filter((a) => a.bank === bank);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The whole boleto path for tests, all real: Temporal dev server, a worker running every workflow and
+ * activity, the BS2 simulator (HTTP, its own clock), the API on a random port, and a receiver standing in
+ * for the client's system (collects our signed notifications).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker } from '@temporalio/worker';
+import { listen } from '../../src/api/http-server';
+import { buildApp, type BuiltApp } from '../../src/api/app';
+import { AccessCache } from '../../src/api/auth';
+import { AccessRegistryClient } from '../../src/access/registry-client';
+import type { Bs2Account } from '../../src/banks/accounts';
+import { bs2AdapterConfig } from '../../src/banks/bs2/config';
+import { BankRegistry } from '../../src/banks/registry';
+import { AccountDirectory, type AccountInfo, policyFor } from '../../src/boletos/directory';
+import { createLogger } from '../../src/logging';
+import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
+import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
+import { SimClock } from '../../src/simulators/shared/clock';
+import { createWorker } from '../../src/worker';
+import type { Role } from '../../src/workflows/access-messages';
+import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
+
+export interface Received {
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: { id: string; type: string; data: { event: { kind: string; seq: number }; boleto: { id: string; status: string } } };
+}
+
+export interface BoletoStack {
+  base: string;
+  sim: Bs2Simulator;
+  accountId: string;
+  registry: AccessRegistryClient;
+  built: BuiltApp;
+  tenants: { t1: string; t2: string };
+  keys: Record<'t1' | 't2', Record<Role, string>>;
+  received: Received[];
+  webhookSecret: string;
+  webhookAuthorization: string;
+  close(): Promise<void>;
+}
+
+export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
+
+export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number } = {}): Promise<BoletoStack> {
+  const env = await createDevEnv();
+  const client = codecClient(env);
+  const taskQueue = uniqueId('tq');
+  // The bank's calendar follows real time (frozen at start), so due dates valid for the API are valid at the bank.
+  const sim = await createBs2Simulator({ port: 0, clock: new SimClock({ start: new Date().toISOString(), frozen: true }), config: { lostResponseHoldMs: 2_000, ...opts.simConfig } });
+  const accountId = uniqueId('bs2').toLowerCase();
+  const a = sim.config.app;
+  const bankAccount: Bs2Account = {
+    accountId,
+    bank: 'BS2',
+    simulated: true,
+    credentials: { apiKey: a.apiKey, apiSecret: a.apiSecret, scope: a.scope, initialRefreshToken: a.refreshToken },
+    adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.adapterTimeoutMs ?? 1_000 }),
+  };
+  const bankRegistry = new BankRegistry([bankAccount]);
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry });
+  const running = worker.run();
+
+  const registry = new AccessRegistryClient(client, taskQueue);
+  const tenants = { t1: uniqueId('t1').toLowerCase(), t2: uniqueId('t2').toLowerCase() };
+  const settings = { ACCOUNTS_TENANT_ID: tenants.t1, BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Construtora Um Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
+  const account: AccountInfo = {
+    accountId,
+    bank: 'BS2',
+    tenantId: tenants.t1,
+    active: true,
+    chooseNossoNumero: false,
+    policy: policyFor('BS2', settings),
+    beneficiary: { name: settings.BENEFICIARY_NAME, document: settings.BENEFICIARY_DOCUMENT, agencyAccount: '0001/1234567-8' },
+    webhookAuthorization: `Bearer ${SIM_WEBHOOK_TOKEN}`,
+  };
+  const built = buildApp({
+    client,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    logger: createLogger({ level: 'silent' }),
+    directory: new AccountDirectory([account]),
+    registerWaitMs: opts.registerWaitMs ?? 15_000,
+    rateLimitPerMinute: 100_000,
+    access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
+  });
+  const server = await listen(built.app, 0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sim.setWebhookTarget({ url: `${base}/webhooks/bs2/${accountId}`, auth: { type: 'bearer', token: SIM_WEBHOOK_TOKEN } });
+
+  // The client's system: records every notification we send.
+  const received: Received[] = [];
+  const receiver: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, raw, body: JSON.parse(raw) as Received['body'] });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const webhookSecret = 'whsec_' + 'k'.repeat(40);
+
+  await registry.createTenant(tenants.t1, 'Construtora Um Ltda');
+  await registry.createTenant(tenants.t2, 'Comercial Dois SA');
+  await registry.setTenantWebhook(tenants.t1, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/boletoflow`, webhookSecret);
+  const keys = { t1: {}, t2: {} } as BoletoStack['keys'];
+  for (const t of ['t1', 't2'] as const) for (const role of ['integrator', 'cs', 'operator'] as const) keys[t][role] = (await registry.createApiKey(tenants[t], role)).token;
+
+  return {
+    base,
+    sim,
+    accountId,
+    registry,
+    built,
+    tenants,
+    keys,
+    received,
+    webhookSecret,
+    webhookAuthorization: account.webhookAuthorization!,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await new Promise((r) => receiver.close(r));
+      worker.shutdown();
+      await running;
+      await bankRegistry.close();
+      await sim.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */
+export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (pred(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
