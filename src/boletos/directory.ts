@@ -60,7 +60,7 @@ export class AccountDirectory {
         bank: a.bank,
         tenantId: s.ACCOUNTS_TENANT_ID,
         active: true,
-        chooseNossoNumero: (a.bank as BankCode) === 'ITAU',
+        chooseNossoNumero: (a.bank) === 'ITAU',
         policy: policyFor(a.bank, s),
         beneficiary: { name: s.BENEFICIARY_NAME, document: s.BENEFICIARY_DOCUMENT, agencyAccount: a.accountId },
         ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
