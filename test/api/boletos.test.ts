@@ -63,7 +63,7 @@ describe('boletos API on the BS2 simulator', () => {
     expect(json.nossoNumero).toMatch(/^\d{11}$/);
     expect(atBank(json.seuNumero as string)).toHaveLength(1);
 
-    const n = await eventually(async () => s.received.filter((x) => x.body.data.boleto.id === json.id), (l) => l.length >= 1);
+    const n = await eventually(() => Promise.resolve(s.received.filter((x) => x.body.data.boleto.id === json.id)), (l) => l.length >= 1);
     const sig = String(n[0]!.headers['boletoflow-signature']);
     const t = Number(/t=(\d+)/.exec(sig)![1]);
     const expected = createHmac('sha256', s.webhookSecret).update(`${t}.${n[0]!.raw}`).digest('hex');
@@ -117,7 +117,7 @@ describe('boletos API on the BS2 simulator', () => {
     const settled = await eventually(() => get(id), (x) => x.view.status === 'SETTLED');
     expect(settled.view).toMatchObject({ paid: true, settled: true, settlement: { settledCents: 15_001 } });
     expect((await events(id)).map((e) => e.kind)).toEqual(['REGISTERED', 'PAID', 'SETTLED']);
-    await eventually(async () => s.received.filter((x) => x.body.data.boleto.id === id).map((x) => x.body.type).sort(), (l) => l.length === 3);
+    await eventually(() => Promise.resolve(s.received.filter((x) => x.body.data.boleto.id === id).map((x) => x.body.type)), (l) => l.length === 3);
   });
 
   it('webhooks › duplicated ×2 and newest first (,06) › same final state and event list as in-order delivery', async () => {
