@@ -22,6 +22,8 @@ export const createBankActivities = (deps: BankActivityDeps) => {
   // One cached token source per account for the life of the worker process (see CachedTokenSource).
   const keeperSources = new Map<string, Bs2TokenSource>();
   const adapter = (accountId: string): BankAdapter => {
+    // Itaú accounts keep their client_credentials token cache in the registry (no keeper workflow).
+    if (deps.registry.account(accountId).bank === 'ITAU') return deps.registry.adapter(accountId);
     let tokens = deps.tokenSource?.(accountId) ?? keeperSources.get(accountId);
     if (!tokens) {
       tokens = new CachedTokenSource(new KeeperTokenSource(Context.current().client, { accountId, taskQueue: Context.current().info.taskQueue }));

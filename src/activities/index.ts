@@ -1,6 +1,7 @@
 /** Builds every activity the worker registers, from their dependencies (so tests can pass their own). */
 import { type BankActivityDeps, createBankActivities } from './bank';
 import { createBs2TokenActivities } from './bs2-token';
+import { createItauCertificateActivities } from './itau-certificate';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { createSystemActivities, type SystemActivityDeps } from './system';
 
@@ -16,5 +17,6 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createSystemActivities(deps.system),
   ...createBankActivities(deps.bank),
   ...createBs2TokenActivities({ registry: deps.bank.registry }),
+  ...createItauCertificateActivities({ registry: deps.bank.registry }),
   ...createNotificationActivities(deps.notifications),
 });

@@ -1,11 +1,20 @@
 /**
  * Client bank accounts, until onboarding (issue 9) stores them: a static list built from the environment.
- * With no real BS2 credentials configured, the one account is BS2 at the embedded simulator with the
- * simulator's seeded app credentials. Real credentials: BS2_BASE_URL + BS2_API_KEY + BS2_API_SECRET + BS2_SCOPE
- * + BS2_REFRESH_TOKEN (+ BS2_USER_AGENT, the production code BS2 gives you).
+ * With no real BS2 credentials configured, the BS2 account is the embedded simulator with the simulator's seeded
+ * app credentials. Real credentials: BS2_BASE_URL + BS2_API_KEY + BS2_API_SECRET + BS2_SCOPE + BS2_REFRESH_TOKEN
+ * (+ BS2_USER_AGENT, the production code BS2 gives you).
+ * Itaú likewise: without ITAU_CLIENT_ID the Itaú account is the embedded simulator, with the client certificate
+ * its test CA issued at first start (DATA_DIR/simulators/itau/pki, git-ignored); real credentials: ITAU_CLIENT_ID +
+ * ITAU_CLIENT_SECRET + ITAU_CERT_PATH + ITAU_KEY_PATH + ITAU_ID_BENEFICIARIO (docs/banks/itau.md).
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BS2_SIM_DEFAULT_APP } from '../simulators/bs2/config';
+import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig } from '../simulators/itau/config';
+import { ensurePkiDir } from '../simulators/itau/tls';
 import { bs2AdapterConfig, type Bs2AdapterConfig, type Bs2Credentials } from './bs2/config';
+import { BankError } from './errors';
+import { accountFromIdBeneficiario, itauAdapterConfig, type ItauAdapterConfig, type ItauCredentials, ITAU_PRODUCTION_URLS, itauSimulatorUrls } from './itau/config';
 
 export interface Bs2Account {
   accountId: string;
@@ -16,7 +25,115 @@ export interface Bs2Account {
   simulated: boolean;
 }
 
-export type BankAccount = Bs2Account;
+/** Where an Itaú account's client_id, secret, certificate, key and CA come from (read when first used). */
+export type ItauCredentialSource =
+  | { kind: 'inline'; credentials: ItauCredentials }
+  | { kind: 'files'; clientId: string; clientSecret: string; certPath: string; keyPath: string; caPath?: string }
+  /** The embedded simulator's PKI folder (created by whichever of simulator and worker gets there first). */
+  | { kind: 'simulator'; pkiDir: string };
+
+export interface ItauAccount {
+  accountId: string;
+  bank: 'ITAU';
+  credentials: ItauCredentialSource;
+  adapter: ItauAdapterConfig;
+  simulated: boolean;
+}
+
+export type BankAccount = Bs2Account | ItauAccount;
+
+/** The Itaú account's credentials, PEMs read from disk. Errors name the file, never its content. */
+export function loadItauCredentials(source: ItauCredentialSource): ItauCredentials {
+  if (source.kind === 'inline') return source.credentials;
+  const read = (what: string, path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new BankError('AUTH', `Itaú ${what} cannot be read from ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { operation: 'credentials' });
+    }
+  };
+  if (source.kind === 'files') {
+    return {
+      clientId: source.clientId,
+      clientSecret: source.clientSecret,
+      certPem: read('certificate', source.certPath),
+      keyPem: read('private key', source.keyPath),
+      ...(source.caPath ? { caPem: read('CA bundle', source.caPath) } : {}),
+    };
+  }
+  const d = ensurePkiDir(source.pkiDir, ITAU_SIM_DEFAULT_CLIENT_ID);
+  return { clientId: d.app.clientId, clientSecret: d.app.clientSecret, certPem: d.app.certificatePem, keyPem: d.app.privateKeyPem, caPem: d.pki.caCertPem };
+}
+
+/** The environment variables the Itaú account reads (validated in src/config.ts). */
+export interface ItauAccountSettings {
+  DATA_DIR: string;
+  ITAU_ACCOUNT_ID: string;
+  ITAU_CLIENT_ID?: string;
+  ITAU_CLIENT_SECRET?: string;
+  ITAU_CERT_PATH?: string;
+  ITAU_KEY_PATH?: string;
+  ITAU_CA_PATH?: string;
+  ITAU_ID_BENEFICIARIO?: string;
+  ITAU_CARTEIRA: string;
+  ITAU_PIX_KEY?: string;
+  ITAU_TOKEN_URL?: string;
+  ITAU_CASH_MANAGEMENT_URL?: string;
+  ITAU_CONSULTA_URL?: string;
+  ITAU_BOLETOS_V3_URL?: string;
+  ITAU_BOLECODE_URL?: string;
+  ITAU_BOLECODE_API: 'cash_management' | 'recebimentos_pix';
+  ITAU_CERT_REQUEST_URL?: string;
+  ITAU_CERT_RENEWAL_URL?: string;
+  ITAU_CERT_RENEWAL_FORCE_HEADER: boolean;
+  ITAU_AMOUNT_FORMAT: 'implied' | 'decimal';
+  ITAU_TXID_NOSSO_NUMERO_WIDTH: number;
+  ITAU_TIMEOUT_MS: number;
+  SIM_ITAU_PORT: number;
+  SIM_ITAU_PUBLIC_PORT: number;
+}
+
+/** The Itaú simulator's PKI folder under DATA_DIR. */
+export const itauSimPkiDir = (dataDir: string): string => join(resolve(dataDir), 'simulators', 'itau', 'pki');
+
+export function itauAccountFromSettings(s: ItauAccountSettings & { SIM_HOST: string }): ItauAccount {
+  const real = s.ITAU_CLIENT_ID !== undefined;
+  const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
+  const simUrls = itauSimulatorUrls(`https://${simHost}:${s.SIM_ITAU_PORT}`, `https://${simHost}:${s.SIM_ITAU_PUBLIC_PORT}`);
+  const base = real ? ITAU_PRODUCTION_URLS : simUrls;
+  const sim = itauSimConfig();
+  const account = real && s.ITAU_ID_BENEFICIARIO ? accountFromIdBeneficiario(s.ITAU_ID_BENEFICIARIO) : { agencia: sim.beneficiary.agencia, conta: sim.beneficiary.conta };
+  const adapter = itauAdapterConfig({
+    urls: {
+      token: s.ITAU_TOKEN_URL ?? base.token,
+      cashManagement: s.ITAU_CASH_MANAGEMENT_URL ?? base.cashManagement,
+      consulta: s.ITAU_CONSULTA_URL ?? base.consulta,
+      boletosV3: s.ITAU_BOLETOS_V3_URL ?? base.boletosV3,
+      bolecode: s.ITAU_BOLECODE_URL ?? base.bolecode,
+      certificateRequest: s.ITAU_CERT_REQUEST_URL ?? base.certificateRequest,
+      certificateRenewal: s.ITAU_CERT_RENEWAL_URL ?? base.certificateRenewal,
+    },
+    ...account,
+    carteira: s.ITAU_CARTEIRA,
+    pixKey: s.ITAU_PIX_KEY ?? (real ? undefined : 'pix@empresa-simulada.example'),
+    timeoutMs: s.ITAU_TIMEOUT_MS,
+    bolecodeApi: s.ITAU_BOLECODE_API,
+    amountFormat: s.ITAU_AMOUNT_FORMAT,
+    txidNossoNumeroWidth: s.ITAU_TXID_NOSSO_NUMERO_WIDTH,
+    renewalForceCertHeader: s.ITAU_CERT_RENEWAL_FORCE_HEADER,
+  });
+  const credentials: ItauCredentialSource = real
+    ? {
+        kind: 'files',
+        clientId: s.ITAU_CLIENT_ID ?? '',
+        clientSecret: s.ITAU_CLIENT_SECRET ?? '',
+        certPath: s.ITAU_CERT_PATH ?? '',
+        keyPath: s.ITAU_KEY_PATH ?? '',
+        ...(s.ITAU_CA_PATH ? { caPath: s.ITAU_CA_PATH } : {}),
+      }
+    : { kind: 'simulator', pkiDir: itauSimPkiDir(s.DATA_DIR) };
+  return { accountId: s.ITAU_ACCOUNT_ID, bank: 'ITAU', credentials, adapter, simulated: !real };
+}
 
 /** The environment variables this reads (validated in src/config.ts). */
 export interface Bs2AccountSettings {
@@ -36,7 +153,13 @@ export interface Bs2AccountSettings {
   SIM_BS2_PORT: number;
 }
 
-export function accountsFromSettings(s: Bs2AccountSettings, version = '0'): BankAccount[] {
+/** Every configured account: BS2, and Itaú when its settings are present (the full Config always has them). */
+export function accountsFromSettings(s: Bs2AccountSettings & Partial<ItauAccountSettings>, version = '0'): BankAccount[] {
+  const itau = s.ITAU_ACCOUNT_ID !== undefined ? [itauAccountFromSettings(s as ItauAccountSettings & Bs2AccountSettings)] : [];
+  return [...bs2AccountsFromSettings(s, version), ...itau];
+}
+
+function bs2AccountsFromSettings(s: Bs2AccountSettings, version: string): Bs2Account[] {
   const real = s.BS2_BASE_URL !== undefined;
   const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
   const adapter = bs2AdapterConfig({

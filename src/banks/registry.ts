@@ -1,17 +1,23 @@
 /**
- * Account id → that account's bank adapter. HTTP pools are per account and shared by every call (keep-alive);
- * the token source is chosen by the caller (the keeper workflow in the worker, in-memory elsewhere).
+ * Account id → that account's bank adapter, by bank. HTTP pools are per account and shared by every call
+ * (keep-alive). BS2: the token source is chosen by the caller (the keeper workflow in the worker, in-memory
+ * elsewhere). Itaú: tokens do not rotate, so each process keeps one client_credentials cache per account here,
+ * next to the account's mTLS pool (credentials read when first used).
  */
 import type { BankAdapter } from './bank-adapter';
-import type { BankAccount, Bs2Account } from './accounts';
+import { type BankAccount, type Bs2Account, type ItauAccount, loadItauCredentials } from './accounts';
 import { Bs2Adapter } from './bs2/adapter';
 import { Bs2Http } from './bs2/client';
 import type { Bs2TokenSource } from './bs2/tokens';
 import { BankError } from './errors';
+import { ItauAdapter } from './itau/adapter';
+import { ItauHttp } from './itau/client';
+import { ItauTokenCache } from './itau/tokens';
 
 export class BankRegistry {
   private readonly accounts = new Map<string, BankAccount>();
   private readonly pools = new Map<string, Bs2Http>();
+  private readonly itau = new Map<string, { http: ItauHttp; tokens: ItauTokenCache }>();
 
   constructor(accounts: BankAccount[]) {
     for (const a of accounts) this.accounts.set(a.accountId, a);
@@ -22,6 +28,8 @@ export class BankRegistry {
     this.accounts.set(account.accountId, account);
     void this.pools.get(account.accountId)?.close();
     this.pools.delete(account.accountId);
+    void this.itau.get(account.accountId)?.http.close();
+    this.itau.delete(account.accountId);
   }
 
   list(): BankAccount[] {
@@ -35,7 +43,27 @@ export class BankRegistry {
   }
 
   bs2Account(accountId: string): Bs2Account {
-    return this.account(accountId);
+    const a = this.account(accountId);
+    if (a.bank !== 'BS2') throw new BankError('VALIDATION', `account ${accountId} is not a BS2 account`, { fields: [{ field: 'accountId', message: 'not BS2' }] });
+    return a;
+  }
+
+  itauAccount(accountId: string): ItauAccount {
+    const a = this.account(accountId);
+    if (a.bank !== 'ITAU') throw new BankError('VALIDATION', `account ${accountId} is not an Itaú account`, { fields: [{ field: 'accountId', message: 'not ITAU' }] });
+    return a;
+  }
+
+  /** The Itaú account's mTLS pool and token cache (one per account per process). */
+  itauClient(accountId: string): { http: ItauHttp; tokens: ItauTokenCache } {
+    let c = this.itau.get(accountId);
+    if (!c) {
+      const a = this.itauAccount(accountId);
+      const http = new ItauHttp(a.adapter, loadItauCredentials(a.credentials));
+      c = { http, tokens: new ItauTokenCache(http) };
+      this.itau.set(accountId, c);
+    }
+    return c;
   }
 
   bs2Http(accountId: string): Bs2Http {
@@ -47,12 +75,23 @@ export class BankRegistry {
     return h;
   }
 
-  adapter(accountId: string, tokens: Bs2TokenSource): BankAdapter {
+  /** The account's adapter. BS2 needs the caller's token source; Itaú uses this registry's per-account cache. */
+  adapter(accountId: string, tokens?: Bs2TokenSource): BankAdapter {
+    const a = this.account(accountId);
+    if (a.bank === 'ITAU') return new ItauAdapter(this.itauClient(accountId));
+    if (!tokens) throw new Error(`BS2 account ${accountId}: a token source is required`);
     return new Bs2Adapter({ http: this.bs2Http(accountId), tokens });
+  }
+
+  /** The Itaú adapter of an Itaú account (for Itaú-only operations: validate, instructions, subscriptions). */
+  itauAdapter(accountId: string): ItauAdapter {
+    return new ItauAdapter(this.itauClient(accountId));
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
+    await Promise.all([...this.itau.values()].map((c) => c.http.close()));
+    this.itau.clear();
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import express, { type Express, type Request, type Response, type Router } from 'express';
 import { brtIso, DAY_MS, type SimClock } from './clock';
 import type { WebhookQueue, WebhookTarget } from './webhooks';
@@ -45,7 +46,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 's
  *   POST /__sim/clock/advance { days, hours, minutes, seconds, stepDays? }  move forward, ticking each day on the way
  *   POST /__sim/tick                           run due jobs and deliver due webhooks now
  *   GET  /__sim/webhooks                       deliveries (state, attempts, body)
- *   PUT  /__sim/webhook { url, auth? }         where notifications go (DELETE to stop)
+ *   PUT  /__sim/webhook { url, auth?, oauth? } where notifications go (DELETE to stop); oauth = token first
  */
 export function sharedAdminRouter(core: SimulatorCore): Router {
   const r = express.Router();
@@ -83,11 +84,16 @@ export function sharedAdminRouter(core: SimulatorCore): Router {
     }),
   );
   r.post('/tick', route(async (_req, res) => res.json(await core.tick())));
-  r.get('/webhooks', (_req, res) => void res.json({ target: core.getWebhookTarget()?.url ?? null, deliveries: core.webhooks.list() }));
+  // Subscriber OAuth secrets are not shown back.
+  const shownTarget = (t: WebhookTarget | undefined) => t && { url: t.url, ...(t.oauth ? { oauthTokenUrl: t.oauth.tokenUrl } : {}) };
+  r.get('/webhooks', (_req, res) => void res.json({ target: core.getWebhookTarget()?.url ?? null, deliveries: core.webhooks.list().map(({ target, ...d }) => ({ ...d, ...(target ? { target: shownTarget(target) } : {}) })) }));
   r.put('/webhook', (req, res) => {
     const b = req.body as Partial<WebhookTarget>;
     if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) return void res.status(400).json({ error: 'url must be http(s)' });
-    core.setWebhookTarget({ url: b.url, ...(b.auth ? { auth: b.auth } : {}) });
+    if (b.oauth !== undefined && (typeof b.oauth?.tokenUrl !== 'string' || typeof b.oauth.clientId !== 'string' || typeof b.oauth.clientSecret !== 'string')) {
+      return void res.status(400).json({ error: 'oauth needs tokenUrl, clientId and clientSecret' });
+    }
+    core.setWebhookTarget({ url: b.url, ...(b.auth ? { auth: b.auth } : {}), ...(b.oauth ? { oauth: b.oauth } : {}) });
     res.json({ url: b.url });
   });
   r.delete('/webhook', (_req, res) => {
@@ -104,16 +110,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens (port 0 = any free port) and returns the URL; close() also drops kept-alive and held connections. */
-export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(app);
+/**
+ * Listens (port 0 = any free port) and returns the URL; close() also drops kept-alive and held connections.
+ * With `tls`, an HTTPS server (mutual TLS when `requestCert` + `rejectUnauthorized`).
+ */
+export function listen(app: Express, port: number, host = '127.0.0.1', tls?: HttpsServerOptions): Promise<RunningServer> {
+  const server: Server = tls ? createHttpsServer(tls, app) : createServer(app);
+  const scheme = tls ? 'https' : 'http';
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: actual } = server.address() as AddressInfo;
       const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
       resolve({
-        url: `http://${shownHost}:${actual}`,
+        url: `${scheme}://${shownHost}:${actual}`,
         port: actual,
         server,
         close: () =>

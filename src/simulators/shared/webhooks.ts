@@ -3,6 +3,10 @@
  * Bearer auth, "retried until a 2xx" with a backoff schedule, then given up. Retries are scheduled on the
  * simulator clock and delivered by `deliverDue()` (called by the simulator's tick), so tests control time.
  * Deliveries are sent one at a time, in queue order (a scenario can enqueue them shuffled on purpose).
+ *
+ * Some banks (Itaú) first obtain a token from the subscriber's OAuth URL (client_credentials, Basic client
+ * auth) and POST with that Bearer token: a target with `oauth` does that, caching the token until it expires.
+ * A delivery may carry its own target (one subscription per notification type); otherwise the queue's default.
  */
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
@@ -10,9 +14,18 @@ import type { SimClock } from './clock';
 
 export type WebhookAuth = { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
 
+/** OAuth2 client_credentials at the subscriber, done before each POST (token cached until `expires_in`). */
+export interface WebhookOAuth {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
 export interface WebhookTarget {
   url: string;
   auth?: WebhookAuth;
+  oauth?: WebhookOAuth;
 }
 
 export interface WebhookPolicy {
@@ -35,6 +48,8 @@ export interface Delivery {
   /** What the notification is about (e.g. the boleto id), for the admin listing. */
   subject: string;
   body: unknown;
+  /** This delivery's own target (else the queue's default). */
+  target?: WebhookTarget;
   createdAt: number;
   dueAt: number;
   attempts: number;
@@ -54,6 +69,10 @@ export function authHeader(auth: WebhookAuth | undefined): string | undefined {
 export class WebhookQueue {
   private deliveries: Delivery[] = [];
   private pumping: Promise<number> | undefined;
+  /** Subscriber OAuth tokens by token URL + client id (sim-clock expiry). */
+  private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
+  /** OAuth token requests made (for tests and the admin listing). */
+  oauthRequests = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -62,9 +81,9 @@ export class WebhookQueue {
     private readonly onChange: () => void = () => undefined,
   ) {}
 
-  enqueue(subject: string, body: unknown, delayMs = 0): Delivery {
+  enqueue(subject: string, body: unknown, delayMs = 0, target?: WebhookTarget): Delivery {
     const now = this.clock.now();
-    const d: Delivery = { deliveryId: randomUUID(), subject, body, createdAt: now, dueAt: now + delayMs, attempts: 0, state: 'PENDING' };
+    const d: Delivery = { deliveryId: randomUUID(), subject, body, ...(target ? { target } : {}), createdAt: now, dueAt: now + delayMs, attempts: 0, state: 'PENDING' };
     this.deliveries.push(d);
     this.onChange();
     return d;
@@ -84,17 +103,49 @@ export class WebhookQueue {
     return this.pumping;
   }
 
+  /** client_credentials at the subscriber's OAuth URL, Basic client auth (as Itaú does); cached until expiry. */
+  private async oauthToken(o: WebhookOAuth): Promise<string> {
+    const key = `${o.tokenUrl} ${o.clientId}`;
+    const cached = this.oauthTokens.get(key);
+    if (cached && cached.expiresAt - this.clock.now() > 10_000) return cached.token;
+    this.oauthRequests++;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', ...(o.scope ? { scope: o.scope } : {}) });
+    const res = await request(o.tokenUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: authHeader({ type: 'basic', username: o.clientId, password: o.clientSecret }) ?? '',
+        'user-agent': 'boletoflow-simulator',
+      },
+      body: form.toString(),
+      headersTimeout: this.policy.timeoutMs,
+      bodyTimeout: this.policy.timeoutMs,
+    });
+    const text = await res.body.text();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`OAuth token: HTTP ${res.statusCode}`);
+    let parsed: { access_token?: unknown; expires_in?: unknown } = {};
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      throw new Error('OAuth token: the answer is not JSON');
+    }
+    if (typeof parsed.access_token !== 'string' || parsed.access_token === '') throw new Error('OAuth token: no access_token in the answer');
+    const ttl = Number(parsed.expires_in);
+    this.oauthTokens.set(key, { token: parsed.access_token, expiresAt: this.clock.now() + (Number.isFinite(ttl) && ttl > 0 ? ttl : 300) * 1000 });
+    return parsed.access_token;
+  }
+
   private async pump(): Promise<number> {
-    const target = this.target();
-    if (!target) return 0;
     let attempted = 0;
     for (const d of this.deliveries) {
       if (d.state !== 'PENDING' || d.dueAt > this.clock.now()) continue;
+      const target = d.target ?? this.target();
+      if (!target) continue;
       attempted++;
       d.attempts++;
       try {
         const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'boletoflow-simulator' };
-        const auth = authHeader(target.auth);
+        const auth = target.oauth ? `Bearer ${await this.oauthToken(target.oauth)}` : authHeader(target.auth);
         if (auth) headers.authorization = auth;
         const res = await request(target.url, {
           method: 'POST',
@@ -105,6 +156,8 @@ export class WebhookQueue {
         });
         await res.body.dump();
         d.lastStatus = res.statusCode;
+        // A refused token is forgotten, so the next attempt asks the subscriber for a new one.
+        if ((res.statusCode === 401 || res.statusCode === 403) && target.oauth) this.oauthTokens.delete(`${target.oauth.tokenUrl} ${target.oauth.clientId}`);
         if (res.statusCode >= 200 && res.statusCode < 300) {
           d.state = 'DELIVERED';
           d.deliveredAt = this.clock.now();

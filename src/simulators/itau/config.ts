@@ -1,0 +1,110 @@
+/**
+ * Everything the Itaú simulator does that Itaú's material does not confirm ([U]/[3P] in bank-apis.md §2) is a
+ * setting here, with the documented or observed value as default. docs/banks/itau.md lists each one.
+ */
+import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy, type WebhookTarget } from '../shared/webhooks';
+
+/** The embedded default app's client_id (= x-itau-apikey, a UUID as Itaú's). Its secret and certificate are made at first start. */
+export const ITAU_SIM_DEFAULT_CLIENT_ID = '00000000-0000-4000-8000-000000000341';
+
+export interface ItauSimBeneficiary {
+  agencia: string;
+  /** 5 digits. */
+  conta: string;
+  nome: string;
+  document: string;
+  city: string;
+}
+
+export interface ItauSimConfig {
+  beneficiary: ItauSimBeneficiary;
+  /** Carteiras accepted (109 for boleto and bolecode). */
+  carteiras: string[];
+  /** Access token lifetime (300 s [3P]). */
+  accessTokenTtlSeconds: number;
+  /** Temporary token (certificado dinâmico) lifetime: 7 days [C]. */
+  temporaryTokenTtlDays: number;
+  /** Whether a temporary token may be used once only [U]. */
+  temporaryTokenSingleUse: boolean;
+  /** Client certificate lifetime: 365 days [C]. */
+  certificateDays: number;
+  /** Renewal is accepted from this many days before expiry [3P: 30]. */
+  renewalWindowDays: number;
+  /** Renewal paths (v1, or v2 with `x-itau-force-cert: true`) [U]; all listed are served. */
+  renewalPaths: string[];
+  /** Nosso número cannot be reused while active nor this many days after baixa/liquidação [C: 45]. */
+  nossoNumeroQuarantineDays: number;
+  /** Vencimento may be at most this many days in the past (the "-360 dias" 422) [C example]. */
+  minDueDaysFromToday: number;
+  /** data_limite_pagamento at most this many years after the due date [C: 10]; default when omitted. */
+  maxPaymentDeadlineYears: number;
+  /** Text rules of §2.4 (forbidden characters, no digits in names) on bolecode only (documented there) or on every boleto [U]. */
+  textRules: 'bolecode' | 'all';
+  /** Alphanumeric CNPJ of payers: Itaú documents `^\d{14}$` [U]. */
+  acceptAlphanumericCnpj: boolean;
+  /** Consulta for an unknown nosso número: 200 with an empty list or 404 [U: "404/empty"]. */
+  unknownQuery: 'empty' | '404';
+  /** How `situacao_geral_boleto` is spelt: the documented enum, or as production traffic shows it ("Baixada", unaccented) [3P]. */
+  situacaoSpelling: 'documented' | 'traffic';
+  /** Notification body style [U]: camelCase `{boletos:[{numeroNossoNumero,…}]}` (one integration's report) or snake_case. */
+  notificationStyle: 'camel' | 'snake';
+  /** Notification webhook URLs must be HTTPS without IPs (real Itaú) [C]; off so local receivers work. */
+  enforceWebhookUrlRules: boolean;
+  /** Payment identified (BAIXA_OPERACIONAL) → credited (BAIXA_EFETIVA): business days later, at this hour [3P: next day]. */
+  settlementBusinessDays: number;
+  settlementHour: number;
+  lateScenarioDaysAfterDue: number;
+  defaultLateFinePercent: number;
+  unavailableFirstN: number;
+  /** Scenario 202: queries answered "not found" before the boleto shows. */
+  pendingQueriesBeforeVisible: number;
+  /** Scenario Pix: minutes after registration the Pix payment happens. */
+  pixPaymentAfterMinutes: number;
+  /** Bolecode txid nosso-número width (15 → 31-char txid; the OpenAPI regex implies 17) [U]. */
+  txidNossoNumeroWidth: number;
+  /** Pix location host (dados_qrcode.location). */
+  pixLocationHost: string;
+  /** Notification subscriptions made at start (npm start: this API's receiver). */
+  subscriptions?: { target: WebhookTarget; tipos: ('BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA')[] }[];
+  webhookPolicy: WebhookPolicy;
+  /**
+   * Highest TLS version of the mTLS listener [U: Itaú's gateway version is not documented]. With TLS 1.2 a refused
+   * client certificate fails the handshake itself (the client sees the alert); with TLS 1.3 the server refuses it
+   * after the client's handshake completed, so the client only sees the connection close.
+   */
+  tlsMaxVersion: 'TLSv1.2' | 'TLSv1.3';
+}
+
+export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimConfig {
+  return {
+    beneficiary: { agencia: '1500', conta: '00005', nome: 'Empresa Simulada Ltda', document: '11222333000181', city: 'SAO PAULO' },
+    carteiras: ['109'],
+    accessTokenTtlSeconds: 300,
+    temporaryTokenTtlDays: 7,
+    temporaryTokenSingleUse: true,
+    certificateDays: 365,
+    renewalWindowDays: 30,
+    renewalPaths: ['/seguranca/v1/certificado/renovacao', '/seguranca/v2/certificado/renovacao'],
+    nossoNumeroQuarantineDays: 45,
+    minDueDaysFromToday: -360,
+    maxPaymentDeadlineYears: 10,
+    textRules: 'bolecode',
+    acceptAlphanumericCnpj: false,
+    unknownQuery: 'empty',
+    situacaoSpelling: 'traffic',
+    notificationStyle: 'camel',
+    enforceWebhookUrlRules: false,
+    settlementBusinessDays: 1,
+    settlementHour: 5,
+    lateScenarioDaysAfterDue: 5,
+    defaultLateFinePercent: 2,
+    unavailableFirstN: 2,
+    pendingQueriesBeforeVisible: 1,
+    pixPaymentAfterMinutes: 60,
+    txidNossoNumeroWidth: 15,
+    pixLocationHost: 'pix.sim.itau.example/qr/v2',
+    webhookPolicy: DEFAULT_WEBHOOK_POLICY,
+    tlsMaxVersion: 'TLSv1.2',
+    ...overrides,
+  };
+}
