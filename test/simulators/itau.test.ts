@@ -74,7 +74,8 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     await admin(sim, '/clock/advance', { days: 4, stepMinutes: 360 });
     expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED' });
     expect(rcv.received.length).toBe(before);
-    expect((await admin(sim, '/webhooks')).body.deliveries.filter((d: { subject: string }) => d.subject.startsWith(req.nossoNumero ?? '-'))).toEqual([]);
+    const listed = await admin<{ deliveries: { subject: string }[] }>(sim, '/webhooks');
+    expect(listed.body.deliveries.filter((d) => d.subject.startsWith(req.nossoNumero ?? '-'))).toEqual([]);
   });
 
   it('cents ,05 › paid and credited with no notification at all › only the consulta shows it', async () => {
@@ -108,8 +109,8 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
   });
 
   it('GET /__sim/scenarios › the cents table the README shows', async () => {
-    const r = await admin(sim, '/scenarios');
-    expect(r.body.rows.map((x: { cents: number }) => x.cents)).toEqual([0, 1, 2, 3, 4, 5, 8, 9, 10]);
+    const r = await admin<{ rows: { cents: number }[] }>(sim, '/scenarios');
+    expect(r.body.rows.map((x) => x.cents)).toEqual([0, 1, 2, 3, 4, 5, 8, 9, 10]);
   });
 });
 
