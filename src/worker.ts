@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { BankActivityDeps } from './activities/bank';
+import type { NotificationDeps } from './activities/notifications';
 import { accountsFromSettings } from './banks/accounts';
 import { BankRegistry } from './banks/registry';
 import { type Config, loadConfig } from './config';
@@ -33,6 +35,8 @@ export interface CreateWorkerOptions {
   overrides?: Partial<WorkerOptions>;
   /** Bank accounts; default: the static registry from the environment (src/banks/accounts.ts). */
   bankRegistry?: BankRegistry;
+  /** Activity dependencies to replace (tests: an in-process BS2 token source, a fixed notification target). */
+  activityDeps?: { bs2TokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
 }
 
 /** A module under src/workflows: .ts under tsx/vitest, .js after a build. */
@@ -56,7 +60,11 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     interceptors: { workflowModules: [workflowModule('interceptors')], activity: [requestIdActivityInterceptor] },
     activities: createActivities({
       system: { identity, version: VERSION, startedAt: Date.now() },
-      bank: { registry: opts.bankRegistry ?? new BankRegistry(accountsFromSettings(loadConfig(), VERSION)) },
+      bank: {
+        registry: opts.bankRegistry ?? new BankRegistry(accountsFromSettings(loadConfig(), VERSION)),
+        ...(opts.activityDeps?.bs2TokenSource ? { tokenSource: opts.activityDeps.bs2TokenSource } : {}),
+      },
+      ...(opts.activityDeps?.notifications ? { notifications: opts.activityDeps.notifications } : {}),
     }),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
     ...opts.overrides,

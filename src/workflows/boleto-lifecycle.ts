@@ -9,6 +9,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   proxyActivities,
   setHandler,
   sleep,
@@ -357,7 +358,10 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
     const wakeUp = () => inbox.length > 0 || dirty;
     const woke = wake ? await condition(wakeUp, Math.max(1, wake.at - Date.now())) : (await condition(wakeUp), true);
     dirty = false;
-    if (!woke && wake) await onWake(wake.reason);
+    if (!woke && wake) {
+      log.debug('woke up', { reason: wake.reason, status: state.view.status });
+      await onWake(wake.reason);
+    }
     reindex();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(() => inflight.size === 0 && allHandlersFinished());

@@ -1,0 +1,31 @@
+/**
+ * Determinism guard: every history under test/fixtures/histories (recorded from real runs with
+ * RECORD_HISTORIES=1 npx vitest run test/workflows/boleto-lifecycle.test.ts) must replay on today's workflow
+ * code. A change that would break running workflows fails here; such a change needs a patch (patched()).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { historyFromFile } from '../helpers/histories';
+
+const DIR = join(__dirname, '../fixtures/histories');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+
+describe('replay of recorded workflow histories', () => {
+  it('fixtures › exist for the lifecycle paths', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const file of files) {
+    it(`${file} › replays on the current workflow code without non-determinism`, async () => {
+      const history = historyFromFile(readFileSync(join(DIR, file), 'utf8'));
+      await Worker.runReplayHistory(
+        { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: [WORKFLOWS_PATH.replace(/index\.(ts|js)$/, 'interceptors.$1')] } },
+        history,
+        file.replace(/\.json$/, ''),
+      );
+    }, 60_000);
+  }
+});
