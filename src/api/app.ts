@@ -81,7 +81,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       serializers: {
         req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
+        // The wrapped response reports null until headers are flushed; the raw one knows the status.
+        res: (res: { statusCode: unknown; raw?: { statusCode?: number } }) => ({ statusCode: res.raw?.statusCode ?? res.statusCode }),
       },
     }),
   );
