@@ -101,6 +101,9 @@ export const configSchema = z
     BOLETO_POLL_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(1),
     /** After a final status, keep the workflow open N days for notification resends. */
     BOLETO_CLOSE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    /** The client id/secret given to Itaú with the notification subscription (Itaú fetches a token with them). */
+    ITAU_WEBHOOK_CLIENT_ID: optionalString,
+    ITAU_WEBHOOK_CLIENT_SECRET: optionalString,
     /** POST /v1/boletos waits this long for the bank's verdict before answering 202. */
     BOLETO_REGISTER_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 

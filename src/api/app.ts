@@ -19,7 +19,7 @@ import type { ApiRoute } from './route';
 import { AccountDirectory } from '../boletos/directory';
 import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRoutes } from './routes/boletos';
-import { webhookRoutes } from './routes/webhooks';
+import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 
@@ -86,6 +86,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       },
     }),
   );
+  // Itaú's token request is a form (RFC 6749); nothing else accepts forms.
+  app.use('/webhooks/itau', express.urlencoded({ extended: false, limit: '8kb' }));
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
 
   const routes: ApiRoute[] = [
@@ -94,6 +96,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...apiKeyRoutes({ registry, access }),
     ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
     ...webhookRoutes({ client: deps.client, directory, metrics }),
+    ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
   ];
   metrics.boletosGauge(
     (status, bank) => deps.client.workflow.count(`WorkflowType = 'boletoLifecycle' AND BoletoStatus = '${status}' AND Bank = '${bank}'`).then((r) => r.count),

@@ -18,6 +18,8 @@ export interface AccountInfo {
   beneficiary: { name: string; document: string; agencyAccount: string };
   /** BS2: the Authorization value agreed with the bank for its webhooks (unset: webhooks are only hints). */
   webhookAuthorization?: string;
+  /** Itaú: the client id/secret we registered with the notification subscription; Itaú gets a token with them. */
+  webhookClient?: { clientId: string; clientSecret: string };
 }
 
 export interface DirectorySettings {
@@ -28,6 +30,10 @@ export interface DirectorySettings {
   BOLETO_CLOSE_AFTER_DAYS: number;
   BENEFICIARY_NAME: string;
   BENEFICIARY_DOCUMENT: string;
+  ITAU_WEBHOOK_CLIENT_ID?: string;
+  ITAU_WEBHOOK_CLIENT_SECRET?: string;
+  SIM_ITAU_WEBHOOK_CLIENT_ID?: string;
+  SIM_ITAU_WEBHOOK_CLIENT_SECRET?: string;
 }
 
 /** Bank defaults: BS2 settles up to 3 business days after payment, early morning; payable 60 days after due. */
@@ -44,6 +50,13 @@ export function policyFor(bank: BankCode, s: DirectorySettings): BoletoPolicy {
       jitterMinutes: 30,
     },
   };
+}
+
+/** Our side of Itaú's notification OAuth: configured, or the embedded simulator's pair. */
+function itauWebhookClient(simulated: boolean, s: DirectorySettings): Pick<AccountInfo, 'webhookClient'> {
+  const clientId = s.ITAU_WEBHOOK_CLIENT_ID ?? (simulated ? s.SIM_ITAU_WEBHOOK_CLIENT_ID : undefined);
+  const clientSecret = s.ITAU_WEBHOOK_CLIENT_SECRET ?? (simulated ? s.SIM_ITAU_WEBHOOK_CLIENT_SECRET : undefined);
+  return clientId && clientSecret ? { webhookClient: { clientId, clientSecret } } : {};
 }
 
 export class AccountDirectory {
@@ -64,6 +77,7 @@ export class AccountDirectory {
         policy: policyFor(a.bank, s),
         beneficiary: { name: s.BENEFICIARY_NAME, document: s.BENEFICIARY_DOCUMENT, agencyAccount: a.accountId },
         ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
+        ...(a.bank === 'ITAU' ? itauWebhookClient(a.simulated, s) : {}),
       })),
     );
   }

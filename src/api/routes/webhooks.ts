@@ -5,11 +5,14 @@
  * BS2 does not sign webhooks: with an agreed Authorization value configured they are trusted, otherwise the
  * workflow treats them as a hint and asks the bank (src/workflows/boleto-lifecycle.ts).
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { BankError } from '../../banks/errors';
 import type { BankEvent } from '../../banks/model';
 import { translateBs2Webhook } from '../../banks/bs2/webhook';
+import { translateItauWebhook } from '../../banks/itau/webhook';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { boletoIdFor } from '../../boletos/ids';
 import { bankEventSignal } from '../../workflows/boleto-messages';
@@ -92,4 +95,146 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
       },
     }),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Itaú: first POST .../oauth/token (client_credentials, Basic auth with the pair we registered), then the
+// notification with that Bearer token. Tokens are stateless (HMAC over account + expiry with the client
+// secret), so any API process verifies a token another one issued.
+
+const ITAU_TOKEN_TTL_S = 300;
+
+export function issueItauWebhookToken(accountId: string, secret: string, nowMs = Date.now()): string {
+  const payload = Buffer.from(JSON.stringify({ a: accountId, e: Math.floor(nowMs / 1000) + ITAU_TOKEN_TTL_S })).toString('base64url');
+  return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+}
+
+export function verifyItauWebhookToken(token: string, accountId: string, secret: string, nowMs = Date.now()): boolean {
+  const [payload, mac] = token.split('.');
+  if (!payload || !mac) return false;
+  const expected = createHmac('sha256', secret).update(payload).digest();
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  try {
+    const { a, e } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { a?: string; e?: number };
+    return a === accountId && typeof e === 'number' && e * 1000 > nowMs;
+  } catch {
+    return false;
+  }
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header || !/^Basic\s+/i.test(header)) return undefined;
+  const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString();
+  const i = decoded.indexOf(':');
+  return i > 0 ? { id: decoded.slice(0, i), secret: decoded.slice(i + 1) } : undefined;
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const AccountParams = z.object({ accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id') });
+
+export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
+  const itauAccount = (id: string) => {
+    const a = deps.directory.get(id);
+    return a && a.bank === 'ITAU' && a.webhookClient ? { ...a, webhookClient: a.webhookClient } : undefined;
+  };
+  const oauthError = (res: Response, status: number, error: string, description: string) =>
+    sendProblem(res, { type: status === 401 ? 'unauthenticated' : 'bad-request', title: description, status, error, error_description: description });
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/webhooks/itau/:accountId/oauth/token',
+      operationId: 'itauWebhookToken',
+      summary: 'OAuth token endpoint Itaú calls before each notification (client_credentials, Basic auth)',
+      tags: ['webhooks'],
+      access: 'public',
+      request: { params: AccountParams },
+      responses: {
+        200: { description: 'Token', schema: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }) },
+        400: { description: 'unsupported_grant_type (RFC 6749 error members included)' },
+        401: { description: 'invalid_client' },
+        404: { description: 'Unknown account' },
+      },
+      handler: ({ params, req, res }) => {
+        const account = itauAccount(params.accountId);
+        if (!account) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+        const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+        const creds = basicCredentials(req.get('authorization')) ?? (typeof form.client_id === 'string' && typeof form.client_secret === 'string' ? { id: form.client_id, secret: form.client_secret } : undefined);
+        if (!creds || !same(creds.id, account.webhookClient.clientId) || !same(creds.secret, account.webhookClient.clientSecret)) {
+          res.setHeader('WWW-Authenticate', 'Basic');
+          return oauthError(res, 401, 'invalid_client', 'Client authentication failed.');
+        }
+        if (form.grant_type !== 'client_credentials') return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+        res.setHeader('Cache-Control', 'no-store');
+        res.json({ access_token: issueItauWebhookToken(account.accountId, account.webhookClient.clientSecret), token_type: 'Bearer', expires_in: ITAU_TOKEN_TTL_S });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/webhooks/itau/:accountId',
+      operationId: 'receiveItauWebhook',
+      summary: 'Itaú boleto notifications (BAIXA_OPERACIONAL = paid, BAIXA_EFETIVA = settled)',
+      tags: ['webhooks'],
+      access: 'public',
+      foreignBody: true,
+      request: { params: AccountParams, body: z.object({}).catchall(z.unknown()).meta({ description: 'Itaú notification payload [U]: parsed defensively' }) },
+      responses: {
+        200: { description: 'Signalled to the boleto’s workflow', schema: Received },
+        401: { description: 'Missing or invalid Bearer token (get one from .../oauth/token)' },
+        404: { description: 'Unknown account or boleto' },
+      },
+      handler: async ({ params, req, res, log }) => {
+        const account = itauAccount(params.accountId);
+        if (!account) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+        const token = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
+        if (!token || !verifyItauWebhookToken(token, account.accountId, account.webhookClient.clientSecret)) {
+          res.setHeader('WWW-Authenticate', 'Bearer');
+          return sendProblem(res, { type: 'unauthenticated', title: 'Missing or invalid Bearer token', status: 401 });
+        }
+        const receivedAt = new Date().toISOString();
+        let events: BankEvent[];
+        try {
+          events = translateItauWebhook({ headers: {}, body: req.body, receivedAt });
+        } catch (e) {
+          if (!(e instanceof BankError)) throw e;
+          log.warn({ bank: 'ITAU', accountId: account.accountId, reason: e.message }, 'webhook refused');
+          return sendProblem(res, { type: 'validation', title: e.message, status: 400, errors: (e.details.fields ?? []).map((f) => ({ field: `body.${f.field}`, reason: f.message })) });
+        }
+        let signalled = 0;
+        // One delivery may carry several boletos: each goes to its own workflow.
+        const byBoleto = new Map<string, BankEvent[]>();
+        for (const e of events) byBoleto.set(e.nossoNumero ?? '', [...(byBoleto.get(e.nossoNumero ?? '') ?? []), e]);
+        for (const group of byBoleto.values()) {
+          const boletoId = await findBoleto(deps.client, account.accountId, group);
+          if (!boletoId) {
+            log.warn({ bank: 'ITAU', nossoNumero: group[0]!.nossoNumero }, 'webhook for an unknown boleto');
+            continue;
+          }
+          try {
+            await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: group, verified: true, receivedAt });
+            signalled += group.length;
+            deps.metrics.observeWebhookLag('ITAU', group, Date.parse(receivedAt));
+          } catch (e) {
+            if (!(e instanceof WorkflowNotFoundError)) throw e;
+          }
+        }
+        if (signalled === 0 && events.length > 0) return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
+        res.json({ received: signalled });
+      },
+    }),
+  ];
+}
+
+/** The workflow of a boleto known to the bank by its nosso número (indexed once registered). */
+async function findBoleto(client: Client, accountId: string, events: BankEvent[]): Promise<string | undefined> {
+  const nn = events[0]?.nossoNumero;
+  if (!nn || !/^\d{1,20}$/.test(nn)) return undefined;
+  for await (const w of client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND AccountId = '${accountId}' AND NossoNumero = '${nn}'`, pageSize: 1 })) return w.workflowId;
+  return undefined;
 }
