@@ -19,6 +19,7 @@ import type { ApiRoute } from './route';
 import { AccountDirectory } from '../boletos/directory';
 import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRoutes } from './routes/boletos';
+import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
@@ -94,6 +95,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now() }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
+    ...webhookEndpointRoutes({ registry }),
     ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
     ...webhookRoutes({ client: deps.client, directory, metrics }),
     ...itauWebhookRoutes({ client: deps.client, directory, metrics }),

@@ -7,7 +7,9 @@
  * Talks to the accessRegistry workflow on the configured Temporal (the embedded one while `npm start` runs).
  * A new key is printed once, on stdout; only its hash is stored.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { WebhookUrl } from '../api/routes/webhook-endpoint';
 import { AccessRegistryClient, AccessRequestRejected } from '../access/registry-client';
 import { loadConfig, temporalAddress } from '../config';
 import { runMain, StartupError } from '../process';
@@ -18,7 +20,8 @@ const USAGE = `usage:
   keys create-tenant <id> <name>
   keys create --tenant <id> --role ${ROLES.join('|')} [--label <text>]
   keys list [--tenant <id>]
-  keys revoke <keyId>`;
+  keys revoke <keyId>
+  keys webhook <tenantId> <https-url>   (prints the new signing secret once)`;
 
 export async function runKeysCli(argv: string[], registry: AccessRegistryClient, out: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -48,6 +51,16 @@ export async function runKeysCli(argv: string[], registry: AccessRegistryClient,
         const { secretHash: _h, ...shown } = k;
         out(JSON.stringify(shown));
       }
+      return;
+    }
+    case 'webhook': {
+      const [tenantId, url] = rest;
+      if (!tenantId || !url) throw new StartupError(USAGE);
+      const parsed = WebhookUrl.safeParse(url);
+      if (!parsed.success) throw new StartupError(`url ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+      const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+      out(JSON.stringify({ ...(await registry.setTenantWebhook(tenantId, url, secret)), secret }));
+      process.stderr.write('Store the secret now: it is not shown again. Verify Boletoflow-Signature with it.\n');
       return;
     }
     case 'revoke': {

@@ -122,6 +122,24 @@ describe('API contract', () => {
     });
   });
 
+  describe('notification endpoint', () => {
+    it('operator › sets an https endpoint › gets a signing secret once; GET shows the URL only; plain http elsewhere refused', async () => {
+      const op = bearer(h.keys.t1.operator.token);
+      const put = await send('put', '/v1/webhook-endpoint', { url: 'https://erp.example.com/hooks/boletos' }, op);
+      const set = (await json(put, 'put', '/v1/webhook-endpoint')) as { secret: string };
+      expect(put.status).toBe(200);
+      expect(set.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+      const got = await get('/v1/webhook-endpoint', op);
+      const body = await json(got, 'get', '/v1/webhook-endpoint');
+      expect(body).toMatchObject({ url: 'https://erp.example.com/hooks/boletos' });
+      expect(JSON.stringify(body)).not.toContain(set.secret);
+      const insecure = await send('put', '/v1/webhook-endpoint', { url: 'http://erp.example.com/hooks' }, op);
+      expect(insecure.status).toBe(400);
+      expect((await send('put', '/v1/webhook-endpoint', { url: 'https://x.example.com' }, bearer(h.keys.t1.integrator.token))).status).toBe(403);
+      expect((await get('/v1/webhook-endpoint', bearer(h.keys.t2.operator.token))).status).toBe(404);
+    });
+  });
+
   describe('bad input', () => {
     const op = () => bearer(h.keys.t1.operator.token);
 

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: measures the boleto path on the embedded stack (Temporal dev server with a SQLite file in WAL
+ * mode, worker, API and the BS2 simulator, started by the real supervisor) and prints a table. Writes JSON and
+ * Markdown under results/. Figures from a 2-core machine and a single-shard dev server are not production
+ * capacity figures.
+ *   BENCH_SECONDS (default 60): length of the sustained phase (the issue's target is 600)
+ *   BENCH_CONCURRENCY (default 24): in-flight requests in the sustained phase
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { AccessRegistryClient } from '../src/access/registry-client';
+import { addDays } from '../src/domain';
+import { parsePayloadKeys } from '../src/temporal/codec';
+import { encryptingDataConverter } from '../src/temporal/keys';
+import { brtDate } from '../src/workflows/boleto-schedule';
+import { awaitDone, ceiling } from './workflows/ceiling';
+
+const ROOT = join(__dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
+const WEBHOOK_AUTH = 'Bearer bench-webhook-secret';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const rssMb = (pid: number) => {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+  } catch {
+    return NaN;
+  }
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-'));
+  const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort() };
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
+  const base = `http://127.0.0.1:${ports.API_PORT}`;
+  process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
+  const sup: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  sup.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  for (let i = 0; !out.includes('is up'); i++) {
+    if (i > 600) throw new Error('stack did not start');
+    await sleep(300);
+  }
+
+  const results: Record<string, unknown> = { commit: '', machine: { cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
+  try {
+    results.commit = readFileSync(join(ROOT, '.git/HEAD'), 'utf8').startsWith('ref:') ? readFileSync(join(ROOT, '.git', readFileSync(join(ROOT, '.git/HEAD'), 'utf8').slice(5).trim()), 'utf8').trim() : readFileSync(join(ROOT, '.git/HEAD'), 'utf8').trim();
+  } catch {
+    /* not a git checkout */
+  }
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
+  const client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim())) });
+  const registry = new AccessRegistryClient(client, 'boletoflow');
+  await registry.createTenant('demo', 'Bench');
+  const key = (await registry.createApiKey('demo', 'integrator')).token;
+  const auth = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const due = addDays(brtDate(Date.now()), 20);
+  const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
+
+  async function register(): Promise<{ ms: number; status: number; id?: string; seu?: string; nn?: string }> {
+    const t = performance.now();
+    const r = await fetch(`${base}/v1/boletos`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': randomUUID() }, body: JSON.stringify({ accountId: 'bs2-default', amountCents: 10_000, dueDate: due, payer }) });
+    const j = (await r.json()) as { id?: string; seuNumero?: string; nossoNumero?: string };
+    return { ms: performance.now() - t, status: r.status, ...(j.id ? { id: j.id, seu: j.seuNumero, nn: j.nossoNumero } : {}) };
+  }
+
+  // Warm-up: bundles, token keeper, connections.
+  for (let i = 0; i < 10; i++) await register();
+
+  // (1) Ceiling: same shape, no-op activities, no HTTP, an in-process worker on its own task queue.
+  {
+    const worker = await Worker.create({ connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` }), namespace: 'boletoflow', taskQueue: 'bench-ceiling', workflowsPath: require.resolve('./workflows/ceiling'), activities: { noop: () => Promise.resolve('ok') } });
+    const plain = new Client({ connection, namespace: 'boletoflow' });
+    const seconds = Math.min(SECONDS, 30);
+    let done = 0;
+    await worker.runUntil(async () => {
+      const end = Date.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (Date.now() < end) {
+            await plain.workflow.executeUpdateWithStart(awaitDone, { startWorkflowOperation: new WithStartWorkflowOperation(ceiling, { workflowId: randomUUID(), taskQueue: 'bench-ceiling', workflowIdConflictPolicy: 'USE_EXISTING' }) });
+            done++;
+          }
+        }),
+      );
+    });
+    results.ceiling = { seconds, completed: done, perSecond: +(done / seconds).toFixed(1) };
+    process.stdout.write(`ceiling: ${(done / seconds).toFixed(1)} workflows/s\n`);
+  }
+
+  // (2) Sustained end-to-end registration through the API, closed loop.
+  const registered: { id: string; seu: string }[] = [];
+  {
+    const lat: number[] = [];
+    let ok = 0;
+    let other = 0;
+    const end = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < end) {
+          const r = await register();
+          if (r.status === 201) {
+            ok++;
+            lat.push(r.ms);
+            if (registered.length < 200) registered.push({ id: r.id!, seu: r.seu! });
+          } else other++;
+        }
+      }),
+    );
+    results.sustained = { seconds: SECONDS, concurrency: CONCURRENCY, registered: ok, notRegistered: other, perSecond: +(ok / SECONDS).toFixed(1), p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)) };
+    process.stdout.write(`sustained: ${(ok / SECONDS).toFixed(1)} boletos/s (${other} not 201)\n`);
+  }
+
+  // (3) Fixed rate 10/s: API → REGISTERED latency.
+  {
+    const lat: number[] = [];
+    const n = Math.min(300, SECONDS * 10);
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      pending.push(register().then((r) => void (r.status === 201 && lat.push(r.ms))));
+      await sleep(100);
+    }
+    await Promise.all(pending);
+    results.fixedRate = { ratePerSecond: 10, requests: n, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)) };
+    process.stdout.write(`10/s: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
+  }
+
+  // (4) Webhook → state visible, and (5) actions per boleto (register → paid → settled) from histories.
+  {
+    const lat: number[] = [];
+    const sample = registered.slice(0, 100);
+    let n = 0;
+    const hook = (seu: string, statuses: number[]) =>
+      fetch(`${base}/webhooks/bs2/bs2-default`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', Authorization: WEBHOOK_AUTH },
+        body: JSON.stringify({ Id: randomUUID(), NossoNumeroBoleto: 1, SeuNumeroBoleto: seu, StatusBoleto: statuses.map((s) => ({ Status: s, DataStatus: new Date().toISOString() })), ValorLiquidado: 100 }),
+      });
+    for (const b of sample) {
+      const t = performance.now();
+      await hook(b.seu, [1, 2]);
+      for (;;) {
+        const v = (await (await fetch(`${base}/v1/boletos/${b.id}`, { headers: auth })).json()) as { status: string };
+        if (v.status === 'PAID') break;
+        await sleep(2);
+      }
+      lat.push(performance.now() - t);
+      await hook(b.seu, [1, 2, 3]);
+      n++;
+    }
+    results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)) };
+    process.stdout.write(`webhook → visible: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
+
+    const target = sample[0]!;
+    for (let i = 0; i < 200; i++) {
+      const v = (await (await fetch(`${base}/v1/boletos/${target.id}`, { headers: auth })).json()) as { status: string };
+      if (v.status === 'SETTLED') break;
+      await sleep(20);
+    }
+    await sleep(1500); // deliveries of the last event
+    const history = await client.workflow.getHandle(target.id).fetchHistory();
+    const count = (pred: (e: NonNullable<typeof history.events>[number]) => unknown) => (history.events ?? []).filter(pred).length;
+    const actions = {
+      workflowStarted: 1,
+      activities: count((e) => e.activityTaskScheduledEventAttributes),
+      localActivities: count((e) => e.markerRecordedEventAttributes),
+      timers: count((e) => e.timerStartedEventAttributes),
+      signals: count((e) => e.workflowExecutionSignaledEventAttributes),
+      updates: count((e) => e.workflowExecutionUpdateAcceptedEventAttributes),
+      searchAttributeUpserts: count((e) => e.upsertWorkflowSearchAttributesEventAttributes),
+    };
+    const total = Object.values(actions).reduce((a, b) => a + b, 0);
+    const statuses = (history.events ?? []).flatMap((e) => {
+      const f = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.BoletoStatus;
+      return f ? [defaultPayloadConverter.fromPayload<string>(f)] : [];
+    });
+    results.actionsPerBoleto = { total, ...actions, statuses, transitions: statuses.length };
+    process.stdout.write(`actions per boleto (register → paid → settled): ${total}\n`);
+  }
+
+  // (6) Memory.
+  {
+    const run = join(dataDir, 'run');
+    const pidOf = (n: string) => {
+      try {
+        return (JSON.parse(readFileSync(join(run, `${n}.pid`), 'utf8')) as { pid: number }).pid;
+      } catch {
+        return NaN;
+      }
+    };
+    results.rssMb = Object.fromEntries(['temporal', 'worker', 'api', 'simulators'].map((n) => [n, rssMb(pidOf(n))]));
+  }
+
+  sup.kill('SIGTERM');
+  await new Promise((r) => sup.once('exit', r));
+  await connection.close();
+
+  const r = results as {
+    ceiling: { perSecond: number };
+    sustained: { perSecond: number; seconds: number; concurrency: number; p50ms: number; p99ms: number; notRegistered: number };
+    fixedRate: { p50ms: number; p95ms: number; p99ms: number };
+    webhookToVisible: { p50ms: number; p99ms: number };
+    actionsPerBoleto: { total: number; transitions: number };
+    rssMb: Record<string, number>;
+  };
+  const ratio = r.sustained.perSecond / r.ceiling.perSecond;
+  const rows = [
+    ['ceiling (same shape, no-op activities)', `${r.ceiling.perSecond} workflows/s`, ''],
+    [`boletos registered end to end (${r.sustained.seconds}s, ${r.sustained.concurrency} in flight)`, `${r.sustained.perSecond} boletos/s`, '≥ 25/s for 600 s'],
+    ['ratio to the ceiling', ratio.toFixed(2), '≥ 0.8'],
+    ['API → REGISTERED at 10/s', `p50 ${r.fixedRate.p50ms} ms, p95 ${r.fixedRate.p95ms} ms, p99 ${r.fixedRate.p99ms} ms`, 'p99 ≤ 200 ms'],
+    ['webhook → state visible', `p50 ${r.webhookToVisible.p50ms} ms, p99 ${r.webhookToVisible.p99ms} ms`, 'p99 ≤ 100 ms'],
+    ['Temporal Cloud actions per boleto (register → paid → settled)', String(r.actionsPerBoleto.total), '≤ 15'],
+    ['status transitions per boleto', String(r.actionsPerBoleto.transitions), ''],
+    ['RSS MB (temporal / worker / api / simulators)', `${r.rssMb.temporal} / ${r.rssMb.worker} / ${r.rssMb.api} / ${r.rssMb.simulators}`, ''],
+  ];
+  const md = ['| measure | result | target |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+  process.stdout.write(`\n${md}\n`);
+  mkdirSync(join(ROOT, 'results'), { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(ROOT, 'results', `bench-${stamp}.json`), JSON.stringify(results, null, 2));
+  writeFileSync(join(ROOT, 'results', `bench-${stamp}.md`), `# boletoflow bench ${stamp}\n\ncommit ${String(results.commit)}; ${JSON.stringify(results.machine)}\n\n${md}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
