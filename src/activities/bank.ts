@@ -31,31 +31,56 @@ export const createBankActivities = (deps: BankActivityDeps) => {
     }
     return deps.registry.adapter(accountId, tokens);
   };
+  /**
+   * Every bank call is timed and counted on the worker's Prometheus endpoint:
+   *   boletoflow_bank_call_duration_ms{bank,operation,outcome}  and  boletoflow_bank_call_errors{bank,operation,kind}
+   */
+  const measured = async <T>(accountId: string, operation: string, call: () => Promise<T>): Promise<T> => {
+    const meter = Context.current().metricMeter;
+    const bank = (() => {
+      try {
+        return deps.registry.account(accountId).bank;
+      } catch {
+        return 'unknown';
+      }
+    })();
+    const started = Date.now();
+    try {
+      const out = await withBankFailures(call);
+      meter.createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency').record(Date.now() - started, { bank, operation, outcome: 'ok' });
+      return out;
+    } catch (e) {
+      const kind = (e as { type?: string }).type ?? 'Unexpected';
+      meter.createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency').record(Date.now() - started, { bank, operation, outcome: 'error' });
+      meter.createCounter('boletoflow_bank_call_errors', 'calls', 'failed bank API calls by kind').add(1, { bank, operation, kind });
+      throw e;
+    }
+  };
   return {
     bankAuthenticate(input: { accountId: string }): Promise<{ ok: true; expiresAt?: string }> {
-      return withBankFailures(() => adapter(input.accountId).authenticate());
+      return measured(input.accountId, 'authenticate', () => adapter(input.accountId).authenticate());
     },
     bankRegister(input: { accountId: string; request: RegisterBoletoRequest }): Promise<BankBoleto> {
-      return withBankFailures(() => adapter(input.accountId).register(input.request));
+      return measured(input.accountId, 'register', () => adapter(input.accountId).register(input.request));
     },
     bankFindRegistered(input: { accountId: string; request: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'> }): Promise<BankBoleto | null> {
-      return withBankFailures(() => adapter(input.accountId).findRegistered(input.request));
+      return measured(input.accountId, 'findRegistered', () => adapter(input.accountId).findRegistered(input.request));
     },
     bankGetBoleto(input: { accountId: string; ref: BoletoRef }): Promise<BankBoleto | null> {
-      return withBankFailures(() => adapter(input.accountId).get(input.ref));
+      return measured(input.accountId, 'get', () => adapter(input.accountId).get(input.ref));
     },
     bankSearchBoletos(input: { accountId: string; filter: SearchBoletosFilter }): Promise<SearchBoletosResult> {
-      return withBankFailures(() => adapter(input.accountId).search(input.filter));
+      return measured(input.accountId, 'search', () => adapter(input.accountId).search(input.filter));
     },
     bankCancelBoleto(input: { accountId: string; ref: BoletoRef; reason: string }): Promise<{ accepted: true; requestId?: string }> {
-      return withBankFailures(() => adapter(input.accountId).cancel(input.ref, input.reason));
+      return measured(input.accountId, 'cancel', () => adapter(input.accountId).cancel(input.ref, input.reason));
     },
     bankChangeDueDate(input: { accountId: string; ref: BoletoRef; dueDate: string }): Promise<{ accepted: true; requestId?: string }> {
-      return withBankFailures(() => adapter(input.accountId).changeDueDate(input.ref, input.dueDate));
+      return measured(input.accountId, 'changeDueDate', () => adapter(input.accountId).changeDueDate(input.ref, input.dueDate));
     },
     /** The bank's PDF, base64 (payloads are JSON). */
     async bankPdf(input: { accountId: string; ref: BoletoRef }): Promise<{ pdfBase64: string }> {
-      const bytes = await withBankFailures(() => adapter(input.accountId).pdf(input.ref));
+      const bytes = await measured(input.accountId, 'pdf', () => adapter(input.accountId).pdf(input.ref));
       return { pdfBase64: Buffer.from(bytes).toString('base64') };
     },
   };

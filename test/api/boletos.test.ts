@@ -202,6 +202,19 @@ describe('boletos API on the BS2 simulator', () => {
     expect(Buffer.from(await r.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('deliveries › resend › the client gets the same event again with the same Boletoflow-Event-Id', async () => {
+    const { json } = await create('order-1414');
+    const id = json.id as string;
+    const first = await eventually(() => Promise.resolve(s.received.filter((x) => x.body.data.boleto.id === id)), (l) => l.length === 1);
+    const list = (await (await fetch(`${s.base}/v1/boletos/${id}/deliveries`, { headers: auth() })).json()) as { items: { deliveryId: string; status: string }[] };
+    const d = await eventually(async () => ((await (await fetch(`${s.base}/v1/boletos/${id}/deliveries`, { headers: auth() })).json()) as typeof list).items, (l) => l[0]?.status === 'DELIVERED');
+    const r = await fetch(`${s.base}/v1/boletos/${id}/deliveries/${d[0]!.deliveryId}/resend`, { method: 'POST', headers: auth('t1', 'operator') });
+    expect(r.status).toBe(202);
+    const both = await eventually(() => Promise.resolve(s.received.filter((x) => x.body.data.boleto.id === id)), (l) => l.length === 2);
+    expect(both[1]!.headers['boletoflow-event-id']).toBe(first[0]!.headers['boletoflow-event-id']);
+    expect(list.items.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('inbound webhooks › wrong auth, unknown account, not a BS2 body, unknown boleto › 401/404/400/404, never 5xx', async () => {
     const post = (path: string, b: unknown, token = SIM_WEBHOOK_TOKEN) =>
       fetch(`${s.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(b) });
@@ -210,5 +223,29 @@ describe('boletos API on the BS2 simulator', () => {
     expect((await post('/webhooks/bs2/nope', valid)).status).toBe(404);
     expect((await post(`/webhooks/bs2/${s.accountId}`, { hello: 'world' })).status).toBe(400);
     expect((await post(`/webhooks/bs2/${s.accountId}`, valid)).status).toBe(404);
+  });
+});
+
+describe('boletos API › the bank slower than the wait cap', () => {
+  let s: BoletoStack;
+  beforeAll(async () => {
+    s = await startBoletoStack({ registerWaitMs: 300 });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('503s first (,08) › 202 REGISTERING with a Location; the boleto is REGISTERED moments later', async () => {
+    const r = await fetch(`${s.base}/v1/boletos`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'slow-1' },
+      body: JSON.stringify({ accountId: s.accountId, amountCents: 15_008, dueDate: addDays(brtDate(Date.now()), 10), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
+    });
+    expect(r.status).toBe(202);
+    const body = (await r.json()) as { status: string; id: string };
+    expect(body.status).toBe('REGISTERING');
+    expect(r.headers.get('location')).toBe(`/v1/boletos/${body.id}`);
+    const v = await eventually(async () => (await (await fetch(`${s.base}${r.headers.get('location')!}`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).json()) as { status: string }, (x) => x.status === 'REGISTERED');
+    expect(v.status).toBe('REGISTERED');
   });
 });

@@ -15,6 +15,9 @@ import { temporalCliPath } from '../helpers/temporal';
 import { encryptingDataConverter } from '../../src/temporal/keys';
 import { parsePayloadKeys } from '../../src/temporal/codec';
 import { readFileSync } from 'node:fs';
+import { AccessRegistryClient } from '../../src/access/registry-client';
+import { addDays } from '../../src/domain';
+import { brtDate } from '../../src/workflows/boleto-schedule';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -59,6 +62,9 @@ describe('npm start supervisor (embedded default)', () => {
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
       WORKER_METRICS_PORT: String(await freePort()),
+      SIM_BS2_PORT: String(await freePort()),
+      SIM_ITAU_PORT: String(await freePort()),
+      SIM_ITAU_PUBLIC_PORT: String(await freePort()),
       TEMPORAL_NAMESPACE: 'boletoflow',
     };
     first = startSupervisor(env);
@@ -85,6 +91,25 @@ describe('npm start supervisor (embedded default)', () => {
     // The worker exports the Temporal runtime's metrics (it has just run the deep check's workflow).
     const workerMetrics = await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text();
     expect(workerMetrics).toMatch(/temporal_workflow_completed|temporal_request/);
+  });
+
+  it('embedded default › a boleto issued on the default BS2 account › registered at the simulator, bank calls in the worker metrics', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
+    const registry = new AccessRegistryClient(new Client({ connection, namespace: 'boletoflow', dataConverter }), 'boletoflow');
+    await registry.createTenant('demo', 'Demo');
+    const { token } = await registry.createApiKey('demo', 'integrator');
+    await connection.close();
+    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/v1/boletos`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': 'smoke-1' },
+      body: JSON.stringify({ accountId: 'bs2-default', amountCents: 4_200, dueDate: addDays(brtDate(Date.now()), 5), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
+    });
+    const body = (await r.json()) as { status: string; barcode: string };
+    expect(r.status).toBe(201);
+    expect(body.barcode).toMatch(/^218/);
+    const metrics = await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/boletoflow_bank_call_duration_ms\w*\{[^}]*operation="register"/);
   });
 
   it('a second start › same data folder while running › refuses with a clear message and exit 1', async () => {
