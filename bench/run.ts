@@ -182,7 +182,8 @@ async function main(): Promise<void> {
     const actions = {
       workflowStarted: 1,
       activities: count((e) => e.activityTaskScheduledEventAttributes),
-      localActivities: count((e) => e.markerRecordedEventAttributes),
+      // Only local-activity markers are billed; patch markers (patched()) are not.
+      localActivities: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
       timers: count((e) => e.timerStartedEventAttributes),
       signals: count((e) => e.workflowExecutionSignaledEventAttributes),
       updates: count((e) => e.workflowExecutionUpdateAcceptedEventAttributes),

@@ -10,7 +10,9 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -21,6 +23,7 @@ import type { createNotificationActivities } from '../activities/notifications';
 import type { BankBoleto, BankEvent } from '../banks/model';
 import { addDays, isIsoDate } from '../domain';
 import { bankRead, bankWrite, notification } from './activity-options';
+import { REGISTER_AS_LOCAL_ACTIVITY } from './patches';
 import {
   awaitRegistrationUpdate,
   bankEventSignal,
@@ -44,6 +47,8 @@ import { BoletoStatus, DueDate, NossoNumero } from './search-attributes';
 type BankActivities = ReturnType<typeof createBankActivities>;
 const write = proxyActivities<BankActivities>(bankWrite);
 const read = proxyActivities<BankActivities>(bankRead);
+const writeLocal = proxyLocalActivities<BankActivities>(bankWrite);
+const readLocal = proxyLocalActivities<BankActivities>({ ...bankRead, startToCloseTimeout: '40s' });
 const { deliverNotification } = proxyActivities<ReturnType<typeof createNotificationActivities>>(notification);
 
 const HOUR = 3_600_000;
@@ -266,6 +271,9 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
 
   // ---- registration: idempotent end to end ----
   async function register(): Promise<void> {
+    const local = patched(REGISTER_AS_LOCAL_ACTIVITY);
+    const registerAtBank = local ? writeLocal.bankRegister : write.bankRegister;
+    const findAtBank = local ? readLocal.bankFindRegistered : read.bankFindRegistered;
     const deadline = Date.now() + policy.registrationDeadlineHours * HOUR;
     const request = { ...input.request };
     let round = 0;
@@ -273,7 +281,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
     const same = (b: BankBoleto) => b.amountCents === request.amountCents && b.dueDate === request.dueDate;
     for (let attempt = 1; ; attempt++) {
       try {
-        notifyAll([applyRegistered(state, await write.bankRegister({ accountId, request }), nowIso())]);
+        notifyAll([applyRegistered(state, await registerAtBank({ accountId, request }), nowIso())]);
         return;
       } catch (e) {
         const f = failureType(e);
@@ -283,7 +291,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
           return;
         }
         // Lost response, timeout, 5xx, duplicate: ask the bank before registering again.
-        const found = await read.bankFindRegistered({ accountId, request }).catch(() => null);
+        const found = await findAtBank({ accountId, request }).catch(() => null);
         if (found && same(found)) {
           notifyAll([applyRegistered(state, found, nowIso())]);
           return;
