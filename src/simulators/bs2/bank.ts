@@ -4,6 +4,7 @@
  * days after payment, write-off the day after the last payable day, due-date change and baixa requests, and the
  * webhook notifications (PascalCase contract, whole status history in each) with the cents scenarios applied.
  */
+import { runInOrder, type SimJob } from '../shared/jobs';
 import { randomUUID } from 'node:crypto';
 import {
   addBusinessDays,
@@ -302,9 +303,7 @@ export class Bs2Bank {
   /** Background jobs due at the clock's now, in time order. */
   runJobs(): string[] {
     const now = this.clock.now();
-    const done: string[] = [];
-    type Job = { at: number; run: () => void; what: string };
-    const jobs: Job[] = [];
+    const jobs: SimJob[] = [];
     for (const b of this.boletos.values()) {
       if (b.autoPayAt !== undefined && b.autoPayAt <= now) {
         const at = b.autoPayAt;
@@ -320,16 +319,8 @@ export class Bs2Bank {
         if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.cancel(b, writeOffAt, 'Baixa por decurso de prazo', false) });
       }
     }
-    jobs.sort((a, b) => a.at - b.at);
-    for (const j of jobs) {
-      try {
-        j.run();
-        done.push(j.what);
-      } catch {
-        // e.g. an automatic payment after the deadline: refused, like the real network would.
-        done.push(`refused: ${j.what}`);
-      }
-    }
+    // e.g. an automatic payment after the deadline is refused, like the real network would.
+    const done = runInOrder(jobs);
     if (done.length) this.changed();
     return done;
   }

@@ -6,8 +6,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { renderBoletoPdf } from '../../domain/pdf';
 import { compareIsoDates, isIsoDate } from '../../domain';
-import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore, type TickReport } from '../shared/admin';
+import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore } from '../shared/admin';
 import { brtIso, SimClock } from '../shared/clock';
+import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
 import { Bs2Bank, Bs2Rejection, type SimBoleto } from './bank';
@@ -85,15 +86,7 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     }
   }
 
-  let ticking: Promise<TickReport> | undefined;
-  const tick = (): Promise<TickReport> => {
-    ticking ??= (async () => {
-      const jobs = bank.runJobs();
-      const webhooksAttempted = await webhooks.deliverDue();
-      return { now: brtIso(clock.now()), jobs, webhooksAttempted };
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+  const { tick, idle } = singleFlightTick(() => bank.runJobs(), webhooks, clock);
 
   const app = express();
   app.disable('x-powered-by');
@@ -328,7 +321,7 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
       if (timer) clearInterval(timer);
       held.forEach((t) => clearTimeout(t));
       held.clear();
-      await ticking?.catch(() => undefined);
+      await idle();
       if (persistence) persistence.flush();
       await server.close();
     },

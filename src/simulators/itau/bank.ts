@@ -6,6 +6,7 @@
  * (situação as traffic spells it, payments, history), PATCH instructions, payments and credits over time and
  * the BAIXA_OPERACIONAL / BAIXA_EFETIVA notifications, with the cents scenarios applied.
  */
+import { runInOrder, type SimJob } from '../shared/jobs';
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import {
@@ -517,8 +518,7 @@ export class ItauBank {
   /** Background jobs due at the clock's now, in time order. */
   runJobs(): string[] {
     const now = this.clock.now();
-    type Job = { at: number; run: () => void; what: string };
-    const jobs: Job[] = [];
+    const jobs: SimJob[] = [];
     for (const b of this.boletos.values()) {
       const auto = b.autoPay;
       if (auto && auto.at <= now) jobs.push({ at: auto.at, what: `paid ${b.nossoNumero}${auto.meio === 'pix' ? ' (pix)' : ''}`, run: () => ((b.autoPay = undefined), this.pay(b, auto.at, auto.cents, auto.meio)) });
@@ -531,17 +531,7 @@ export class ItauBank {
         if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.writeOff(b, writeOffAt, false) });
       }
     }
-    jobs.sort((a, b) => a.at - b.at);
-    const done: string[] = [];
-    for (const j of jobs) {
-      try {
-        j.run();
-        done.push(j.what);
-      } catch {
-        done.push(`refused: ${j.what}`);
-      }
-    }
-    return done;
+    return runInOrder(jobs);
   }
 
   // ---- notifications ----

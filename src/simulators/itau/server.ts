@@ -14,8 +14,9 @@
  */
 import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore, type TickReport } from '../shared/admin';
+import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore } from '../shared/admin';
 import { brtIso, SimClock } from '../shared/clock';
+import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
 import { ItauBank, ItauRejection, type SimItauBoleto, type Subscription } from './bank';
@@ -157,15 +158,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     });
   }
 
-  let ticking: Promise<TickReport> | undefined;
-  const tick = (): Promise<TickReport> => {
-    ticking ??= (async () => {
-      const jobs = bank.runJobs();
-      const webhooksAttempted = await webhooks.deliverDue();
-      return { now: brtIso(clock.now()), jobs, webhooksAttempted };
-    })().finally(() => (ticking = undefined));
-    return ticking;
-  };
+  const { tick, idle } = singleFlightTick(() => bank.runJobs(), webhooks, clock);
 
   // ================= mTLS listener =================
   const app = express();
@@ -428,7 +421,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     defaultApp,
     async close() {
       if (timer) clearInterval(timer);
-      await ticking?.catch(() => undefined);
+      await idle();
       if (persistence) persistence.flush();
       await Promise.all([server.close(), publicServer.close()]);
     },
