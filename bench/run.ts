@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { AccessRegistryClient } from '../src/access/registry-client';
 import { addDays } from '../src/domain';
 import { parsePayloadKeys } from '../src/temporal/codec';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 
   // (1) Ceiling: same shape, no-op activities, no HTTP, an in-process worker on its own task queue.
   {
-    const worker = await Worker.create({ connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` }), namespace: 'boletoflow', taskQueue: 'bench-ceiling', workflowsPath: require.resolve('./workflows/ceiling'), activities: { noop: () => Promise.resolve('ok') } });
+    const worker = await Worker.create({ connection: await NativeConnection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` }), namespace: 'boletoflow', taskQueue: 'bench-ceiling', workflowsPath: require.resolve('./workflows/ceiling'), activities: { noop: () => Promise.resolve('ok') } });
     const plain = new Client({ connection, namespace: 'boletoflow' });
     const seconds = Math.min(SECONDS, 30);
     let done = 0;
