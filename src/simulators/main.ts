@@ -14,14 +14,27 @@ import { bs2SimConfig } from './bs2/config';
 import { itauSimPkiDir } from '../banks/accounts';
 import { itauSimConfig } from './itau/config';
 import { createItauSimulator } from './itau/server';
+import type { WebhookAuth } from './shared/webhooks';
 
 export type SimulatorName = 'bs2' | 'itau';
+
+/** The Authorization agreed with BS2 (BS2_WEBHOOK_AUTHORIZATION), as the simulated bank must send it on webhooks. */
+export function bs2WebhookAuth(value: string | undefined): WebhookAuth | undefined {
+  const m = value ? /^(Bearer|Basic)\s+(\S+)$/i.exec(value.trim()) : null;
+  if (!m) return undefined;
+  if (m[1]!.toLowerCase() === 'bearer') return { type: 'bearer', token: m[2]! };
+  const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i > 0 ? { type: 'basic', username: decoded.slice(0, i), password: decoded.slice(i + 1) } : undefined;
+}
 
 export async function startSimulators(config: Config, logger: Logger, which: SimulatorName[] = ['bs2', 'itau']): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
   const closers: (() => Promise<void>)[] = [];
   const urls: Record<string, string> = {};
   if (which.includes('bs2')) {
     const webhookUrl = config.SIM_BS2_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/bs2/${config.BS2_ACCOUNT_ID}`;
+    // Without it the API refuses every simulated webhook (401) when an Authorization is agreed.
+    const auth = bs2WebhookAuth(config.BS2_WEBHOOK_AUTHORIZATION);
     const sim = await createBs2Simulator({
       port: config.SIM_BS2_PORT,
       host: config.SIM_HOST,
@@ -31,7 +44,7 @@ export async function startSimulators(config: Config, logger: Logger, which: Sim
         accessTokenTtlSeconds: config.SIM_BS2_ACCESS_TOKEN_TTL_SECONDS,
         refreshTokenTtlHours: config.SIM_BS2_REFRESH_TOKEN_TTL_HOURS,
         ...(config.BS2_DUE_DATE_PATH ? { dueDateChangePath: config.BS2_DUE_DATE_PATH } : {}),
-        webhook: { url: webhookUrl },
+        webhook: { url: webhookUrl, ...(auth ? { auth } : {}) },
       }),
       log: (msg) => logger.debug({ component: 'sim-bs2' }, msg),
     });

@@ -217,3 +217,14 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     await s3.close();
   });
 });
+
+describe('BS2 simulator › under npm start', () => {
+  it('webhook Authorization › BS2_WEBHOOK_AUTHORIZATION agreed (Bearer or Basic) › the embedded bank sends exactly that header', async () => {
+    const { bs2WebhookAuth } = await import('../../src/simulators/main');
+    const { authHeader } = await import('../../src/simulators/shared/webhooks');
+    const basic = `Basic ${Buffer.from('bs2:s3cr:et').toString('base64')}`;
+    for (const agreed of ['Bearer chaos-secret-1', basic]) expect(authHeader(bs2WebhookAuth(agreed))).toBe(agreed);
+    expect(bs2WebhookAuth(undefined)).toBeUndefined();
+    expect(bs2WebhookAuth('Digest abc')).toBeUndefined();
+  });
+});

@@ -60,7 +60,9 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
   const webhooks = new WebhookQueue(clock, () => webhookTarget, config.webhookPolicy, changed);
   const bank = new Bs2Bank(config, clock, webhooks, changed);
   const tokens = new Bs2TokenAuthority(config, clock);
+  // Outages injected by the admin API: the next `count` calls to the Cobrança API, or to the token endpoint.
   const faults = { count: 0, status: 503, retryAfterSeconds: 1 };
+  const tokenFaults = { count: 0, status: 503, retryAfterSeconds: 1 };
   const held = new Set<NodeJS.Timeout>();
   const log = opts.log ?? (() => undefined);
 
@@ -103,6 +105,12 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
 
   // ---- OAuth ----
   app.post('/auth/oauth/v2/token', (req, res) => {
+    if (tokenFaults.count > 0) {
+      // An outage of the token endpoint (the gateway's answer, before any token is issued or rotated).
+      tokenFaults.count--;
+      res.setHeader('Retry-After', String(tokenFaults.retryAfterSeconds));
+      return void res.status(tokenFaults.status).json({ message: 'Service Unavailable' });
+    }
     let basic: { user: string; pass: string } | undefined;
     const auth = req.get('authorization');
     if (auth && /^basic /i.test(auth)) {
@@ -291,11 +299,13 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     res.json({ refreshToken });
   });
   admin.post('/faults', (req, res) => {
-    const b = (req.body ?? {}) as { count?: number; status?: number; retryAfterSeconds?: number };
-    faults.count = b.count ?? 1;
-    faults.status = b.status ?? 503;
-    faults.retryAfterSeconds = b.retryAfterSeconds ?? 1;
-    res.json(faults);
+    const b = (req.body ?? {}) as { count?: number; status?: number; retryAfterSeconds?: number; endpoint?: 'api' | 'token' };
+    if (b.endpoint !== undefined && b.endpoint !== 'api' && b.endpoint !== 'token') return void res.status(400).json({ error: 'endpoint must be api or token' });
+    const target = b.endpoint === 'token' ? tokenFaults : faults;
+    target.count = b.count ?? 1;
+    target.status = b.status ?? 503;
+    target.retryAfterSeconds = b.retryAfterSeconds ?? 1;
+    res.json({ endpoint: b.endpoint ?? 'api', ...target });
   });
   app.use('/__sim', admin);
   app.get('/', (_req, res) => void res.json({ simulator: 'bs2', api: BS2_API_PREFIX, admin: '/__sim', today: clock.today() }));

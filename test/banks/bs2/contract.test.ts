@@ -213,6 +213,20 @@ describe('BS2 adapter › contract against the simulator', () => {
     expect(await bankError(t.adapter.get({ bankId: b.bankId }))).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 429, retryAfterMs: 3000 } });
   });
 
+  it('token endpoint outage › 503 with Retry-After on the refresh › UNAVAILABLE (not credentials refused), nothing rotated; the next refresh works', async () => {
+    const other = await startSim();
+    const one = adapterFor(other);
+    const before = other.tokens.state.refreshToken;
+    await admin(other, '/faults', { count: 1, status: 503, retryAfterSeconds: 4, endpoint: 'token' });
+    const e = await bankError(one.adapter.search({ limit: 1 }));
+    expect(e).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 503, retryAfterMs: 4000, operation: 'token' } });
+    expect(other.tokens.state.refreshToken).toBe(before);
+    expect((await one.adapter.search({ limit: 1 })).items).toEqual([]);
+    expect(other.tokens.state.stats.issued).toBe(1);
+    await one.http.close();
+    await other.close();
+  });
+
   it('bank unreachable › connection refused › UNAVAILABLE and the write surely not sent (outcomeUnknown false)', async () => {
     const dead = adapterFor(sim, { baseUrl: 'http://127.0.0.1:9' }, {}, t.tokens);
     const e = await bankError(dead.adapter.register(boletoRequest()));
