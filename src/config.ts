@@ -26,6 +26,26 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A browser origin: scheme://host[:port] and nothing else (what the Origin header carries). */
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
+
+/** `a, b, c` → ['a', 'b', 'c'], each checked by `item`; unset or blank = undefined. */
+const commaList = (item: z.ZodString) =>
+  optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(item).min(1))
+      .optional(),
+  );
+
 /** host:port, as Temporal's gRPC frontend expects. */
 const hostPort = z
   .string()
@@ -73,6 +93,16 @@ export const configSchema = z
     API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb'),
     /** How the banner and docs refer to this API (no trailing slash). */
     PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional(),
+
+    /**
+     * Codec endpoint for the Temporal Web UI and CLI (/codec): browser origins of the Web UI allowed to call it with
+     * credentials (CORS), comma-separated; default the embedded UI, http://localhost:<TEMPORAL_UI_PORT> and 127.0.0.1.
+     */
+    CODEC_CORS_ORIGINS: commaList(z.string().refine(isOrigin, 'each entry must be an origin like https://temporal.example.com (scheme, host and port only)')),
+    /** Tenants whose operator keys may use the codec endpoint (it decrypts every tenant's payloads): ids or `*`. Default ACCOUNTS_TENANT_ID. */
+    CODEC_TENANTS: commaList(z.string().regex(/^\*$|^[a-z0-9][a-z0-9-]{1,62}$/, 'each entry must be a tenant id or *')),
+    /** Lifetime of a codec login session (the browser cookie set by /codec/login). */
+    CODEC_SESSION_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.01).max(720).default(8),
 
     /**
      * AES-256-GCM keys for the payload codec that encrypts workflow history: `id:base64(32 bytes)`, comma-separated,
@@ -165,6 +195,15 @@ export const configSchema = z
     ITAU_CERT_RENEWAL_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
     /** [U] renewal needs `x-itau-force-cert: true` (the /v2/ renewal path). */
     ITAU_CERT_RENEWAL_FORCE_HEADER: bool(false),
+    /** production: Itaú's real URLs for onboarded accounts even without an ITAU_CLIENT_ID account (default: simulator unless ITAU_CLIENT_ID). */
+    ITAU_ENVIRONMENT: z.enum(['simulator', 'production']).optional().or(z.literal('').transform(() => undefined)),
+
+    /** Onboarding (CS) timing: reminders and escalation while a step waits, and the certificate expiry reminder. */
+    ONBOARDING_REMIND_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(5),
+    ONBOARDING_ESCALATE_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(14),
+    ONBOARDING_CERT_REMINDER_DAYS: z.coerce.number().int().min(1).max(180).default(30),
+    /** Copied on the manager e-mail (the seed asks to copy CS and support). */
+    ONBOARDING_SUPPORT_EMAIL: z.email({ error: 'must be an e-mail address' }).optional().or(z.literal('').transform(() => undefined)),
     /** [U] where bolecodes are registered: cash_management `boleto_pix` or recebimentos-pix v1 `/boletos-pix`. */
     ITAU_BOLECODE_API: z.enum(['cash_management', 'recebimentos_pix']).default('cash_management'),
     /** [U] amounts sent as 17-digit implied decimals (cash_management examples) or "123.45". */
@@ -197,9 +236,11 @@ export const configSchema = z
         message: 'required with an external Temporal cluster (history is encrypted); generate one with: echo "k1:$(openssl rand -base64 32)"',
       });
     }
-    if (c.BS2_BASE_URL !== undefined) {
-      for (const k of ['BS2_API_KEY', 'BS2_API_SECRET', 'BS2_SCOPE', 'BS2_REFRESH_TOKEN'] as const) {
-        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required with BS2_BASE_URL (the app credentials from BS2 Empresas)' });
+    // BS2_BASE_URL alone: real BS2, accounts come from onboarding. With an environment account, all four are needed.
+    const bs2App = ['BS2_API_KEY', 'BS2_API_SECRET', 'BS2_SCOPE', 'BS2_REFRESH_TOKEN'] as const;
+    if (c.BS2_BASE_URL !== undefined && bs2App.some((k) => c[k] !== undefined)) {
+      for (const k of bs2App) {
+        if (c[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'required with BS2_BASE_URL and the other BS2 app credentials (from BS2 Empresas); leave all four unset to use onboarded accounts only' });
       }
     }
     if (c.ITAU_CLIENT_ID !== undefined) {
@@ -255,3 +296,14 @@ export const isEmbedded = (c: Config): boolean => c.TEMPORAL_ADDRESS === undefin
 /** The address worker and API connect to. */
 export const temporalAddress = (c: Config): string =>
   c.TEMPORAL_ADDRESS ?? `${c.TEMPORAL_IP === '0.0.0.0' ? '127.0.0.1' : c.TEMPORAL_IP}:${c.TEMPORAL_PORT}`;
+
+/** Web UI origins allowed to call the codec endpoint with credentials: CODEC_CORS_ORIGINS, or the embedded UI's. */
+export const codecCorsOrigins = (c: Config): string[] =>
+  c.CODEC_CORS_ORIGINS ?? [`http://localhost:${c.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`];
+
+/** Tenants whose operator keys may use the codec endpoint; '*' = any tenant. */
+export const codecTenants = (c: Config): readonly string[] | '*' =>
+  c.CODEC_TENANTS?.includes('*') ? '*' : (c.CODEC_TENANTS ?? [c.ACCOUNTS_TENANT_ID]);
+
+/** The codec endpoint as a browser on this machine reaches it (what the embedded Web UI is pointed at). */
+export const codecEndpointUrl = (c: Config): string => `${c.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? `http://localhost:${c.API_PORT}`}/codec`;

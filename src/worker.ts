@@ -13,6 +13,7 @@ import type { BankActivityDeps } from './activities/bank';
 import type { NotificationDeps } from './activities/notifications';
 import { accountsFromSettings } from './banks/accounts';
 import { BankRegistry } from './banks/registry';
+import { onboardedAccountResolver, type OnboardingBankSettings } from './onboarding/accounts';
 import { type Config, loadConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { onShutdown, runMain } from './process';
@@ -33,8 +34,10 @@ export interface CreateWorkerOptions {
   shutdownGraceSeconds?: number;
   /** Extra worker options (tests use this for a prebuilt bundle or small caches). */
   overrides?: Partial<WorkerOptions>;
-  /** Bank accounts; default: the static registry from the environment (src/banks/accounts.ts). */
+  /** Bank accounts; default: the environment's (src/banks/accounts.ts) plus the onboarded ones. */
   bankRegistry?: BankRegistry;
+  /** The installation's bank settings (endpoints, [U] options) for onboarded accounts; default: the environment. */
+  bankSettings?: OnboardingBankSettings;
   /** Activity dependencies to replace (tests: an in-process BS2 token source, a fixed notification target). */
   activityDeps?: { bs2TokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
 }
@@ -48,8 +51,14 @@ export function workerIdentity(): string {
   return `boletoflow-worker@${hostname()}:${process.pid}`;
 }
 
+/** The environment's accounts, and onboarded accounts looked up through their onboarding workflows. */
+export function defaultBankRegistry(settings: OnboardingBankSettings): BankRegistry {
+  return new BankRegistry(accountsFromSettings(settings, VERSION), onboardedAccountResolver(settings, VERSION));
+}
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const identity = opts.identity ?? workerIdentity();
+  const bankSettings = opts.bankSettings ?? loadConfig();
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -61,10 +70,11 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     activities: createActivities({
       system: { identity, version: VERSION, startedAt: Date.now() },
       bank: {
-        registry: opts.bankRegistry ?? new BankRegistry(accountsFromSettings(loadConfig(), VERSION)),
+        registry: opts.bankRegistry ?? defaultBankRegistry(bankSettings),
         ...(opts.activityDeps?.bs2TokenSource ? { tokenSource: opts.activityDeps.bs2TokenSource } : {}),
       },
       ...(opts.activityDeps?.notifications ? { notifications: opts.activityDeps.notifications } : {}),
+      onboarding: { settings: bankSettings, version: VERSION },
     }),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
     ...opts.overrides,

@@ -21,9 +21,11 @@ export interface BankActivityDeps {
 export const createBankActivities = (deps: BankActivityDeps) => {
   // One cached token source per account for the life of the worker process (see CachedTokenSource).
   const keeperSources = new Map<string, Bs2TokenSource>();
-  const adapter = (accountId: string): BankAdapter => {
+  const adapter = async (accountId: string): Promise<BankAdapter> => {
+    // Onboarded accounts are looked up (and refreshed) through the registry's resolver.
+    const account = await deps.registry.ensure(accountId);
     // Itaú accounts keep their client_credentials token cache in the registry (no keeper workflow).
-    if (deps.registry.account(accountId).bank === 'ITAU') return deps.registry.adapter(accountId);
+    if (account.bank === 'ITAU') return deps.registry.adapter(accountId);
     let tokens = deps.tokenSource?.(accountId) ?? keeperSources.get(accountId);
     if (!tokens) {
       tokens = new CachedTokenSource(new KeeperTokenSource(Context.current().client, { accountId, taskQueue: Context.current().info.taskQueue }));
@@ -58,29 +60,29 @@ export const createBankActivities = (deps: BankActivityDeps) => {
   };
   return {
     bankAuthenticate(input: { accountId: string }): Promise<{ ok: true; expiresAt?: string }> {
-      return measured(input.accountId, 'authenticate', () => adapter(input.accountId).authenticate());
+      return measured(input.accountId, 'authenticate', async () => (await adapter(input.accountId)).authenticate());
     },
     bankRegister(input: { accountId: string; request: RegisterBoletoRequest }): Promise<BankBoleto> {
-      return measured(input.accountId, 'register', () => adapter(input.accountId).register(input.request));
+      return measured(input.accountId, 'register', async () => (await adapter(input.accountId)).register(input.request));
     },
     bankFindRegistered(input: { accountId: string; request: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'> }): Promise<BankBoleto | null> {
-      return measured(input.accountId, 'findRegistered', () => adapter(input.accountId).findRegistered(input.request));
+      return measured(input.accountId, 'findRegistered', async () => (await adapter(input.accountId)).findRegistered(input.request));
     },
     bankGetBoleto(input: { accountId: string; ref: BoletoRef }): Promise<BankBoleto | null> {
-      return measured(input.accountId, 'get', () => adapter(input.accountId).get(input.ref));
+      return measured(input.accountId, 'get', async () => (await adapter(input.accountId)).get(input.ref));
     },
     bankSearchBoletos(input: { accountId: string; filter: SearchBoletosFilter }): Promise<SearchBoletosResult> {
-      return measured(input.accountId, 'search', () => adapter(input.accountId).search(input.filter));
+      return measured(input.accountId, 'search', async () => (await adapter(input.accountId)).search(input.filter));
     },
     bankCancelBoleto(input: { accountId: string; ref: BoletoRef; reason: string }): Promise<{ accepted: true; requestId?: string }> {
-      return measured(input.accountId, 'cancel', () => adapter(input.accountId).cancel(input.ref, input.reason));
+      return measured(input.accountId, 'cancel', async () => (await adapter(input.accountId)).cancel(input.ref, input.reason));
     },
     bankChangeDueDate(input: { accountId: string; ref: BoletoRef; dueDate: string }): Promise<{ accepted: true; requestId?: string }> {
-      return measured(input.accountId, 'changeDueDate', () => adapter(input.accountId).changeDueDate(input.ref, input.dueDate));
+      return measured(input.accountId, 'changeDueDate', async () => (await adapter(input.accountId)).changeDueDate(input.ref, input.dueDate));
     },
     /** The bank's PDF, base64 (payloads are JSON). */
     async bankPdf(input: { accountId: string; ref: BoletoRef }): Promise<{ pdfBase64: string }> {
-      const bytes = await measured(input.accountId, 'pdf', () => adapter(input.accountId).pdf(input.ref));
+      const bytes = await measured(input.accountId, 'pdf', async () => (await adapter(input.accountId)).pdf(input.ref));
       return { pdfBase64: Buffer.from(bytes).toString('base64') };
     },
   };

@@ -27,6 +27,7 @@ export interface Bs2TokenActivityDeps {
 
 export const createBs2TokenActivities = (deps: Bs2TokenActivityDeps) => ({
   async bs2RefreshToken(input: { accountId: string; generation: number; keeperWorkflowId: string; refreshToken?: string }): Promise<Bs2IssuedTokens> {
+    await deps.registry.ensure(input.accountId);
     const account = deps.registry.bs2Account(input.accountId);
     let issued;
     try {

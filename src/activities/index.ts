@@ -3,6 +3,8 @@ import { type BankActivityDeps, createBankActivities } from './bank';
 import { createBs2TokenActivities } from './bs2-token';
 import { createItauCertificateActivities } from './itau-certificate';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
+import { createOnboardingActivities } from './onboarding';
+import type { OnboardingBankSettings } from '../onboarding/accounts';
 import { createSystemActivities, type SystemActivityDeps } from './system';
 
 export interface ActivityDeps {
@@ -11,6 +13,8 @@ export interface ActivityDeps {
   bank: BankActivityDeps;
   /** Outbound notifications to the tenants' systems (default: endpoints from the access registry). */
   notifications?: NotificationDeps;
+  /** The installation's bank settings, for onboarded accounts (default: none; onboarding activities then refuse). */
+  onboarding?: { settings: OnboardingBankSettings; version: string };
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -19,4 +23,5 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBs2TokenActivities({ registry: deps.bank.registry }),
   ...createItauCertificateActivities({ registry: deps.bank.registry }),
   ...createNotificationActivities(deps.notifications),
+  ...createOnboardingActivities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }),
 });

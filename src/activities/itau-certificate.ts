@@ -26,7 +26,8 @@ export interface ItauCertificateActivityDeps {
 
 export const createItauCertificateActivities = (deps: ItauCertificateActivityDeps) => {
   /** The account's endpoints and the CA its servers are checked against. */
-  const endpoints = (accountId: string) => {
+  const endpoints = async (accountId: string) => {
+    await deps.registry.ensure(accountId);
     const a = deps.registry.itauAccount(accountId);
     let caPem: string | undefined;
     try {
@@ -46,7 +47,7 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
     /** Step 4/5: the CSR with the temporary token (7 days), no client certificate; answer `Secret:` + PEM. */
     itauRequestCertificate(input: { accountId: string; clientId: string; temporaryToken: string; privateKeyPem: string; csrPem: string }): Promise<ItauCertificateMaterial> {
       return withBankFailures(async () => {
-        const e = endpoints(input.accountId);
+        const e = await endpoints(input.accountId);
         const issued: IssuedItauCertificate = await requestCertificate({ url: e.urls.certificateRequest, temporaryToken: input.temporaryToken, csrPem: input.csrPem, ...(e.caPem ? { caPem: e.caPem } : {}), timeoutMs: e.timeoutMs });
         return { clientId: input.clientId, clientSecret: issued.clientSecret ?? '', certificatePem: issued.certificatePem, privateKeyPem: input.privateKeyPem, csrPem: input.csrPem, notAfter: issued.notAfter };
       });
@@ -54,7 +55,7 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
 
     /** When to renew: from `windowDays` (30) before expiry; `now` defaults to the activity's clock. */
     async itauCertificateStatus(input: { accountId: string; certificatePem: string; now?: string }): Promise<{ notAfter: string; renewFrom: string; renewalDue: boolean; expired: boolean; daysLeft: number }> {
-      return withBankFailures(() => Promise.resolve(renewalStatus(input.certificatePem, input.now ? new Date(input.now) : new Date(), endpoints(input.accountId).windowDays)));
+      return withBankFailures(async () => renewalStatus(input.certificatePem, input.now ? new Date(input.now) : new Date(), (await endpoints(input.accountId)).windowDays));
     },
 
     /**
@@ -63,7 +64,7 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
      */
     itauRenewCertificate(input: { accountId: string; current: ItauCertificateMaterial; newKey?: { company: string; city: string; state: string } }): Promise<ItauCertificateMaterial> {
       return withBankFailures(async () => {
-        const e = endpoints(input.accountId);
+        const e = await endpoints(input.accountId);
         const c = input.current;
         const fresh = input.newKey ? generateKeyAndCsr({ clientId: c.clientId, ...input.newKey }) : { privateKeyPem: c.privateKeyPem, csrPem: c.csrPem };
         const issued = await renewCertificate({

@@ -27,6 +27,16 @@ export interface DeliverInput {
   boleto: BoletoView;
 }
 
+export interface OnboardingNotice {
+  tenantId: string;
+  deliveryId: string;
+  /** onboarding.step_changed | onboarding.reminder | onboarding.escalated | onboarding.certificate_expiring | … */
+  type: string;
+  accountId: string;
+  step: string;
+  detail: string;
+}
+
 export const signPayload = (secret: string, timestamp: number, rawBody: string): string =>
   createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
 
@@ -42,44 +52,60 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
   };
   const webhookFor = deps.webhookFor ?? fromRegistry;
 
+  /** POSTs `payload` to the tenant's endpoint, signed; throws (retryable) on network errors and non-2xx. */
+  const postSigned = async (tenantId: string, deliveryId: string, payload: unknown): Promise<{ attempts: number; skipped?: boolean; status?: number }> => {
+    const ctx = Context.current();
+    const target = await webhookFor(tenantId);
+    if (!target) return { attempts: 0, skipped: true };
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(Date.now() / 1000);
+    let status: number;
+    try {
+      const res = await request(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'boletoflow-webhooks/1',
+          'boletoflow-event-id': deliveryId,
+          'boletoflow-timestamp': String(timestamp),
+          'boletoflow-signature': `t=${timestamp},v1=${signPayload(target.secret, timestamp, body)}`,
+        },
+        body,
+        headersTimeout: deps.timeoutMs ?? 10_000,
+        bodyTimeout: deps.timeoutMs ?? 10_000,
+      });
+      status = res.statusCode;
+      await res.body.dump();
+    } catch (e) {
+      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'network' });
+      throw ApplicationFailure.retryable(`delivery to the client's endpoint failed: ${(e as Error).message}`, 'DeliveryFailed');
+    }
+    if (status < 200 || status >= 300) {
+      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: `http_${status}` });
+      throw ApplicationFailure.retryable(`the client's endpoint answered HTTP ${status}`, 'DeliveryFailed');
+    }
+    return { attempts: ctx.info.attempt, status };
+  };
+
   return {
-    async deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
-      const ctx = Context.current();
-      const target = await webhookFor(input.tenantId);
-      if (!target) return { attempts: 0, skipped: true };
-      const body = JSON.stringify({
+    deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
+      return postSigned(input.tenantId, input.deliveryId, {
         id: input.deliveryId,
         type: `boleto.${input.event.kind.toLowerCase()}`,
         occurredAt: input.event.at,
         data: { event: input.event, boleto: input.boleto },
       });
-      const timestamp = Math.floor(Date.now() / 1000);
-      let status: number;
-      try {
-        const res = await request(target.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'boletoflow-webhooks/1',
-            'boletoflow-event-id': input.deliveryId,
-            'boletoflow-timestamp': String(timestamp),
-            'boletoflow-signature': `t=${timestamp},v1=${signPayload(target.secret, timestamp, body)}`,
-          },
-          body,
-          headersTimeout: deps.timeoutMs ?? 10_000,
-          bodyTimeout: deps.timeoutMs ?? 10_000,
-        });
-        status = res.statusCode;
-        await res.body.dump();
-      } catch (e) {
-        ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'network' });
-        throw ApplicationFailure.retryable(`delivery to the client's endpoint failed: ${(e as Error).message}`, 'DeliveryFailed');
-      }
-      if (status < 200 || status >= 300) {
-        ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: `http_${status}` });
-        throw ApplicationFailure.retryable(`the client's endpoint answered HTTP ${status}`, 'DeliveryFailed');
-      }
-      return { attempts: ctx.info.attempt, status };
+    },
+
+    /** Onboarding reminders, escalations and step changes, to the tenant's endpoint (logged for operators too). */
+    onboardingNotify(input: OnboardingNotice): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
+      Context.current().log.warn('onboarding notice', { type: input.type, accountId: input.accountId, step: input.step, detail: input.detail });
+      return postSigned(input.tenantId, input.deliveryId, {
+        id: input.deliveryId,
+        type: input.type,
+        occurredAt: new Date().toISOString(),
+        data: { accountId: input.accountId, step: input.step, detail: input.detail },
+      });
     },
   };
 };

@@ -86,6 +86,8 @@ export interface ItauAccountSettings {
   ITAU_CERT_REQUEST_URL?: string;
   ITAU_CERT_RENEWAL_URL?: string;
   ITAU_CERT_RENEWAL_FORCE_HEADER: boolean;
+  /** production: onboarded Itaú accounts use Itaú's URLs even when no ITAU_CLIENT_ID account is configured. */
+  ITAU_ENVIRONMENT?: 'simulator' | 'production';
   ITAU_AMOUNT_FORMAT: 'implied' | 'decimal';
   ITAU_TXID_NOSSO_NUMERO_WIDTH: number;
   ITAU_TIMEOUT_MS: number;
@@ -96,13 +98,19 @@ export interface ItauAccountSettings {
 /** The Itaú simulator's PKI folder under DATA_DIR. */
 export const itauSimPkiDir = (dataDir: string): string => join(resolve(dataDir), 'simulators', 'itau', 'pki');
 
-export function itauAccountFromSettings(s: ItauAccountSettings & { SIM_HOST: string }): ItauAccount {
-  const real = s.ITAU_CLIENT_ID !== undefined;
+/** Whether Itaú calls go to the bank (real credentials configured, or ITAU_ENVIRONMENT=production) or the simulator. */
+const itauIsReal = (s: ItauAccountSettings) => s.ITAU_CLIENT_ID !== undefined || s.ITAU_ENVIRONMENT === 'production';
+
+/** The Itaú adapter settings every Itaú account of this installation shares, for one beneficiary account. */
+export function itauAdapterFromSettings(
+  s: ItauAccountSettings & { SIM_HOST: string },
+  account: { agencia: string; conta: string; carteira?: string; pixKey?: string },
+): { adapter: ItauAdapterConfig; simulated: boolean } {
+  const real = itauIsReal(s);
   const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
   const simUrls = itauSimulatorUrls(`https://${simHost}:${s.SIM_ITAU_PORT}`, `https://${simHost}:${s.SIM_ITAU_PUBLIC_PORT}`);
   const base = real ? ITAU_PRODUCTION_URLS : simUrls;
-  const sim = itauSimConfig();
-  const account = real && s.ITAU_ID_BENEFICIARIO ? accountFromIdBeneficiario(s.ITAU_ID_BENEFICIARIO) : { agencia: sim.beneficiary.agencia, conta: sim.beneficiary.conta };
+  const pixKey = account.pixKey ?? s.ITAU_PIX_KEY ?? (real ? undefined : 'pix@empresa-simulada.example');
   const adapter = itauAdapterConfig({
     urls: {
       token: s.ITAU_TOKEN_URL ?? base.token,
@@ -113,16 +121,34 @@ export function itauAccountFromSettings(s: ItauAccountSettings & { SIM_HOST: str
       certificateRequest: s.ITAU_CERT_REQUEST_URL ?? base.certificateRequest,
       certificateRenewal: s.ITAU_CERT_RENEWAL_URL ?? base.certificateRenewal,
     },
-    ...account,
-    carteira: s.ITAU_CARTEIRA,
-    pixKey: s.ITAU_PIX_KEY ?? (real ? undefined : 'pix@empresa-simulada.example'),
+    agencia: account.agencia,
+    conta: account.conta,
+    carteira: account.carteira ?? s.ITAU_CARTEIRA,
+    ...(pixKey ? { pixKey } : {}),
     timeoutMs: s.ITAU_TIMEOUT_MS,
     bolecodeApi: s.ITAU_BOLECODE_API,
     amountFormat: s.ITAU_AMOUNT_FORMAT,
     txidNossoNumeroWidth: s.ITAU_TXID_NOSSO_NUMERO_WIDTH,
     renewalForceCertHeader: s.ITAU_CERT_RENEWAL_FORCE_HEADER,
   });
-  const credentials: ItauCredentialSource = real
+  return { adapter, simulated: !real };
+}
+
+/** The CA Itaú's servers are checked against: ITAU_CA_PATH, the simulator's test CA, or Node's roots. */
+export function itauServerCa(s: ItauAccountSettings): string | undefined {
+  if (s.ITAU_CA_PATH) return readFileSync(s.ITAU_CA_PATH, 'utf8');
+  if (itauIsReal(s)) return undefined;
+  return ensurePkiDir(itauSimPkiDir(s.DATA_DIR), ITAU_SIM_DEFAULT_CLIENT_ID).pki.caCertPem;
+}
+
+/** The environment's Itaú account: the embedded simulator's, or the one ITAU_CLIENT_ID… configure; none in production mode without them. */
+export function itauAccountFromSettings(s: ItauAccountSettings & { SIM_HOST: string }): ItauAccount | undefined {
+  const configured = s.ITAU_CLIENT_ID !== undefined;
+  if (!configured && itauIsReal(s)) return undefined;
+  const sim = itauSimConfig();
+  const account = configured && s.ITAU_ID_BENEFICIARIO ? accountFromIdBeneficiario(s.ITAU_ID_BENEFICIARIO) : { agencia: sim.beneficiary.agencia, conta: sim.beneficiary.conta };
+  const { adapter, simulated } = itauAdapterFromSettings(s, account);
+  const credentials: ItauCredentialSource = configured
     ? {
         kind: 'files',
         clientId: s.ITAU_CLIENT_ID ?? '',
@@ -132,7 +158,7 @@ export function itauAccountFromSettings(s: ItauAccountSettings & { SIM_HOST: str
         ...(s.ITAU_CA_PATH ? { caPath: s.ITAU_CA_PATH } : {}),
       }
     : { kind: 'simulator', pkiDir: itauSimPkiDir(s.DATA_DIR) };
-  return { accountId: s.ITAU_ACCOUNT_ID, bank: 'ITAU', credentials, adapter, simulated: !real };
+  return { accountId: s.ITAU_ACCOUNT_ID, bank: 'ITAU', credentials, adapter, simulated };
 }
 
 /** The environment variables this reads (validated in src/config.ts). */
@@ -155,13 +181,15 @@ export interface Bs2AccountSettings {
 
 /** Every configured account: BS2, and Itaú when its settings are present (the full Config always has them). */
 export function accountsFromSettings(s: Bs2AccountSettings & Partial<ItauAccountSettings>, version = '0'): BankAccount[] {
-  const itau = s.ITAU_ACCOUNT_ID !== undefined ? [itauAccountFromSettings(s as ItauAccountSettings & Bs2AccountSettings)] : [];
+  const itau = s.ITAU_ACCOUNT_ID !== undefined ? [itauAccountFromSettings(s as ItauAccountSettings & Bs2AccountSettings)].filter((a) => a !== undefined) : [];
   return [...bs2AccountsFromSettings(s, version), ...itau];
 }
 
-function bs2AccountsFromSettings(s: Bs2AccountSettings, version: string): Bs2Account[] {
+/** The BS2 adapter settings every BS2 account of this installation shares (the simulator unless BS2_BASE_URL). */
+export function bs2AdapterFromSettings(s: Bs2AccountSettings, version: string, webhookAuthorization?: string): { adapter: Bs2AdapterConfig; simulated: boolean } {
   const real = s.BS2_BASE_URL !== undefined;
   const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
+  const authorization = webhookAuthorization ?? s.BS2_WEBHOOK_AUTHORIZATION;
   const adapter = bs2AdapterConfig({
     baseUrl: s.BS2_BASE_URL ?? `http://${simHost}:${s.SIM_BS2_PORT}`,
     userAgent: s.BS2_USER_AGENT ?? `boletoflow/${version}`,
@@ -169,10 +197,17 @@ function bs2AccountsFromSettings(s: Bs2AccountSettings, version: string): Bs2Acc
     registerApi: s.BS2_REGISTER_API,
     searchFirstPage: s.BS2_SEARCH_FIRST_PAGE,
     ...(s.BS2_DUE_DATE_PATH ? { dueDateChangePath: s.BS2_DUE_DATE_PATH } : {}),
-    ...(s.BS2_WEBHOOK_AUTHORIZATION ? { webhookAuthorization: s.BS2_WEBHOOK_AUTHORIZATION } : {}),
+    ...(authorization ? { webhookAuthorization: authorization } : {}),
   });
-  const credentials: Bs2Credentials = real
+  return { adapter, simulated: !real };
+}
+
+/** The environment's BS2 account: the simulator's seeded app, or BS2_API_KEY…; none with BS2_BASE_URL alone. */
+function bs2AccountsFromSettings(s: Bs2AccountSettings, version: string): Bs2Account[] {
+  const { adapter, simulated } = bs2AdapterFromSettings(s, version);
+  if (!simulated && s.BS2_API_KEY === undefined) return [];
+  const credentials: Bs2Credentials = !simulated
     ? { apiKey: s.BS2_API_KEY ?? '', apiSecret: s.BS2_API_SECRET ?? '', scope: s.BS2_SCOPE ?? '', initialRefreshToken: s.BS2_REFRESH_TOKEN ?? '' }
     : { apiKey: BS2_SIM_DEFAULT_APP.apiKey, apiSecret: BS2_SIM_DEFAULT_APP.apiSecret, scope: BS2_SIM_DEFAULT_APP.scope, initialRefreshToken: BS2_SIM_DEFAULT_APP.refreshToken };
-  return [{ accountId: s.BS2_ACCOUNT_ID, bank: 'BS2', credentials, adapter, simulated: !real }];
+  return [{ accountId: s.BS2_ACCOUNT_ID, bank: 'BS2', credentials, adapter, simulated }];
 }

@@ -14,17 +14,46 @@ import { ItauAdapter } from './itau/adapter';
 import { ItauHttp } from './itau/client';
 import { ItauTokenCache } from './itau/tokens';
 
+/** Finds an account that is not configured statically (the onboarded ones); undefined when there is none. */
+export type AccountResolver = (accountId: string) => Promise<BankAccount | undefined>;
+
 export class BankRegistry {
   private readonly accounts = new Map<string, BankAccount>();
+  /** When a resolved (onboarded) account must be looked up again: credentials can change. Static ones never. */
+  private readonly expires = new Map<string, number>();
   private readonly pools = new Map<string, Bs2Http>();
   private readonly itau = new Map<string, { http: ItauHttp; tokens: ItauTokenCache }>();
 
-  constructor(accounts: BankAccount[]) {
+  constructor(
+    accounts: BankAccount[],
+    private readonly resolver?: AccountResolver,
+    private readonly resolvedTtlMs = 30_000,
+  ) {
     for (const a of accounts) this.accounts.set(a.accountId, a);
   }
 
-  /** Adds or replaces an account (onboarding will call this; tests too). */
-  put(account: BankAccount): void {
+  /**
+   * The account, looked up through the resolver when it is not known here or its entry is older than the TTL.
+   * Activities call this before using an account; the synchronous accessors below then find it.
+   */
+  async ensure(accountId: string): Promise<BankAccount> {
+    const known = this.accounts.get(accountId);
+    const expiry = this.expires.get(accountId);
+    if (known && (expiry === undefined || expiry > Date.now())) return known;
+    const found = this.resolver ? await this.resolver(accountId) : undefined;
+    if (found) {
+      if (!known || !sameAccount(known, found)) this.put(found, { ttlMs: this.resolvedTtlMs });
+      else this.expires.set(accountId, Date.now() + this.resolvedTtlMs);
+      return found;
+    }
+    if (known) return known;
+    return this.account(accountId);
+  }
+
+  /** Adds or replaces an account (onboarding, tests); `ttlMs` makes `ensure` look it up again after that long. */
+  put(account: BankAccount, opts: { ttlMs?: number } = {}): void {
+    if (opts.ttlMs !== undefined) this.expires.set(account.accountId, Date.now() + opts.ttlMs);
+    else this.expires.delete(account.accountId);
     this.accounts.set(account.accountId, account);
     void this.pools.get(account.accountId)?.close();
     this.pools.delete(account.accountId);
@@ -95,3 +124,6 @@ export class BankRegistry {
     this.itau.clear();
   }
 }
+
+/** Same configuration and credentials: keep the pools and token caches. */
+const sameAccount = (a: BankAccount, b: BankAccount): boolean => JSON.stringify(a) === JSON.stringify(b);

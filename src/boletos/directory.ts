@@ -6,6 +6,7 @@
 import type { BankAccount } from '../banks/accounts';
 import type { BankCode } from '../banks/model';
 import type { BoletoPolicy } from '../workflows/boleto-messages';
+import type { ConvenioConfig } from '../workflows/onboarding-messages';
 
 export interface AccountInfo {
   accountId: string;
@@ -20,7 +21,12 @@ export interface AccountInfo {
   webhookAuthorization?: string;
   /** Itaú: the client id/secret we registered with the notification subscription; Itaú gets a token with them. */
   webhookClient?: { clientId: string; clientSecret: string };
+  /** Onboarded accounts: the charge defaults applied to boletos that do not set their own. */
+  chargeDefaults?: ConvenioConfig['chargeDefaults'];
 }
+
+/** Finds accounts not configured statically (the onboarded ones). */
+export type AccountInfoResolver = (accountId: string) => Promise<AccountInfo | undefined>;
 
 export interface DirectorySettings {
   ACCOUNTS_TENANT_ID: string;
@@ -61,9 +67,43 @@ function itauWebhookClient(simulated: boolean, s: DirectorySettings): Pick<Accou
 
 export class AccountDirectory {
   private readonly byId = new Map<string, AccountInfo>();
+  /** Resolved (onboarded) accounts, cached briefly: `undefined` = looked up and not found. */
+  private readonly resolved = new Map<string, { info: AccountInfo | undefined; at: number }>();
 
-  constructor(accounts: AccountInfo[]) {
+  constructor(
+    accounts: AccountInfo[],
+    private readonly resolver?: AccountInfoResolver,
+    private readonly opts: { ttlMs: number; missTtlMs: number } = { ttlMs: 10_000, missTtlMs: 2_000 },
+  ) {
     for (const a of accounts) this.byId.set(a.accountId, a);
+  }
+
+  /** The account, static or onboarded (looked up through the resolver, cached for a few seconds). */
+  async resolve(accountId: string): Promise<AccountInfo | undefined> {
+    const fixed = this.byId.get(accountId);
+    if (fixed || !this.resolver) return fixed;
+    const hit = this.resolved.get(accountId);
+    const now = Date.now();
+    if (hit && now - hit.at < (hit.info ? this.opts.ttlMs : this.opts.missTtlMs)) return hit.info;
+    const info = await this.resolver(accountId);
+    this.resolved.set(accountId, { info, at: Date.now() });
+    return info;
+  }
+
+  /** The tenant's account (static or onboarded), or undefined: another tenant's account looks like a missing one. */
+  async resolveForTenant(tenantId: string, accountId: string): Promise<AccountInfo | undefined> {
+    const a = await this.resolve(accountId);
+    return a && a.tenantId === tenantId ? a : undefined;
+  }
+
+  /** Forget a cached onboarded account (this process just changed it). */
+  invalidate(accountId: string): void {
+    this.resolved.delete(accountId);
+  }
+
+  /** True when the id belongs to a statically configured account. */
+  isStatic(accountId: string): boolean {
+    return this.byId.has(accountId);
   }
 
   static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings): AccountDirectory {

@@ -3,3 +3,4 @@ export { systemCheck } from './system-check';
 export { bs2TokenKeeper } from './bs2-token-keeper';
 export { accessRegistry } from './access-registry';
 export { boletoLifecycle } from './boleto-lifecycle';
+export { onboarding } from './onboarding';

@@ -145,7 +145,7 @@ describe('Itaú simulator › embedded default (npm start)', () => {
   it('PKI and state under DATA_DIR › the default account reads the certificate the test CA issued; a restart keeps the CA, the app and the boletos', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'itau-sim-'));
     const settings = { ...loadConfig({ DATA_DIR: dataDir, SIM_ITAU_PORT: '4999', SIM_ITAU_PUBLIC_PORT: '4998' }) };
-    const account = itauAccountFromSettings(settings);
+    const account = itauAccountFromSettings(settings)!;
     expect(account).toMatchObject({ accountId: 'itau-default', bank: 'ITAU', simulated: true, credentials: { kind: 'simulator' } });
     expect(accountsFromSettings(settings).map((a) => a.bank)).toEqual(['BS2', 'ITAU']);
     const pkiDir = account.credentials.kind === 'simulator' ? account.credentials.pkiDir : '';

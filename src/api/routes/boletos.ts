@@ -56,7 +56,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
   /** The boleto's handle if it exists and belongs to the caller's tenant (otherwise: 404 already sent). */
   async function owned(principal: Principal, id: string, res: Response) {
     const parsed = parseBoletoId(id);
-    if (!parsed || !deps.directory.forTenant(principal.tenantId, parsed.accountId)) return void notFound(res, id);
+    if (!parsed || !(await deps.directory.resolveForTenant(principal.tenantId, parsed.accountId))) return void notFound(res, id);
     const handle = client.workflow.getHandle(id);
     try {
       const view = await handle.query(getBoletoQuery);
@@ -108,7 +108,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         422: { description: 'Rejected by the bank (errors lists its reasons), or Idempotency-Key reused with another body' },
       },
       handler: async ({ principal, headers, body, req, res }) => {
-        const account = deps.directory.forTenant(principal.tenantId, body.accountId);
+        const account = await deps.directory.resolveForTenant(principal.tenantId, body.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
         if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
         const today = brtDate(Date.now());
@@ -386,7 +386,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         if (!found) return;
         const { boleto, payer, messages } = await found.handle.query(getPrintableQuery);
         if (!boleto.barcode && !boleto.linhaDigitavel) return sendProblem(res, { type: 'conflict', title: `A ${boleto.status} boleto has no barcode to print`, status: 409 });
-        const account = deps.directory.get(boleto.accountId)!;
+        const account = (await deps.directory.resolve(boleto.accountId))!;
         const pdf = await renderBoletoPdf({
           bank: { code: boleto.bank === 'BS2' ? '218' : '341', name: boleto.bank === 'BS2' ? 'Banco BS2' : 'Itaú' },
           beneficiary: { name: account.beneficiary.name, document: account.beneficiary.document, agencyAccount: account.beneficiary.agencyAccount },

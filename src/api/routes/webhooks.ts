@@ -59,7 +59,7 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
         404: { description: 'Unknown account or boleto' },
       },
       handler: async ({ params, req, res, log }) => {
-        const account = deps.directory.get(params.accountId);
+        const account = await deps.directory.resolve(params.accountId);
         if (!account || account.bank !== 'BS2') return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
         const receivedAt = new Date().toISOString();
         let events: BankEvent[];
@@ -139,8 +139,8 @@ const same = (a: string, b: string) => {
 const AccountParams = z.object({ accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id') });
 
 export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
-  const itauAccount = (id: string) => {
-    const a = deps.directory.get(id);
+  const itauAccount = async (id: string) => {
+    const a = await deps.directory.resolve(id);
     return a && a.bank === 'ITAU' && a.webhookClient ? { ...a, webhookClient: a.webhookClient } : undefined;
   };
   const oauthError = (res: Response, status: number, error: string, description: string) =>
@@ -161,8 +161,8 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
         401: { description: 'invalid_client' },
         404: { description: 'Unknown account' },
       },
-      handler: ({ params, req, res }) => {
-        const account = itauAccount(params.accountId);
+      handler: async ({ params, req, res }) => {
+        const account = await itauAccount(params.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
         const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
         const creds = basicCredentials(req.get('authorization')) ?? (typeof form.client_id === 'string' && typeof form.client_secret === 'string' ? { id: form.client_id, secret: form.client_secret } : undefined);
@@ -190,7 +190,7 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
         404: { description: 'Unknown account or boleto' },
       },
       handler: async ({ params, req, res, log }) => {
-        const account = itauAccount(params.accountId);
+        const account = await itauAccount(params.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
         const token = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
         if (!token || !verifyItauWebhookToken(token, account.accountId, account.webhookClient.clientSecret)) {

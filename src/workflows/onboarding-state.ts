@@ -1,0 +1,262 @@
+/**
+ * The onboarding's rules, pure (no Temporal, no I/O) so they are testable alone and deterministic in the workflow:
+ * which CS action is allowed in which step (with a message saying what to do instead), credential and convênio
+ * checks, when to wake next (reminder, escalation, certificate expiry) and the secret-free view.
+ */
+import { managerEmail, productName } from '../onboarding/manager-email';
+import type {
+  ConnectivityResult,
+  ConvenioConfig,
+  CredentialsInput,
+  ManagerEmail,
+  OnboardedAccount,
+  OnboardingStepName,
+  OnboardingView,
+  StartOnboardingInput,
+  StoredCredentials,
+  TimelineEntry,
+} from './onboarding-messages';
+
+export const DAY_MS = 86_400_000;
+
+export interface OnboardingState {
+  step: OnboardingStepName;
+  stepSince: string;
+  /** Epoch ms of the last milestone: reminders and escalation count from here. */
+  lastProgressAt: number;
+  /** Reminders sent since the last milestone, and in all. */
+  reminders: number;
+  remindersTotal: number;
+  stalled?: { since: string; reason: string };
+  email: ManagerEmail;
+  credentials?: StoredCredentials & { receivedAt: string };
+  /** Incremented on each credentials submission. */
+  credentialsGeneration: number;
+  /** BS2: the generation whose refresh token was handed to the token keeper (it owns the token from then on). */
+  keeperGeneration: number;
+  configuration?: ConvenioConfig;
+  connectivity?: ConnectivityResult;
+  /** Certificate notices sent for the current certificate (keyed by its notAfter). */
+  certificateNotices?: { notAfter: string; count: number; expired?: boolean };
+  timeline: TimelineEntry[];
+}
+
+export function initialState(input: StartOnboardingInput, now: number): OnboardingState {
+  const at = new Date(now).toISOString();
+  return {
+    step: 'DATA_CAPTURED',
+    stepSince: at,
+    lastProgressAt: now,
+    reminders: 0,
+    remindersTotal: 0,
+    email: managerEmail(input.data, {
+      ...(input.itauKeyPair ? { publicKeyPem: input.itauKeyPair.publicKeyPem } : {}),
+      ...(input.webhook.bs2 ? { webhook: input.webhook.bs2 } : {}),
+      ...(input.supportEmail ? { supportEmail: input.supportEmail } : {}),
+    }),
+    credentialsGeneration: 0,
+    keeperGeneration: 0,
+    timeline: [{ seq: 1, at, kind: 'STEP', step: 'DATA_CAPTURED', by: input.createdBy, detail: 'Account data captured; the e-mail to the account manager is ready' }],
+  };
+}
+
+/** A CS action refused: the message is shown to CS as is. */
+export class StepError extends Error {
+  override readonly name = 'StepError';
+}
+
+const WAITING: ReadonlySet<OnboardingStepName> = new Set(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED']);
+
+/** What CS should do next, per step (used in refusals and reminders). */
+export const NEXT_ACTION: Record<OnboardingStepName, string> = {
+  DATA_CAPTURED: 'send the e-mail to the account manager, then mark the request as sent',
+  REQUEST_SENT: 'wait for the bank to release the product, then mark it released',
+  BANK_RELEASED: 'submit the credentials the bank sent',
+  CREDENTIALS_RECEIVED: 'configure the convênio and the charge defaults',
+  CONFIGURED: 'wait for the connectivity check',
+  CONNECTIVITY_FAILED: 'fix the credentials or the configuration and retry the connectivity check',
+  ACTIVE: 'nothing: the account issues boletos',
+  CANCELLED: 'nothing: the onboarding was cancelled',
+};
+
+function requireStep(state: OnboardingState, allowed: readonly OnboardingStepName[], action: string): void {
+  if (state.step === 'CANCELLED') throw new StepError(`the onboarding was cancelled; ${action} is no longer possible`);
+  if (!allowed.includes(state.step)) {
+    throw new StepError(`cannot ${action} while the onboarding is ${state.step}; next: ${NEXT_ACTION[state.step]}`);
+  }
+}
+
+const nonEmpty = (v: unknown, field: string, max = 4096): string => {
+  if (typeof v !== 'string' || v.trim() === '') throw new StepError(`${field} is required`);
+  if (v.length > max) throw new StepError(`${field} is longer than ${max} characters`);
+  return v;
+};
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function validateRequestSent(state: OnboardingState): void {
+  requireStep(state, ['DATA_CAPTURED'], 'mark the request as sent');
+}
+
+export function validateBankReleased(state: OnboardingState): void {
+  requireStep(state, ['REQUEST_SENT'], 'mark the bank release');
+}
+
+export function validateCredentials(state: OnboardingState, input: StartOnboardingInput, c: CredentialsInput, now: number, busy: boolean): void {
+  requireStep(state, ['BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'submit credentials');
+  if (busy) throw new StepError('a certificate request or connectivity check is running; try again when it ends');
+  if (!c || typeof c !== 'object') throw new StepError('credentials are required');
+  const bank = input.data.bank;
+  if (bank === 'BS2' && c.kind !== 'BS2') throw new StepError('a BS2 account takes kind BS2 credentials (apiKey, apiSecret, scope, refreshToken)');
+  if (bank === 'ITAU' && c.kind !== 'ITAU_DYNAMIC' && c.kind !== 'ITAU_CERTIFICATE') throw new StepError('an Itaú account takes kind ITAU_DYNAMIC (clientId + temporaryToken) or ITAU_CERTIFICATE');
+  switch (c.kind) {
+    case 'BS2':
+      nonEmpty(c.apiKey, 'apiKey', 256);
+      nonEmpty(c.apiSecret, 'apiSecret', 256);
+      nonEmpty(c.scope, 'scope', 1024);
+      nonEmpty(c.refreshToken, 'refreshToken', 256);
+      return;
+    case 'ITAU_DYNAMIC':
+      if (!UUID.test(String(c.clientId))) throw new StepError('clientId must be the client_id UUID Itaú sent');
+      nonEmpty(c.temporaryToken, 'temporaryToken', 8192);
+      if (!input.itauKeyPair) throw new StepError('this onboarding has no key pair to request a certificate with; upload a certificate instead');
+      return;
+    case 'ITAU_CERTIFICATE':
+      if (!UUID.test(String(c.clientId))) throw new StepError('clientId must be the client_id UUID Itaú sent');
+      nonEmpty(c.clientSecret, 'clientSecret', 1024);
+      if (!String(c.certificatePem).includes('-----BEGIN CERTIFICATE-----')) throw new StepError('certificatePem must be a PEM certificate');
+      if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(String(c.privateKeyPem))) throw new StepError('privateKeyPem must be a PEM private key');
+      if (!(Date.parse(c.notAfter) > now)) throw new StepError(`the certificate expired at ${c.notAfter}`);
+      return;
+    default:
+      throw new StepError('unknown credentials kind');
+  }
+}
+
+export function validateConfiguration(state: OnboardingState, input: StartOnboardingInput, cfg: ConvenioConfig, itauCarteira: string, busy: boolean): void {
+  requireStep(state, ['CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'configure the convênio');
+  if (busy) throw new StepError('a certificate request or connectivity check is running; try again when it ends');
+  const d = input.data;
+  const c = cfg?.convenio;
+  if (!c) throw new StepError('convenio is required');
+  const expected = `${d.agency}${d.account}${d.accountDigit}`;
+  if (c.number !== expected) throw new StepError(`convenio.number must be agency + account + digit as told to the bank: ${expected}`);
+  if (d.bank === 'ITAU' && c.carteira !== itauCarteira) throw new StepError(`convenio.carteira must be ${itauCarteira} for Itaú Cobranças – Bolecode`);
+  if (!/^\d{1,3}$/.test(String(c.carteira))) throw new StepError('convenio.carteira must be up to 3 digits');
+  if (!Number.isInteger(c.firstRemessa) || c.firstRemessa < 1) throw new StepError('convenio.firstRemessa must be a whole number from 1');
+  if (c.cnab !== 240) throw new StepError('convenio.cnab must be 240');
+  const k = cfg.chargeDefaults?.defaultKind;
+  if (k !== 'BOLETO' && k !== 'BOLECODE') throw new StepError('chargeDefaults.defaultKind must be BOLETO or BOLECODE');
+  if (k === 'BOLECODE') {
+    if (d.bank !== 'ITAU') throw new StepError('chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on Itaú accounts only');
+    if (c.apiVersion !== 'V2') throw new StepError('hybrid boletos (BOLECODE) need convenio.apiVersion V2');
+    if (!c.pixKey) throw new StepError('hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key');
+  }
+}
+
+export function validateRetry(state: OnboardingState, busy: boolean): void {
+  requireStep(state, ['CONNECTIVITY_FAILED', 'ACTIVE'], 'check connectivity');
+  if (!state.configuration || !state.credentials) throw new StepError('credentials and configuration are needed before a connectivity check');
+  if (busy) throw new StepError('a connectivity check is already running');
+}
+
+export function validateCancel(state: OnboardingState, reason: string): void {
+  if (state.step === 'CANCELLED') throw new StepError('the onboarding is already cancelled');
+  nonEmpty(reason, 'reason', 500);
+}
+
+export function validateNote(state: OnboardingState, text: string): void {
+  nonEmpty(text, 'text', 2000);
+  if (state.timeline.length >= 2000) throw new StepError('the timeline is full');
+}
+
+// ── Timeline and steps ────────────────────────────────────────────────────────────────────────────────────────────
+
+export function record(state: OnboardingState, now: number, e: Omit<TimelineEntry, 'seq' | 'at' | 'step'>): void {
+  state.timeline.push({ seq: state.timeline.length + 1, at: new Date(now).toISOString(), step: state.step, ...e });
+}
+
+/** Moves to `step` (a milestone): the waiting clock restarts and Stalled clears. */
+export function advance(state: OnboardingState, step: OnboardingStepName, now: number, by: string, detail: string): void {
+  if (state.step !== step) {
+    state.step = step;
+    state.stepSince = new Date(now).toISOString();
+  }
+  state.lastProgressAt = now;
+  state.reminders = 0;
+  delete state.stalled;
+  record(state, now, { kind: 'STEP', by, detail });
+}
+
+// ── When to wake ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type Wake = { at: number; kind: 'REMIND' | 'ESCALATE' | 'CERTIFICATE' | 'CERTIFICATE_EXPIRED' };
+
+export function nextWake(state: OnboardingState, p: { remindAfterDays: number; escalateAfterDays: number; certificateReminderDays: number }): Wake | undefined {
+  if (WAITING.has(state.step)) {
+    const remind: Wake = { at: state.lastProgressAt + p.remindAfterDays * DAY_MS * (state.reminders + 1), kind: 'REMIND' };
+    if (state.stalled) return remind;
+    const escalate: Wake = { at: state.lastProgressAt + p.escalateAfterDays * DAY_MS, kind: 'ESCALATE' };
+    return escalate.at <= remind.at ? escalate : remind;
+  }
+  const c = state.credentials;
+  if (state.step === 'ACTIVE' && c?.kind === 'ITAU') {
+    const expires = Date.parse(c.notAfter);
+    const notices = state.certificateNotices?.notAfter === c.notAfter ? state.certificateNotices : undefined;
+    if (notices?.expired) return undefined;
+    const sent = notices?.count ?? 0;
+    const first = expires - p.certificateReminderDays * DAY_MS;
+    const at = first + sent * 7 * DAY_MS;
+    return at < expires ? { at, kind: 'CERTIFICATE' } : { at: expires, kind: 'CERTIFICATE_EXPIRED' };
+  }
+  return undefined;
+}
+
+// ── Views ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export function view(input: StartOnboardingInput, state: OnboardingState): OnboardingView {
+  const c = state.credentials;
+  return {
+    accountId: input.accountId,
+    tenantId: input.tenantId,
+    bank: input.data.bank,
+    product: productName(input.data.bank),
+    step: state.step,
+    stepSince: state.stepSince,
+    createdAt: input.createdAt,
+    ...(state.stalled ? { stalled: state.stalled } : {}),
+    reminders: state.remindersTotal,
+    data: input.data,
+    email: state.email,
+    ...(c
+      ? {
+          credentials:
+            c.kind === 'ITAU'
+              ? { kind: c.kind, source: c.source, clientId: c.clientId, certificateNotAfter: c.notAfter, receivedAt: c.receivedAt }
+              : { kind: c.kind, apiKey: c.apiKey, scope: c.scope, receivedAt: c.receivedAt },
+        }
+      : {}),
+    ...(state.configuration ? { configuration: state.configuration } : {}),
+    ...(state.connectivity ? { connectivity: state.connectivity } : {}),
+    timeline: state.timeline,
+  };
+}
+
+export function onboardedAccount(input: StartOnboardingInput, state: OnboardingState): OnboardedAccount {
+  const c = state.credentials;
+  let credentials: StoredCredentials | undefined;
+  if (c) {
+    const { receivedAt: _r, ...rest } = c;
+    credentials = rest;
+  }
+  return {
+    accountId: input.accountId,
+    tenantId: input.tenantId,
+    bank: input.data.bank,
+    step: state.step,
+    data: input.data,
+    ...(credentials ? { credentials } : {}),
+    ...(state.configuration ? { configuration: state.configuration } : {}),
+    webhook: input.webhook,
+  };
+}
