@@ -298,6 +298,7 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     changed();
     res.json({ refreshToken });
   });
+  admin.get('/faults', (_req, res) => void res.json({ api: faults, token: tokenFaults }));
   admin.post('/faults', (req, res) => {
     const b = (req.body ?? {}) as { count?: number; status?: number; retryAfterSeconds?: number; endpoint?: 'api' | 'token' };
     if (b.endpoint !== undefined && b.endpoint !== 'api' && b.endpoint !== 'token') return void res.status(400).json({ error: 'endpoint must be api or token' });

@@ -221,6 +221,7 @@ describe('BS2 adapter › contract against the simulator', () => {
     const e = await bankError(one.adapter.search({ limit: 1 }));
     expect(e).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 503, retryAfterMs: 4000, operation: 'token' } });
     expect(other.tokens.state.refreshToken).toBe(before);
+    expect((await admin(other, '/faults', undefined, 'GET')).body).toMatchObject({ api: { count: 0 }, token: { count: 0, status: 503 } });
     expect((await one.adapter.search({ limit: 1 })).items).toEqual([]);
     expect(other.tokens.state.stats.issued).toBe(1);
     await one.http.close();
