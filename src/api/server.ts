@@ -3,15 +3,18 @@
  * lets in-flight requests finish, then closes the Temporal connection.
  */
 import type { Server } from 'node:http';
-import { type Config, loadConfig } from '../config';
+import { codecCorsOrigins, codecTenants, type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { connectClient } from '../temporal/connection';
+import { loadPayloadKeys } from '../temporal/keys';
 import { retryUntil } from '../temporal/retry';
 import { accountsFromSettings } from '../banks/accounts';
 import { AccountDirectory } from '../boletos/directory';
+import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../onboarding/accounts';
 import { VERSION } from '../version';
 import { createApp } from './app';
+import { sessionSecretFrom } from './codec-session';
 import { listen } from './http-server';
 
 export async function runApi(config: Config, logger: Logger): Promise<Server> {
@@ -25,10 +28,29 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
-    directory: AccountDirectory.fromBankAccounts(accountsFromSettings(config, VERSION), config),
+    directory: AccountDirectory.fromBankAccounts(accountsFromSettings(config, VERSION), config, async (id) => {
+      const o = await fetchOnboardedAccount(client, id);
+      return o ? accountInfoFromOnboarded(o, config) : undefined;
+    }),
+    onboarding: {
+      policy: {
+        remindAfterDays: config.ONBOARDING_REMIND_AFTER_DAYS,
+        escalateAfterDays: config.ONBOARDING_ESCALATE_AFTER_DAYS,
+        certificateReminderDays: config.ONBOARDING_CERT_REMINDER_DAYS,
+        itauCarteira: config.ITAU_CARTEIRA,
+      },
+      ...(config.ONBOARDING_SUPPORT_EMAIL ? { supportEmail: config.ONBOARDING_SUPPORT_EMAIL } : {}),
+      webhookBaseUrl: config.PUBLIC_BASE_URL ?? `http://localhost:${config.API_PORT}`,
+    },
     registerWaitMs: config.BOLETO_REGISTER_WAIT_MS,
     bodyLimit: config.API_BODY_LIMIT,
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
+    codec: {
+      sessionSecret: sessionSecretFrom(loadPayloadKeys(config)),
+      sessionTtlMs: config.CODEC_SESSION_HOURS * 3_600_000,
+      corsOrigins: codecCorsOrigins(config),
+      tenants: codecTenants(config),
+    },
   });
   const server = await listen(app, config.API_PORT, config.API_HOST);
   server.keepAliveTimeout = 65_000;

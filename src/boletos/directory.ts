@@ -106,7 +106,7 @@ export class AccountDirectory {
     return this.byId.has(accountId);
   }
 
-  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings): AccountDirectory {
+  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings, resolver?: AccountInfoResolver): AccountDirectory {
     return new AccountDirectory(
       accounts.map((a) => ({
         accountId: a.accountId,
@@ -119,6 +119,7 @@ export class AccountDirectory {
         ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
         ...(a.bank === 'ITAU' ? itauWebhookClient(a.simulated, s) : {}),
       })),
+      resolver,
     );
   }
 

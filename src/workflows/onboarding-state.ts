@@ -60,9 +60,14 @@ export function initialState(input: StartOnboardingInput, now: number): Onboardi
   };
 }
 
-/** A CS action refused: the message is shown to CS as is. */
+/** A CS action refused because of what it carries (API: 422); the message is shown to CS as is. */
 export class StepError extends Error {
-  override readonly name = 'StepError';
+  override readonly name: string = 'StepInvalid';
+}
+
+/** A CS action refused because of the onboarding's step, or because a bank call is running (API: 409). */
+export class StepConflict extends StepError {
+  override readonly name = 'StepConflict';
 }
 
 const WAITING: ReadonlySet<OnboardingStepName> = new Set(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED']);
@@ -80,9 +85,9 @@ export const NEXT_ACTION: Record<OnboardingStepName, string> = {
 };
 
 function requireStep(state: OnboardingState, allowed: readonly OnboardingStepName[], action: string): void {
-  if (state.step === 'CANCELLED') throw new StepError(`the onboarding was cancelled; ${action} is no longer possible`);
+  if (state.step === 'CANCELLED') throw new StepConflict(`the onboarding was cancelled; ${action} is no longer possible`);
   if (!allowed.includes(state.step)) {
-    throw new StepError(`cannot ${action} while the onboarding is ${state.step}; next: ${NEXT_ACTION[state.step]}`);
+    throw new StepConflict(`cannot ${action} while the onboarding is ${state.step}; next: ${NEXT_ACTION[state.step]}`);
   }
 }
 
@@ -104,7 +109,7 @@ export function validateBankReleased(state: OnboardingState): void {
 
 export function validateCredentials(state: OnboardingState, input: StartOnboardingInput, c: CredentialsInput, now: number, busy: boolean): void {
   requireStep(state, ['BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'submit credentials');
-  if (busy) throw new StepError('a certificate request or connectivity check is running; try again when it ends');
+  if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   if (!c || typeof c !== 'object') throw new StepError('credentials are required');
   const bank = input.data.bank;
   if (bank === 'BS2' && c.kind !== 'BS2') throw new StepError('a BS2 account takes kind BS2 credentials (apiKey, apiSecret, scope, refreshToken)');
@@ -135,7 +140,7 @@ export function validateCredentials(state: OnboardingState, input: StartOnboardi
 
 export function validateConfiguration(state: OnboardingState, input: StartOnboardingInput, cfg: ConvenioConfig, itauCarteira: string, busy: boolean): void {
   requireStep(state, ['CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'configure the convênio');
-  if (busy) throw new StepError('a certificate request or connectivity check is running; try again when it ends');
+  if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   const d = input.data;
   const c = cfg?.convenio;
   if (!c) throw new StepError('convenio is required');
@@ -156,12 +161,12 @@ export function validateConfiguration(state: OnboardingState, input: StartOnboar
 
 export function validateRetry(state: OnboardingState, busy: boolean): void {
   requireStep(state, ['CONNECTIVITY_FAILED', 'ACTIVE'], 'check connectivity');
-  if (!state.configuration || !state.credentials) throw new StepError('credentials and configuration are needed before a connectivity check');
-  if (busy) throw new StepError('a connectivity check is already running');
+  if (!state.configuration || !state.credentials) throw new StepConflict('credentials and configuration are needed before a connectivity check');
+  if (busy) throw new StepConflict('a connectivity check is already running');
 }
 
 export function validateCancel(state: OnboardingState, reason: string): void {
-  if (state.step === 'CANCELLED') throw new StepError('the onboarding is already cancelled');
+  if (state.step === 'CANCELLED') throw new StepConflict('the onboarding is already cancelled');
   nonEmpty(reason, 'reason', 500);
 }
 

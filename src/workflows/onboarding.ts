@@ -23,6 +23,7 @@ import {
   addNoteUpdate,
   cancelOnboardingUpdate,
   configureConvenioUpdate,
+  type ConvenioConfig,
   type CredentialsInput,
   markBankReleasedUpdate,
   markRequestSentUpdate,
@@ -158,7 +159,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
         }
         return view(input, state);
       }),
-    { validator: ({ credentials }) => validateCredentials(state, input, credentials, Date.now(), busy) },
+    { validator: ({ credentials }: { credentials: CredentialsInput }) => validateCredentials(state, input, credentials, Date.now(), busy) },
   );
 
   setHandler(
@@ -170,7 +171,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
         await checkConnectivity('system');
         return view(input, state);
       }),
-    { validator: ({ configuration }) => validateConfiguration(state, input, configuration, policy.itauCarteira, busy) },
+    { validator: ({ configuration }: { configuration: ConvenioConfig }) => validateConfiguration(state, input, configuration, policy.itauCarteira, busy) },
   );
 
   setHandler(
@@ -189,7 +190,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
       record(state, Date.now(), { kind: 'NOTE', by, detail: text.trim() });
       return view(input, state);
     },
-    { validator: ({ text }) => validateNote(state, text) },
+    { validator: ({ text }: { text: string }) => validateNote(state, text) },
   );
 
   setHandler(
@@ -198,7 +199,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
       milestone('CANCELLED', by, `Cancelled: ${reason.trim()}`);
       return view(input, state);
     },
-    { validator: ({ reason }) => validateCancel(state, reason) },
+    { validator: ({ reason }: { reason: string }) => validateCancel(state, reason) },
   );
 
   /** Stored form of submitted credentials; the Itaú certificado dinâmico is issued here. */
@@ -223,7 +224,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     }
   }
 
-  const fire = async (w: Wake) => {
+  const fire = (w: Wake) => {
     const now = Date.now();
     const days = Math.floor((now - state.lastProgressAt) / DAY_MS);
     if (w.kind === 'REMIND') {
@@ -261,7 +262,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     const seen = state.timeline.length;
     const moved = () => state.timeline.length !== seen || workflowInfo().continueAsNewSuggested;
     if (wake) {
-      if (!(await condition(moved, Math.max(1, wake.at - Date.now())))) await fire(wake);
+      if (!(await condition(moved, Math.max(1, wake.at - Date.now())))) fire(wake);
     } else {
       await condition(moved);
     }

@@ -13,7 +13,8 @@ import {
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
-import type { AccountDirectory } from '../../boletos/directory';
+import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
+import { addDays } from '../../domain';
 import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
 import { renderBoletoPdf } from '../../domain/pdf';
 import {
@@ -49,6 +50,21 @@ const notFound = (res: Response, id: string) =>
 
 const updateRefusal = (e: unknown): string | undefined =>
   e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
+
+/** Fills interest, fine, discount, messages and (when the request did not choose) the kind from the account's defaults. */
+export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInfo['chargeDefaults'], kindUnset: boolean): void {
+  if (!defaults) return;
+  if (kindUnset) body.kind = defaults.defaultKind;
+  if (!body.interest && defaults.interest) body.interest = defaults.interest;
+  if (!body.fine && defaults.fine) body.fine = defaults.fine;
+  if (!body.messages && defaults.messages?.length) body.messages = defaults.messages;
+  if (!body.discount && defaults.discount) {
+    const { daysBeforeDue, ...amount } = defaults.discount;
+    const until = addDays(body.dueDate, -daysBeforeDue);
+    // A discount window that closes before the boleto is issued would be meaningless: left out.
+    if (until >= (body.issueDate ?? brtDate(Date.now()))) body.discount = { ...amount, until };
+  }
+}
 
 export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
   const { client } = deps;
@@ -113,6 +129,9 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
         const today = brtDate(Date.now());
         if (body.dueDate < today) return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }] });
+        // The account's charge defaults (onboarding) fill what the request does not say; the fingerprint below is of
+        // the request as sent, so a retry with the same body matches even if the defaults changed meanwhile.
+        applyChargeDefaults(body, account.chargeDefaults, (req.body as { kind?: unknown }).kind === undefined);
         if (body.kind === 'BOLECODE' && account.bank !== 'ITAU') {
           return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }] });
         }

@@ -1,0 +1,320 @@
+/**
+ * Bank onboarding for CS: create an onboarding (one per bank account), read its state and the manager e-mail, and
+ * perform each CS step. Every step is an Update on the account's onboarding workflow; its validator decides whether
+ * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { AccountDirectory } from '../../boletos/directory';
+import { CertificateError, checkUploadedCertificate } from '../../onboarding/certificate';
+import type { onboarding } from '../../workflows/onboarding';
+import {
+  addNoteUpdate,
+  cancelOnboardingUpdate,
+  configureConvenioUpdate,
+  type CredentialsInput,
+  markBankReleasedUpdate,
+  markRequestSentUpdate,
+  type OnboardingPolicy,
+  type OnboardingView,
+  onboardingStateQuery,
+  onboardingWorkflowId,
+  retryConnectivityUpdate,
+  type StartOnboardingInput,
+  submitCredentialsUpdate,
+} from '../../workflows/onboarding-messages';
+import { AccountId, Bank, OnboardingStep, Stalled, TenantId } from '../../workflows/search-attributes';
+import type { Principal } from '../auth';
+import { sendProblem } from '../problem';
+import { type ApiRoute, defineRoute } from '../route';
+import {
+  AccountDataBody,
+  ConfigurationBody,
+  CredentialsBody,
+  EmailSchema,
+  NoteBody,
+  NoteTextBody,
+  onboardingAccountId,
+  OnboardingSchema,
+  OnboardingSummarySchema,
+  ReasonBody,
+} from '../schemas/onboarding';
+
+export interface OnboardingRouteDeps {
+  client: Client;
+  taskQueue: string;
+  directory: AccountDirectory;
+  policy: OnboardingPolicy;
+  /** Where banks reach our webhooks (the e-mail to BS2 carries it). */
+  publicBaseUrl: string;
+  supportEmail?: string;
+}
+
+export const DEFAULT_ONBOARDING_POLICY: OnboardingPolicy = { remindAfterDays: 5, escalateAfterDays: 14, certificateReminderDays: 30, itauCarteira: '109' };
+
+const CS: readonly ['cs', 'operator'] = ['cs', 'operator'];
+const READERS: readonly ['cs', 'operator', 'integrator'] = ['cs', 'operator', 'integrator'];
+const Params = z.object({ accountId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be an onboarding account id') });
+const ListQuery = z.object({
+  step: z.enum(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED', 'ACTIVE', 'CANCELLED']).optional(),
+  bank: z.enum(['ITAU', 'BS2']).optional(),
+  stalled: z.enum(['true', 'false']).optional(),
+});
+
+const actor = (p: Principal) => `${p.role}:${p.keyId}`;
+
+export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
+  const { client } = deps;
+  const notFound = (res: Response, id: string) => sendProblem(res, { type: 'not-found', title: 'Onboarding not found', status: 404, detail: `No onboarding ${id} in your tenant.` });
+
+  /** The onboarding's handle and view when it exists and is the caller's tenant's (otherwise 404 already sent). */
+  async function owned(principal: Principal, accountId: string, res: Response) {
+    const handle = client.workflow.getHandle(onboardingWorkflowId(accountId));
+    try {
+      const view = await handle.query(onboardingStateQuery);
+      if (view.tenantId !== principal.tenantId) return void notFound(res, accountId);
+      return { handle, view };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return void notFound(res, accountId);
+      throw e;
+    }
+  }
+
+  /** Runs a CS step; a refused step answers 409 (not now) or 422 (not like this) with the workflow's words. */
+  async function step<A>(principal: Principal, accountId: string, res: Response, run: (h: NonNullable<Awaited<ReturnType<typeof owned>>>['handle']) => Promise<A>) {
+    const found = await owned(principal, accountId, res);
+    if (!found) return;
+    if (found.view.step === 'CANCELLED') return sendProblem(res, { type: 'onboarding-step', title: 'The onboarding was cancelled', status: 409, detail: 'Start a new onboarding for this account.' });
+    try {
+      const view = await run(found.handle);
+      deps.directory.invalidate(accountId);
+      res.json(view);
+    } catch (e) {
+      if (!(e instanceof WorkflowUpdateFailedError)) throw e;
+      const cause = e.cause as { type?: string; message?: string } | undefined;
+      const detail = (cause?.message ?? e.message).replace(/^Error: /, '');
+      const conflict = cause?.type === 'StepConflict';
+      sendProblem(res, { type: conflict ? 'onboarding-step' : 'onboarding-input', title: conflict ? 'Not possible in this step' : 'The step was refused', status: conflict ? 409 : 422, detail });
+    }
+  }
+
+  const stepRoute = (o: { path: string; operationId: string; summary: string; body?: z.ZodType; handler: (ctx: { principal: Principal; accountId: string; body: unknown; res: Response }) => Promise<unknown> }) =>
+    defineRoute({
+      method: 'post',
+      path: `/v1/onboardings/:accountId/${o.path}`,
+      operationId: o.operationId,
+      summary: o.summary,
+      tags: ['onboarding'],
+      access: CS,
+      request: { params: Params, ...(o.body ? { body: o.body } : {}) },
+      responses: {
+        200: { description: 'Done; the onboarding after the step', schema: OnboardingSchema },
+        404: { description: 'No such onboarding in your tenant' },
+        409: { description: 'Not possible in the current step (the detail says what to do next)' },
+        422: { description: 'The step was refused (the detail says why)' },
+      },
+      handler: ({ principal, params, body, res }) => o.handler({ principal, accountId: params.accountId, body, res }),
+    });
+
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/onboardings',
+      operationId: 'createOnboarding',
+      summary: 'Start onboarding a bank account (account data captured; the manager e-mail is generated)',
+      tags: ['onboarding'],
+      access: CS,
+      request: { body: AccountDataBody },
+      responses: {
+        201: { description: 'Started', schema: OnboardingSchema },
+        409: { description: 'This bank account is already being onboarded (or is configured statically)' },
+      },
+      handler: async ({ principal, body, res }) => {
+        const accountId = onboardingAccountId(body);
+        if (deps.directory.isStatic(accountId)) return sendProblem(res, { type: 'conflict', title: 'Account id in use', status: 409, detail: `${accountId} is configured in the environment.` });
+        const base = deps.publicBaseUrl.replace(/\/$/, '');
+        const input: StartOnboardingInput = {
+          accountId,
+          tenantId: principal.tenantId,
+          data: body,
+          createdAt: new Date().toISOString(),
+          createdBy: actor(principal),
+          policy: deps.policy,
+          webhook:
+            body.bank === 'BS2'
+              ? { bs2: { url: `${base}/webhooks/bs2/${accountId}`, authorization: `Bearer ${randomBytes(32).toString('base64url')}` } }
+              : { itau: { url: `${base}/webhooks/itau/${accountId}`, clientId: `bf-${randomBytes(8).toString('hex')}`, clientSecret: randomBytes(32).toString('base64url') } },
+          ...(body.bank === 'ITAU' ? { itauKeyPair: itauKeyPair() } : {}),
+          ...(deps.supportEmail ? { supportEmail: deps.supportEmail } : {}),
+        };
+        try {
+          const handle = await client.workflow.start<typeof onboarding>('onboarding', {
+            workflowId: onboardingWorkflowId(accountId),
+            taskQueue: deps.taskQueue,
+            args: [input],
+            // A cancelled onboarding may be started again; a running one may not.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            memo: { legalName: body.company.legalName },
+            typedSearchAttributes: [
+              { key: OnboardingStep, value: 'DATA_CAPTURED' },
+              { key: Bank, value: body.bank },
+              { key: AccountId, value: accountId },
+              { key: TenantId, value: principal.tenantId },
+              { key: Stalled, value: false },
+            ],
+          });
+          const view = await handle.query(onboardingStateQuery);
+          deps.directory.invalidate(accountId);
+          res.status(201).location(`/v1/onboardings/${accountId}`).json(view);
+        } catch (e) {
+          if (e instanceof WorkflowExecutionAlreadyStartedError) {
+            return sendProblem(res, { type: 'conflict', title: 'Already being onboarded', status: 409, detail: `The onboarding ${accountId} is running; open it instead.` });
+          }
+          throw e;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/onboardings',
+      operationId: 'listOnboardings',
+      summary: 'Every onboarding of your tenant, with its step and age (newest first)',
+      tags: ['onboarding'],
+      access: READERS,
+      request: { query: ListQuery },
+      responses: { 200: { description: 'Onboardings', schema: z.object({ items: z.array(OnboardingSummarySchema) }) } },
+      handler: async ({ principal, query, res }) => {
+        // Values are validated enums, so they are safe inside the visibility query.
+        const clauses = [`WorkflowType = 'onboarding'`, `TenantId = '${principal.tenantId}'`];
+        if (query.step) clauses.push(`OnboardingStep = '${query.step}'`);
+        if (query.bank) clauses.push(`Bank = '${query.bank}'`);
+        if (query.stalled) clauses.push(`Stalled = ${query.stalled}`);
+        const latest = new Map<string, z.infer<typeof OnboardingSummarySchema>>();
+        for await (const x of client.workflow.list({ query: clauses.join(' AND '), pageSize: 200 })) {
+          const sa = decodeTypedSearchAttributes(x.raw.searchAttributes?.indexedFields);
+          const accountId = sa.get(AccountId) ?? x.workflowId.replace(/^onboarding:/, '');
+          if (latest.has(accountId)) continue; // an earlier (cancelled) run of the same account
+          latest.set(accountId, {
+            accountId,
+            bank: sa.get(Bank) ?? '',
+            ...(typeof x.memo?.legalName === 'string' ? { legalName: x.memo.legalName } : {}),
+            step: sa.get(OnboardingStep) ?? '',
+            stalled: sa.get(Stalled) ?? false,
+            startedAt: x.startTime.toISOString(),
+            ageDays: Math.floor((Date.now() - x.startTime.getTime()) / 86_400_000),
+            status: x.status.name,
+          });
+          if (latest.size >= 1000) break;
+        }
+        res.json({ items: [...latest.values()] });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/onboardings/:accountId',
+      operationId: 'getOnboarding',
+      summary: 'An onboarding: step, timeline, e-mail, configuration (never a secret)',
+      tags: ['onboarding'],
+      access: READERS,
+      request: { params: Params },
+      responses: { 200: { description: 'The onboarding', schema: OnboardingSchema }, 404: { description: 'No such onboarding in your tenant' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.accountId, res);
+        if (found) res.json(found.view);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/onboardings/:accountId/email',
+      operationId: 'getOnboardingEmail',
+      summary: 'The PT-BR e-mail to the account manager (subject, body, attachments such as the Itaú public key)',
+      tags: ['onboarding'],
+      access: CS,
+      request: { params: Params },
+      responses: { 200: { description: 'The e-mail', schema: EmailSchema }, 404: { description: 'No such onboarding in your tenant' } },
+      handler: async ({ principal, params, res }) => {
+        const found = await owned(principal, params.accountId, res);
+        if (found) res.json(found.view.email);
+      },
+    }),
+    stepRoute({
+      path: 'request-sent',
+      operationId: 'markOnboardingRequestSent',
+      summary: 'CS sent the e-mail to the account manager',
+      body: NoteBody,
+      handler: ({ principal, accountId, body, res }) =>
+        step(principal, accountId, res, (h) => h.executeUpdate(markRequestSentUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }] })),
+    }),
+    stepRoute({
+      path: 'bank-released',
+      operationId: 'markOnboardingBankReleased',
+      summary: 'The bank released the product for the account',
+      body: NoteBody,
+      handler: ({ principal, accountId, body, res }) =>
+        step(principal, accountId, res, (h) => h.executeUpdate(markBankReleasedUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }] })),
+    }),
+    stepRoute({
+      path: 'credentials',
+      operationId: 'submitOnboardingCredentials',
+      summary: 'The credentials the bank sent (Itaú: client_id + temporary token, or a certificate; BS2: the app credentials)',
+      body: CredentialsBody,
+      handler: async ({ principal, accountId, body, res }) => {
+        const b = body as z.infer<typeof CredentialsBody>;
+        let credentials: CredentialsInput;
+        if (b.kind === 'ITAU_CERTIFICATE') {
+          try {
+            const c = checkUploadedCertificate(b.certificate);
+            credentials = { kind: 'ITAU_CERTIFICATE', clientId: b.clientId, clientSecret: b.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
+          } catch (e) {
+            if (!(e instanceof CertificateError)) throw e;
+            return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
+          }
+        } else {
+          credentials = b;
+        }
+        return step(principal, accountId, res, (h) => h.executeUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }] }));
+      },
+    }),
+    stepRoute({
+      path: 'configuration',
+      operationId: 'configureOnboarding',
+      summary: 'Convênio and charge defaults; runs the connectivity check (ACTIVE when it passes)',
+      body: ConfigurationBody,
+      handler: ({ principal, accountId, body, res }) =>
+        step(principal, accountId, res, (h) => h.executeUpdate(configureConvenioUpdate, { args: [{ by: actor(principal), configuration: body as z.infer<typeof ConfigurationBody> }] })),
+    }),
+    stepRoute({
+      path: 'connectivity-check',
+      operationId: 'checkOnboardingConnectivity',
+      summary: 'Run the connectivity check again',
+      handler: ({ principal, accountId, res }) => step(principal, accountId, res, (h) => h.executeUpdate(retryConnectivityUpdate, { args: [{ by: actor(principal) }] })),
+    }),
+    stepRoute({
+      path: 'notes',
+      operationId: 'addOnboardingNote',
+      summary: 'Add a note to the timeline',
+      body: NoteTextBody,
+      handler: ({ principal, accountId, body, res }) =>
+        step(principal, accountId, res, (h) => h.executeUpdate(addNoteUpdate, { args: [{ by: actor(principal), text: (body as z.infer<typeof NoteTextBody>).text }] })),
+    }),
+    stepRoute({
+      path: 'cancel',
+      operationId: 'cancelOnboarding',
+      summary: 'Cancel the onboarding (an ACTIVE account stops issuing boletos)',
+      body: ReasonBody,
+      handler: ({ principal, accountId, body, res }) =>
+        step(principal, accountId, res, (h) => h.executeUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }] })),
+    }),
+  ];
+}
+
+/** RSA-2048: the public key goes to Itaú with the e-mail; the private key signs the CSR later and stays encrypted. */
+function itauKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+export type { OnboardingView };

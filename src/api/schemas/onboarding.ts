@@ -1,0 +1,150 @@
+/**
+ * Onboarding request/response schemas (validation + OpenAPI). Account data is checked here (CNPJ, Itaú account
+ * DAC); step order and cross-step rules are the workflow's validators (src/workflows/onboarding-state.ts).
+ */
+import { z } from 'zod';
+import { inspectCnpj, mod10 } from '../../domain';
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
+const uf = z.string().regex(/^[A-Z]{2}$/, 'must be a UF such as SP');
+const uuid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID the bank sent');
+const secret = (max: number) => z.string().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+const Person = z.strictObject({
+  name: text(100),
+  phone: z.string().trim().regex(/^\+?[\d\s().-]{10,20}$/, 'must be a phone number with area code'),
+  email: z.email({ error: 'must be an e-mail address' }),
+});
+
+export const AccountDataBody = z
+  .strictObject({
+    bank: z.enum(['ITAU', 'BS2']),
+    company: z.strictObject({
+      legalName: text(100),
+      cnpj: z
+        .string()
+        .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
+        .superRefine((v, ctx) => {
+          const r = inspectCnpj(v);
+          if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CNPJ' });
+        })
+        .meta({ description: 'numeric or alphanumeric CNPJ; punctuation is ignored', example: '11222333000181' }),
+      city: text(60),
+      state: uf,
+    }),
+    agency: digits(4),
+    account: z.string().regex(/^\d{1,12}$/, 'must be the account number, digits only, without the check digit'),
+    accountDigit: z.string().regex(/^[0-9X]$/, 'must be one digit (or X)'),
+    operatorCode: z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits').optional().meta({ description: 'Itaú Empresas operator code (required for Itaú)' }),
+    legalRepresentative: Person,
+    csContact: Person,
+    manager: z.strictObject({ name: text(100), email: z.email({ error: 'must be an e-mail address' }).optional() }),
+  })
+  .superRefine((d, ctx) => {
+    if (d.bank !== 'ITAU') return;
+    if (!/^\d{5}$/.test(d.account)) ctx.addIssue({ code: 'custom', path: ['account'], message: 'an Itaú account number has 5 digits' });
+    else if (/^\d{4}$/.test(d.agency)) {
+      const dac = mod10(d.agency + d.account);
+      if (d.accountDigit !== String(dac)) ctx.addIssue({ code: 'custom', path: ['accountDigit'], message: `is ${d.accountDigit}, but the DAC of agency ${d.agency} and account ${d.account} is ${dac}` });
+    }
+    if (!d.operatorCode) ctx.addIssue({ code: 'custom', path: ['operatorCode'], message: 'is required for Itaú (Itaú Empresas > Operadores e Perfis)' });
+  })
+  .meta({ id: 'OnboardingAccountData' });
+
+/** The account id an onboarding gets: one per bank account, so the same account cannot be onboarded twice. */
+export const onboardingAccountId = (d: { bank: string; agency: string; account: string; accountDigit: string }): string =>
+  `${d.bank.toLowerCase()}-${d.agency}-${d.account}-${d.accountDigit.toLowerCase()}`;
+
+export const NoteBody = z.strictObject({ note: text(500).optional() });
+
+export const CredentialsBody = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('ITAU_DYNAMIC'), clientId: uuid, temporaryToken: secret(8192).meta({ description: 'the 7-day temporary token Itaú sent' }) }),
+    z.strictObject({
+      kind: z.literal('ITAU_CERTIFICATE'),
+      clientId: uuid,
+      clientSecret: secret(1024),
+      certificate: z.discriminatedUnion('format', [
+        z.strictObject({ format: z.literal('PFX'), pfxBase64: secret(200_000).meta({ description: 'the .pfx/.p12 file, base64' }), password: z.string().max(200) }),
+        z.strictObject({ format: z.literal('PEM'), certificatePem: secret(100_000), privateKeyPem: secret(100_000), password: z.string().max(200).optional() }),
+      ]),
+    }),
+    z.strictObject({ kind: z.literal('BS2'), apiKey: secret(256), apiSecret: secret(256), scope: text(1024), refreshToken: secret(256) }),
+  ])
+  .meta({ id: 'OnboardingCredentials' });
+
+const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
+const cents = z.number().int().min(1).max(9_999_999_999);
+
+export const ConfigurationBody = z
+  .strictObject({
+    convenio: z.strictObject({
+      number: z.string().regex(/^\d{5,20}$/, 'must be agency + account + digit, digits only'),
+      carteira: z.string().regex(/^\d{1,3}$/, 'must be up to 3 digits'),
+      firstRemessa: z.number().int().min(1).max(9_999_999).default(1),
+      cnab: z.literal(240, { error: 'must be 240' }).default(240),
+      apiVersion: z.enum(['V1', 'V2']).default('V2').meta({ description: 'V2 allows hybrid boletos (boleto + Pix)' }),
+      pixKey: z.string().trim().min(1).max(77).optional(),
+    }),
+    chargeDefaults: z.strictObject({
+      interest: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }), z.strictObject({ type: z.literal('FIXED_DAILY'), cents })]).optional(),
+      fine: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints }), z.strictObject({ type: z.literal('FIXED'), cents })]).optional(),
+      discount: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('PERCENT'), basisPoints, daysBeforeDue: z.number().int().min(0).max(365) }),
+          z.strictObject({ type: z.literal('FIXED'), cents, daysBeforeDue: z.number().int().min(0).max(365) }),
+        ])
+        .optional(),
+      messages: z.array(text(80)).max(4).optional(),
+      defaultKind: z.enum(['BOLETO', 'BOLECODE']).default('BOLETO'),
+    }),
+  })
+  .meta({ id: 'OnboardingConfiguration' });
+
+export const ReasonBody = z.strictObject({ reason: text(500) });
+export const NoteTextBody = z.strictObject({ text: text(2000) });
+
+const Timeline = z.object({ seq: z.number(), at: z.string(), kind: z.string(), step: z.string(), by: z.string(), detail: z.string() });
+const Email = z.object({
+  to: z.string().optional(),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  body: z.string(),
+  attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
+});
+
+export const OnboardingSchema = z
+  .object({
+    accountId: z.string(),
+    tenantId: z.string(),
+    bank: z.enum(['ITAU', 'BS2']),
+    product: z.string(),
+    step: z.string(),
+    stepSince: z.string(),
+    createdAt: z.string(),
+    stalled: z.object({ since: z.string(), reason: z.string() }).optional(),
+    reminders: z.number(),
+    data: z.object({}).catchall(z.unknown()),
+    email: Email,
+    credentials: z.object({}).catchall(z.unknown()).optional(),
+    configuration: z.object({}).catchall(z.unknown()).optional(),
+    connectivity: z.object({ ok: z.boolean(), at: z.string(), message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
+    timeline: z.array(Timeline),
+  })
+  .meta({ id: 'Onboarding' });
+
+export const OnboardingSummarySchema = z
+  .object({
+    accountId: z.string(),
+    bank: z.string(),
+    legalName: z.string().optional(),
+    step: z.string(),
+    stalled: z.boolean(),
+    startedAt: z.string(),
+    ageDays: z.number(),
+    status: z.string().meta({ description: 'workflow status: RUNNING, COMPLETED …' }),
+  })
+  .meta({ id: 'OnboardingSummary' });
+
+export const EmailSchema = Email.meta({ id: 'ManagerEmail' });
