@@ -99,7 +99,7 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
 
     /** Onboarding reminders, escalations and step changes, to the tenant's endpoint (logged for operators too). */
     onboardingNotify(input: OnboardingNotice): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
-      Context.current().log.warn('onboarding notice', { type: input.type, accountId: input.accountId, step: input.step, detail: input.detail });
+      Context.current().log.info('onboarding notice', { type: input.type, accountId: input.accountId, step: input.step, detail: input.detail });
       return postSigned(input.tenantId, input.deliveryId, {
         id: input.deliveryId,
         type: input.type,
