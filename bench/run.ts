@@ -8,9 +8,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -20,32 +19,12 @@ import { addDays } from '../src/domain';
 import { parsePayloadKeys } from '../src/temporal/codec';
 import { encryptingDataConverter } from '../src/temporal/keys';
 import { brtDate } from '../src/workflows/boleto-schedule';
+import { freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
 import { awaitDone, ceiling } from './workflows/ceiling';
 
-const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
 const WEBHOOK_AUTH = 'Bearer bench-webhook-secret';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
-const rssMb = (pid: number) => {
-  try {
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-  } catch {
-    return NaN;
-  }
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-'));
@@ -61,12 +40,7 @@ async function main(): Promise<void> {
     await sleep(300);
   }
 
-  const results: Record<string, unknown> = { commit: '', machine: { cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
-  try {
-    results.commit = readFileSync(join(ROOT, '.git/HEAD'), 'utf8').startsWith('ref:') ? readFileSync(join(ROOT, '.git', readFileSync(join(ROOT, '.git/HEAD'), 'utf8').slice(5).trim()), 'utf8').trim() : readFileSync(join(ROOT, '.git/HEAD'), 'utf8').trim();
-  } catch {
-    /* not a git checkout */
-  }
+  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine() };
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
   const client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim())) });
   const registry = new AccessRegistryClient(client, 'boletoflow');
@@ -236,10 +210,7 @@ async function main(): Promise<void> {
   ];
   const md = ['| measure | result | target |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
   process.stdout.write(`\n${md}\n`);
-  mkdirSync(join(ROOT, 'results'), { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(join(ROOT, 'results', `bench-${stamp}.json`), JSON.stringify(results, null, 2));
-  writeFileSync(join(ROOT, 'results', `bench-${stamp}.md`), `# boletoflow bench ${stamp}\n\ncommit ${String(results.commit)}; ${JSON.stringify(results.machine)}\n\n${md}\n`);
+  writeResults('bench', results, md, 'boletoflow bench');
 }
 
 main().catch((e: unknown) => {

@@ -1,0 +1,111 @@
+/** What every chaos scenario reports, and the small helpers they share. */
+import { baseline, type Baseline, type Issue, type Verdict } from './boletos';
+import { ChaosStack, type StackOptions } from './stack';
+
+export type Scale = 'smoke' | 'full';
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  scale: Scale;
+  /** Counts in (requests, webhooks sent, faults injected, kills …). */
+  in: Record<string, number>;
+  /** Counts out (boletos in their status, at the bank, notifications received …). */
+  out: Record<string, number>;
+  lost: number;
+  duplicated: number;
+  /** Latencies, rates, memory: what the scenario measures besides correctness. */
+  figures: Record<string, number | string>;
+  /** Worker/API processes that died by themselves (replaced by the harness, like the supervisor would). */
+  unexpectedExits: { name: string; code: number | null; signal: string | null; output: string }[];
+  problems: string[];
+  /** Reasons the scenario did not test what it claims (e.g. an injected fault was never met): a failed run. */
+  invalid: string[];
+  seconds: number;
+}
+
+export interface RunContext {
+  scale: Scale;
+  log: (line: string) => void;
+  /** A stack several scenarios share (the smoke test); default: each scenario starts its own. */
+  shared?: ChaosStack;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** One sentence: what passing proves. */
+  proves: string;
+  run(ctx: RunContext): Promise<ScenarioResult>;
+}
+
+/** Where a scenario runs: the shared stack, or a fresh one it closes at the end. */
+export interface Run {
+  stack: ChaosStack;
+  base: Baseline;
+  started: number;
+  exitsBefore: number;
+}
+
+export async function onStack<T>(ctx: RunContext, opts: StackOptions, fn: (run: Run) => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const stack = ctx.shared ?? (await ChaosStack.start({ ...opts, log: ctx.log }));
+  try {
+    return await fn({ stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length });
+  } finally {
+    if (!ctx.shared) await stack.close();
+  }
+}
+
+export const rand = (min: number, max: number): number => min + Math.random() * (max - min);
+export const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+export const shuffle = <T>(xs: T[]): T[] => {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+};
+
+/** Counts of the answers clients got. */
+export function answers(issued: Issue[]): Record<string, number> {
+  const out: Record<string, number> = { answered201: 0, answered202: 0, answered422: 0, unanswered: 0 };
+  for (const b of issued) {
+    if (b.answer === undefined) out.unanswered!++;
+    else out[`answered${b.answer}`] = (out[`answered${b.answer}`] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** The common part of a result: verdict counts, lost/duplicated, exits, problems. */
+export function resultOf(
+  s: Pick<Scenario, 'name' | 'title'>,
+  ctx: RunContext,
+  run: Run,
+  verdict: Verdict,
+  extra: { in: Record<string, number>; out?: Record<string, number>; figures?: Record<string, number | string>; lost?: number; duplicated?: number; problems?: string[]; invalid?: string[] },
+): ScenarioResult {
+  return {
+    name: s.name,
+    title: s.title,
+    scale: ctx.scale,
+    in: extra.in,
+    out: {
+      inExpectedState: verdict.inExpectedState,
+      atBank: verdict.atBank,
+      workflows: verdict.workflows,
+      events: verdict.events,
+      notified: verdict.notified,
+      redelivered: verdict.redelivered,
+      ...extra.out,
+    },
+    lost: verdict.lost + (extra.lost ?? 0),
+    duplicated: verdict.duplicated + (extra.duplicated ?? 0),
+    figures: extra.figures ?? {},
+    unexpectedExits: run.stack.unexpectedExits.slice(run.exitsBefore).map(({ name, code, signal, output }) => ({ name, code, signal, output })),
+    problems: [...(extra.problems ?? []), ...verdict.problems].slice(0, 40),
+    invalid: extra.invalid ?? [],
+    seconds: Math.round((Date.now() - run.started) / 1000),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Scenario 1: workers SIGKILLed at random moments while boletos are being registered; a new worker process takes
+ * over after each kill. Boletos of four bank behaviours (registered, refused, lost response after the bank
+ * committed, 503 for the first calls) keep coming until every kill has happened. Every boleto must end in its
+ * status and the bank must hold exactly one boleto per request (none for the refused ones).
+ */
+import { pct, sleep } from '../../common';
+import { CENTS, type Issue, issue, plan, verify } from '../boletos';
+import { answers, onStack, pick, rand, resultOf, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+
+const SIZES = {
+  full: { boletos: 500, kills: 100, gapMs: [1_000, 4_000] },
+  smoke: { boletos: 12, kills: 2, gapMs: [1_500, 3_000] },
+} as const;
+
+/** 7 in 10 plain, then one each of refused, lost response, 503 first. */
+export const mixedCents = (i: number): number => [CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.REJECTED, CENTS.LOST_RESPONSE, CENTS.UNAVAILABLE_FIRST_N][i % 10]!;
+
+export const workerKill: Scenario = {
+  name: 'worker-kill',
+  title: 'Worker SIGKILLed during registration',
+  proves: 'a worker dying at any moment (mid bank call, mid workflow task) loses no boleto and makes no second boleto at the bank; another worker finishes the work',
+  run(ctx: RunContext): Promise<ScenarioResult> {
+    const p = SIZES[ctx.scale];
+    const log = ctx.log;
+    return onStack(ctx, { workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }, async (run) => {
+      const { stack } = run;
+      const issued: Issue[] = [];
+      let inflight = 0;
+      let kills = 0;
+      let killsMidRequest = 0;
+      let replacements = 0;
+      const boots: number[] = [];
+      // Paced so that registration spans the whole kill schedule; it goes on until every kill has happened.
+      const plannedMs = p.kills * ((p.gapMs[0] + p.gapMs[1]) / 2 + 1_500);
+      const everyMs = plannedMs / p.boletos;
+      const running: Promise<unknown>[] = [];
+      const registering = (async () => {
+        for (let i = 0; i < p.boletos || kills < p.kills; i++) {
+          const b = plan(mixedCents(i), 'wk');
+          issued.push(b);
+          inflight++;
+          running.push(issue(stack, b).finally(() => inflight--));
+          await sleep(everyMs);
+        }
+        await Promise.all(running);
+      })();
+
+      while (kills < p.kills) {
+        await sleep(rand(p.gapMs[0], p.gapMs[1]));
+        const ready = [...stack.workers].filter((w) => w.ready && w.alive);
+        if (!ready.length) continue;
+        if (inflight > 0) killsMidRequest++;
+        await stack.killWorker(pick(ready), 'SIGKILL');
+        kills++;
+        const t = Date.now();
+        void stack
+          .startWorker()
+          .then(() => (replacements++, boots.push(Date.now() - t)))
+          .catch((e: unknown) => log(`replacement worker: ${(e as Error).message.split('\n')[0]}`));
+        if (kills % 10 === 0) log(`worker-kill: ${kills}/${p.kills} kills, ${issued.length} boletos issued, ${inflight} in flight`);
+      }
+      await registering;
+      log(`worker-kill: ${issued.length} boletos answered; verifying …`);
+      const verdict = await verify(stack, issued, { log, settleMs: 240_000, baseline: run.base });
+      const ms = issued.map((b) => b.ms);
+      return resultOf(this, ctx, run, verdict, {
+        in: { requests: issued.length, kills, killsWithRequestsInFlight: killsMidRequest },
+        out: { ...answers(issued), replacementWorkers: replacements },
+        figures: {
+          answerP50Ms: Math.round(pct(ms, 50)),
+          answerP99Ms: Math.round(pct(ms, 99)),
+          answerMaxMs: Math.round(Math.max(...ms)),
+          clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+          workerBootP50Ms: Math.round(pct(boots, 50)),
+        },
+      });
+    });
+  },
+};

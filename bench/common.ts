@@ -1,0 +1,66 @@
+/**
+ * Helpers shared by `npm run bench` and `npm run chaos`: ports, percentiles, process memory, and the results
+ * files (JSON + Markdown under results/, stamped with the commit and the machine's figures).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..');
+
+/** A port the OS says is free right now. */
+export const freePort = (): Promise<number> =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The p-th percentile (nearest rank) of `xs`; NaN when empty. */
+export const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]! : NaN;
+};
+
+/** Resident memory of a process in MB (from /proc); NaN when it is gone. */
+export const rssMb = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN;
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+  } catch {
+    return NaN;
+  }
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The checked-out commit (read from .git, no git binary needed); '' outside a checkout. */
+export function gitCommit(): string {
+  try {
+    const head = readFileSync(join(ROOT, '.git/HEAD'), 'utf8').trim();
+    return head.startsWith('ref:') ? readFileSync(join(ROOT, '.git', head.slice(5).trim()), 'utf8').trim() : head;
+  } catch {
+    return '';
+  }
+}
+
+export const machine = (): { cpus: number; cpuModel: string; memGiB: number; node: string } => ({
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model.trim() ?? '',
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+});
+
+/** Writes results/<prefix>-<timestamp>.{json,md}; returns both paths. */
+export function writeResults(prefix: string, json: unknown, markdownBody: string, title: string): { json: string; md: string } {
+  mkdirSync(join(ROOT, 'results'), { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const paths = { json: join(ROOT, 'results', `${prefix}-${stamp}.json`), md: join(ROOT, 'results', `${prefix}-${stamp}.md`) };
+  writeFileSync(paths.json, JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(paths.md, `# ${title} ${stamp}\n\ncommit ${gitCommit()}; ${JSON.stringify(machine())}\n\n${markdownBody}\n`);
+  return paths;
+}
