@@ -5,7 +5,7 @@
  * worker (drains), then the Temporal server (SQLite closed cleanly); nothing is left running.
  */
 import { join, resolve } from 'node:path';
-import { type Config, isEmbedded, loadConfig, temporalAddress } from './config';
+import { codecEndpointUrl, type Config, isEmbedded, loadConfig, temporalAddress } from './config';
 import { createLogger, type Logger } from './logging';
 import { runMain, StartupError } from './process';
 import { devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
@@ -59,6 +59,7 @@ function banner(config: Config, apiUrl: string): string {
     `  boletoflow ${VERSION} is up (${where}; namespace ${config.TEMPORAL_NAMESPACE})`,
     `  Temporal Web UI  ${ui}`,
     `  API              ${apiUrl}`,
+    `  Codec (Web UI)   log in at ${codecEndpointUrl(config)}/login to see payloads decrypted (README: "reading encrypted payloads")`,
     ...(config.SIMULATORS_ENABLED ? [`  BS2 simulator    http://localhost:${config.SIM_BS2_PORT}   admin: http://localhost:${config.SIM_BS2_PORT}/__sim/boletos${config.BS2_BASE_URL ? '' : '   (the default BS2 account)'}`] : []),
     ...(config.SIMULATORS_ENABLED ? [`  Itaú simulator   https://localhost:${config.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${config.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${config.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`] : []),
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
           port: config.TEMPORAL_PORT,
           uiPort: config.TEMPORAL_UI_PORT,
           namespace: config.TEMPORAL_NAMESPACE,
+          // The UI decrypts payloads through the API (operators log in once at <api>/codec/login).
+          codecEndpoint: codecEndpointUrl(config),
         }),
         onLine: temporalServerLogLine(logger, () => shuttingDown !== undefined),
         stopTimeoutMs: 20_000,

@@ -11,6 +11,8 @@ import { AccessRegistryClient } from '../access/registry-client';
 import { requestScope } from '../temporal/request-id';
 import type { Logger } from '../logging';
 import { AccessCache } from './auth';
+import { CodecSessions } from './codec-session';
+import { codecCors } from './cors';
 import { ApiMetrics } from './metrics';
 import { mountRoutes } from './mount';
 import { buildOpenApiDocument, docsInit, docsPage } from './openapi';
@@ -23,6 +25,7 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { codecRoutes, codecSessionAuth } from './routes/codec';
 
 export interface AppDeps {
   client: Client;
@@ -39,6 +42,16 @@ export interface AppDeps {
   directory?: AccountDirectory;
   /** How long POST /v1/boletos waits for the bank before answering 202. */
   registerWaitMs?: number;
+  /** The codec endpoint (/codec) for the Temporal Web UI and CLI; it uses the client's payload codecs. */
+  codec?: {
+    /** Signs login sessions; every API process of an installation needs the same (default: random, this process only). */
+    sessionSecret?: Buffer;
+    sessionTtlMs?: number;
+    /** Web UI origins granted CORS with credentials (default: none). */
+    corsOrigins?: readonly string[];
+    /** Tenants whose operator keys may use it; '*' = any (default). */
+    tenants?: readonly string[] | '*';
+  };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -89,6 +102,18 @@ export function buildApp(deps: AppDeps): BuiltApp {
   );
   // Itaú's token request is a form (RFC 6749); nothing else accepts forms.
   app.use('/webhooks/itau', express.urlencoded({ extended: false, limit: '8kb' }));
+  // The codec's login form; its CORS answers (preflights included) come before authentication.
+  app.use('/codec/login', express.urlencoded({ extended: false, limit: '8kb' }));
+  const codec = {
+    access,
+    sessions: new CodecSessions(deps.codec?.sessionSecret, deps.codec?.sessionTtlMs),
+    namespace: deps.namespace,
+    codecs: deps.client.options.loadedDataConverter.payloadCodecs,
+    tenants: deps.codec?.tenants ?? '*',
+    corsOrigins: deps.codec?.corsOrigins ?? [],
+    ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+  };
+  app.use('/codec', codecCors(codec.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
 
   const routes: ApiRoute[] = [
@@ -99,6 +124,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
     ...webhookRoutes({ client: deps.client, directory, metrics }),
     ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
+    ...codecRoutes(codec),
   ];
   metrics.boletosGauge(
     (status, bank) => deps.client.workflow.count(`WorkflowType = 'boletoLifecycle' AND BoletoStatus = '${status}' AND Bank = '${bank}'`).then((r) => r.count),
@@ -115,7 +141,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  mountRoutes(app, routes, { access, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600, logger: deps.logger });
+  mountRoutes(app, routes, { access, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600, logger: deps.logger, session: codecSessionAuth(codec) });
 
   app.use((req, res) => {
     sendProblem(res, { type: 'not-found', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${req.path}` });

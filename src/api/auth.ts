@@ -3,7 +3,7 @@
  * snapshot (refreshed every few seconds, and at once, rate-limited, when an unknown key id shows up) so a
  * request costs no Temporal call. A revoked key stops working within the cache TTL.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../access/api-keys';
 import type { AccessRegistryClient } from '../access/registry-client';
 import type { AccessSnapshot, ApiKeyRecord, Role } from '../workflows/access-messages';
@@ -64,33 +64,55 @@ export class AccessCache {
 
 const bearer = (h: string | undefined) => (h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined);
 
-export function authenticate(cache: AccessCache): RequestHandler {
+/**
+ * The key record a presented API key stands for; undefined for a malformed, unknown, wrong or revoked key.
+ * Throws when the access registry cannot be read.
+ */
+export async function recordForApiKey(cache: AccessCache, token: string): Promise<ApiKeyRecord | undefined> {
+  const parsed = parseApiKey(token);
+  const record = parsed && (await cache.find(parsed.keyId));
+  return parsed && record && !record.revokedAt && secretMatches(parsed.secret, record.secretHash) ? record : undefined;
+}
+
+/** A second way in for routes a browser calls: a signed session (src/api/codec-session.ts) naming a key id. */
+export interface SessionAuth {
+  /** The key id of a valid session on this request, if any. */
+  keyId(req: Request): string | undefined;
+  /** Added to the 401 detail: how to get a session. */
+  hint: string;
+}
+
+export function authenticate(cache: AccessCache, session?: SessionAuth): RequestHandler {
   return async (req, res, next) => {
     const token = bearer(req.get('authorization')) ?? req.get('x-api-key')?.trim();
-    if (!token) {
+    // An API key header wins; the session is only looked at without one.
+    const sessionKeyId = token ? undefined : session?.keyId(req);
+    if (!token && !sessionKeyId) {
       sendProblem(res, {
         type: 'unauthenticated',
         title: 'API key required',
         status: 401,
-        detail: 'Send your API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".',
+        detail: 'Send your API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".' + (session ? ` ${session.hint}` : ''),
       });
       return;
     }
-    const parsed = parseApiKey(token);
     let record: ApiKeyRecord | undefined;
-    if (parsed) {
-      try {
-        record = await cache.find(parsed.keyId);
-      } catch (e) {
-        req.log?.error({ err: e }, 'access registry unavailable');
-        sendProblem(res, { type: 'unavailable', title: 'Service temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
-        return;
-      }
+    try {
+      record = token ? await recordForApiKey(cache, token) : await cache.find(sessionKeyId!);
+    } catch (e) {
+      req.log?.error({ err: e }, 'access registry unavailable');
+      sendProblem(res, { type: 'unavailable', title: 'Service temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
+      return;
     }
-    if (!parsed || !record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) {
+    if (!record || record.revokedAt) {
       // One answer for malformed, unknown, wrong and revoked keys: nothing to enumerate.
       res.setHeader('WWW-Authenticate', 'Bearer');
-      sendProblem(res, { type: 'invalid-api-key', title: 'API key not valid', status: 401, detail: 'The API key is unknown, malformed or revoked.' });
+      sendProblem(res, {
+        type: 'invalid-api-key',
+        title: 'API key not valid',
+        status: 401,
+        detail: token ? 'The API key is unknown, malformed or revoked.' : `The API key of this session was revoked. ${session!.hint}`,
+      });
       return;
     }
     const principal: Principal = { keyId: record.keyId, tenantId: record.tenantId, role: record.role };

@@ -6,7 +6,7 @@
 import type { Express, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logging';
-import { type AccessCache, authenticate, type Principal, requireRole } from './auth';
+import { type AccessCache, authenticate, type Principal, requireRole, type SessionAuth } from './auth';
 import { sendProblem } from './problem';
 import type { ApiRoute } from './route';
 import { zodFieldProblems } from './validation';
@@ -15,6 +15,8 @@ export interface MountOptions {
   access: AccessCache;
   rateLimitPerMinute: number;
   logger: Logger;
+  /** How routes declared `browserSession` recognise a session (the codec login cookie). */
+  session?: SessionAuth;
 }
 
 function perKeyRateLimit(perMinute: number): RequestHandler {
@@ -52,6 +54,7 @@ const jsonOnly: RequestHandler = (req, res, next) => {
 export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: MountOptions): void {
   const limiter = perKeyRateLimit(opts.rateLimitPerMinute);
   const auth = authenticate(opts.access);
+  const browserAuth = opts.session ? authenticate(opts.access, opts.session) : auth;
   for (const route of routes) {
     const chain: RequestHandler[] = [
       (_req, res, next) => {
@@ -60,7 +63,7 @@ export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: Mou
       },
     ];
     if (route.access !== 'public') {
-      chain.push(auth, requireRole(route.access));
+      chain.push(route.browserSession ? browserAuth : auth, requireRole(route.access));
       if (route.rateLimited !== false) chain.push(limiter);
     }
     if (route.request?.body) chain.push(jsonOnly);

@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { VERSION } from '../version';
+import { SESSION_COOKIE } from './codec-session';
 import { type ApiRoute, openApiPath, ProblemSchema } from './route';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
@@ -16,6 +17,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
     description: 'API key created with `npm run keys -- create`, sent as `Authorization: Bearer bfk_...`',
   });
   registry.registerComponent('securitySchemes', 'headerApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  registry.registerComponent('securitySchemes', 'codecSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'Browser session from POST /codec/login (the Temporal Web UI sends it with "include credentials")',
+  });
 
   for (const r of routes) {
     const responses: Record<string, unknown> = {};
@@ -45,7 +52,9 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       tags: r.tags,
-      ...(r.access === 'public' ? { security: [] } : { security: [{ bearerApiKey: [] }, { headerApiKey: [] }] }),
+      ...(r.access === 'public'
+        ? { security: [] }
+        : { security: [{ bearerApiKey: [] }, { headerApiKey: [] }, ...(r.browserSession ? [{ codecSession: [] }] : [])] }),
       request: {
         ...(r.request?.params ? { params: r.request.params } : {}),
         ...(r.request?.query ? { query: r.request.query } : {}),

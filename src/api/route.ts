@@ -50,6 +50,8 @@ export interface ApiRoute<P extends Obj = Obj, Q extends Obj = Obj, B extends z.
   rateLimited?: boolean;
   /** A third party's payload (bank webhooks): its unknown fields are the sender's business, not an error. */
   foreignBody?: boolean;
+  /** Called from a browser (the Temporal Web UI): a codec login session cookie is accepted as well as an API key. */
+  browserSession?: boolean;
   handler: (ctx: RouteContext<P, Q, B>) => unknown;
 }
 

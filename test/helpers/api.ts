@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { AccessRegistryClient } from '../../src/access/registry-client';
-import { buildApp, type BuiltApp } from '../../src/api/app';
+import { type AppDeps, buildApp, type BuiltApp } from '../../src/api/app';
 import { listen } from '../../src/api/http-server';
 import { AccessCache } from '../../src/api/auth';
 import { createLogger } from '../../src/logging';
@@ -30,7 +30,7 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyLimit?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyLimit?: string; codec?: AppDeps['codec'] } = {}): Promise<ApiHarness> {
   const env = await createDevEnv();
   const taskQueue = uniqueId('tq');
   const client = codecClient(env);
@@ -46,6 +46,7 @@ export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyL
     logger: createLogger({ level: 'info' }, sink),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.codec ? { codec: opts.codec } : {}),
     access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
   });
   const server: Server = await listen(built.app, 0, '127.0.0.1');
