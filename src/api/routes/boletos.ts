@@ -5,6 +5,7 @@
  */
 import {
   type Client,
+  isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -233,12 +234,23 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         if (query.account) clauses.push(`AccountId = '${query.account}'`);
         if (query.dueFrom) clauses.push(`DueDate >= '${query.dueFrom}T00:00:00-03:00'`);
         if (query.dueTo) clauses.push(`DueDate <= '${query.dueTo}T00:00:00-03:00'`);
-        const page = await client.workflowService.listWorkflowExecutions({
-          namespace: client.options.namespace,
-          query: clauses.join(' AND '),
-          pageSize: query.limit,
-          ...(query.cursor ? { nextPageToken: Buffer.from(query.cursor, 'base64url') } : {}),
-        });
+        const list = (cursor?: string) =>
+          client.workflowService.listWorkflowExecutions({
+            namespace: client.options.namespace,
+            query: clauses.join(' AND '),
+            pageSize: query.limit,
+            ...(cursor ? { nextPageToken: Buffer.from(cursor, 'base64url') } : {}),
+          });
+        let page;
+        try {
+          page = await list(query.cursor);
+        } catch (e) {
+          // The server answers a page token it did not make with a bare UNKNOWN: if the same query without the
+          // cursor works, the cursor was the caller's mistake (400), not ours (500).
+          if (!query.cursor || !isGrpcServiceError(e)) throw e;
+          await list();
+          return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'query.cursor', reason: 'must be a cursor from a previous page' }] });
+        }
         const items = (page.executions ?? []).map((x) => {
           const sa = decodeTypedSearchAttributes(x.searchAttributes?.indexedFields);
           const due = sa.get(DueDate);
