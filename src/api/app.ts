@@ -25,6 +25,8 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
+import type { OnboardingPolicy } from '../workflows/onboarding-messages';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
 
 export interface AppDeps {
@@ -42,6 +44,8 @@ export interface AppDeps {
   directory?: AccountDirectory;
   /** How long POST /v1/boletos waits for the bank before answering 202. */
   registerWaitMs?: number;
+  /** Onboarding timing policy and the support address copied on manager e-mails. */
+  onboarding?: { policy?: OnboardingPolicy; supportEmail?: string; webhookBaseUrl?: string };
   /** The codec endpoint (/codec) for the Temporal Web UI and CLI; it uses the client's payload codecs. */
   codec?: {
     /** Signs login sessions; every API process of an installation needs the same (default: random, this process only). */
@@ -122,6 +126,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...apiKeyRoutes({ registry, access }),
     ...webhookEndpointRoutes({ registry }),
     ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
+    ...onboardingRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      directory,
+      policy: deps.onboarding?.policy ?? DEFAULT_ONBOARDING_POLICY,
+      publicBaseUrl: deps.onboarding?.webhookBaseUrl ?? deps.publicBaseUrl ?? 'http://localhost:3000',
+      ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
+    }),
     ...webhookRoutes({ client: deps.client, directory, metrics }),
     ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
     ...codecRoutes(codec),

@@ -150,8 +150,8 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
           ...(body.bank === 'ITAU' ? { itauKeyPair: itauKeyPair() } : {}),
           ...(deps.supportEmail ? { supportEmail: deps.supportEmail } : {}),
         };
-        try {
-          const handle = await client.workflow.start<typeof onboarding>('onboarding', {
+        const start = () =>
+          client.workflow.start<typeof onboarding>('onboarding', {
             workflowId: onboardingWorkflowId(accountId),
             taskQueue: deps.taskQueue,
             args: [input],
@@ -166,6 +166,19 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
               { key: Stalled, value: false },
             ],
           });
+        try {
+          let handle;
+          try {
+            handle = await start();
+          } catch (e) {
+            // A cancelled onboarding finishes its last notifications before it closes: wait for that, then start anew.
+            if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+            const existing = client.workflow.getHandle(onboardingWorkflowId(accountId));
+            const current = await existing.query(onboardingStateQuery).catch(() => undefined);
+            if (current?.step !== 'CANCELLED') throw e;
+            await Promise.race([existing.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+            handle = await start();
+          }
           const view = await handle.query(onboardingStateQuery);
           deps.directory.invalidate(accountId);
           res.status(201).location(`/v1/onboardings/${accountId}`).json(view);
