@@ -28,6 +28,7 @@ import { meRoutes } from './routes/me';
 import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
 import type { OnboardingPolicy } from '../workflows/onboarding-messages';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
+import { consoleRouter } from './routes/console';
 
 export interface AppDeps {
   client: Client;
@@ -149,6 +150,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.get('/docs', (_req, res) => void res.type('html').send(docsPage('/openapi.json')));
   app.get('/docs/init.js', (_req, res) => void res.type('application/javascript').send(docsInit));
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
+  // The CS console: a static page calling /v1 with the CS key (public, not rate limited, strict CSP).
+  app.use(consoleRouter());
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

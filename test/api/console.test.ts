@@ -1,0 +1,365 @@
+/**
+ * The CS console (issue #9) in a real headless browser: Debian's chromium driven by playwright-core against the real
+ * stack (Temporal dev server, a worker with the onboarding activities pointed at the Itaú simulator, the API on a
+ * random port). A CS key logs in, creates an Itaú onboarding through the form (a bad CNPJ first: its reason shows
+ * next to the field), finds it in the list, copies the manager e-mail, gets a 409 from a stale page, and walks the
+ * steps to ACTIVE with the simulator's client_id + temporary token. Every page is checked for CSP violations and
+ * script errors; a failing test leaves a screenshot in a temp folder (its path is printed).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Worker } from '@temporalio/worker';
+import { AccessRegistryClient } from '../../src/access/registry-client';
+import { buildApp } from '../../src/api/app';
+import { AccessCache } from '../../src/api/auth';
+import { listen } from '../../src/api/http-server';
+import { CONSOLE_CSP } from '../../src/api/routes/console';
+import { itauSimPkiDir } from '../../src/banks/accounts';
+import { loadConfig } from '../../src/config';
+import { inspectCnpj, mod10 } from '../../src/domain';
+import { createLogger } from '../../src/logging';
+import { createItauSimulator, type ItauSimulator } from '../../src/simulators/itau/server';
+import { SimClock } from '../../src/simulators/shared/clock';
+import { createWorker, defaultBankRegistry } from '../../src/worker';
+import { admin } from '../banks/itau/helpers';
+import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without the background-networking flags chromium's own connections are refused here and it stalls.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('CS console › a real browser on the real stack', () => {
+  let base: string;
+  let csKey: string;
+  let tenant: string;
+  let sim: ItauSimulator;
+  let context: BrowserContext;
+  let page: Page;
+  let stop: () => Promise<void>;
+  const tmp = mkdtempSync(join(tmpdir(), 'console-test-'));
+  const shots = mkdtempSync(join(tmpdir(), 'console-shots-'));
+  /** CSP violations, uncaught errors and console errors, per page. */
+  const browserErrors: string[] = [];
+  let account: { agency: string; account: string; digit: string; id: string };
+
+  const watch = (p: Page, name: string) => {
+    p.on('pageerror', (e) => browserErrors.push(`${name} pageerror: ${e.message}`));
+    p.on('console', (m) => {
+      // A refused API call logs "Failed to load resource" (that is the point of some steps); anything else counts.
+      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|401|409|422)/.test(m.text())) browserErrors.push(`${name} console: ${m.text()}`);
+    });
+    p.on('response', (r) => {
+      if (r.status() === 404) browserErrors.push(`${name} 404: ${r.url()}`);
+    });
+    return p;
+  };
+
+  /** CONSOLE_TEST_SHOTS=<folder>: screenshots of what CS sees at each stage, to look at. */
+  const snap = async (name: string) => {
+    if (process.env.CONSOLE_TEST_SHOTS) await page.screenshot({ path: join(process.env.CONSOLE_TEST_SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  /** Runs a test body; on failure leaves a full-page screenshot of every open page. */
+  const shooting = (name: string, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (e) {
+      for (const [i, p] of context.pages().entries()) {
+        const file = join(shots, `${name}-${i}.png`);
+        await p.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        console.error(`console test failed; screenshot: ${file}`);
+      }
+      throw e;
+    }
+  };
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${csKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  const login = async (p: Page, key: string) => {
+    await p.fill('#login-key', key);
+    await p.click('#login-form button[type="submit"]');
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/chromium.sh\` (npm test does it first)`);
+    const dataDir = join(tmp, 'data');
+    // Real time (frozen): the certificates it issues are checked by TLS against the real clock.
+    sim = await createItauSimulator({ port: 0, publicPort: 0, pkiDir: itauSimPkiDir(dataDir), clock: new SimClock({ start: new Date().toISOString(), frozen: true }) });
+    const settings = loadConfig({ DATA_DIR: dataDir, SIM_ITAU_PORT: String(sim.port), SIM_ITAU_PUBLIC_PORT: String(sim.publicPort), LOG_LEVEL: 'silent' });
+    const b = sim.config.beneficiary; // the account the simulator's apps may use
+    const digit = String(mod10(b.agencia + b.conta));
+    account = { agency: b.agencia, account: b.conta, digit, id: `itau-${b.agencia}-${b.conta}-${digit}` };
+
+    const env = await createDevEnv();
+    const client = codecClient(env);
+    const taskQueue = uniqueId('tq');
+    const bankRegistry = defaultBankRegistry(settings);
+    const worker: Worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      dataConverter: testDataConverter,
+      bankRegistry,
+      bankSettings: settings,
+      activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } },
+    });
+    const running = worker.run();
+    const registry = new AccessRegistryClient(client, taskQueue);
+    tenant = uniqueId('cs').toLowerCase();
+    await registry.createTenant(tenant, 'Software House Ltda');
+    csKey = (await registry.createApiKey(tenant, 'cs', 'console test')).token;
+    const built = buildApp({
+      client,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      logger: createLogger({ level: 'silent' }),
+      access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
+    });
+    const server: Server = await listen(built.app, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    page = watch(context.pages()[0] ?? (await context.newPage()), 'tab A');
+    stop = async () => {
+      await context.close();
+      await new Promise((r) => server.close(r));
+      worker.shutdown();
+      await running;
+      await bankRegistry.close();
+      await sim.close();
+      await env.teardown();
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    rmSync(tmp, { recursive: true, force: true });
+    if (browserErrors.length === 0) rmSync(shots, { recursive: true, force: true });
+  });
+
+  it(
+    'page › served with a strict CSP; a bad key is refused with the API’s words; a cs key shows who is logged in',
+    shooting('login', async () => {
+      const res = await page.goto(`${base}/console`);
+      expect(res?.status()).toBe(200);
+      expect(res?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+      expect(CONSOLE_CSP).toContain("default-src 'self'");
+      expect(CONSOLE_CSP).toContain("script-src 'self'");
+      const js = await fetch(`${base}/console/app.js`);
+      expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+      await expect.poll(() => page.isVisible('#login-view')).toBe(true);
+
+      await login(page, 'bfk_not-a-key');
+      await expect.poll(() => page.textContent('#login-form .problem')).toContain('API key not valid');
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+
+      await login(page, csKey);
+      await expect.poll(() => page.textContent('#whoami')).toContain(`tenant ${tenant}`);
+      expect(await page.textContent('#whoami-role')).toBe('cs');
+      await expect.poll(() => page.isVisible('#list-view')).toBe(true);
+    }),
+  );
+
+  it(
+    'new onboarding › a bad CNPJ shows its reason next to the field; the valid one opens at DATA_CAPTURED and is listed (filters, escaped names)',
+    shooting('create', async () => {
+      await page.click('#nav a[href="#/new"]');
+      await page.selectOption('#c-bank', 'ITAU');
+      const fill: Record<string, string> = {
+        '#c-agency': account.agency,
+        '#c-account': account.account,
+        '#c-digit': account.digit,
+        '#c-operator': 'OPER01',
+        '#c-legal-name': 'Padaria Pão & Cia Ltda',
+        '#c-cnpj': '11.222.333/0001-82',
+        '#c-city': 'São Paulo',
+        '#c-state': 'SP',
+        '#c-lr-name': 'Maria Souza',
+        '#c-lr-phone': '(11) 98765-4321',
+        '#c-lr-email': 'maria@padaria.example',
+        '#c-cs-name': 'Carlos CS',
+        '#c-cs-phone': '(11) 3333-4444',
+        '#c-cs-email': 'cs@softwarehouse.example',
+        '#c-mgr-name': 'Gerente Itaú',
+        '#c-mgr-email': 'gerente@itau.example',
+      };
+      for (const [sel, v] of Object.entries(fill)) await page.fill(sel, v);
+      await page.click('#create-form button[type="submit"]');
+      const reason = inspectCnpj('11222333000182').reason!;
+      await expect.poll(() => page.textContent('#c-cnpj ~ .field-error')).toBe(reason);
+      expect(await page.getAttribute('#c-cnpj', 'aria-invalid')).toBe('true');
+      expect(await page.textContent('#create-form .problem')).toContain('The request has invalid fields');
+      await snap('1-create-field-error');
+
+      await page.fill('#c-cnpj', '11.222.333/0001-81');
+      await page.click('#create-form button[type="submit"]');
+      await page.waitForURL(`**/console#/o/${account.id}`);
+      await expect.poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      expect(await page.textContent('#d-title')).toBe('Padaria Pão & Cia Ltda');
+      expect(await page.textContent('#d-done')).toContain('Integração criada');
+      expect(await page.isVisible('#request-sent-form')).toBe(true);
+      expect(await page.isVisible('#configuration-form')).toBe(false);
+      await snap('2-detail-data-captured');
+
+      // Markup in data is shown as text, never parsed (a BS2 onboarding created over the API).
+      const hostile = '<img src=x id=pwned onerror="window.pwned=1"> Loja & Cia';
+      const created = await api('POST', '/v1/onboardings', {
+        bank: 'BS2',
+        company: { legalName: hostile, cnpj: '11222333000181', city: 'Recife', state: 'PE' },
+        agency: '0001',
+        account: '1234567',
+        accountDigit: '8',
+        legalRepresentative: { name: 'Ana', phone: '(81) 99999-0000', email: 'ana@loja.example' },
+        csContact: { name: 'Carlos CS', phone: '(11) 3333-4444', email: 'cs@softwarehouse.example' },
+        manager: { name: 'Gerente BS2' },
+      });
+      expect(created.status).toBe(201);
+
+      await page.click('#nav a[href="#/"]');
+      const row = (id: string) => page.locator(`#onboardings tr[data-account-id="${id}"]`);
+      await expect
+        .poll(async () => {
+          await page.click('#list-refresh');
+          return (await row(account.id).count()) + (await row(created.body.accountId as string).count());
+        })
+        .toBe(2);
+      expect(await row(account.id).locator('.step').textContent()).toBe('DATA_CAPTURED');
+      expect(await row(account.id).locator('td').first().textContent()).toBe('ITAU');
+      expect(await row(account.id).locator('a.open').textContent()).toBe('Padaria Pão & Cia Ltda');
+      expect(await row(account.id).locator('[data-age]').textContent()).toBe('0');
+      expect(await row(account.id).locator('[data-stalled]').count()).toBe(0);
+      expect(await row(created.body.accountId as string).locator('a.open').textContent()).toBe(hostile);
+      expect(await page.locator('#pwned').count()).toBe(0);
+      expect(await page.evaluate<unknown>('window.pwned')).toBeUndefined();
+
+      await page.selectOption('#filter-stalled', 'true');
+      await expect.poll(() => row(account.id).count()).toBe(0);
+      await page.selectOption('#filter-stalled', '');
+      await page.selectOption('#filter-bank', 'BS2');
+      await expect.poll(() => row(account.id).count()).toBe(0);
+      await page.selectOption('#filter-bank', '');
+      await page.selectOption('#filter-step', 'DATA_CAPTURED');
+      await expect.poll(() => row(account.id).count()).toBe(1);
+      await page.selectOption('#filter-step', '');
+      await snap('3-list');
+    }),
+  );
+
+  it(
+    'detail › the manager e-mail as GET …/email has it; copy subject/body puts them on the clipboard; the Itaú public key downloads',
+    shooting('email', async () => {
+      await page.click(`#onboardings tr[data-account-id="${account.id}"] a.open`);
+      await expect.poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      const email = (await api('GET', `/v1/onboardings/${account.id}/email`)).body as { to: string; subject: string; body: string; attachments: { filename: string; content: string }[] };
+      expect(await page.textContent('#e-to')).toBe(email.to);
+      expect(await page.textContent('#e-subject')).toBe(email.subject);
+      expect(await page.textContent('#e-body')).toBe(email.body);
+
+      await page.click('#copy-subject');
+      await expect.poll(() => page.textContent('#copy-status')).toContain('Copiado');
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(email.subject);
+      await page.click('#copy-body');
+      await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(email.body);
+
+      expect(email.attachments).toHaveLength(1);
+      const link = page.locator('#e-attachments a.attachment');
+      expect(await link.textContent()).toBe(email.attachments[0]!.filename);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      expect(download.suggestedFilename()).toBe(email.attachments[0]!.filename);
+      expect(readFileSync(await download.path(), 'utf8')).toBe(email.attachments[0]!.content);
+      expect(email.attachments[0]!.content).toContain('BEGIN PUBLIC KEY');
+    }),
+  );
+
+  it(
+    'steps › a stale page gets the 409 detail; request sent, bank released, ITAU_DYNAMIC credentials, a refused configuration (422), then ACTIVE with the connectivity checks',
+    shooting('steps', async () => {
+      // A colleague in another tab marks the request as sent; this tab still shows DATA_CAPTURED.
+      const other = watch(await context.newPage(), 'tab B');
+      await other.goto(`${base}/console#/o/${account.id}`);
+      await login(other, csKey);
+      await expect.poll(() => other.textContent('#d-step')).toBe('DATA_CAPTURED');
+      await other.fill('#rs-note', 'enviado por e-mail');
+      await other.click('#request-sent-form button[type="submit"]');
+      await expect.poll(() => other.textContent('#d-step')).toBe('REQUEST_SENT');
+      expect(await other.textContent('#d-done')).toContain('Solicitação marcada como enviada');
+      await other.close();
+
+      expect(await page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      await page.click('#request-sent-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#d-problem')).toContain('Not possible in this step');
+      expect(await page.textContent('#d-problem .problem-detail')).toBe('cannot mark the request as sent while the onboarding is REQUEST_SENT; next: wait for the bank to release the product, then mark it released');
+      // …and the page now shows where the onboarding really is, with that step's form.
+      await expect.poll(() => page.textContent('#d-step')).toBe('REQUEST_SENT');
+      expect(await page.isVisible('#bank-released-form')).toBe(true);
+      expect(await page.isVisible('#request-sent-form')).toBe(false);
+      expect(await page.textContent('#timeline')).toContain('Request sent to the account manager: enviado por e-mail');
+      await snap('4-stale-409');
+
+      await page.click('#bank-released-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#d-step')).toBe('BANK_RELEASED');
+      expect(await page.isVisible('#d-problem')).toBe(false);
+
+      // "Itaú e-mails client_id + temporary token": a malformed client_id is refused next to its field first.
+      const app = (await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', { company: 'Padaria Pão & Cia Ltda' })).body;
+      expect(await page.inputValue('#cr-kind')).toBe('ITAU_DYNAMIC');
+      await page.fill('#cr-client-id', 'not-a-uuid');
+      await page.fill('#cr-token', app.temporaryToken);
+      await page.click('#credentials-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#cr-client-id ~ .field-error')).toBe('must be the client_id UUID the bank sent');
+      await page.fill('#cr-client-id', app.clientId);
+      await page.click('#credentials-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#d-step'), { timeout: 30_000 }).toBe('CREDENTIALS_RECEIVED');
+      expect(await page.textContent('#setup-list')).toContain('ITAU (DYNAMIC)');
+      expect(await page.textContent('#setup-list')).toContain(app.clientId);
+
+      // The convênio form comes prefilled (agency + account + digit, carteira 109); a wrong carteira is refused (422).
+      expect(await page.inputValue('#cf-number')).toBe(`${account.agency}${account.account}${account.digit}`);
+      expect(await page.inputValue('#cf-carteira')).toBe('109');
+      await page.fill('#cf-carteira', '110');
+      await page.click('#configuration-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#d-problem')).toContain('The step was refused');
+      expect(await page.textContent('#d-problem .problem-detail')).toBe('convenio.carteira must be 109 for Itaú Cobranças – Bolecode');
+      await snap('5-configuration-422');
+      await page.fill('#cf-carteira', '109');
+      await page.selectOption('#cf-fine-type', 'PERCENT');
+      await page.fill('#cf-fine', '2,00');
+      await page.click('#configuration-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#d-step'), { timeout: 30_000 }).toBe('ACTIVE');
+      expect(await page.textContent('#d-done')).toContain('Configuração salva');
+      expect(await page.textContent('#k-result')).toBe('OK');
+      const checks = [];
+      for (const r of await page.locator('#k-checks tr').all()) checks.push([await r.getAttribute('data-check'), await r.getAttribute('data-ok')]);
+      expect(checks).toEqual([
+        ['token', 'true'],
+        ['validation', 'true'],
+      ]);
+      expect(await page.textContent('#setup-list')).toContain('2,00 %');
+      expect(await page.isVisible('#connectivity-form')).toBe(true);
+      await snap('6-active');
+
+      const view = (await api('GET', `/v1/onboardings/${account.id}`)).body;
+      expect(view).toMatchObject({ step: 'ACTIVE', configuration: { convenio: { carteira: '109' }, chargeDefaults: { fine: { type: 'PERCENT', basisPoints: 200 } } }, connectivity: { ok: true } });
+    }),
+  );
+
+  it(
+    'log out › the key leaves the tab and the login comes back; no CSP violation or script error on any page',
+    shooting('logout', async () => {
+      await page.click('#logout');
+      await expect.poll(() => page.isVisible('#login-view')).toBe(true);
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(await page.textContent('#whoami')).toBe('');
+      expect(browserErrors).toEqual([]);
+    }),
+  );
+});
