@@ -1,33 +1,22 @@
 /**
  * The CS console (issue #9) in a real headless browser: Debian's chromium driven by playwright-core against the real
- * stack (Temporal dev server, a worker with the onboarding activities pointed at the Itaú simulator, the API on a
- * random port). A CS key logs in, creates an Itaú onboarding through the form (a bad CNPJ first: its reason shows
+ * stack of test/helpers/onboarding-stack.ts (Temporal dev server, a worker with the onboarding activities pointed at
+ * the Itaú and BS2 simulators, the API on a random port). A CS key logs in, creates an Itaú onboarding through the form (a bad CNPJ first: its reason shows
  * next to the field), finds it in the list, copies the manager e-mail, gets a 409 from a stale page, and walks the
  * steps to ACTIVE with the simulator's client_id + temporary token. Every page is checked for CSP violations and
  * script errors; a failing test leaves a screenshot in a temp folder (its path is printed).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import forge from 'node-forge';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
-import { AccessRegistryClient } from '../../src/access/registry-client';
-import { buildApp } from '../../src/api/app';
-import { AccessCache } from '../../src/api/auth';
-import { listen } from '../../src/api/http-server';
 import { CONSOLE_CSP } from '../../src/api/routes/console';
-import { itauSimPkiDir } from '../../src/banks/accounts';
-import { loadConfig } from '../../src/config';
 import { inspectCnpj, mod10 } from '../../src/domain';
-import { createLogger } from '../../src/logging';
-import { createItauSimulator, type ItauSimulator } from '../../src/simulators/itau/server';
-import { SimClock } from '../../src/simulators/shared/clock';
-import { createWorker, defaultBankRegistry } from '../../src/worker';
+import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { admin } from '../banks/itau/helpers';
-import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
+import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Without the background-networking flags chromium's own connections are refused here and it stalls.
@@ -38,9 +27,10 @@ describe('CS console › a real browser on the real stack', () => {
   let csKey: string;
   let tenant: string;
   let sim: ItauSimulator;
+  let stack: OnboardingStack;
   let context: BrowserContext;
   let page: Page;
-  let stop: () => Promise<void>;
+  let failed = false;
   const tmp = mkdtempSync(join(tmpdir(), 'console-test-'));
   const shots = mkdtempSync(join(tmpdir(), 'console-shots-'));
   /** CSP violations, uncaught errors and console errors, per page. */
@@ -69,6 +59,7 @@ describe('CS console › a real browser on the real stack', () => {
     try {
       await body();
     } catch (e) {
+      failed = true;
       for (const [i, p] of context.pages().entries()) {
         const file = join(shots, `${name}-${i}.png`);
         await p.screenshot({ path: file, fullPage: true }).catch(() => undefined);
@@ -78,10 +69,7 @@ describe('CS console › a real browser on the real stack', () => {
     }
   };
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${csKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
+  const api = (method: string, path: string, body?: unknown) => call(stack.base, stack.keys.cs, method, path, body);
 
   const login = async (p: Page, key: string) => {
     await p.fill('#login-key', key);
@@ -90,60 +78,22 @@ describe('CS console › a real browser on the real stack', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/chromium.sh\` (npm test does it first)`);
-    const dataDir = join(tmp, 'data');
-    // Real time (frozen): the certificates it issues are checked by TLS against the real clock.
-    sim = await createItauSimulator({ port: 0, publicPort: 0, pkiDir: itauSimPkiDir(dataDir), clock: new SimClock({ start: new Date().toISOString(), frozen: true }) });
-    const settings = loadConfig({ DATA_DIR: dataDir, SIM_ITAU_PORT: String(sim.port), SIM_ITAU_PUBLIC_PORT: String(sim.publicPort), LOG_LEVEL: 'silent' });
+    stack = await startOnboardingStack();
+    ({ base, tenant, itau: sim } = stack);
+    csKey = stack.keys.cs;
     const b = sim.config.beneficiary; // the account the simulator's apps may use
     const digit = String(mod10(b.agencia + b.conta));
     account = { agency: b.agencia, account: b.conta, digit, id: `itau-${b.agencia}-${b.conta}-${digit}` };
-
-    const env = await createDevEnv();
-    const client = codecClient(env);
-    const taskQueue = uniqueId('tq');
-    const bankRegistry = defaultBankRegistry(settings);
-    const worker: Worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      dataConverter: testDataConverter,
-      bankRegistry,
-      bankSettings: settings,
-      activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } },
-    });
-    const running = worker.run();
-    const registry = new AccessRegistryClient(client, taskQueue);
-    tenant = uniqueId('cs').toLowerCase();
-    await registry.createTenant(tenant, 'Software House Ltda');
-    csKey = (await registry.createApiKey(tenant, 'cs', 'console test')).token;
-    const built = buildApp({
-      client,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      logger: createLogger({ level: 'silent' }),
-      access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
-    });
-    const server: Server = await listen(built.app, 0, '127.0.0.1');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
     context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     page = watch(context.pages()[0] ?? (await context.newPage()), 'tab A');
-    stop = async () => {
-      await context.close();
-      await new Promise((r) => server.close(r));
-      worker.shutdown();
-      await running;
-      await bankRegistry.close();
-      await sim.close();
-      await env.teardown();
-    };
   }, 120_000);
 
   afterAll(async () => {
-    await stop?.();
+    await context?.close();
+    await stack?.close();
     rmSync(tmp, { recursive: true, force: true });
-    if (browserErrors.length === 0) rmSync(shots, { recursive: true, force: true });
+    if (!failed) rmSync(shots, { recursive: true, force: true });
   });
 
   it(
@@ -349,6 +299,35 @@ describe('CS console › a real browser on the real stack', () => {
 
       const view = (await api('GET', `/v1/onboardings/${account.id}`)).body;
       expect(view).toMatchObject({ step: 'ACTIVE', configuration: { convenio: { carteira: '109' }, chargeDefaults: { fine: { type: 'PERCENT', basisPoints: 200 } } }, connectivity: { ok: true } });
+    }),
+  );
+
+  it(
+    'credentials › at ACTIVE a PFX upload replaces them (read by FileReader as base64): a wrong password shows next to its field, the right one rechecks connectivity',
+    shooting('pfx', async () => {
+      const appCreds = sim.defaultApp; // an app of the simulator's test CA, as if the client already had its certificate
+      const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(appCreds.privateKeyPem), [forge.pki.certificateFromPem(appCreds.certificatePem)], 'senha-certa', { algorithm: '3des' });
+      const pfx = { name: 'empresa.pfx', mimeType: 'application/x-pkcs12', buffer: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary') };
+      await page.click('#credentials-form summary');
+      await page.selectOption('#cr-kind', 'ITAU_CERTIFICATE');
+      await page.selectOption('#cr-format', 'PFX');
+      await page.fill('#cr-client-id', appCreds.clientId);
+      await page.fill('#cr-secret', appCreds.clientSecret);
+      await page.setInputFiles('#cr-pfx', pfx);
+      await page.fill('#cr-pfx-password', 'senha-errada');
+      await page.click('#credentials-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#cr-pfx-password ~ .field-error')).toBe('the password does not open this PFX file');
+      expect(await page.textContent('#d-problem')).toContain('The certificate was refused');
+
+      await page.setInputFiles('#cr-pfx', pfx);
+      await page.fill('#cr-pfx-password', 'senha-certa');
+      await page.click('#credentials-form button[type="submit"]');
+      await expect.poll(() => page.textContent('#setup-list'), { timeout: 30_000 }).toContain('ITAU (UPLOADED)');
+      expect(await page.textContent('#d-step')).toBe('ACTIVE');
+      expect(await page.textContent('#d-done')).toContain('Credenciais recebidas');
+      expect(await page.textContent('#timeline')).toContain('New credentials: Itaú certificate uploaded');
+      const view = (await api('GET', `/v1/onboardings/${account.id}`)).body;
+      expect(view).toMatchObject({ step: 'ACTIVE', credentials: { kind: 'ITAU', source: 'UPLOADED', clientId: appCreds.clientId }, connectivity: { ok: true } });
     }),
   );
 
