@@ -9,7 +9,7 @@ want="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ -x "$want" ]; then exit 0; fi
 
 fail() {
-  echo "chromium: $* " >&2
+  echo "chromium: $*" >&2
   echo "chromium: the CS console test needs Debian's chromium at $want; install it by hand (apt-get install chromium) or set CHROMIUM_PATH" >&2
   exit 1
 }

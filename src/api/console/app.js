@@ -348,6 +348,7 @@ async function loadDetail(accountId, flash) {
   if (current?.accountId !== accountId) {
     current = undefined;
     resetDetailForms();
+    $('#d-body').hidden = true; // nothing of another onboarding stays on screen
     setText('d-title', accountId);
     setText('copy-status', '');
   }
@@ -384,8 +385,10 @@ const brl = (c) => `R$ ${decimal(c)}`;
 const amount = (a) => (a ? ('basisPoints' in a ? pct(a.basisPoints) : brl(a.cents)) : undefined);
 
 function renderDetail(v) {
+  clearTimeout(refreshTimer);
   const changed = current?.accountId !== v.accountId;
   current = v;
+  $('#d-body').hidden = false;
   const d = v.data ?? {};
   setText('d-title', d.company?.legalName ?? v.accountId);
   setText('d-account', `${v.accountId} · agência ${d.agency} · conta ${d.account}-${d.accountDigit}`);
