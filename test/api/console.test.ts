@@ -19,6 +19,8 @@ import { admin } from '../banks/itau/helpers';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** What the page shows after an API call, waited for: bank calls (certificate, connectivity) take seconds on a busy machine. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 100 });
 // Without the background-networking flags chromium's own connections are refused here and it stalls.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -107,16 +109,16 @@ describe('CS console › a real browser on the real stack', () => {
       expect(CONSOLE_CSP).toContain("script-src 'self'");
       const js = await fetch(`${base}/console/app.js`);
       expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
-      await expect.poll(() => page.isVisible('#login-view')).toBe(true);
+      await poll(() => page.isVisible('#login-view')).toBe(true);
 
       await login(page, 'bfk_not-a-key');
-      await expect.poll(() => page.textContent('#login-form .problem')).toContain('API key not valid');
+      await poll(() => page.textContent('#login-form .problem')).toContain('API key not valid');
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
 
       await login(page, csKey);
-      await expect.poll(() => page.textContent('#whoami')).toContain(`tenant ${tenant}`);
+      await poll(() => page.textContent('#whoami')).toContain(`tenant ${tenant}`);
       expect(await page.textContent('#whoami-role')).toBe('cs');
-      await expect.poll(() => page.isVisible('#list-view')).toBe(true);
+      await poll(() => page.isVisible('#list-view')).toBe(true);
     }),
   );
 
@@ -146,7 +148,7 @@ describe('CS console › a real browser on the real stack', () => {
       for (const [sel, v] of Object.entries(fill)) await page.fill(sel, v);
       await page.click('#create-form button[type="submit"]');
       const reason = inspectCnpj('11222333000182').reason!;
-      await expect.poll(() => page.textContent('#c-cnpj ~ .field-error')).toBe(reason);
+      await poll(() => page.textContent('#c-cnpj ~ .field-error')).toBe(reason);
       expect(await page.getAttribute('#c-cnpj', 'aria-invalid')).toBe('true');
       expect(await page.textContent('#create-form .problem')).toContain('The request has invalid fields');
       await snap('1-create-field-error');
@@ -154,7 +156,7 @@ describe('CS console › a real browser on the real stack', () => {
       await page.fill('#c-cnpj', '11.222.333/0001-81');
       await page.click('#create-form button[type="submit"]');
       await page.waitForURL(`**/console#/o/${account.id}`);
-      await expect.poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
       expect(await page.textContent('#d-title')).toBe('Padaria Pão & Cia Ltda');
       expect(await page.textContent('#d-done')).toContain('Integração criada');
       expect(await page.isVisible('#request-sent-form')).toBe(true);
@@ -177,12 +179,12 @@ describe('CS console › a real browser on the real stack', () => {
 
       await page.click('#nav a[href="#/"]');
       const row = (id: string) => page.locator(`#onboardings tr[data-account-id="${id}"]`);
-      await expect
-        .poll(async () => {
-          await page.click('#list-refresh');
-          return (await row(account.id).count()) + (await row(created.body.accountId as string).count());
-        })
-        .toBe(2);
+      /** How many rows the Itaú and the BS2 onboardings have in the list. */
+      const rows = async () => [await row(account.id).count(), await row(created.body.accountId as string).count()];
+      await poll(async () => {
+        await page.click('#list-refresh');
+        return rows();
+      }).toEqual([1, 1]);
       expect(await row(account.id).locator('.step').textContent()).toBe('DATA_CAPTURED');
       expect(await row(account.id).locator('td').first().textContent()).toBe('ITAU');
       expect(await row(account.id).locator('a.open').textContent()).toBe('Padaria Pão & Cia Ltda');
@@ -193,13 +195,15 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.evaluate<unknown>('window.pwned')).toBeUndefined();
 
       await page.selectOption('#filter-stalled', 'true');
-      await expect.poll(() => row(account.id).count()).toBe(0);
+      await poll(rows).toEqual([0, 0]);
       await page.selectOption('#filter-stalled', '');
       await page.selectOption('#filter-bank', 'BS2');
-      await expect.poll(() => row(account.id).count()).toBe(0);
+      await poll(rows).toEqual([0, 1]);
       await page.selectOption('#filter-bank', '');
+      await page.selectOption('#filter-step', 'REQUEST_SENT');
+      await poll(rows).toEqual([0, 0]);
       await page.selectOption('#filter-step', 'DATA_CAPTURED');
-      await expect.poll(() => row(account.id).count()).toBe(1);
+      await poll(rows).toEqual([1, 1]);
       await page.selectOption('#filter-step', '');
       await snap('3-list');
     }),
@@ -209,17 +213,17 @@ describe('CS console › a real browser on the real stack', () => {
     'detail › the manager e-mail as GET …/email has it; copy subject/body puts them on the clipboard; the Itaú public key downloads',
     shooting('email', async () => {
       await page.click(`#onboardings tr[data-account-id="${account.id}"] a.open`);
-      await expect.poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
       const email = (await api('GET', `/v1/onboardings/${account.id}/email`)).body as { to: string; subject: string; body: string; attachments: { filename: string; content: string }[] };
       expect(await page.textContent('#e-to')).toBe(email.to);
       expect(await page.textContent('#e-subject')).toBe(email.subject);
       expect(await page.textContent('#e-body')).toBe(email.body);
 
       await page.click('#copy-subject');
-      await expect.poll(() => page.textContent('#copy-status')).toContain('Copiado');
+      await poll(() => page.textContent('#copy-status')).toContain('Copiado');
       expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(email.subject);
       await page.click('#copy-body');
-      await expect.poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(email.body);
+      await poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(email.body);
 
       expect(email.attachments).toHaveLength(1);
       const link = page.locator('#e-attachments a.attachment');
@@ -238,26 +242,26 @@ describe('CS console › a real browser on the real stack', () => {
       const other = watch(await context.newPage(), 'tab B');
       await other.goto(`${base}/console#/o/${account.id}`);
       await login(other, csKey);
-      await expect.poll(() => other.textContent('#d-step')).toBe('DATA_CAPTURED');
+      await poll(() => other.textContent('#d-step')).toBe('DATA_CAPTURED');
       await other.fill('#rs-note', 'enviado por e-mail');
       await other.click('#request-sent-form button[type="submit"]');
-      await expect.poll(() => other.textContent('#d-step')).toBe('REQUEST_SENT');
+      await poll(() => other.textContent('#d-step')).toBe('REQUEST_SENT');
       expect(await other.textContent('#d-done')).toContain('Solicitação marcada como enviada');
       await other.close();
 
       expect(await page.textContent('#d-step')).toBe('DATA_CAPTURED');
       await page.click('#request-sent-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#d-problem')).toContain('Not possible in this step');
+      await poll(() => page.textContent('#d-problem')).toContain('Not possible in this step');
       expect(await page.textContent('#d-problem .problem-detail')).toBe('cannot mark the request as sent while the onboarding is REQUEST_SENT; next: wait for the bank to release the product, then mark it released');
       // …and the page now shows where the onboarding really is, with that step's form.
-      await expect.poll(() => page.textContent('#d-step')).toBe('REQUEST_SENT');
+      await poll(() => page.textContent('#d-step')).toBe('REQUEST_SENT');
       expect(await page.isVisible('#bank-released-form')).toBe(true);
       expect(await page.isVisible('#request-sent-form')).toBe(false);
       expect(await page.textContent('#timeline')).toContain('Request sent to the account manager: enviado por e-mail');
       await snap('4-stale-409');
 
       await page.click('#bank-released-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#d-step')).toBe('BANK_RELEASED');
+      await poll(() => page.textContent('#d-step')).toBe('BANK_RELEASED');
       expect(await page.isVisible('#d-problem')).toBe(false);
 
       // "Itaú e-mails client_id + temporary token": a malformed client_id is refused next to its field first.
@@ -266,10 +270,10 @@ describe('CS console › a real browser on the real stack', () => {
       await page.fill('#cr-client-id', 'not-a-uuid');
       await page.fill('#cr-token', app.temporaryToken);
       await page.click('#credentials-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#cr-client-id ~ .field-error')).toBe('must be the client_id UUID the bank sent');
+      await poll(() => page.textContent('#cr-client-id ~ .field-error')).toBe('must be the client_id UUID the bank sent');
       await page.fill('#cr-client-id', app.clientId);
       await page.click('#credentials-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#d-step'), { timeout: 30_000 }).toBe('CREDENTIALS_RECEIVED');
+      await poll(() => page.textContent('#d-step')).toBe('CREDENTIALS_RECEIVED');
       expect(await page.textContent('#setup-list')).toContain('ITAU (DYNAMIC)');
       expect(await page.textContent('#setup-list')).toContain(app.clientId);
 
@@ -278,14 +282,14 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.inputValue('#cf-carteira')).toBe('109');
       await page.fill('#cf-carteira', '110');
       await page.click('#configuration-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#d-problem')).toContain('The step was refused');
+      await poll(() => page.textContent('#d-problem')).toContain('The step was refused');
       expect(await page.textContent('#d-problem .problem-detail')).toBe('convenio.carteira must be 109 for Itaú Cobranças – Bolecode');
       await snap('5-configuration-422');
       await page.fill('#cf-carteira', '109');
       await page.selectOption('#cf-fine-type', 'PERCENT');
       await page.fill('#cf-fine', '2,00');
       await page.click('#configuration-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#d-step'), { timeout: 30_000 }).toBe('ACTIVE');
+      await poll(() => page.textContent('#d-step')).toBe('ACTIVE');
       expect(await page.textContent('#d-done')).toContain('Configuração salva');
       expect(await page.textContent('#k-result')).toBe('OK');
       const checks = [];
@@ -317,13 +321,13 @@ describe('CS console › a real browser on the real stack', () => {
       await page.setInputFiles('#cr-pfx', pfx);
       await page.fill('#cr-pfx-password', 'senha-errada');
       await page.click('#credentials-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#cr-pfx-password ~ .field-error')).toBe('the password does not open this PFX file');
+      await poll(() => page.textContent('#cr-pfx-password ~ .field-error')).toBe('the password does not open this PFX file');
       expect(await page.textContent('#d-problem')).toContain('The certificate was refused');
 
       await page.setInputFiles('#cr-pfx', pfx);
       await page.fill('#cr-pfx-password', 'senha-certa');
       await page.click('#credentials-form button[type="submit"]');
-      await expect.poll(() => page.textContent('#setup-list'), { timeout: 30_000 }).toContain('ITAU (UPLOADED)');
+      await poll(() => page.textContent('#setup-list')).toContain('ITAU (UPLOADED)');
       expect(await page.textContent('#d-step')).toBe('ACTIVE');
       expect(await page.textContent('#d-done')).toContain('Credenciais recebidas');
       expect(await page.textContent('#timeline')).toContain('New credentials: Itaú certificate uploaded');
@@ -336,12 +340,12 @@ describe('CS console › a real browser on the real stack', () => {
     'unknown onboarding › its 404 problem, nothing of the previous one; log out › the key leaves the tab and the login comes back; no CSP violation or script error on any page',
     shooting('logout', async () => {
       await page.evaluate("location.hash = '#/o/itau-0000-00000-0'");
-      await expect.poll(() => page.textContent('#d-problem')).toContain('Onboarding not found');
+      await poll(() => page.textContent('#d-problem')).toContain('Onboarding not found');
       expect(await page.textContent('#d-problem .problem-detail')).toBe(`No onboarding itau-0000-00000-0 in your tenant.`);
       expect(await page.isVisible('#d-body')).toBe(false);
 
       await page.click('#logout');
-      await expect.poll(() => page.isVisible('#login-view')).toBe(true);
+      await poll(() => page.isVisible('#login-view')).toBe(true);
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
       expect(await page.textContent('#whoami')).toBe('');
       expect(browserErrors).toEqual([]);

@@ -287,7 +287,10 @@ async function loadMe() {
 
 // List
 
+let listSeq = 0;
+
 async function loadList() {
+  const seq = ++listSeq; // filters changed quickly: only the last answer is shown
   const box = $('#list-problem');
   clearProblem(box);
   const q = new URLSearchParams();
@@ -295,9 +298,11 @@ async function loadList() {
   setText('list-status', 'Carregando…');
   try {
     const { items } = await api('GET', `/v1/onboardings${q.toString() ? `?${q}` : ''}`);
+    if (seq !== listSeq) return;
     renderList(items);
     setText('list-status', items.length ? `${items.length} integração(ões) · atualizado às ${new Date().toLocaleTimeString('pt-BR')}` : 'Nenhuma integração com estes filtros.');
   } catch (e) {
+    if (seq !== listSeq) return;
     setText('list-status', '');
     if (!loggedOut(e)) showProblem(box, e);
   }
