@@ -128,6 +128,9 @@ describe('onboarding through the API (dev server, simulators)', () => {
     // Another tenant sees nothing; an integrator cannot act.
     expect((await call(s.base, s.otherKeys.cs, 'GET', `/v1/onboardings/${id}`)).status).toBe(404);
     expect((await call(s.base, s.keys.integrator, 'POST', `/v1/onboardings/${id}/notes`, { text: 'x' })).status).toBe(403);
+    const asIntegrator = await call<View>(s.base, s.keys.integrator, 'GET', `/v1/onboardings/${id}`);
+    expect(asIntegrator.body.step).toBe('ACTIVE');
+    expect(asIntegrator.body.email).toBeUndefined();
 
     // Raw history: ciphertext only. None of the secrets that passed through it is readable.
     const clientSecret = s.itau.sts.state.apps.find((a) => a.clientId === issued.clientId)!.clientSecret;

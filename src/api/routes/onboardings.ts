@@ -229,14 +229,17 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       method: 'get',
       path: '/v1/onboardings/:accountId',
       operationId: 'getOnboarding',
-      summary: 'An onboarding: step, timeline, e-mail, configuration (never a secret)',
+      summary: 'An onboarding: step, timeline, configuration, and for cs/operator the manager e-mail (never a bank secret)',
       tags: ['onboarding'],
       access: READERS,
       request: { params: Params },
       responses: { 200: { description: 'The onboarding', schema: OnboardingSchema }, 404: { description: 'No such onboarding in your tenant' } },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.accountId, res);
-        if (found) res.json(found.view);
+        if (!found) return;
+        // The manager e-mail carries the webhook Authorization value BS2 must send: CS and operators only.
+        const { email: _email, ...withoutEmail } = found.view;
+        res.json(principal.role === 'integrator' ? withoutEmail : found.view);
       },
     }),
     defineRoute({

@@ -126,7 +126,7 @@ export const OnboardingSchema = z
     stalled: z.object({ since: z.string(), reason: z.string() }).optional(),
     reminders: z.number(),
     data: z.object({}).catchall(z.unknown()),
-    email: Email,
+    email: Email.optional().meta({ description: 'cs and operator keys only (it carries the BS2 webhook Authorization value)' }),
     credentials: z.object({}).catchall(z.unknown()).optional(),
     configuration: z.object({}).catchall(z.unknown()).optional(),
     connectivity: z.object({ ok: z.boolean(), at: z.string(), message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
