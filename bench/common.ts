@@ -2,7 +2,7 @@
  * Helpers shared by `npm run bench` and `npm run chaos`: ports, percentiles, process memory, and the results
  * files (JSON + Markdown under results/, stamped with the commit and the machine's figures).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -38,11 +38,22 @@ export const rssMb = (pid: number | undefined): number => {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The checked-out commit (read from .git, no git binary needed); '' outside a checkout. */
+/** The checked-out commit (read from .git, no git binary needed; a worktree's .git file is followed); '' outside a checkout. */
 export function gitCommit(): string {
   try {
-    const head = readFileSync(join(ROOT, '.git/HEAD'), 'utf8').trim();
-    return head.startsWith('ref:') ? readFileSync(join(ROOT, '.git', head.slice(5).trim()), 'utf8').trim() : head;
+    let gitDir = join(ROOT, '.git');
+    if (statSync(gitDir).isFile()) gitDir = readFileSync(gitDir, 'utf8').replace(/^gitdir:\s*/, '').trim();
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref:')) return head;
+    const ref = head.slice(5).trim();
+    for (const dir of [gitDir, join(gitDir, '..', '..')]) {
+      try {
+        return readFileSync(join(dir, ref), 'utf8').trim();
+      } catch {
+        /* a worktree keeps its branches in the main repository */
+      }
+    }
+    return '';
   } catch {
     return '';
   }

@@ -10,6 +10,7 @@ import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
 import type { BoletoEvent, BoletoStatus, BoletoView } from '../../src/workflows/boleto-messages';
 import { brtDate } from '../../src/workflows/boleto-schedule';
+import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/workflows/bs2-token-keeper';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
 
@@ -181,8 +182,8 @@ export interface VerifyOptions {
   check?: (b: Issue, got: { view: BoletoView; events: BoletoEvent[] }, atBank: SimBoleto[]) => string | undefined;
   /** How long boletos may take to reach their status (ms). */
   settleMs?: number;
-  /** Check only a sample of the boletos one by one (visibility and the bank are still checked for all). */
-  sample?: number;
+  /** Check only these boletos one by one (visibility counts and the bank are still checked for all). */
+  only?: Issue[];
   /** Check the notifications to the client's system (default true). */
   notifications?: boolean;
   /** While waiting, nudge the system (e.g. move the bank's clock so its webhook retries run). */
@@ -215,7 +216,7 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
   }
 
   // 1. Every boleto reaches its status (checked one by one, or on a sample plus visibility counts).
-  const sampled = opts.sample !== undefined && opts.sample < issued.length ? [...issued].sort(() => Math.random() - 0.5).slice(0, opts.sample) : issued;
+  const sampled = opts.only ?? issued;
   const final = new Map<string, { view: BoletoView; events: BoletoEvent[] }>();
   const deadline = Date.now() + (opts.settleMs ?? 180_000);
   let pending = sampled;
@@ -232,6 +233,7 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
     await opts.nudge?.();
     await sleep(2_000);
   }
+  if (pending.length) problem(await keeperStatus(stack));
   for (const b of pending) {
     lost++;
     const got = final.get(b.id);
@@ -261,7 +263,7 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
     lost += wantWorkflows - v.workflows;
     problem(`only ${v.workflows} boleto workflows for ${wantWorkflows} requests`);
   }
-  if (opts.sample !== undefined) {
+  if (opts.only !== undefined) {
     // Unsampled boletos: their indexed status must be the expected one (only on a stack of their own).
     if (before) throw new Error('sampled verification needs a stack of its own');
     const byStatus = new Map<BoletoStatus, number>();
@@ -327,6 +329,16 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
   v.lost = lost;
   v.duplicated = duplicated;
   return v;
+}
+
+/** The BS2 token keeper's state (is the account locked out?), for a report that explains stuck boletos. */
+export async function keeperStatus(stack: ChaosStack): Promise<string> {
+  try {
+    const s = await stack.client.workflow.getHandle(bs2KeeperWorkflowId(ACCOUNT)).query(bs2KeeperStatus);
+    return `token keeper: generation ${s.generation}, ${s.refreshCount} refreshes${s.locked ? `, LOCKED: ${s.locked}` : ''}${s.refreshing ? ', refreshing' : ''}`;
+  } catch (e) {
+    return `token keeper: ${(e as Error).message}`;
+  }
 }
 
 /** A BS2 notification body (PascalCase contract) for a boleto, with the given status history. */

@@ -353,6 +353,12 @@ export class ChaosStack {
     return (r.status === 204 ? undefined : await r.json()) as T;
   }
 
+  /** Stops (false) or restores (true) the bank's webhook deliveries to this API; stopped ones wait in its queue. */
+  async bankWebhooks(on: boolean): Promise<void> {
+    if (!on) return void (await this.sim('DELETE', '/webhook'));
+    await this.sim('PUT', '/webhook', { url: `${this.apiBase}/webhooks/bs2/${ACCOUNT}`, auth: { type: 'bearer', token: WEBHOOK_AUTHORIZATION.replace(/^Bearer /, '') } });
+  }
+
   /** RSS in MB of each part (workers summed and listed). */
   rss(): { temporal: number; simulators: number; api: number; workers: number[] } {
     return { temporal: rssMb(this.temporal?.pid), simulators: rssMb(this.simulators?.pid), api: rssMb(this.api?.pid), workers: [...this.workers].map((w) => rssMb(w.pid)) };

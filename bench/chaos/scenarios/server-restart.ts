@@ -11,8 +11,8 @@ import { answers, onStack, rand, resultOf, type RunContext, type Scenario, type 
 import type { ChaosStack } from '../stack';
 
 const SIZES = {
-  full: { boletos: 300, restarts: 4, seconds: 160, downMs: [2_000, 8_000] },
-  smoke: { boletos: 6, restarts: 1, seconds: 4, downMs: [500, 1_000] },
+  full: { boletos: 300, restarts: 4, seconds: 160, downMs: [2_000, 8_000], bankDelayMs: [200, 3_000] },
+  smoke: { boletos: 5, restarts: 1, seconds: 3, downMs: [500, 1_000], bankDelayMs: [100, 600] },
 } as const;
 
 interface Delivery {
@@ -48,10 +48,10 @@ export const serverRestart: Scenario = {
         const nn = await nossoNumeroOf(stack, b);
         if (!nn) return void harness.push(`${b.id}: never got a nosso número`);
         try {
-          await sleep(rand(200, 3_000));
+          await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
           await stack.sim('POST', `/boletos/${nn}/pay`, {});
           paid++;
-          await sleep(rand(200, 3_000));
+          await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
           await stack.sim('POST', `/boletos/${nn}/settle`, {});
           settled++;
         } catch (e) {

@@ -10,7 +10,7 @@ import { answers, onStack, pick, rand, resultOf, type RunContext, type Scenario,
 
 const SIZES = {
   full: { boletos: 500, kills: 100, gapMs: [1_000, 4_000] },
-  smoke: { boletos: 12, kills: 2, gapMs: [1_500, 3_000] },
+  smoke: { boletos: 6, kills: 2, gapMs: [300, 1_000] },
 } as const;
 
 /** 7 in 10 plain, then one each of refused, lost response, 503 first. */
