@@ -216,11 +216,13 @@ export class ChaosStack {
     try {
       // Like the supervisor: the payload key exists before any child reads it.
       const keys = loadPayloadKeys(stack.config);
-      await stack.startTemporal();
+      const t0 = Date.now();
+      const took = <T>(what: string, p: Promise<T>) => p.then((v) => (stack.log(`${what} up in ${Date.now() - t0} ms`), v));
+      await took('temporal', stack.startTemporal());
       stack.connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
       stack.client = new Client({ connection: stack.connection, namespace: stack.config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(keys) });
       stack.registry = new AccessRegistryClient(stack.client, stack.config.TEMPORAL_TASK_QUEUE);
-      await Promise.all([stack.startSimulators(), stack.startApi(), ...Array.from({ length: opts.workers ?? 1 }, () => stack.startWorker())]);
+      await Promise.all([took('simulator', stack.startSimulators()), took('api', stack.startApi()), ...Array.from({ length: opts.workers ?? 1 }, () => took('worker', stack.startWorker()))]);
       await stack.registry.createTenant(TENANT, 'Chaos Ltda');
       stack.apiKey = (await stack.registry.createApiKey(TENANT, 'integrator', 'chaos')).token;
       if (opts.notifications !== false) {
