@@ -5,12 +5,38 @@
  * second boleto. Token requests go to the account's keeper workflow through the worker's own client.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { BankAdapter } from '../banks/bank-adapter';
 import type { BankRegistry } from '../banks/registry';
 import { CachedTokenSource, KeeperTokenSource } from '../banks/bs2/keeper-client';
 import type { Bs2TokenSource } from '../banks/bs2/tokens';
 import type { BankBoleto, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../banks/model';
 import { withBankFailures } from './to-failure';
+
+/**
+ * How long a local activity (registration and its lost-response look-up) waits for a BS2 token. A local activity holds
+ * its workflow task, and with it a workflow-task slot, while it runs; the token keeper answers in a workflow task of
+ * its own. A new worker process (no token cached) given more registrations at once than it has slots filled every slot
+ * with tasks waiting on the keeper, whose task then could not start: registrations stalled for minutes (found by the
+ * chaos suite). Past this wait the local activity fails at once, without retries inside the task; the workflow tries
+ * again after a timer (its slot free meanwhile), by which time the token, still being fetched, is cached.
+ */
+export const LOCAL_ACTIVITY_TOKEN_WAIT_MS = 2_000;
+
+function boundedForLocalActivity(tokens: CachedTokenSource): Bs2TokenSource {
+  return {
+    async accessToken(o) {
+      const t = await tokens.accessTokenWithin(LOCAL_ACTIVITY_TOKEN_WAIT_MS, o);
+      if (t) return t;
+      throw ApplicationFailure.create({
+        type: 'BankUnavailable',
+        message: `BS2 token: the token keeper has not answered in ${LOCAL_ACTIVITY_TOKEN_WAIT_MS} ms; nothing was sent to the bank`,
+        nonRetryable: true,
+        details: [{ fields: [], outcomeUnknown: false, retryAfterMs: 1_000 }],
+      });
+    },
+  };
+}
 
 export interface BankActivityDeps {
   registry: BankRegistry;
@@ -31,6 +57,7 @@ export const createBankActivities = (deps: BankActivityDeps) => {
       tokens = new CachedTokenSource(new KeeperTokenSource(Context.current().client, { accountId, taskQueue: Context.current().info.taskQueue }));
       keeperSources.set(accountId, tokens);
     }
+    if (Context.current().info.isLocal && tokens instanceof CachedTokenSource) return deps.registry.adapter(accountId, boundedForLocalActivity(tokens));
     return deps.registry.adapter(accountId, tokens);
   };
   /**

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { listen } from '../../src/api/http-server';
 import { buildApp, type BuiltApp } from '../../src/api/app';
 import { AccessCache } from '../../src/api/auth';
@@ -44,7 +44,7 @@ export interface BoletoStack {
 
 export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
 
-export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number } = {}): Promise<BoletoStack> {
+export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions> } = {}): Promise<BoletoStack> {
   const env = await createDevEnv();
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
@@ -60,7 +60,7 @@ export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>
     adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.adapterTimeoutMs ?? 1_000 }),
   };
   const bankRegistry = new BankRegistry([bankAccount]);
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry });
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
   const running = worker.run();
 
   const registry = new AccessRegistryClient(client, taskQueue);

@@ -41,6 +41,7 @@ export class KeeperTokenSource implements Bs2TokenSource {
 export class CachedTokenSource implements Bs2TokenSource {
   private current: AccessToken | undefined;
   private inflight: Promise<AccessToken> | undefined;
+  private inflightSince = 0;
 
   constructor(
     private readonly upstream: Bs2TokenSource,
@@ -51,10 +52,31 @@ export class CachedTokenSource implements Bs2TokenSource {
     const c = this.current;
     if (c && c.accessToken !== o.stale && Date.parse(c.expiresAt) - this.now() > 15_000) return c;
     // One upstream call per process at a time; a caller holding a stale token passes it along.
-    this.inflight ??= this.upstream
-      .accessToken(o.stale ? { stale: o.stale } : {})
-      .then((t) => (this.current = t))
-      .finally(() => (this.inflight = undefined));
+    if (!this.inflight) {
+      this.inflightSince = this.now();
+      this.inflight = this.upstream
+        .accessToken(o.stale ? { stale: o.stale } : {})
+        .then((t) => (this.current = t))
+        .finally(() => (this.inflight = undefined));
+    }
     return this.inflight;
+  }
+
+  /**
+   * Like accessToken, but gives up once the upstream call has been pending `waitMs` (at once if it already has):
+   * undefined then. The call goes on, and the token it brings is cached for the next caller.
+   */
+  async accessTokenWithin(waitMs: number, o: { stale?: string } = {}): Promise<AccessToken | undefined> {
+    const pending = this.accessToken(o);
+    if (!this.inflight) return pending; // cached
+    pending.catch(() => undefined); // a failure after we gave up is the next caller's to see
+    let timer: NodeJS.Timeout | undefined;
+    const left = waitMs - (this.now() - this.inflightSince);
+    const giveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, left))));
+    try {
+      return await Promise.race([pending, giveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
