@@ -10,7 +10,7 @@ import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
 import type { BoletoEvent, BoletoStatus, BoletoView } from '../../src/workflows/boleto-messages';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/workflows/bs2-token-keeper';
+import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
 
@@ -339,6 +339,19 @@ export async function keeperStatus(stack: ChaosStack): Promise<string> {
   } catch (e) {
     return `token keeper: ${(e as Error).message}`;
   }
+}
+
+/**
+ * The runbook for a locked BS2 account (docs/banks/bs2.md, "residual window"): a human generates a new refresh token
+ * in BS2 Empresas and gives it to the keeper (setBs2RefreshToken). Returns whether the keeper was locked.
+ */
+export async function operatorUnlocksKeeper(stack: ChaosStack): Promise<boolean> {
+  const keeper = stack.client.workflow.getHandle(bs2KeeperWorkflowId(ACCOUNT));
+  const status = await keeper.query(bs2KeeperStatus).catch(() => undefined);
+  if (!status?.locked) return false;
+  const { refreshToken } = await stack.sim<{ refreshToken: string }>('POST', '/tokens/regenerate');
+  await keeper.executeUpdate(setBs2RefreshToken, { args: [{ refreshToken }] });
+  return true;
 }
 
 /** A BS2 notification body (PascalCase contract) for a boleto, with the given status history. */

@@ -1,5 +1,6 @@
 /** What every chaos scenario reports, and the small helpers they share. */
-import { baseline, type Baseline, type Issue, type Verdict } from './boletos';
+import { sleep } from '../common';
+import { baseline, type Baseline, type Issue, operatorUnlocksKeeper, type Verdict } from './boletos';
 import { ChaosStack, type StackOptions } from './stack';
 
 export type Scale = 'smoke' | 'full';
@@ -21,6 +22,8 @@ export interface ScenarioResult {
   problems: string[];
   /** Reasons the scenario did not test what it claims (e.g. an injected fault was never met): a failed run. */
   invalid: string[];
+  /** What a human had to do for the run to complete (the BS2 account locked out, see operatorUnlocksKeeper). */
+  interventions: string[];
   seconds: number;
 }
 
@@ -45,14 +48,33 @@ export interface Run {
   base: Baseline;
   started: number;
   exitsBefore: number;
+  interventions: string[];
 }
 
+/**
+ * Runs a scenario on the shared stack or a fresh one (closed at the end). Meanwhile an operator watches the BS2 token
+ * keeper: a worker dying between BS2 rotating the refresh token and the keeper hearing of it locks the account, which
+ * only a human can fix (a new token from BS2 Empresas). The operator does so, and the result says it was needed.
+ */
 export async function onStack<T>(ctx: RunContext, opts: StackOptions, fn: (run: Run) => Promise<T>): Promise<T> {
   const started = Date.now();
   const stack = ctx.shared ?? (await ChaosStack.start({ ...opts, log: ctx.log }));
+  const run: Run = { stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length, interventions: [] };
+  let watching = true;
+  const operator = (async () => {
+    while (watching) {
+      for (let i = 0; i < 25 && watching; i++) await sleep(200);
+      if (watching && (await operatorUnlocksKeeper(stack).catch(() => false))) {
+        run.interventions.push(`${new Date().toISOString()}: the BS2 account was locked (keeper: invalid_grant); an operator gave the keeper a new refresh token`);
+        ctx.log(`operator: BS2 account locked out; new refresh token given to the keeper`);
+      }
+    }
+  })();
   try {
-    return await fn({ stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length });
+    return await fn(run);
   } finally {
+    watching = false;
+    await operator;
     if (!ctx.shared) await stack.close();
   }
 }
@@ -106,6 +128,7 @@ export function resultOf(
     unexpectedExits: run.stack.unexpectedExits.slice(run.exitsBefore).map(({ name, code, signal, output }) => ({ name, code, signal, output })),
     problems: [...(extra.problems ?? []), ...verdict.problems].slice(0, 40),
     invalid: extra.invalid ?? [],
+    interventions: run.interventions,
     seconds: Math.round((Date.now() - run.started) / 1000),
   };
 }

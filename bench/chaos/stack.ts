@@ -165,6 +165,12 @@ export class ChaosStack {
   private workerSeq = 0;
   private closed = false;
   private readonly onExit = () => this.killAll();
+  /** Ctrl-C on `npm run chaos`: nothing left running, no data folder left behind. */
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.killAll();
+    if (!process.env.CHAOS_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   private constructor(
     readonly dataDir: string,
@@ -173,6 +179,8 @@ export class ChaosStack {
   ) {
     this.config = loadConfig(env);
     process.once('exit', this.onExit);
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
   }
 
   get apiBase(): string {
@@ -388,6 +396,8 @@ export class ChaosStack {
     await this.temporal?.stop('SIGTERM', 20_000);
     await this.receiver.close();
     process.removeListener('exit', this.onExit);
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
     if (!process.env.CHAOS_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

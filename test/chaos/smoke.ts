@@ -40,7 +40,7 @@ export function chaosSmoke(names: string[], workers = 2): void {
         const scenario = SCENARIOS.find((s) => s.name === name)!;
         const r = await scenario.run({ scale: 'smoke', log: note, shared: stack });
         note(`${name}: ${r.seconds} s ${JSON.stringify({ in: r.in, out: r.out, figures: r.figures })}`);
-        expect({ invalid: r.invalid, problems: r.problems, unexpectedExits: r.unexpectedExits }).toEqual({ invalid: [], problems: [], unexpectedExits: [] });
+        expect({ invalid: r.invalid, problems: r.problems, unexpectedExits: r.unexpectedExits, interventions: r.interventions }).toEqual({ invalid: [], problems: [], unexpectedExits: [], interventions: [] });
         expect({ lost: r.lost, duplicated: r.duplicated }).toEqual({ lost: 0, duplicated: 0 });
         expect(r.out.inExpectedState).toBe(r.out.workflows);
         HAPPENED[name]!(r);

@@ -70,7 +70,8 @@ export const workerKill: Scenario = {
       }
       await registering;
       log(`worker-kill: ${issued.length} boletos answered; verifying …`);
-      const verdict = await verify(stack, issued, { log, settleMs: 240_000, baseline: run.base });
+      // Boletos that met a locked account back off (up to 5 minutes) before trying again.
+      const verdict = await verify(stack, issued, { log, settleMs: 600_000, baseline: run.base });
       const ms = issued.map((b) => b.ms);
       return resultOf(this, ctx, run, verdict, {
         in: { requests: issued.length, kills, killsWithRequestsInFlight: killsMidRequest },
