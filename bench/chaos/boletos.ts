@@ -29,6 +29,8 @@ export interface Issue {
   attempts: number;
   /** Network errors and 5xx seen on the way (retried with the same key). */
   retried: number;
+  /** What the retried attempts got: HTTP status or the network error's name. */
+  retriedOn: Record<string, number>;
   answer?: number;
   /** Answers flagged Idempotent-Replayed. */
   replayed: number;
@@ -44,7 +46,7 @@ export interface Issue {
 export function plan(cents: number, prefix = 'chaos'): Issue {
   const key = `${prefix}-${randomUUID()}`;
   const seuNumero = deriveSeuNumero(TENANT, ACCOUNT, key);
-  return { key, seuNumero, id: boletoIdFor(ACCOUNT, seuNumero), amountCents: 10_000 + cents, expected: cents === CENTS.REJECTED ? 'REJECTED' : 'REGISTERED', attempts: 0, retried: 0, replayed: 0, idsSeen: new Set(), ms: 0 };
+  return { key, seuNumero, id: boletoIdFor(ACCOUNT, seuNumero), amountCents: 10_000 + cents, expected: cents === CENTS.REJECTED ? 'REJECTED' : 'REGISTERED', attempts: 0, retried: 0, retriedOn: {}, replayed: 0, idsSeen: new Set(), ms: 0 };
 }
 
 export const dueDate = (): string => addDays(brtDate(Date.now()), 20);
@@ -74,7 +76,10 @@ export async function issue(stack: ChaosStack, b: Issue, opts: { deadlineMs?: nu
         b.error = `HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`;
         break;
       }
+      b.retriedOn[r.status] = (b.retriedOn[r.status] ?? 0) + 1;
     } catch (e) {
+      const what = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      b.retriedOn[what] = (b.retriedOn[what] ?? 0) + 1;
       if (Date.now() > deadline) b.error = `no answer: ${(e as Error).message}`;
     }
     b.retried++;

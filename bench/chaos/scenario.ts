@@ -100,6 +100,15 @@ export function answers(issued: Issue[]): Record<string, number> {
   return out;
 }
 
+/** Why clients had to retry, summed over their requests, e.g. "12×500 3×ECONNREFUSED". */
+export function retryCauses(issued: Issue[]): string {
+  const sum: Record<string, number> = {};
+  for (const b of issued) for (const [k, n] of Object.entries(b.retriedOn)) sum[k] = (sum[k] ?? 0) + n;
+  return Object.entries(sum)
+    .map(([k, n]) => `${n}×${k}`)
+    .join(' ') || 'none';
+}
+
 /** The common part of a result: verdict counts, lost/duplicated, exits, problems. */
 export function resultOf(
   s: Pick<Scenario, 'name' | 'title'>,

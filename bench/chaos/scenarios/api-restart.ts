@@ -7,7 +7,7 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, plan, verify } from '../boletos';
-import { answers, onStack, rand, resultOf, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
 
 const SIZES = {
   full: { keys: 300, restarts: 10, clients: 12, gapMs: [2_000, 6_000], resendShare: 0.25 },
@@ -69,6 +69,7 @@ export const apiRestart: Scenario = {
           restartMsP50: Math.round(pct(restarts.map((r) => r.downMs), 50)),
           requestsInFlightAtKill: restarts.map((r) => r.inFlight).join('/'),
           clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+          retriedOn: retryCauses(issued),
           answerP99Ms: Math.round(pct(ms, 99)),
         },
       });

@@ -13,7 +13,7 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, nossoNumeroOf, plan, pool, postBs2Webhook, simBoletos, verify } from '../boletos';
-import { onStack, resultOf, type RunContext, type Scenario, type ScenarioResult, shuffle } from '../scenario';
+import { onStack, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult, shuffle } from '../scenario';
 
 const SIZES = {
   full: { perPhase: 40, concurrency: 10, copies: 3, hoursLate: [5, 3], retryAfterSeconds: 2, phases: ['storm503', 'lostResponse', 'first503', 'retryAfter429', 'tokenDown503', 'token429'] },
@@ -118,7 +118,7 @@ export const bankFaults: Scenario = {
       return resultOf(this, ctx, run, verdict, {
         in: { requests: issued.length, ...injected, notificationsHeld: held.length, shuffledCopies: copies.length },
         out: { copiesAccepted: statuses.get(200) ?? 0, copiesRefused: refused },
-        figures: { ...figures, hoursLate: p.hoursLate[0] + p.hoursLate[1], clientRetries: issued.reduce((n, b) => n + b.retried, 0) },
+        figures: { ...figures, hoursLate: p.hoursLate[0] + p.hoursLate[1], clientRetries: issued.reduce((n, b) => n + b.retried, 0), retriedOn: retryCauses(issued) },
         invalid,
       });
     });

@@ -7,7 +7,7 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, nossoNumeroOf, plan, verify } from '../boletos';
-import { answers, onStack, rand, resultOf, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
 import type { ChaosStack } from '../stack';
 
 const SIZES = {
@@ -102,6 +102,7 @@ export const serverRestart: Scenario = {
           signals: restarts.map((r) => r.signal).join('/'),
           requestsInFlightAtStop: restarts.map((r) => r.inFlight).join('/'),
           clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+          retriedOn: retryCauses(issued),
           answerP99Ms: Math.round(pct(ms, 99)),
         },
         problems: harness,

@@ -6,7 +6,7 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, keeperStatus, plan, verify } from '../boletos';
-import { answers, onStack, pick, rand, resultOf, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+import { answers, onStack, pick, rand, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
 
 const SIZES = {
   full: { boletos: 500, kills: 100, gapMs: [1_000, 4_000] },
@@ -81,6 +81,7 @@ export const workerKill: Scenario = {
           answerP99Ms: Math.round(pct(ms, 99)),
           answerMaxMs: Math.round(Math.max(...ms)),
           clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+          retriedOn: retryCauses(issued),
           workerBootP50Ms: Math.round(pct(boots, 50)),
           keeper: await keeperStatus(stack),
         },
