@@ -37,6 +37,7 @@ import {
   getDeliveriesQuery,
   getEventsQuery,
   getPrintableQuery,
+  registeringView,
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from './boleto-messages';
@@ -65,24 +66,7 @@ export function nossoNumeroCandidate(seed: string, round: number): string {
 export function initialState(input: StartBoletoInput): LifecycleState {
   const r = input.request;
   return {
-    view: {
-      id: input.boletoId,
-      tenantId: input.tenantId,
-      accountId: input.accountId,
-      bank: input.bank,
-      status: 'REGISTERING',
-      paid: false,
-      settled: false,
-      kind: r.kind,
-      amountCents: r.amountCents,
-      issueDate: r.issueDate,
-      dueDate: r.dueDate,
-      ...(r.paymentDeadline ? { paymentDeadline: r.paymentDeadline } : {}),
-      seuNumero: r.seuNumero,
-      ...(input.reference ? { reference: input.reference } : {}),
-      createdAt: input.createdAt,
-      updatedAt: input.createdAt,
-    },
+    view: registeringView(input),
     events: [],
     seen: [],
     deliveries: [],

@@ -120,6 +120,29 @@ export interface BoletoView {
 }
 
 /** A bank fact, verified by the API (authenticated webhook) or not (then the workflow re-queries the bank). */
+/** A boleto as it stands before the bank has answered: the workflow's first state, and the API's 202 when it cannot ask. */
+export function registeringView(input: StartBoletoInput): BoletoView {
+  const r = input.request;
+  return {
+    id: input.boletoId,
+    tenantId: input.tenantId,
+    accountId: input.accountId,
+    bank: input.bank,
+    status: 'REGISTERING',
+    paid: false,
+    settled: false,
+    kind: r.kind,
+    amountCents: r.amountCents,
+    issueDate: r.issueDate,
+    dueDate: r.dueDate,
+    ...(r.paymentDeadline ? { paymentDeadline: r.paymentDeadline } : {}),
+    seuNumero: r.seuNumero,
+    ...(input.reference ? { reference: input.reference } : {}),
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+  };
+}
+
 export interface BankEventSignal {
   events: BankEvent[];
   verified: boolean;

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { listen } from '../../src/api/http-server';
 import { buildApp, type BuiltApp } from '../../src/api/app';
@@ -30,6 +31,8 @@ export interface Received {
 
 export interface BoletoStack {
   base: string;
+  /** A Temporal client (payload codec as the API's). */
+  client: Client;
   sim: Bs2Simulator;
   accountId: string;
   registry: AccessRegistryClient;
@@ -39,12 +42,16 @@ export interface BoletoStack {
   received: Received[];
   webhookSecret: string;
   webhookAuthorization: string;
+  /** Stops the worker (nothing runs workflows or activities any more). */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
 
-export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions> } = {}): Promise<BoletoStack> {
+export async function startBoletoStack(
+  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number } = {},
+): Promise<BoletoStack> {
   const env = await createDevEnv();
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
@@ -84,7 +91,7 @@ export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>
     directory: new AccountDirectory([account]),
     registerWaitMs: opts.registerWaitMs ?? 15_000,
     rateLimitPerMinute: 100_000,
-    access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
+    access: new AccessCache(registry, { ttlMs: opts.accessTtlMs ?? 300, minRefreshMs: 100 }),
   });
   const server = await listen(built.app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -111,6 +118,7 @@ export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>
 
   return {
     base,
+    client,
     sim,
     accountId,
     registry,
@@ -120,10 +128,14 @@ export async function startBoletoStack(opts: { simConfig?: Partial<Bs2SimConfig>
     received,
     webhookSecret,
     webhookAuthorization: account.webhookAuthorization!,
+    async stopWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
     async close() {
       await new Promise((r) => server.close(r));
       await new Promise((r) => receiver.close(r));
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await bankRegistry.close();
       await sim.close();

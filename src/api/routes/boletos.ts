@@ -28,6 +28,7 @@ import {
   getDeliveriesQuery,
   getEventsQuery,
   getPrintableQuery,
+  registeringView,
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from '../../workflows/boleto-messages';
@@ -45,6 +46,9 @@ export interface BoletoRouteDeps {
   directory: AccountDirectory;
   registerWaitMs: number;
 }
+
+/** How long POST /v1/boletos asks for the state of a boleto still registering, past the wait cap. */
+const STATE_QUERY_MS = 3_000;
 
 const notFound = (res: Response, id: string) =>
   sendProblem(res, { type: 'not-found', title: 'Boleto not found', status: 404, detail: `No boleto ${id} in your tenant.` });
@@ -188,7 +192,9 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           const capped = new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.registerWaitMs).unref());
           const first = await Promise.race([verdict, capped]);
           verdict.catch(() => undefined); // answered 202 meanwhile: the workflow carries on
-          view = first ?? (await client.workflow.getHandle(id).query(getBoletoQuery));
+          // Past the cap the boleto's state is asked for; with no worker running (all restarting) nothing can answer,
+          // but the workflow exists (durable since update-with-start): 202 with what the request said, not a 500.
+          view = first ?? (await client.withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery)).catch(() => registeringView(input)));
         } catch (e) {
           const refusal = updateRefusal(e);
           if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) {
