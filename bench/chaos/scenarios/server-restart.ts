@@ -11,7 +11,7 @@ import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Sc
 import type { ChaosStack } from '../stack';
 
 const SIZES = {
-  full: { boletos: 300, restarts: 4, seconds: 160, downMs: [2_000, 8_000], bankDelayMs: [200, 3_000] },
+  full: { boletos: 500, restarts: 4, seconds: 150, downMs: [2_000, 8_000], bankDelayMs: [200, 3_000] },
   smoke: { boletos: 5, restarts: 1, seconds: 3, downMs: [500, 1_000], bankDelayMs: [100, 600] },
 } as const;
 
@@ -74,6 +74,8 @@ export const serverRestart: Scenario = {
       for (let k = 0; k < p.restarts; k++) {
         await sleep(rand(0.3, 0.8) * slot);
         const signal = k % 2 === 0 ? 'SIGTERM' : 'SIGKILL';
+        // A moment when requests are under way (at most two seconds' wait).
+        for (let w = 0; w < 100 && !issued.some((b) => b.answer === undefined); w++) await sleep(20);
         const inFlight = issued.filter((b) => b.answer === undefined).length;
         const t = Date.now();
         await stack.stopTemporal(signal);
