@@ -56,7 +56,8 @@ export const bankFaults: Scenario = {
         // The faults must really have been met (else the phase proves nothing).
         if (left.api.count || left.token.count) invalid.push(`${name}: ${left.api.count + left.token.count} injected faults were never met`);
         figures[`${name}P50Ms`] = Math.round(pct(batch.map((b) => b.ms), 50));
-        log(`bank-faults: ${name} done (${batch.length} boletos, p50 ${figures[`${name}P50Ms`]} ms)`);
+        const tokens = await stack.sim<{ issued: number; rejected: number; rateLimited: number }>('GET', '/tokens');
+        log(`bank-faults: ${name} done (${batch.length} boletos, p50 ${figures[`${name}P50Ms`]} ms; tokens issued by the bank so far ${tokens.issued})`);
       };
       const fault = (endpoint: 'api' | 'token', count: number, status: number, retryAfterSeconds: number) => {
         injected[`${endpoint}${status}`] = (injected[`${endpoint}${status}`] ?? 0) + count;
@@ -68,8 +69,9 @@ export const bankFaults: Scenario = {
       await phase('lostResponse', CENTS.LOST_RESPONSE);
       await phase('first503', CENTS.UNAVAILABLE_FIRST_N);
       await phase('retryAfter429', CENTS.MANUAL, () => fault('api', p.perPhase * 2, 429, p.retryAfterSeconds));
-      await phase('tokenDown503', CENTS.MANUAL, async () => (await expireAccessToken(), await fault('token', 3, 503, 1)));
-      await phase('token429', CENTS.MANUAL, async () => (await expireAccessToken(), await fault('token', 2, 429, p.retryAfterSeconds + 1)));
+      // Faults first: whatever call meets the expired token first must meet them.
+      await phase('tokenDown503', CENTS.MANUAL, async () => (await fault('token', 3, 503, 1), await expireAccessToken()));
+      await phase('token429', CENTS.MANUAL, async () => (await fault('token', 2, 429, p.retryAfterSeconds + 1), await expireAccessToken()));
 
       // Notifications delayed by hours, then duplicated and shuffled.
       await stack.bankWebhooks(false);
