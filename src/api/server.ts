@@ -15,7 +15,7 @@ import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../onboarding/a
 import { VERSION } from '../version';
 import { createApp } from './app';
 import { sessionSecretFrom } from './codec-session';
-import { listen } from './http-server';
+import { closeGracefully, listen } from './http-server';
 
 export async function runApi(config: Config, logger: Logger): Promise<Server> {
   const client = await retryUntil(() => connectClient(config), {
@@ -57,10 +57,7 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
   logger.info({ port: config.API_PORT, host: config.API_HOST }, 'api listening');
   onShutdown(async (reason) => {
     logger.info({ reason }, 'api stopping');
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await closeGracefully(server);
     await client.connection.close();
   });
   return server;
