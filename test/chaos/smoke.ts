@@ -13,7 +13,7 @@ import { ChaosStack } from '../../bench/chaos/stack';
 const HAPPENED: Record<string, (r: ScenarioResult) => void> = {
   'worker-kill': (r) => expect(r.in).toMatchObject({ kills: 2 }),
   'server-restart': (r) => expect(r.in).toMatchObject({ restarts: 1 }),
-  'api-restart': (r) => expect(r.in).toMatchObject({ restarts: 1 }),
+  'api-restart': (r) => expect(r.in).toMatchObject({ restarts: 2 }),
   'bank-faults': (r) => expect(r.out.copiesAccepted).toBe(r.in.shuffledCopies),
   'webhook-storm': (r) => expect(r.out.signalled).toBe(r.in.webhooksSent),
   'long-run': (r) => expect(r.out.waitingOnTimer).toBe(r.out.timerSample),

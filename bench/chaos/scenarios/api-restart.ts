@@ -11,7 +11,7 @@ import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Sc
 
 const SIZES = {
   full: { keys: 300, restarts: 10, clients: 12, gapMs: [2_000, 6_000], resendShare: 0.25 },
-  smoke: { keys: 6, restarts: 1, clients: 3, gapMs: [300, 800], resendShare: 0.5 },
+  smoke: { keys: 6, restarts: 2, clients: 3, gapMs: [300, 800], resendShare: 0.5 },
 } as const;
 
 export const apiRestart: Scenario = {
@@ -26,7 +26,7 @@ export const apiRestart: Scenario = {
       const issued: Issue[] = [];
       let done = false;
       let resent = 0;
-      const restarts: { signal: string; downMs: number; inFlight: number }[] = [];
+      const restarts: { signal: string; downMs: number; stopMs: number; inFlight: number }[] = [];
       // Clients go on until there were `keys` boletos and every restart happened while they were issuing.
       const clients = (async () => {
         await Promise.all(
@@ -55,23 +55,28 @@ export const apiRestart: Scenario = {
         const inFlight = issued.filter((b) => b.attempts > 0 && b.answer === undefined).length;
         const t = Date.now();
         await stack.stopApi(signal);
+        const stopMs = Date.now() - t;
         await stack.startApi();
-        restarts.push({ signal, downMs: Date.now() - t, inFlight });
+        restarts.push({ signal, downMs: Date.now() - t, stopMs, inFlight });
       }
       await clients;
       log(`api-restart: ${restarts.length} restarts, ${issued.length} keys answered; verifying …`);
       const verdict = await verify(stack, issued, { baseline: run.base, log });
+      // A graceful stop finishes what is under way, then exits (it used to hang on kept-alive connections for 30 s).
+      const slowStops = restarts.filter((r) => r.signal === 'SIGTERM' && r.stopMs > 15_000);
       const ms = issued.map((b) => b.ms);
       return resultOf(this, ctx, run, verdict, {
         in: { keys: issued.length, requests: issued.reduce((n, b) => n + b.attempts, 0), resentAfterAnswer: resent, restarts: restarts.length },
         out: { ...answers(issued), idempotentReplays: issued.reduce((n, b) => n + b.replayed, 0) },
         figures: {
           restartMsP50: Math.round(pct(restarts.map((r) => r.downMs), 50)),
+          sigtermStopMsMax: Math.max(0, ...restarts.filter((r) => r.signal === 'SIGTERM').map((r) => r.stopMs)),
           requestsInFlightAtKill: restarts.map((r) => r.inFlight).join('/'),
           clientRetries: issued.reduce((n, b) => n + b.retried, 0),
           retriedOn: retryCauses(issued),
           answerP99Ms: Math.round(pct(ms, 99)),
         },
+        problems: slowStops.map((r) => `the API took ${r.stopMs} ms to stop on SIGTERM`),
       });
     });
   },
