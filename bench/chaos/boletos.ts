@@ -6,6 +6,7 @@
  * standing in for the client's system (which notifications arrived).
  */
 import { randomUUID } from 'node:crypto';
+import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
 import type { BoletoEvent, BoletoStatus, BoletoView } from '../../src/workflows/boleto-messages';
@@ -373,13 +374,15 @@ export function bs2Notification(b: { nossoNumero: string; seuNumero: string; amo
 }
 
 /** POSTs a BS2 notification to our webhook endpoint, as the bank does (with the agreed Authorization). */
-export async function postBs2Webhook(stack: ChaosStack, body: unknown, timeoutMs = 30_000): Promise<number> {
-  const r = await fetch(`${stack.apiBase}/webhooks/bs2/${ACCOUNT}`, {
+export async function postBs2Webhook(stack: ChaosStack, body: unknown, opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {}): Promise<number> {
+  const r = await request(`${stack.apiBase}/webhooks/bs2/${ACCOUNT}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: WEBHOOK_AUTHORIZATION },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
+    headersTimeout: opts.timeoutMs ?? 30_000,
+    bodyTimeout: opts.timeoutMs ?? 30_000,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   });
-  await r.arrayBuffer();
-  return r.status;
+  await r.body.dump();
+  return r.statusCode;
 }
