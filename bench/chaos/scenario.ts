@@ -44,6 +44,7 @@ export interface Scenario {
 
 /** Where a scenario runs: the shared stack, or a fresh one it closes at the end. */
 export interface Run {
+  scenario: Pick<Scenario, 'name' | 'title'>;
   stack: ChaosStack;
   base: Baseline;
   started: number;
@@ -56,10 +57,10 @@ export interface Run {
  * keeper: a worker dying between BS2 rotating the refresh token and the keeper hearing of it locks the account, which
  * only a human can fix (a new token from BS2 Empresas). The operator does so, and the result says it was needed.
  */
-export async function onStack<T>(ctx: RunContext, opts: StackOptions, fn: (run: Run) => Promise<T>): Promise<T> {
+async function onStack<T>(scenario: Run['scenario'], ctx: RunContext, opts: StackOptions, fn: (run: Run) => Promise<T>): Promise<T> {
   const started = Date.now();
   const stack = ctx.shared ?? (await ChaosStack.start({ ...opts, log: ctx.log }));
-  const run: Run = { stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length, interventions: [] };
+  const run: Run = { scenario, stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length, interventions: [] };
   let watching = true;
   const operator = (async () => {
     while (watching) {
@@ -90,6 +91,27 @@ export const shuffle = <T>(xs: T[]): T[] => {
   return a;
 };
 
+/** A scenario: its sizes at each scale, the stack it wants when it has one of its own, and its body. */
+export function defineScenario<Z extends Record<Scale, unknown>>(def: {
+  name: string;
+  title: string;
+  proves: string;
+  sizes: Z;
+  stack: (p: Z[Scale]) => StackOptions;
+  body: (x: { p: Z[Scale]; ctx: RunContext; run: Run; stack: ChaosStack; log: (line: string) => void }) => Promise<ScenarioResult>;
+}): Scenario {
+  const { name, title, proves } = def;
+  return {
+    name,
+    title,
+    proves,
+    run: (ctx) => {
+      const p = def.sizes[ctx.scale] as Z[Scale];
+      return onStack({ name, title }, ctx, def.stack(p), (run) => def.body({ p, ctx, run, stack: run.stack, log: ctx.log }));
+    },
+  };
+}
+
 /** Counts of the answers clients got. */
 export function answers(issued: Issue[]): Record<string, number> {
   const out: Record<string, number> = { answered201: 0, answered202: 0, answered422: 0, unanswered: 0 };
@@ -111,15 +133,14 @@ export function retryCauses(issued: Issue[]): string {
 
 /** The common part of a result: verdict counts, lost/duplicated, exits, problems. */
 export function resultOf(
-  s: Pick<Scenario, 'name' | 'title'>,
   ctx: RunContext,
   run: Run,
   verdict: Verdict,
   extra: { in: Record<string, number>; out?: Record<string, number>; figures?: Record<string, number | string>; lost?: number; duplicated?: number; problems?: string[]; invalid?: string[] },
 ): ScenarioResult {
   return {
-    name: s.name,
-    title: s.title,
+    name: run.scenario.name,
+    title: run.scenario.title,
     scale: ctx.scale,
     in: extra.in,
     out: {

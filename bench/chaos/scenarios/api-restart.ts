@@ -7,77 +7,74 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, plan, verify } from '../boletos';
-import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+import { answers, defineScenario, rand, resultOf, retryCauses } from '../scenario';
 
 const SIZES = {
   full: { keys: 300, restarts: 10, clients: 12, gapMs: [2_000, 6_000], resendShare: 0.25 },
   smoke: { keys: 6, restarts: 2, clients: 3, gapMs: [300, 800], resendShare: 0.5 },
 } as const;
 
-export const apiRestart: Scenario = {
+export const apiRestart = defineScenario({
   name: 'api-restart',
   title: 'API restarted while clients retry',
   proves: 'an API process dying mid-request never turns a client’s retry (same Idempotency-Key) into a second boleto',
-  run(ctx: RunContext): Promise<ScenarioResult> {
-    const p = SIZES[ctx.scale];
-    const log = ctx.log;
-    return onStack(ctx, { workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }, async (run) => {
-      const { stack } = run;
-      const issued: Issue[] = [];
-      let done = false;
-      let resent = 0;
-      const restarts: { signal: string; downMs: number; stopMs: number; inFlight: number }[] = [];
-      // Clients go on until there were `keys` boletos and every restart happened while they were issuing.
-      const clients = (async () => {
-        await Promise.all(
-          Array.from({ length: p.clients }, async () => {
-            while (issued.length < p.keys || restarts.length < p.restarts) {
-              const b = plan(issued.length % 3 === 0 ? CENTS.LOST_RESPONSE : CENTS.MANUAL, 'ar');
-              issued.push(b);
+  sizes: SIZES,
+  stack: () => ({ workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }),
+  async body({ p, ctx, run, stack, log }) {
+    const issued: Issue[] = [];
+    let done = false;
+    let resent = 0;
+    const restarts: { signal: string; downMs: number; stopMs: number; inFlight: number }[] = [];
+    // Clients go on until there were `keys` boletos and every restart happened while they were issuing.
+    const clients = (async () => {
+      await Promise.all(
+        Array.from({ length: p.clients }, async () => {
+          while (issued.length < p.keys || restarts.length < p.restarts) {
+            const b = plan(issued.length % 3 === 0 ? CENTS.LOST_RESPONSE : CENTS.MANUAL, 'ar');
+            issued.push(b);
+            await issue(stack, b);
+            if (Math.random() < p.resendShare) {
+              // The client never saw the answer: it sends the same request again.
+              resent++;
+              const first = b.ms;
               await issue(stack, b);
-              if (Math.random() < p.resendShare) {
-                // The client never saw the answer: it sends the same request again.
-                resent++;
-                const first = b.ms;
-                await issue(stack, b);
-                b.ms = first;
-              }
+              b.ms = first;
             }
-          }),
-        );
-        done = true;
-      })();
+          }
+        }),
+      );
+      done = true;
+    })();
 
-      while (!done && restarts.length < p.restarts) {
-        await sleep(rand(p.gapMs[0], p.gapMs[1]));
-        if (done) break;
-        const signal = restarts.length % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
-        const inFlight = issued.filter((b) => b.attempts > 0 && b.answer === undefined).length;
-        const t = Date.now();
-        await stack.stopApi(signal);
-        const stopMs = Date.now() - t;
-        await stack.startApi();
-        restarts.push({ signal, downMs: Date.now() - t, stopMs, inFlight });
-      }
-      await clients;
-      log(`api-restart: ${restarts.length} restarts, ${issued.length} keys answered; verifying …`);
-      const verdict = await verify(stack, issued, { baseline: run.base, log });
-      // A graceful stop finishes what is under way, then exits (it used to hang on kept-alive connections for 30 s).
-      const slowStops = restarts.filter((r) => r.signal === 'SIGTERM' && r.stopMs > 15_000);
-      const ms = issued.map((b) => b.ms);
-      return resultOf(this, ctx, run, verdict, {
-        in: { keys: issued.length, requests: issued.reduce((n, b) => n + b.attempts, 0), resentAfterAnswer: resent, restarts: restarts.length },
-        out: { ...answers(issued), idempotentReplays: issued.reduce((n, b) => n + b.replayed, 0) },
-        figures: {
-          restartMsP50: Math.round(pct(restarts.map((r) => r.downMs), 50)),
-          sigtermStopMsMax: Math.max(0, ...restarts.filter((r) => r.signal === 'SIGTERM').map((r) => r.stopMs)),
-          requestsInFlightAtKill: restarts.map((r) => r.inFlight).join('/'),
-          clientRetries: issued.reduce((n, b) => n + b.retried, 0),
-          retriedOn: retryCauses(issued),
-          answerP99Ms: Math.round(pct(ms, 99)),
-        },
-        problems: slowStops.map((r) => `the API took ${r.stopMs} ms to stop on SIGTERM`),
-      });
+    while (!done && restarts.length < p.restarts) {
+      await sleep(rand(p.gapMs[0], p.gapMs[1]));
+      if (done) break;
+      const signal = restarts.length % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+      const inFlight = issued.filter((b) => b.attempts > 0 && b.answer === undefined).length;
+      const t = Date.now();
+      await stack.stopApi(signal);
+      const stopMs = Date.now() - t;
+      await stack.startApi();
+      restarts.push({ signal, downMs: Date.now() - t, stopMs, inFlight });
+    }
+    await clients;
+    log(`api-restart: ${restarts.length} restarts, ${issued.length} keys answered; verifying …`);
+    const verdict = await verify(stack, issued, { baseline: run.base, log });
+    // A graceful stop finishes what is under way, then exits (it used to hang on kept-alive connections for 30 s).
+    const slowStops = restarts.filter((r) => r.signal === 'SIGTERM' && r.stopMs > 15_000);
+    const ms = issued.map((b) => b.ms);
+    return resultOf(ctx, run, verdict, {
+      in: { keys: issued.length, requests: issued.reduce((n, b) => n + b.attempts, 0), resentAfterAnswer: resent, restarts: restarts.length },
+      out: { ...answers(issued), idempotentReplays: issued.reduce((n, b) => n + b.replayed, 0) },
+      figures: {
+        restartMsP50: Math.round(pct(restarts.map((r) => r.downMs), 50)),
+        sigtermStopMsMax: Math.max(0, ...restarts.filter((r) => r.signal === 'SIGTERM').map((r) => r.stopMs)),
+        requestsInFlightAtKill: restarts.map((r) => r.inFlight).join('/'),
+        clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+        retriedOn: retryCauses(issued),
+        answerP99Ms: Math.round(pct(ms, 99)),
+      },
+      problems: slowStops.map((r) => `the API took ${r.stopMs} ms to stop on SIGTERM`),
     });
   },
-};
+});

@@ -7,7 +7,7 @@
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, nossoNumeroOf, plan, verify } from '../boletos';
-import { answers, onStack, rand, resultOf, retryCauses, type RunContext, type Scenario, type ScenarioResult } from '../scenario';
+import { answers, defineScenario, rand, resultOf, retryCauses } from '../scenario';
 import type { ChaosStack } from '../stack';
 
 const SIZES = {
@@ -29,86 +29,83 @@ export async function bankDeliveries(stack: ChaosStack): Promise<{ deliveries: n
   return { deliveries: ds.length, attempts, failedAttempts: attempts - delivered, pending: ds.filter((d) => d.state === 'PENDING').length };
 }
 
-export const serverRestart: Scenario = {
+export const serverRestart = defineScenario({
   name: 'server-restart',
   title: 'Temporal server restarted (same SQLite file)',
   proves: 'boletos in flight and bank webhooks arriving while the Temporal server is down or restarting all complete, exactly once',
-  run(ctx: RunContext): Promise<ScenarioResult> {
-    const p = SIZES[ctx.scale];
-    const log = ctx.log;
-    return onStack(ctx, { workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }, async (run) => {
-      const { stack } = run;
-      const issued: Issue[] = [];
-      const harness: string[] = [];
-      let paid = 0;
-      let settled = 0;
-      // The bank pays, then settles, each boleto a little after it is registered: its webhooks arrive all along.
-      const lifecycle = async (b: Issue) => {
-        await issue(stack, b);
-        const nn = await nossoNumeroOf(stack, b);
-        if (!nn) return void harness.push(`${b.id}: never got a nosso número`);
-        try {
-          await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
-          await stack.sim('POST', `/boletos/${nn}/pay`, {});
-          paid++;
-          await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
-          await stack.sim('POST', `/boletos/${nn}/settle`, {});
-          settled++;
-        } catch (e) {
-          harness.push(`${b.id}: the bank could not pay/settle it: ${(e as Error).message}`);
-        }
-      };
-      const running: Promise<void>[] = [];
-      const registering = (async () => {
-        for (let i = 0; i < p.boletos; i++) {
-          const b = plan(CENTS.MANUAL, 'sr');
-          issued.push(b);
-          running.push(lifecycle(b));
-          await sleep((p.seconds * 1000) / p.boletos);
-        }
-        await Promise.all(running);
-      })();
-
-      const restarts: { signal: string; downMs: number; inFlight: number }[] = [];
-      const slot = (p.seconds * 1000) / p.restarts;
-      for (let k = 0; k < p.restarts; k++) {
-        await sleep(rand(0.3, 0.8) * slot);
-        const signal = k % 2 === 0 ? 'SIGTERM' : 'SIGKILL';
-        // A moment when requests are under way (at most two seconds' wait).
-        for (let w = 0; w < 100 && !issued.some((b) => b.answer === undefined); w++) await sleep(20);
-        const inFlight = issued.filter((b) => b.answer === undefined).length;
-        const t = Date.now();
-        await stack.stopTemporal(signal);
-        await sleep(rand(p.downMs[0], p.downMs[1]));
-        await stack.startTemporal();
-        restarts.push({ signal, downMs: Date.now() - t, inFlight });
-        log(`server-restart: ${signal} → back after ${Date.now() - t} ms (${inFlight} requests in flight)`);
+  sizes: SIZES,
+  stack: () => ({ workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }),
+  async body({ p, ctx, run, stack, log }) {
+    const issued: Issue[] = [];
+    const harness: string[] = [];
+    let paid = 0;
+    let settled = 0;
+    // The bank pays, then settles, each boleto a little after it is registered: its webhooks arrive all along.
+    const lifecycle = async (b: Issue) => {
+      await issue(stack, b);
+      const nn = await nossoNumeroOf(stack, b);
+      if (!nn) return void harness.push(`${b.id}: never got a nosso número`);
+      try {
+        await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
+        await stack.sim('POST', `/boletos/${nn}/pay`, {});
+        paid++;
+        await sleep(rand(p.bankDelayMs[0], p.bankDelayMs[1]));
+        await stack.sim('POST', `/boletos/${nn}/settle`, {});
+        settled++;
+      } catch (e) {
+        harness.push(`${b.id}: the bank could not pay/settle it: ${(e as Error).message}`);
       }
-      await registering;
-      log(`server-restart: ${issued.length} boletos answered, ${paid} paid, ${settled} settled at the bank; verifying …`);
-      const verdict = await verify(stack, issued, {
-        baseline: run.base,
-        expected: () => 'SETTLED',
-        settleMs: 300_000,
-        log,
-        // Webhooks refused while the server was down are retried by the bank minutes later (its clock).
-        nudge: async () => void (await stack.sim('POST', '/clock/advance', { minutes: 2 })),
-      });
-      const hooks = await bankDeliveries(stack);
-      const ms = issued.map((b) => b.ms);
-      return resultOf(this, ctx, run, verdict, {
-        in: { requests: issued.length, restarts: restarts.length, paidAtBank: paid, settledAtBank: settled, bankWebhooks: hooks.deliveries },
-        out: { ...answers(issued), webhookAttempts: hooks.attempts, webhookAttemptsRefused: hooks.failedAttempts },
-        figures: {
-          downtimeMs: restarts.map((r) => r.downMs).join('/'),
-          signals: restarts.map((r) => r.signal).join('/'),
-          requestsInFlightAtStop: restarts.map((r) => r.inFlight).join('/'),
-          clientRetries: issued.reduce((n, b) => n + b.retried, 0),
-          retriedOn: retryCauses(issued),
-          answerP99Ms: Math.round(pct(ms, 99)),
-        },
-        problems: harness,
-      });
+    };
+    const running: Promise<void>[] = [];
+    const registering = (async () => {
+      for (let i = 0; i < p.boletos; i++) {
+        const b = plan(CENTS.MANUAL, 'sr');
+        issued.push(b);
+        running.push(lifecycle(b));
+        await sleep((p.seconds * 1000) / p.boletos);
+      }
+      await Promise.all(running);
+    })();
+
+    const restarts: { signal: string; downMs: number; inFlight: number }[] = [];
+    const slot = (p.seconds * 1000) / p.restarts;
+    for (let k = 0; k < p.restarts; k++) {
+      await sleep(rand(0.3, 0.8) * slot);
+      const signal = k % 2 === 0 ? 'SIGTERM' : 'SIGKILL';
+      // A moment when requests are under way (at most two seconds' wait).
+      for (let w = 0; w < 100 && !issued.some((b) => b.answer === undefined); w++) await sleep(20);
+      const inFlight = issued.filter((b) => b.answer === undefined).length;
+      const t = Date.now();
+      await stack.stopTemporal(signal);
+      await sleep(rand(p.downMs[0], p.downMs[1]));
+      await stack.startTemporal();
+      restarts.push({ signal, downMs: Date.now() - t, inFlight });
+      log(`server-restart: ${signal} → back after ${Date.now() - t} ms (${inFlight} requests in flight)`);
+    }
+    await registering;
+    log(`server-restart: ${issued.length} boletos answered, ${paid} paid, ${settled} settled at the bank; verifying …`);
+    const verdict = await verify(stack, issued, {
+      baseline: run.base,
+      expected: () => 'SETTLED',
+      settleMs: 300_000,
+      log,
+      // Webhooks refused while the server was down are retried by the bank minutes later (its clock).
+      nudge: async () => void (await stack.sim('POST', '/clock/advance', { minutes: 2 })),
+    });
+    const hooks = await bankDeliveries(stack);
+    const ms = issued.map((b) => b.ms);
+    return resultOf(ctx, run, verdict, {
+      in: { requests: issued.length, restarts: restarts.length, paidAtBank: paid, settledAtBank: settled, bankWebhooks: hooks.deliveries },
+      out: { ...answers(issued), webhookAttempts: hooks.attempts, webhookAttemptsRefused: hooks.failedAttempts },
+      figures: {
+        downtimeMs: restarts.map((r) => r.downMs).join('/'),
+        signals: restarts.map((r) => r.signal).join('/'),
+        requestsInFlightAtStop: restarts.map((r) => r.inFlight).join('/'),
+        clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+        retriedOn: retryCauses(issued),
+        answerP99Ms: Math.round(pct(ms, 99)),
+      },
+      problems: harness,
     });
   },
-};
+});
