@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
@@ -32,6 +33,7 @@ import {
   type BoletoView,
   cancelUpdate,
   changeDueDateUpdate,
+  eventsForWorkflow,
   getBoletoQuery,
   getCreationQuery,
   getDeliveriesQuery,
@@ -41,7 +43,7 @@ import {
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from './boleto-messages';
-import { brtDate, nextWake, type WakeReason } from './boleto-schedule';
+import { brtDate, nextWake, type Wake, type WakeReason } from './boleto-schedule';
 import { applyBankEvents, applyRegistered, applyRejected, factsFromBankBoleto, isTerminal, type LifecycleState, moveTo, record } from './boleto-state';
 import { BoletoStatus, DueDate, NossoNumero } from './search-attributes';
 
@@ -84,10 +86,37 @@ const failureType = (e: unknown): { type?: string; message: string; details?: un
   return { message: cause instanceof Error ? cause.message : String(cause) };
 };
 
+/**
+ * The wake-up timer, kept while the next wake-up stays the same (code version 2): a message that changes nothing
+ * (a duplicate or late webhook, a refused update) costs no timer cancel and restart. A timer that fired stays until
+ * consumed, so messages that arrived with it are handled first.
+ */
+function keptTimer(): { arm(wake: Wake | undefined): { fired: boolean } | undefined; consume(): void } {
+  let current: { at: number; fired: boolean; scope: CancellationScope } | undefined;
+  return {
+    arm(wake) {
+      if (current && current.at === wake?.at) return current;
+      if (current && !current.fired) current.scope.cancel();
+      current = undefined;
+      if (!wake) return undefined;
+      const t = { at: wake.at, fired: false, scope: new CancellationScope() };
+      t.scope.run(() => sleep(Math.max(1, wake.at - Date.now()))).then(
+        () => (t.fired = true),
+        () => undefined, // cancelled: a new wake-up replaced it
+      );
+      return (current = t);
+    },
+    consume() {
+      current = undefined;
+    },
+  };
+}
+
 export async function boletoLifecycle(input: StartBoletoInput, carried?: { state: LifecycleState; firstResponse?: BoletoView }): Promise<BoletoView> {
   const state = carried?.state ?? initialState(input);
   let firstResponse = carried?.firstResponse;
   const policy = input.policy;
+  const codeVersion = input.codeVersion ?? 1;
   const accountId = input.accountId;
   const inbox: BankEventSignal[] = [];
   const inflight = new Set<Promise<void>>();
@@ -255,7 +284,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
 
   // ---- registration: idempotent end to end ----
   async function register(): Promise<void> {
-    const local = patched(REGISTER_AS_LOCAL_ACTIVITY);
+    const local = codeVersion >= 2 || patched(REGISTER_AS_LOCAL_ACTIVITY);
     const registerAtBank = local ? writeLocal.bankRegister : write.bankRegister;
     const findAtBank = local ? readLocal.bankFindRegistered : read.bankFindRegistered;
     const deadline = Date.now() + policy.registrationDeadlineHours * HOUR;
@@ -332,6 +361,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
   }
 
   // ---- the flow ----
+  const wakeTimer = keptTimer();
   if (state.view.status === 'REGISTERING') {
     await register();
     firstResponse = { ...state.view };
@@ -340,7 +370,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
   while (!isTerminal(state.view.status)) {
     while (inbox.length) {
       const s = inbox.shift()!;
-      const events: BankEvent[] = s.events.filter((e) => e.kind !== 'REGISTERED');
+      const events: BankEvent[] = eventsForWorkflow(s.events);
       // Unauthenticated webhooks are only a hint: ask the bank instead of trusting the body.
       notifyAll(s.verified ? applyBankEvents(state, events, nowIso(), today()) : events.length ? await poll() : []);
     }
@@ -348,7 +378,15 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
     if (isTerminal(state.view.status)) break;
     const wake = nextWake(state, policy, Date.now(), jitterMs);
     const wakeUp = () => inbox.length > 0 || dirty;
-    const woke = wake ? await condition(wakeUp, Math.max(1, wake.at - Date.now())) : (await condition(wakeUp), true);
+    let woke: boolean;
+    if (codeVersion >= 2) {
+      const timer = wakeTimer.arm(wake);
+      await condition(() => wakeUp() || timer?.fired === true);
+      woke = wakeUp(); // messages first; a timer that fired meanwhile is still there for the next turn
+      if (!woke) wakeTimer.consume();
+    } else {
+      woke = wake ? await condition(wakeUp, Math.max(1, wake.at - Date.now())) : (await condition(wakeUp), true);
+    }
     dirty = false;
     if (!woke && wake) {
       log.debug('woke up', { reason: wake.reason, status: state.view.status });
@@ -360,6 +398,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       await continueAsNew<typeof boletoLifecycle>(input, { state, ...(firstResponse ? { firstResponse } : {}) });
     }
   }
+  wakeTimer.arm(undefined);
   reindex();
   // Terminal. Deliveries finish; the workflow stays open a while for resends, then completes.
   await sleep(`${policy.closeAfterDays} days`);

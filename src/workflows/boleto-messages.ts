@@ -58,6 +58,8 @@ export interface StartBoletoInput {
   reference?: string;
   createdAt: string;
   policy: BoletoPolicy;
+  /** Behaviour fixed at start (see patches.ts); absent = 1. */
+  codeVersion?: number;
 }
 
 export interface BoletoEvent {
@@ -150,6 +152,13 @@ export interface BankEventSignal {
 }
 
 export const bankEventSignal = defineSignal<[BankEventSignal]>('bankEvent');
+
+/**
+ * The webhook events a boleto's workflow acts on. Not the bank's "registered" notice: the workflow knows its
+ * registration from the bank's answer (or its own look-up after a lost one), so the webhook routes do not signal a
+ * notice that carries nothing else (a signal, a workflow task and a billed action per boleto saved).
+ */
+export const eventsForWorkflow = (events: BankEvent[]): BankEvent[] => events.filter((e) => e.kind !== 'REGISTERED');
 
 /** The API's instant answer: resolves once registration has an outcome (REGISTERED or REJECTED). */
 export const awaitRegistrationUpdate = defineUpdate<BoletoView, [{ requestFingerprint: string }]>('awaitRegistration');

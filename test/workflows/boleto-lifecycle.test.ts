@@ -1,7 +1,8 @@
 /**
  * The lifecycle across days and weeks, on the time-skipping test server (months pass in seconds) with the real
  * BS2 simulator over HTTP: polling finds a payment whose webhook never comes, and an unpaid boleto is written
- * off at due date + 60 days. RECORD_HISTORIES=1 saves the runs' histories for the replay test.
+ * off at due date + 60 days, and webhooks that change nothing cost no timer. RECORD_HISTORIES=1 saves the runs'
+ * histories for the replay test (test/fixtures/histories; files named *.v1.json are from code version 1).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Bs2Account } from '../../src/banks/accounts';
+import type { BankEvent, BankEventKind } from '../../src/banks/model';
 import { bs2AdapterConfig } from '../../src/banks/bs2/config';
 import { Bs2Http } from '../../src/banks/bs2/client';
 import { InMemoryBs2TokenSource } from '../../src/banks/bs2/tokens';
@@ -21,7 +23,8 @@ import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker } from '../../src/worker';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
-import { getBoletoQuery, getEventsQuery, type StartBoletoInput } from '../../src/workflows/boleto-messages';
+import { bankEventSignal, getBoletoQuery, getEventsQuery, type StartBoletoInput } from '../../src/workflows/boleto-messages';
+import { BOLETO_CODE_VERSION } from '../../src/workflows/patches';
 import { brtDate, brtInstant } from '../../src/workflows/boleto-schedule';
 import { historyToFile } from '../helpers/histories';
 import { createTimeSkippingEnv, uniqueId } from '../helpers/temporal';
@@ -92,6 +95,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     requestFingerprint: 'fp',
     chooseNossoNumero: false,
     createdAt: new Date().toISOString(),
+    codeVersion: BOLETO_CODE_VERSION,
     policy: policyFor('BS2', { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 7, BOLETO_CLOSE_AFTER_DAYS: 7 } as never),
     request: {
       seuNumero: uniqueId('S').replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-10),
@@ -146,6 +150,42 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     });
     expect(Date.now() - wallStart).toBeLessThan(30_000);
     await record('bs2-paid-by-polling', h);
+  });
+
+  it('duplicate and late webhooks › change nothing and keep the wake-up timer: one timer per status, none restarted', async () => {
+    await syncClocks();
+    const due = addDays(today, 12);
+    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-dups'), args: [input(40_000, due)] });
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      await until(h, 'REGISTERED');
+      const at = new Date(brtInstant(today, 10)).toISOString();
+      const fact = (kind: BankEventKind, n: number, extra: Partial<BankEvent> = {}): BankEvent => ({ bank: 'BS2', kind, eventId: `bs2:n-${n}:${kind}`, occurredAt: at, source: 'webhook', ...extra });
+      const registered = fact('REGISTERED', 0);
+      const paid = fact('PAID', 1, { paidCents: 40_000 });
+      const settled = fact('SETTLED', 2, { settledCents: 39_800 });
+      const send = (events: BankEvent[]) => h.signal(bankEventSignal, { events, verified: true, receivedAt: at });
+      await send([registered]); // a late "registered": ignored
+      await send([paid]);
+      await until(h, 'PAID');
+      await send([paid]); // duplicate
+      await send([registered, paid]); // late and duplicate
+      await send([settled]);
+      await until(h, 'SETTLED');
+      await send([paid, settled]); // after the end: still nothing
+      const events = await h.query(getEventsQuery);
+      expect(events.map((e) => e.kind)).toEqual(['REGISTERED', 'PAID', 'SETTLED']);
+      expect((await h.result()).status).toBe('SETTLED'); // deliveries done, nothing left running for the next test
+    });
+    const history = await h.fetchHistory();
+    const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length;
+    const cancels = (history.events ?? []).filter((e) => e.timerCanceledEventAttributes).length;
+    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    expect(signals).toBe(6);
+    // Registered: the overdue check; paid: the settlement poll; settled: the close-out wait. Nothing else.
+    expect(timers).toBe(3);
+    expect(cancels).toBe(2);
+    await record('bs2-duplicate-webhooks', h);
   });
 
   it('never paid › due date + 60 days › baixa sent to the bank and confirmed: EXPIRED with the reason', async () => {

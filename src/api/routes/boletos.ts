@@ -34,6 +34,7 @@ import {
 } from '../../workflows/boleto-messages';
 import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
 import { brtDate } from '../../workflows/boleto-schedule';
+import { BOLETO_CODE_VERSION } from '../../workflows/patches';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, NossoNumero, SeuNumero, TenantId } from '../../workflows/search-attributes';
 import type { Principal } from '../auth';
 import { sendProblem } from '../problem';
@@ -154,6 +155,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           chooseNossoNumero: account.chooseNossoNumero,
           createdAt: new Date().toISOString(),
           policy: account.policy,
+          codeVersion: BOLETO_CODE_VERSION,
           ...(body.reference ? { reference: body.reference } : {}),
           request: {
             seuNumero,

@@ -15,7 +15,7 @@ import { translateBs2Webhook } from '../../banks/bs2/webhook';
 import { translateItauWebhook } from '../../banks/itau/webhook';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { boletoIdFor } from '../../boletos/ids';
-import { bankEventSignal } from '../../workflows/boleto-messages';
+import { bankEventSignal, eventsForWorkflow } from '../../workflows/boleto-messages';
 import type { ApiMetrics } from '../metrics';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
@@ -78,19 +78,24 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
           });
         }
         if (events.length === 0) return void res.json({ received: 0 });
-        const boletoId = await boletoIdOf(account, events);
+        deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
+        const relevant = eventsForWorkflow(events);
+        if (relevant.length === 0) {
+          log.debug({ bank: 'BS2', seuNumero: events[0]!.seuNumero }, 'registration notice: nothing for the workflow');
+          return void res.json({ received: events.length });
+        }
+        const boletoId = await boletoIdOf(account, relevant);
         if (!boletoId) {
           log.warn({ bank: 'BS2', nossoNumero: events[0]!.nossoNumero }, 'webhook for an unknown boleto');
           return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         }
         try {
-          await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events, verified: account.webhookAuthorization !== undefined, receivedAt });
+          await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: relevant, verified: account.webhookAuthorization !== undefined, receivedAt });
         } catch (e) {
           if (!(e instanceof WorkflowNotFoundError)) throw e;
           log.warn({ bank: 'BS2', boletoId }, 'webhook for an unknown or finished boleto');
           return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         }
-        deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
         res.json({ received: events.length, boletoId });
       },
     }),
