@@ -37,8 +37,16 @@ export class KeeperTokenSource implements Bs2TokenSource {
  * Per-process cache in front of the keeper: a worker asks the keeper only when it has no token, the token is
  * within 15 s of expiry, or the bank just refused it (`stale`). Without it every bank call would cost an Update
  * (a billed action, ~a round trip, and the server allows only 10 in-flight Updates per workflow).
+ * Refresh ahead: once the token is inside the keeper's early-refresh window (REFRESH_AHEAD_MS left) the cache asks
+ * the keeper in the background and goes on handing out the current token, so bank calls do not queue behind the
+ * refresh every token lifetime (under load they did: a local activity gives up after 2 s and its boleto retries).
  */
 export class CachedTokenSource implements Bs2TokenSource {
+  /** Below the keeper's early-refresh window (30 s), so the background ask makes the keeper refresh. */
+  static readonly REFRESH_AHEAD_MS = 28_000;
+  /** Under this much validity left a token is not handed out any more: callers wait for the new one. */
+  static readonly MIN_VALIDITY_MS = 15_000;
+
   private current: AccessToken | undefined;
   private inflight: Promise<AccessToken> | undefined;
   private inflightSince = 0;
@@ -48,10 +56,26 @@ export class CachedTokenSource implements Bs2TokenSource {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private lastAheadAt = -Infinity;
+
   async accessToken(o: { stale?: string } = {}): Promise<AccessToken> {
+    return this.usable(o) ?? this.fetch(o);
+  }
+
+  /** The cached token when it may still be handed out; starts the refresh ahead (at most every 5 s) when due. */
+  private usable(o: { stale?: string }): AccessToken | undefined {
     const c = this.current;
-    if (c && c.accessToken !== o.stale && Date.parse(c.expiresAt) - this.now() > 15_000) return c;
-    // One upstream call per process at a time; a caller holding a stale token passes it along.
+    const left = c ? Date.parse(c.expiresAt) - this.now() : 0;
+    if (!c || c.accessToken === o.stale || left <= CachedTokenSource.MIN_VALIDITY_MS) return undefined;
+    if (left <= CachedTokenSource.REFRESH_AHEAD_MS && !this.inflight && this.now() - this.lastAheadAt >= 5_000) {
+      this.lastAheadAt = this.now();
+      this.fetch({}).catch(() => undefined); // a failure here is retried by a later caller
+    }
+    return c;
+  }
+
+  /** One upstream call per process at a time; a caller holding a stale token passes it along. */
+  private fetch(o: { stale?: string }): Promise<AccessToken> {
     if (!this.inflight) {
       this.inflightSince = this.now();
       this.inflight = this.upstream
@@ -67,8 +91,9 @@ export class CachedTokenSource implements Bs2TokenSource {
    * undefined then. The call goes on, and the token it brings is cached for the next caller.
    */
   async accessTokenWithin(waitMs: number, o: { stale?: string } = {}): Promise<AccessToken | undefined> {
-    const pending = this.accessToken(o);
-    if (!this.inflight) return pending; // cached
+    const cached = this.usable(o);
+    if (cached) return cached;
+    const pending = this.fetch(o);
     pending.catch(() => undefined); // a failure after we gave up is the next caller's to see
     let timer: NodeJS.Timeout | undefined;
     const left = waitMs - (this.now() - this.inflightSince);
