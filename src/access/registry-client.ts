@@ -1,7 +1,7 @@
 /**
  * Talks to the accessRegistry workflow (starting it on first use) for the CLI and the API.
  */
-import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ACCESS_REGISTRY_WORKFLOW_ID,
@@ -30,8 +30,9 @@ export class AccessRegistryClient {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async handle() {
-    return this.client.workflow.start<typeof accessRegistry>('accessRegistry', {
+  /** Starts the registry on first use; the run to talk to is always the current one (it continues as new). */
+  private start(): WithStartWorkflowOperation<typeof accessRegistry> {
+    return new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', {
       workflowId: ACCESS_REGISTRY_WORKFLOW_ID,
       taskQueue: this.taskQueue,
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -39,10 +40,14 @@ export class AccessRegistryClient {
     });
   }
 
+  /**
+   * Update-with-start: one call, addressed to the workflow id, not to a run. A handle bound to the run a start
+   * returned broke once the registry continued as new (its history grows with every key): updates to the old run
+   * answered "workflow execution not found".
+   */
   private async update<R, A extends [unknown]>(def: UpdateDefinition<R, A>, args: A): Promise<R> {
-    const h = await this.handle();
     try {
-      return await h.executeUpdate(def, { args });
+      return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation: this.start() });
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) throw new AccessRequestRejected(e.cause?.message ?? e.message);
       throw e;
@@ -71,7 +76,13 @@ export class AccessRegistryClient {
   }
 
   async snapshot(): Promise<AccessSnapshot> {
-    const h = await this.handle();
-    return h.query(accessSnapshotQuery);
+    const current = this.client.workflow.getHandle<typeof accessRegistry>(ACCESS_REGISTRY_WORKFLOW_ID);
+    try {
+      return await current.query(accessSnapshotQuery);
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+      await this.client.workflow.start<typeof accessRegistry>('accessRegistry', { workflowId: ACCESS_REGISTRY_WORKFLOW_ID, taskQueue: this.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
+      return current.query(accessSnapshotQuery);
+    }
   }
 }

@@ -50,9 +50,9 @@ export interface BoletoStack {
 export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
 
 export async function startBoletoStack(
-  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number } = {},
+  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number; serverArgs?: string[] } = {},
 ): Promise<BoletoStack> {
-  const env = await createDevEnv();
+  const env = await createDevEnv('default', opts.serverArgs);
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
   // The bank's calendar follows real time (frozen at start), so due dates valid for the API are valid at the bank.

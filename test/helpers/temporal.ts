@@ -35,7 +35,7 @@ export const temporalCliPath = (): string => tool('temporal');
 export const testServerPath = (): string => tool('temporal-test-server');
 
 /** A fresh dev server (in-memory SQLite) with our search attributes, on a free port. */
-export function createDevEnv(namespace = 'default'): Promise<TestWorkflowEnvironment> {
+export function createDevEnv(namespace = 'default', extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
@@ -43,7 +43,7 @@ export function createDevEnv(namespace = 'default'): Promise<TestWorkflowEnviron
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       namespace,
       // The server's own logs only on request (TEST_SERVER_LOG=warn): expected retries would flood CI output.
-      extraArgs: ['--log-level', process.env.TEST_SERVER_LOG ?? 'never'],
+      extraArgs: ['--log-level', process.env.TEST_SERVER_LOG ?? 'never', ...extraArgs],
     },
   });
 }
