@@ -36,6 +36,18 @@ export const rssMb = (pid: number | undefined): number => {
   }
 };
 
+/** CPU time (user + system) a process has used, in seconds (from /proc); NaN when it is gone. */
+export const cpuSeconds = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+};
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The checked-out commit (read from .git, no git binary needed; a worktree's .git file is followed); '' outside a checkout. */

@@ -5,6 +5,7 @@
  * capacity figures.
  *   BENCH_SECONDS (default 60): length of the sustained phase (the issue's target is 600)
  *   BENCH_CEILING_SECONDS (default BENCH_SECONDS): length of the ceiling phase
+ *   BENCH_PROFILE=<dir>: V8 CPU profiles of the stack's processes, written there when they exit
  *   BENCH_CONCURRENCY (default 24): in-flight requests in the sustained phase
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -22,7 +23,7 @@ import { encryptingDataConverter } from '../src/temporal/keys';
 import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
 import { brtDate } from '../src/workflows/boleto-schedule';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/workflows/search-attributes';
-import { freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
+import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
 import { awaitDone, ceiling } from './workflows/ceiling';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -91,7 +92,9 @@ async function main(): Promise<void> {
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
   const base = `http://127.0.0.1:${ports.API_PORT}`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
-  const sup: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_PROFILE=<dir>: every process of the stack (they inherit the supervisor's node flags) writes a V8 CPU profile there on exit.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const sup: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   sup.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   for (let i = 0; !out.includes('is up'); i++) {
@@ -99,6 +102,15 @@ async function main(): Promise<void> {
     await sleep(300);
   }
 
+  const pidOf = (n: string): number => {
+    try {
+      return (JSON.parse(readFileSync(join(dataDir, 'run', `${n}.pid`), 'utf8')) as { pid: number }).pid;
+    } catch {
+      return NaN;
+    }
+  };
+  const PROCESSES = ['temporal', 'worker', 'api', 'simulators'] as const;
+  const cpuNow = () => Object.fromEntries([...PROCESSES.map((n) => [n, cpuSeconds(pidOf(n))]), ['bench', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6]]) as Record<string, number>;
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
   const client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim())) });
   const registry = new AccessRegistryClient(client, 'boletoflow');
@@ -125,6 +137,18 @@ async function main(): Promise<void> {
     let ok = 0;
     let other = 0;
     const end = Date.now() + SECONDS * 1000;
+    // Every 30 s: boletos/s in the window and each process's share of a core (where the time goes as the database grows).
+    const windows: { atS: number; perSecond: number; cpu: Record<string, number> }[] = [];
+    let last = { t: Date.now(), ok: 0, cpu: cpuNow() };
+    const sampler = setInterval(() => {
+      const now = { t: Date.now(), ok, cpu: cpuNow() };
+      const dt = (now.t - last.t) / 1000;
+      const cpu = Object.fromEntries(Object.keys(now.cpu).map((k) => [k, +((now.cpu[k]! - last.cpu[k]!) / dt).toFixed(2)]));
+      windows.push({ atS: Math.round((now.t - end) / 1000 + SECONDS), perSecond: +((now.ok - last.ok) / dt).toFixed(1), cpu });
+      process.stdout.write(`  ${windows.at(-1)!.atS} s: ${windows.at(-1)!.perSecond}/s, cores ${JSON.stringify(cpu)}\n`);
+      last = now;
+    }, 30_000);
+    const startCpu = cpuNow();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (Date.now() < end) {
@@ -132,13 +156,16 @@ async function main(): Promise<void> {
           if (r.status === 201) {
             ok++;
             lat.push(r.ms);
-            if (registered.length < 200) registered.push({ id: r.id!, seu: r.seu! });
+            if (registered.length < 300) registered.push({ id: r.id!, seu: r.seu! });
           } else other++;
         }
       }),
     );
-    results.sustained = { seconds: SECONDS, concurrency: CONCURRENCY, registered: ok, notRegistered: other, perSecond: +(ok / SECONDS).toFixed(1), p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)) };
-    process.stdout.write(`sustained: ${(ok / SECONDS).toFixed(1)} boletos/s (${other} not 201)\n`);
+    clearInterval(sampler);
+    const endCpu = cpuNow();
+    const cores = Object.fromEntries(Object.keys(endCpu).map((k) => [k, +((endCpu[k]! - startCpu[k]!) / SECONDS).toFixed(2)]));
+    results.sustained = { seconds: SECONDS, concurrency: CONCURRENCY, registered: ok, notRegistered: other, perSecond: +(ok / SECONDS).toFixed(1), p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), cores, windows };
+    process.stdout.write(`sustained: ${(ok / SECONDS).toFixed(1)} boletos/s (${other} not 201); cores used ${JSON.stringify(cores)}\n`);
   }
 
   // (3) Fixed rate 10/s: API → REGISTERED latency.
@@ -158,7 +185,7 @@ async function main(): Promise<void> {
   // (4) Webhook → state visible, and (5) actions per boleto (register → paid → settled) from histories.
   {
     const lat: number[] = [];
-    const sample = registered.slice(0, 100);
+    const sample = registered.slice(0, 300);
     let n = 0;
     const hook = (seu: string, statuses: number[]) =>
       fetch(`${base}/webhooks/bs2/bs2-default`, {
@@ -211,15 +238,7 @@ async function main(): Promise<void> {
 
   // (6) Memory.
   {
-    const run = join(dataDir, 'run');
-    const pidOf = (n: string) => {
-      try {
-        return (JSON.parse(readFileSync(join(run, `${n}.pid`), 'utf8')) as { pid: number }).pid;
-      } catch {
-        return NaN;
-      }
-    };
-    results.rssMb = Object.fromEntries(['temporal', 'worker', 'api', 'simulators'].map((n) => [n, rssMb(pidOf(n))]));
+    results.rssMb = Object.fromEntries(PROCESSES.map((n) => [n, rssMb(pidOf(n))]));
   }
 
   sup.kill('SIGTERM');
@@ -228,7 +247,7 @@ async function main(): Promise<void> {
 
   const r = results as {
     ceiling: { perSecond: number; seconds: number };
-    sustained: { perSecond: number; seconds: number; concurrency: number; p50ms: number; p99ms: number; notRegistered: number };
+    sustained: { perSecond: number; seconds: number; concurrency: number; p50ms: number; p99ms: number; notRegistered: number; cores: Record<string, number>; windows: { perSecond: number }[] };
     fixedRate: { p50ms: number; p95ms: number; p99ms: number };
     webhookToVisible: { p50ms: number; p99ms: number };
     actionsPerBoleto: { total: number; transitions: number };
@@ -239,6 +258,8 @@ async function main(): Promise<void> {
     [`ceiling (a registration's shape, no-op activities, ${r.ceiling.seconds}s)`, `${r.ceiling.perSecond} workflows/s`, ''],
     [`boletos registered end to end (${r.sustained.seconds}s, ${r.sustained.concurrency} in flight)`, `${r.sustained.perSecond} boletos/s`, '≥ 25/s for 600 s'],
     ['ratio to the ceiling', ratio.toFixed(2), '≥ 0.8'],
+    ['boletos/s per 30 s window (first → last)', r.sustained.windows.map((w) => w.perSecond).join(', '), ''],
+    ['cores used in the sustained phase (temporal / worker / api / simulators / load generator)', `${r.sustained.cores.temporal} / ${r.sustained.cores.worker} / ${r.sustained.cores.api} / ${r.sustained.cores.simulators} / ${r.sustained.cores.bench}`, ''],
     ['API → REGISTERED at 10/s', `p50 ${r.fixedRate.p50ms} ms, p95 ${r.fixedRate.p95ms} ms, p99 ${r.fixedRate.p99ms} ms`, 'p99 ≤ 200 ms'],
     ['webhook → state visible', `p50 ${r.webhookToVisible.p50ms} ms, p99 ${r.webhookToVisible.p99ms} ms`, 'p99 ≤ 100 ms'],
     ['Temporal Cloud actions per boleto (register → paid → settled)', String(r.actionsPerBoleto.total), '≤ 15'],

@@ -99,7 +99,7 @@ const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 export class Bs2Bank {
-  readonly boletos = new MemoryStore<SimBoleto>();
+  readonly boletos = new MemoryStore<SimBoleto, 'seuNumero' | 'nossoNumero'>({ seuNumero: (b) => b.seuNumero, nossoNumero: (b) => String(b.nossoNumero) });
   nextNossoNumero: number;
   /** Registration attempts per seuNumero (scenarios 07 and 08). */
   attempts = new Map<string, number>();
@@ -115,8 +115,7 @@ export class Bs2Bank {
 
   byRef(ref: string): SimBoleto | undefined {
     if (/^\d+$/.test(ref)) {
-      const n = Number(ref);
-      return this.boletos.find((b) => b.nossoNumero === n);
+      return this.boletos.by('nossoNumero', String(Number(ref)))[0];
     }
     return this.boletos.get(ref);
   }
@@ -180,7 +179,7 @@ export class Bs2Bank {
 
     const scenario = this.scenarioOf(body);
     if (scenario === 'REJECTED') reject('Cliente', 'Sacado bloqueado para emissão de boletos.');
-    if (seu && this.config.duplicateSeuNumero === 'reject' && this.boletos.find((b) => b.seuNumero === seu)) {
+    if (seu && this.config.duplicateSeuNumero === 'reject' && this.boletos.by('seuNumero', seu).length > 0) {
       reject('SeuNumero', 'Já existe um boleto com o seuNumero informado.');
     }
     const nossoNumero = this.nextNossoNumero++;

@@ -185,7 +185,9 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     }
     const status = q.status === undefined ? undefined : Number(String(q.status).slice(0, 1));
     const inRange = (v: string, from?: string, to?: string) => (!from || compareIsoDates(v, from) >= 0) && (!to || compareIsoDates(v, to) <= 0);
-    const all = bank.boletos
+    // By seuNumero or nossoNumero from the store's indexes (what our adapter asks), else a scan.
+    const candidates = q.seuNumero !== undefined ? bank.boletos.by('seuNumero', String(q.seuNumero)) : q.nossoNumero !== undefined ? bank.boletos.by('nossoNumero', String(q.nossoNumero)) : bank.boletos.values();
+    const all = candidates
       .filter(
         (b) =>
           inRange(b.vencimento, d('vencimentoInicial'), d('vencimentoFinal')) &&
