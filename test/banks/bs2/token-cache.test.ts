@@ -18,6 +18,18 @@ function upstream(clock: { now: number }) {
 }
 const flush = () => new Promise((r) => setImmediate(r));
 
+/** A cache holding token t1, issued at time 0 for 300 s. */
+async function primed() {
+  const clock = { now: 0 };
+  const up = upstream(clock);
+  const cache = new CachedTokenSource(up.source, () => clock.now);
+  const first = cache.accessToken();
+  await flush();
+  up.issue();
+  expect((await first).accessToken).toBe('t1');
+  return { clock, up, cache };
+}
+
 describe('CachedTokenSource', () => {
   it('many callers, no token yet › one upstream ask, all get its token', async () => {
     const clock = { now: 0 };
@@ -31,13 +43,7 @@ describe('CachedTokenSource', () => {
   });
 
   it('inside the refresh-ahead window › the current token is handed out at once while one background ask runs; then the new one', async () => {
-    const clock = { now: 0 };
-    const up = upstream(clock);
-    const cache = new CachedTokenSource(up.source, () => clock.now);
-    const first = cache.accessToken();
-    await flush();
-    up.issue();
-    expect((await first).accessToken).toBe('t1');
+    const { clock, up, cache } = await primed();
     clock.now = 300_000 - 40_000; // 40 s left: nothing to do yet
     expect((await cache.accessToken()).accessToken).toBe('t1');
     expect(up.asks).toHaveLength(1);
@@ -52,13 +58,7 @@ describe('CachedTokenSource', () => {
   });
 
   it('a background ask that fails › not repeated for 5 s; under 15 s left callers wait for a fresh token', async () => {
-    const clock = { now: 0 };
-    const up = upstream(clock);
-    const cache = new CachedTokenSource(up.source, () => clock.now);
-    const first = cache.accessToken();
-    await flush();
-    up.issue();
-    await first;
+    const { clock, up, cache } = await primed();
     clock.now = 300_000 - 25_000;
     await cache.accessToken();
     expect(up.asks).toHaveLength(2);
@@ -77,13 +77,7 @@ describe('CachedTokenSource', () => {
   });
 
   it('the bank refused the token (stale) › asks upstream even when it looks valid', async () => {
-    const clock = { now: 0 };
-    const up = upstream(clock);
-    const cache = new CachedTokenSource(up.source, () => clock.now);
-    const first = cache.accessToken();
-    await flush();
-    up.issue();
-    await first;
+    const { up, cache } = await primed();
     const renewed = cache.accessToken({ stale: 't1' });
     await flush();
     expect(up.asks[1]!.stale).toBe('t1');
