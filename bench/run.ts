@@ -48,7 +48,7 @@ const ceilingAttributes = (due: string): SearchAttributePair[] => [
  * server of its own started with the embedded stack's arguments on a fresh SQLite file. Its workflows stay open on
  * timers as boletos do, so the database grows alike; on its own server they do not weigh on the boleto phases.
  */
-async function measureCeiling(seconds: number): Promise<{ seconds: number; completed: number; perSecond: number }> {
+async function measureCeiling(seconds: number): Promise<{ seconds: number; completed: number; perSecond: number; cores: { temporal: number; workerAndLoad: number } }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-ceiling-'));
   const port = await freePort();
   const cli = join(ROOT, '.tools', 'bin', 'temporal');
@@ -61,8 +61,11 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
     const due = addDays(brtDate(Date.now()), 20);
     const once = () => client.workflow.executeUpdateWithStart(awaitDone, { startWorkflowOperation: new WithStartWorkflowOperation(ceiling, { workflowId: randomUUID(), taskQueue: 'bench-ceiling', workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: ceilingAttributes(due) }) });
     let done = 0;
+    const self = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+    let cpu = { temporal: 0, self: 0 };
     await worker.runUntil(async () => {
       for (let i = 0; i < 10; i++) await once(); // warm-up, as for the boletos
+      cpu = { temporal: cpuSeconds(server.pid), self: self() };
       const end = Date.now() + seconds * 1000;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -73,8 +76,9 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
         }),
       );
     });
+    const cores = { temporal: +((cpuSeconds(server.pid) - cpu.temporal) / seconds).toFixed(2), workerAndLoad: +((self() - cpu.self) / seconds).toFixed(2) };
     await connection.close();
-    return { seconds, completed: done, perSecond: +(done / seconds).toFixed(1) };
+    return { seconds, completed: done, perSecond: +(done / seconds).toFixed(1), cores };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -261,7 +265,7 @@ async function main(): Promise<void> {
   await connection.close();
 
   const r = results as {
-    ceiling: { perSecond: number; seconds: number };
+    ceiling: { perSecond: number; seconds: number; cores: { temporal: number; workerAndLoad: number } };
     sustained: { perSecond: number; seconds: number; concurrency: number; p50ms: number; p99ms: number; notRegistered: number; cores: Record<string, number>; windows: { perSecond: number }[] };
     drain: { seconds: number; drained: boolean };
     fixedRate: { p50ms: number; p95ms: number; p99ms: number };
@@ -272,6 +276,7 @@ async function main(): Promise<void> {
   const ratio = r.sustained.perSecond / r.ceiling.perSecond;
   const rows = [
     [`ceiling (a registration's shape, no-op activities, ${r.ceiling.seconds}s)`, `${r.ceiling.perSecond} workflows/s`, ''],
+    ['cores used in the ceiling phase (temporal / worker and load generator)', `${r.ceiling.cores.temporal} / ${r.ceiling.cores.workerAndLoad}`, ''],
     [`boletos registered end to end (${r.sustained.seconds}s, ${r.sustained.concurrency} in flight)`, `${r.sustained.perSecond} boletos/s`, '≥ 25/s for 600 s'],
     ['ratio to the ceiling', ratio.toFixed(2), '≥ 0.8'],
     ['boletos/s per 30 s window (first → last)', r.sustained.windows.map((w) => w.perSecond).join(', '), ''],
