@@ -6,6 +6,7 @@
  *   BENCH_SECONDS (default 60): length of the sustained phase (the issue's target is 600)
  *   BENCH_CEILING_SECONDS (default BENCH_SECONDS): length of the ceiling phase
  *   BENCH_PROFILE=<dir>: V8 CPU profiles of the stack's processes, written there when they exit
+ *   BENCH_NODE_FLAGS: node flags for every process of the stack (e.g. "--max-semi-space-size=32")
  *   BENCH_CONCURRENCY (default 24): in-flight requests in the sustained phase
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -86,7 +87,7 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine() };
+  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine(), settings: { seconds: SECONDS, ceilingSeconds: CEILING_SECONDS, concurrency: CONCURRENCY, nodeFlags: process.env.BENCH_NODE_FLAGS ?? '' } };
   process.stdout.write(`ceiling (${CEILING_SECONDS} s on its own dev server) …\n`);
   results.ceiling = await measureCeiling(CEILING_SECONDS);
   process.stdout.write(`ceiling: ${(results.ceiling as { perSecond: number }).perSecond} workflows/s\n`);
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${ports.API_PORT}`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
   // BENCH_PROFILE=<dir>: every process of the stack (they inherit the supervisor's node flags) writes a V8 CPU profile there on exit.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_NODE_FLAGS: more node flags for every process of the stack (e.g. GC settings to try).
+  const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
   const sup: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   sup.stdout!.on('data', (d: Buffer) => (out += d.toString()));
