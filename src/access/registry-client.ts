@@ -31,13 +31,8 @@ export class AccessRegistryClient {
   ) {}
 
   /** Starts the registry on first use; the run to talk to is always the current one (it continues as new). */
-  private start(): WithStartWorkflowOperation<typeof accessRegistry> {
-    return new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', {
-      workflowId: ACCESS_REGISTRY_WORKFLOW_ID,
-      taskQueue: this.taskQueue,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [],
-    });
+  private startOptions() {
+    return { workflowId: ACCESS_REGISTRY_WORKFLOW_ID, taskQueue: this.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] } as const;
   }
 
   /**
@@ -47,7 +42,7 @@ export class AccessRegistryClient {
    */
   private async update<R, A extends [unknown]>(def: UpdateDefinition<R, A>, args: A): Promise<R> {
     try {
-      return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation: this.start() });
+      return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation: new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', this.startOptions()) });
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) throw new AccessRequestRejected(e.cause?.message ?? e.message);
       throw e;
@@ -81,7 +76,7 @@ export class AccessRegistryClient {
       return await current.query(accessSnapshotQuery);
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) throw e;
-      await this.client.workflow.start<typeof accessRegistry>('accessRegistry', { workflowId: ACCESS_REGISTRY_WORKFLOW_ID, taskQueue: this.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
+      await this.client.workflow.start<typeof accessRegistry>('accessRegistry', this.startOptions());
       return current.query(accessSnapshotQuery);
     }
   }

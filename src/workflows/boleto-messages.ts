@@ -121,7 +121,6 @@ export interface BoletoView {
   updatedAt: string;
 }
 
-/** A bank fact, verified by the API (authenticated webhook) or not (then the workflow re-queries the bank). */
 /** A boleto as it stands before the bank has answered: the workflow's first state, and the API's 202 when it cannot ask. */
 export function registeringView(input: StartBoletoInput): BoletoView {
   const r = input.request;
@@ -145,6 +144,7 @@ export function registeringView(input: StartBoletoInput): BoletoView {
   };
 }
 
+/** A bank fact, verified by the API (authenticated webhook) or not (then the workflow re-queries the bank). */
 export interface BankEventSignal {
   events: BankEvent[];
   verified: boolean;

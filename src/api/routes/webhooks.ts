@@ -78,9 +78,9 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
           });
         }
         if (events.length === 0) return void res.json({ received: 0 });
-        deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
         const relevant = eventsForWorkflow(events);
         if (relevant.length === 0) {
+          deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
           log.debug({ bank: 'BS2', seuNumero: events[0]!.seuNumero }, 'registration notice: nothing for the workflow');
           return void res.json({ received: events.length });
         }
@@ -96,6 +96,7 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
           log.warn({ bank: 'BS2', boletoId }, 'webhook for an unknown or finished boleto');
           return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         }
+        deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
         res.json({ received: events.length, boletoId });
       },
     }),

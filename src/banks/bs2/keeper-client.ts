@@ -46,17 +46,18 @@ export class CachedTokenSource implements Bs2TokenSource {
   static readonly REFRESH_AHEAD_MS = 28_000;
   /** Under this much validity left a token is not handed out any more: callers wait for the new one. */
   static readonly MIN_VALIDITY_MS = 15_000;
+  /** A background ask that failed is not repeated sooner than this. */
+  static readonly AHEAD_RETRY_MS = 5_000;
 
   private current: AccessToken | undefined;
   private inflight: Promise<AccessToken> | undefined;
   private inflightSince = 0;
+  private lastAheadAt = -Infinity;
 
   constructor(
     private readonly upstream: Bs2TokenSource,
     private readonly now: () => number = Date.now,
   ) {}
-
-  private lastAheadAt = -Infinity;
 
   async accessToken(o: { stale?: string } = {}): Promise<AccessToken> {
     return this.usable(o) ?? this.fetch(o);
@@ -67,7 +68,7 @@ export class CachedTokenSource implements Bs2TokenSource {
     const c = this.current;
     const left = c ? Date.parse(c.expiresAt) - this.now() : 0;
     if (!c || c.accessToken === o.stale || left <= CachedTokenSource.MIN_VALIDITY_MS) return undefined;
-    if (left <= CachedTokenSource.REFRESH_AHEAD_MS && !this.inflight && this.now() - this.lastAheadAt >= 5_000) {
+    if (left <= CachedTokenSource.REFRESH_AHEAD_MS && !this.inflight && this.now() - this.lastAheadAt >= CachedTokenSource.AHEAD_RETRY_MS) {
       this.lastAheadAt = this.now();
       this.fetch({}).catch(() => undefined); // a failure here is retried by a later caller
     }
