@@ -8,10 +8,12 @@
  *   BENCH_PROFILE=<dir>: V8 CPU profiles of the stack's processes, written there when they exit
  *   BENCH_NODE_FLAGS: node flags for every process of the stack (e.g. "--max-semi-space-size=32")
  *   BENCH_CONCURRENCY (default 24): in-flight requests in the sustained phase
+ *   BENCH_POLL_MS (default 2): interval of the webhook phase's reads of the boleto (GET, a workflow query each)
+ *   BENCH_STACK_LOG=<file>: the stack's standard output there (e.g. with BENCH_NODE_FLAGS="--trace-gc")
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
@@ -25,13 +27,17 @@ import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
 import { brtDate } from '../src/workflows/boleto-schedule';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/workflows/search-attributes';
 import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
+import { formatTimeline, type Timeline, timeline } from './timeline';
 import { awaitDone, ceiling } from './workflows/ceiling';
+import { delta, formatDelta, snapshot } from './worker-metrics';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** The ceiling runs as long as the sustained phase by default: the database grows the same way in both. */
 const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? SECONDS);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
 const WEBHOOK_AUTH = 'Bearer bench-webhook-secret';
+/** How often the webhook phase reads the boleto back through the API (each read is a workflow query). */
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 2);
 
 /** The search attributes the API starts a boleto with, for the ceiling's workflows. */
 const ceilingAttributes = (due: string): SearchAttributePair[] => [
@@ -86,8 +92,11 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
   }
 }
 
+/** The supervisor of the embedded stack, stopped if the bench fails half-way. */
+let stack: ChildProcess | undefined;
+
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine(), settings: { seconds: SECONDS, ceilingSeconds: CEILING_SECONDS, concurrency: CONCURRENCY, nodeFlags: process.env.BENCH_NODE_FLAGS ?? '' } };
+  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine(), settings: { seconds: SECONDS, ceilingSeconds: CEILING_SECONDS, concurrency: CONCURRENCY, pollMs: POLL_MS, nodeFlags: process.env.BENCH_NODE_FLAGS ?? '' } };
   process.stdout.write(`ceiling (${CEILING_SECONDS} s on its own dev server) …\n`);
   results.ceiling = await measureCeiling(CEILING_SECONDS);
   process.stdout.write(`ceiling: ${(results.ceiling as { perSecond: number }).perSecond} workflows/s\n`);
@@ -96,14 +105,24 @@ async function main(): Promise<void> {
   const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort() };
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
   const base = `http://127.0.0.1:${ports.API_PORT}`;
+  const metricsUrl = `http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
   // BENCH_PROFILE=<dir>: every process of the stack (they inherit the supervisor's node flags) writes a V8 CPU profile there on exit.
   // BENCH_NODE_FLAGS: more node flags for every process of the stack (e.g. GC settings to try).
   const profile = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
-  const sup: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  sup.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  for (let i = 0; !out.includes('is up'); i++) {
+  const sup: ChildProcess = (stack = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] }));
+  let up = false;
+  let tail = '';
+  const stackLog = process.env.BENCH_STACK_LOG ? createWriteStream(process.env.BENCH_STACK_LOG) : undefined;
+  sup.stdout!.on('data', (d: Buffer) => {
+    if (!up) {
+      tail += d.toString();
+      up = tail.includes('is up');
+      tail = tail.slice(-20);
+    }
+    stackLog?.write(d);
+  });
+  for (let i = 0; !up; i++) {
     if (i > 600) throw new Error('stack did not start');
     await sleep(300);
   }
@@ -125,6 +144,14 @@ async function main(): Promise<void> {
   const auth = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const due = addDays(brtDate(Date.now()), 20);
   const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
+
+  /** The slowest samples' timelines from their histories (bench/timeline.ts), printed and kept in the results. */
+  async function slowest(samples: { id: string; sentAt: number; ms: number }[], count = 5): Promise<Timeline[]> {
+    const worst = [...samples].sort((a, b) => b.ms - a.ms).slice(0, count);
+    const lines = await Promise.all(worst.map((s) => timeline(client, s.id, s.sentAt, s.ms)));
+    for (const l of lines) process.stdout.write(`    ${formatTimeline(l)}\n`);
+    return lines;
+  }
 
   async function register(): Promise<{ ms: number; status: number; id?: string; seu?: string; nn?: string }> {
     const t = performance.now();
@@ -191,21 +218,27 @@ async function main(): Promise<void> {
 
   // (3) Fixed rate 10/s: API → REGISTERED latency.
   {
-    const lat: number[] = [];
+    const samples: { id: string; sentAt: number; ms: number }[] = [];
+    const metricsBefore = await snapshot(metricsUrl);
     const n = Math.min(300, SECONDS * 10);
     const pending: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      pending.push(register().then((r) => void (r.status === 201 && lat.push(r.ms))));
+      const sentAt = Date.now();
+      pending.push(register().then((r) => void (r.status === 201 && samples.push({ id: r.id!, sentAt, ms: r.ms }))));
       await sleep(100);
     }
     await Promise.all(pending);
-    results.fixedRate = { ratePerSecond: 10, requests: n, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)) };
+    const worker = delta(metricsBefore, await snapshot(metricsUrl));
+    const lat = samples.map((s) => s.ms);
+    results.fixedRate = { ratePerSecond: 10, requests: n, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)), slowest: await slowest(samples), worker };
+    for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
     process.stdout.write(`10/s: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
   }
 
   // (4) Webhook → state visible, and (5) actions per boleto (register → paid → settled) from histories.
   {
-    const lat: number[] = [];
+    const samples: { id: string; sentAt: number; ms: number }[] = [];
+    const metricsBefore = await snapshot(metricsUrl);
     const sample = registered.slice(0, 300);
     let n = 0;
     const hook = (seu: string, statuses: number[]) =>
@@ -215,18 +248,22 @@ async function main(): Promise<void> {
         body: JSON.stringify({ Id: randomUUID(), NossoNumeroBoleto: 1, SeuNumeroBoleto: seu, StatusBoleto: statuses.map((s) => ({ Status: s, DataStatus: new Date().toISOString() })), ValorLiquidado: 100 }),
       });
     for (const b of sample) {
+      const sentAt = Date.now();
       const t = performance.now();
       await hook(b.seu, [1, 2]);
       for (;;) {
         const v = (await (await fetch(`${base}/v1/boletos/${b.id}`, { headers: auth })).json()) as { status: string };
         if (v.status === 'PAID') break;
-        await sleep(2);
+        await sleep(POLL_MS);
       }
-      lat.push(performance.now() - t);
+      samples.push({ id: b.id, sentAt, ms: performance.now() - t });
       await hook(b.seu, [1, 2, 3]);
       n++;
     }
-    results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)) };
+    const worker = delta(metricsBefore, await snapshot(metricsUrl));
+    const lat = samples.map((s) => s.ms);
+    results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), slowest: await slowest(samples), worker };
+    for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
     process.stdout.write(`webhook → visible: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
 
     const target = sample[0]!;
@@ -297,5 +334,8 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
+  if (stack?.exitCode === null) {
+    stack.kill('SIGTERM');
+    stack.once('exit', () => process.exit(1));
+  } else process.exit(1);
 });
