@@ -27,7 +27,7 @@ import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
 import { brtDate } from '../src/workflows/boleto-schedule';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/workflows/search-attributes';
 import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
-import { formatTimeline, type Timeline, timeline } from './timeline';
+import { formatStages, formatTimeline, stages, type Timeline, timeline } from './timeline';
 import { awaitDone, ceiling } from './workflows/ceiling';
 import { delta, formatDelta, snapshot } from './worker-metrics';
 
@@ -36,6 +36,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? SECONDS);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
 const WEBHOOK_AUTH = 'Bearer bench-webhook-secret';
+/** The stages of a registration and of a webhook's way to the API, as the histories show them (bench/timeline.ts). */
+const REGISTRATION_STAGES: [string, string][] = [['sent', 'started'], ['started', 'wft-started'], ['wft-started', 'wft-completed'], ['update-completed', 'answered']];
+const WEBHOOK_STAGES: [string, string][] = [['sent', 'signal'], ['signal', 'wft-started'], ['wft-started', 'wft-completed'], ['wft-completed', 'answered']];
 /** How often the webhook phase reads the boleto back through the API (each read is a workflow query). */
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 2);
 
@@ -145,12 +148,17 @@ async function main(): Promise<void> {
   const due = addDays(brtDate(Date.now()), 20);
   const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
 
-  /** The slowest samples' timelines from their histories (bench/timeline.ts), printed and kept in the results. */
-  async function slowest(samples: { id: string; sentAt: number; ms: number }[], count = 5): Promise<Timeline[]> {
-    const worst = [...samples].sort((a, b) => b.ms - a.ms).slice(0, count);
-    const lines = await Promise.all(worst.map((s) => timeline(client, s.id, s.sentAt, s.ms)));
-    for (const l of lines) process.stdout.write(`    ${formatTimeline(l)}\n`);
-    return lines;
+  /**
+   * Where the time went, from every sample's history (bench/timeline.ts): percentiles per stage, and the slowest
+   * samples' timelines; printed and kept in the results.
+   */
+  async function explain(samples: { id: string; sentAt: number; ms: number }[], steps: [string, string][]): Promise<{ stages: ReturnType<typeof stages>; slowest: Timeline[] }> {
+    const all: Timeline[] = [];
+    for (let i = 0; i < samples.length; i += 20) all.push(...(await Promise.all(samples.slice(i, i + 20).map((s) => timeline(client, s.id, s.sentAt, s.ms)))));
+    const result = { stages: stages(all, steps), slowest: [...all].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5) };
+    for (const l of formatStages(result.stages)) process.stdout.write(`    ${l}\n`);
+    for (const l of result.slowest) process.stdout.write(`    ${formatTimeline(l)}\n`);
+    return result;
   }
 
   async function register(): Promise<{ ms: number; status: number; id?: string; seu?: string; nn?: string }> {
@@ -230,7 +238,7 @@ async function main(): Promise<void> {
     await Promise.all(pending);
     const worker = delta(metricsBefore, await snapshot(metricsUrl));
     const lat = samples.map((s) => s.ms);
-    results.fixedRate = { ratePerSecond: 10, requests: n, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)), slowest: await slowest(samples), worker };
+    results.fixedRate = { ratePerSecond: 10, requests: n, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)), ...(await explain(samples, REGISTRATION_STAGES)), worker };
     for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
     process.stdout.write(`10/s: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
   }
@@ -262,7 +270,7 @@ async function main(): Promise<void> {
     }
     const worker = delta(metricsBefore, await snapshot(metricsUrl));
     const lat = samples.map((s) => s.ms);
-    results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), slowest: await slowest(samples), worker };
+    results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), ...(await explain(samples, WEBHOOK_STAGES)), worker };
     for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
     process.stdout.write(`webhook → visible: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
 
