@@ -4,7 +4,7 @@
  * days after payment, write-off the day after the last payable day, due-date change and baixa requests, and the
  * webhook notifications (PascalCase contract, whole status history in each) with the cents scenarios applied.
  */
-import { runInOrder, type SimJob } from '../shared/jobs';
+import { memoPerItem, runInOrder, type SimJob } from '../shared/jobs';
 import { randomUUID } from 'node:crypto';
 import {
   addBusinessDays,
@@ -300,6 +300,12 @@ export class Bs2Bank {
   }
 
   /** Background jobs due at the clock's now, in time order. */
+  /** 01:00 the day after the last payable day: when the bank writes an unpaid boleto off. */
+  private readonly writeOffAt = memoPerItem<SimBoleto, number>(
+    (b) => `${b.vencimento}|${b.dataLimitePagamento ?? ''}`,
+    (b) => brtInstant(addDays(this.lastPayableDay(b), 1), 1),
+  );
+
   runJobs(): string[] {
     const now = this.clock.now();
     const jobs: SimJob[] = [];
@@ -314,7 +320,7 @@ export class Bs2Bank {
         jobs.push({ at, what: `settled ${b.nossoNumero}`, run: () => this.settle(b, at) });
       }
       if (b.cancelledAt === undefined && b.paidAt === undefined && b.autoPayAt === undefined) {
-        const writeOffAt = brtInstant(addDays(this.lastPayableDay(b), 1), 1);
+        const writeOffAt = this.writeOffAt(b);
         if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.cancel(b, writeOffAt, 'Baixa por decurso de prazo', false) });
       }
     }

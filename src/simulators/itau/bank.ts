@@ -6,7 +6,7 @@
  * (situação as traffic spells it, payments, history), PATCH instructions, payments and credits over time and
  * the BAIXA_OPERACIONAL / BAIXA_EFETIVA notifications, with the cents scenarios applied.
  */
-import { runInOrder, type SimJob } from '../shared/jobs';
+import { memoPerItem, runInOrder, type SimJob } from '../shared/jobs';
 import { randomUUID } from 'node:crypto';
 import QRCode from 'qrcode';
 import {
@@ -516,6 +516,12 @@ export class ItauBank {
   }
 
   /** Background jobs due at the clock's now, in time order. */
+  /** 01:00 the day after the payment deadline: when the bank writes an unpaid boleto off. */
+  private readonly writeOffAt = memoPerItem<SimItauBoleto, number>(
+    (b) => b.dataLimite,
+    (b) => brtInstant(addDays(b.dataLimite, 1), 1),
+  );
+
   runJobs(): string[] {
     const now = this.clock.now();
     const jobs: SimJob[] = [];
@@ -527,7 +533,7 @@ export class ItauBank {
         jobs.push({ at, what: `credited ${b.nossoNumero}`, run: () => this.settle(b, at) });
       }
       if (!b.baixa && !b.payment && !b.autoPay) {
-        const writeOffAt = brtInstant(addDays(b.dataLimite, 1), 1);
+        const writeOffAt = this.writeOffAt(b);
         if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.writeOff(b, writeOffAt, false) });
       }
     }

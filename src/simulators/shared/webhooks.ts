@@ -68,6 +68,8 @@ export function authHeader(auth: WebhookAuth | undefined): string | undefined {
 
 export class WebhookQueue {
   private deliveries: Delivery[] = [];
+  /** The deliveries still PENDING, in order: what a pump looks at (the full list only grows). */
+  private waiting = new Set<Delivery>();
   private pumping: Promise<number> | undefined;
   /** Subscriber OAuth tokens by token URL + client id (sim-clock expiry). */
   private readonly oauthTokens = new Map<string, { token: string; expiresAt: number }>();
@@ -85,6 +87,7 @@ export class WebhookQueue {
     const now = this.clock.now();
     const d: Delivery = { deliveryId: randomUUID(), subject, body, ...(target ? { target } : {}), createdAt: now, dueAt: now + delayMs, attempts: 0, state: 'PENDING' };
     this.deliveries.push(d);
+    this.waiting.add(d);
     this.onChange();
     return d;
   }
@@ -94,7 +97,7 @@ export class WebhookQueue {
   }
 
   pending(): number {
-    return this.deliveries.filter((d) => d.state === 'PENDING').length;
+    return this.waiting.size;
   }
 
   /** Sends every pending delivery whose time has come; one pump at a time. Returns how many were attempted. */
@@ -137,8 +140,8 @@ export class WebhookQueue {
 
   private async pump(): Promise<number> {
     let attempted = 0;
-    for (const d of this.deliveries) {
-      if (d.state !== 'PENDING' || d.dueAt > this.clock.now()) continue;
+    for (const d of this.waiting) {
+      if (d.dueAt > this.clock.now()) continue;
       const target = d.target ?? this.target();
       if (!target) continue;
       attempted++;
@@ -161,6 +164,7 @@ export class WebhookQueue {
         if (res.statusCode >= 200 && res.statusCode < 300) {
           d.state = 'DELIVERED';
           d.deliveredAt = this.clock.now();
+          this.waiting.delete(d);
           continue;
         }
         d.lastError = `HTTP ${res.statusCode}`;
@@ -169,6 +173,7 @@ export class WebhookQueue {
       }
       if (d.attempts >= this.policy.maxAttempts) {
         d.state = 'GAVE_UP';
+        this.waiting.delete(d);
       } else {
         const b = this.policy.backoffMs;
         d.dueAt = this.clock.now() + (b[Math.min(d.attempts - 1, b.length - 1)] ?? 60_000);
@@ -184,5 +189,6 @@ export class WebhookQueue {
 
   restore(ds: Delivery[]): void {
     this.deliveries = ds;
+    this.waiting = new Set(ds.filter((d) => d.state === 'PENDING'));
   }
 }
