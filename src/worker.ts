@@ -99,6 +99,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: encryptingDataConverter(loadPayloadKeys(config)),
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+    overrides: { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');
   const running = worker.run().finally(() => connection.close());
