@@ -39,6 +39,14 @@ describe('AccessCache', () => {
     const cache = new AccessCache(reg.source, { ttlMs: 5_000, refreshAheadMs: 3_000, minRefreshMs: 1_000, now: () => now });
     return { reg, cache, advance: (ms: number) => (now += ms) };
   };
+  /** A cache holding a first snapshot with key k1. */
+  const primed = async () => {
+    const t = setup();
+    const first = t.cache.find('k1');
+    t.reg.answer(snap(1, [key('k1')]));
+    await first;
+    return t;
+  };
 
   it('waits for the first snapshot, then answers from memory without asking the registry', async () => {
     const { reg, cache, advance } = setup();
@@ -52,10 +60,7 @@ describe('AccessCache', () => {
   });
 
   it('past the refresh-ahead age, answers at once from the snapshot and refreshes once in the background', async () => {
-    const { reg, cache, advance } = setup();
-    const first = cache.find('k1');
-    reg.answer(snap(1, [key('k1')]));
-    await first;
+    const { reg, cache, advance } = await primed();
     advance(3_500);
     const during = await settled(Promise.all([cache.find('k1'), cache.find('k1'), cache.find('k1')]));
     expect(during.done).toBe(true); // nobody waited for the registry
@@ -67,10 +72,7 @@ describe('AccessCache', () => {
   });
 
   it('never uses a snapshot older than the TTL: past it, requests wait for the registry', async () => {
-    const { reg, cache, advance } = setup();
-    const first = cache.find('k1');
-    reg.answer(snap(1, [key('k1')]));
-    await first;
+    const { reg, cache, advance } = await primed();
     advance(5_001);
     const late = cache.find('k1');
     expect((await settled(late)).done).toBe(false);
@@ -79,10 +81,7 @@ describe('AccessCache', () => {
   });
 
   it('a failed background refresh fails no request and is retried at most once per minRefreshMs; past the TTL the failure is the request\'s', async () => {
-    const { reg, cache, advance } = setup();
-    const first = cache.find('k1');
-    reg.answer(snap(1, [key('k1')]));
-    await first;
+    const { reg, cache, advance } = await primed();
     advance(3_100);
     expect((await cache.find('k1'))?.keyId).toBe('k1');
     reg.fail();
@@ -102,10 +101,7 @@ describe('AccessCache', () => {
   });
 
   it('an unknown key id refreshes at once when the snapshot is old enough, and waits out minRefreshMs otherwise', async () => {
-    const { reg, cache, advance } = setup();
-    const first = cache.find('k1');
-    reg.answer(snap(1, [key('k1')]));
-    await first;
+    const { reg, cache, advance } = await primed();
     advance(1_500);
     const newKey = cache.find('k2');
     await new Promise((r) => setTimeout(r, 0));

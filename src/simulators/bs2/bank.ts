@@ -299,13 +299,13 @@ export class Bs2Bank {
     return b;
   }
 
-  /** Background jobs due at the clock's now, in time order. */
   /** 01:00 the day after the last payable day: when the bank writes an unpaid boleto off. */
   private readonly writeOffAt = memoPerItem<SimBoleto, number>(
     (b) => `${b.vencimento}|${b.dataLimitePagamento ?? ''}`,
     (b) => brtInstant(addDays(this.lastPayableDay(b), 1), 1),
   );
 
+  /** Background jobs due at the clock's now, in time order. */
   runJobs(): string[] {
     const now = this.clock.now();
     const jobs: SimJob[] = [];

@@ -515,13 +515,13 @@ export class ItauBank {
     b.linhaDigitavel = barcodeToLinha(b.barcode);
   }
 
-  /** Background jobs due at the clock's now, in time order. */
   /** 01:00 the day after the payment deadline: when the bank writes an unpaid boleto off. */
   private readonly writeOffAt = memoPerItem<SimItauBoleto, number>(
     (b) => b.dataLimite,
     (b) => brtInstant(addDays(b.dataLimite, 1), 1),
   );
 
+  /** Background jobs due at the clock's now, in time order. */
   runJobs(): string[] {
     const now = this.clock.now();
     const jobs: SimJob[] = [];
