@@ -14,7 +14,8 @@ import type { NotificationDeps } from './activities/notifications';
 import { accountsFromSettings } from './banks/accounts';
 import { BankRegistry } from './banks/registry';
 import { onboardedAccountResolver, type OnboardingBankSettings } from './onboarding/accounts';
-import { type Config, loadConfig } from './config';
+import { type Config, loadConfig, recordsUrl } from './config';
+import { type BoletoRecords, openRecords } from './records';
 import { createLogger, type Logger } from './logging';
 import { onShutdown, runMain } from './process';
 import { connectWorkerConnection } from './temporal/connection';
@@ -38,6 +39,8 @@ export interface CreateWorkerOptions {
   bankRegistry?: BankRegistry;
   /** The installation's bank settings (endpoints, [U] options) for onboarded accounts; default: the environment. */
   bankSettings?: OnboardingBankSettings;
+  /** The records store (boleto events are written there before each notification); default none: nothing recorded. */
+  records?: BoletoRecords;
   /** Activity dependencies to replace (tests: an in-process BS2 token source, a fixed notification target). */
   activityDeps?: { bs2TokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
 }
@@ -75,6 +78,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       },
       ...(opts.activityDeps?.notifications ? { notifications: opts.activityDeps.notifications } : {}),
       onboarding: { settings: bankSettings, version: VERSION },
+      ...(opts.records ? { records: opts.records } : {}),
     }),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 10}s`,
     ...opts.overrides,
@@ -93,7 +97,14 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     timeoutMs: 60_000,
     onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),
   });
+  const url = recordsUrl(config);
+  if (!url) throw new Error('the worker needs the records store: set DATABASE_URL');
+  const records = await retryUntil(() => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-worker' }), {
+    timeoutMs: 60_000,
+    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
+  });
   const worker = await createWorker({
+    records,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -102,7 +113,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     overrides: { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');
-  const running = worker.run().finally(() => connection.close());
+  const running = worker.run().finally(() => Promise.all([connection.close(), records.close()]));
   onShutdown(
     async (reason) => {
       logger.info({ reason }, 'worker draining');

@@ -4,6 +4,8 @@ import { createBs2TokenActivities } from './bs2-token';
 import { createItauCertificateActivities } from './itau-certificate';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { createOnboardingActivities } from './onboarding';
+import { createRecordsActivities } from './records';
+import type { BoletoRecords } from '../records';
 import type { OnboardingBankSettings } from '../onboarding/accounts';
 import { createSystemActivities, type SystemActivityDeps } from './system';
 
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   notifications?: NotificationDeps;
   /** The installation's bank settings, for onboarded accounts (default: none; onboarding activities then refuse). */
   onboarding?: { settings: OnboardingBankSettings; version: string };
+  /** The records store: boleto events are written there before each notification (default: none, nothing recorded). */
+  records?: BoletoRecords;
 }
 
 export const createActivities = (deps: ActivityDeps) => ({
@@ -22,6 +26,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBankActivities(deps.bank),
   ...createBs2TokenActivities({ registry: deps.bank.registry }),
   ...createItauCertificateActivities({ registry: deps.bank.registry }),
-  ...createNotificationActivities(deps.notifications),
+  ...createNotificationActivities({ ...deps.notifications, ...(deps.records ? { records: deps.records } : {}) }),
+  ...createRecordsActivities({ ...(deps.records ? { records: deps.records } : {}) }),
   ...createOnboardingActivities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }),
 });

@@ -5,12 +5,17 @@
  *   Boletoflow-Timestamp: unix seconds
  *   Boletoflow-Signature: t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  * Any non-2xx or network error throws and Temporal retries with backoff (at least once).
+ *
+ * Each boleto event is written to the records store before the tenant is told of it (the view it belongs to, the
+ * event, the delivery as PENDING), and each attempt's outcome after: the store is never behind what a tenant saw.
  */
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import { AccessRegistryClient } from '../access/registry-client';
+import type { BoletoRecords } from '../records';
+import { notification } from '../workflows/activity-options';
 import type { TenantWebhook } from '../workflows/access-messages';
 import type { BoletoEvent, BoletoView } from '../workflows/boleto-messages';
 
@@ -18,6 +23,8 @@ export interface NotificationDeps {
   /** Tenant → its webhook endpoint (default: the access registry, cached 10 s). */
   webhookFor?: (tenantId: string) => Promise<TenantWebhook | undefined>;
   timeoutMs?: number;
+  /** The records store (the worker process always has one; tests of other parts may leave it out). */
+  records?: BoletoRecords;
 }
 
 export interface DeliverInput {
@@ -87,14 +94,27 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
     return { attempts: ctx.info.attempt, status };
   };
 
+  const { records } = deps;
+  const lastAttempt = notification.retry?.maximumAttempts ?? Infinity;
+
   return {
-    deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
-      return postSigned(input.tenantId, input.deliveryId, {
-        id: input.deliveryId,
-        type: `boleto.${input.event.kind.toLowerCase()}`,
-        occurredAt: input.event.at,
-        data: { event: input.event, boleto: input.boleto },
-      });
+    async deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
+      await records?.recordEvent({ view: input.boleto, event: input.event, deliveryId: input.deliveryId });
+      let r: Awaited<ReturnType<typeof postSigned>>;
+      try {
+        r = await postSigned(input.tenantId, input.deliveryId, {
+          id: input.deliveryId,
+          type: `boleto.${input.event.kind.toLowerCase()}`,
+          occurredAt: input.event.at,
+          data: { event: input.event, boleto: input.boleto },
+        });
+      } catch (e) {
+        const final = Context.current().info.attempt >= lastAttempt;
+        await records?.recordDeliveryAttempt(input.deliveryId, { status: final ? 'FAILED' : 'PENDING', at: new Date().toISOString(), attempts: 1, error: (e as Error).message });
+        throw e;
+      }
+      await records?.recordDeliveryAttempt(input.deliveryId, r.skipped ? { status: 'SKIPPED', at: new Date().toISOString(), attempts: 0 } : { status: 'DELIVERED', at: new Date().toISOString(), attempts: 1 });
+      return r;
     },
 
     /** Onboarding reminders, escalations and step changes, to the tenant's endpoint (logged for operators too). */

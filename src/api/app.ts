@@ -19,7 +19,9 @@ import { buildOpenApiDocument, docsInit, docsPage } from './openapi';
 import { sendProblem } from './problem';
 import type { ApiRoute } from './route';
 import { AccountDirectory } from '../boletos/directory';
+import { type BoletoRecords, RecordsNotConfigured, unconfiguredRecords } from '../records';
 import { apiKeyRoutes } from './routes/api-keys';
+import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
@@ -43,6 +45,8 @@ export interface AppDeps {
   access?: AccessCache;
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
+  /** The records store (boleto reads, Idempotency-Keys). Without one, boleto routes answer 503. */
+  records?: BoletoRecords;
   /** How long POST /v1/boletos waits for the bank before answering 202. */
   registerWaitMs?: number;
   /** Onboarding timing policy and the support address copied on manager e-mails. */
@@ -88,6 +92,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const registry = new AccessRegistryClient(deps.client, deps.taskQueue);
   const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry);
+  const records = deps.records ?? unconfiguredRecords();
 
   app.use(requestId);
   app.use(metrics.middleware());
@@ -126,7 +131,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
     ...webhookEndpointRoutes({ registry }),
-    ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000 }),
+    // The store's collection routes first: /v1/boletos/export.csv is not a boleto id.
+    ...boletoRecordRoutes({ records }),
+    ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000, records }),
     ...onboardingRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
@@ -169,7 +176,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
       req.log.error({ err }, 'error after the response started');
       return;
     }
-    if (e.type === 'entity.parse.failed') {
+    if (err instanceof RecordsNotConfigured) {
+      sendProblem(res, { type: 'temporarily-unavailable', title: 'The records store is not configured', status: 503, detail: err.message });
+    } else if (e.type === 'entity.parse.failed') {
       sendProblem(res, { type: 'malformed-json', title: 'The body is not valid JSON', status: 400, detail: e.message });
     } else if (e.type === 'entity.too.large') {
       sendProblem(res, { type: 'payload-too-large', title: 'The body is larger than allowed', status: 413, detail: `Limit: ${deps.bodyLimit ?? '256kb'}.` });

@@ -5,6 +5,10 @@
  * snapshot is older than `ttlMs` (no traffic, or the registry slow to answer): a revoked key stops working within
  * the TTL, and a busy API never makes every request of the moment wait on the registry query (the bench showed
  * those waits as its latency tail). An unknown key id triggers a refresh at once, rate-limited.
+ *
+ * While the registry cannot answer (every worker restarting), the last good snapshot is kept for a bounded grace
+ * (`graceMs`): a request waits at most `staleWaitMs` for the refresh, then goes on with it. So the revocation bound is
+ * the TTL while the registry answers, and TTL + grace while it does not; past that, requests get 503.
  */
 import type { Request, RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../access/api-keys';
@@ -29,12 +33,17 @@ export interface AccessCacheOptions {
   refreshAheadMs?: number;
   /** At most one refresh per this interval for unknown key ids, and between failed background refreshes. */
   minRefreshMs: number;
+  /** How long past the TTL the last good snapshot stays usable while refreshes fail or hang (default 0: never). */
+  graceMs?: number;
+  /** Within the grace, how long a request waits for the refresh before using the last good snapshot (default 1 s). */
+  staleWaitMs?: number;
   now?: () => number;
 }
 
 export class AccessCache {
   private current: { snapshot: AccessSnapshot; at: number } | undefined;
   private inflight: Promise<AccessSnapshot> | undefined;
+  private inflightSince = 0;
   private lastAheadAttempt = -Infinity;
   private readonly now: () => number;
   private readonly refreshAheadMs: number;
@@ -50,6 +59,7 @@ export class AccessCache {
   private refresh(): Promise<AccessSnapshot> {
     if (!this.inflight) {
       const asked = this.now();
+      this.inflightSince = asked;
       this.inflight = this.source
         .snapshot()
         .then((snapshot) => {
@@ -65,7 +75,17 @@ export class AccessCache {
   /** A snapshot no older than the TTL, and whether this call waited for it to be fetched. */
   private async usable(): Promise<{ snapshot: AccessSnapshot; age: number; fetched: boolean }> {
     const age = this.current ? this.now() - this.current.at : Infinity;
-    if (age > this.opts.ttlMs) return { snapshot: await this.refresh(), age: 0, fetched: true };
+    if (age > this.opts.ttlMs) {
+      const last = this.current;
+      if (!last || age > this.opts.ttlMs + (this.opts.graceMs ?? 0)) return { snapshot: await this.refresh(), age: 0, fetched: true };
+      // Within the grace: a refresh that answers quickly wins; one that fails or hangs leaves the last good snapshot.
+      const waited = this.inflight ? this.now() - this.inflightSince : 0;
+      const fresh = this.refresh();
+      fresh.catch(() => undefined);
+      const budget = Math.max(0, (this.opts.staleWaitMs ?? 1_000) - waited);
+      const got = await Promise.race([fresh, new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]).catch(() => undefined);
+      return got ? { snapshot: got, age: 0, fetched: true } : { snapshot: last.snapshot, age, fetched: true };
+    }
     if (age > this.refreshAheadMs && !this.inflight && this.now() - this.lastAheadAttempt >= this.opts.minRefreshMs) {
       this.lastAheadAttempt = this.now();
       // A failure here is not the request's: it goes on with the valid snapshot; the TTL bounds how long.

@@ -3,7 +3,9 @@
  * lets in-flight requests finish, then closes the Temporal connection.
  */
 import type { Server } from 'node:http';
-import { codecCorsOrigins, codecTenants, type Config, loadConfig } from '../config';
+import { codecCorsOrigins, codecTenants, type Config, loadConfig, recordsUrl } from '../config';
+import { openRecords } from '../records';
+import { ensureReconcileSchedule } from '../records/reconcile-schedule';
 import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { connectClient } from '../temporal/connection';
@@ -22,7 +24,19 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     timeoutMs: 60_000,
     onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for Temporal'),
   });
+  const url = recordsUrl(config);
+  if (!url) throw new Error('the API needs the records store: set DATABASE_URL');
+  const records = await retryUntil(() => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-api' }), {
+    timeoutMs: 60_000,
+    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
+  });
+  // The drift repair's schedule; a failure here (a cluster without schedules) must not keep the API down.
+  ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECORDS_RECONCILE_MINUTES }).then(
+    (r) => logger.info({ schedule: r, everyMinutes: config.RECORDS_RECONCILE_MINUTES }, 'records reconcile schedule'),
+    (err: unknown) => logger.warn({ err }, 'could not create the records reconcile schedule'),
+  );
   const app = createApp({
+    records,
     client,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -59,6 +73,7 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     logger.info({ reason }, 'api stopping');
     await closeGracefully(server);
     await client.connection.close();
+    await records.close();
   });
   return server;
 }

@@ -4,3 +4,4 @@ export { bs2TokenKeeper } from './bs2-token-keeper';
 export { accessRegistry } from './access-registry';
 export { boletoLifecycle } from './boleto-lifecycle';
 export { onboarding } from './onboarding';
+export { recordsReconcile } from './records-reconcile';

@@ -21,6 +21,7 @@ import { brtDate } from '../../src/workflows/boleto-schedule';
 import { adapterConfigOf, credsOf, PIX_KEY, startSim } from '../banks/itau/helpers';
 import { eventually } from '../helpers/boleto-stack';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
+import { testRecords } from '../helpers/records';
 
 describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notifications)', () => {
   let sim: ItauSimulator;
@@ -37,13 +38,15 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
     sim = await startSim();
     const account: ItauAccount = { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
     const bankRegistry = new BankRegistry([account]);
-    const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
+    const records = await testRecords();
+    const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
     const running = worker.run();
     const registry = new AccessRegistryClient(client, taskQueue);
     await registry.createTenant('acme', 'Acme Ltda');
     key = (await registry.createApiKey('acme', 'integrator')).token;
     const settings = { ACCOUNTS_TENANT_ID: 'acme', BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Acme Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
     const built = buildApp({
+    records,
       client,
       namespace: env.namespace ?? 'default',
       taskQueue,
@@ -71,6 +74,7 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
       worker.shutdown();
       await running;
       await bankRegistry.close();
+      await records.close();
       await sim.close();
       await env.teardown();
     };

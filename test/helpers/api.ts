@@ -14,6 +14,7 @@ import { listen } from '../../src/api/http-server';
 import { AccessCache } from '../../src/api/auth';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
+import { testRecords } from './records';
 import type { Role } from '../../src/workflows/access-messages';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 
@@ -34,12 +35,14 @@ export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyL
   const env = await createDevEnv();
   const taskQueue = uniqueId('tq');
   const client = codecClient(env);
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
+  const records = await testRecords();
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records });
   const running = worker.run();
   const registry = new AccessRegistryClient(client, taskQueue);
   const logs: string[] = [];
   const sink = new Writable({ write: (c: Buffer, _e, cb) => (logs.push(c.toString()), cb()) });
   const built = buildApp({
+    records,
     client,
     namespace: env.namespace ?? 'default',
     taskQueue,
@@ -70,6 +73,7 @@ export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyL
       await new Promise((r) => server.close(r));
       worker.shutdown();
       await running;
+      await records.close();
       await env.teardown();
     },
   };

@@ -19,7 +19,9 @@ import { createLogger } from '../../src/logging';
 import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import { SimClock } from '../../src/simulators/shared/clock';
+import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
+import { testRecords } from './records';
 import type { Role } from '../../src/workflows/access-messages';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 
@@ -36,6 +38,8 @@ export interface BoletoStack {
   sim: Bs2Simulator;
   accountId: string;
   registry: AccessRegistryClient;
+  /** The records store the worker writes and the API reads (a database of its own on the run's PostgreSQL). */
+  records: BoletoRecords;
   built: BuiltApp;
   tenants: { t1: string; t2: string };
   keys: Record<'t1' | 't2', Record<Role, string>>;
@@ -67,7 +71,8 @@ export async function startBoletoStack(
     adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.adapterTimeoutMs ?? 1_000 }),
   };
   const bankRegistry = new BankRegistry([bankAccount]);
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
+  const records = await testRecords();
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, records, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
   const running = worker.run();
 
   const registry = new AccessRegistryClient(client, taskQueue);
@@ -89,9 +94,10 @@ export async function startBoletoStack(
     taskQueue,
     logger: createLogger({ level: 'silent' }),
     directory: new AccountDirectory([account]),
+    records,
     registerWaitMs: opts.registerWaitMs ?? 15_000,
     rateLimitPerMinute: 100_000,
-    access: new AccessCache(registry, { ttlMs: opts.accessTtlMs ?? 300, minRefreshMs: 100 }),
+    access: new AccessCache(registry, { ttlMs: opts.accessTtlMs ?? 300, minRefreshMs: 100, graceMs: 120_000, staleWaitMs: 300 }),
   });
   const server = await listen(built.app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -122,6 +128,7 @@ export async function startBoletoStack(
     sim,
     accountId,
     registry,
+    records,
     built,
     tenants,
     keys,
@@ -138,6 +145,7 @@ export async function startBoletoStack(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await bankRegistry.close();
+      await records.close();
       await sim.close();
       await env.teardown();
     },

@@ -26,6 +26,7 @@ import { createWorker, defaultBankRegistry } from '../../src/worker';
 import type { Role } from '../../src/workflows/access-messages';
 import { startSim } from '../banks/itau/helpers';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
+import { testRecords } from './records';
 
 export interface OnboardingStack {
   env: TestWorkflowEnvironment;
@@ -65,7 +66,8 @@ export async function startOnboardingStack(): Promise<OnboardingStack> {
     ITAU_TIMEOUT_MS: '5000',
   });
   const bankRegistry = defaultBankRegistry(settings);
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, bankSettings: settings });
+  const records = await testRecords();
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, bankSettings: settings });
   const running = worker.run();
 
   const notices: OnboardingStack['notices'] = [];
@@ -82,6 +84,7 @@ export async function startOnboardingStack(): Promise<OnboardingStack> {
 
   const registry = new AccessRegistryClient(client, taskQueue);
   const built = buildApp({
+    records,
     client,
     namespace: env.namespace ?? 'default',
     taskQueue,
@@ -127,6 +130,7 @@ export async function startOnboardingStack(): Promise<OnboardingStack> {
       worker.shutdown();
       await running;
       await bankRegistry.close();
+      await records.close();
       await itau.close();
       await bs2.close();
       await env.teardown();

@@ -5,14 +5,13 @@
  */
 import {
   type Client,
-  isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
+import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { addDays } from '../../domain';
@@ -24,10 +23,6 @@ import {
   cancelUpdate,
   changeDueDateUpdate,
   getBoletoQuery,
-  getCreationQuery,
-  getDeliveriesQuery,
-  getEventsQuery,
-  getPrintableQuery,
   registeringView,
   resendDeliveryUpdate,
   type StartBoletoInput,
@@ -35,24 +30,35 @@ import {
 import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
 import { brtDate } from '../../workflows/boleto-schedule';
 import { BOLETO_CODE_VERSION } from '../../workflows/patches';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, NossoNumero, SeuNumero, TenantId } from '../../workflows/search-attributes';
+import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../workflows/search-attributes';
+import type { BoletoRecords } from '../../records';
+import { importFromWorkflow } from '../../records/sync';
 import type { Principal } from '../auth';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
-import { BoletoIdParams, BoletoSchema, BoletoSummary, CreateBoletoBody, DeliverySchema, EventSchema, isoDate } from '../schemas/boleto';
+import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, isoDate } from '../schemas/boleto';
 
 export interface BoletoRouteDeps {
   client: Client;
   taskQueue: string;
   directory: AccountDirectory;
   registerWaitMs: number;
+  /** The records store: every read comes from it; creation claims its Idempotency-Key there first. */
+  records: BoletoRecords;
 }
 
 /** How long POST /v1/boletos asks for the state of a boleto still registering, past the wait cap. */
 const STATE_QUERY_MS = 3_000;
+/** How long a read waits for a boleto's workflow when the store does not have the boleto (one from before the store). */
+const READ_THROUGH_MS = 3_000;
 
 const notFound = (res: Response, id: string) =>
   sendProblem(res, { type: 'not-found', title: 'Boleto not found', status: 404, detail: `No boleto ${id} in your tenant.` });
+
+const unavailable = (res: Response, detail: string) => {
+  res.setHeader('Retry-After', '5');
+  sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail });
+};
 
 const updateRefusal = (e: unknown): string | undefined =>
   e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
@@ -75,20 +81,29 @@ export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInf
 export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
   const { client } = deps;
 
-  /** The boleto's handle if it exists and belongs to the caller's tenant (otherwise: 404 already sent). */
-  async function owned(principal: Principal, id: string, res: Response) {
-    const parsed = parseBoletoId(id);
-    if (!parsed || !(await deps.directory.resolveForTenant(principal.tenantId, parsed.accountId))) return void notFound(res, id);
-    const handle = client.workflow.getHandle(id);
-    try {
-      const view = await handle.query(getBoletoQuery);
-      if (view.tenantId !== principal.tenantId) return void notFound(res, id);
-      return { handle, view };
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) return void notFound(res, id);
-      throw e;
+  const { records } = deps;
+
+  /**
+   * The boleto from the records store if it is the caller's (otherwise: 404 already sent). A boleto from before the
+   * store is read from its workflow once and imported (read-through); with no workflow either, it does not exist.
+   */
+  async function owned(principal: Principal, id: string, res: Response): Promise<{ handle: WorkflowHandle; view: BoletoView } | undefined> {
+    if (!parseBoletoId(id)) return void notFound(res, id);
+    let view = await records.get(principal.tenantId, id);
+    if (!view) {
+      try {
+        const imported = await client.withDeadline(Date.now() + READ_THROUGH_MS, () => importFromWorkflow(client, records, id));
+        if (imported.found) view = await records.get(principal.tenantId, id);
+      } catch {
+        return void unavailable(res, 'This boleto is not in the records store yet and its workflow cannot be read right now.');
+      }
     }
+    if (!view) return void notFound(res, id);
+    return { handle: client.workflow.getHandle(id), view };
   }
+
+  const keyReused = (res: Response, detail?: string) =>
+    sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, ...(detail ? { detail } : {}) });
 
   function answerCreated(res: Response, view: BoletoView, replay: boolean) {
     res.setHeader('Location', `/v1/boletos/${view.id}`);
@@ -171,12 +186,17 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
             ...(body.messages ? { messages: body.messages } : {}),
           },
         };
+        // The key is claimed in the records store, forever, before anything else: a replay is answered from there (no
+        // Temporal call, no bank call), long after the workflow is gone.
+        const claim = await records.claimKey({ tenantId: principal.tenantId, key, fingerprint, registering: registeringView(input), payer: body.payer, messages: body.messages ?? [] });
+        if (claim.outcome === 'conflict') return keyReused(res);
+        if (claim.outcome === 'replay') return answerCreated(res, claim.view, true);
         const start = new WithStartWorkflowOperation<typeof boletoLifecycle>('boletoLifecycle', {
           workflowId: id,
           taskQueue: deps.taskQueue,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
-          // A finished boleto's key is never reused for a new boleto (within the namespace's retention).
+          // A finished boleto's key is never reused for a new boleto (the records store holds it forever, too).
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: BoletoStatus, value: 'REGISTERING' },
@@ -199,86 +219,15 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           view = first ?? (await client.withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery)).catch(() => registeringView(input)));
         } catch (e) {
           const refusal = updateRefusal(e);
-          if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) {
-            return sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, detail: refusal.replace(/^IDEMPOTENCY_KEY_REUSED: /, '') });
-          }
+          if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) return keyReused(res, refusal.replace(/^IDEMPOTENCY_KEY_REUSED: /, ''));
           if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-          // The boleto's workflow already finished: answer from its record.
-          const creation = await client.workflow.getHandle(id).query(getCreationQuery);
-          if (creation.requestFingerprint !== fingerprint) {
-            return sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422 });
-          }
-          return answerCreated(res, creation.firstResponse ?? (await client.workflow.getHandle(id).query(getBoletoQuery)), true);
+          // The workflow finished before the store knew its verdict (a boleto from before the store): ask the store.
+          const stored = await records.get(principal.tenantId, id);
+          if (!stored || stored.status === 'REGISTERING') return unavailable(res, 'This boleto’s first answer is not recorded yet; retry shortly.');
+          return answerCreated(res, stored, true);
         }
-        const replay = view.createdAt !== input.createdAt;
-        answerCreated(res, view, replay);
-      },
-    }),
-
-    defineRoute({
-      method: 'get',
-      path: '/v1/boletos',
-      operationId: 'listBoletos',
-      summary: 'List your boletos (from Temporal visibility), newest first',
-      tags: ['boletos'],
-      access: ['integrator', 'operator'],
-      request: {
-        query: z.object({
-          status: z.enum(['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED']).optional(),
-          bank: z.enum(['BS2', 'ITAU']).optional(),
-          account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
-          dueFrom: isoDate.optional(),
-          dueTo: isoDate.optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2000}$/, 'must be a cursor from a previous page').optional(),
-        }),
-      },
-      responses: { 200: { description: 'A page of boletos', schema: z.object({ items: z.array(BoletoSummary), nextCursor: z.string().optional() }) } },
-      handler: async ({ principal, query, res }) => {
-        // Values are validated above (enums, ids, dates), so they are safe inside the visibility query.
-        const clauses = [`WorkflowType = 'boletoLifecycle'`, `TenantId = '${principal.tenantId}'`];
-        if (query.status) clauses.push(`BoletoStatus = '${query.status}'`);
-        if (query.bank) clauses.push(`Bank = '${query.bank}'`);
-        if (query.account) clauses.push(`AccountId = '${query.account}'`);
-        if (query.dueFrom) clauses.push(`DueDate >= '${query.dueFrom}T00:00:00-03:00'`);
-        if (query.dueTo) clauses.push(`DueDate <= '${query.dueTo}T00:00:00-03:00'`);
-        const list = (cursor?: string) =>
-          client.workflowService.listWorkflowExecutions({
-            namespace: client.options.namespace,
-            query: clauses.join(' AND '),
-            pageSize: query.limit,
-            ...(cursor ? { nextPageToken: Buffer.from(cursor, 'base64url') } : {}),
-          });
-        let page;
-        try {
-          page = await list(query.cursor);
-        } catch (e) {
-          // The server answers a page token it did not make with a bare UNKNOWN: if the same query without the
-          // cursor works, the cursor was the caller's mistake (400), not ours (500).
-          if (!query.cursor || !isGrpcServiceError(e)) throw e;
-          await list();
-          return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'query.cursor', reason: 'must be a cursor from a previous page' }] });
-        }
-        const items = (page.executions ?? []).map((x) => {
-          const sa = decodeTypedSearchAttributes(x.searchAttributes?.indexedFields);
-          const due = sa.get(DueDate);
-          const amount = sa.get(AmountCents);
-          const seu = sa.get(SeuNumero);
-          const nosso = sa.get(NossoNumero);
-          return {
-            id: x.execution?.workflowId ?? '',
-            accountId: sa.get(AccountId) ?? '',
-            bank: sa.get(Bank) ?? '',
-            status: (sa.get(BoletoStatus) ?? 'REGISTERING') as z.infer<typeof BoletoSummary>['status'],
-            ...(due ? { dueDate: brtDate(due.getTime()) } : {}),
-            ...(amount !== undefined ? { amountCents: amount } : {}),
-            ...(seu ? { seuNumero: seu } : {}),
-            ...(nosso ? { nossoNumero: nosso } : {}),
-            ...(x.startTime?.seconds ? { createdAt: new Date(Number(x.startTime.seconds) * 1000).toISOString() } : {}),
-          };
-        });
-        const token = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;
-        res.json({ items, ...(token ? { nextCursor: token } : {}) });
+        await records.answerKey(principal.tenantId, key, view);
+        answerCreated(res, view, claim.outcome === 'pending' && view.createdAt !== input.createdAt);
       },
     }),
 
@@ -308,7 +257,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(EventSchema) }) }, 404: { description: 'No such boleto in your tenant' } },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.id, res);
-        if (found) res.json({ items: await found.handle.query(getEventsQuery) });
+        if (found) res.json({ items: (await records.events(principal.tenantId, params.id)) ?? [] });
       },
     }),
 
@@ -323,7 +272,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliverySchema) }) }, 404: { description: 'No such boleto in your tenant' } },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.id, res);
-        if (found) res.json({ items: await found.handle.query(getDeliveriesQuery) });
+        if (found) res.json({ items: (await records.deliveries(principal.tenantId, params.id)) ?? [] });
       },
     }),
 
@@ -371,6 +320,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         let view: BoletoView;
         try {
           view = await found.handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }] });
+          await records.recordView(view, 0); // what we answer is what the next GET reads
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
@@ -401,7 +351,9 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         const found = await owned(principal, params.id, res);
         if (!found) return;
         try {
-          res.json(await found.handle.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }] }));
+          const view = await found.handle.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }] });
+          await records.recordView(view, 0); // what we answer is what the next GET reads
+          res.json(view);
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
@@ -423,8 +375,10 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.id, res);
         if (!found) return;
-        const { boleto, payer, messages } = await found.handle.query(getPrintableQuery);
+        const printable = await records.printable(principal.tenantId, params.id);
+        const { boleto, payer, messages } = printable ?? { boleto: found.view, messages: [] };
         if (!boleto.barcode && !boleto.linhaDigitavel) return sendProblem(res, { type: 'conflict', title: `A ${boleto.status} boleto has no barcode to print`, status: 409 });
+        if (!payer) return unavailable(res, 'The payer of this boleto is not in the records store yet (the drift repair imports it).');
         const account = (await deps.directory.resolve(boleto.accountId))!;
         const pdf = await renderBoletoPdf({
           bank: { code: boleto.bank === 'BS2' ? '218' : '341', name: boleto.bank === 'BS2' ? 'Banco BS2' : 'Itaú' },

@@ -94,6 +94,60 @@ export const BoletoSchema = z
 // The schema documents the workflow's view: keep them in step.
 const _boletoMatches: z.ZodType<BoletoView> = BoletoSchema;
 
+const STATUSES = Status.options;
+/** The filters of the list and of the CSV export (unknown parameters are refused: a typo must not widen a query). */
+const BoletoFilterFields = z.strictObject({
+    status: z
+      .string()
+      .regex(new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`), `must be one or more of ${STATUSES.join(', ')}, comma-separated`)
+      .transform((v) => [...new Set(v.split(','))] as z.infer<typeof Status>[])
+      .optional()
+      .meta({ example: 'PAID,SETTLED' }),
+    bank: z.enum(['BS2', 'ITAU']).optional(),
+    account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id').optional(),
+    dueFrom: isoDate.optional(),
+    dueTo: isoDate.optional(),
+    issuedFrom: isoDate.optional(),
+    issuedTo: isoDate.optional(),
+    paidFrom: isoDate.optional(),
+    paidTo: isoDate.optional(),
+    settledFrom: isoDate.optional(),
+    settledTo: isoDate.optional(),
+    payerDocument: z
+      .string()
+      .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
+      .superRefine((v, ctx) => {
+        const r = inspectCpfOrCnpj(v);
+        if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
+      })
+      .optional()
+      .meta({ description: 'the payer’s CPF or CNPJ (matched through a keyed hash; never stored in clear)' }),
+    reference: text(64).optional(),
+    seuNumero: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits').optional(),
+    nossoNumero: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'must be letters, digits and hyphens').optional(),
+    updatedSince: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z' }).optional(),
+});
+
+/** Reversed ranges are refused on the upper bound's name. */
+const rangesInOrder = (q: Partial<Record<'dueFrom' | 'dueTo' | 'issuedFrom' | 'issuedTo' | 'paidFrom' | 'paidTo' | 'settledFrom' | 'settledTo', string>>, ctx: z.RefinementCtx) => {
+  for (const [from, to] of [['dueFrom', 'dueTo'], ['issuedFrom', 'issuedTo'], ['paidFrom', 'paidTo'], ['settledFrom', 'settledTo']] as const) {
+    const a = q[from];
+    const b = q[to];
+    if (a && b && b < a) ctx.addIssue({ code: 'custom', path: [to], message: `must be on or after ${from}` });
+  }
+};
+
+export const BoletoFilterQuery = BoletoFilterFields.superRefine(rangesInOrder);
+export const BoletoListQuery = BoletoFilterFields.extend({
+  limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(50),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from a previous page').optional(),
+}).superRefine(rangesInOrder);
+
+const Totals = z.object({ count: z.number().int(), amountCents: z.number().int() });
+export const DailyTotalsSchema = z
+  .object({ date: z.string(), accountId: z.string(), issued: Totals, paid: Totals, settled: Totals, cancelled: Totals, expired: Totals })
+  .meta({ id: 'DailyTotals' });
+
 export const BoletoSummary = z
   .object({
     id: z.string(),
