@@ -36,6 +36,16 @@ function isOrigin(s: string): boolean {
   }
 }
 
+/** postgres://… or postgresql://… with a host (what `pg` accepts as a connection string). */
+function isPostgresUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** `a, b, c` → ['a', 'b', 'c'], each checked by `item`; unset or blank = undefined. */
 const commaList = (item: z.ZodString) =>
   optionalString.pipe(
@@ -59,6 +69,27 @@ export const configSchema = z
 
     /** Where state lives when running the embedded default (dev server SQLite file, pid lock). */
     DATA_DIR: z.string().trim().min(1).default('.data'),
+
+    /**
+     * The records store (PostgreSQL), e.g. postgres://boletoflow:secret@db.example.com:5432/boletoflow. Unset = the
+     * embedded default: `npm start` runs PGlite (WASM Postgres) with its data in DATA_DIR/records, on RECORDS_PORT.
+     */
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db')
+        .optional(),
+    ),
+    /** The embedded records store (PGlite served over the Postgres protocol) listens here (ignored with DATABASE_URL). */
+    RECORDS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    RECORDS_PORT: port(7235),
+    /**
+     * Boleto records are kept until an explicit purge (`npm run records -- purge`), which removes boletos that reached
+     * a final status more than this many years ago. Unset = keep forever (purge refuses to run).
+     */
+    RECORDS_RETENTION_YEARS: z.coerce.number({ error: 'must be a number of years' }).int('must be whole years').min(1, 'must be at least 1 year').max(100).optional(),
+    /** Period of the drift repair (Temporal Schedule comparing the records store with the boleto workflows). */
+    RECORDS_RECONCILE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1).max(1440).default(10),
 
     /** Set to use an external Temporal cluster; unset = start the embedded dev server. */
     TEMPORAL_ADDRESS: hostPort.optional().or(z.literal('').transform(() => undefined)),
@@ -89,6 +120,11 @@ export const configSchema = z
     API_PORT: port(3000),
     /** Requests per minute allowed per API key (authenticated routes). */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * How long the API keeps using its last good copy of the API keys while the access registry cannot answer (every
+     * worker restarting). A revoked key then works for up to this + the cache's 5 s TTL; 0 = never past the TTL.
+     */
+    API_KEY_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(86_400).default(300),
     /** Largest accepted JSON body, e.g. 256kb or 1mb. */
     API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb'),
     /** How the banner and docs refer to this API (no trailing slash). */
@@ -292,7 +328,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const variable = String(issue.path[0] ?? '(environment)');
       const raw = env[variable];
       // Never echo values of secret-bearing variables back into logs.
-      const shown = raw === undefined || /KEY|SECRET|TOKEN|PASSWORD/i.test(variable) ? '' : ` (got ${JSON.stringify(raw)})`;
+      // DATABASE_URL usually carries a password.
+      const shown = raw === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/i.test(variable) ? '' : ` (got ${JSON.stringify(raw)})`;
       return { variable, message: issue.message + shown };
     }),
   );
@@ -315,3 +352,17 @@ export const codecTenants = (c: Config): readonly string[] | '*' =>
 
 /** The codec endpoint as a browser on this machine reaches it (what the embedded Web UI is pointed at). */
 export const codecEndpointUrl = (c: Config): string => `${c.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? `http://localhost:${c.API_PORT}`}/codec`;
+
+/** The address the embedded records store is reached at (a wildcard bind is reached on loopback). */
+const recordsConnectHost = (c: Config): string => {
+  const h = c.RECORDS_HOST === '0.0.0.0' ? '127.0.0.1' : c.RECORDS_HOST === '::' ? '::1' : c.RECORDS_HOST;
+  return h.includes(':') ? `[${h}]` : h;
+};
+
+/**
+ * The records store's connection string: DATABASE_URL, or (embedded default, no DATABASE_URL) the PGlite server
+ * `npm start` runs on RECORDS_HOST:RECORDS_PORT. Typed `| undefined` for a store that can be switched off; today
+ * it always returns a URL.
+ */
+export const recordsUrl = (c: Config): string | undefined =>
+  c.DATABASE_URL ?? `postgres://postgres@${recordsConnectHost(c)}:${c.RECORDS_PORT}/postgres`;

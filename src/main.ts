@@ -1,13 +1,17 @@
 /**
  * `npm start`: the whole service on the embedded default, as one supervised process tree:
- *   temporal dev server (unless TEMPORAL_ADDRESS points at a cluster) → worker → API.
+ *   temporal dev server (unless TEMPORAL_ADDRESS points at a cluster) + records store (embedded PGlite, unless
+ *   DATABASE_URL points at a PostgreSQL server) → simulators → worker → API.
  * Prints a banner when /readyz is green. SIGINT/SIGTERM stop everything in order: API (no new requests),
- * worker (drains), then the Temporal server (SQLite closed cleanly); nothing is left running.
+ * worker (drains), simulators, the records store (PGlite closed cleanly), then the Temporal server (SQLite closed
+ * cleanly); nothing is left running.
  */
 import { join, resolve } from 'node:path';
-import { codecEndpointUrl, type Config, isEmbedded, loadConfig, temporalAddress } from './config';
+import { Client as PgClient } from 'pg';
+import { codecEndpointUrl, type Config, isEmbedded, loadConfig, recordsUrl, temporalAddress } from './config';
 import { createLogger, type Logger } from './logging';
 import { runMain, StartupError } from './process';
+import { recordsDataDir } from './records/embedded-server';
 import { devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
@@ -49,6 +53,30 @@ async function waitReady(apiUrl: string, timeoutMs: number): Promise<void> {
   );
 }
 
+/** Resolves once the records store answers a query (the embedded server takes seconds to open, more on first start). */
+async function waitForRecords(url: string, timeoutMs: number, logger: Logger): Promise<void> {
+  await retryUntil(
+    async () => {
+      const client = new PgClient({ connectionString: url, connectionTimeoutMillis: 5000 });
+      client.on('error', () => undefined); // a reset after connect surfaces as the query's rejection instead
+      try {
+        await client.connect();
+        await client.query('select 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    { timeoutMs, intervalMs: 250, onRetry: (err, n) => n % 40 === 0 && logger.warn({ err }, 'waiting for the records store') },
+  );
+}
+
+/** Where the records live, for the banner: never the URL's credentials. */
+function recordsWhere(config: Config): string {
+  if (config.DATABASE_URL === undefined) return `embedded PGlite at ${recordsDataDir(config.DATA_DIR)}   (${recordsUrl(config)})`;
+  const u = new URL(config.DATABASE_URL);
+  return `PostgreSQL at ${u.host}${u.pathname.length > 1 ? u.pathname : ''}   (DATABASE_URL)`;
+}
+
 function banner(config: Config, apiUrl: string): string {
   const ui = isEmbedded(config) ? `http://localhost:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : '(your cluster\'s Web UI)';
   const where = isEmbedded(config)
@@ -59,6 +87,7 @@ function banner(config: Config, apiUrl: string): string {
     `  boletoflow ${VERSION} is up (${where}; namespace ${config.TEMPORAL_NAMESPACE})`,
     `  Temporal Web UI  ${ui}`,
     `  API              ${apiUrl}`,
+    `  Records store    ${recordsWhere(config)}`,
     `  Codec (Web UI)   log in at ${codecEndpointUrl(config)}/login to see payloads decrypted (README: "reading encrypted payloads")`,
     ...(config.SIMULATORS_ENABLED ? [`  BS2 simulator    http://localhost:${config.SIM_BS2_PORT}   admin: http://localhost:${config.SIM_BS2_PORT}/__sim/boletos${config.BS2_BASE_URL ? '' : '   (the default BS2 account)'}`] : []),
     ...(config.SIMULATORS_ENABLED ? [`  Itaú simulator   https://localhost:${config.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${config.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${config.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`] : []),
@@ -74,6 +103,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow' });
   const embedded = isEmbedded(config);
+  // No DATABASE_URL: this supervisor runs the records store (PGlite) itself.
+  const embeddedRecords = config.DATABASE_URL === undefined;
   const dataDir = resolve(config.DATA_DIR);
   const apiUrl = `http://localhost:${config.API_PORT}`;
 
@@ -99,6 +130,9 @@ async function main(): Promise<void> {
       { port: config.TEMPORAL_UI_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
     );
   }
+  if (embeddedRecords) {
+    claims.push({ port: config.RECORDS_PORT, host: config.RECORDS_HOST, variable: 'RECORDS_PORT', what: 'records store (embedded PGlite)' });
+  }
   const busy = await busyPorts(claims);
   if (busy.length) {
     lock.release();
@@ -110,7 +144,7 @@ async function main(): Promise<void> {
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, 'stopping boletoflow');
-      // Reverse start order: API, then worker (drains), then the Temporal server.
+      // Reverse start order: API, then worker (drains), simulators, the records store, then the Temporal server.
       for (const child of [...children].reverse()) await child.stop();
       lock.release();
       logger.info('stopped');
@@ -119,8 +153,9 @@ async function main(): Promise<void> {
     return shuttingDown;
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
-  const hooks = (name: string) => ({
-    onStart: (pid: number) => lock.recordChild(name, pid, name === 'temporal' ? 'start-dev' : `${name}${ext}`),
+  // `marker`: what the child's command line contains, for DataDirLock to recognise an orphan of a killed supervisor.
+  const hooks = (name: string, marker: string) => ({
+    onStart: (pid: number) => lock.recordChild(name, pid, marker),
     onGiveUp: (n: string) => void shutdown(`${n} failed`, 1),
   });
 
@@ -144,12 +179,35 @@ async function main(): Promise<void> {
         stopTimeoutMs: 20_000,
       },
       logger,
-      hooks('temporal'),
+      hooks('temporal', 'start-dev'),
     );
     children.push(temporal);
     temporal.start();
     logger.info({ address: temporalAddress(config) }, 'starting embedded Temporal dev server');
-    await waitForNamespace(temporalAddress(config), config.TEMPORAL_NAMESPACE, 60_000);
+  }
+
+  if (embeddedRecords) {
+    // IPC: if this supervisor dies, the records server notices (disconnect) and closes PGlite cleanly.
+    const records = new ManagedProcess(
+      { name: 'records', ...nodeEntrypoint('records/embedded-server'), ipc: true, stopTimeoutMs: 30_000 },
+      logger,
+      hooks('records', `records/embedded-server${ext}`),
+    );
+    children.push(records);
+    records.start();
+  }
+
+  // Temporal and the records store come up side by side; everything after needs both.
+  const databaseUrl = recordsUrl(config);
+  try {
+    await Promise.all([
+      embedded ? waitForNamespace(temporalAddress(config), config.TEMPORAL_NAMESPACE, 60_000) : undefined,
+      embeddedRecords && databaseUrl ? waitForRecords(databaseUrl, 120_000, logger) : undefined,
+    ]);
+  } catch (e) {
+    logger.error({ err: e }, 'the Temporal server or the records store did not come up');
+    await shutdown('not ready', 1);
+    return;
   }
 
   for (const [name, entry] of [
@@ -157,7 +215,13 @@ async function main(): Promise<void> {
     ['worker', 'worker'],
     ['api', 'api/server'],
   ] as const) {
-    const p = new ManagedProcess({ name, ...nodeEntrypoint(entry), ipc: true, stopTimeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000 }, logger, hooks(name));
+    // Worker and API reach the records store through DATABASE_URL (the embedded server's when it is ours).
+    const env = name === 'simulators' || databaseUrl === undefined ? process.env : { ...process.env, DATABASE_URL: databaseUrl };
+    const p = new ManagedProcess(
+      { name, ...nodeEntrypoint(entry), env, ipc: true, stopTimeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000 },
+      logger,
+      hooks(name, `${entry}${ext}`),
+    );
     children.push(p);
     p.start();
   }

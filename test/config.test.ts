@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isEmbedded, loadConfig, temporalAddress } from '../src/config';
+import { ConfigError, isEmbedded, loadConfig, recordsUrl, temporalAddress } from '../src/config';
 
 const KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
@@ -32,6 +32,32 @@ describe('config', () => {
     expect(vars).toEqual(['API_PORT', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TLS']);
     expect(e.message).toContain('API_PORT: must be a port number (got "abc")');
     expect(e.message).toContain('TEMPORAL_ADDRESS: must be host:port');
+  });
+
+  it('records store › nothing set › embedded PGlite on 127.0.0.1:7235, reached as postgres@…/postgres', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c).toMatchObject({ RECORDS_HOST: '127.0.0.1', RECORDS_PORT: 7235 });
+    expect(recordsUrl(c)).toBe('postgres://postgres@127.0.0.1:7235/postgres');
+    expect(recordsUrl(loadConfig({ RECORDS_PORT: '17235', DATABASE_URL: '' }))).toBe('postgres://postgres@127.0.0.1:17235/postgres');
+    // A wildcard bind is reached on loopback.
+    expect(recordsUrl(loadConfig({ RECORDS_HOST: '0.0.0.0', RECORDS_PORT: '6000' }))).toBe('postgres://postgres@127.0.0.1:6000/postgres');
+  });
+
+  it('records store › DATABASE_URL set › used as is (postgres:// and postgresql://), RECORDS_PORT ignored', () => {
+    for (const url of ['postgres://app:s3cret@db.example.com:5432/boletoflow', 'postgresql://db.example.com/boletoflow?sslmode=require']) {
+      expect(recordsUrl(loadConfig({ DATABASE_URL: url, RECORDS_PORT: '1' }))).toBe(url);
+    }
+  });
+
+  it('records store › bad DATABASE_URL or RECORDS_PORT › named, and the URL (it may hold a password) not echoed', () => {
+    for (const bad of ['mysql://app:s3cret@db/x', 'db.example.com:5432', 'postgres:///no-host']) {
+      const e = problemsOf({ DATABASE_URL: bad });
+      expect(e.problems).toEqual([expect.objectContaining({ variable: 'DATABASE_URL', message: expect.stringContaining('must be a postgres:// or postgresql:// URL') })]);
+      expect(e.message).not.toContain('(got');
+    }
+    expect(problemsOf({ DATABASE_URL: 'mysql://app:s3cret@db/x' }).message).not.toContain('s3cret');
+    expect(problemsOf({ RECORDS_PORT: '70000' }).message).toContain('RECORDS_PORT: must be between 1 and 65535');
   });
 
   it('port range › 70000 › rejected as out of range', () => {

@@ -43,6 +43,8 @@ export interface AppDeps {
   publicBaseUrl?: string;
   /** Override the access cache (tests shorten its TTL). */
   access?: AccessCache;
+  /** How long the default access cache keeps its last good snapshot while the registry cannot answer (ms, default 0). */
+  accessGraceMs?: number;
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
   /** The records store (boleto reads, Idempotency-Keys). Without one, boleto routes answer 503. */
@@ -64,6 +66,10 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Query parameters whose values are personal data (the payer's CPF/CNPJ): logged as [redacted]. */
+const PERSONAL_QUERY = /([?&]payerDocument=)[^&#]*/gi;
+export const redactUrl = (url: unknown): unknown => (typeof url === 'string' ? url.replace(PERSONAL_QUERY, '$1[redacted]') : url);
 
 /** Accepts a well-formed X-Request-Id from the caller or makes one; echoed on the response. */
 const requestId: RequestHandler = (req, res, next) => {
@@ -91,7 +97,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const metrics = new ApiMetrics();
   const registry = new AccessRegistryClient(deps.client, deps.taskQueue);
   const directory = deps.directory ?? new AccountDirectory([]);
-  const access = deps.access ?? new AccessCache(registry);
+  const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
 
   app.use(requestId);
@@ -104,7 +110,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       // Health probes and scrapes would drown the log.
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       serializers: {
-        req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+        // A payer's document may be a list filter: it never reaches the log.
+        req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         // The wrapped response reports null until headers are flushed; the raw one knows the status.
         res: (res: { statusCode: unknown; raw?: { statusCode?: number } }) => ({ statusCode: res.raw?.statusCode ?? res.statusCode }),
       },

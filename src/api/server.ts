@@ -37,6 +37,7 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
   );
   const app = createApp({
     records,
+    accessGraceMs: config.API_KEY_GRACE_SECONDS * 1000,
     client,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -15,7 +15,7 @@ const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === PG_DATE) return (v: string) => v;
     if (oid === PG_INT8) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
   },
 };
 
@@ -59,6 +59,6 @@ export async function migrateRecords(db: Kysely<any>): Promise<MigrationResultSe
     migrationLockTableName: 'records_migrations_lock',
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(`records migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }

@@ -63,9 +63,9 @@ export class DataDirLock {
     rmSync(this.file, { force: true });
   }
 
-  /** SIGTERM (SQLite closes cleanly), then SIGKILL after 5 s, for each child a dead supervisor left behind. */
+  /** SIGTERM (SQLite and PGlite close cleanly), then SIGKILL after 5 s, for each child a dead supervisor left behind. */
   private async stopOrphans(): Promise<void> {
-    for (const name of ['api', 'worker', 'simulators', 'temporal']) {
+    for (const name of ['api', 'worker', 'simulators', 'records', 'temporal']) {
       const f = join(this.childDir, `${name}.pid`);
       let rec: { pid: number; marker: string } | undefined;
       try {

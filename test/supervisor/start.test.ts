@@ -1,7 +1,8 @@
 /**
  * `npm start`'s supervisor as a user meets it: real processes (dev server binary, worker, API) on free
- * ports with a throw-away data folder. Checks the banner, /readyz, the Web UI, persistence across a
- * restart, the single-instance lock, and that SIGTERM leaves no process behind.
+ * ports with a throw-away data folder. Checks the banner, /readyz, the Web UI, the embedded records store
+ * (PGlite) and the DATABASE_URL worker and API get, persistence across a restart (Temporal and records), the
+ * single-instance lock, and that SIGTERM leaves no process behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { temporalCliPath } from '../helpers/temporal';
 import { encryptingDataConverter } from '../../src/temporal/keys';
 import { parsePayloadKeys } from '../../src/temporal/codec';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { addDays } from '../../src/domain';
 import { brtDate } from '../../src/workflows/boleto-schedule';
@@ -38,6 +40,19 @@ function startSupervisor(env: NodeJS.ProcessEnv): Started {
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return { proc, output: () => out, exited };
+}
+
+/** The pid the supervisor recorded for a child (DataDirLock, DATA_DIR/run/<name>.pid). */
+const childPid = (dataDir: string, name: string): number => (JSON.parse(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8')) as { pid: number }).pid;
+
+async function records<T>(port: string | undefined, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 async function waitFor(pred: () => boolean, timeoutMs: number, what: string, output: () => string): Promise<void> {
@@ -65,14 +80,18 @@ describe('npm start supervisor (embedded default)', () => {
       SIM_BS2_PORT: String(await freePort()),
       SIM_ITAU_PORT: String(await freePort()),
       SIM_ITAU_PUBLIC_PORT: String(await freePort()),
+      RECORDS_PORT: String(await freePort()),
       TEMPORAL_NAMESPACE: 'boletoflow',
+      DATABASE_URL: '', // the embedded records store, whatever the environment running the tests says
     };
     first = startSupervisor(env);
     await waitFor(() => first.output().includes('is up'), 150_000, 'the banner', first.output);
   }, 180_000);
 
   afterAll(() => {
-    for (const p of [first?.proc.pid, ...treeOfFirst]) if (p && isAlive(p)) process.kill(p, 'SIGKILL');
+    // Also when the SIGTERM test did not run (-t): the supervisor's children, the records store among them.
+    const alive = first?.proc.pid && isAlive(first.proc.pid) ? descendants(first.proc.pid) : [];
+    for (const p of [first?.proc.pid, ...treeOfFirst, ...alive]) if (p && isAlive(p)) process.kill(p, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -80,6 +99,17 @@ describe('npm start supervisor (embedded default)', () => {
     const out = first.output();
     expect(out).toContain(`http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/boletoflow/workflows`);
     expect(out).toContain(`http://localhost:${env.API_PORT}/healthz`);
+    expect(out).toContain(`Records store    embedded PGlite at ${join(dataDir, 'records')}`);
+  });
+
+  it('records store › embedded default › PGlite child answers on RECORDS_PORT, worker and API get its DATABASE_URL', async () => {
+    const url = `postgres://postgres@127.0.0.1:${env.RECORDS_PORT}/postgres`;
+    expect(await records(env.RECORDS_PORT, async (c) => (await c.query<{ one: number }>('select 1 as one')).rows)).toEqual([{ one: 1 }]);
+    expect(descendants(first.proc.pid!)).toContain(childPid(dataDir, 'records'));
+    for (const name of ['worker', 'api']) {
+      const environ = readFileSync(`/proc/${childPid(dataDir, name)}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`DATABASE_URL=${url}`);
+    }
   });
 
   it('readyz and Web UI › after start › answer 200 with Temporal connected and a worker polling', async () => {
@@ -106,7 +136,7 @@ describe('npm start supervisor (embedded default)', () => {
       body: JSON.stringify({ accountId: 'bs2-default', amountCents: 4_200, dueDate: addDays(brtDate(Date.now()), 5), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
     });
     const body = (await r.json()) as { status: string; barcode: string };
-    expect(r.status).toBe(201);
+    expect(r.status, JSON.stringify(body)).toBe(201);
     expect(body.barcode).toMatch(/^218/);
     const metrics = await (await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/boletoflow_bank_call_duration_ms\w*\{[^}]*operation="register"/);
@@ -127,9 +157,12 @@ describe('npm start supervisor (embedded default)', () => {
     const client = new Client({ connection, namespace: 'boletoflow', dataConverter });
     await client.workflow.execute('systemCheck', { taskQueue: 'boletoflow', workflowId });
     await connection.close();
+    // And a row in the records store.
+    await records(env.RECORDS_PORT, (c) => c.query("create table start_probe (v text); insert into start_probe values ('kept')"));
 
     treeOfFirst = descendants(first.proc.pid!);
-    expect(treeOfFirst.length).toBeGreaterThanOrEqual(3); // temporal, worker, api (+ esbuild helpers)
+    expect(treeOfFirst.length).toBeGreaterThanOrEqual(4); // temporal, records, worker, api (+ esbuild helpers)
+    expect(treeOfFirst).toContain(childPid(dataDir, 'records'));
     first.proc.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     await waitFor(() => treeOfFirst.every((p) => !isAlive(p)), 10_000, 'children to exit', first.output);
@@ -142,6 +175,7 @@ describe('npm start supervisor (embedded default)', () => {
       const described = await new Client({ connection: c2, namespace: 'boletoflow' }).workflow.getHandle(workflowId).describe();
       expect(described.status.name).toBe('COMPLETED');
       await c2.close();
+      expect(await records(env.RECORDS_PORT, async (c) => (await c.query<{ v: string }>('select v from start_probe')).rows)).toEqual([{ v: 'kept' }]);
     } finally {
       const tree = descendants(again.proc.pid!);
       again.proc.kill('SIGTERM');

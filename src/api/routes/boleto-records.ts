@@ -38,9 +38,9 @@ export function decodeCursor(raw: string): ListCursor | undefined {
 
 type FilterQuery = z.output<typeof BoletoFilterQuery>;
 
-export function filtersOf(q: FilterQuery): ListFilters {
-  const { status, limit: _l, cursor: _c, ...rest } = q as FilterQuery & { limit?: number; cursor?: string };
-  return { ...rest, ...(status ? { status } : {}) } as ListFilters;
+export function filtersOf(q: FilterQuery & { limit?: number; cursor?: string }): ListFilters {
+  const { limit: _l, cursor: _c, ...filters } = q;
+  return filters;
 }
 
 const badCursor = (res: Response) =>
