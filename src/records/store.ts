@@ -232,7 +232,8 @@ export class BoletoRecords {
           .where((eb) =>
             eb.and([
               eb(eb.refTuple('boletos.view_updated_at', 'boletos.view_seq'), '<=', eb.refTuple('excluded.view_updated_at', 'excluded.view_seq')),
-              sql<SqlBool>`boletos.view::text IS DISTINCT FROM excluded.view::text`,
+              // Something to change: the view, or a column drifted from it (what the drift repair finds).
+              sql<SqlBool>`(boletos.view::text IS DISTINCT FROM excluded.view::text OR (boletos.status, boletos.due_date, boletos.nosso_numero) IS DISTINCT FROM (excluded.status, excluded.due_date, excluded.nosso_numero))`,
             ]),
           ),
       );

@@ -35,6 +35,8 @@ export interface BoletoStack {
   base: string;
   /** A Temporal client (payload codec as the API's). */
   client: Client;
+  /** The worker's task queue. */
+  taskQueue: string;
   sim: Bs2Simulator;
   accountId: string;
   registry: AccessRegistryClient;
@@ -125,6 +127,7 @@ export async function startBoletoStack(
   return {
     base,
     client,
+    taskQueue,
     sim,
     accountId,
     registry,
