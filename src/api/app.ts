@@ -134,7 +134,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
 
   const routes: ApiRoute[] = [
-    ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now() }),
+    ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now(), ...(deps.records ? { records: deps.records } : {}) }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
     ...webhookEndpointRoutes({ registry }),

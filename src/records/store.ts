@@ -516,6 +516,11 @@ export class BoletoRecords {
     });
   }
 
+  /** The store answers (readiness): a trivial query, or the error. */
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

@@ -36,7 +36,7 @@ const compose = parse(interpolate(readFileSync(join(ROOT, 'docker-compose.yml'),
   services: Record<string, Service>;
 };
 const services = compose.services;
-const APP = ['boletoflow-setup', 'boletoflow-worker', 'boletoflow-api'];
+const APP = ['boletoflow-setup', 'boletoflow-records-setup', 'boletoflow-worker', 'boletoflow-api'];
 
 describe('docker-compose.yml', () => {
   it('services › as documented in the README › all present', () => {
@@ -64,8 +64,20 @@ describe('docker-compose.yml', () => {
     expect(services['boletoflow-setup']!.depends_on?.temporal?.condition).toBe('service_healthy');
     for (const name of ['boletoflow-worker', 'boletoflow-api']) {
       expect(services[name]!.depends_on?.['boletoflow-setup']?.condition).toBe('service_completed_successfully');
+      expect(services[name]!.depends_on?.['boletoflow-records-setup']?.condition).toBe('service_completed_successfully');
     }
     expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('records store › on the PostgreSQL service › every app service has the same DATABASE_URL, migrated before worker and API start', () => {
+    const urls = new Set(APP.map((name) => services[name]!.environment!.DATABASE_URL));
+    expect(urls.size).toBe(1);
+    const url = new URL([...urls][0]!);
+    expect(url.hostname).toBe('postgresql');
+    expect(url.pathname).toBe('/boletoflow_records');
+    const setup = services['boletoflow-records-setup']!;
+    expect(setup.command).toEqual(['node', 'dist/src/cli/records.js', 'migrate', '--create-database']);
+    expect(setup.depends_on?.postgresql?.condition).toBe('service_healthy');
   });
 
   it('payload encryption › key not provided › compose refuses to start rather than run unencrypted', () => {

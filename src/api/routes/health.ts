@@ -1,8 +1,8 @@
 /**
  * Liveness and readiness for orchestrators and operators.
  * - GET /healthz: the process is up (no dependencies checked).
- * - GET /readyz: Temporal is reachable (namespace described) and at least one worker is polling our task
- *   queue (seen by the server within the last minute). `?deep=1` also runs the systemCheck workflow end to
+ * - GET /readyz: Temporal is reachable (namespace described), at least one worker is polling our task
+ *   queue (seen by the server within the last minute), and the records store answers. `?deep=1` also runs the systemCheck workflow end to
  *   end through a worker (costs a workflow execution; for humans, not for probes).
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import type { systemCheck } from '../../workflows';
 import { VERSION } from '../../version';
+import type { BoletoRecords } from '../../records';
 import { type ApiRoute, defineRoute } from '../route';
 
 const POLLER_FRESH_MS = 70_000;
@@ -21,6 +22,8 @@ export interface HealthDeps {
   namespace: string;
   taskQueue: string;
   startedAt: number;
+  /** The records store (checked when given). */
+  records?: BoletoRecords;
 }
 
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() }).catchall(z.unknown());
@@ -42,6 +45,15 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       return { ok: true, namespace: deps.namespace };
     } catch (e) {
       return { ok: false, namespace: deps.namespace, detail: `Temporal not reachable: ${reason(e)}` };
+    }
+  }
+
+  async function checkRecords(records: BoletoRecords): Promise<CheckResult> {
+    try {
+      await Promise.race([records.ping(), new Promise((_r, fail) => setTimeout(() => fail(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, detail: `records store not reachable: ${reason(e)}` };
     }
   }
 
@@ -112,6 +124,7 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       },
       handler: async ({ query, res }) => {
         const checks: Record<string, CheckResult> = { temporal: await checkTemporal() };
+        if (deps.records) checks.records = await checkRecords(deps.records);
         if (checks.temporal!.ok) checks.worker = await checkWorker();
         if (query.deep === '1' || query.deep === 'true') {
           checks.workflow = checks.worker?.ok ? await checkWorkflow() : { ok: false, detail: 'skipped: no worker polling' };
