@@ -398,6 +398,11 @@ export class BoletoRecords {
     return { boleto: r.view, ...(sealed ? { payer: sealed.payer } : {}), messages: sealed?.messages ?? [] };
   }
 
+  /** Whether any tenant's boleto has this id (a read of another tenant's boleto is a 404 without asking Temporal). */
+  async exists(id: string): Promise<boolean> {
+    return !!(await this.db.selectFrom('boletos').select('id').where('id', '=', id).executeTakeFirst());
+  }
+
   private async owns(tenantId: string, id: string): Promise<boolean> {
     return !!(await this.db.selectFrom('boletos').select('id').where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst());
   }

@@ -119,6 +119,29 @@ describe('records: reads from the store, after the workflow is gone and with no 
     expect(((await other.json()) as { type: string }).type).toMatch(/idempotency-key-reused$/);
   });
 
+  it('the API died after claiming the key and before starting the workflow: the retry starts it, one boleto', async () => {
+    const key = 'crash-between';
+    const b = body({ reference: 'CRASH', amountCents: 31_000 });
+    // What the first request did before it died: the key and the boleto's row, nothing in Temporal.
+    const { deriveSeuNumero, boletoIdFor, requestFingerprint } = await import('../../src/boletos/ids');
+    const seuNumero = deriveSeuNumero(s.tenants.t1, s.accountId, key);
+    const boletoId = boletoIdFor(s.accountId, seuNumero);
+    const claim = await s.records.claimKey({
+      tenantId: s.tenants.t1,
+      key,
+      fingerprint: requestFingerprint(b),
+      registering: { id: boletoId, tenantId: s.tenants.t1, accountId: s.accountId, bank: 'BS2', status: 'REGISTERING', paid: false, settled: false, kind: 'BOLETO', amountCents: 31_000, issueDate: today, dueDate: due, seuNumero, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+      payer: { ...b.payer, document: '11222333000181' },
+      messages: [],
+    });
+    expect(claim).toEqual({ outcome: 'new' });
+    await expect(s.client.workflow.getHandle(boletoId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    const retry = await post(key, b);
+    expect(retry.status).toBe(201);
+    expect(await retry.json()).toMatchObject({ id: boletoId, status: 'REGISTERED' });
+    expect(atBank(seuNumero)).toHaveLength(1);
+  });
+
   it('bad input on the store’s reads is a 400 naming the field; another tenant’s boleto is a 404', async () => {
     const bad = async (q: string, field: string) => {
       const r = await getJson(`/v1/boletos?${q}`);

@@ -89,7 +89,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
   async function owned(principal: Principal, id: string, res: Response): Promise<{ handle: WorkflowHandle; view: BoletoView } | undefined> {
     if (!parseBoletoId(id)) return void notFound(res, id);
     let view = await records.get(principal.tenantId, id);
-    if (!view) {
+    if (!view && !(await records.exists(id))) {
       try {
         const imported = await client.withDeadline(Date.now() + READ_THROUGH_MS, () => importFromWorkflow(client, records, id));
         if (imported.found) view = await records.get(principal.tenantId, id);

@@ -148,20 +148,6 @@ export const DailyTotalsSchema = z
   .object({ date: z.string(), accountId: z.string(), issued: Totals, paid: Totals, settled: Totals, cancelled: Totals, expired: Totals })
   .meta({ id: 'DailyTotals' });
 
-export const BoletoSummary = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    bank: z.string(),
-    status: Status,
-    dueDate: z.string().optional(),
-    amountCents: z.number().int().optional(),
-    seuNumero: z.string().optional(),
-    nossoNumero: z.string().optional(),
-    createdAt: z.string().optional(),
-  })
-  .meta({ id: 'BoletoSummary' });
-
 export const EventSchema = z
   .object({
     seq: z.number().int(),
