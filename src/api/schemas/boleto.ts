@@ -11,6 +11,15 @@ const cents = z.number().int('must be whole cents').min(1, 'must be at least 1 c
 const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** A CPF or CNPJ (numeric or alphanumeric), punctuation dropped, letters upper-cased, check digits verified. */
+const cpfOrCnpj = z
+  .string()
+  .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
+  .superRefine((v, ctx) => {
+    const r = inspectCpfOrCnpj(v);
+    if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
+  });
+
 const Address = z.strictObject({
   street: text(80),
   number: text(10),
@@ -23,14 +32,7 @@ const Address = z.strictObject({
 
 const Payer = z.strictObject({
   name: text(100),
-  document: z
-    .string()
-    .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
-    .superRefine((v, ctx) => {
-      const r = inspectCpfOrCnpj(v);
-      if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
-    })
-    .meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric); punctuation is ignored', example: '52998224725' }),
+  document: cpfOrCnpj.meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric); punctuation is ignored', example: '52998224725' }),
   email: z.email().optional(),
   phone: z.string().regex(/^\+?\d{10,14}$/, 'must be digits with area code').optional(),
   address: Address,
@@ -113,13 +115,7 @@ const BoletoFilterFields = z.strictObject({
     paidTo: isoDate.optional(),
     settledFrom: isoDate.optional(),
     settledTo: isoDate.optional(),
-    payerDocument: z
-      .string()
-      .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
-      .superRefine((v, ctx) => {
-        const r = inspectCpfOrCnpj(v);
-        if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
-      })
+    payerDocument: cpfOrCnpj
       .optional()
       .meta({ description: 'the payer’s CPF or CNPJ (matched through a keyed hash; never stored in clear)' }),
     reference: text(64).optional(),
