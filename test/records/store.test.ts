@@ -1,10 +1,16 @@
 /**
- * The records store against a real PostgreSQL server: idempotent writes in any order, Idempotency-Keys forever,
- * personal data never in clear at rest (key rotation included), filters, keyset cursors, sync, totals, purge.
+ * The records store on both of its servers, a real PostgreSQL 15 and the embedded PGlite (as `npm start` runs it):
+ * idempotent writes in any order, Idempotency-Keys forever, personal data never in clear at rest (key rotation
+ * included), filters, keyset cursors, sync, totals, purge.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BoletoRecords, openRecords } from '../../src/records';
+import { createLogger } from '../../src/logging';
+import { startEmbeddedRecordsServer } from '../../src/records/embedded-server';
 import { newPayloadKey } from '../../src/temporal/codec';
 import type { BoletoEvent, BoletoView } from '../../src/workflows/boleto-messages';
 import { testDatabase } from '../helpers/postgres';
@@ -53,19 +59,34 @@ async function registered(r: BoletoRecords, over: Partial<BoletoView> = {}, key 
   return reg;
 }
 
-describe('records store (PostgreSQL)', () => {
+/** Each server: its database's URL, and how to let it go. */
+const SERVERS: [string, () => Promise<{ url: string; stop: () => Promise<void> }>][] = [
+  ['PostgreSQL 15', async () => ({ url: await testDatabase('store'), stop: () => Promise.resolve() })],
+  [
+    'embedded PGlite',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-store-'));
+      const server = await startEmbeddedRecordsServer({ dataDir, port: 0, logger: createLogger({ level: 'silent' }) });
+      return { url: server.url, stop: async () => (await server.close(), rmSync(dataDir, { recursive: true, force: true })) };
+    },
+  ],
+];
+
+describe.each(SERVERS)('records store on %s', (_name, serve) => {
   let url: string;
+  let stop: () => Promise<void>;
   let r: BoletoRecords;
   let raw: pg.Client;
   beforeAll(async () => {
-    url = await testDatabase('store');
+    ({ url, stop } = await serve());
     r = await openRecords(url, [key1]);
     raw = new pg.Client(url);
     await raw.connect();
-  });
+  }, 120_000);
   afterAll(async () => {
     await raw?.end();
     await r?.close();
+    await stop?.();
   });
 
   it('migrates idempotently from several processes at once', async () => {
