@@ -153,11 +153,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
     ...codecRoutes(codec),
   ];
-  metrics.boletosGauge(
-    (status, bank) => deps.client.workflow.count(`WorkflowType = 'boletoLifecycle' AND BoletoStatus = '${status}' AND Bank = '${bank}'`).then((r) => r.count),
-    ['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED'],
-    ['BS2', 'ITAU'],
-  );
+  metrics.boletosGauge(() => records.countsByStatus());
   const openapi = buildOpenApiDocument(routes, deps.publicBaseUrl);
 
   app.get('/openapi.json', (_req, res) => void res.json(openapi));

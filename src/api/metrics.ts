@@ -36,20 +36,16 @@ export class ApiMetrics {
   }
 
   /** boletoflow_boletos{status,bank}: counted from Temporal visibility at scrape time (cached). */
-  boletosGauge(count: (status: string, bank: string) => Promise<number>, statuses: readonly string[], banks: readonly string[], cacheMs = 30_000): void {
+  boletosGauge(counts: () => Promise<{ status: string; bank: string; n: number }[]>, cacheMs = 30_000): void {
     let cached: { at: number; values: { status: string; bank: string; n: number }[] } | undefined;
     new Gauge({
       name: 'boletoflow_boletos',
-      help: 'Boletos by status and bank (from Temporal visibility)',
+      help: 'Boletos by status and bank (from the records store)',
       labelNames: ['status', 'bank'] as const,
       registers: [this.registry],
       async collect() {
-        if (!cached || Date.now() - cached.at > cacheMs) {
-          const values = [];
-          for (const bank of banks) for (const status of statuses) values.push({ status, bank, n: await count(status, bank).catch(() => NaN) });
-          cached = { at: Date.now(), values };
-        }
-        for (const v of cached.values) if (!Number.isNaN(v.n)) this.set({ status: v.status, bank: v.bank }, v.n);
+        if (!cached || Date.now() - cached.at > cacheMs) cached = { at: Date.now(), values: await counts().catch(() => cached?.values ?? []) };
+        for (const v of cached.values) this.set({ status: v.status, bank: v.bank }, v.n);
       },
     });
   }

@@ -521,6 +521,12 @@ export class BoletoRecords {
     });
   }
 
+  /** How many boletos each status and bank has, every tenant together (the API's boletoflow_boletos gauge). */
+  async countsByStatus(): Promise<{ status: string; bank: string; n: number }[]> {
+    const rows = await this.db.selectFrom('boletos').select(['status', 'bank', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['status', 'bank']).execute();
+    return rows.map((r) => ({ status: r.status, bank: r.bank, n: Number(r.n) }));
+  }
+
   /** The store answers (readiness): a trivial query, or the error. */
   async ping(): Promise<void> {
     await sql`SELECT 1`.execute(this.db);

@@ -191,5 +191,8 @@ describe('records: reads from the store, after the workflow is gone and with no 
     expect(one.json.status).toBe('SETTLED');
     expect((await getJson(`/v1/boletos?reference=PAGE`)).status).toBe(200);
     expect((await getJson(`/v1/boletos/${id}/events`)).status).toBe(200);
+    // The boletos gauge counts from the store too: the deleted workflow's boleto is still counted.
+    const metrics = await (await fetch(`${s.base}/metrics`)).text();
+    expect(metrics).toMatch(/boletoflow_boletos\{status="SETTLED",bank="BS2"\} 1\b/);
   });
 });
