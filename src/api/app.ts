@@ -19,7 +19,7 @@ import { buildOpenApiDocument, docsInit, docsPage } from './openapi';
 import { sendProblem } from './problem';
 import type { ApiRoute } from './route';
 import { AccountDirectory } from '../boletos/directory';
-import { type BoletoRecords, RecordsNotConfigured, unconfiguredRecords } from '../records';
+import { type BoletoRecords, isStoreUnavailable, RecordsNotConfigured, unconfiguredRecords } from '../records';
 import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
@@ -181,6 +181,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
     }
     if (err instanceof RecordsNotConfigured) {
       sendProblem(res, { type: 'temporarily-unavailable', title: 'The records store is not configured', status: 503, detail: err.message });
+    } else if (isStoreUnavailable(err)) {
+      req.log.warn({ err }, 'records store unavailable');
+      res.setHeader('Retry-After', '5');
+      sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail: 'The records store cannot be reached; nothing was changed. Retry shortly.' });
     } else if (e.type === 'entity.parse.failed') {
       sendProblem(res, { type: 'malformed-json', title: 'The body is not valid JSON', status: 400, detail: e.message });
     } else if (e.type === 'entity.too.large') {

@@ -62,3 +62,11 @@ export async function migrateRecords(db: Kysely<any>): Promise<MigrationResultSe
   if (result.error) throw result.error instanceof Error ? result.error : new Error(`records migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
+
+/** Connection-level failures (server down, restarting, unreachable): the caller may retry; nothing was written. */
+export function isStoreUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string } | undefined;
+  if (!err) return false;
+  if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(err.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message ?? '');
+}

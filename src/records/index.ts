@@ -4,6 +4,8 @@
  */
 import type { PayloadKey } from '../temporal/codec';
 import { migrateRecords, openRecordsDb, type RecordsDbOptions } from './db';
+
+export { isStoreUnavailable } from './db';
 import { RecordProtector } from './protect';
 import { BoletoRecords } from './store';
 

@@ -34,7 +34,7 @@ import type { BoletoRecords } from '../../records';
 import { importFromWorkflow } from '../../records/sync';
 import type { Principal } from '../auth';
 import { sendProblem } from '../problem';
-import { type ApiRoute, defineRoute } from '../route';
+import { type ApiRoute, defineRoute, type RouteContext } from '../route';
 import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, isoDate } from '../schemas/boleto';
 
 export interface BoletoRouteDeps {
@@ -101,6 +101,10 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
     return { handle: client.workflow.getHandle(id), view };
   }
 
+  /** What we answer is what the next GET reads; best effort (the workflow's own record of the event follows). */
+  const remember = (view: BoletoView, log: RouteContext<undefined, undefined, undefined>['log']) =>
+    records.recordView(view, 0).catch((err: unknown) => log.warn({ err }, 'records: answer not written (the workflow records it)'));
+
   const keyReused = (res: Response, detail?: string) =>
     sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, ...(detail ? { detail } : {}) });
 
@@ -143,7 +147,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         409: { description: 'The account cannot issue boletos (not ACTIVE)' },
         422: { description: 'Rejected by the bank (errors lists its reasons), or Idempotency-Key reused with another body' },
       },
-      handler: async ({ principal, headers, body, req, res }) => {
+      handler: async ({ principal, headers, body, req, res, log }) => {
         const account = await deps.directory.resolveForTenant(principal.tenantId, body.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
         if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
@@ -225,7 +229,9 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           if (!stored || stored.status === 'REGISTERING') return unavailable(res, 'This boleto’s first answer is not recorded yet; retry shortly.');
           return answerCreated(res, stored, true);
         }
-        await records.answerKey(principal.tenantId, key, view);
+        // The workflow records the same verdict as the key's first answer when it notifies: a store hiccup here must not
+        // turn a registered boleto into an error.
+        await records.answerKey(principal.tenantId, key, view).catch((err: unknown) => log.warn({ err }, 'records: first answer not written (the workflow writes it)'));
         answerCreated(res, view, claim.outcome === 'pending' && view.createdAt !== input.createdAt);
       },
     }),
@@ -313,13 +319,13 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         409: { description: 'Not cancellable in its status (or paid meanwhile)' },
         422: { description: 'The bank refused the cancellation' },
       },
-      handler: async ({ principal, params, body, res }) => {
+      handler: async ({ principal, params, body, res, log }) => {
         const found = await owned(principal, params.id, res);
         if (!found) return;
         let view: BoletoView;
         try {
           view = await found.handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }] });
-          await records.recordView(view, 0); // what we answer is what the next GET reads
+          await remember(view, log);
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
@@ -346,12 +352,12 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         409: { description: 'Not allowed in its status' },
         422: { description: 'Invalid date, or refused by the bank' },
       },
-      handler: async ({ principal, params, body, res }) => {
+      handler: async ({ principal, params, body, res, log }) => {
         const found = await owned(principal, params.id, res);
         if (!found) return;
         try {
           const view = await found.handle.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }] });
-          await records.recordView(view, 0); // what we answer is what the next GET reads
+          await remember(view, log);
           res.json(view);
         } catch (e) {
           const refusal = updateRefusal(e);
