@@ -3,13 +3,14 @@
  * the README tells integrators to (Idempotency-Key, retry the same key after a network error or a 5xx), and the
  * verdict is taken from the outside: the API (each boleto's status and events), Temporal visibility (how many
  * boleto workflows exist), the BS2 simulator (how many boletos the bank holds per seuNumero) and the receiver
- * standing in for the client's system (which notifications arrived).
+ * standing in for the client's system (which notifications arrived); where a scenario asks for it, the records store
+ * too (its tables, read with SQL, against the bank, each boleto's workflow and the API: verifyStore).
  */
 import { randomUUID } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
-import type { BoletoEvent, BoletoStatus, BoletoView } from '../../src/workflows/boleto-messages';
+import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/workflows/boleto-messages';
 import { brtDate } from '../../src/workflows/boleto-schedule';
 import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
 import { sleep } from '../common';
@@ -160,6 +161,8 @@ export interface Verdict {
   redelivered: number;
   lost: number;
   duplicated: number;
+  /** The records store's own verdict (when asked for: VerifyOptions.store); its lost and duplicated are in the totals. */
+  store?: StoreVerdict;
   /** The first problems found, for the report. */
   problems: string[];
 }
@@ -168,13 +171,16 @@ export interface Verdict {
 export interface Baseline {
   workflows: number;
   bankIds: Set<string>;
+  /** Boleto ids in the records store. */
+  storeIds: Set<string>;
 }
 
 export const workflowCount = async (stack: ChaosStack, where = ''): Promise<number> =>
   (await stack.client.workflow.count(`WorkflowType = 'boletoLifecycle'${where ? ` AND ${where}` : ''}`)).count;
 
 export async function baseline(stack: ChaosStack): Promise<Baseline> {
-  return { workflows: await workflowCount(stack), bankIds: new Set((await simBoletos(stack)).map((b) => b.id)) };
+  const stored = await stack.records.db.selectFrom('boletos').select('id').execute();
+  return { workflows: await workflowCount(stack), bankIds: new Set((await simBoletos(stack)).map((b) => b.id)), storeIds: new Set(stored.map((r) => r.id)) };
 }
 
 export interface VerifyOptions {
@@ -194,6 +200,8 @@ export interface VerifyOptions {
   notifications?: boolean;
   /** While waiting, nudge the system (e.g. move the bank's clock so its webhook retries run). */
   nudge?: () => Promise<void>;
+  /** Check the records store too (verifyStore): store = bank = workflows = API. */
+  store?: boolean | Pick<StoreOptions, 'kinds'>;
   log?: (line: string) => void;
 }
 
@@ -220,6 +228,9 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
       problem(`${b.key}: answers named other boletos ${others.join(', ')}`);
     }
   }
+
+  // The store's rows before anything below reads the API (whose read-through would import a missing row).
+  const storeAtStart = opts.store ? new Set((await stack.records.db.selectFrom('boletos').select('id').execute()).map((r) => r.id)) : undefined;
 
   // 1. Every boleto reaches its status (checked one by one, or on a sample plus visibility counts).
   const sampled = opts.only ?? issued;
@@ -332,9 +343,261 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
       problem(`${missing.length} notifications never reached the client's system, e.g. ${missing.slice(0, 3).join(', ')}`);
     }
   }
+  // 6. The records store, against the bank, the workflows and the API.
+  if (opts.store) {
+    const s = await verifyStore(stack, issued, {
+      expected,
+      expectedAtBank,
+      bank: bySeu,
+      ...(storeAtStart ? { rowsAtStart: storeAtStart } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+      ...(typeof opts.store === 'object' && opts.store.kinds ? { kinds: opts.store.kinds } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    v.store = s.verdict;
+    lost += s.verdict.lost;
+    duplicated += s.verdict.duplicated;
+    for (const p of s.problems) problem(p);
+  }
   v.lost = lost;
   v.duplicated = duplicated;
   return v;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The records store's verdict
+
+/** The events a boleto must have recorded, in order, once in its final status (default: by that status). */
+export const kindsFor = (status: BoletoStatus): BoletoEvent['kind'][] =>
+  status === 'REJECTED' ? ['REJECTED'] : status === 'SETTLED' ? ['REGISTERED', 'PAID', 'SETTLED'] : status === 'PAID' ? ['REGISTERED', 'PAID'] : ['REGISTERED'];
+
+export interface StoreVerdict {
+  /** Rows in `boletos` for these requests (one each, refused ones included: REJECTED), and those REJECTED. */
+  rows: number;
+  rejected: number;
+  /** Idempotency-Keys claimed for these requests, with their first answer recorded. */
+  keys: number;
+  /** Events in `boleto_events`, and the events the boletos' workflows recorded. */
+  events: number;
+  workflowEvents: number;
+  /** Rows in `boleto_deliveries`, those DELIVERED, and the attempts they count. */
+  deliveries: number;
+  delivered: number;
+  attempts: number;
+  /** Rows for boletos no request made. */
+  orphans: number;
+  lost: number;
+  duplicated: number;
+}
+
+export interface StoreOptions {
+  expected: (b: Issue) => BoletoStatus;
+  expectedAtBank: (b: Issue) => number;
+  /** The bank's boletos by seuNumero. */
+  bank: Map<string, SimBoleto[]>;
+  /** The store's row ids once every request was answered, before the API was asked about them (read-through). */
+  rowsAtStart?: Set<string>;
+  baseline?: Baseline;
+  /** The event kinds each boleto must have, in seq order (default kindsFor(expected)). */
+  kinds?: (b: Issue) => BoletoEvent['kind'][];
+  /** How long the store may take to agree (a delivery's outcome is written just after the POST), ms. */
+  settleMs?: number;
+  log?: (line: string) => void;
+}
+
+interface StoreRow {
+  id: string;
+  seu_numero: string;
+  status: BoletoStatus;
+  nosso_numero: string | null;
+  view: BoletoView;
+}
+interface StoreSnapshot {
+  rowsBySeu: Map<string, StoreRow[]>;
+  allIds: string[];
+  events: Map<string, { seq: number; kind: string; eventId: string }[]>;
+  deliveries: Map<string, { delivery_id: string; event_seq: number; status: string; attempts: number }[]>;
+  keys: Map<string, { boleto_id: string; first_response: BoletoView | null }>;
+}
+
+const groupBy = <T, K>(xs: T[], key: (x: T) => K): Map<K, T[]> => {
+  const m = new Map<K, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+};
+
+/** The store's tables, read with SQL through the harness's own pool (the tenant's rows; small at chaos sizes). */
+async function storeSnapshot(stack: ChaosStack): Promise<StoreSnapshot> {
+  const db = stack.records.db;
+  const rows = await db.selectFrom('boletos').select(['id', 'seu_numero', 'status', 'nosso_numero', 'view']).where('tenant_id', '=', TENANT).execute();
+  const events = await db.selectFrom('boleto_events').select(['boleto_id', 'seq', 'kind', 'event']).orderBy('boleto_id').orderBy('seq').execute();
+  const deliveries = await db.selectFrom('boleto_deliveries').select(['boleto_id', 'delivery_id', 'event_seq', 'status', 'attempts']).execute();
+  const keys = await db.selectFrom('idempotency_keys').select(['idempotency_key', 'boleto_id', 'first_response']).where('tenant_id', '=', TENANT).execute();
+  return {
+    rowsBySeu: groupBy(rows, (r) => r.seu_numero),
+    allIds: rows.map((r) => r.id),
+    events: new Map([...groupBy(events, (e) => e.boleto_id)].map(([id, es]) => [id, es.map((e) => ({ seq: e.seq, kind: e.kind, eventId: e.event.eventId }))])),
+    deliveries: groupBy(deliveries, (d) => d.boleto_id),
+    keys: new Map(keys.map((k) => [k.idempotency_key, { boleto_id: k.boleto_id, first_response: k.first_response }])),
+  };
+}
+
+interface StoreCheck {
+  lost: number;
+  duplicated: number;
+  problems: string[];
+  figures: Omit<StoreVerdict, 'orphans' | 'lost' | 'duplicated'>;
+}
+
+/** One boleto: its store row, events, deliveries and key against the bank, its workflow and the API. */
+async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o: StoreOptions): Promise<StoreCheck> {
+  const c: StoreCheck = { lost: 0, duplicated: 0, problems: [], figures: { rows: 0, rejected: 0, keys: 0, events: 0, workflowEvents: 0, deliveries: 0, delivered: 0, attempts: 0 } };
+  const lost = (p: string, n = 1): void => {
+    c.lost += n;
+    c.problems.push(`store: ${b.id}: ${p}`);
+  };
+  const dup = (p: string, n = 1): void => {
+    c.duplicated += n;
+    c.problems.push(`store: ${b.id}: ${p}`);
+  };
+  const want = o.expected(b);
+  const wantKinds = o.kinds?.(b) ?? kindsFor(want);
+
+  // The key: claimed once, for this boleto, with its first verdict (REGISTERED or REJECTED) kept for replays.
+  const key = snap.keys.get(b.key);
+  if (!key) lost('no idempotency_keys row for its key');
+  else {
+    c.figures.keys++;
+    if (key.boleto_id !== b.id) dup(`its key names another boleto, ${key.boleto_id}`);
+    if (!key.first_response) lost('its key has no first answer recorded');
+    else if (key.first_response.status !== b.expected) lost(`its key's first answer is ${key.first_response.status}, expected ${b.expected}`);
+  }
+
+  // The row: exactly one per request (a refused one too, REJECTED), none other for its seuNumero.
+  const rows = snap.rowsBySeu.get(b.seuNumero) ?? [];
+  const row = rows.find((r) => r.id === b.id);
+  c.figures.rows += rows.length;
+  if (rows.length > 1) dup(`${rows.length} rows for seuNumero ${b.seuNumero}: ${rows.map((r) => r.id).join(', ')}`, rows.length - 1);
+  if (!row) {
+    lost(rows.length ? `no row with its id (rows for its seuNumero: ${rows.map((r) => r.id).join(', ')})` : 'no row in boletos');
+    return c;
+  }
+  if (row.status === 'REJECTED') c.figures.rejected++;
+  if (o.rowsAtStart && !o.rowsAtStart.has(b.id)) lost('no row when every request had been answered: it came later (the API imports a missing row from the workflow when asked)');
+
+  const [api, wf] = await Promise.all([
+    boletoOf(stack, b.id).catch(() => undefined),
+    (async () => {
+      const h = stack.client.workflow.getHandle(b.id);
+      const [view, events] = await Promise.all([h.query(getBoletoQuery), h.query(getEventsQuery)]);
+      return { view, events };
+    })().catch((e: unknown) => (e as Error).message),
+  ]);
+  if (typeof wf === 'string') {
+    lost(`its workflow cannot be read: ${wf.split('\n')[0]}`);
+    return c;
+  }
+  c.figures.workflowEvents += wf.events.length;
+
+  // Status: the store's column, its view, the API's answer and the workflow agree, on the status it must end in.
+  const statuses = { store: row.status, storeView: row.view.status, api: api?.view.status ?? 'unknown to the API', workflow: wf.view.status };
+  if (Object.values(statuses).some((s) => s !== want)) lost(`status ${JSON.stringify(statuses)}, expected ${want}`);
+
+  // The bank: the store names the boleto the bank holds (its nosso número), none when the bank holds none.
+  const held = o.bank.get(b.seuNumero) ?? [];
+  const bankNn = held.length === 1 ? String(held[0]!.nossoNumero) : undefined;
+  const same = (a: string | null | undefined, z: string | undefined) => (a ? Number(a) : undefined) === (z ? Number(z) : undefined);
+  if (held.length <= 1 && o.expectedAtBank(b) === held.length && (!same(row.nosso_numero, bankNn) || !same(wf.view.nossoNumero, bankNn))) {
+    lost(`nosso número: store ${row.nosso_numero ?? 'none'}, workflow ${wf.view.nossoNumero ?? 'none'}, bank ${bankNn ?? 'none'}`);
+  }
+
+  // Events: seq 1..n, each the workflow's event of that seq, the kinds this boleto must have, no kind twice.
+  const events = snap.events.get(b.id) ?? [];
+  c.figures.events += events.length;
+  const bySeq = new Map(events.map((e) => [e.seq, e]));
+  const missing = wf.events.filter((e) => bySeq.get(e.seq)?.kind !== e.kind || bySeq.get(e.seq)?.eventId !== e.eventId);
+  if (missing.length) lost(`events the workflow recorded missing or different in the store: ${missing.map((e) => `${e.seq} ${e.kind}${bySeq.has(e.seq) ? ` (store: ${bySeq.get(e.seq)!.kind})` : ''}`).join(', ')}`, missing.length);
+  const extra = events.filter((e) => !wf.events.some((w) => w.seq === e.seq));
+  if (extra.length) dup(`events in the store that the workflow never recorded: ${extra.map((e) => `${e.seq} ${e.kind}`).join(', ')}`, extra.length);
+  const kinds = events.map((e) => e.kind);
+  const twice = kinds.filter((k, i) => kinds.indexOf(k) !== i);
+  if (twice.length) dup(`events recorded twice: ${twice.join(', ')} (seqs ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')})`, twice.length);
+  if (events.some((e, i) => e.seq !== i + 1)) c.problems.push(`store: ${b.id}: event seqs ${events.map((e) => e.seq).join(',')}, not 1..${events.length}`);
+  const absent = wantKinds.filter((k) => !kinds.includes(k) && !missing.some((e) => e.kind === k));
+  if (absent.length) lost(`no ${absent.join(', ')} event, neither in the store nor in the workflow (${kinds.join(', ') || 'no events'})`, absent.length);
+  if (kinds.filter((k, i) => kinds.indexOf(k) === i).join() !== wantKinds.join() && !absent.length && !twice.length) {
+    c.problems.push(`store: ${b.id}: events ${kinds.join(', ')}, expected ${wantKinds.join(', ')}`);
+  }
+  const apiEvents = (api?.events ?? []).map((e) => `${e.seq} ${e.kind}`).join(', ');
+  if (api && apiEvents !== events.map((e) => `${e.seq} ${e.kind}`).join(', ')) c.problems.push(`store: ${b.id}: the API answers events ${apiEvents}, the store holds ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')}`);
+
+  // Deliveries: one row per event (id <boleto>:<seq>, the Boletoflow-Event-Id), DELIVERED (the receiver answers 204).
+  const deliveries = snap.deliveries.get(b.id) ?? [];
+  c.figures.deliveries += deliveries.length;
+  c.figures.delivered += deliveries.filter((d) => d.status === 'DELIVERED').length;
+  c.figures.attempts += deliveries.reduce((n, d) => n + d.attempts, 0);
+  for (const e of events) {
+    const ds = deliveries.filter((d) => d.event_seq === e.seq);
+    if (!ds.length) lost(`no delivery row for event ${e.seq} ${e.kind}`);
+    if (ds.length > 1) dup(`${ds.length} delivery rows for event ${e.seq} ${e.kind}: ${ds.map((d) => d.delivery_id).join(', ')}`, ds.length - 1);
+    const d = ds[0];
+    if (d && d.delivery_id !== `${b.id}:${e.seq}`) c.problems.push(`store: ${b.id}: delivery of event ${e.seq} is ${d.delivery_id}`);
+    if (d && d.status !== 'DELIVERED') lost(`delivery ${d.delivery_id} (${e.kind}) is ${d.status} after ${d.attempts} attempts${stack.receiver.byEventId.has(d.delivery_id) ? ', although the client received it' : ''}`);
+  }
+  const stray = deliveries.filter((d) => !bySeq.has(d.event_seq));
+  if (stray.length) dup(`delivery rows for no event: ${stray.map((d) => d.delivery_id).join(', ')}`, stray.length);
+  return c;
+}
+
+/**
+ * The records store, for every boleto the scenario made: store = bank = workflows = API.
+ *  - lost: a request without its row (or without it once its request was answered), key or first answer; a row whose status differs from the API's answer, the
+ *    workflow's or the expected one; a nosso número other than the bank's; an event the workflow recorded that the
+ *    store lacks (or holds with another kind), an expected kind missing everywhere; an event without its delivery
+ *    row, a delivery not DELIVERED; a row for a boleto no request made.
+ *  - duplicated: more than one row for a request (seuNumero); a key naming another boleto; an event the workflow
+ *    never recorded, a kind twice; more than one delivery row for an event, a delivery row for no event.
+ * Re-checked for a while (settleMs) where the store is still behind, e.g. a delivery's outcome written just after its POST.
+ */
+export async function verifyStore(stack: ChaosStack, issued: Issue[], o: StoreOptions): Promise<{ verdict: StoreVerdict; problems: string[] }> {
+  const deadline = Date.now() + (o.settleMs ?? 60_000);
+  const checks = new Map<string, StoreCheck>();
+  let pending = issued;
+  let snap: StoreSnapshot;
+  for (;;) {
+    const s = await storeSnapshot(stack);
+    snap = s;
+    await pool(pending, 8, async (b) => void checks.set(b.key, await checkStoreOf(stack, b, s, o)));
+    pending = pending.filter((b) => checks.get(b.key)!.problems.length);
+    if (!pending.length || Date.now() > deadline) break;
+    o.log?.(`store: ${pending.length} boletos not yet as their workflows and the bank say; checking again …`);
+    await sleep(3_000);
+  }
+  const all = [...checks.values()];
+  const sum = (f: (c: StoreCheck) => number) => all.reduce((n, c) => n + f(c), 0);
+  const verdict: StoreVerdict = {
+    rows: sum((c) => c.figures.rows),
+    rejected: sum((c) => c.figures.rejected),
+    keys: sum((c) => c.figures.keys),
+    events: sum((c) => c.figures.events),
+    workflowEvents: sum((c) => c.figures.workflowEvents),
+    deliveries: sum((c) => c.figures.deliveries),
+    delivered: sum((c) => c.figures.delivered),
+    attempts: sum((c) => c.figures.attempts),
+    orphans: 0,
+    lost: sum((c) => c.lost),
+    duplicated: sum((c) => c.duplicated),
+  };
+  const problems = all.flatMap((c) => c.problems);
+  // Rows no request of this scenario made (what was there before it excepted).
+  const ours = new Set(issued.map((b) => b.id));
+  const orphans = snap.allIds.filter((id) => !ours.has(id) && !o.baseline?.storeIds.has(id));
+  if (orphans.length) {
+    verdict.orphans = orphans.length;
+    verdict.lost += orphans.length;
+    problems.push(`store: ${orphans.length} row(s) for boletos no request made, e.g. ${orphans.slice(0, 3).join(', ')}`);
+  }
+  return { verdict, problems };
 }
 
 /** The BS2 token keeper's state (is the account locked out?), for a report that explains stuck boletos. */

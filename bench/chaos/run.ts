@@ -16,11 +16,11 @@ export function table(results: ScenarioResult[]): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
   return [
-    '| scenario | in | out | lost | duplicated | figures | s |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | in | out | lost | duplicated | of which in the records store (lost / dup) | figures | s |',
+    '|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.title} | ${kv(r.in)} | ${kv(r.out)} | **${r.lost}** | **${r.duplicated}** | ${kv(r.figures)}` +
+        `| ${r.title} | ${kv(r.in)} | ${kv(r.out)} | **${r.lost}** | **${r.duplicated}** | ${r.store ? `**${r.store.lost}** / **${r.store.duplicated}**` : 'not checked'} | ${kv(r.figures)}` +
         `${r.unexpectedExits.length ? `; processes that died by themselves: ${r.unexpectedExits.map((e) => e.name).join(', ')}` : ''}` +
         `${r.interventions.length ? `; **operator interventions: ${r.interventions.length}** (BS2 account locked by a kill in the token rotation window, new refresh token given)` : ''}` +
         `${r.invalid.length ? `; **not a valid run**: ${r.invalid.join('; ')}` : ''} | ${r.seconds} |`,
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     try {
       const r = await s.run({ scale, log });
       results.push(r);
-      log(`${s.name}: lost ${r.lost}, duplicated ${r.duplicated} in ${r.seconds} s${[...r.invalid, ...r.interventions, ...r.problems].map((x) => `\n  ${x}`).join('')}`);
+      log(`${s.name}: lost ${r.lost}, duplicated ${r.duplicated}${r.store ? ` (records store: lost ${r.store.lost}, duplicated ${r.store.duplicated})` : ''} in ${r.seconds} s${[...r.invalid, ...r.interventions, ...r.problems].map((x) => `\n  ${x}`).join('')}`);
     } catch (e) {
       failures.push({ name: s.name, error: (e as Error).stack ?? String(e) });
       log(`${s.name} FAILED to run: ${(e as Error).stack ?? String(e)}`);

@@ -15,6 +15,8 @@ export interface ScenarioResult {
   out: Record<string, number>;
   lost: number;
   duplicated: number;
+  /** The records store's part of lost and duplicated (included in them), when the scenario checks the store. */
+  store?: { lost: number; duplicated: number };
   /** Latencies, rates, memory: what the scenario measures besides correctness. */
   figures: Record<string, number | string>;
   /** Worker/API processes that died by themselves (replaced by the harness, like the supervisor would). */
@@ -150,10 +152,24 @@ export function resultOf(
       events: verdict.events,
       notified: verdict.notified,
       redelivered: verdict.redelivered,
+      ...(verdict.store
+        ? {
+            storeRows: verdict.store.rows,
+            storeRejected: verdict.store.rejected,
+            storeKeys: verdict.store.keys,
+            workflowEvents: verdict.store.workflowEvents,
+            storeEvents: verdict.store.events,
+            storeDeliveries: verdict.store.deliveries,
+            storeDelivered: verdict.store.delivered,
+            storeDeliveryAttempts: verdict.store.attempts,
+            storeOrphans: verdict.store.orphans,
+          }
+        : {}),
       ...extra.out,
     },
     lost: verdict.lost + (extra.lost ?? 0),
     duplicated: verdict.duplicated + (extra.duplicated ?? 0),
+    ...(verdict.store ? { store: { lost: verdict.store.lost, duplicated: verdict.store.duplicated } } : {}),
     figures: extra.figures ?? {},
     unexpectedExits: run.stack.unexpectedExits.slice(run.exitsBefore).map(({ name, code, signal, output }) => ({ name, code, signal, output })),
     problems: [...(extra.problems ?? []), ...verdict.problems].slice(0, 40),

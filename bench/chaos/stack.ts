@@ -1,9 +1,12 @@
 /**
  * The embedded stack for the chaos suite, every part a real process this harness owns so that it can kill and
  * restart any of them: the Temporal dev server on a SQLite file (the same command line as `npm start`,
- * src/temporal/dev-server.ts), the bank simulators (src/simulators/main.ts), worker processes (src/worker.ts) and
- * the API (src/api/server.ts), all with the environment the supervisor would give them. It also plays the
- * client's system (a receiver for our signed notifications) and holds an integrator API key.
+ * src/temporal/dev-server.ts), the records store (the embedded PGlite server of `npm start`,
+ * src/records/embedded-server.ts, data in <data dir>/records), the bank simulators (src/simulators/main.ts), worker
+ * processes (src/worker.ts) and the API (src/api/server.ts), all with the environment the supervisor would give
+ * them (worker and API reach the store through DATABASE_URL). It also plays the client's system (a receiver for our
+ * signed notifications), holds an integrator API key, and reads the records store itself for the verdicts
+ * (`records`, a small pool of its own).
  *
  * Like the supervisor, it replaces a worker or an API process that dies by itself (and counts it: that is a
  * finding); processes it kills on purpose are replaced by the scenario.
@@ -18,6 +21,8 @@ import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { type Config, loadConfig } from '../../src/config';
+import { type BoletoRecords, openRecords } from '../../src/records';
+import { RECORDS_RECONCILE_SCHEDULE_ID } from '../../src/records/reconcile-schedule';
 import { devServerArgs, waitForNamespace } from '../../src/temporal/dev-server';
 import { encryptingDataConverter, loadPayloadKeys } from '../../src/temporal/keys';
 import { retryUntil } from '../../src/temporal/retry';
@@ -140,6 +145,12 @@ export interface StackOptions {
   workerEnv?: Record<string, string>;
   /** Register a receiver as the tenant's notification endpoint (default true). */
   notifications?: boolean;
+  /**
+   * Leave the records drift scan (the reconcile Schedule the API creates) running (default false: paused once the
+   * API has created it). A verdict on the store must see what the workers themselves wrote: the scan copies missing
+   * rows and events from the workflows every RECORDS_RECONCILE_MINUTES and would hide a lost write.
+   */
+  recordsReconcile?: boolean;
   log?: (line: string) => void;
 }
 
@@ -151,6 +162,8 @@ export interface HttpAnswer<T = unknown> {
 
 export class ChaosStack {
   temporal: Child | undefined;
+  /** The embedded records store (PGlite over the Postgres protocol). */
+  recordsServer: Child | undefined;
   simulators: Child | undefined;
   api: Child | undefined;
   readonly workers = new Set<Child>();
@@ -160,6 +173,7 @@ export class ChaosStack {
   readonly config: Config;
   client!: Client;
   registry!: AccessRegistryClient;
+  private recordsPool: BoletoRecords | undefined;
   apiKey = '';
   private connection: Connection | undefined;
   private workerSeq = 0;
@@ -191,6 +205,22 @@ export class ChaosStack {
     return `http://127.0.0.1:${this.config.SIM_BS2_PORT}`;
   }
 
+  /** The harness's own connection to the records store (the verdicts read it), with the stack's payload keys. */
+  get records(): BoletoRecords {
+    if (!this.recordsPool) throw new Error('the records store is not open');
+    return this.recordsPool;
+  }
+
+  /** The records store's URL: what worker and API get as DATABASE_URL (the embedded server on its own port). */
+  get recordsUrl(): string {
+    return `postgres://postgres@127.0.0.1:${this.config.RECORDS_PORT}/postgres`;
+  }
+
+  /** The environment of worker and API processes: the stack's, with the records store (as the supervisor does). */
+  private get serviceEnv(): NodeJS.ProcessEnv {
+    return { ...this.env, DATABASE_URL: this.recordsUrl };
+  }
+
   private log(line: string): void {
     this.opts.log?.(line);
   }
@@ -204,6 +234,7 @@ export class ChaosStack {
       SIM_BS2_PORT: await freePort(),
       SIM_ITAU_PORT: await freePort(),
       SIM_ITAU_PUBLIC_PORT: await freePort(),
+      RECORDS_PORT: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -211,6 +242,9 @@ export class ChaosStack {
       TEMPORAL_ADDRESS: '',
       BS2_BASE_URL: '',
       ITAU_CLIENT_ID: '',
+      // No DATABASE_URL but for worker and API (serviceEnv): the records store is the stack's embedded one.
+      DATABASE_URL: '',
+      RECORDS_HOST: '127.0.0.1',
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       DATA_DIR: dataDir,
       API_HOST: '127.0.0.1',
@@ -226,11 +260,14 @@ export class ChaosStack {
       const keys = loadPayloadKeys(stack.config);
       const t0 = Date.now();
       const took = <T>(what: string, p: Promise<T>) => p.then((v) => (stack.log(`${what} up in ${Date.now() - t0} ms`), v));
-      await took('temporal', stack.startTemporal());
+      // Like the supervisor: Temporal and the records store side by side; everything after needs both.
+      await Promise.all([took('temporal', stack.startTemporal()), took('records', stack.startRecords())]);
+      stack.recordsPool = await openRecords(stack.recordsUrl, keys, { maxConnections: 2, applicationName: 'boletoflow-chaos' });
       stack.connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
       stack.client = new Client({ connection: stack.connection, namespace: stack.config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(keys) });
       stack.registry = new AccessRegistryClient(stack.client, stack.config.TEMPORAL_TASK_QUEUE);
       await Promise.all([took('simulator', stack.startSimulators()), took('api', stack.startApi()), ...Array.from({ length: opts.workers ?? 1 }, () => took('worker', stack.startWorker()))]);
+      if (!opts.recordsReconcile) await stack.pauseRecordsReconcile();
       await stack.registry.createTenant(TENANT, 'Chaos Ltda');
       stack.apiKey = (await stack.registry.createApiKey(TENANT, 'integrator', 'chaos')).token;
       if (opts.notifications !== false) {
@@ -257,6 +294,33 @@ export class ChaosStack {
     await this.temporal?.stop(signal);
   }
 
+  // ---- records store (embedded PGlite server, data in <data dir>/records) ----
+
+  /** Starts the embedded records server; resolves once it listens (the first start runs initdb: seconds). */
+  async startRecords(): Promise<void> {
+    // LOG_LEVEL info: its "listening" line is how we know it is up.
+    const r = this.node('records', 'src/records/embedded-server.ts', { ...this.env, LOG_LEVEL: 'info' });
+    this.recordsServer = r;
+    void r.exited.then(({ code, signal }) => {
+      if (r.stopping || this.closed) return;
+      // Nothing in a scenario stops it: its dying is a finding. Started again on the same data, as the supervisor would.
+      this.unexpectedExits.push({ name: 'records', code, signal, at: Date.now(), output: r.output().slice(-3000) });
+      this.log(`records store exited by itself (${code ?? signal}); starting it again`);
+      void sleep(500).then(async () => {
+        if (!this.closed) await this.startRecords().catch((e: unknown) => this.log(`records store restart failed: ${String(e)}`));
+      });
+    });
+    await r.waitForLine(/"msg":"records store \(embedded PGlite\) listening"/, 120_000);
+    r.ready = true;
+  }
+
+  /** Pauses the reconcile Schedule (see StackOptions.recordsReconcile) once the API has created it. */
+  async pauseRecordsReconcile(): Promise<void> {
+    const schedule = this.client.schedule.getHandle(RECORDS_RECONCILE_SCHEDULE_ID);
+    await retryUntil(() => schedule.describe(), { timeoutMs: 60_000, intervalMs: 200 });
+    await schedule.pause('chaos suite: the verdicts read what the workers wrote to the records store, unrepaired');
+  }
+
   // ---- simulators ----
 
   async startSimulators(): Promise<void> {
@@ -278,7 +342,7 @@ export class ChaosStack {
   async startWorker(): Promise<Child> {
     const name = `worker-${++this.workerSeq}`;
     const port = await freePort();
-    const w = this.node(name, 'src/worker.ts', { ...this.env, LOG_LEVEL: 'info', WORKER_METRICS_PORT: String(port), ...this.opts.workerEnv });
+    const w = this.node(name, 'src/worker.ts', { ...this.serviceEnv, LOG_LEVEL: 'info', WORKER_METRICS_PORT: String(port), ...this.opts.workerEnv });
     Object.assign(w, { metricsPort: port });
     this.workers.add(w);
     void w.exited.then(({ code, signal }) => {
@@ -307,7 +371,7 @@ export class ChaosStack {
   // ---- API ----
 
   async startApi(): Promise<void> {
-    const api = this.node('api', 'src/api/server.ts', this.env);
+    const api = this.node('api', 'src/api/server.ts', this.serviceEnv);
     this.api = api;
     void api.exited.then(({ code, signal }) => {
       if (api.stopping || this.closed) return;
@@ -370,8 +434,14 @@ export class ChaosStack {
   }
 
   /** RSS in MB of each part (workers summed and listed). */
-  rss(): { temporal: number; simulators: number; api: number; workers: number[] } {
-    return { temporal: rssMb(this.temporal?.pid), simulators: rssMb(this.simulators?.pid), api: rssMb(this.api?.pid), workers: [...this.workers].map((w) => rssMb(w.pid)) };
+  rss(): { temporal: number; records: number; simulators: number; api: number; workers: number[] } {
+    return {
+      temporal: rssMb(this.temporal?.pid),
+      records: rssMb(this.recordsServer?.pid),
+      simulators: rssMb(this.simulators?.pid),
+      api: rssMb(this.api?.pid),
+      workers: [...this.workers].map((w) => rssMb(w.pid)),
+    };
   }
 
   // ---- teardown ----
@@ -382,16 +452,22 @@ export class ChaosStack {
   }
 
   private killAll(): void {
-    for (const c of [this.api, ...this.workers, this.simulators, this.temporal]) if (c?.alive) c.proc.kill('SIGKILL');
+    for (const c of [this.api, ...this.workers, this.simulators, this.recordsServer, this.temporal]) if (c?.alive) c.proc.kill('SIGKILL');
   }
 
-  /** Stops everything in the supervisor's order (API, workers, simulators, Temporal) and removes the data folder. */
+  /**
+   * Stops everything in the supervisor's order (API, workers, simulators, the records store, Temporal) and removes
+   * the data folder.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.api?.stop('SIGTERM', 10_000);
     await Promise.all([...this.workers].map((w) => w.stop('SIGTERM', 15_000)));
     await this.simulators?.stop('SIGTERM', 10_000);
+    // Its own pool first, then the server (SIGTERM: rolls back what is open, closes PGlite cleanly).
+    await this.recordsPool?.close().catch(() => undefined);
+    await this.recordsServer?.stop('SIGTERM', 30_000);
     await this.connection?.close().catch(() => undefined);
     await this.temporal?.stop('SIGTERM', 20_000);
     await this.receiver.close();

@@ -9,10 +9,23 @@ import type { ScenarioResult } from '../../bench/chaos/scenario';
 import { SCENARIOS } from '../../bench/chaos/scenarios';
 import { ChaosStack } from '../../bench/chaos/stack';
 
+/** The records store was checked: a row and a key per request, the workflows' events, a delivery for each. */
+function storeChecked(r: ScenarioResult): void {
+  expect(r.store).toEqual({ lost: 0, duplicated: 0 });
+  expect(r.out).toMatchObject({ storeRows: r.in.requests, storeKeys: r.in.requests, storeEvents: r.out.workflowEvents, storeDeliveries: r.out.workflowEvents, storeDelivered: r.out.workflowEvents });
+  expect(r.out.storeEvents).toBe(r.out.events);
+}
+
 /** What must have happened for a run to mean something. */
 const HAPPENED: Record<string, (r: ScenarioResult) => void> = {
-  'worker-kill': (r) => expect(r.in).toMatchObject({ kills: 2 }),
-  'server-restart': (r) => expect(r.in).toMatchObject({ restarts: 1 }),
+  'worker-kill': (r) => {
+    expect(r.in).toMatchObject({ kills: 2 });
+    storeChecked(r);
+  },
+  'server-restart': (r) => {
+    expect(r.in).toMatchObject({ restarts: 1 });
+    storeChecked(r);
+  },
   'api-restart': (r) => expect(r.in).toMatchObject({ restarts: 2 }),
   'bank-faults': (r) => expect(r.out.copiesAccepted).toBe(r.in.shuffledCopies),
   'webhook-storm': (r) => expect(r.out.signalled).toBe(r.in.webhooksSent),
@@ -29,7 +42,8 @@ export function chaosSmoke(names: string[], workers = 2): void {
     beforeAll(async () => {
       stack = await ChaosStack.start({ workers, env: { BS2_TIMEOUT_MS: '3000' }, log: note });
       note('stack up');
-    }, 120_000);
+      // Six processes now (the records store's first start runs initdb), two stacks side by side on 2 cores.
+    }, 180_000);
     afterAll(async () => {
       await stack?.close();
       if (process.env.CHAOS_SMOKE_VERBOSE) console.log(`chaos smoke: ${Math.round((Date.now() - started) / 1000)} s\n${log.join('\n')}`);

@@ -3,7 +3,8 @@
  * SIGKILL) while boletos are being registered and the bank is paying and settling earlier ones, so its webhooks
  * keep arriving. Clients retry their Idempotency-Key; the bank retries its webhooks on its own schedule (its clock
  * is moved forward while we wait, so retries due minutes later run now). Every boleto must end SETTLED with one
- * REGISTERED, one PAID and one SETTLED event, and the bank must hold exactly one boleto per request.
+ * REGISTERED, one PAID and one SETTLED event, and the bank must hold exactly one boleto per request; the records
+ * store the same, each event once with its delivery (verifyStore).
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, nossoNumeroOf, plan, verify } from '../boletos';
@@ -88,6 +89,7 @@ export const serverRestart = defineScenario({
       baseline: run.base,
       expected: () => 'SETTLED',
       settleMs: 300_000,
+      store: true,
       log,
       // Webhooks refused while the server was down are retried by the bank minutes later (its clock).
       nudge: async () => void (await stack.sim('POST', '/clock/advance', { minutes: 2 })),

@@ -2,7 +2,9 @@
  * Scenario 1: workers SIGKILLed at random moments while boletos are being registered; a new worker process takes
  * over after each kill. Boletos of four bank behaviours (registered, refused, lost response after the bank
  * committed, 503 for the first calls) keep coming until every kill has happened. Every boleto must end in its
- * status and the bank must hold exactly one boleto per request (none for the refused ones).
+ * status and the bank must hold exactly one boleto per request (none for the refused ones). Each kill lands while
+ * registrations, and so the delivery activity's writes of their events to the records store, are in flight ("kill -9
+ * mid-recording"): the store must hold each boleto once, as its workflow, the bank and the API say (verifyStore).
  */
 import { pct, sleep } from '../../common';
 import { CENTS, type Issue, issue, keeperStatus, plan, verify } from '../boletos';
@@ -69,7 +71,7 @@ export const workerKill = defineScenario({
     await registering;
     log(`worker-kill: ${issued.length} boletos answered; verifying …`);
     // Boletos that met a locked account back off (up to 5 minutes) before trying again.
-    const verdict = await verify(stack, issued, { log, settleMs: 600_000, baseline: run.base });
+    const verdict = await verify(stack, issued, { log, settleMs: 600_000, baseline: run.base, store: true });
     const ms = issued.map((b) => b.ms);
     return resultOf(ctx, run, verdict, {
       in: { requests: issued.length, kills, killsWithRequestsInFlight: killsMidRequest },
