@@ -10,6 +10,8 @@
  *   BENCH_CONCURRENCY (default 24): in-flight requests in the sustained phase
  *   BENCH_POLL_MS (default 2): interval of the webhook phase's reads of the boleto (GET, a workflow query each)
  *   BENCH_STACK_LOG=<file>: the stack's standard output there (e.g. with BENCH_NODE_FLAGS="--trace-gc")
+ *   DATABASE_URL: the records store on that PostgreSQL instead of the embedded PGlite (its four tables are counted
+ *   and sized at the end, so give it a database of its own)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import pg from 'pg';
 import { AccessRegistryClient } from '../src/access/registry-client';
 import { addDays } from '../src/domain';
 import { parsePayloadKeys } from '../src/temporal/codec';
@@ -30,6 +33,7 @@ import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writ
 import { formatStages, formatTimeline, stages, type Timeline, timeline } from './timeline';
 import { awaitDone, ceiling } from './workflows/ceiling';
 import { delta, formatDelta, snapshot } from './worker-metrics';
+import { formatFootprint, stateChangeToStore, storeFootprint, webhookToStore } from './store-figures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** The ceiling runs as long as the sustained phase by default: the database grows the same way in both. */
@@ -105,10 +109,13 @@ async function main(): Promise<void> {
   process.stdout.write(`ceiling: ${(results.ceiling as { perSecond: number }).perSecond} workflows/s\n`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-'));
-  const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort() };
+  const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort(), RECORDS_PORT: await freePort() };
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
   const base = `http://127.0.0.1:${ports.API_PORT}`;
   const metricsUrl = `http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`;
+  // The records store the stack uses: the embedded PGlite on RECORDS_PORT, or DATABASE_URL when set (as src/config.ts).
+  const externalRecords = !!process.env.DATABASE_URL?.trim();
+  const recordsUrl = externalRecords ? process.env.DATABASE_URL!.trim() : `postgres://postgres@127.0.0.1:${ports.RECORDS_PORT}/postgres`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
   // BENCH_PROFILE=<dir>: every process of the stack (they inherit the supervisor's node flags) writes a V8 CPU profile there on exit.
   // BENCH_NODE_FLAGS: more node flags for every process of the stack (e.g. GC settings to try).
@@ -137,7 +144,8 @@ async function main(): Promise<void> {
       return NaN;
     }
   };
-  const PROCESSES = ['temporal', 'worker', 'api', 'simulators'] as const;
+  // 'records': the embedded PGlite server (absent with DATABASE_URL: its figures are NaN then).
+  const PROCESSES = ['temporal', 'worker', 'api', 'simulators', 'records'] as const;
   const cpuNow = () => Object.fromEntries([...PROCESSES.map((n) => [n, cpuSeconds(pidOf(n))]), ['bench', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6]]) as Record<string, number>;
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
   const client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim())) });
@@ -225,6 +233,7 @@ async function main(): Promise<void> {
   }
 
   // (3) Fixed rate 10/s: API → REGISTERED latency.
+  const fixedRateFrom = Date.now();
   {
     const samples: { id: string; sentAt: number; ms: number }[] = [];
     const metricsBefore = await snapshot(metricsUrl);
@@ -273,6 +282,10 @@ async function main(): Promise<void> {
     results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), ...(await explain(samples, WEBHOOK_STAGES)), worker };
     for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
     process.stdout.write(`webhook → visible: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
+    // The same samples, webhook → PAID in the records store, read from the store once, after the phase (no polling).
+    results.webhookToStore = await withRecordsDb(recordsUrl, (db) => webhookToStore(db, samples));
+    const ws = results.webhookToStore as { p50ms: number; p99ms: number; missing: number };
+    process.stdout.write(`webhook → PAID in the records store: p50 ${ws.p50ms} ms, p99 ${ws.p99ms} ms${ws.missing ? ` (${ws.missing} samples without a PAID event)` : ''}\n`);
 
     const target = sample[0]!;
     for (let i = 0; i < 200; i++) {
@@ -307,6 +320,20 @@ async function main(): Promise<void> {
     results.rssMb = Object.fromEntries(PROCESSES.map((n) => [n, rssMb(pidOf(n))]));
   }
 
+  // (7) The records store at the end of the run: state change → store for every row the worker wrote last, and
+  // rows and bytes per boleto.
+  {
+    await withRecordsDb(recordsUrl, async (db) => {
+      // The fixed-rate phases (registrations at 10/s, the webhook samples' settlements): comparable with their own
+      // latencies. Every row, the closed loop's included, for what the store lags under saturation.
+      results.stateChangeToStore = await stateChangeToStore(db, fixedRateFrom);
+      results.stateChangeToStoreAllRows = await stateChangeToStore(db);
+      results.recordsFootprint = { store: externalRecords ? 'DATABASE_URL' : 'embedded PGlite', ...(await storeFootprint(db)) };
+    });
+    const f = formatFootprint(results.recordsFootprint as Awaited<ReturnType<typeof storeFootprint>>);
+    process.stdout.write(`records store: ${f.rows}; ${f.bytes}\n`);
+  }
+
   sup.kill('SIGTERM');
   await new Promise((r) => sup.once('exit', r));
   await connection.close();
@@ -317,6 +344,10 @@ async function main(): Promise<void> {
     drain: { seconds: number; drained: boolean };
     fixedRate: { p50ms: number; p95ms: number; p99ms: number };
     webhookToVisible: { p50ms: number; p99ms: number };
+    webhookToStore: { p50ms: number; p99ms: number; samples: number; missing: number };
+    stateChangeToStore: { p50ms: number; p99ms: number; samples: number; apiWritten: number };
+    stateChangeToStoreAllRows: { p50ms: number; p99ms: number; samples: number; apiWritten: number };
+    recordsFootprint: Awaited<ReturnType<typeof storeFootprint>> & { store: string };
     actionsPerBoleto: { total: number; transitions: number };
     rssMb: Record<string, number>;
   };
@@ -334,10 +365,28 @@ async function main(): Promise<void> {
     ['Temporal Cloud actions per boleto (register → paid → settled)', String(r.actionsPerBoleto.total), '≤ 15'],
     ['status transitions per boleto', String(r.actionsPerBoleto.transitions), ''],
     ['RSS MB (temporal / worker / api / simulators)', `${r.rssMb.temporal} / ${r.rssMb.worker} / ${r.rssMb.api} / ${r.rssMb.simulators}`, ''],
+    ['webhook → PAID in the records store (the event row\'s recorded_at − webhook sent; same samples)', `p50 ${r.webhookToStore.p50ms} ms, p99 ${r.webhookToStore.p99ms} ms${r.webhookToStore.missing ? ` (${r.webhookToStore.missing} missing)` : ''}`, ''],
+    [`state change → records store in the fixed-rate phases (record_updated_at − view_updated_at of the ${r.stateChangeToStore.samples} rows the worker wrote last)`, `p50 ${r.stateChangeToStore.p50ms} ms, p99 ${r.stateChangeToStore.p99ms} ms`, ''],
+    [`state change → records store, every row (${r.stateChangeToStoreAllRows.samples} the worker wrote last, the closed loop's included; ${r.stateChangeToStoreAllRows.apiWritten} last written by the API)`, `p50 ${r.stateChangeToStoreAllRows.p50ms} ms, p99 ${r.stateChangeToStoreAllRows.p99ms} ms`, ''],
+    [`records store rows per boleto (${r.recordsFootprint.store})`, formatFootprint(r.recordsFootprint).rows, ''],
+    ['records store bytes per boleto (pg_total_relation_size of the four tables / boletos)', formatFootprint(r.recordsFootprint).bytes, ''],
+    ['records store process: cores in the sustained phase / RSS MB', externalRecords ? 'n/a (DATABASE_URL)' : `${r.sustained.cores.records} / ${r.rssMb.records}`, ''],
   ];
   const md = ['| measure | result | target |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
   process.stdout.write(`\n${md}\n`);
   writeResults('bench', results, md, 'boletoflow bench');
+}
+
+/** A short-lived `pg` connection to the records store, for the figures read from it after a phase. */
+async function withRecordsDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: url, application_name: 'boletoflow-bench' });
+  db.on('error', () => undefined);
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end().catch(() => undefined);
+  }
 }
 
 main().catch((e: unknown) => {
