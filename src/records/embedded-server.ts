@@ -31,6 +31,9 @@ export interface EmbeddedRecordsOptions {
   logger: Logger;
   /** Concurrent client connections (default 32). */
   maxConnections?: number;
+  /** How often the server runs ANALYZE (default 10 min) and VACUUM (default 1 h) itself (PGlite has no autovacuum). */
+  analyzeEveryMs?: number;
+  vacuumEveryMs?: number;
 }
 
 export interface EmbeddedRecordsServer {
@@ -96,7 +99,8 @@ export async function startEmbeddedRecordsServer(opts: EmbeddedRecordsOptions): 
   // The package's queue interleaves batches of different connections (see pglite-queue.ts): ours keeps each whole.
   const internals = server as unknown as { queryQueue?: unknown };
   if (!('queryQueue' in internals)) throw new Error('pglite-socket changed: no queryQueue to replace (see src/records/pglite-queue.ts)');
-  internals.queryQueue = new BatchQueue(db);
+  const queue = new BatchQueue(db);
+  internals.queryQueue = queue;
   try {
     await server.start();
   } catch (e) {
@@ -112,9 +116,25 @@ export async function startEmbeddedRecordsServer(opts: EmbeddedRecordsOptions): 
     'records store (embedded PGlite) listening',
   );
 
+  // PGlite is a single-user backend: no autovacuum, no automatic ANALYZE. Without statistics the planner picks
+  // whole-tenant scans (the list's first page, every export batch), and dead row versions pile up for good. So the
+  // server does both itself, between clients' turns.
+  const maintenance = [
+    { sql: 'ANALYZE', everyMs: opts.analyzeEveryMs ?? 10 * 60_000 },
+    { sql: 'VACUUM', everyMs: opts.vacuumEveryMs ?? 60 * 60_000 },
+  ].map(({ sql, everyMs }) =>
+    setInterval(() => {
+      queue.maintain(sql).then(
+        (ms) => logger.debug({ sql, ms }, 'records store maintenance'),
+        (err: unknown) => logger.warn({ err, sql }, 'records store maintenance failed'),
+      );
+    }, everyMs).unref(),
+  );
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      for (const t of maintenance) clearInterval(t);
       // stop() detaches every connection; a connection inside a transaction queues a ROLLBACK, which
       // db.close() waits for (it takes PGlite's query lock), so nothing half-done reaches the files.
       await server.stop();

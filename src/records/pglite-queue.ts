@@ -23,7 +23,12 @@ interface Queued {
   onData: (data: Uint8Array) => void;
   resolve: (bytes: number) => void;
   reject: (e: Error) => void;
+  /** Maintenance (VACUUM, ANALYZE): run between clients' turns, never inside one. */
+  job?: () => Promise<unknown>;
 }
+
+/** The handler id of maintenance jobs (clients' ids start at 1). */
+const MAINTENANCE = -1;
 
 /** True when, after this message, the connection's batch is over (a startup message has no type byte: its first byte is 0). */
 const endsBatch = (m: Uint8Array): boolean => m[0] === SYNC || m[0] === QUERY || m[0] === TERMINATE || m[0] === 0;
@@ -51,6 +56,10 @@ export class BatchQueue {
         const i = this.owner === null ? 0 : this.queue.findIndex((q) => q.handlerId === this.owner);
         if (i < 0) return; // the owner's next message has not arrived yet: everyone else waits
         const q = this.queue.splice(i, 1)[0]!;
+        if (q.job) {
+          await q.job().then(() => q.resolve(0), (e: unknown) => q.reject(e instanceof Error ? e : new Error(String(e))));
+          continue;
+        }
         let bytes = 0;
         try {
           await this.db.runExclusive(() =>
@@ -70,6 +79,22 @@ export class BatchQueue {
     } finally {
       this.processing = false;
     }
+  }
+
+  /** Runs `sql` when no client has the turn (so never inside a client's batch or transaction); resolves with its duration. */
+  maintain(sql: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      this.queue.push({
+        handlerId: MAINTENANCE,
+        message: new Uint8Array(),
+        onData: () => undefined,
+        resolve: () => resolve(Math.round(performance.now() - t0)),
+        reject,
+        job: () => this.db.exec(sql),
+      });
+      void this.process();
+    });
   }
 
   getQueueLength(): number {

@@ -9,7 +9,7 @@
  * - events are append-only, unique per (boleto, seq);
  * - a delivery is one row per delivery id; its attempts are counted per attempt.
  */
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../workflows/boleto-messages';
 import { brtDate } from '../workflows/boleto-schedule';
 import type { Payer } from '../banks/model';
@@ -18,6 +18,14 @@ import type { RecordsDatabase } from './schema';
 
 const TERMINAL: readonly BoletoStatus[] = ['REJECTED', 'SETTLED', 'CANCELLED', 'EXPIRED'];
 const day = (iso: string | undefined): string | null => (iso ? brtDate(Date.parse(iso)) : null);
+
+/** A day-range filter with both bounds at most this far apart is searched through its own index (filtered()). */
+const NARROW_RANGE_DAYS = 92;
+
+function narrowRange(f: ListFilters): boolean {
+  const pairs: [string | undefined, string | undefined][] = [[f.dueFrom, f.dueTo], [f.issuedFrom, f.issuedTo], [f.paidFrom, f.paidTo], [f.settledFrom, f.settledTo]];
+  return pairs.some(([a, b]) => a !== undefined && b !== undefined && (Date.parse(b) - Date.parse(a)) / 86_400_000 <= NARROW_RANGE_DAYS);
+}
 
 /** What a boleto's row says beyond its view: filters, reports and sync read these columns. */
 export function columnsOf(v: BoletoView) {
@@ -197,17 +205,23 @@ export class BoletoRecords {
       .execute();
   }
 
-  /** The first answer with a verdict, kept for every later replay of the key (first writer wins). */
+  /** The first answer with a verdict, kept for every later replay of the key (first writer wins); and the view. */
   async answerKey(tenantId: string, key: string, view: BoletoView): Promise<void> {
     if (view.status === 'REGISTERING') return;
     await this.db
-      .updateTable('idempotency_keys')
-      .set({ first_response: JSON.stringify(view), answered_at: new Date().toISOString() })
-      .where('tenant_id', '=', tenantId)
-      .where('idempotency_key', '=', key)
-      .where('first_response', 'is', null)
+      .with('k', (db) =>
+        db
+          .updateTable('idempotency_keys')
+          .set({ first_response: JSON.stringify(view), answered_at: new Date().toISOString() })
+          .where('tenant_id', '=', tenantId)
+          .where('idempotency_key', '=', key)
+          .where('first_response', 'is', null)
+          .returning('boleto_id'),
+      )
+      .insertInto('boletos')
+      .values({ id: view.id, ...columnsOf(view), view_seq: 0 })
+      .onConflict((oc) => this.newerView(oc))
       .execute();
-    await this.recordView(view, 0);
   }
 
   // ---------------------------------------------------------------- the workflow's writes (activities)
@@ -217,61 +231,67 @@ export class BoletoRecords {
     await this.upsertView(this.db, view, viewSeq).execute();
   }
 
-  private upsertView(db: Kysely<RecordsDatabase>, view: BoletoView, viewSeq: number) {
+  private upsertView(db: QueryCreator<RecordsDatabase>, view: BoletoView, viewSeq: number) {
     return db
       .insertInto('boletos')
       .values({ id: view.id, ...columnsOf(view), view_seq: viewSeq })
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({
-            ...Object.fromEntries(VIEW_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)])),
-            change_seq: sql<number>`nextval('boleto_change_seq')`,
-            record_updated_at: sql<Date>`now()`,
-          }))
-          .where((eb) =>
-            eb.and([
-              eb(eb.refTuple('boletos.view_updated_at', 'boletos.view_seq'), '<=', eb.refTuple('excluded.view_updated_at', 'excluded.view_seq')),
-              // Something to change: the view, or a column drifted from it (what the drift repair finds).
-              sql<SqlBool>`(boletos.view::text IS DISTINCT FROM excluded.view::text OR (boletos.status, boletos.due_date, boletos.nosso_numero) IS DISTINCT FROM (excluded.status, excluded.due_date, excluded.nosso_numero))`,
-            ]),
-          ),
+      .onConflict((oc) => this.newerView(oc));
+  }
+
+  /** The one rule of view versions, as an ON CONFLICT clause: a view replaces the stored one only if it is not older. */
+  private newerView(oc: OnConflictBuilder<RecordsDatabase, 'boletos'>) {
+    return oc
+      .column('id')
+      .doUpdateSet((eb) => ({
+        ...Object.fromEntries(VIEW_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)])),
+        change_seq: sql<number>`nextval('boleto_change_seq')`,
+        record_updated_at: sql<Date>`now()`,
+      }))
+      .where((eb) =>
+        eb.and([
+          eb(eb.refTuple('boletos.view_updated_at', 'boletos.view_seq'), '<=', eb.refTuple('excluded.view_updated_at', 'excluded.view_seq')),
+          // Something to change: the view, or a column drifted from it (what the drift repair finds).
+          sql<SqlBool>`(boletos.view::text IS DISTINCT FROM excluded.view::text OR (boletos.status, boletos.due_date, boletos.nosso_numero) IS DISTINCT FROM (excluded.status, excluded.due_date, excluded.nosso_numero))`,
+        ]),
       );
   }
 
   /**
    * One boleto event, as the delivery activity records it before notifying the tenant: the view it belongs to, the
    * event (append-only) and its delivery (PENDING until the attempt's outcome). A registration verdict is also the
-   * key's first answer if the API could not write it (it answered 202, or it crashed). One transaction.
+   * key's first answer if the API could not write it (it answered 202, or it crashed).
    */
   async recordEvent(input: { view: BoletoView; event: BoletoEvent; deliveryId: string }): Promise<void> {
     const { view, event } = input;
-    await this.db.transaction().execute(async (tx) => {
-      await this.upsertView(tx, view, event.seq).execute();
-      await tx
-        .insertInto('boleto_events')
-        .values({ boleto_id: view.id, seq: event.seq, kind: event.kind, at: event.at, event: JSON.stringify(event) })
-        .onConflict((oc) => oc.columns(['boleto_id', 'seq']).doNothing())
-        .execute();
-      await tx
-        .insertInto('boleto_deliveries')
-        .values({ delivery_id: input.deliveryId, boleto_id: view.id, event_seq: event.seq, status: 'PENDING', attempts: 0 })
-        .onConflict((oc) =>
-          oc
-            .column('delivery_id')
-            .doUpdateSet({ status: 'PENDING', updated_at: sql<Date>`now()` })
-            .where('boleto_deliveries.status', '<>', 'PENDING'),
-        )
-        .execute();
-      if (event.kind === 'REGISTERED' || event.kind === 'REJECTED') {
-        await tx
+    const verdict = event.kind === 'REGISTERED' || event.kind === 'REJECTED';
+    // One statement (atomic without a transaction, one round trip: the embedded store runs one batch at a time).
+    await this.db
+      .with('v', (db) => this.upsertView(db, view, event.seq).returning('id'))
+      .with('e', (db) =>
+        db
+          .insertInto('boleto_events')
+          .values({ boleto_id: view.id, seq: event.seq, kind: event.kind, at: event.at, event: JSON.stringify(event) })
+          .onConflict((oc) => oc.columns(['boleto_id', 'seq']).doNothing())
+          .returning('seq'),
+      )
+      .with('k', (db) =>
+        db
           .updateTable('idempotency_keys')
           .set({ first_response: JSON.stringify(view), answered_at: new Date().toISOString() })
           .where('boleto_id', '=', view.id)
           .where('first_response', 'is', null)
-          .execute();
-      }
-    });
+          .where(sql<SqlBool>`${sql.lit(verdict)}`)
+          .returning('boleto_id'),
+      )
+      .insertInto('boleto_deliveries')
+      .values({ delivery_id: input.deliveryId, boleto_id: view.id, event_seq: event.seq, status: 'PENDING', attempts: 0 })
+      .onConflict((oc) =>
+        oc
+          .column('delivery_id')
+          .doUpdateSet({ status: 'PENDING', updated_at: sql<Date>`now()` })
+          .where('boleto_deliveries.status', '<>', 'PENDING'),
+      )
+      .execute();
   }
 
   /** The outcome of one delivery attempt. */
@@ -409,7 +429,7 @@ export class BoletoRecords {
 
   /** A page of the tenant's boletos: newest first, or (updatedSince) oldest change first for incremental sync. */
   async list(tenantId: string, f: ListFilters, limit: number, cursor?: ListCursor): Promise<ListPage> {
-    const rows = await this.filtered(tenantId, f, limit + 1, cursor).select(['view', 'change_seq']).execute();
+    const rows = await this.filtered(tenantId, f, limit + 1, cursor);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const order = f.updatedSince !== undefined ? 'changed' : 'created';
@@ -425,7 +445,7 @@ export class BoletoRecords {
   async *export(tenantId: string, f: ListFilters, batch = 1_000): AsyncGenerator<ExportRow[]> {
     let cursor: ListCursor | undefined;
     for (;;) {
-      const rows = await this.filtered(tenantId, f, batch, cursor).select(['view', 'change_seq', 'payer_enc', 'id']).execute();
+      const rows = await this.filtered(tenantId, f, batch, cursor);
       if (!rows.length) return;
       yield rows.map((r) => {
         const sealed = r.payer_enc ? this.protector.open<{ payer: Payer }>(r.payer_enc, r.id) : undefined;
@@ -437,7 +457,7 @@ export class BoletoRecords {
     }
   }
 
-  private filtered(tenantId: string, f: ListFilters, limit: number, cursor?: ListCursor) {
+  private async filtered(tenantId: string, f: ListFilters, limit: number, cursor?: ListCursor): Promise<{ id: string; view: BoletoView; change_seq: number; payer_enc: string | null }[]> {
     const range = (col: 'due_date' | 'issue_date' | 'paid_date' | 'settled_date', from?: string, to?: string) => (eb: ExpressionBuilder<RecordsDatabase, 'boletos'>) => {
       const parts: Expression<SqlBool>[] = [];
       if (from) parts.push(eb(col, '>=', from));
@@ -456,13 +476,27 @@ export class BoletoRecords {
     if (f.reference) q = q.where('reference', '=', f.reference);
     if (f.seuNumero) q = q.where('seu_numero', '=', f.seuNumero);
     if (f.nossoNumero) q = q.where('nosso_numero', '=', f.nossoNumero);
+    const columns = ['boletos.id', 'boletos.view', 'boletos.change_seq', 'boletos.payer_enc'] as const;
     if (f.updatedSince !== undefined) {
       q = q.where('record_updated_at', '>=', new Date(f.updatedSince));
       if (cursor?.order === 'changed') q = q.where('change_seq', '>', cursor.changeSeq);
-      return q.orderBy('change_seq', 'asc').limit(limit);
+      return q.select(columns).orderBy('change_seq', 'asc').limit(limit).execute();
     }
     if (cursor?.order === 'created') q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.createdAt), cursor.id)));
-    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
+    if (!narrowRange(f)) return q.select(columns).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    // A bounded day range of a few months: find its rows through the range's index, then order them. Left to itself
+    // the planner walks the newest-first index and filters, assuming days and creation are unrelated, and an old
+    // month sits at its far end (measured at 100,000 boletos: 125 ms for a month's first page). OFFSET 0 keeps the
+    // subquery from being merged back.
+    const matching = q.select(['boletos.id', 'boletos.created_at']).offset(0).as('m');
+    return this.db
+      .selectFrom(matching)
+      .innerJoin('boletos', 'boletos.id', 'm.id')
+      .select(columns)
+      .orderBy('m.created_at', 'desc')
+      .orderBy('m.id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   /** Per São Paulo day and account: counts and sums of boletos issued, paid, settled, cancelled and expired. */

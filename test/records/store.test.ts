@@ -153,6 +153,15 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     expect(after.rows[0].change_seq).toBe(before.rows[0].change_seq);
   });
 
+  it('an event of a boleto the store has never seen (a workflow from before the store) creates its row, payer unknown', async () => {
+    const v = { ...view(), status: 'PAID' as const, paid: true };
+    await r.recordEvent({ view: v, event: event(2, 'PAID', v.updatedAt), deliveryId: `${v.id}:2` });
+    expect(await r.get('t1', v.id)).toEqual(v);
+    expect((await r.events('t1', v.id))!.map((e) => e.seq)).toEqual([2]);
+    expect(await r.printable('t1', v.id)).toEqual({ boleto: v, messages: [] });
+    expect((await r.indexOf([v.id])).get(v.id)).toMatchObject({ payerKnown: false }); // the drift repair fills it
+  });
+
   it('counts delivery attempts and keeps the outcome; a resend starts a new attempt', async () => {
     const reg = await registered(r);
     const id = `${reg.id}:1`;

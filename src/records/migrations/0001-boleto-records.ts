@@ -40,6 +40,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `CREATE INDEX boletos_status_created ON boletos (tenant_id, status, created_at DESC, id DESC)`,
     `CREATE INDEX boletos_account_created ON boletos (tenant_id, account_id, created_at DESC, id DESC)`,
     `CREATE UNIQUE INDEX boletos_change ON boletos (tenant_id, change_seq)`,
+    // Incremental sync's first page (updatedSince): the rows changed since an instant, then ordered by change_seq.
+    `CREATE INDEX boletos_record_updated ON boletos (tenant_id, record_updated_at)`,
     `CREATE INDEX boletos_due ON boletos (tenant_id, due_date)`,
     `CREATE INDEX boletos_issue ON boletos (tenant_id, issue_date)`,
     `CREATE INDEX boletos_paid ON boletos (tenant_id, paid_date) WHERE paid_date IS NOT NULL`,
