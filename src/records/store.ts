@@ -152,6 +152,18 @@ export class BoletoRecords {
     messages: string[];
   }): Promise<KeyClaim> {
     const v = input.registering;
+    // The common case in one statement: a new key, and with it (only then) the boleto's row.
+    const fresh = await this.claimNew(input);
+    if (fresh.key && fresh.row) return { outcome: 'new' };
+    if (fresh.key) {
+      // The key was free but the boleto's row exists: a boleto imported from Temporal. Its fingerprint decides.
+      const imported = await this.creationOf(input.tenantId, v.id);
+      if (!imported || (imported.fingerprint && imported.fingerprint !== input.fingerprint)) {
+        await this.db.deleteFrom('idempotency_keys').where('tenant_id', '=', input.tenantId).where('idempotency_key', '=', input.key).execute();
+        return { outcome: 'conflict' };
+      }
+      return imported.view.status === 'REGISTERING' ? { outcome: 'pending' } : { outcome: 'replay', view: imported.view };
+    }
     for (let round = 0; ; round++) {
       const key = await this.db
         .selectFrom('idempotency_keys')
@@ -187,6 +199,29 @@ export class BoletoRecords {
       await this.insertRegistering(input);
       return { outcome: 'new' };
     }
+  }
+
+  /** INSERT the key; if (and only if) that claimed it, INSERT the boleto's row too. Says which of the two happened. */
+  private async claimNew(input: { tenantId: string; key: string; fingerprint: string; registering: BoletoView; payer: Payer; messages: string[] }): Promise<{ key: boolean; row: boolean }> {
+    const v = input.registering;
+    const c = columnsOf(v);
+    const { rows } = await sql<{ key: number; row: number }>`
+      WITH k AS (
+        INSERT INTO idempotency_keys (tenant_id, idempotency_key, boleto_id, request_fingerprint)
+        VALUES (${input.tenantId}, ${input.key}, ${v.id}, ${input.fingerprint})
+        ON CONFLICT DO NOTHING RETURNING boleto_id
+      ), b AS (
+        INSERT INTO boletos (id, tenant_id, account_id, bank, status, kind, amount_cents, issue_date, due_date, seu_numero,
+                             reference, created_at, view, view_updated_at, view_seq, request_fingerprint, payer_doc_hmac, payer_enc)
+        SELECT ${v.id}::text, ${c.tenant_id}::text, ${c.account_id}::text, ${c.bank}::text, ${c.status}::text, ${c.kind}::text,
+               ${c.amount_cents}::bigint, ${c.issue_date}::date, ${c.due_date}::date, ${c.seu_numero}::text, ${c.reference}::text,
+               ${c.created_at}::timestamptz, ${c.view}::json, ${c.view_updated_at}::timestamptz, 0, ${input.fingerprint}::text,
+               ${this.protector.documentHash(input.payer.document)}::text, ${this.protector.seal({ payer: input.payer, messages: input.messages }, v.id)}::text
+        FROM k
+        ON CONFLICT (id) DO NOTHING RETURNING id
+      )
+      SELECT (SELECT count(*) FROM k)::int AS key, (SELECT count(*) FROM b)::int AS row`.execute(this.db);
+    return { key: rows[0]!.key > 0, row: rows[0]!.row > 0 };
   }
 
   private async insertRegistering(input: { fingerprint: string; registering: BoletoView; payer: Payer; messages: string[] }): Promise<void> {

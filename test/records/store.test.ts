@@ -107,7 +107,18 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     await r.answerKey('t1', 'order-1', { ...reg, status: 'PAID' }); // the first answer stays the first
     expect(await claim('fp-a')).toEqual({ outcome: 'replay', view: reg });
     // another tenant's key of the same name is another key
-    expect(await r.claimKey({ tenantId: 't2', key: 'order-1', fingerprint: 'fp-b', registering: { ...v, tenantId: 't2', id: `${v.id.slice(0, -1)}C` }, payer, messages: [] })).toEqual({ outcome: 'new' });
+    expect(await r.claimKey({ tenantId: 't2', key: 'order-1', fingerprint: 'fp-b', registering: { ...v, tenantId: 't2', id: v.id.replace('bol-acc1-', 'bol-acc9-') }, payer, messages: [] })).toEqual({ outcome: 'new' });
+  });
+
+  it('a boleto imported from Temporal (no key row): the same request replays it, another request is refused and claims nothing', async () => {
+    const v = { ...view(), status: 'REGISTERED' as const };
+    await r.importBoleto({ view: v, events: [event(1, 'REGISTERED', v.updatedAt)], deliveries: [], payer, messages: [], requestFingerprint: 'fp-old' });
+    const claim = (fingerprint: string) => r.claimKey({ tenantId: 't1', key: 'from-before', fingerprint, registering: { ...v, status: 'REGISTERING' }, payer, messages: [] });
+    expect(await claim('fp-other')).toEqual({ outcome: 'conflict' });
+    const { rows } = await raw.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'from-before'`);
+    expect(rows[0].n).toBe(0);
+    expect(await claim('fp-old')).toEqual({ outcome: 'replay', view: v });
+    expect(await claim('fp-old')).toEqual({ outcome: 'replay', view: v });
   });
 
   it('concurrent claims of one key: one is new, the others join it', async () => {
