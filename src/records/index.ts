@@ -10,7 +10,7 @@ import { RecordProtector } from './protect';
 import { BoletoRecords } from './store';
 
 export { BoletoRecords } from './store';
-export type { DailyTotals, ExportRow, KeyClaim, ListCursor, ListFilters, ListPage, Printable } from './store';
+export type { Beneficiary, DailyTotals, ExportRow, KeyClaim, ListCursor, ListFilters, ListPage, Printable } from './store';
 
 export async function openRecords(url: string, keys: PayloadKey[], opts: RecordsDbOptions = {}): Promise<BoletoRecords> {
   const db = openRecordsDb(url, opts);

@@ -70,11 +70,27 @@ const VIEW_COLUMNS = [
   'view_seq',
 ] as const;
 
+/** Who the boleto is payable to, as printed on it (fixed at issue: a later change of the account's data does not reprint old boletos). */
+export interface Beneficiary {
+  name: string;
+  document: string;
+  agencyAccount: string;
+}
+
+/** What is sealed with a boleto's row: its personal data and what its PDF prints beyond the view. */
+interface Sealed {
+  payer: Payer;
+  messages: string[];
+  beneficiary?: Beneficiary;
+}
+
 export interface Printable {
   boleto: BoletoView;
   /** Undefined for a boleto imported without its payer (it is read from the workflow then, while it exists). */
   payer?: Payer;
   messages: string[];
+  /** Recorded at issue; undefined for boletos imported from Temporal (the account directory says it then). */
+  beneficiary?: Beneficiary;
 }
 
 export interface ListFilters {
@@ -124,6 +140,8 @@ export interface ExportRow {
   payer?: Payer;
 }
 
+const sealedOf = (x: Sealed): Sealed => ({ payer: x.payer, messages: x.messages, ...(x.beneficiary ? { beneficiary: x.beneficiary } : {}) });
+
 const MEASURES = ['issued', 'paid', 'settled', 'cancelled', 'expired'] as const;
 
 export class BoletoRecords {
@@ -150,6 +168,7 @@ export class BoletoRecords {
     registering: BoletoView;
     payer: Payer;
     messages: string[];
+    beneficiary?: Beneficiary;
   }): Promise<KeyClaim> {
     const v = input.registering;
     // The common case in one statement: a new key, and with it (only then) the boleto's row.
@@ -202,7 +221,7 @@ export class BoletoRecords {
   }
 
   /** INSERT the key; if (and only if) that claimed it, INSERT the boleto's row too. Says which of the two happened. */
-  private async claimNew(input: { tenantId: string; key: string; fingerprint: string; registering: BoletoView; payer: Payer; messages: string[] }): Promise<{ key: boolean; row: boolean }> {
+  private async claimNew(input: { tenantId: string; key: string; fingerprint: string; registering: BoletoView } & Sealed): Promise<{ key: boolean; row: boolean }> {
     const v = input.registering;
     const c = columnsOf(v);
     const { rows } = await sql<{ key: number; row: number }>`
@@ -216,7 +235,7 @@ export class BoletoRecords {
         SELECT ${v.id}::text, ${c.tenant_id}::text, ${c.account_id}::text, ${c.bank}::text, ${c.status}::text, ${c.kind}::text,
                ${c.amount_cents}::bigint, ${c.issue_date}::date, ${c.due_date}::date, ${c.seu_numero}::text, ${c.reference}::text,
                ${c.created_at}::timestamptz, ${c.view}::json, ${c.view_updated_at}::timestamptz, 0, ${input.fingerprint}::text,
-               ${this.protector.documentHash(input.payer.document)}::text, ${this.protector.seal({ payer: input.payer, messages: input.messages }, v.id)}::text
+               ${this.protector.documentHash(input.payer.document)}::text, ${this.protector.seal(sealedOf(input), v.id)}::text
         FROM k
         ON CONFLICT (id) DO NOTHING RETURNING id
       )
@@ -224,7 +243,7 @@ export class BoletoRecords {
     return { key: rows[0]!.key > 0, row: rows[0]!.row > 0 };
   }
 
-  private async insertRegistering(input: { fingerprint: string; registering: BoletoView; payer: Payer; messages: string[] }): Promise<void> {
+  private async insertRegistering(input: { fingerprint: string; registering: BoletoView } & Sealed): Promise<void> {
     const v = input.registering;
     await this.db
       .insertInto('boletos')
@@ -234,7 +253,7 @@ export class BoletoRecords {
         view_seq: 0,
         request_fingerprint: input.fingerprint,
         payer_doc_hmac: this.protector.documentHash(input.payer.document),
-        payer_enc: this.protector.seal({ payer: input.payer, messages: input.messages }, v.id),
+        payer_enc: this.protector.seal(sealedOf(input), v.id),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -449,8 +468,8 @@ export class BoletoRecords {
   async printable(tenantId: string, id: string): Promise<Printable | undefined> {
     const r = await this.db.selectFrom('boletos').select(['view', 'payer_enc']).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
     if (!r) return undefined;
-    const sealed = r.payer_enc ? this.protector.open<{ payer: Payer; messages: string[] }>(r.payer_enc, id) : undefined;
-    return { boleto: r.view, ...(sealed ? { payer: sealed.payer } : {}), messages: sealed?.messages ?? [] };
+    const sealed = r.payer_enc ? this.protector.open<Sealed>(r.payer_enc, id) : undefined;
+    return { boleto: r.view, ...(sealed ? { payer: sealed.payer } : {}), messages: sealed?.messages ?? [], ...(sealed?.beneficiary ? { beneficiary: sealed.beneficiary } : {}) };
   }
 
   /** Whether any tenant's boleto has this id (a read of another tenant's boleto is a 404 without asking Temporal). */
@@ -522,15 +541,15 @@ export class BoletoRecords {
     // A bounded day range of a few months: find its rows through the range's index, then order them. Left to itself
     // the planner walks the newest-first index and filters, assuming days and creation are unrelated, and an old
     // month sits at its far end (measured at 100,000 boletos: 125 ms for a month's first page). OFFSET 0 keeps the
-    // subquery from being merged back.
-    const matching = q.select(['boletos.id', 'boletos.created_at']).offset(0).as('m');
+    // subquery from being merged back; the page's ids are sorted and cut before the rows are fetched.
+    const matching = q.select(['boletos.id', 'boletos.created_at']).offset(0).as('m0');
+    const page = this.db.selectFrom(matching).select(['m0.id', 'm0.created_at']).orderBy('m0.created_at', 'desc').orderBy('m0.id', 'desc').limit(limit).as('m');
     return this.db
-      .selectFrom(matching)
+      .selectFrom(page)
       .innerJoin('boletos', 'boletos.id', 'm.id')
       .select(columns)
       .orderBy('m.created_at', 'desc')
       .orderBy('m.id', 'desc')
-      .limit(limit)
       .execute();
   }
 

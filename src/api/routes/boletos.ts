@@ -191,7 +191,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         };
         // The key is claimed in the records store, forever, before anything else: a replay is answered from there (no
         // Temporal call, no bank call), long after the workflow is gone.
-        const claim = await records.claimKey({ tenantId: principal.tenantId, key, fingerprint, registering: registeringView(input), payer: body.payer, messages: body.messages ?? [] });
+        const claim = await records.claimKey({ tenantId: principal.tenantId, key, fingerprint, registering: registeringView(input), payer: body.payer, messages: body.messages ?? [], beneficiary: account.beneficiary });
         if (claim.outcome === 'conflict') return keyReused(res);
         if (claim.outcome === 'replay') return answerCreated(res, claim.view, true);
         const start = new WithStartWorkflowOperation<typeof boletoLifecycle>('boletoLifecycle', {
@@ -384,10 +384,12 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         const { boleto, payer, messages } = printable ?? { boleto: found.view, messages: [] };
         if (!boleto.barcode && !boleto.linhaDigitavel) return sendProblem(res, { type: 'conflict', title: `A ${boleto.status} boleto has no barcode to print`, status: 409 });
         if (!payer) return unavailable(res, 'The payer of this boleto is not in the records store yet (the drift repair imports it).');
-        const account = (await deps.directory.resolve(boleto.accountId))!;
+        // As printed at issue; boletos imported from Temporal take the account's current data.
+        const beneficiary = printable?.beneficiary ?? (await deps.directory.resolve(boleto.accountId).catch(() => undefined))?.beneficiary;
+        if (!beneficiary) return unavailable(res, 'The beneficiary of this boleto cannot be read right now.');
         const pdf = await renderBoletoPdf({
           bank: { code: boleto.bank === 'BS2' ? '218' : '341', name: boleto.bank === 'BS2' ? 'Banco BS2' : 'Itaú' },
-          beneficiary: { name: account.beneficiary.name, document: account.beneficiary.document, agencyAccount: account.beneficiary.agencyAccount },
+          beneficiary: { name: beneficiary.name, document: beneficiary.document, agencyAccount: beneficiary.agencyAccount },
           payer: { name: payer.name, document: payer.document, address: [`${payer.address.street}, ${payer.address.number}`, `${payer.address.district} - ${payer.address.city}/${payer.address.state} - ${payer.address.zipCode}`] },
           nossoNumero: boleto.nossoNumero ?? '',
           documentNumber: boleto.seuNumero,
