@@ -33,7 +33,7 @@ import {
   lastPayableDateWithoutCharges,
   nextBusinessDay,
 } from '../src/domain';
-import { columnsOf } from '../src/records/store';
+import { columnsOf, deliveryRow } from '../src/records/store';
 import type { RecordProtector } from '../src/records/protect';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../src/workflows/boleto-messages';
 import { brtDate } from '../src/workflows/boleto-schedule';
@@ -448,17 +448,7 @@ async function writeBatch(db: pg.ClientBase, batch: SeededBoleto[]): Promise<voi
     b.events.map(({ event, writtenAt }) => ({ boleto_id: b.index.id, seq: event.seq, kind: event.kind, at: event.at, event, recorded_at: iso(writtenAt) })),
   );
   const deliveries = batch.flatMap((b) =>
-    b.deliveries.map(({ delivery: d, writtenAt }) => ({
-      delivery_id: d.deliveryId,
-      boleto_id: b.index.id,
-      event_seq: d.eventSeq,
-      status: d.status,
-      attempts: d.attempts,
-      last_error: d.lastError ?? null,
-      last_attempt_at: d.lastAttemptAt ?? null,
-      delivered_at: d.deliveredAt ?? null,
-      updated_at: iso(writtenAt),
-    })),
+    b.deliveries.map(({ delivery: d, writtenAt }) => ({ ...deliveryRow(b.index.id, d), updated_at: iso(writtenAt) })),
   );
   await db.query('BEGIN');
   try {

@@ -54,6 +54,18 @@ export function columnsOf(v: BoletoView) {
   };
 }
 
+/** A delivery as the workflow knows it, as its row. */
+export const deliveryRow = (boletoId: string, d: Delivery) => ({
+  delivery_id: d.deliveryId,
+  boleto_id: boletoId,
+  event_seq: d.eventSeq,
+  status: d.status,
+  attempts: d.attempts,
+  last_error: d.lastError ?? null,
+  last_attempt_at: d.lastAttemptAt ?? null,
+  delivered_at: d.deliveredAt ?? null,
+});
+
 /** The columns a newer view rewrites (never the payer, the fingerprint or the creation facts). */
 const VIEW_COLUMNS = [
   'status',
@@ -407,16 +419,7 @@ export class BoletoRecords {
         // The store's own attempts count wins once it has one: only deliveries it lacks, or settled since, are copied.
         const r = await tx
           .insertInto('boleto_deliveries')
-          .values({
-            delivery_id: d.deliveryId,
-            boleto_id: view.id,
-            event_seq: d.eventSeq,
-            status: d.status,
-            attempts: d.attempts,
-            last_error: d.lastError ?? null,
-            last_attempt_at: d.lastAttemptAt ?? null,
-            delivered_at: d.deliveredAt ?? null,
-          })
+          .values(deliveryRow(view.id, d))
           .onConflict((oc) =>
             oc
               .column('delivery_id')
