@@ -61,10 +61,8 @@ export async function runRecordsCli(argv: string[], deps: RecordsCliDeps): Promi
     if (command === 'purge') {
       const today = brtDate(Date.now());
       if (!values.yes) {
-        const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-        const cutoff = new Date(Date.UTC(y - deps.retentionYears!, m - 1, d)).toISOString().slice(0, 10);
-        const n = await records.db.selectFrom('boletos').select((eb) => eb.fn.countAll<number>().as('n')).where('final_date', '<', cutoff).where('status', 'in', ['REJECTED', 'SETTLED', 'CANCELLED', 'EXPIRED']).executeTakeFirstOrThrow();
-        deps.out(JSON.stringify({ wouldPurge: Number(n.n), cutoff, retentionYears: deps.retentionYears }));
+        const { cutoff, boletos } = await records.purgeable({ years: deps.retentionYears!, today });
+        deps.out(JSON.stringify({ wouldPurge: boletos, cutoff, retentionYears: deps.retentionYears }));
         deps.err('Nothing removed: run again with --yes to purge.');
         return;
       }

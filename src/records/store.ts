@@ -154,6 +154,12 @@ export interface ExportRow {
 
 const sealedOf = (x: Sealed): Sealed => ({ payer: x.payer, messages: x.messages, ...(x.beneficiary ? { beneficiary: x.beneficiary } : {}) });
 
+/** Boletos final before this day may be purged: `years` before `today` (29 February → 1 March). */
+const purgeCutoff = ({ years, today }: { years: number; today: string }): string => {
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10);
+};
+
 const MEASURES = ['issued', 'paid', 'settled', 'cancelled', 'expired'] as const;
 
 export class BoletoRecords {
@@ -183,53 +189,34 @@ export class BoletoRecords {
     beneficiary?: Beneficiary;
   }): Promise<KeyClaim> {
     const v = input.registering;
-    // The common case in one statement: a new key, and with it (only then) the boleto's row.
-    const fresh = await this.claimNew(input);
-    if (fresh.key && fresh.row) return { outcome: 'new' };
-    if (fresh.key) {
-      // The key was free but the boleto's row exists: a boleto imported from Temporal. Its fingerprint decides.
-      const imported = await this.creationOf(input.tenantId, v.id);
-      if (!imported || (imported.fingerprint && imported.fingerprint !== input.fingerprint)) {
-        await this.db.deleteFrom('idempotency_keys').where('tenant_id', '=', input.tenantId).where('idempotency_key', '=', input.key).execute();
-        return { outcome: 'conflict' };
+    for (let round = 0; round < 2; round++) {
+      // The common case in one statement: a new key, and with it (only then) the boleto's row.
+      const fresh = await this.claimNew(input);
+      if (fresh.key && fresh.row) return { outcome: 'new' };
+      if (fresh.key) {
+        // The key was free but the boleto's row exists: a boleto imported from Temporal. Its fingerprint decides.
+        const imported = await this.creationOf(input.tenantId, v.id);
+        if (!imported || (imported.fingerprint && imported.fingerprint !== input.fingerprint)) {
+          await this.db.deleteFrom('idempotency_keys').where('tenant_id', '=', input.tenantId).where('idempotency_key', '=', input.key).execute();
+          return { outcome: 'conflict' };
+        }
+        return imported.view.status === 'REGISTERING' ? { outcome: 'pending' } : { outcome: 'replay', view: imported.view };
       }
-      return imported.view.status === 'REGISTERING' ? { outcome: 'pending' } : { outcome: 'replay', view: imported.view };
-    }
-    for (let round = 0; ; round++) {
+      // The key was taken: by this request earlier (a retry), or by another one.
       const key = await this.db
         .selectFrom('idempotency_keys')
         .select(['boleto_id', 'request_fingerprint', 'first_response'])
         .where('tenant_id', '=', input.tenantId)
         .where('idempotency_key', '=', input.key)
         .executeTakeFirst();
-      if (key) {
-        if (key.request_fingerprint !== input.fingerprint) return { outcome: 'conflict' };
-        if (key.first_response) return { outcome: 'replay', view: key.first_response };
-        const stored = await this.get(input.tenantId, key.boleto_id);
-        if (stored && stored.status !== 'REGISTERING') return { outcome: 'replay', view: stored };
-        if (!stored) await this.insertRegistering(input);
-        return { outcome: 'pending' };
-      }
-      const imported = await this.creationOf(input.tenantId, v.id);
-      if (imported) {
-        if (imported.fingerprint && imported.fingerprint !== input.fingerprint) return { outcome: 'conflict' };
-        await this.db
-          .insertInto('idempotency_keys')
-          .values({ tenant_id: input.tenantId, idempotency_key: input.key, boleto_id: v.id, request_fingerprint: imported.fingerprint ?? input.fingerprint })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-        return imported.view.status === 'REGISTERING' ? { outcome: 'pending' } : { outcome: 'replay', view: imported.view };
-      }
-      const claimed = await this.db
-        .insertInto('idempotency_keys')
-        .values({ tenant_id: input.tenantId, idempotency_key: input.key, boleto_id: v.id, request_fingerprint: input.fingerprint })
-        .onConflict((oc) => oc.doNothing())
-        .returning(['boleto_id'])
-        .executeTakeFirst();
-      if (!claimed && round === 0) continue; // a concurrent request with the same key won the insert: read its row
-      await this.insertRegistering(input);
-      return { outcome: 'new' };
+      if (!key) continue; // removed meanwhile (a refused request for an imported boleto): claim again
+      if (key.request_fingerprint !== input.fingerprint) return { outcome: 'conflict' };
+      if (key.first_response) return { outcome: 'replay', view: key.first_response };
+      const stored = await this.get(input.tenantId, key.boleto_id);
+      // No verdict yet: join the workflow (the same key makes the same workflow id; it starts it if it never started).
+      return stored && stored.status !== 'REGISTERING' ? { outcome: 'replay', view: stored } : { outcome: 'pending' };
     }
+    throw new Error(`Idempotency-Key claim did not settle for boleto ${v.id}`);
   }
 
   /** INSERT the key; if (and only if) that claimed it, INSERT the boleto's row too. Says which of the two happened. */
@@ -253,22 +240,6 @@ export class BoletoRecords {
       )
       SELECT (SELECT count(*) FROM k)::int AS key, (SELECT count(*) FROM b)::int AS row`.execute(this.db);
     return { key: rows[0]!.key > 0, row: rows[0]!.row > 0 };
-  }
-
-  private async insertRegistering(input: { fingerprint: string; registering: BoletoView } & Sealed): Promise<void> {
-    const v = input.registering;
-    await this.db
-      .insertInto('boletos')
-      .values({
-        id: v.id,
-        ...columnsOf(v),
-        view_seq: 0,
-        request_fingerprint: input.fingerprint,
-        payer_doc_hmac: this.protector.documentHash(input.payer.document),
-        payer_enc: this.protector.seal(sealedOf(input), v.id),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
   }
 
   /** The first answer with a verdict, kept for every later replay of the key (first writer wins); and the view. */
@@ -441,7 +412,7 @@ export class BoletoRecords {
     return r?.view;
   }
 
-  /** The key's row, for a replay after the boleto's workflow is gone (or a backfilled boleto's creation facts). */
+  /** A boleto's creation facts (its view and the request's fingerprint): for a key the store has no row of (imported boletos). */
   async creationOf(tenantId: string, id: string): Promise<{ view: BoletoView; fingerprint?: string } | undefined> {
     const r = await this.db.selectFrom('boletos').select(['view', 'request_fingerprint']).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
     return r ? { view: r.view, ...(r.request_fingerprint ? { fingerprint: r.request_fingerprint } : {}) } : undefined;
@@ -600,8 +571,7 @@ export class BoletoRecords {
    * how many). Idempotency keys stay: a key is never free again, even after its boleto is purged.
    */
   async purge(input: { years: number; by: string; today: string }): Promise<{ cutoff: string; boletos: number; events: number; deliveries: number }> {
-    const [y, m, d] = input.today.split('-').map(Number) as [number, number, number];
-    const cutoff = new Date(Date.UTC(y - input.years, m - 1, d)).toISOString().slice(0, 10); // 29 Feb → 1 Mar
+    const cutoff = purgeCutoff(input);
     return this.db.transaction().execute(async (tx) => {
       const doomed = tx.selectFrom('boletos').select('id').where('final_date', '<', cutoff).where('status', 'in', TERMINAL);
       const events = Number((await tx.selectFrom('boleto_events').select((eb) => eb.fn.countAll<number>().as('n')).where('boleto_id', 'in', doomed).executeTakeFirstOrThrow()).n);
@@ -621,6 +591,13 @@ export class BoletoRecords {
   /** The store answers (readiness): a trivial query, or the error. */
   async ping(): Promise<void> {
     await sql`SELECT 1`.execute(this.db);
+  }
+
+  /** What a purge would remove now (counted, nothing removed). */
+  async purgeable(input: { years: number; today: string }): Promise<{ cutoff: string; boletos: number }> {
+    const cutoff = purgeCutoff(input);
+    const r = await this.db.selectFrom('boletos').select((eb) => eb.fn.countAll<number>().as('n')).where('final_date', '<', cutoff).where('status', 'in', TERMINAL).executeTakeFirstOrThrow();
+    return { cutoff, boletos: Number(r.n) };
   }
 
   async close(): Promise<void> {
