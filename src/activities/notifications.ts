@@ -60,10 +60,8 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
   const webhookFor = deps.webhookFor ?? fromRegistry;
 
   /** POSTs `payload` to the tenant's endpoint, signed; throws (retryable) on network errors and non-2xx. */
-  const postSigned = async (tenantId: string, deliveryId: string, payload: unknown): Promise<{ attempts: number; skipped?: boolean; status?: number }> => {
+  const postSigned = async (target: TenantWebhook, deliveryId: string, payload: unknown): Promise<{ attempts: number; status: number }> => {
     const ctx = Context.current();
-    const target = await webhookFor(tenantId);
-    if (!target) return { attempts: 0, skipped: true };
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number;
@@ -99,10 +97,13 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
 
   return {
     async deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
-      await records?.recordEvent({ view: input.boleto, event: input.event, deliveryId: input.deliveryId });
+      const target = await webhookFor(input.tenantId);
+      // A tenant without an endpoint reads its boletos back: the event is recorded with nothing to attempt.
+      await records?.recordEvent({ view: input.boleto, event: input.event, deliveryId: input.deliveryId, delivery: target ? 'PENDING' : 'SKIPPED' });
+      if (!target) return { attempts: 0, skipped: true };
       let r: Awaited<ReturnType<typeof postSigned>>;
       try {
-        r = await postSigned(input.tenantId, input.deliveryId, {
+        r = await postSigned(target, input.deliveryId, {
           id: input.deliveryId,
           type: `boleto.${input.event.kind.toLowerCase()}`,
           occurredAt: input.event.at,
@@ -113,14 +114,16 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
         await records?.recordDeliveryAttempt(input.deliveryId, { status: final ? 'FAILED' : 'PENDING', at: new Date().toISOString(), attempts: 1, error: (e as Error).message });
         throw e;
       }
-      await records?.recordDeliveryAttempt(input.deliveryId, r.skipped ? { status: 'SKIPPED', at: new Date().toISOString(), attempts: 0 } : { status: 'DELIVERED', at: new Date().toISOString(), attempts: 1 });
+      await records?.recordDeliveryAttempt(input.deliveryId, { status: 'DELIVERED', at: new Date().toISOString(), attempts: 1 });
       return r;
     },
 
     /** Onboarding reminders, escalations and step changes, to the tenant's endpoint (logged for operators too). */
-    onboardingNotify(input: OnboardingNotice): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
+    async onboardingNotify(input: OnboardingNotice): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
       Context.current().log.info('onboarding notice', { type: input.type, accountId: input.accountId, step: input.step, detail: input.detail });
-      return postSigned(input.tenantId, input.deliveryId, {
+      const target = await webhookFor(input.tenantId);
+      if (!target) return { attempts: 0, skipped: true };
+      return postSigned(target, input.deliveryId, {
         id: input.deliveryId,
         type: input.type,
         occurredAt: new Date().toISOString(),

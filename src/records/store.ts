@@ -295,11 +295,13 @@ export class BoletoRecords {
 
   /**
    * One boleto event, as the delivery activity records it before notifying the tenant: the view it belongs to, the
-   * event (append-only) and its delivery (PENDING until the attempt's outcome). A registration verdict is also the
-   * key's first answer if the API could not write it (it answered 202, or it crashed).
+   * event (append-only) and its delivery (PENDING until the attempt's outcome, or SKIPPED at once when the tenant
+   * has no endpoint: nothing will be attempted). A registration verdict is also the key's first answer if the API
+   * could not write it (it answered 202, or it crashed).
    */
-  async recordEvent(input: { view: BoletoView; event: BoletoEvent; deliveryId: string }): Promise<void> {
+  async recordEvent(input: { view: BoletoView; event: BoletoEvent; deliveryId: string; delivery?: 'PENDING' | 'SKIPPED' }): Promise<void> {
     const { view, event } = input;
+    const delivery = input.delivery ?? 'PENDING';
     const verdict = event.kind === 'REGISTERED' || event.kind === 'REJECTED';
     // One statement (atomic without a transaction, one round trip: the embedded store runs one batch at a time).
     await this.db
@@ -321,12 +323,12 @@ export class BoletoRecords {
           .returning('boleto_id'),
       )
       .insertInto('boleto_deliveries')
-      .values({ delivery_id: input.deliveryId, boleto_id: view.id, event_seq: event.seq, status: 'PENDING', attempts: 0 })
+      .values({ delivery_id: input.deliveryId, boleto_id: view.id, event_seq: event.seq, status: delivery, attempts: 0 })
       .onConflict((oc) =>
         oc
           .column('delivery_id')
-          .doUpdateSet({ status: 'PENDING', updated_at: sql<Date>`now()` })
-          .where('boleto_deliveries.status', '<>', 'PENDING'),
+          .doUpdateSet({ status: delivery, updated_at: sql<Date>`now()` })
+          .where('boleto_deliveries.status', '<>', delivery),
       )
       .execute();
   }

@@ -183,6 +183,18 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     expect((await r.deliveries('t1', reg.id))![0]).toMatchObject({ status: 'PENDING', attempts: 2 });
   });
 
+  it('records a delivery to a tenant without an endpoint as SKIPPED in the same write, and a later endpoint re-pends it', async () => {
+    const reg = await registered(r);
+    const paid = { ...reg, status: 'PAID' as const, paid: true, updatedAt: '2026-12-05T12:00:00.000Z' };
+    const id = `${reg.id}:2`;
+    await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id, delivery: 'SKIPPED' });
+    await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id, delivery: 'SKIPPED' }); // retried activity
+    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toEqual({ deliveryId: id, eventSeq: 2, status: 'SKIPPED', attempts: 0 });
+    expect((await r.events('t1', reg.id))!.map((e) => e.seq)).toEqual([1, 2]);
+    await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id }); // resend once the tenant has an endpoint
+    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
   it('keeps personal data encrypted at rest and finds the payer by document, across a key rotation', async () => {
     const reg = await registered(r, { reference: 'NF-2026-000123' });
     const dump = JSON.stringify((await raw.query('SELECT * FROM boletos WHERE id = $1', [reg.id])).rows);
