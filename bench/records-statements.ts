@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/records-statements.ts
  *   STATEMENTS_N (default 600): operations per statement and round; STATEMENTS_CONCURRENCY (default 8)
+ *   STATEMENTS_PROFILE=<dir>: the server process writes a V8 CPU profile there (open it in Chrome DevTools)
  *
  * Compare two versions of the server by running this on each, one after the other, on a quiet machine.
  */
@@ -33,7 +34,8 @@ const registered = (v: BoletoView): BoletoView => ({ ...v, status: 'REGISTERED',
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'boletoflow-statements-'));
   const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/records/embedded-server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, RECORDS_PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  const profile = process.env.STATEMENTS_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STATEMENTS_PROFILE}`] : [];
+  const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/records/embedded-server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, RECORDS_PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'inherit' });
   let records: BoletoRecords | undefined;
   for (let tries = 0; !records; tries++) {
     try {

@@ -99,6 +99,8 @@ export const configSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/, 'must be a Temporal namespace name (letters, digits, . _ -)')
       .default('boletoflow'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('boletoflow'),
+    /** Days Temporal keeps closed workflows' histories (src/temporal/retention.ts): embedded server and temporal:setup alike. */
+    TEMPORAL_RETENTION_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day (Temporal’s minimum)').max(3650).default(30),
     /** TLS to the cluster: on when a client certificate or API key is given, or when forced here. */
     TEMPORAL_TLS: bool(false),
     TEMPORAL_TLS_CERT_PATH: optionalString,

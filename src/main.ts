@@ -12,7 +12,7 @@ import { codecEndpointUrl, type Config, isEmbedded, loadConfig, recordsUrl, temp
 import { createLogger, type Logger } from './logging';
 import { runMain, StartupError } from './process';
 import { recordsDataDir } from './records/embedded-server';
-import { devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
+import { applyRetention, devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
 import { DataDirLock } from './supervisor/lock';
@@ -204,6 +204,7 @@ async function main(): Promise<void> {
       embedded ? waitForNamespace(temporalAddress(config), config.TEMPORAL_NAMESPACE, 60_000) : undefined,
       embeddedRecords && databaseUrl ? waitForRecords(databaseUrl, 120_000, logger) : undefined,
     ]);
+    if (embedded) await applyRetention(temporalAddress(config), config.TEMPORAL_NAMESPACE, config.TEMPORAL_RETENTION_DAYS, logger);
   } catch (e) {
     logger.error({ err: e }, 'the Temporal server or the records store did not come up');
     await shutdown('not ready', 1);

@@ -94,4 +94,25 @@ export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: Mou
     });
     app[route.method](route.path, ...chain);
   }
+  methodNotAllowed(app, routes);
+}
+
+/**
+ * A path we serve, asked with a method it does not have: 405 with Allow (RFC 9110 §15.5.6), not 404. Mounted after
+ * every route, in the routes' order, so a literal path (/v1/boletos/export.csv) still answers before a parameter
+ * path (/v1/boletos/:id). OPTIONS goes on to express's own answer (CORS preflights are answered before the routes).
+ */
+function methodNotAllowed(app: Express, routes: readonly ApiRoute[]): void {
+  const methods = new Map<string, Set<string>>();
+  for (const r of routes) methods.set(r.path, (methods.get(r.path) ?? new Set()).add(r.method.toUpperCase()));
+  for (const [path, allowed] of methods) {
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const allow = [...allowed].join(', ');
+    app.all(path, (req, res, next) => {
+      if (req.method === 'OPTIONS' || allowed.has(req.method)) return next();
+      res.locals.routeTemplate = path;
+      res.setHeader('Allow', allow);
+      sendProblem(res, { type: 'method-not-allowed', title: 'Method Not Allowed', status: 405, detail: `${req.method} is not allowed on ${path}; allowed: ${allow}.` });
+    });
+  }
 }

@@ -94,17 +94,13 @@ export class BatchQueue {
           await q.job().then(() => q.resolve(0), (e: unknown) => q.reject(e instanceof Error ? e : new Error(String(e))));
           continue;
         }
-        let bytes = 0;
+        // PGlite hands each flush of its output as a view into its memory: copied, and sent as one write.
+        const out: Uint8Array[] = [];
         try {
-          await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(q.message, {
-              onRawData: (d) => {
-                bytes += d.length;
-                q.onData(d);
-              },
-            }),
-          );
-          q.resolve(bytes);
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(q.message, { onRawData: (d) => out.push(d.slice()) }));
+          const answer = out.length === 1 ? out[0]! : concat(out);
+          if (answer.length) q.onData(answer);
+          q.resolve(answer.length);
         } catch (e) {
           q.reject(e instanceof Error ? e : new Error(String(e)));
         }

@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliArgs } from '../workflows/search-attributes';
+import type { Logger } from '../logging';
+import { ensureRetention } from './retention';
 import { retryUntil } from './retry';
 
 export interface DevServerSettings {
@@ -71,4 +73,14 @@ export async function waitForNamespace(address: string, namespace: string, timeo
     },
     { timeoutMs, intervalMs: 300 },
   );
+}
+
+/** The embedded server's namespace gets TEMPORAL_RETENTION_DAYS (the dev server registers it with 24 hours). */
+export async function applyRetention(address: string, namespace: string, days: number, logger: Logger): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: '2s' });
+  try {
+    await ensureRetention(connection.workflowService, namespace, days, logger);
+  } finally {
+    await connection.close();
+  }
 }

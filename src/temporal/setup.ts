@@ -11,6 +11,7 @@ import { createLogger } from '../logging';
 import { runMain } from '../process';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { connectClient } from './connection';
+import { ensureRetention } from './retention';
 import { retryUntil } from './retry';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -36,12 +37,13 @@ runMain(async () => {
     } catch {
       await client.workflowService.registerNamespace({
         namespace,
-        workflowExecutionRetentionPeriod: msToTs('30 days'),
+        workflowExecutionRetentionPeriod: msToTs(`${config.TEMPORAL_RETENTION_DAYS} days`),
       });
-      logger.info({ namespace }, 'namespace registered (retention 30 days)');
+      logger.info({ namespace, retentionDays: config.TEMPORAL_RETENTION_DAYS }, 'namespace registered');
       // Registration propagates through the server's namespace cache; wait until it is visible.
       await retryUntil(() => client.connection.operatorService.listSearchAttributes({ namespace }), { timeoutMs: 30_000 });
     }
+    await ensureRetention(client.workflowService, namespace, config.TEMPORAL_RETENTION_DAYS, logger);
     const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
     const missing = ALL_SEARCH_ATTRIBUTES.filter((k) => !(k.name in (existing.customAttributes ?? {})));
     if (missing.length) {

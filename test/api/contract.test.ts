@@ -179,6 +179,20 @@ describe('API contract', () => {
       expect(await json(r, 'get', '/readyz')).toMatchObject({ errors: [{ field: 'query.deep' }] });
     });
 
+    it('a method the path does not have › 405 problem with Allow (not 404); a literal path keeps its own methods', async () => {
+      const r = await send('delete', '/v1/me', undefined, op());
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe('GET, HEAD');
+      expect(await r.json()).toMatchObject({ type: 'https://boletoflow.dev/problems/method-not-allowed', status: 405 });
+      const csv = await send('post', '/v1/boletos/export.csv', {}, op());
+      expect(csv.status).toBe(405);
+      expect(csv.headers.get('allow')).toBe('GET, HEAD');
+      const keys = await send('put', '/v1/api-keys', {}, op());
+      expect(keys.status).toBe(405);
+      expect(keys.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+      expect((await send('get', '/v1/no-such-thing', undefined, op())).status).toBe(404);
+    });
+
     it('bad path parameter › 400 naming it', async () => {
       const r = await get('/v1/api-keys/../../etc', op());
       expect([400, 404]).toContain(r.status);

@@ -112,6 +112,16 @@ describe('npm start supervisor (embedded default)', () => {
     }
   });
 
+  it('retention › the embedded namespace keeps histories TEMPORAL_RETENTION_DAYS (default 30, as temporal:setup), not the dev server’s 24 h', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    try {
+      const ns = await connection.workflowService.describeNamespace({ namespace: 'boletoflow' });
+      expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(30 * 86_400);
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('readyz and Web UI › after start › answer 200 with Temporal connected and a worker polling', async () => {
     const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`);
     expect(r.status).toBe(200);
