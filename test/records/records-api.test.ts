@@ -166,6 +166,30 @@ describe('records: reads from the store, after the workflow is gone and with no 
     expect(((await getJson(`/v1/boletos?reference=NF-77001`, 't2')).json.items as unknown[]).length).toBe(0);
   });
 
+  it('due-date bounds are inclusive São Paulo days, in the list and in the Web UI query the README documents', async () => {
+    const day = addDays(today, 40);
+    const r = await post('due-edge-1', body({ dueDate: day, reference: 'NF-DUE-EDGE' }));
+    expect(r.status).toBe(201);
+    const { id } = (await r.json()) as { id: string };
+    const listed = async (from: string, to: string) =>
+      ((await getJson(`/v1/boletos?reference=NF-DUE-EDGE&dueFrom=${from}&dueTo=${to}`)).json.items as { id: string }[]).map((b) => b.id);
+    expect(await listed(day, day)).toEqual([id]);
+    expect(await listed(addDays(day, -1), day)).toEqual([id]);
+    expect(await listed(day, addDays(day, 1))).toEqual([id]);
+    expect(await listed(addDays(day, 1), addDays(day, 2))).toEqual([]);
+    expect(await listed(addDays(day, -2), addDays(day, -1))).toEqual([]);
+    // README, "Operators: the Temporal Web UI": one São Paulo day of DueDate, bounds written with the -03:00 offset.
+    const visible = async (from: string, to: string) => {
+      const ids: string[] = [];
+      const query = `DueDate >= "${from}T00:00:00-03:00" AND DueDate < "${addDays(to, 1)}T00:00:00-03:00" AND WorkflowId = "${id}"`;
+      for await (const w of s.client.workflow.list({ query })) ids.push(w.workflowId);
+      return ids;
+    };
+    await eventually(() => visible(day, day), (ids) => ids.length === 1, 10_000);
+    expect(await visible(addDays(day, 1), addDays(day, 1))).toEqual([]);
+    expect(await visible(addDays(day, -1), addDays(day, -1))).toEqual([]);
+  });
+
   it('pages through the list with the cursor and syncs by updatedSince', async () => {
     for (let i = 0; i < 5; i++) expect((await post(`page-${i}`, body({ reference: 'PAGE', amountCents: 1_000 + i * 100 }))).status).toBe(201);
     const seen: string[] = [];
