@@ -161,6 +161,12 @@ describe('records: reads from the store, after the workflow is gone and with no 
     const report = await getJson(`/v1/reports/daily?from=2026-12-10&to=2026-12-01`);
     expect(report.status).toBe(400);
     expect((report.json.errors as { field: string }[])[0]!.field).toBe('query.to');
+    // One bound not a date at all: a 400 naming it (the range rule used to run on it anyway and answer 500).
+    for (const q of ['from=2026-12-20&to=null', 'from=nope&to=2026-12-20']) {
+      const r = await getJson(`/v1/reports/daily?${q}`);
+      expect(r.status).toBe(400);
+      expect((r.json.errors as { field: string }[]).map((e) => e.field)).toEqual([q.startsWith('from=nope') ? 'query.from' : 'query.to']);
+    }
     expect((await getJson(`/v1/boletos/${id}`, 't2')).status).toBe(404);
     expect((await getJson(`/v1/boletos/${id}/events`, 't2')).status).toBe(404);
     expect(((await getJson(`/v1/boletos?reference=NF-77001`, 't2')).json.items as unknown[]).length).toBe(0);

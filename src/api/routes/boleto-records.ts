@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { addDays, daysBetween } from '../../domain';
+import { addDays, daysBetween, isIsoDate } from '../../domain';
 import type { BoletoRecords, ExportRow, ListCursor, ListFilters } from '../../records';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
@@ -153,6 +153,8 @@ export function boletoRecordRoutes(deps: BoletoRecordRouteDeps): ApiRoute[] {
         query: z
           .strictObject({ from: isoDate, to: isoDate, account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id').optional() })
           .superRefine((q, ctx) => {
+            // Zod runs this even when a bound already failed as a date (its issues do not abort): only two dates compare.
+            if (!isIsoDate(q.from) || !isIsoDate(q.to)) return;
             if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
             else if (daysBetween(q.from, q.to) >= REPORT_MAX_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be within ${REPORT_MAX_DAYS} days of from (at most ${addDays(q.from, REPORT_MAX_DAYS - 1)})` });
           }),
