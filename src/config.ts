@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { mod10 } from './domain/check-digits';
+import { allowEntryProblem } from './access/webhook-targets';
 import { parsePayloadKeys } from './temporal/codec';
 
 const port = (fallback: number) =>
@@ -127,6 +128,11 @@ export const configSchema = z
      * worker restarting). A revoked key then works for up to this + the cache's 5 s TTL; 0 = never past the TTL.
      */
     API_KEY_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(86_400).default(300),
+    /**
+     * Tenant webhook targets allowed although not public (src/access/webhook-targets.ts): host names, IPs, CIDR ranges,
+     * comma-separated. Default none: loopback, private, link-local (metadata) and other non-public addresses are refused.
+     */
+    WEBHOOK_ALLOWED_HOSTS: commaList(z.string().refine((v) => allowEntryProblem(v) === undefined, 'each entry must be a host name, IP address or CIDR range (e.g. localhost, 10.0.0.5, 10.0.0.0/8)')),
     /** Largest accepted JSON body, e.g. 256kb or 1mb. */
     API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb'),
     /** How the banner and docs refer to this API (no trailing slash). */
@@ -207,6 +213,13 @@ export const configSchema = z
     BS2_SEARCH_FIRST_PAGE: z.coerce.number().int().min(0).max(1).default(1),
     /** Exact Authorization header BS2 must send on webhooks (Basic/Bearer agreed with BS2), if any. */
     BS2_WEBHOOK_AUTHORIZATION: optionalString,
+    /** Without it, webhooks are unauthenticated hints: at most this many per minute per source address (then 429). */
+    BS2_WEBHOOK_UNSIGNED_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000_000).default(300),
+    /** [3P] BS2's smallest and largest boleto in cents ("valor inferior a R$ 5,00" / "superior a R$ 500.000,00"): refused with 422 before any bank call. */
+    BS2_MIN_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(500),
+    BS2_MAX_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(50_000_000),
+    /** [U] BS2 registers payers with an alphanumeric CNPJ (off: refused with 422 before any bank call). */
+    BS2_ALPHANUMERIC_CNPJ: bool(false),
 
     /** Bank simulators run by `npm start` (src/simulators/main.ts). */
     SIMULATORS_ENABLED: bool(true),
@@ -254,6 +267,8 @@ export const configSchema = z
     ITAU_BOLECODE_API: z.enum(['cash_management', 'recebimentos_pix']).default('cash_management'),
     /** [U] amounts sent as 17-digit implied decimals (cash_management examples) or "123.45". */
     ITAU_AMOUNT_FORMAT: z.enum(['implied', 'decimal']).default('implied'),
+    /** [U] Itaú registers payers with an alphanumeric CNPJ (its OpenAPI says `^\d{14}$`; off: refused with 422 before any bank call). */
+    ITAU_ALPHANUMERIC_CNPJ: bool(false),
     /** [U] nosso-número width inside the bolecode txid (15 → 31 characters; the OpenAPI regex implies 17). */
     ITAU_TXID_NOSSO_NUMERO_WIDTH: z.coerce.number().int().min(8).max(20).default(15),
     ITAU_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
@@ -281,6 +296,9 @@ export const configSchema = z
         path: ['PAYLOAD_ENCRYPTION_KEYS'],
         message: 'required with an external Temporal cluster (history is encrypted); generate one with: echo "k1:$(openssl rand -base64 32)"',
       });
+    }
+    if (c.BS2_MIN_AMOUNT_CENTS > c.BS2_MAX_AMOUNT_CENTS) {
+      ctx.addIssue({ code: 'custom', path: ['BS2_MAX_AMOUNT_CENTS'], message: `must be at least BS2_MIN_AMOUNT_CENTS (${c.BS2_MIN_AMOUNT_CENTS})` });
     }
     // BS2_BASE_URL alone: real BS2, accounts come from onboarding. With an environment account, all four are needed.
     const bs2App = ['BS2_API_KEY', 'BS2_API_SECRET', 'BS2_SCOPE', 'BS2_REFRESH_TOKEN'] as const;

@@ -41,6 +41,8 @@ export interface CreateWorkerOptions {
   bankSettings?: OnboardingBankSettings;
   /** The records store (boleto events are written there before each notification); default none: nothing recorded. */
   records?: BoletoRecords;
+  /** WEBHOOK_ALLOWED_HOSTS: non-public tenant webhook targets allowed (default none; tests allow their 127.0.0.1 receivers). */
+  webhookAllowedHosts?: readonly string[];
   /** Activity dependencies to replace (tests: an in-process BS2 token source, a fixed notification target). */
   activityDeps?: { bs2TokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
 }
@@ -76,7 +78,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
         registry: opts.bankRegistry ?? defaultBankRegistry(bankSettings),
         ...(opts.activityDeps?.bs2TokenSource ? { tokenSource: opts.activityDeps.bs2TokenSource } : {}),
       },
-      ...(opts.activityDeps?.notifications ? { notifications: opts.activityDeps.notifications } : {}),
+      notifications: { ...(opts.webhookAllowedHosts ? { allowedTargets: opts.webhookAllowedHosts } : {}), ...opts.activityDeps?.notifications },
       onboarding: { settings: bankSettings, version: VERSION },
       ...(opts.records ? { records: opts.records } : {}),
     }),
@@ -111,6 +113,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     dataConverter: encryptingDataConverter(loadPayloadKeys(config)),
     shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
     overrides: { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS },
+    ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');
   const running = worker.run().finally(() => Promise.all([connection.close(), records.close()]));

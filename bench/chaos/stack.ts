@@ -251,6 +251,8 @@ export class ChaosStack {
       LOG_LEVEL: 'warn',
       API_RATE_LIMIT_PER_MINUTE: '1000000',
       BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTHORIZATION,
+      // The receiver standing in for the client's system listens on loopback: allowed explicitly (refused by default).
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       WORKER_SHUTDOWN_GRACE_SECONDS: '5',
       ...opts.env,
     };

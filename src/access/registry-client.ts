@@ -16,6 +16,7 @@ import {
   type Tenant,
 } from '../workflows/access-messages';
 import type { accessRegistry } from '../workflows/access-registry';
+import { boundedQuery, boundedUpdate, type TemporalBounds } from '../temporal/bounded';
 import { generateApiKey } from './api-keys';
 
 /** A request the registry refused (validator message), as opposed to an infrastructure failure. */
@@ -28,6 +29,8 @@ export class AccessRegistryClient {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly now: () => Date = () => new Date(),
+    /** Bound every call (the API: fail fast with no worker); default unbounded (CLI and set-ups wait for a worker). */
+    private readonly bounds?: TemporalBounds,
   ) {}
 
   /** Starts the registry on first use; the run to talk to is always the current one (it continues as new). */
@@ -41,8 +44,10 @@ export class AccessRegistryClient {
    * answered "workflow execution not found".
    */
   private async update<R, A extends [unknown]>(def: UpdateDefinition<R, A>, args: A): Promise<R> {
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', this.startOptions());
     try {
-      return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation: new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', this.startOptions()) });
+      if (!this.bounds) return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation });
+      return await boundedUpdate(this.client, this.bounds, () => this.client.workflow.startUpdateWithStart(def, { args, waitForStage: 'ACCEPTED', startWorkflowOperation }));
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) throw new AccessRequestRejected(e.cause?.message ?? e.message);
       throw e;
@@ -72,12 +77,13 @@ export class AccessRegistryClient {
 
   async snapshot(): Promise<AccessSnapshot> {
     const current = this.client.workflow.getHandle<typeof accessRegistry>(ACCESS_REGISTRY_WORKFLOW_ID);
+    const query = () => (this.bounds ? boundedQuery(this.client, this.bounds, () => current.query(accessSnapshotQuery)) : current.query(accessSnapshotQuery));
     try {
-      return await current.query(accessSnapshotQuery);
+      return await query();
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) throw e;
       await this.client.workflow.start<typeof accessRegistry>('accessRegistry', this.startOptions());
-      return current.query(accessSnapshotQuery);
+      return query();
     }
   }
 }

@@ -4,7 +4,10 @@
  *   Boletoflow-Event-Id:  the delivery id (stable across retries: dedupe on it)
  *   Boletoflow-Timestamp: unix seconds
  *   Boletoflow-Signature: t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
- * Any non-2xx or network error throws and Temporal retries with backoff (at least once).
+ * Any non-2xx or network error throws and Temporal retries with backoff (at least once). A target that is not a
+ * public address (localhost, private ranges, the cloud metadata endpoint …) is refused unless WEBHOOK_ALLOWED_HOSTS
+ * allows it, checked on the address actually connected to (src/access/webhook-targets.ts); refused attempts are retried
+ * like failed ones, so fixing the setting lets pending deliveries through.
  *
  * Each boleto event is written to the records store before the tenant is told of it (the view it belongs to, the
  * event, the delivery as PENDING), and each attempt's outcome after: the store is never behind what a tenant saw.
@@ -14,6 +17,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import { AccessRegistryClient } from '../access/registry-client';
+import { deliveryAgent, targetUrlRefusal, webhookTargetPolicy, WebhookTargetRefused } from '../access/webhook-targets';
 import type { BoletoRecords } from '../records';
 import { notification } from '../workflows/activity-options';
 import type { TenantWebhook } from '../workflows/access-messages';
@@ -25,6 +29,8 @@ export interface NotificationDeps {
   timeoutMs?: number;
   /** The records store (the worker process always has one; tests of other parts may leave it out). */
   records?: BoletoRecords;
+  /** WEBHOOK_ALLOWED_HOSTS: non-public targets allowed (default none). */
+  allowedTargets?: readonly string[];
 }
 
 export interface DeliverInput {
@@ -58,6 +64,14 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
     return cache.tenants.get(tenantId);
   };
   const webhookFor = deps.webhookFor ?? fromRegistry;
+  const targets = webhookTargetPolicy(deps.allowedTargets);
+  const agent = deliveryAgent(targets);
+
+  /** The refusal of a target, found in an error's cause chain (undici wraps the lookup's error). */
+  const refusalIn = (e: unknown): WebhookTargetRefused | undefined => {
+    for (let c = e; c instanceof Error; c = c.cause) if (c instanceof WebhookTargetRefused) return c;
+    return undefined;
+  };
 
   /** POSTs `payload` to the tenant's endpoint, signed; throws (retryable) on network errors and non-2xx. */
   const postSigned = async (target: TenantWebhook, deliveryId: string, payload: unknown): Promise<{ attempts: number; status: number }> => {
@@ -65,8 +79,14 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number;
+    const refused = targetUrlRefusal(target.url, targets);
+    if (refused) {
+      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'refused_target' });
+      throw ApplicationFailure.retryable(`delivery refused: ${refused}`, 'DeliveryRefused');
+    }
     try {
       const res = await request(target.url, {
+        dispatcher: agent,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -82,7 +102,9 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
       status = res.statusCode;
       await res.body.dump();
     } catch (e) {
-      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'network' });
+      const refusal = refusalIn(e);
+      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: refusal ? 'refused_target' : 'network' });
+      if (refusal) throw ApplicationFailure.retryable(`delivery refused: ${refusal.message}`, 'DeliveryRefused');
       throw ApplicationFailure.retryable(`delivery to the client's endpoint failed: ${(e as Error).message}`, 'DeliveryFailed');
     }
     if (status < 200 || status >= 300) {

@@ -9,6 +9,7 @@ import { absolutePath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import { AccessRegistryClient } from '../access/registry-client';
 import { requestScope } from '../temporal/request-id';
+import { API_BOUNDS, WorkersUnavailable, WORKERS_RETRY_AFTER_S } from '../temporal/bounded';
 import type { Logger } from '../logging';
 import { AccessCache } from './auth';
 import { CodecSessions } from './codec-session';
@@ -27,6 +28,7 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { bankTokenRoutes } from './routes/bank-tokens';
 import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
 import type { OnboardingPolicy } from '../workflows/onboarding-messages';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
@@ -45,6 +47,12 @@ export interface AppDeps {
   access?: AccessCache;
   /** How long the default access cache keeps its last good snapshot while the registry cannot answer (ms, default 0). */
   accessGraceMs?: number;
+  /** WEBHOOK_ALLOWED_HOSTS: non-public tenant webhook targets that may be registered (default none). */
+  webhookAllowedHosts?: readonly string[];
+  /** BS2 accounts whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
+  unauthenticatedBs2Accounts?: readonly string[];
+  /** Limits on unauthenticated BS2 webhook hints (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
+  unsignedBs2Hints?: { perSourcePerMinute: number; windowMs: number };
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
   /** The records store (boleto reads, Idempotency-Keys). Without one, boleto routes answer 503. */
@@ -95,7 +103,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   const metrics = new ApiMetrics();
-  const registry = new AccessRegistryClient(deps.client, deps.taskQueue);
+  const registry = new AccessRegistryClient(deps.client, deps.taskQueue, undefined, API_BOUNDS);
   const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
@@ -134,10 +142,18 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
 
   const routes: ApiRoute[] = [
-    ...healthRoutes({ client: deps.client, namespace: deps.namespace, taskQueue: deps.taskQueue, startedAt: deps.startedAt ?? Date.now(), ...(deps.records ? { records: deps.records } : {}) }),
+    ...healthRoutes({
+      client: deps.client,
+      namespace: deps.namespace,
+      taskQueue: deps.taskQueue,
+      startedAt: deps.startedAt ?? Date.now(),
+      access,
+      ...(deps.records ? { records: deps.records } : {}),
+      ...(deps.unauthenticatedBs2Accounts ? { unauthenticatedBs2Accounts: deps.unauthenticatedBs2Accounts } : {}),
+    }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
-    ...webhookEndpointRoutes({ registry }),
+    ...webhookEndpointRoutes({ registry, ...(deps.webhookAllowedHosts ? { allowedHosts: deps.webhookAllowedHosts } : {}) }),
     // The store's collection routes first: /v1/boletos/export.csv is not a boleto id.
     ...boletoRecordRoutes({ records }),
     ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000, records }),
@@ -149,7 +165,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       publicBaseUrl: deps.onboarding?.webhookBaseUrl ?? deps.publicBaseUrl ?? 'http://localhost:3000',
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
-    ...webhookRoutes({ client: deps.client, directory, metrics }),
+    ...bankTokenRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory }),
+    ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, ...(deps.unsignedBs2Hints ? { unsignedHints: deps.unsignedBs2Hints } : {}) }),
     ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
     ...codecRoutes(codec),
   ];
@@ -181,6 +198,18 @@ export function buildApp(deps: AppDeps): BuiltApp {
     }
     if (err instanceof RecordsNotConfigured) {
       sendProblem(res, { type: 'temporarily-unavailable', title: 'The records store is not configured', status: 503, detail: err.message });
+    } else if (err instanceof WorkersUnavailable) {
+      // No worker polling (all restarting): a query or update could not be answered in time (src/temporal/bounded.ts).
+      req.log.warn({ err: err.message }, 'no worker answered');
+      res.setHeader('Retry-After', String(WORKERS_RETRY_AFTER_S));
+      sendProblem(res, {
+        type: 'temporarily-unavailable',
+        title: 'Temporarily unavailable',
+        status: 503,
+        detail: err.mayStillApply
+          ? 'No worker answered in time. The request may still be applied once the workers are back: read the resource before retrying.'
+          : 'No worker answered in time; nothing was changed. Retry shortly.',
+      });
     } else if (isStoreUnavailable(err)) {
       req.log.warn({ err }, 'records store unavailable');
       res.setHeader('Retry-After', '5');

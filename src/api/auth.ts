@@ -13,6 +13,7 @@
 import type { Request, RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../access/api-keys';
 import type { AccessRegistryClient } from '../access/registry-client';
+import { WORKERS_RETRY_AFTER_S } from '../temporal/bounded';
 import type { AccessSnapshot, ApiKeyRecord, Role } from '../workflows/access-messages';
 import { sendProblem } from './problem';
 
@@ -118,6 +119,16 @@ export class AccessCache {
 
 const bearer = (h: string | undefined) => (h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined);
 
+/** The API key a request presents ("Authorization: Bearer <key>" or "X-API-Key: <key>"), if any. */
+export const presentedKey = (req: Request): string | undefined => bearer(req.get('authorization')) ?? req.get('x-api-key')?.trim();
+
+/** True when the request presents a valid operator key (public routes that do more for operators); never throws. */
+export async function isOperatorRequest(cache: AccessCache, req: Request): Promise<boolean> {
+  const token = presentedKey(req);
+  const record = token ? await recordForApiKey(cache, token).catch(() => undefined) : undefined;
+  return record?.role === 'operator';
+}
+
 /**
  * The key record a presented API key stands for; undefined for a malformed, unknown, wrong or revoked key.
  * Throws when the access registry cannot be read.
@@ -138,7 +149,7 @@ export interface SessionAuth {
 
 export function authenticate(cache: AccessCache, session?: SessionAuth): RequestHandler {
   return async (req, res, next) => {
-    const token = bearer(req.get('authorization')) ?? req.get('x-api-key')?.trim();
+    const token = presentedKey(req);
     // An API key header wins; the session is only looked at without one.
     const sessionKeyId = token ? undefined : session?.keyId(req);
     if (!token && !sessionKeyId) {
@@ -155,7 +166,8 @@ export function authenticate(cache: AccessCache, session?: SessionAuth): Request
       record = token ? await recordForApiKey(cache, token) : await cache.find(sessionKeyId!);
     } catch (e) {
       req.log?.error({ err: e }, 'access registry unavailable');
-      sendProblem(res, { type: 'unavailable', title: 'Service temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
+      res.setHeader('Retry-After', String(WORKERS_RETRY_AFTER_S));
+      sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
       return;
     }
     if (!record || record.revokedAt) {

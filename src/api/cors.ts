@@ -55,3 +55,17 @@ export function trustedOrigin(req: Request, origins: readonly string[], publicBa
     return false;
   }
 }
+
+/**
+ * Whether a form post (the codec login) comes from this API's own page, so another site cannot log a browser in
+ * to a session of its choosing. Browsers say where a request comes from in Sec-Fetch-Site: only `same-origin` is
+ * ours (`same-site` is a sibling host, `cross-site` anyone). They may post a form with `Origin: null` (Chromium
+ * does under a no-referrer policy), so that counts only with Sec-Fetch-Site: same-origin; a real Origin must be
+ * ours. Without either header (curl, scripts) it is not a browser: nothing to protect, allowed.
+ */
+export function sameOriginPost(req: Request, publicBaseUrl?: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') return false;
+  if (req.get('origin') === 'null') return site === 'same-origin';
+  return trustedOrigin(req, [], publicBaseUrl);
+}

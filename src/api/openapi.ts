@@ -44,6 +44,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
     }
     if (r.rateLimited !== false && r.access !== 'public') responses['429'] ??= problem('Rate limit exceeded; see Retry-After');
     responses['500'] ??= problem('Unexpected error; quote requestId');
+    // Key checks, workflow queries and updates need Temporal and a worker (src/temporal/bounded.ts); webhooks resolve boletos there.
+    if (r.access !== 'public' || r.tags.includes('webhooks')) responses['503'] ??= problem('Temporarily unavailable (no worker answered in time, or the records store is down); see Retry-After');
 
     registry.registerPath({
       method: r.method,

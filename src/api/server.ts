@@ -11,6 +11,7 @@ import { onShutdown, runMain } from '../process';
 import { connectClient } from '../temporal/connection';
 import { loadPayloadKeys } from '../temporal/keys';
 import { retryUntil } from '../temporal/retry';
+import { API_BOUNDS } from '../temporal/bounded';
 import { accountsFromSettings } from '../banks/accounts';
 import { AccountDirectory } from '../boletos/directory';
 import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../onboarding/accounts';
@@ -35,16 +36,25 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     (r) => logger.info({ schedule: r, everyMinutes: config.RECORDS_RECONCILE_MINUTES }, 'records reconcile schedule'),
     (err: unknown) => logger.warn({ err }, 'could not create the records reconcile schedule'),
   );
+  const accounts = accountsFromSettings(config, VERSION);
+  // Anyone can send such a webhook: it is only a hint (the workflow asks the bank), but the operator should know.
+  const unauthenticatedBs2Accounts = accounts.filter((a) => a.bank === 'BS2' && !a.adapter.webhookAuthorization).map((a) => a.accountId);
+  if (unauthenticatedBs2Accounts.length) {
+    logger.warn({ accounts: unauthenticatedBs2Accounts }, 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank');
+  }
   const app = createApp({
     records,
+    unauthenticatedBs2Accounts,
+    ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
+    unsignedBs2Hints: { perSourcePerMinute: config.BS2_WEBHOOK_UNSIGNED_PER_MINUTE, windowMs: 10_000 },
     accessGraceMs: config.API_KEY_GRACE_SECONDS * 1000,
     client,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
-    directory: AccountDirectory.fromBankAccounts(accountsFromSettings(config, VERSION), config, async (id) => {
-      const o = await fetchOnboardedAccount(client, id);
+    directory: AccountDirectory.fromBankAccounts(accounts, config, async (id) => {
+      const o = await fetchOnboardedAccount(client, id, API_BOUNDS);
       return o ? accountInfoFromOnboarded(o, config) : undefined;
     }),
     onboarding: {

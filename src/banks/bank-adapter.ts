@@ -22,7 +22,9 @@ export type BankCapability =
   | 'CHANGE_DUE_DATE'
   | 'WEBHOOKS'
   /** A validation-only registration call exists (connectivity check without creating a boleto). */
-  | 'VALIDATE_ONLY';
+  | 'VALIDATE_ONLY'
+  /** The bank registers payers (and beneficiaries) with an alphanumeric CNPJ (the RFB's format from July 2026). */
+  | 'ALPHANUMERIC_CNPJ';
 
 export interface InboundWebhook {
   /** Lower-cased header names. */

@@ -85,10 +85,10 @@ export interface BankBoleto {
   /** Bolecode: the Pix copia-e-cola (EMV) and its txid. */
   pix?: { emv: string; txid?: string };
   /** Payment identified in the banking network (not yet money in the account). */
-  payment?: { paidCents: number; paidAt: string; channel?: string };
+  payment?: { paidCents: number; paidAt: string; channel?: string; bankTime?: string };
   /** Money credited to the account (BS2 valorLiquidado, Itaú BAIXA_EFETIVA / Creditado). */
   settlement?: { settledCents: number; settledAt: string };
-  cancellation?: { cancelledAt: string; reason?: string };
+  cancellation?: { cancelledAt: string; reason?: string; bankTime?: string };
 }
 
 export type BankEventKind = 'REGISTERED' | 'PAID' | 'SETTLED' | 'CANCELLED';
@@ -99,8 +99,10 @@ export interface BankEvent {
   /** Unique per fact: the bank's notification id plus the fact (one BS2 notification carries several statuses). */
   eventId: string;
   kind: BankEventKind;
-  /** When the fact happened at the bank (for ordering and webhook-lag metrics). */
+  /** When the fact happened at the bank (for ordering and webhook-lag metrics): RFC 3339 UTC (src/banks/time.ts). */
   occurredAt: string;
+  /** The bank's own text for that time, when it was not already RFC 3339 UTC (e.g. São Paulo local time). */
+  bankTime?: string;
   nossoNumero?: string;
   seuNumero?: string;
   bankId?: string;

@@ -5,6 +5,7 @@
  */
 import type { BankAccount } from '../banks/accounts';
 import type { BankCode } from '../banks/model';
+import { type BankRequestRules, type RequestRuleSettings, requestRulesFor } from '../banks/request-rules';
 import type { BoletoPolicy } from '../workflows/boleto-messages';
 import type { ConvenioConfig } from '../workflows/onboarding-messages';
 
@@ -23,12 +24,14 @@ export interface AccountInfo {
   webhookClient?: { clientId: string; clientSecret: string };
   /** Onboarded accounts: the charge defaults applied to boletos that do not set their own. */
   chargeDefaults?: ConvenioConfig['chargeDefaults'];
+  /** What the bank is known to refuse, checked before anything starts (absent: the bank's defaults). */
+  requestRules?: BankRequestRules;
 }
 
 /** Finds accounts not configured statically (the onboarded ones). */
 export type AccountInfoResolver = (accountId: string) => Promise<AccountInfo | undefined>;
 
-export interface DirectorySettings {
+export interface DirectorySettings extends RequestRuleSettings {
   ACCOUNTS_TENANT_ID: string;
   BOLETO_EXPIRE_AFTER_DAYS: number;
   BOLETO_POLL_OPEN_EVERY_DAYS: number;
@@ -115,6 +118,7 @@ export class AccountDirectory {
         active: true,
         chooseNossoNumero: (a.bank) === 'ITAU',
         policy: policyFor(a.bank, s),
+        requestRules: requestRulesFor(a.bank, s),
         beneficiary: { name: s.BENEFICIARY_NAME, document: s.BENEFICIARY_DOCUMENT, agencyAccount: a.accountId },
         ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
         ...(a.bank === 'ITAU' ? itauWebhookClient(a.simulated, s) : {}),

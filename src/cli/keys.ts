@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { WebhookUrl } from '../api/routes/webhook-endpoint';
 import { AccessRegistryClient, AccessRequestRejected } from '../access/registry-client';
-import { loadConfig, temporalAddress } from '../config';
+import { loadConfig } from '../config';
 import { runMain, StartupError } from '../process';
-import { connectClient } from '../temporal/connection';
+import { connectCliClient } from './connect';
 import { ROLES, type Role } from '../workflows/access-messages';
 
 const USAGE = `usage:
@@ -76,12 +76,7 @@ export async function runKeysCli(argv: string[], registry: AccessRegistryClient,
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig();
-    let client;
-    try {
-      client = await connectClient(config);
-    } catch (e) {
-      throw new StartupError(`cannot reach Temporal at ${temporalAddress(config)} (is boletoflow running? npm start): ${(e as Error).message}`);
-    }
+    const client = await connectCliClient(config);
     try {
       await runKeysCli(process.argv.slice(2), new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE), (l) => process.stdout.write(l + '\n'));
     } catch (e) {

@@ -80,6 +80,35 @@ export function dateFromFator(fator: number, today: IsoDate, window: FatorWindow
   return inside.reduce((best, d) => (Math.abs(daysBetween(today, d)) < Math.abs(daysBetween(today, best)) ? d : best));
 }
 
+/** The first and last due dates a barcode printed on `today` can carry: the decoder's window around `today`. */
+export function dueDateWindow(today: IsoDate, window: FatorWindow = FEBRABAN_FATOR_WINDOW): { first: IsoDate; last: IsoDate } {
+  return { first: addDays(today, -window.daysBack, 'today'), last: addDays(today, window.daysAhead, 'today') };
+}
+
+/**
+ * Refuses a due date that a payer's bank would not read back from its barcode on `today`: the fator names dates
+ * 9000 days apart, and the bank picks the one inside the window (dateFromFator), so a date beyond the window prints
+ * a fator read as a date decades earlier (2046 → 2021). The rule is the decoder itself, so the two cannot disagree.
+ */
+export function assertDueDateReadsBack(dueDate: IsoDate, today: IsoDate, window: FatorWindow = FEBRABAN_FATOR_WINDOW, field = 'dueDate'): void {
+  const fator = fatorFromDate(dueDate, field);
+  let read: IsoDate | null | undefined;
+  try {
+    read = dateFromFator(fator, today, window);
+  } catch (e) {
+    if (!(e instanceof DomainValidationError) || e.code !== 'FATOR_OUT_OF_WINDOW') throw e;
+  }
+  if (read === dueDate) return;
+  const { first, last } = dueDateWindow(today, window);
+  throw new DomainValidationError(
+    'FATOR_OUT_OF_WINDOW',
+    field,
+    `${field} ${dueDate} prints fator ${String(fator).padStart(4, '0')}, which a payer's bank would ${read ? `read back as ${read}` : 'not read as any date'} on ${today}: ` +
+      `it must be on or after ${first} and on or before ${last} (${window.daysBack} days back, ${window.daysAhead} ahead)`,
+    { fator, today, first, last },
+  );
+}
+
 /** The first day on or after `today` on which the fator wraps back to 1000 (2025-02-22, 2049-10-14, …). */
 export function nextFatorReset(today: IsoDate): IsoDate {
   const n = toDayNumber(today, 'today') - BASE_DAY;

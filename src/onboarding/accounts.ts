@@ -10,7 +10,9 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AccountResolver } from '../banks/registry';
 import { type BankAccount, bs2AdapterFromSettings, type Bs2AccountSettings, itauAdapterFromSettings, type ItauAccountSettings, itauServerCa } from '../banks/accounts';
 import { type AccountInfo, type DirectorySettings, policyFor } from '../boletos/directory';
+import { requestRulesFor } from '../banks/request-rules';
 import { type OnboardedAccount, onboardedAccountQuery, onboardingWorkflowId } from '../workflows/onboarding-messages';
+import { boundedQuery, type TemporalBounds } from '../temporal/bounded';
 
 export type OnboardingBankSettings = Bs2AccountSettings & ItauAccountSettings;
 
@@ -58,6 +60,7 @@ export function accountInfoFromOnboarded(o: OnboardedAccount, s: DirectorySettin
     active: o.step === 'ACTIVE',
     chooseNossoNumero: o.bank === 'ITAU',
     policy: policyFor(o.bank, s),
+    requestRules: requestRulesFor(o.bank, s),
     beneficiary: { name: d.company.legalName, document: d.company.cnpj, agencyAccount: `${d.agency}/${d.account}-${d.accountDigit}` },
     ...(o.webhook.bs2 ? { webhookAuthorization: o.webhook.bs2.authorization } : {}),
     ...(o.webhook.itau ? { webhookClient: { clientId: o.webhook.itau.clientId, clientSecret: o.webhook.itau.clientSecret } } : {}),
@@ -65,10 +68,11 @@ export function accountInfoFromOnboarded(o: OnboardedAccount, s: DirectorySettin
   };
 }
 
-/** The onboarding's account, or undefined when no onboarding has this id. */
-export async function fetchOnboardedAccount(client: Client, accountId: string): Promise<OnboardedAccount | undefined> {
+/** The onboarding's account, or undefined when no onboarding has this id. `bounds`: fail fast with no worker (the API). */
+export async function fetchOnboardedAccount(client: Client, accountId: string, bounds?: TemporalBounds): Promise<OnboardedAccount | undefined> {
+  const query = () => client.workflow.getHandle(onboardingWorkflowId(accountId)).query(onboardedAccountQuery);
   try {
-    return await client.workflow.getHandle(onboardingWorkflowId(accountId)).query(onboardedAccountQuery);
+    return await (bounds ? boundedQuery(client, bounds, query) : query());
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return undefined;
     throw e;

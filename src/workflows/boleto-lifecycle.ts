@@ -22,7 +22,7 @@ import {
 import type { createBankActivities } from '../activities/bank';
 import type { createNotificationActivities } from '../activities/notifications';
 import type { BankBoleto, BankEvent } from '../banks/model';
-import { addDays, isIsoDate } from '../domain';
+import { addDays, assertDueDateReadsBack, isIsoDate } from '../domain';
 import { bankRead, bankWrite, notification } from './activity-options';
 import { REGISTER_AS_LOCAL_ACTIVITY } from './patches';
 import {
@@ -218,6 +218,8 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       validator: ({ dueDate }) => {
         if (!isIsoDate(dueDate)) throw new Error('dueDate must be a valid date YYYY-MM-DD');
         if (dueDate <= today()) throw new Error(`dueDate must be after today (${today()})`);
+        // The same rule as the API's (a fator the payer's bank reads as another date); validators do not run on replay.
+        assertDueDateReadsBack(dueDate, today());
         if (dueDate === state.view.dueDate) throw new Error('dueDate is already the current due date');
         if (state.view.status !== 'REGISTERED') throw new Error(`the due date cannot change while the boleto is ${state.view.status}`);
         if (state.pendingOp) throw new Error('another change to this boleto is in progress; retry shortly');

@@ -104,6 +104,8 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
     if (state.seen.includes(e.eventId)) continue;
     state.seen.push(e.eventId);
     const source = e.source === 'webhook' ? 'bank-webhook' : 'bank-poll';
+    // The bank's own text for the time, when the adapter converted it (e.g. São Paulo local time): kept for audit.
+    const bankTime = e.bankTime !== undefined ? { bankTime: e.bankTime } : {};
     const v = state.view;
     switch (e.kind) {
       case 'REGISTERED':
@@ -114,13 +116,13 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
         if (inferred && v.payment) {
           // The payment fact arrived after the settlement: it replaces what we inferred (data, not status).
           v.payment = { paidCents: e.paidCents ?? v.payment.paidCents, paidAt: e.occurredAt };
-          Object.assign(inferred, { at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents } });
+          Object.assign(inferred, { at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents, ...bankTime } });
           break;
         }
         if (!canMove(v.status, 'PAID')) break;
         moveTo(state, 'PAID', now);
         v.payment = { paidCents: e.paidCents ?? v.amountCents, paidAt: e.occurredAt };
-        out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents } }, now));
+        out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents, ...bankTime } }, now));
         break;
       }
       case 'SETTLED': {
@@ -130,11 +132,11 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
           // whether the bank's "paid" or "settled" arrived first.
           moveTo(state, 'PAID', now);
           v.payment = { paidCents: e.paidCents ?? e.settledCents ?? v.amountCents, paidAt: e.occurredAt };
-          out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: `${e.eventId}:implied-paid`, details: { paidCents: v.payment.paidCents, inferred: true } }, now));
+          out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: `${e.eventId}:implied-paid`, details: { paidCents: v.payment.paidCents, inferred: true, ...bankTime } }, now));
         }
         moveTo(state, 'SETTLED', now);
         v.settlement = { settledCents: e.settledCents ?? v.payment?.paidCents ?? v.amountCents, settledAt: e.occurredAt };
-        out.push(record(state, { kind: 'SETTLED', at: e.occurredAt, source, eventId: e.eventId, details: { settledCents: v.settlement.settledCents } }, now));
+        out.push(record(state, { kind: 'SETTLED', at: e.occurredAt, source, eventId: e.eventId, details: { settledCents: v.settlement.settledCents, ...bankTime } }, now));
         break;
       }
       case 'CANCELLED': {
@@ -147,7 +149,7 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
           cancelledAt: e.occurredAt,
           reason: v.cancellation?.reason ?? (byTime ? 'written off by the bank after the payment window' : 'cancelled at the bank'),
         };
-        out.push(record(state, { kind: to, at: e.occurredAt, source, eventId: e.eventId, details: { reason: v.cancellation.reason } }, now));
+        out.push(record(state, { kind: to, at: e.occurredAt, source, eventId: e.eventId, details: { reason: v.cancellation.reason, ...bankTime } }, now));
         break;
       }
     }
@@ -159,13 +161,13 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
 export function factsFromBankBoleto(b: BankBoleto, bank: BankEvent['bank'], now: string): BankEvent[] {
   const facts: BankEvent[] = [];
   const base = { bank, nossoNumero: b.nossoNumero, bankId: b.bankId, source: 'poll' as const };
-  if (b.payment) facts.push({ ...base, eventId: `poll:PAID`, kind: 'PAID', occurredAt: b.payment.paidAt, paidCents: b.payment.paidCents });
+  if (b.payment) facts.push({ ...base, eventId: `poll:PAID`, kind: 'PAID', occurredAt: b.payment.paidAt, ...(b.payment.bankTime ? { bankTime: b.payment.bankTime } : {}), paidCents: b.payment.paidCents });
   if (b.settlement) {
     facts.push({ ...base, eventId: `poll:SETTLED`, kind: 'SETTLED', occurredAt: b.settlement.settledAt, settledCents: b.settlement.settledCents, ...(b.payment ? { paidCents: b.payment.paidCents } : {}) });
   } else if (b.status === 'SETTLED') {
     facts.push({ ...base, eventId: `poll:SETTLED`, kind: 'SETTLED', occurredAt: b.payment?.paidAt ?? now, settledCents: b.payment?.paidCents ?? b.amountCents });
   }
   if (b.status === 'PAID' && !b.payment) facts.push({ ...base, eventId: 'poll:PAID', kind: 'PAID', occurredAt: now, paidCents: b.amountCents });
-  if (b.status === 'CANCELLED') facts.push({ ...base, eventId: 'poll:CANCELLED', kind: 'CANCELLED', occurredAt: b.cancellation?.cancelledAt ?? now });
+  if (b.status === 'CANCELLED') facts.push({ ...base, eventId: 'poll:CANCELLED', kind: 'CANCELLED', occurredAt: b.cancellation?.cancelledAt ?? now, ...(b.cancellation?.bankTime ? { bankTime: b.cancellation.bankTime } : {}) });
   return facts;
 }

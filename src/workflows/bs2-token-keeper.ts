@@ -14,9 +14,11 @@
  *   cancelled instead of retried with the dead token.
  * - At most `maxRefreshesPerMinute` refreshes a minute (BS2 allows 10); proactive refresh when idle so the 48 h
  *   refresh token never lapses; continue-as-new when suggested, carrying the state.
- * - If BS2 refuses the refresh token (invalid_grant) the keeper says so (query) and rejects token requests until
- *   `setBs2RefreshToken` provides a new one (onboarding / operator).
- * Secrets never go into search attributes, queries or failure messages.
+ * - If BS2 refuses the refresh token (invalid_grant) the keeper says so (query, and the worker's
+ *   `boletoflow_bs2_keeper_locked` gauge) and rejects token requests until `setBs2RefreshToken` provides a new one:
+ *   onboarding, or an operator (PUT /v1/bank-tokens/bs2/:accountId, `npm run bs2 -- set-refresh-token`; both in
+ *   ../banks/bs2/keeper-client.ts). Who handed the token over, and when, is kept in state and shown by the query.
+ * Secrets never go into search attributes, queries, metrics or failure messages.
  */
 import {
   allHandlersFinished,
@@ -27,6 +29,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  metricMeter,
   proxyActivities,
   setHandler,
   sleep,
@@ -45,6 +48,13 @@ export interface Bs2KeeperState {
   refreshCount: number;
   /** Set when BS2 refused the refresh token; cleared by setBs2RefreshToken. */
   locked?: string;
+  /** Epoch ms when it locked. */
+  lockedAt?: number;
+  /** Who last handed over a refresh token (e.g. `api-key:<keyId>`, `cli:<user>@<host>`, never the token) and when. */
+  tokenSetBy?: string;
+  tokenSetAt?: number;
+  /** SHA-256 (hex) of the last refresh token handed over, when the caller sent it: a repeat is recognised. */
+  handedSha256?: string;
 }
 
 export interface Bs2KeeperInput {
@@ -61,15 +71,23 @@ export interface Bs2KeeperStatus {
   refreshCount: number;
   lastRefreshAt?: string;
   locked?: string;
+  lockedAt?: string;
+  refreshTokenSetBy?: string;
+  refreshTokenSetAt?: string;
   refreshing: boolean;
 }
 
 export const getBs2AccessToken = defineUpdate<{ accessToken: string; expiresAt: string }, [{ stale?: string }]>('getBs2AccessToken');
-export const setBs2RefreshToken = defineUpdate<void, [{ refreshToken: string }]>('setBs2RefreshToken');
+/**
+ * `by` names who hands the token over, for the audit trail; `tokenSha256` lets the keeper recognise a repeat of the
+ * last hand-over (both absent in onboarding's and older calls). `applied: false`: a repeat, nothing changed.
+ */
+export const setBs2RefreshToken = defineUpdate<{ applied: boolean }, [{ refreshToken: string; by?: string; tokenSha256?: string }]>('setBs2RefreshToken');
 export const bs2TokensIssued = defineSignal<[Bs2IssuedTokens]>('bs2TokensIssued');
 export const bs2KeeperStatus = defineQuery<Bs2KeeperStatus>('bs2KeeperStatus');
 
 export const bs2KeeperWorkflowId = (accountId: string): string => `bs2-token-keeper:${accountId}`;
+export const BS2_KEEPER_WORKFLOW_TYPE = 'bs2TokenKeeper';
 
 const { bs2RefreshToken } = proxyActivities<ReturnType<typeof createBs2TokenActivities>>({
   startToCloseTimeout: '30s',
@@ -81,6 +99,10 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
   const state: Bs2KeeperState = input.state ?? { generation: 0, recentRefreshes: [], refreshCount: 0 };
   let refreshing: Promise<void> | undefined;
   let refreshesThisRun = 0;
+  // Metrics are not history: the SDK emits them only when not replaying, so they change nothing on replay.
+  const lockedGauge = metricMeter.createGauge('boletoflow_bs2_keeper_locked', 'int', 'accounts', '1 while BS2 refuses the account\'s refresh token (a new one is needed), 0 once unlocked');
+  const locks = metricMeter.createCounter('boletoflow_bs2_keeper_locks', 'locks', 'times BS2 refused an account\'s refresh token');
+  const showLock = () => lockedGauge.set(state.locked ? 1 : 0, { account_id: input.accountId });
 
   const apply = (t: Bs2IssuedTokens): void => {
     if (t.generation !== state.generation) return; // late duplicate of an already applied rotation
@@ -115,7 +137,12 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
       return;
     }
     const f = failure as { cause?: { type?: string; message?: string } } | undefined;
-    if (f?.cause?.type === 'Bs2CredentialsRejected') state.locked = f.cause.message ?? 'BS2 refused the refresh token';
+    if (f?.cause?.type === 'Bs2CredentialsRejected') {
+      state.locked = f.cause.message ?? 'BS2 refused the refresh token';
+      state.lockedAt = Date.now();
+      locks.add(1, { account_id: input.accountId });
+      showLock();
+    }
     throw failure instanceof Error ? failure : new Error('refresh failed');
   };
 
@@ -127,7 +154,7 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
   const lockedFailure = () =>
     ApplicationFailure.create({
       type: 'BankAuthError',
-      message: `BS2 account ${input.accountId}: ${state.locked ?? 'locked'}; provide a new refresh token (setBs2RefreshToken)`,
+      message: `BS2 account ${input.accountId}: ${state.locked ?? 'locked'}; an operator hands the keeper the new one (PUT /v1/bank-tokens/bs2/${input.accountId} or npm run bs2 -- set-refresh-token ${input.accountId})`,
     });
 
   setHandler(bs2TokensIssued, apply);
@@ -154,23 +181,38 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
       validator: (arg: { stale?: unknown }) => {
         if (arg === null || typeof arg !== 'object') throw new Error('argument must be an object');
         if (arg.stale !== undefined && typeof arg.stale !== 'string') throw new Error('stale must be a string');
-        if (state.locked) throw new Error(`BS2 account ${input.accountId} is locked: ${state.locked}`);
+        if (state.locked) {
+          // A worker that restarted has no gauge until the keeper runs code outside replay: every refused request re-asserts it.
+          showLock();
+          throw new Error(`BS2 account ${input.accountId} is locked: ${state.locked}`);
+        }
       },
     },
   );
 
   setHandler(
     setBs2RefreshToken,
-    async ({ refreshToken }) => {
+    async ({ refreshToken, by, tokenSha256 }) => {
       await condition(() => refreshing === undefined);
+      // A retried hand-over while unlocked: the keeper has (or will) use that token, and BS2 rotates it on use, so
+      // taking it again would hand BS2 a dead token and lock the account.
+      if (tokenSha256 !== undefined && tokenSha256 === state.handedSha256 && !state.locked) return { applied: false };
       state.refreshToken = refreshToken;
       state.access = undefined;
       state.generation++;
       state.locked = undefined;
+      state.lockedAt = undefined;
+      state.tokenSetBy = by;
+      state.tokenSetAt = Date.now();
+      state.handedSha256 = tokenSha256;
+      showLock();
+      return { applied: true };
     },
     {
-      validator: (arg: { refreshToken?: unknown }) => {
+      validator: (arg: { refreshToken?: unknown; by?: unknown; tokenSha256?: unknown }) => {
         if (typeof arg?.refreshToken !== 'string' || arg.refreshToken.trim() === '') throw new Error('refreshToken must be a non-empty string');
+        if (arg.by !== undefined && (typeof arg.by !== 'string' || arg.by.length > 200)) throw new Error('by must be a string of at most 200 characters');
+        if (arg.tokenSha256 !== undefined && (typeof arg.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(arg.tokenSha256))) throw new Error('tokenSha256 must be 64 hex digits');
       },
     },
   );
@@ -183,9 +225,13 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
     refreshCount: state.refreshCount,
     ...(state.lastRefreshAt ? { lastRefreshAt: new Date(state.lastRefreshAt).toISOString() } : {}),
     ...(state.locked ? { locked: state.locked } : {}),
+    ...(state.lockedAt ? { lockedAt: new Date(state.lockedAt).toISOString() } : {}),
+    ...(state.tokenSetBy ? { refreshTokenSetBy: state.tokenSetBy } : {}),
+    ...(state.tokenSetAt ? { refreshTokenSetAt: new Date(state.tokenSetAt).toISOString() } : {}),
     refreshing: refreshing !== undefined,
   }));
 
+  if (state.locked) showLock(); // carried over by continue-as-new
   const idleMs = opts.idleRefreshHours * 3600_000;
   for (;;) {
     const wantsNewRun = () => workflowInfo().continueAsNewSuggested || refreshesThisRun >= opts.continueAsNewAfter;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseApiKey } from '../../src/access/api-keys';
 import { CodecSessions, SESSION_COOKIE } from '../../src/api/codec-session';
+import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/workflows/access-messages';
 import { codecCorsOrigins, codecEndpointUrl, codecTenants, loadConfig } from '../../src/config';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, newPayloadKey } from '../../src/temporal/codec';
 import { devServerArgs } from '../../src/temporal/dev-server';
@@ -122,12 +123,32 @@ describe('codec endpoint', () => {
       ]);
     });
 
+    it('decode and encode › {} (proto3 JSON leaves out an empty payloads list) › 200 {"payloads":[]}, documented shape', async () => {
+      for (const kind of ['decode', 'encode'] as const) {
+        const r = await codec(kind, {}, bearer(ops.token));
+        expect(r.status).toBe(200);
+        const body = (await r.json()) as { payloads: JsonPayload[] };
+        spec.expectValid('post', `/codec/${kind}`, 200, r.headers.get('content-type')!, body);
+        expect(body).toEqual({ payloads: [] });
+      }
+    });
+
     it('X-Namespace › another namespace › 400 saying which one is served; absent › ours', async () => {
       const r = await codec('decode', { payloads: rawInput }, { ...bearer(ops.token), 'x-namespace': 'someone-else' });
       expect(r.status).toBe(400);
-      expect(await r.json()).toMatchObject({ type: expect.stringContaining('wrong-namespace'), detail: expect.stringContaining('serves namespace default only') });
+      expect(await r.json()).toMatchObject({ errors: [{ field: 'headers.x-namespace', reason: expect.stringContaining('serves namespace default only') }] });
       const noHeader = await fetch(`${h.base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(ops.token) }, body: JSON.stringify({ payloads: rawInput }) });
       expect(noHeader.status).toBe(200);
+      // An empty X-Namespace names none: a 400 naming the header, as the document says (minLength 1), not "not served".
+      const empty = await codec('decode', { payloads: rawInput }, { ...bearer(ops.token), 'x-namespace': '' });
+      expect(empty.status).toBe(400);
+      expect(await empty.json()).toMatchObject({ errors: [{ field: 'headers.x-namespace' }] });
+    });
+
+    it('login › no apiKey at all › 401 (no credentials), not a 400', async () => {
+      const r = await login('', { accept: 'application/json' });
+      expect(r.status).toBe(401);
+      expect(await r.json()).toMatchObject({ title: 'API key required' });
     });
 
     it('limits › body over API_BODY_LIMIT › 413; not a Payloads body › 400 validation; text/plain › 415', async () => {
@@ -215,6 +236,31 @@ describe('codec endpoint', () => {
       expect(sessions.verify('v1.abcdefghijkl.99999999999.' + 'A'.repeat(43), 1_000_000)).toBeUndefined();
     });
 
+    it('same-origin form › what Chromium sends (Origin: null, Sec-Fetch-Site: same-origin) › logged in; the page keeps its Origin on same-origin posts', async () => {
+      const r = await login(ops.token, { origin: 'null', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' });
+      expect(r.status).toBe(303);
+      expect(r.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=v1\\.${ops.keyId}\\.`));
+      // With no-referrer a browser posts the form with Origin: null; same-origin keeps the real origin (and no referrer leaves the site).
+      expect((await fetch(`${h.base}/codec/login`)).headers.get('referrer-policy')).toBe('same-origin');
+      const fromPage = await login(ops.token, { origin: h.base, 'sec-fetch-site': 'same-origin' });
+      expect(fromPage.status).toBe(303);
+    });
+
+    it('cross-site › Sec-Fetch-Site cross-site or same-site, or Origin: null with no fetch metadata › login refused (403), no cookie', async () => {
+      for (const headers of [
+        { 'sec-fetch-site': 'cross-site' } as Record<string, string>,
+        { 'sec-fetch-site': 'same-site', origin: 'http://localhost:8233' },
+        { 'sec-fetch-site': 'cross-site', origin: 'null' },
+        { origin: 'null' },
+        { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' },
+      ]) {
+        const r = await login(ops.token, { ...headers, accept: 'application/json' });
+        expect(r.status, JSON.stringify(headers)).toBe(403);
+        expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(r.headers.get('set-cookie')).toBeNull();
+      }
+    });
+
     it('cross-site › login posted from another origin › 403; cookie sent from a disallowed origin › ignored (401)', async () => {
       const r = await login(ops.token, { origin: 'https://evil.example', accept: 'application/json' });
       expect(r.status).toBe(403);
@@ -279,6 +325,16 @@ describe('codec endpoint', () => {
     const shown = input((await run(temporalCliPath(), [...args, '--codec-endpoint', `${h.base}/codec`, '--codec-auth', `Bearer ${ops.token}`])).stdout);
     expect(text(shown.metadata!.encoding)).toBe('json/plain');
     expect(JSON.parse(text(shown.data))).toEqual({ note: SECRET });
+  });
+
+  it('temporal CLI › workflow query with no query arguments --codec-endpoint --codec-auth › the decoded answer', async () => {
+    // No arguments: the CLI encodes an empty Payloads, which proto3 JSON writes as {}.
+    const { stdout } = await promisify(execFile)(temporalCliPath(), [
+      'workflow', 'query', '--address', h.env.address, '--namespace', 'default', '--workflow-id', ACCESS_REGISTRY_WORKFLOW_ID, '--name', 'accessSnapshot',
+      '--codec-endpoint', `${h.base}/codec`, '--codec-auth', `Bearer ${ops.token}`, '--output', 'json',
+    ]);
+    const answer = JSON.parse(stdout) as { queryResult: { tenants: { id: string }[] }[] };
+    expect(answer.queryResult[0]!.tenants.map((t) => t.id)).toContain(opsTenant);
   });
 });
 

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { AccessRegistryClient } from '../../src/access/registry-client';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
@@ -47,9 +48,14 @@ describe('health endpoints against a real dev server', () => {
   describe('with a worker polling', () => {
     let worker: Worker;
     let running: Promise<void>;
+    /** deep=1 runs a workflow only for an operator key (tracker #18 item 7). */
+    let operatorKey: string;
     beforeAll(async () => {
       worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
       running = worker.run();
+      const registry = new AccessRegistryClient(codecClient(env), taskQueue);
+      await registry.createTenant('health-ops', 'Health Ops');
+      operatorKey = (await registry.createApiKey('health-ops', 'operator')).token;
       // The server records a poller once the first long poll arrives.
       for (let i = 0; i < 50; i++) {
         if ((await fetch(`${base}/readyz`)).status === 200) break;
@@ -67,8 +73,8 @@ describe('health endpoints against a real dev server', () => {
       expect(await r.json()).toMatchObject({ status: 'ready', checks: { temporal: { ok: true }, worker: { ok: true } } });
     });
 
-    it('GET /readyz?deep=1 › worker polling › runs the systemCheck workflow end to end', async () => {
-      const r = await fetch(`${base}/readyz?deep=1`);
+    it('GET /readyz?deep=1 › worker polling, operator key › runs the systemCheck workflow end to end', async () => {
+      const r = await fetch(`${base}/readyz?deep=1`, { headers: { Authorization: `Bearer ${operatorKey}` } });
       expect(r.status).toBe(200);
       const body = (await r.json()) as { checks: { workflow: { ok: boolean; roundTripMs: number; worker: string } } };
       expect(body.checks.workflow.ok).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dateFromFator, fatorCandidates, fatorFromDate, FEBRABAN_FATOR_WINDOW, nextFatorReset } from '../../src/domain';
+import { addDays, assertDueDateReadsBack, dateFromFator, dueDateWindow, fatorCandidates, fatorFromDate, FEBRABAN_FATOR_WINDOW, nextFatorReset } from '../../src/domain';
 import { domainError, isoDateIn } from './helpers';
 
 describe('fator de vencimento', () => {
@@ -50,6 +50,47 @@ describe('fator de vencimento', () => {
   it('dateFromFator › a custom window [U] › is honoured', () => {
     expect(dateFromFator(1000, '2025-03-01', { daysBack: 10, daysAhead: 10 })).toBe('2025-02-22');
     expect(() => dateFromFator(1100, '2025-03-01', { daysBack: 10, daysAhead: 10 })).toThrow(/no due date/);
+  });
+
+  it('assertDueDateReadsBack › a due date in 2046 seen from 2026-12-03 › refused: its fator reads back as a date in 2021', () => {
+    const today = '2026-12-03';
+    const misread = dateFromFator(fatorFromDate('2046-06-01'), today)!;
+    expect(misread.slice(0, 4)).toBe('2021'); // what a payer's bank would print as the due date
+    const e = domainError(() => assertDueDateReadsBack('2046-06-01', today));
+    expect(e).toMatchObject({ code: 'FATOR_OUT_OF_WINDOW', field: 'dueDate' });
+    expect(e.message).toContain(`read back as ${misread}`);
+    expect(e.message).toContain(`on or before ${addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead)}`);
+  });
+
+  it('assertDueDateReadsBack › window edges › the decoder’s last day ahead and first day back pass, one day beyond each is refused', () => {
+    const today = '2026-12-03';
+    const { first, last } = dueDateWindow(today);
+    expect([first, last]).toEqual([addDays(today, -FEBRABAN_FATOR_WINDOW.daysBack), addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead)]);
+    expect(() => assertDueDateReadsBack(last, today)).not.toThrow();
+    expect(() => assertDueDateReadsBack(first, today)).not.toThrow();
+    expect(domainError(() => assertDueDateReadsBack(addDays(last, 1), today)).code).toBe('FATOR_OUT_OF_WINDOW');
+    expect(domainError(() => assertDueDateReadsBack(addDays(first, -1), today, FEBRABAN_FATOR_WINDOW, 'newDueDate')).field).toBe('newDueDate');
+  });
+
+  it('assertDueDateReadsBack › any date and today › passes exactly when the decoder reads the same date back', () => {
+    fc.assert(
+      fc.property(isoDateIn(2000, 2049), isoDateIn(2010, 2049), (date, today) => {
+        let readsBack: boolean;
+        try {
+          readsBack = dateFromFator(fatorFromDate(date), today) === date;
+        } catch {
+          readsBack = false;
+        }
+        let accepted = true;
+        try {
+          assertDueDateReadsBack(date, today);
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(readsBack);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('fatorCandidates › fator 1000 › is 9000 days apart across cycles', () => {

@@ -5,10 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { listen } from '../../src/api/http-server';
-import { buildApp, type BuiltApp } from '../../src/api/app';
+import { type AppDeps, buildApp, type BuiltApp } from '../../src/api/app';
 import { AccessCache } from '../../src/api/auth';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import type { Bs2Account } from '../../src/banks/accounts';
@@ -55,10 +56,13 @@ export interface BoletoStack {
 
 export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
 
+/** The receivers below listen on loopback, refused as webhook targets by default: the worker allows them explicitly. */
+export const RECEIVER_HOSTS = ['127.0.0.1'];
+
 export async function startBoletoStack(
-  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number; serverArgs?: string[] } = {},
+  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number; serverArgs?: string[]; /** The API's log lines (info and up) are pushed here; default: silent. */ logs?: string[]; /** The dev server's Web UI on this port (default none). */ uiPort?: number; codec?: AppDeps['codec'] } = {},
 ): Promise<BoletoStack> {
-  const env = await createDevEnv('default', opts.serverArgs);
+  const env = await createDevEnv('default', opts.serverArgs, opts.uiPort ? { uiPort: opts.uiPort } : {});
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
   // The bank's calendar follows real time (frozen at start), so due dates valid for the API are valid at the bank.
@@ -74,7 +78,7 @@ export async function startBoletoStack(
   };
   const bankRegistry = new BankRegistry([bankAccount]);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, records, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, records, webhookAllowedHosts: RECEIVER_HOSTS, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
   const running = worker.run();
 
   const registry = new AccessRegistryClient(client, taskQueue);
@@ -94,12 +98,13 @@ export async function startBoletoStack(
     client,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    logger: createLogger({ level: 'silent' }),
+    logger: opts.logs ? createLogger({ level: 'info' }, new Writable({ write: (c: Buffer, _e, cb) => (opts.logs!.push(c.toString()), cb()) })) : createLogger({ level: 'silent' }),
     directory: new AccountDirectory([account]),
     records,
     registerWaitMs: opts.registerWaitMs ?? 15_000,
     rateLimitPerMinute: 100_000,
     access: new AccessCache(registry, { ttlMs: opts.accessTtlMs ?? 300, minRefreshMs: 100, graceMs: 120_000, staleWaitMs: 300 }),
+    ...(opts.codec ? { codec: opts.codec } : {}),
   });
   const server = await listen(built.app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -67,7 +67,7 @@ export async function startOnboardingStack(): Promise<OnboardingStack> {
   });
   const bankRegistry = defaultBankRegistry(settings);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, bankSettings: settings });
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, bankSettings: settings, webhookAllowedHosts: ['127.0.0.1'] });
   const running = worker.run();
 
   const notices: OnboardingStack['notices'] = [];

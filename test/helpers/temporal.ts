@@ -34,14 +34,15 @@ function quietRuntime(): void {
 export const temporalCliPath = (): string => tool('temporal');
 export const testServerPath = (): string => tool('temporal-test-server');
 
-/** A fresh dev server (in-memory SQLite) with our search attributes, on a free port. */
-export function createDevEnv(namespace = 'default', extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+/** A fresh dev server (in-memory SQLite) with our search attributes, on a free port; with `uiPort`, its Web UI there. */
+export function createDevEnv(namespace = 'default', extraArgs: string[] = [], opts: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       namespace,
+      ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
       // The server's own logs only on request (TEST_SERVER_LOG=warn): expected retries would flood CI output.
       extraArgs: ['--log-level', process.env.TEST_SERVER_LOG ?? 'never', ...extraArgs],
     },

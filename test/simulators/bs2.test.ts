@@ -59,7 +59,7 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     await advance(sim, 4); // Friday 12:00
     const paid = await t.adapter.get({ bankId: b.bankId });
     expect(paid).toMatchObject({ status: 'PAID', payment: { paidCents: 10_001 } });
-    expect(paid?.payment?.paidAt).toBe('2026-03-06T10:00:00.000-03:00');
+    expect(paid?.payment?.paidAt).toBe('2026-03-06T13:00:00.000Z'); // 10:00 São Paulo, in UTC
     const view = (await admin<{ items: { id: string; settleDueAt: string }[] }>(sim, '/boletos')).body.items.find((i) => i.id === b.bankId)!;
     const settleAt = String(view.settleDueAt);
     expect(settleAt).toMatch(/T05:00:00\.000-03:00$/);
@@ -191,7 +191,7 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     const body = { Id: 'x', NossoNumeroBoleto: 1, StatusBoleto: [{ Status: 1, DataStatus: '2026-03-02T10:00:00-03:00' }] };
     expect(() => strict.adapter.translateWebhook({ headers: { authorization: 'Bearer nope' }, body, receivedAt: '' })).toThrow(expect.objectContaining({ kind: 'AUTH' }));
     expect(strict.adapter.translateWebhook({ headers: { authorization: 'Bearer hook-secret' }, body, receivedAt: '' })).toEqual([
-      { bank: 'BS2', eventId: 'x:1', kind: 'REGISTERED', occurredAt: '2026-03-02T10:00:00-03:00', nossoNumero: '1', source: 'webhook' },
+      { bank: 'BS2', eventId: 'x:1', kind: 'REGISTERED', occurredAt: '2026-03-02T13:00:00.000Z', bankTime: '2026-03-02T10:00:00-03:00', nossoNumero: '1', source: 'webhook' },
     ]);
     expect(() => t.adapter.translateWebhook({ headers: {}, body: { hello: 1 }, receivedAt: '' })).toThrow(expect.objectContaining({ kind: 'VALIDATION' }));
   });

@@ -118,7 +118,7 @@ describe('Itaú adapter › notification bodies and situação spellings (payloa
   it('snake_case with {data} › the same events as camelCase; a re-delivery › the same eventIds', () => {
     const snake = { data: { tipo_notificacao: 'BAIXA_EFETIVA', boletos: [{ numero_nosso_numero: '12345678', valor_pago_total_cobranca: '150.00', data_notificacao: '2026-03-02T05:00:00-03:00' }] } };
     const a = translateItauWebhook({ headers: {}, body: snake, receivedAt: 'r' });
-    expect(a).toEqual([{ bank: 'ITAU', eventId: '12345678:BAIXA_EFETIVA', kind: 'SETTLED', occurredAt: '2026-03-02T05:00:00-03:00', nossoNumero: '12345678', settledCents: 15_000, source: 'webhook' }]);
+    expect(a).toEqual([{ bank: 'ITAU', eventId: '12345678:BAIXA_EFETIVA', kind: 'SETTLED', occurredAt: '2026-03-02T08:00:00.000Z', bankTime: '2026-03-02T05:00:00-03:00', nossoNumero: '12345678', settledCents: 15_000, source: 'webhook' }]);
     expect(translateItauWebhook({ headers: {}, body: snake, receivedAt: 'r2' })[0]?.eventId).toBe(a[0]?.eventId);
   });
 

@@ -123,7 +123,18 @@ describe('npm start supervisor (embedded default)', () => {
   });
 
   it('readyz and Web UI › after start › answer 200 with Temporal connected and a worker polling', async () => {
-    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`);
+    // deep=1 runs a workflow for operator keys only (tracker #18 item 7).
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    let operatorKey: string;
+    try {
+      const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
+      const registry = new AccessRegistryClient(new Client({ connection, namespace: 'boletoflow', dataConverter }), 'boletoflow');
+      await registry.createTenant('readyz-ops', 'Readyz Ops');
+      operatorKey = (await registry.createApiKey('readyz-ops', 'operator')).token;
+    } finally {
+      await connection.close();
+    }
+    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`, { headers: { Authorization: `Bearer ${operatorKey}` } });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ checks: { temporal: { ok: true }, worker: { ok: true }, workflow: { ok: true } } });
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);

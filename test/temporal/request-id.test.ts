@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type LogMetadata } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { AccessRegistryClient } from '../../src/access/registry-client';
 import { createApp } from '../../src/api/app';
 import { listen } from '../../src/api/http-server';
 import { createLogger } from '../../src/logging';
@@ -23,12 +24,13 @@ describe('request id propagation', () => {
   let running: Promise<void>;
   let server: Server;
   let base: string;
+  let taskQueue: string;
 
   beforeAll(async () => {
     // This file's process gets a Runtime whose logger we can read (before any environment creates one).
     Runtime.install({ logger: new DefaultLogger('INFO', (e) => void sdkLogs.push({ message: e.message, meta: e.meta })) });
     env = await createDevEnv();
-    const taskQueue = uniqueId('tq');
+    taskQueue = uniqueId('tq');
     worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
     running = worker.run();
     const app = createApp({ client: codecClient(env), namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'silent' }) });
@@ -48,7 +50,11 @@ describe('request id propagation', () => {
       ready = (await fetch(`${base}/readyz`)).status;
       if (ready !== 200) await new Promise((r) => setTimeout(r, 200));
     }
-    const r = await fetch(`${base}/readyz?deep=1`, { headers: { 'X-Request-Id': 'erp-trace-4711' } });
+    // deep=1 runs a workflow for operator keys only (tracker #18 item 7).
+    const registry = new AccessRegistryClient(codecClient(env), taskQueue);
+    await registry.createTenant('trace-ops', 'Trace Ops');
+    const { token } = await registry.createApiKey('trace-ops', 'operator');
+    const r = await fetch(`${base}/readyz?deep=1`, { headers: { 'X-Request-Id': 'erp-trace-4711', Authorization: `Bearer ${token}` } });
     expect(r.status).toBe(200);
 
     const activityLine = sdkLogs.find((l) => l.message === 'describing worker for a system check');

@@ -2,6 +2,8 @@
  * Determinism guard: every history under test/fixtures/histories (recorded from real runs with
  * RECORD_HISTORIES=1 npx vitest run test/workflows/boleto-lifecycle.test.ts) must replay on today's workflow
  * code. A change that would break running workflows fails here; such a change needs a patch (patched()).
+ * bs2-keeper-locked-then-unlocked.json: a bs2TokenKeeper that BS2 locked out (invalid_grant) and setBs2RefreshToken
+ * unlocked, recorded on the keeper code of commit 80537b7 (before the operator unlock path, issue #18).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

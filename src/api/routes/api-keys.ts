@@ -9,6 +9,7 @@ import { type ApiKeyRecord, ROLES } from '../../workflows/access-messages';
 import type { AccessCache } from '../auth';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
+import { instant } from '../schemas/time';
 
 const ApiKey = z
   .object({
@@ -16,8 +17,8 @@ const ApiKey = z
     tenantId: z.string(),
     role: z.enum(ROLES),
     label: z.string().optional(),
-    createdAt: z.string(),
-    revokedAt: z.string().optional(),
+    createdAt: instant,
+    revokedAt: instant.optional(),
   })
   .meta({ id: 'ApiKey' });
 const NewApiKey = z
@@ -72,7 +73,7 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
       request: {
         body: z.strictObject({
           role: z.enum(ROLES),
-          label: z.string().trim().min(1).max(80).regex(/^[\p{L}\p{N} ._-]+$/u, 'letters, digits, spaces and . _ - only').optional(),
+          label: z.string().max(80).trim().min(1).max(80).regex(/^ *[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F._-][A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ._-]*$/, 'Latin letters (accents included), digits, spaces and . _ - only').optional(),
         }),
       },
       responses: { 201: { description: 'Created; the token is shown only in this response', schema: NewApiKey } },
@@ -87,6 +88,7 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
       path: '/v1/api-keys/:keyId',
       operationId: 'revokeApiKey',
       summary: 'Revoke an API key of your tenant (effective within seconds on every API process)',
+      description: 'The key stops working; its record stays readable (GET answers it with revokedAt), as audit data of who had access and until when.',
       tags: ['access'],
       access: ['operator'],
       request: { params: KeyIdParams },

@@ -13,7 +13,8 @@ import type { Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
-import { addDays } from '../../domain';
+import { addDays, assertDueDateReadsBack, isDomainValidationError } from '../../domain';
+import { requestRuleProblems, requestRulesFor } from '../../banks/request-rules';
 import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
 import { renderBoletoPdf } from '../../domain/pdf';
 import {
@@ -32,10 +33,12 @@ import { BOLETO_CODE_VERSION } from '../../workflows/patches';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../workflows/search-attributes';
 import type { BoletoRecords } from '../../records';
 import { importFromWorkflow } from '../../records/sync';
+import { API_BOUNDS, boundedUpdate } from '../../temporal/bounded';
 import type { Principal } from '../auth';
-import { sendProblem } from '../problem';
+import { type FieldProblem, sendProblem } from '../problem';
 import { type ApiRoute, defineRoute, type RouteContext } from '../route';
-import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, isoDate } from '../schemas/boleto';
+import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, newDueDate } from '../schemas/boleto';
+import { freeText } from '../schemas/text';
 
 export interface BoletoRouteDeps {
   client: Client;
@@ -58,6 +61,22 @@ const unavailable = (res: Response, detail: string) => {
   res.setHeader('Retry-After', '5');
   sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail });
 };
+
+const invalid = (res: Response, errors: FieldProblem[]) => sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors });
+
+/**
+ * The due date goes into the barcode as a fator: refused unless a payer's bank reads the same date back on today
+ * (São Paulo), by the domain's one rule (src/domain/fator.ts).
+ */
+function dueDateProblem(dueDate: string, today: string): FieldProblem | undefined {
+  try {
+    assertDueDateReadsBack(dueDate, today);
+    return undefined;
+  } catch (e) {
+    if (isDomainValidationError(e)) return { field: 'body.dueDate', reason: e.message.replace(/^dueDate \S+ /, '') };
+    throw e;
+  }
+}
 
 const updateRefusal = (e: unknown): string | undefined =>
   e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
@@ -145,19 +164,35 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         202: { description: 'Still registering; poll the Location', schema: BoletoSchema },
         404: { description: 'No such account in your tenant' },
         409: { description: 'The account cannot issue boletos (not ACTIVE)' },
-        422: { description: 'Rejected by the bank (errors lists its reasons), or Idempotency-Key reused with another body' },
+        422: {
+          description:
+            'Rejected by the bank (errors lists its reasons); refused before any bank call because the account’s bank is known not to ' +
+            'accept it (type bank-would-refuse: e.g. BS2’s R$ 5,00 minimum and R$ 500.000,00 maximum, an alphanumeric CNPJ; errors names our field); ' +
+            'or Idempotency-Key reused with another body',
+        },
       },
       handler: async ({ principal, headers, body, req, res, log }) => {
         const account = await deps.directory.resolveForTenant(principal.tenantId, body.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
         if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
         const today = brtDate(Date.now());
-        if (body.dueDate < today) return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }] });
+        if (body.dueDate < today) return invalid(res, [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }]);
+        const beyondWindow = dueDateProblem(body.dueDate, today);
+        if (beyondWindow) return invalid(res, [beyondWindow]);
         // The account's charge defaults (onboarding) fill what the request does not say; the fingerprint below is of
         // the request as sent, so a retry with the same body matches even if the defaults changed meanwhile.
         applyChargeDefaults(body, account.chargeDefaults, (req.body as { kind?: unknown }).kind === undefined);
-        if (body.kind === 'BOLECODE' && account.bank !== 'ITAU') {
-          return sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }] });
+        const rules = account.requestRules ?? requestRulesFor(account.bank);
+        if (body.kind === 'BOLECODE' && !rules.capabilities.has('BOLECODE')) return invalid(res, [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }]);
+        // What the bank is known to refuse is answered now, naming our field: no key claimed, no workflow, no bank call.
+        const refused = requestRuleProblems(rules, body, account.bank);
+        if (refused.length) {
+          return sendProblem(res, {
+            type: 'bank-would-refuse',
+            title: 'The account’s bank does not accept this boleto',
+            status: 422,
+            errors: refused.map((p) => ({ field: `body.${p.field}`, reason: p.reason })),
+          });
         }
 
         const key = headers['idempotency-key']!;
@@ -294,7 +329,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         const found = await owned(principal, params.id, res);
         if (!found) return;
         try {
-          res.status(202).json(await found.handle.executeUpdate(resendDeliveryUpdate, { args: [{ deliveryId: params.deliveryId }] }));
+          res.status(202).json(await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(resendDeliveryUpdate, { args: [{ deliveryId: params.deliveryId }], waitForStage: 'ACCEPTED' })));
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
@@ -311,7 +346,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       description: 'If the bank identifies a payment while the cancellation is in flight, the payment wins: 409 with the boleto PAID.',
       tags: ['boletos'],
       access: ['integrator'],
-      request: { params: BoletoIdParams, body: z.strictObject({ reason: z.string().trim().min(3).max(200) }) },
+      request: { params: BoletoIdParams, body: z.strictObject({ reason: freeText(200, { min: 3 }) }) },
       responses: {
         200: { description: 'Cancelled at the bank', schema: BoletoSchema },
         202: { description: 'Accepted by the bank, confirmation pending', schema: BoletoSchema },
@@ -324,7 +359,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         if (!found) return;
         let view: BoletoView;
         try {
-          view = await found.handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }] });
+          view = await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
           await remember(view, log);
         } catch (e) {
           const refusal = updateRefusal(e);
@@ -345,7 +380,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       summary: 'Change the due date at the bank',
       tags: ['boletos'],
       access: ['integrator'],
-      request: { params: BoletoIdParams, body: z.strictObject({ dueDate: isoDate }) },
+      request: { params: BoletoIdParams, body: z.strictObject({ dueDate: newDueDate }) },
       responses: {
         200: { description: 'Changed', schema: BoletoSchema },
         404: { description: 'No such boleto in your tenant' },
@@ -353,10 +388,12 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         422: { description: 'Invalid date, or refused by the bank' },
       },
       handler: async ({ principal, params, body, res, log }) => {
+        const beyondWindow = dueDateProblem(body.dueDate, brtDate(Date.now()));
+        if (beyondWindow) return invalid(res, [beyondWindow]);
         const found = await owned(principal, params.id, res);
         if (!found) return;
         try {
-          const view = await found.handle.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }] });
+          const view = await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
           await remember(view, log);
           res.json(view);
         } catch (e) {

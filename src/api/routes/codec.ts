@@ -19,9 +19,10 @@ import { PayloadDecryptionError } from '../../temporal/codec';
 import type { Role } from '../../workflows/access-messages';
 import { type AccessCache, type Principal, recordForApiKey, type SessionAuth } from '../auth';
 import { type CodecSessions, clearedSessionCookie, type Session, sessionCookie } from '../codec-session';
-import { trustedOrigin } from '../cors';
+import { sameOriginPost, trustedOrigin } from '../cors';
 import { type FieldProblem, type Problem, sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
+import { instant } from '../schemas/time';
 
 /** See the module comment for why cs and integrator keys may not decrypt history. */
 export const CODEC_ROLES: readonly Role[] = ['operator'];
@@ -54,12 +55,22 @@ const JsonPayload = z
     data: Base64.optional(),
   })
   .meta({ id: 'CodecPayload', description: 'A temporal.api.common.v1.Payload in proto3 JSON' });
-const JsonPayloads = z.strictObject({ payloads: z.array(JsonPayload).max(10_000) }).meta({ id: 'CodecPayloads' });
-const CodecHeaders = z.object({
-  'x-namespace': z.string().optional().meta({ description: 'Namespace of the payloads (the Web UI and the CLI send it); only this API’s namespace is served' }),
-});
+const PayloadList = z.array(JsonPayload).max(10_000);
+const JsonPayloads = z.strictObject({ payloads: PayloadList }).meta({ id: 'CodecPayloads' });
+/** What clients send: proto3 JSON leaves out an empty repeated field, so the CLI sends `{}` for no payloads (e.g. a query without arguments). */
+const JsonPayloadsRequest = z
+  .strictObject({ payloads: PayloadList.default([]).meta({ description: 'Absent (`{}`, proto3 JSON of no payloads) = none' }) })
+  .meta({ id: 'CodecPayloadsRequest' });
+/** The Web UI and the CLI send the namespace; the document says which one is served (another is a 400 naming the header). */
+const codecHeaders = (namespace: string) =>
+  z.object({
+    'x-namespace': z
+      .literal(namespace, { error: `this codec endpoint serves namespace ${namespace} only` })
+      .optional()
+      .meta({ description: `Namespace of the payloads (the Web UI and the CLI send it); only ${namespace} is served here` }),
+  });
 const SessionInfo = z
-  .object({ keyId: z.string(), tenantId: z.string(), role: z.string(), expiresAt: z.string() })
+  .object({ keyId: z.string(), tenantId: z.string(), role: z.string(), expiresAt: instant })
   .meta({ id: 'CodecSession', description: 'The login session set as an HttpOnly cookie' });
 
 type JsonPayloadT = z.output<typeof JsonPayload>;
@@ -90,11 +101,6 @@ function refusal(deps: CodecDeps, p: Principal): Problem | undefined {
 }
 
 export function codecRoutes(deps: CodecDeps): ApiRoute[] {
-  const wrongNamespace = (given: string | undefined): Problem | undefined =>
-    given === undefined || given === deps.namespace
-      ? undefined
-      : { type: 'wrong-namespace', title: 'Namespace not served here', status: 400, detail: `This codec endpoint serves namespace ${deps.namespace} only, not ${given}.` };
-
   async function run(kind: 'encode' | 'decode', payloads: JsonPayloadT[]): Promise<{ payloads: JsonPayloadT[] } | FieldProblem[]> {
     const codecs = kind === 'encode' ? deps.codecs : [...deps.codecs].reverse();
     const out: JsonPayloadT[] = [];
@@ -124,13 +130,13 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       tags: ['codec'],
       access: CODEC_ROLES,
       browserSession: true,
-      request: { headers: CodecHeaders, body: JsonPayloads },
+      request: { headers: codecHeaders(deps.namespace), body: JsonPayloadsRequest },
       responses: {
         200: { description: `The payloads, ${kind}d, in the same order`, schema: JsonPayloads },
         400: { description: 'Invalid body, another namespace, or a payload that cannot be decoded (e.g. its key id is not configured); errors names each payload' },
       },
-      handler: async ({ headers, body, principal, res }) => {
-        const problem = refusal(deps, principal) ?? wrongNamespace(headers['x-namespace']);
+      handler: async ({ body, principal, res }) => {
+        const problem = refusal(deps, principal);
         if (problem) return sendProblem(res, problem);
         const result = await run(kind, body.payloads);
         if (Array.isArray(result)) {
@@ -189,17 +195,16 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       responses: {
         200: { description: 'Logged in (Set-Cookie)', schema: SessionInfo },
         303: { description: 'Logged in (Set-Cookie); back to the login page' },
-        400: { description: 'No apiKey given' },
-        401: { description: 'Unknown, malformed or revoked API key' },
+        401: { description: 'No apiKey given, or an unknown, malformed or revoked one' },
         403: { description: 'Not an operator key of a tenant in CODEC_TENANTS, or posted from another site' },
       },
       handler: async ({ req, res, log }) => {
-        if (!trustedOrigin(req, [], deps.publicBaseUrl)) {
+        if (!sameOriginPost(req, deps.publicBaseUrl)) {
           return refuse(req, res, { type: 'forbidden', title: 'Cross-site login refused', status: 403, detail: 'Log in from this API’s own /codec/login page.' });
         }
         const given = (req.body as { apiKey?: unknown } | undefined)?.apiKey;
         const apiKey = typeof given === 'string' ? given.trim() : '';
-        if (!apiKey) return refuse(req, res, { type: 'bad-request', title: 'API key required', status: 400, detail: 'Paste an operator API key (bfk_…).' });
+        if (!apiKey) return refuse(req, res, { type: 'unauthorized', title: 'API key required', status: 401, detail: 'Paste an operator API key (bfk_…).' });
         let record;
         try {
           record = await recordForApiKey(deps.access, apiKey);
@@ -240,7 +245,8 @@ function htmlHeaders(res: Response): void {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  // Not no-referrer: under it Chromium posts the login form with Origin: null. same-origin still sends nothing elsewhere.
+  res.setHeader('Referrer-Policy', 'same-origin');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -4,7 +4,7 @@
  * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -27,6 +27,7 @@ import {
   submitCredentialsUpdate,
 } from '../../workflows/onboarding-messages';
 import { AccountId, Bank, OnboardingStep, Stalled, TenantId } from '../../workflows/search-attributes';
+import { API_BOUNDS, boundedList, boundedQuery, boundedUpdate, WorkersUnavailable } from '../../temporal/bounded';
 import type { Principal } from '../auth';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
@@ -74,7 +75,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
   async function owned(principal: Principal, accountId: string, res: Response) {
     const handle = client.workflow.getHandle(onboardingWorkflowId(accountId));
     try {
-      const view = await handle.query(onboardingStateQuery);
+      const view = await boundedQuery(client, API_BOUNDS, () => handle.query(onboardingStateQuery));
       if (view.tenantId !== principal.tenantId) return void notFound(res, accountId);
       return { handle, view };
     } catch (e) {
@@ -84,12 +85,13 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
   }
 
   /** Runs a CS step; a refused step answers 409 (not now) or 422 (not like this) with the workflow's words. */
-  async function step<A>(principal: Principal, accountId: string, res: Response, run: (h: NonNullable<Awaited<ReturnType<typeof owned>>>['handle']) => Promise<A>) {
+  async function step<A>(principal: Principal, accountId: string, res: Response, run: (h: NonNullable<Awaited<ReturnType<typeof owned>>>['handle']) => Promise<WorkflowUpdateHandle<A>>) {
     const found = await owned(principal, accountId, res);
     if (!found) return;
     if (found.view.step === 'CANCELLED') return sendProblem(res, { type: 'onboarding-step', title: 'The onboarding was cancelled', status: 409, detail: 'Start a new onboarding for this account.' });
     try {
-      const view = await run(found.handle);
+      // Started to the accepted stage: with no worker to accept it, a fast 503 instead of an endless wait.
+      const view = await boundedUpdate(client, API_BOUNDS, () => run(found.handle));
       deps.directory.invalidate(accountId);
       res.json(view);
     } catch (e) {
@@ -174,12 +176,18 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
             // A cancelled onboarding finishes its last notifications before it closes: wait for that, then start anew.
             if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
             const existing = client.workflow.getHandle(onboardingWorkflowId(accountId));
-            const current = await existing.query(onboardingStateQuery).catch(() => undefined);
+            const current = await boundedQuery(client, API_BOUNDS, () => existing.query(onboardingStateQuery)).catch((q: unknown) => {
+              if (q instanceof WorkersUnavailable) throw q;
+              return undefined;
+            });
             if (current?.step !== 'CANCELLED') throw e;
             await Promise.race([existing.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
             handle = await start();
           }
-          const view = await handle.query(onboardingStateQuery);
+          const view = await boundedQuery(client, API_BOUNDS, () => handle.query(onboardingStateQuery)).catch((q: unknown) => {
+            // Started durably; only its first state could not be read.
+            throw q instanceof WorkersUnavailable ? new WorkersUnavailable(q.message, true) : q;
+          });
           deps.directory.invalidate(accountId);
           res.status(201).location(`/v1/onboardings/${accountId}`).json(view);
         } catch (e) {
@@ -206,22 +214,24 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
         if (query.bank) clauses.push(`Bank = '${query.bank}'`);
         if (query.stalled) clauses.push(`Stalled = ${query.stalled}`);
         const latest = new Map<string, z.infer<typeof OnboardingSummarySchema>>();
-        for await (const x of client.workflow.list({ query: clauses.join(' AND '), pageSize: 200 })) {
-          const sa = decodeTypedSearchAttributes(x.raw.searchAttributes?.indexedFields);
-          const accountId = sa.get(AccountId) ?? x.workflowId.replace(/^onboarding:/, '');
-          if (latest.has(accountId)) continue; // an earlier (cancelled) run of the same account
-          latest.set(accountId, {
-            accountId,
-            bank: sa.get(Bank) ?? '',
-            ...(typeof x.memo?.legalName === 'string' ? { legalName: x.memo.legalName } : {}),
-            step: sa.get(OnboardingStep) ?? '',
-            stalled: sa.get(Stalled) ?? false,
-            startedAt: x.startTime.toISOString(),
-            ageDays: Math.floor((Date.now() - x.startTime.getTime()) / 86_400_000),
-            status: x.status.name,
-          });
-          if (latest.size >= 1000) break;
-        }
+        await boundedList(client, API_BOUNDS, async () => {
+          for await (const x of client.workflow.list({ query: clauses.join(' AND '), pageSize: 200 })) {
+            const sa = decodeTypedSearchAttributes(x.raw.searchAttributes?.indexedFields);
+            const accountId = sa.get(AccountId) ?? x.workflowId.replace(/^onboarding:/, '');
+            if (latest.has(accountId)) continue; // an earlier (cancelled) run of the same account
+            latest.set(accountId, {
+              accountId,
+              bank: sa.get(Bank) ?? '',
+              ...(typeof x.memo?.legalName === 'string' ? { legalName: x.memo.legalName } : {}),
+              step: sa.get(OnboardingStep) ?? '',
+              stalled: sa.get(Stalled) ?? false,
+              startedAt: x.startTime.toISOString(),
+              ageDays: Math.floor((Date.now() - x.startTime.getTime()) / 86_400_000),
+              status: x.status.name,
+            });
+            if (latest.size >= 1000) break;
+          }
+        });
         res.json({ items: [...latest.values()] });
       },
     }),
@@ -262,7 +272,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'CS sent the e-mail to the account manager',
       body: NoteBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.executeUpdate(markRequestSentUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }] })),
+        step(principal, accountId, res, (h) => h.startUpdate(markRequestSentUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }], waitForStage: 'ACCEPTED' })),
     }),
     stepRoute({
       path: 'bank-released',
@@ -270,7 +280,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'The bank released the product for the account',
       body: NoteBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.executeUpdate(markBankReleasedUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }] })),
+        step(principal, accountId, res, (h) => h.startUpdate(markBankReleasedUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }], waitForStage: 'ACCEPTED' })),
     }),
     stepRoute({
       path: 'credentials',
@@ -291,7 +301,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
         } else {
           credentials = b;
         }
-        return step(principal, accountId, res, (h) => h.executeUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }] }));
+        return step(principal, accountId, res, (h) => h.startUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }], waitForStage: 'ACCEPTED' }));
       },
     }),
     stepRoute({
@@ -300,13 +310,13 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Convênio and charge defaults; runs the connectivity check (ACTIVE when it passes)',
       body: ConfigurationBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.executeUpdate(configureConvenioUpdate, { args: [{ by: actor(principal), configuration: body as z.infer<typeof ConfigurationBody> }] })),
+        step(principal, accountId, res, (h) => h.startUpdate(configureConvenioUpdate, { args: [{ by: actor(principal), configuration: body as z.infer<typeof ConfigurationBody> }], waitForStage: 'ACCEPTED' })),
     }),
     stepRoute({
       path: 'connectivity-check',
       operationId: 'checkOnboardingConnectivity',
       summary: 'Run the connectivity check again',
-      handler: ({ principal, accountId, res }) => step(principal, accountId, res, (h) => h.executeUpdate(retryConnectivityUpdate, { args: [{ by: actor(principal) }] })),
+      handler: ({ principal, accountId, res }) => step(principal, accountId, res, (h) => h.startUpdate(retryConnectivityUpdate, { args: [{ by: actor(principal) }], waitForStage: 'ACCEPTED' })),
     }),
     stepRoute({
       path: 'notes',
@@ -314,7 +324,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Add a note to the timeline',
       body: NoteTextBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.executeUpdate(addNoteUpdate, { args: [{ by: actor(principal), text: (body as z.infer<typeof NoteTextBody>).text }] })),
+        step(principal, accountId, res, (h) => h.startUpdate(addNoteUpdate, { args: [{ by: actor(principal), text: (body as z.infer<typeof NoteTextBody>).text }], waitForStage: 'ACCEPTED' })),
     }),
     stepRoute({
       path: 'cancel',
@@ -322,7 +332,7 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Cancel the onboarding (an ACTIVE account stops issuing boletos)',
       body: ReasonBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.executeUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }] })),
+        step(principal, accountId, res, (h) => h.startUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }], waitForStage: 'ACCEPTED' })),
     }),
   ];
 }

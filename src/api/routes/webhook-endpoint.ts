@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AccessRegistryClient } from '../../access/registry-client';
+import { targetUrlRefusal, webhookTargetPolicy } from '../../access/webhook-targets';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
+import { instant } from '../schemas/time';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 
@@ -15,13 +17,33 @@ export const WebhookUrl = z
   .url({ error: 'must be an absolute URL' })
   .max(2000)
   .refine((u) => {
+    // Zod runs this even when z.url() already refused the value (its issues do not abort): that one says why.
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
   }, 'must be https (plain http only to localhost)');
 
-const Endpoint = z.object({ url: z.string(), updatedAt: z.string() }).meta({ id: 'WebhookEndpoint' });
+const Endpoint = z.object({ url: z.string(), updatedAt: instant }).meta({ id: 'WebhookEndpoint' });
 
-export function webhookEndpointRoutes(deps: { registry: AccessRegistryClient }): ApiRoute[] {
+/** WebhookUrl, and not aimed at this machine or a private network unless allowed (src/access/webhook-targets.ts). */
+const allowedWebhookUrl = (allowedHosts: readonly string[] | undefined) => {
+  const policy = webhookTargetPolicy(allowedHosts);
+  return WebhookUrl.superRefine((u, ctx) => {
+    let why: string | undefined;
+    try {
+      why = targetUrlRefusal(u, policy);
+    } catch {
+      return; // not a URL: WebhookUrl says so
+    }
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  }).meta({
+    description:
+      'Your receiver: https (plain http only to localhost). Must be a public address: loopback, private, link-local and other non-public targets are refused here (IP literals, localhost) and when delivering (after DNS), unless the operator allows them with WEBHOOK_ALLOWED_HOSTS.',
+  });
+};
+
+export function webhookEndpointRoutes(deps: { registry: AccessRegistryClient; allowedHosts?: readonly string[] }): ApiRoute[] {
+  const url = allowedWebhookUrl(deps.allowedHosts);
   return [
     defineRoute({
       method: 'get',
@@ -44,7 +66,7 @@ export function webhookEndpointRoutes(deps: { registry: AccessRegistryClient }):
       summary: 'Set where your boleto notifications go; returns a new signing secret (shown once)',
       tags: ['notifications'],
       access: ['operator'],
-      request: { body: z.strictObject({ url: WebhookUrl }) },
+      request: { body: z.strictObject({ url }) },
       responses: { 200: { description: 'Set', schema: Endpoint.extend({ secret: z.string().meta({ description: 'HMAC-SHA256 signing secret; shown once' }) }) } },
       handler: async ({ principal, body, res }) => {
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;

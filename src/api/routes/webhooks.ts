@@ -3,7 +3,9 @@
  * known boleto gets a 2xx once safely signalled (the signal is durable in Temporal); an unknown boleto or an
  * unverifiable call gets a 4xx and a log line; nothing here can crash the API.
  * BS2 does not sign webhooks: with an agreed Authorization value configured they are trusted, otherwise the
- * workflow treats them as a hint and asks the bank (src/workflows/boleto-lifecycle.ts).
+ * workflow treats them as a hint and asks the bank (src/workflows/boleto-lifecycle.ts). Such unauthenticated hints
+ * are rate-limited per source, merged per boleto (src/api/webhook-guard.ts), and answered alike whether the boleto
+ * exists or not: the answer reveals nothing to someone probing ids.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
@@ -16,7 +18,10 @@ import { translateItauWebhook } from '../../banks/itau/webhook';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { boletoIdFor } from '../../boletos/ids';
 import { bankEventSignal, eventsForWorkflow } from '../../workflows/boleto-messages';
+import { API_BOUNDS, boundedList } from '../../temporal/bounded';
+import type { Logger } from '../../logging';
 import type { ApiMetrics } from '../metrics';
+import { HintCoalescer, WindowLimiter } from '../webhook-guard';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
 
@@ -24,11 +29,22 @@ export interface WebhookDeps {
   client: Client;
   directory: AccountDirectory;
   metrics: ApiMetrics;
+  logger?: Logger;
+  /** Unauthenticated BS2 hints: calls per source address per minute, and per boleto one signal per window. */
+  unsignedHints?: { perSourcePerMinute: number; windowMs: number };
 }
+
+export const DEFAULT_UNSIGNED_HINTS = { perSourcePerMinute: 300, windowMs: 10_000 };
 
 const Received = z.object({ received: z.number().int(), boletoId: z.string().optional() }).meta({ id: 'WebhookReceived' });
 
 export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
+  const hints = deps.unsignedHints ?? DEFAULT_UNSIGNED_HINTS;
+  const perSource = new WindowLimiter(hints.perSourcePerMinute, 60_000);
+  const perBoleto = new HintCoalescer(hints.windowMs, (boletoId, err) => {
+    if (!(err instanceof WorkflowNotFoundError)) deps.logger?.warn({ err, boletoId }, 'merged BS2 hint not signalled');
+  });
+
   /** The boleto a BS2 notification is about: by our seuNumero (the workflow id embeds it), else by search. */
   async function boletoIdOf(account: AccountInfo | undefined, events: BankEvent[]): Promise<string | undefined> {
     const e = events[0]!;
@@ -36,8 +52,10 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
     const by = e.seuNumero && /^[A-Za-z0-9]{1,20}$/.test(e.seuNumero) ? `SeuNumero = '${e.seuNumero}'` : e.nossoNumero && /^\d{1,20}$/.test(e.nossoNumero) ? `NossoNumero = '${e.nossoNumero}'` : undefined;
     if (!by) return undefined;
     const scope = account ? ` AND AccountId = '${account.accountId}'` : '';
-    for await (const w of deps.client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND Bank = '${e.bank}' AND ${by}${scope}`, pageSize: 2 })) return w.workflowId;
-    return undefined;
+    return boundedList(deps.client, API_BOUNDS, async () => {
+      for await (const w of deps.client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND Bank = '${e.bank}' AND ${by}${scope}`, pageSize: 2 })) return w.workflowId;
+      return undefined;
+    });
   }
 
   return [
@@ -54,13 +72,26 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
         body: z.object({}).catchall(z.unknown()).meta({ description: 'BS2 PascalCase notification (Id, NossoNumeroBoleto, SeuNumeroBoleto, StatusBoleto[] …)' }),
       },
       responses: {
-        200: { description: 'Signalled to the boleto’s workflow', schema: Received },
+        200: {
+          description:
+            'Signalled to the boleto’s workflow. Without an agreed Authorization (unauthenticated hints): the same answer, without boletoId, whether the boleto exists or not; repeated hints for one boleto are merged',
+          schema: Received,
+        },
         401: { description: 'Authorization header missing or wrong' },
-        404: { description: 'Unknown account or boleto' },
+        404: { description: 'Unknown account, or (authenticated webhooks only) unknown boleto' },
+        429: { description: 'Unauthenticated hints: too many from this source address; see Retry-After' },
       },
       handler: async ({ params, req, res, log }) => {
         const account = await deps.directory.resolve(params.accountId);
         if (!account || account.bank !== 'BS2') return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+        const signed = account.webhookAuthorization !== undefined;
+        if (!signed) {
+          const retryAfter = perSource.take(req.socket.remoteAddress ?? 'unknown');
+          if (retryAfter !== undefined) {
+            res.setHeader('Retry-After', String(retryAfter));
+            return sendProblem(res, { type: 'rate-limited', title: 'Too many requests', status: 429, detail: 'Too many unauthenticated webhooks from this address.' });
+          }
+        }
         const receivedAt = new Date().toISOString();
         let events: BankEvent[];
         try {
@@ -87,17 +118,22 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
         const boletoId = await boletoIdOf(account, relevant);
         if (!boletoId) {
           log.warn({ bank: 'BS2', nossoNumero: events[0]!.nossoNumero }, 'webhook for an unknown boleto');
+          if (!signed) return void res.json({ received: events.length });
           return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         }
+        const signal = () => deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: relevant, verified: signed, receivedAt });
         try {
-          await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: relevant, verified: account.webhookAuthorization !== undefined, receivedAt });
+          if (signed) await signal();
+          // A hint makes the workflow ask the bank: many hints for one boleto within the window cost one look-up.
+          else if ((await perBoleto.offer(boletoId, signal)) === 'merged') log.debug({ bank: 'BS2', boletoId }, 'unauthenticated hint merged');
         } catch (e) {
           if (!(e instanceof WorkflowNotFoundError)) throw e;
           log.warn({ bank: 'BS2', boletoId }, 'webhook for an unknown or finished boleto');
+          if (!signed) return void res.json({ received: events.length });
           return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         }
         deps.metrics.observeWebhookLag('BS2', events, Date.parse(receivedAt));
-        res.json({ received: events.length, boletoId });
+        res.json(signed ? { received: events.length, boletoId } : { received: events.length });
       },
     }),
   ];
@@ -241,6 +277,8 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
 async function findBoleto(client: Client, accountId: string, events: BankEvent[]): Promise<string | undefined> {
   const nn = events[0]?.nossoNumero;
   if (!nn || !/^\d{1,20}$/.test(nn)) return undefined;
-  for await (const w of client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND AccountId = '${accountId}' AND NossoNumero = '${nn}'`, pageSize: 1 })) return w.workflowId;
-  return undefined;
+  return boundedList(client, API_BOUNDS, async () => {
+    for await (const w of client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND AccountId = '${accountId}' AND NossoNumero = '${nn}'`, pageSize: 1 })) return w.workflowId;
+    return undefined;
+  });
 }

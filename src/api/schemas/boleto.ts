@@ -3,22 +3,37 @@
  * Amounts are integer cents; dates are ISO calendar dates (São Paulo); unknown fields are rejected.
  */
 import { z } from 'zod';
-import { inspectCpfOrCnpj, isIsoDate } from '../../domain';
+import { FEBRABAN_FATOR_WINDOW, inspectCpfOrCnpj, isIsoDate } from '../../domain';
 import type { BoletoEvent, BoletoView, Delivery } from '../../workflows/boleto-messages';
+import { emailAddress, freeText } from './text';
+import { instant } from './time';
 
 export const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' }).meta({ example: '2026-12-20', format: 'date' });
+const WINDOW =
+  `at most ${FEBRABAN_FATOR_WINDOW.daysAhead} days after today (São Paulo): the barcode carries the due date as a fator, which names dates ` +
+  `9000 days apart, and the payer's bank reads it inside FEBRABAN's window (${FEBRABAN_FATOR_WINDOW.daysBack} days back, ` +
+  `${FEBRABAN_FATOR_WINDOW.daysAhead} ahead), so a later date would print a barcode read as a date decades earlier`;
+/** A due date, which goes into the barcode: refused (400) unless a payer's bank reads it back (domain fator rule). */
+export const dueDate = isoDate.meta({ description: `Today or later, and ${WINDOW}` });
+/** A new due date (POST /v1/boletos/{id}/due-date): the same window, after today. */
+export const newDueDate = isoDate.meta({ description: `After today, and ${WINDOW}` });
 const cents = z.number().int('must be whole cents').min(1, 'must be at least 1 cent').max(9_999_999_999, 'must be at most R$ 99.999.999,99');
 const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => freeText(max);
 
 /** A CPF or CNPJ (numeric or alphanumeric), punctuation dropped, letters upper-cased, check digits verified. */
+/** OpenAPI format of a payer document: CPF (11 digits) or CNPJ (14, numeric or alphanumeric) with valid check digits; . - / and spaces ignored. */
+export const CPF_CNPJ_FORMAT = 'cpf-cnpj';
 const cpfOrCnpj = z
   .string()
   .transform((v) => v.replace(/[.\-/\s]/g, '').toUpperCase())
   .superRefine((v, ctx) => {
     const r = inspectCpfOrCnpj(v);
     if (!r.valid) ctx.addIssue({ code: 'custom', message: r.reason ?? 'not a valid CPF or CNPJ' });
-  });
+  })
+  // Check digits are beyond JSON Schema: the document names the rule as a format of its own (test/api/schemathesis-hooks.py
+  // teaches the fuzzer to build such values).
+  .meta({ format: CPF_CNPJ_FORMAT });
 
 const Address = z.strictObject({
   street: text(80),
@@ -32,8 +47,8 @@ const Address = z.strictObject({
 
 const Payer = z.strictObject({
   name: text(100),
-  document: cpfOrCnpj.meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric); punctuation is ignored', example: '52998224725' }),
-  email: z.email().optional(),
+  document: cpfOrCnpj.meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric) with valid check digits; punctuation is ignored', example: '52998224725' }),
+  email: emailAddress().optional(),
   phone: z.string().regex(/^\+?\d{10,14}$/, 'must be digits with area code').optional(),
   address: Address,
 });
@@ -43,7 +58,7 @@ export const CreateBoletoBody = z
     accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id'),
     kind: z.enum(['BOLETO', 'BOLECODE']).default('BOLETO').meta({ description: 'BOLECODE = boleto + Pix QR code' }),
     amountCents: cents,
-    dueDate: isoDate,
+    dueDate,
     issueDate: isoDate.optional().meta({ description: 'default: today' }),
     paymentDeadline: isoDate.optional().meta({ description: 'last day the bank accepts payment (default: the bank’s window)' }),
     payer: Payer,
@@ -84,13 +99,13 @@ export const BoletoSchema = z
     barcode: z.string().optional(),
     linhaDigitavel: z.string().optional(),
     pix: z.object({ emv: z.string(), txid: z.string().optional() }).optional(),
-    payment: z.object({ paidCents: z.number().int(), paidAt: z.string(), channel: z.string().optional() }).optional(),
-    settlement: z.object({ settledCents: z.number().int(), settledAt: z.string() }).optional(),
-    cancellation: z.object({ requestedAt: z.string().optional(), reason: z.string().optional(), cancelledAt: z.string().optional() }).optional(),
+    payment: z.object({ paidCents: z.number().int(), paidAt: instant, channel: z.string().optional() }).optional(),
+    settlement: z.object({ settledCents: z.number().int(), settledAt: instant }).optional(),
+    cancellation: z.object({ requestedAt: instant.optional(), reason: z.string().optional(), cancelledAt: instant.optional() }).optional(),
     rejection: z.object({ code: z.string(), reasons: z.array(z.object({ field: z.string(), message: z.string() })) }).optional(),
     reference: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: instant,
+    updatedAt: instant,
   })
   .meta({ id: 'Boleto' });
 // The schema documents the workflow's view: keep them in step.
@@ -148,10 +163,13 @@ export const EventSchema = z
   .object({
     seq: z.number().int(),
     kind: z.string(),
-    at: z.string(),
+    at: instant.meta({ description: 'when it happened (the bank’s time for bank facts), RFC 3339 in UTC' }),
     source: z.string(),
     eventId: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'what the event carries; `bankTime` is the bank’s own text for `at` when it was not UTC (e.g. São Paulo local time), verbatim' }),
   })
   .meta({ id: 'BoletoEvent' });
 const _eventMatches: z.ZodType<BoletoEvent> = EventSchema as unknown as z.ZodType<BoletoEvent>;
@@ -163,8 +181,8 @@ export const DeliverySchema = z
     status: z.enum(['PENDING', 'DELIVERED', 'FAILED', 'SKIPPED']),
     attempts: z.number().int(),
     lastError: z.string().optional(),
-    lastAttemptAt: z.string().optional(),
-    deliveredAt: z.string().optional(),
+    lastAttemptAt: instant.optional(),
+    deliveredAt: instant.optional(),
   })
   .meta({ id: 'Delivery' });
 const _deliveryMatches: z.ZodType<Delivery> = DeliverySchema;

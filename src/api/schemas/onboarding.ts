@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 import { inspectCnpj, mod10 } from '../../domain';
+import { emailAddress, freeText } from './text';
+import { instant } from './time';
 
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+const text = (max: number) => freeText(max);
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 const uf = z.string().regex(/^[A-Z]{2}$/, 'must be a UF such as SP');
 const uuid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID the bank sent');
@@ -13,8 +15,8 @@ const secret = (max: number) => z.string().min(1, 'is required').max(max, `must 
 
 const Person = z.strictObject({
   name: text(100),
-  phone: z.string().trim().regex(/^\+?[\d\s().-]{10,20}$/, 'must be a phone number with area code'),
-  email: z.email({ error: 'must be an e-mail address' }),
+  phone: z.string().trim().regex(/^\+?[\d ().-]{10,20}$/, 'must be a phone number with area code'),
+  email: emailAddress(),
 });
 
 export const AccountDataBody = z
@@ -39,7 +41,7 @@ export const AccountDataBody = z
     operatorCode: z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits').optional().meta({ description: 'Itaú Empresas operator code (required for Itaú)' }),
     legalRepresentative: Person,
     csContact: Person,
-    manager: z.strictObject({ name: text(100), email: z.email({ error: 'must be an e-mail address' }).optional() }),
+    manager: z.strictObject({ name: text(100), email: emailAddress().optional() }),
   })
   .superRefine((d, ctx) => {
     if (d.bank !== 'ITAU') return;
@@ -85,7 +87,7 @@ export const ConfigurationBody = z
       firstRemessa: z.number().int().min(1).max(9_999_999).default(1),
       cnab: z.literal(240, { error: 'must be 240' }).default(240),
       apiVersion: z.enum(['V1', 'V2']).default('V2').meta({ description: 'V2 allows hybrid boletos (boleto + Pix)' }),
-      pixKey: z.string().trim().min(1).max(77).optional(),
+      pixKey: freeText(77).optional(),
     }),
     chargeDefaults: z.strictObject({
       interest: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }), z.strictObject({ type: z.literal('FIXED_DAILY'), cents })]).optional(),
@@ -103,9 +105,9 @@ export const ConfigurationBody = z
   .meta({ id: 'OnboardingConfiguration' });
 
 export const ReasonBody = z.strictObject({ reason: text(500) });
-export const NoteTextBody = z.strictObject({ text: text(2000) });
+export const NoteTextBody = z.strictObject({ text: freeText(2000, { multiline: true }) });
 
-const Timeline = z.object({ seq: z.number(), at: z.string(), kind: z.string(), step: z.string(), by: z.string(), detail: z.string() });
+const Timeline = z.object({ seq: z.number(), at: instant, kind: z.string(), step: z.string(), by: z.string(), detail: z.string() });
 const Email = z.object({
   to: z.string().optional(),
   cc: z.array(z.string()),
@@ -121,15 +123,15 @@ export const OnboardingSchema = z
     bank: z.enum(['ITAU', 'BS2']),
     product: z.string(),
     step: z.string(),
-    stepSince: z.string(),
-    createdAt: z.string(),
-    stalled: z.object({ since: z.string(), reason: z.string() }).optional(),
+    stepSince: instant,
+    createdAt: instant,
+    stalled: z.object({ since: instant, reason: z.string() }).optional(),
     reminders: z.number(),
     data: z.object({}).catchall(z.unknown()),
     email: Email.optional().meta({ description: 'cs and operator keys only (it carries the BS2 webhook Authorization value)' }),
     credentials: z.object({}).catchall(z.unknown()).optional(),
     configuration: z.object({}).catchall(z.unknown()).optional(),
-    connectivity: z.object({ ok: z.boolean(), at: z.string(), message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
+    connectivity: z.object({ ok: z.boolean(), at: instant, message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
     timeline: z.array(Timeline),
   })
   .meta({ id: 'Onboarding' });
@@ -141,7 +143,7 @@ export const OnboardingSummarySchema = z
     legalName: z.string().optional(),
     step: z.string(),
     stalled: z.boolean(),
-    startedAt: z.string(),
+    startedAt: instant,
     ageDays: z.number(),
     status: z.string().meta({ description: 'workflow status: RUNNING, COMPLETED …' }),
   })

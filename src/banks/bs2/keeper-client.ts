@@ -1,11 +1,24 @@
 /**
  * The worker's BS2 token source: asks the account's token keeper workflow (update-with-start, so the first call
  * starts it). Works from any worker process: the keeper is the single point that refreshes.
+ * Also the operators' side of the keeper (the API route and the `bs2` CLI share it): its status, the locked
+ * keepers for /readyz, and handing it a new refresh token, which unlocks it.
  */
-import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { bs2KeeperWorkflowId, bs2TokenKeeper, getBs2AccessToken, type Bs2KeeperInput } from '../../workflows/bs2-token-keeper';
-import { BankError } from '../errors';
+import { createHash } from 'node:crypto';
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  BS2_KEEPER_WORKFLOW_TYPE,
+  bs2KeeperStatus,
+  type Bs2KeeperStatus,
+  bs2KeeperWorkflowId,
+  bs2TokenKeeper,
+  getBs2AccessToken,
+  type Bs2KeeperInput,
+  setBs2RefreshToken,
+} from '../../workflows/bs2-token-keeper';
+import { BankError, isBankError } from '../errors';
 import type { AccessToken, Bs2TokenSource } from './tokens';
+import { withinDeadline, WorkersUnavailable } from '../../temporal/bounded';
 
 export class KeeperTokenSource implements Bs2TokenSource {
   constructor(
@@ -104,5 +117,105 @@ export class CachedTokenSource implements Bs2TokenSource {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * The keeper's status (no secrets); undefined when the account's keeper never started (no bank call yet).
+ * Bs2KeeperUnresponsive after `timeoutMs` (a query needs a worker).
+ */
+export async function bs2KeeperStatusOf(client: Client, accountId: string, timeoutMs = 10_000): Promise<Bs2KeeperStatus | undefined> {
+  try {
+    return await within(client, timeoutMs, () => client.workflow.getHandle(bs2KeeperWorkflowId(accountId)).query(bs2KeeperStatus));
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/** The running keepers that are locked (visibility lists them, each answers a query), within `deadline` (epoch ms). */
+export async function lockedBs2Keepers(client: Client, deadline: number): Promise<Bs2KeeperStatus[]> {
+  return client.withDeadline(deadline, async () => {
+    const ids: string[] = [];
+    for await (const w of client.workflow.list({ query: `WorkflowType = '${BS2_KEEPER_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) ids.push(w.workflowId);
+    const all = await Promise.all(ids.map((id) => client.workflow.getHandle(id).query(bs2KeeperStatus)));
+    return all.filter((s) => s.locked !== undefined);
+  });
+}
+
+/** The keeper did not answer in time (no worker polling?): the hand-over may still be applied later. */
+export class Bs2KeeperUnresponsive extends Error {
+  override name = 'Bs2KeeperUnresponsive';
+}
+
+/** There is no keeper for this account: nothing ever asked for its token (a wrong id?). */
+export class Bs2KeeperNotFound extends Error {
+  override name = 'Bs2KeeperNotFound';
+}
+
+export interface Bs2HandOverResult {
+  /**
+   * unlocked: BS2 issued tokens for the new refresh token; refused: BS2 refused it too (locked again, status.locked
+   * says why); unverified: handed over, but BS2 could not be reached to prove it (the keeper goes on);
+   * unchanged: a repeat of the last hand-over (a retried request), which the keeper ignored.
+   */
+  outcome: 'unlocked' | 'refused' | 'unverified' | 'unchanged';
+  /** The keeper took the token (false: a repeat). */
+  applied: boolean;
+  /** The keeper handed out an access token afterwards. */
+  verified: boolean;
+  /** Whether the keeper was locked before. */
+  wasLocked: boolean;
+  status: Bs2KeeperStatus;
+  /** unverified: why. */
+  detail?: string;
+}
+
+/**
+ * Hands the account's keeper a refresh token a human generated in BS2 Empresas, which clears a lock, then proves
+ * it at once: one refresh through the keeper (the only party that may refresh). `by` goes into the keeper's state
+ * for the audit trail; the token only into the Update's arguments, which the payload codec encrypts.
+ * `startIfMissing`: start the keeper if the account has none yet (the API, for an account it knows); otherwise a
+ * missing keeper is Bs2KeeperNotFound (the CLI, which cannot tell a new account from a typo).
+ */
+export async function handBs2RefreshToken(
+  client: Client,
+  o: { accountId: string; taskQueue: string; refreshToken: string; by: string; startIfMissing: boolean; timeoutMs?: number; verifyTimeoutMs?: number },
+): Promise<Bs2HandOverResult> {
+  const workflowId = bs2KeeperWorkflowId(o.accountId);
+  // The hash lets the keeper recognise a retried hand-over (it has rotated that token since: taking it again would lock).
+  const tokenSha256 = createHash('sha256').update(o.refreshToken).digest('hex');
+  const args: [{ refreshToken: string; by: string; tokenSha256: string }] = [{ refreshToken: o.refreshToken, by: o.by, tokenSha256 }];
+  const before = await bs2KeeperStatusOf(client, o.accountId, o.timeoutMs);
+  if (!before && !o.startIfMissing) throw new Bs2KeeperNotFound(`no BS2 token keeper for account ${o.accountId} (${workflowId}): check the account id`);
+  const set: { applied: boolean } | undefined = await within(client, o.timeoutMs ?? 10_000, () =>
+    before
+      ? client.workflow.getHandle(workflowId).executeUpdate(setBs2RefreshToken, { args })
+      : client.workflow.executeUpdateWithStart(setBs2RefreshToken, {
+          args,
+          startWorkflowOperation: new WithStartWorkflowOperation(bs2TokenKeeper, { workflowId, taskQueue: o.taskQueue, args: [{ accountId: o.accountId }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+        }),
+  );
+  let detail: string | undefined;
+  try {
+    await client.withDeadline(Date.now() + (o.verifyTimeoutMs ?? 20_000), () => new KeeperTokenSource(client, { accountId: o.accountId, taskQueue: o.taskQueue }).accessToken());
+  } catch (e) {
+    // The status below tells a refusal (locked again) from the bank being unreachable.
+    detail = isBankError(e) ? e.message : `no answer from BS2 in time (${(e as Error).message.split('\n')[0]})`;
+  }
+  const status = await within(client, o.timeoutMs ?? 10_000, () => client.workflow.getHandle(workflowId).query(bs2KeeperStatus));
+  const applied = set?.applied ?? true; // a worker still on the previous release answers nothing: it applied it
+  const verified = detail === undefined;
+  const outcome = status.locked ? 'refused' : !applied ? 'unchanged' : verified ? 'unlocked' : 'unverified';
+  return { outcome, applied, verified, wasLocked: before?.locked !== undefined, status, ...(detail !== undefined && !status.locked ? { detail } : {}) };
+}
+
+/** `fn` under the API's one rule for calls that need a worker (src/temporal/bounded.ts), said in the keeper's words. */
+async function within<T>(client: Client, ms: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await withinDeadline(client, ms, 'the BS2 token keeper', fn);
+  } catch (e) {
+    if (e instanceof WorkersUnavailable) throw new Bs2KeeperUnresponsive(`the BS2 token keeper did not answer in ${ms / 1000} s (is a worker running?)`);
+    throw e;
   }
 }

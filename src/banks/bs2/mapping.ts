@@ -7,6 +7,7 @@ import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
 import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest, SearchBoletosFilter } from '../model';
 import type { Bs2Response } from './client';
 import type { Bs2AdapterConfig } from './config';
+import { bankTime } from '../time';
 
 export interface Bs2WireError {
   descricao?: string;
@@ -171,16 +172,17 @@ export function fromBs2Boleto(raw: unknown, seenAt: string): BankBoleto {
   if (deadline) out.paymentDeadline = deadline;
   const paid = cents(b.valorPago);
   if (paid !== undefined) {
-    const paidAt = typeof b.pagamento === 'string' ? b.pagamento : typeof b.notificacaoPagamento === 'string' ? b.notificacaoPagamento : seenAt;
-    out.payment = { paidCents: paid, paidAt, ...(typeof b.canalPagamento === 'string' ? { channel: b.canalPagamento } : {}) };
+    // São Paulo local times (BS2 sends no offset) → UTC; the bank's text is kept for the event details.
+    const t = bankTime(b.pagamento ?? b.notificacaoPagamento, seenAt);
+    out.payment = { paidCents: paid, paidAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(typeof b.canalPagamento === 'string' ? { channel: b.canalPagamento } : {}) };
   }
   const settled = cents(b.valorLiquidado);
   if (settled !== undefined) out.settlement = { settledCents: settled, settledAt: seenAt };
   const c = b.cancelamento;
   if (status === 'CANCELLED' || c) {
     const co = obj(c);
-    const at = typeof c === 'string' ? c : typeof co?.data === 'string' ? co.data : seenAt;
-    out.cancellation = { cancelledAt: at, ...(typeof co?.justificativa === 'string' ? { reason: co.justificativa } : {}) };
+    const t = bankTime(typeof c === 'string' ? c : co?.data, seenAt);
+    out.cancellation = { cancelledAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(typeof co?.justificativa === 'string' ? { reason: co.justificativa } : {}) };
   }
   return out;
 }

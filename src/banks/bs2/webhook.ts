@@ -10,6 +10,7 @@ import { bs2NumberToCents } from '../../domain';
 import type { InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import type { BankEvent, BankEventKind } from '../model';
+import { bankTime } from '../time';
 
 const notification = z.object({
   Id: z.string().min(1),
@@ -47,11 +48,14 @@ export function translateBs2Webhook(webhook: InboundWebhook, expectedAuthorizati
   for (const s of n.StatusBoleto) {
     const kind = KIND[s.Status];
     if (!kind) continue; // a status code we do not know yet: the poll will tell
+    // São Paulo local time (BS2 may send no offset) → UTC; the bank's text is kept for the event details.
+    const t = bankTime(s.DataStatus, webhook.receivedAt);
     events.push({
       bank: 'BS2',
       eventId: `${n.Id}:${s.Status}`,
       kind,
-      occurredAt: s.DataStatus,
+      occurredAt: t.at,
+      ...(t.bankTime ? { bankTime: t.bankTime } : {}),
       nossoNumero: String(n.NossoNumeroBoleto),
       ...(n.SeuNumeroBoleto ? { seuNumero: n.SeuNumeroBoleto } : {}),
       ...(kind === 'PAID' && amount !== undefined ? { paidCents: amount } : {}),

@@ -15,6 +15,7 @@ import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
 import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../model';
 import type { ItauResponse } from './client';
 import type { ItauAdapterConfig } from './config';
+import { bankTime } from '../time';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -224,13 +225,16 @@ export function fromItauBoleto(raw: unknown, seenAt: string, config: Pick<ItauAd
   const paid = cents(pay?.valor_pago_total_cobranca);
   if (pay && paid !== undefined) {
     const channel = s(pay.descricao_meio_pagamento) ?? s(pay.descricao_canal_pagamento);
-    out.payment = { paidCents: paid, paidAt: s(pay.data_hora_inclusao_pagamento) ?? s(pay.data_inclusao_pagamento) ?? seenAt, ...(channel ? { channel } : {}) };
+    // São Paulo local date-time (or only a date) → UTC; the bank's text is kept for the event details.
+    const t = bankTime(s(pay.data_hora_inclusao_pagamento) ?? s(pay.data_inclusao_pagamento), seenAt);
+    out.payment = { paidCents: paid, paidAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(channel ? { channel } : {}) };
   }
   if (status === 'SETTLED' && out.payment) out.settlement = { settledCents: out.payment.paidCents, settledAt: seenAt };
   if (status === 'CANCELLED') {
     const baixa = obj(dado.baixa);
     const motivo = s(baixa?.motivo_baixa);
-    out.cancellation = { cancelledAt: s(baixa?.data_hora_inclusao_alteracao_baixa) ?? s(baixa?.data_inclusao_alteracao_baixa) ?? seenAt, ...(motivo ? { reason: motivo } : {}) };
+    const t = bankTime(s(baixa?.data_hora_inclusao_alteracao_baixa) ?? s(baixa?.data_inclusao_alteracao_baixa), seenAt);
+    out.cancellation = { cancelledAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(motivo ? { reason: motivo } : {}) };
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import type { InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import type { BankEvent, BankEventKind } from '../model';
+import { bankTime } from '../time';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -53,11 +54,13 @@ export function translateItauWebhook(webhook: InboundWebhook): BankEvent[] {
     const k = kindOf(pick(it, TYPE_KEYS)) ?? topType;
     if (!nn || !k) continue;
     const cents = paidCents(pick(it, PAID_KEYS));
+    const t = bankTime(s(pick(it, AT_KEYS)) ?? s(pick(top, AT_KEYS)), webhook.receivedAt);
     events.push({
       bank: 'ITAU',
       eventId: `${nn}:${k.type}`,
       kind: k.kind,
-      occurredAt: s(pick(it, AT_KEYS)) ?? s(pick(top, AT_KEYS)) ?? webhook.receivedAt,
+      occurredAt: t.at,
+      ...(t.bankTime ? { bankTime: t.bankTime } : {}),
       nossoNumero: nn,
       ...(cents !== undefined ? (k.kind === 'PAID' ? { paidCents: cents } : { settledCents: cents }) : {}),
       source: 'webhook',

@@ -1,0 +1,58 @@
+/**
+ * What a bank is known to refuse in a registration, known in advance: the API checks a request against its account's
+ * bank here before any workflow starts or the bank is called, and answers 422 naming our field (not the bank's). Each
+ * bank states its own rules in src/banks/<bank>/capabilities.ts (capabilities plus amount limits, the unconfirmed
+ * ones overridable by environment variables); this module only dispatches and applies them, bank-neutrally.
+ */
+import { formatBrl } from '../domain';
+import type { BankCapability } from './bank-adapter';
+import { bs2RequestRules, type Bs2RuleSettings } from './bs2/capabilities';
+import { itauRequestRules, type ItauRuleSettings } from './itau/capabilities';
+import type { BankCode } from './model';
+
+export interface BankRequestRules {
+  /** What the bank offers (bank-adapter.ts): BOLECODE and ALPHANUMERIC_CNPJ gate what a request may contain. */
+  capabilities: ReadonlySet<BankCapability>;
+  /** Smallest amount the bank registers, inclusive (absent: none known). */
+  minAmountCents?: number;
+  /** Largest amount the bank registers, inclusive (absent: none known beyond the barcode's own). */
+  maxAmountCents?: number;
+}
+
+export type RequestRuleSettings = Partial<Bs2RuleSettings & ItauRuleSettings>;
+
+/** The bank's rules, with the installation's overrides of the unconfirmed ones. */
+export function requestRulesFor(bank: BankCode, s: RequestRuleSettings = {}): BankRequestRules {
+  return bank === 'BS2' ? bs2RequestRules(s) : itauRequestRules(s);
+}
+
+/** The parts of a registration request the rules look at. */
+export interface RuleCheckedRequest {
+  kind: 'BOLETO' | 'BOLECODE';
+  amountCents: number;
+  payer: { document: string };
+}
+
+/** One refused field, named by our request's path (`amountCents`, `payer.document`). */
+export interface RuleProblem {
+  field: string;
+  reason: string;
+}
+
+/**
+ * Every rule the request breaks (empty: nothing known against it). `bankName` only words the reasons; the reasons
+ * never repeat the payer's document (personal data stays out of error messages).
+ */
+export function requestRuleProblems(rules: BankRequestRules, req: RuleCheckedRequest, bankName: string): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  if (rules.minAmountCents !== undefined && req.amountCents < rules.minAmountCents) {
+    out.push({ field: 'amountCents', reason: `must be at least ${formatBrl(rules.minAmountCents)}: ${bankName} registers no boleto below it` });
+  }
+  if (rules.maxAmountCents !== undefined && req.amountCents > rules.maxAmountCents) {
+    out.push({ field: 'amountCents', reason: `must be at most ${formatBrl(rules.maxAmountCents)}: ${bankName} registers no boleto above it` });
+  }
+  if (/[A-Z]/i.test(req.payer.document) && !rules.capabilities.has('ALPHANUMERIC_CNPJ')) {
+    out.push({ field: 'payer.document', reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use the payer's CPF or a numeric CNPJ` });
+  }
+  return out;
+}
