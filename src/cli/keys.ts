@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { WebhookUrl } from '../api/routes/webhook-endpoint';
+import { allowedWebhookUrl } from '../api/routes/webhook-endpoint';
 import { AccessRegistryClient, AccessRequestRejected } from '../access/registry-client';
 import { loadConfig } from '../config';
 import { runMain, StartupError } from '../process';
@@ -23,7 +23,8 @@ const USAGE = `usage:
   keys revoke <keyId>
   keys webhook <tenantId> <https-url>   (prints the new signing secret once)`;
 
-export async function runKeysCli(argv: string[], registry: AccessRegistryClient, out: (line: string) => void): Promise<void> {
+/** `webhookAllowedHosts`: WEBHOOK_ALLOWED_HOSTS, as the API applies it to PUT /v1/webhook-endpoint (the same rule here). */
+export async function runKeysCli(argv: string[], registry: AccessRegistryClient, out: (line: string) => void, opts: { webhookAllowedHosts?: readonly string[] } = {}): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -56,7 +57,7 @@ export async function runKeysCli(argv: string[], registry: AccessRegistryClient,
     case 'webhook': {
       const [tenantId, url] = rest;
       if (!tenantId || !url) throw new StartupError(USAGE);
-      const parsed = WebhookUrl.safeParse(url);
+      const parsed = allowedWebhookUrl(opts.webhookAllowedHosts).safeParse(url);
       if (!parsed.success) throw new StartupError(`url ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
       out(JSON.stringify({ ...(await registry.setTenantWebhook(tenantId, url, secret)), secret }));
@@ -78,7 +79,9 @@ if (require.main === module) {
     const config = loadConfig();
     const client = await connectCliClient(config);
     try {
-      await runKeysCli(process.argv.slice(2), new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE), (l) => process.stdout.write(l + '\n'));
+      await runKeysCli(process.argv.slice(2), new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE), (l) => process.stdout.write(l + '\n'), {
+        ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
+      });
     } catch (e) {
       if (e instanceof AccessRequestRejected) throw new StartupError(`refused: ${e.message}`);
       throw e;

@@ -12,6 +12,7 @@ import { addressRefusal, deliveryAgent, targetUrlRefusal, webhookTargetPolicy } 
 import { loadConfig } from '../../src/config';
 import { addDays } from '../../src/domain';
 import { brtDate } from '../../src/workflows/boleto-schedule';
+import { runKeysCli } from '../../src/cli/keys';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('which addresses a webhook may target', () => {
@@ -93,6 +94,17 @@ describe('webhook targets through the API and the worker', () => {
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = (await r.json()) as { errors: { field: string; reason: string }[] };
     expect(body.errors.map((e) => e.field)).toEqual(['body.url']);
+  });
+
+  it('`npm run keys -- webhook` › the same rule as the API: a private target refused, unless allowed; a public one set', async () => {
+    const out: string[] = [];
+    const cli = (url: string, allowed?: string[]) => runKeysCli(['webhook', s.tenants.t2, url], s.registry, (l) => out.push(l), allowed ? { webhookAllowedHosts: allowed } : {});
+    await expect(cli('https://10.0.0.5/hooks')).rejects.toThrow(/url /);
+    await expect(cli('https://169.254.169.254/latest/meta-data/')).rejects.toThrow(/url /);
+    expect(out).toEqual([]);
+    await cli('https://10.0.0.5/hooks', ['10.0.0.0/8']);
+    await cli('https://erp.example.com/hooks/cli');
+    expect(out.map((l) => (JSON.parse(l) as { url: string }).url)).toEqual(['https://10.0.0.5/hooks', 'https://erp.example.com/hooks/cli']);
   });
 
   it('PUT /v1/webhook-endpoint › a public https URL › 200', async () => {

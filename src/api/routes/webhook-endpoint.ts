@@ -26,7 +26,7 @@ export const WebhookUrl = z
 const Endpoint = z.object({ url: z.string(), updatedAt: instant }).meta({ id: 'WebhookEndpoint' });
 
 /** WebhookUrl, and not aimed at this machine or a private network unless allowed (src/access/webhook-targets.ts). */
-const allowedWebhookUrl = (allowedHosts: readonly string[] | undefined) => {
+export const allowedWebhookUrl = (allowedHosts: readonly string[] | undefined) => {
   const policy = webhookTargetPolicy(allowedHosts);
   return WebhookUrl.superRefine((u, ctx) => {
     let why: string | undefined;
