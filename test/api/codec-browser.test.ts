@@ -6,20 +6,16 @@
  * Sec-Fetch-Site: same-origin), sets the Web UI's Codec Server to the endpoint with credentials, as the README and
  * the login page say, and sees the payer in clear. A failing test leaves a screenshot in a temp folder (path printed).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/codec-session';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
-import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser';
+import { type BoletoStack, registerBoleto, startBoletoStack } from '../helpers/boleto-stack';
 import { freePort } from '../helpers/processes';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As test/api/console.test.ts: without the background-networking flags chromium's own connections are refused here and it stalls.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The Web UI loads its pages and decodes in the background: seconds on a busy machine. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 45_000, interval: 200 });
 const PAYER = 'Joana Operadora Teste';
@@ -36,23 +32,17 @@ describe('codec › an operator in a real browser, with the Temporal Web UI', ()
   let failed = false;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/chromium.sh\` (npm test does it first)`);
+    assertChromium();
     const uiPort = await freePort();
     ui = `http://localhost:${uiPort}`;
     s = await startBoletoStack({ uiPort, serverArgs: ['--ui-disable-news-fetch'], codec: { corsOrigins: [ui] } });
     api = s.base.replace('127.0.0.1', 'localhost');
-    const r = await fetch(`${s.base}/v1/boletos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'codec-browser-1' },
-      body: JSON.stringify({
-        accountId: s.accountId,
-        amountCents: 12_300,
-        dueDate: addDays(brtDate(Date.now()), 10),
-        payer: { name: PAYER, document: '529.982.247-25', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-      }),
+    const r = await registerBoleto(s, 'codec-browser-1', {
+      amountCents: 12_300,
+      payer: { name: PAYER, document: '529.982.247-25', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
     });
     expect(r.status).toBe(201);
-    boletoId = ((await r.json()) as { id: string }).id;
+    boletoId = r.body.id;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   }, 120_000);

@@ -6,7 +6,7 @@
  * steps to ACTIVE with the simulator's client_id + temporary token. Every page is checked for CSP violations and
  * script errors; a failing test leaves a screenshot in a temp folder (its path is printed).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
@@ -16,13 +16,11 @@ import { CONSOLE_CSP } from '../../src/api/routes/console';
 import { inspectCnpj, mod10 } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { admin } from '../banks/itau/helpers';
+import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** What the page shows after an API call, waited for: bank calls (certificate, connectivity) take seconds on a busy machine. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 100 });
-// Without the background-networking flags chromium's own connections are refused here and it stalls.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('CS console › a real browser on the real stack', () => {
   let base: string;
@@ -80,7 +78,7 @@ describe('CS console › a real browser on the real stack', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/chromium.sh\` (npm test does it first)`);
+    assertChromium();
     stack = await startOnboardingStack();
     ({ base, tenant, itau: sim } = stack);
     csKey = stack.keys.cs;

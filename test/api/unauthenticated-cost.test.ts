@@ -10,10 +10,8 @@ import { buildApp } from '../../src/api/app';
 import { listen } from '../../src/api/http-server';
 import { AccountDirectory, policyFor } from '../../src/boletos/directory';
 import { parseBoletoId } from '../../src/boletos/ids';
-import { addDays } from '../../src/domain';
 import { createLogger } from '../../src/logging';
-import { brtDate } from '../../src/workflows/boleto-schedule';
-import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
+import { type BoletoStack, eventually, registerBoleto, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('what anonymous callers can make us spend', () => {
   let s: BoletoStack;
@@ -37,18 +35,9 @@ describe('what anonymous callers can make us spend', () => {
 
   beforeAll(async () => {
     s = await startBoletoStack();
-    const r = await fetch(`${s.base}/v1/boletos`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'unauthenticated-cost-1' },
-      body: JSON.stringify({
-        accountId: s.accountId,
-        amountCents: 10_000,
-        dueDate: addDays(brtDate(Date.now()), 10),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-      }),
-    });
+    const r = await registerBoleto(s, 'unauthenticated-cost-1');
     expect(r.status).toBe(201);
-    boletoId = ((await r.json()) as { id: string }).id;
+    boletoId = r.body.id;
     seuNumero = parseBoletoId(boletoId)!.seuNumero;
     const settings = { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7 };
     const built = buildApp({

@@ -10,10 +10,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressRefusal, deliveryAgent, targetUrlRefusal, webhookTargetPolicy } from '../../src/access/webhook-targets';
 import { loadConfig } from '../../src/config';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { runKeysCli } from '../../src/cli/keys';
-import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
+import { type BoletoStack, eventually, registerBoleto, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('which addresses a webhook may target', () => {
   const strict = webhookTargetPolicy();
@@ -119,18 +117,9 @@ describe('webhook targets through the API and the worker', () => {
       // Straight into the registry, as an endpoint set before the rule existed (the API refuses it now).
       await s.registry.setTenantWebhook(s.tenants.t1, `http://localhost:${(local.address() as AddressInfo).port}/boletoflow`, 'whsec_' + 'l'.repeat(40));
       await new Promise((r) => setTimeout(r, 10_500)); // the worker's endpoint cache (10 s)
-      const r = await fetch(`${s.base}/v1/boletos`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'webhook-targets-1' },
-        body: JSON.stringify({
-          accountId: s.accountId,
-          amountCents: 10_000,
-          dueDate: addDays(brtDate(Date.now()), 10),
-          payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-        }),
-      });
+      const r = await registerBoleto(s, 'webhook-targets-1');
       expect(r.status).toBe(201);
-      const id = ((await r.json()) as { id: string }).id;
+      const id = r.body.id;
       const deliveries = await eventually(
         async () => ((await (await fetch(`${s.base}/v1/boletos/${id}/deliveries`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).json()) as { items: { lastError?: string }[] }).items,
         (items) => items.some((d) => /refused/.test(JSON.stringify(d))),

@@ -24,6 +24,8 @@ import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
 import { testRecords } from './records';
 import type { Role } from '../../src/workflows/access-messages';
+import { addDays } from '../../src/domain';
+import { brtDate } from '../../src/workflows/boleto-schedule';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 
 export interface Received {
@@ -161,6 +163,22 @@ export async function startBoletoStack(
 }
 
 /** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */
+/** POST /v1/boletos for tenant t1's integrator on the stack's BS2 account, due in 10 days; `over` changes the body. Answers the status and the body. */
+export async function registerBoleto(s: BoletoStack, idempotencyKey: string, over: Record<string, unknown> = {}): Promise<{ status: number; body: { id: string } & Record<string, unknown> }> {
+  const r = await fetch(`${s.base}/v1/boletos`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': idempotencyKey },
+    body: JSON.stringify({
+      accountId: s.accountId,
+      amountCents: 10_000,
+      dueDate: addDays(brtDate(Date.now()), 10),
+      payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+      ...over,
+    }),
+  });
+  return { status: r.status, body: (await r.json()) as { id: string } & Record<string, unknown> };
+}
+
 export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
