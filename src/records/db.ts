@@ -6,6 +6,7 @@
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001-boleto-records';
+import { PreparedStatementsClient } from './prepared';
 import type { RecordsDatabase } from './schema';
 
 const PG_DATE = 1082;
@@ -31,6 +32,8 @@ export type RecordsDb = Kysely<RecordsDatabase>;
 
 export function openRecordsDb(url: string, opts: RecordsDbOptions = {}): RecordsDb {
   const pool = new pg.Pool({
+    // The writes as named prepared statements: parsed and planned once per connection (prepared.ts says why).
+    Client: PreparedStatementsClient,
     connectionString: url,
     max: opts.maxConnections ?? 8,
     idleTimeoutMillis: 30_000,

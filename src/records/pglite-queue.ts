@@ -12,6 +12,9 @@
  * into PGlite per batch instead of one per message is also less CPU here: 5–17% less per statement of the
  * bench's registration path (bench/records-statements.ts, one sitting: 0.88 → 0.80 ms, 0.93 → 0.77, 0.93 → 0.87,
  * 0.40 → 0.38), and its answer leaves in one socket write.
+ * Named prepared statements live in that one backend, not in a connection: the queue notes the names each
+ * connection's Parse messages create (and its Close messages drop), and deallocates what is left when the
+ * connection goes, as a backend exiting would have (the store's clients name their writes: prepared.ts).
  * Installed in place of the package's own queue by embedded-server.ts (the version is pinned; the regression test
  * in test/records/embedded-server.test.ts splits a batch across reads).
  */
@@ -23,6 +26,9 @@ const QUERY = 0x51; // 'Q'
 const COPY_DONE = 0x63; // 'c'
 const COPY_FAIL = 0x66; // 'f'
 const TERMINATE = 0x58; // 'X'
+const PARSE = 0x50; // 'P'
+const CLOSE = 0x43; // 'C'
+const STATEMENT = 0x53; // 'S' (what a Close closes: a statement, or 'P' a portal)
 
 interface Queued {
   handlerId: number;
@@ -55,6 +61,34 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
+/** A NUL-terminated string of a protocol message. */
+const cstring = (m: Uint8Array, at: number): string => Buffer.from(m.buffer, m.byteOffset + at, Math.max(0, m.indexOf(0, at) - at)).toString('utf8');
+
+/**
+ * The named statements a batch prepares (Parse) and drops (Close 'S'), in order. A batch is whole messages (the
+ * socket handler splits them by length): type byte, int32 length (itself included), body.
+ */
+export function statementNames(batch: Uint8Array): { name: string; parsed: boolean }[] {
+  const out: { name: string; parsed: boolean }[] = [];
+  if (batch[0] === 0) return out; // a startup message has no type byte
+  const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  for (let at = 0; at + 5 <= batch.length; at += 1 + view.getInt32(at + 1)) {
+    const type = batch[at];
+    if (type === PARSE) {
+      const name = cstring(batch, at + 5);
+      if (name) out.push({ name, parsed: true });
+    } else if (type === CLOSE && batch[at + 5] === STATEMENT) {
+      const name = cstring(batch, at + 6);
+      if (name) out.push({ name, parsed: false });
+    }
+    if (view.getInt32(at + 1) < 4) break; // malformed: PGlite answers it; nothing more to read here
+  }
+  return out;
+}
+
+/** A prepared statement's name as an SQL identifier. */
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
 export class BatchQueue {
   private queue: Queued[] = [];
   private processing = false;
@@ -62,6 +96,8 @@ export class BatchQueue {
   private owner: number | null = null;
   /** Each connection's messages of a batch not yet over. */
   private readonly held = new Map<number, Uint8Array[]>();
+  /** The named statements each connection has prepared (deallocated when it goes). */
+  private readonly prepared = new Map<number, Set<string>>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -76,6 +112,7 @@ export class BatchQueue {
     this.held.delete(handlerId);
     // A Terminate runs alone (PGlite reads it only as a buffer's first message); a batch it cut short is dropped.
     const batch = held && message[0] !== TERMINATE ? concat([...held, message]) : message;
+    this.notePrepared(handlerId, batch);
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message: batch, onData, resolve, reject, flushed: message[0] === FLUSH });
       void this.process();
@@ -113,15 +150,44 @@ export class BatchQueue {
 
   /** Runs `sql` when no client has the turn (so never inside a client's batch or transaction); resolves with its duration. */
   maintain(sql: string): Promise<number> {
+    const t0 = performance.now();
+    return this.maintainJob(() => this.db.exec(sql)).then(() => Math.round(performance.now() - t0));
+  }
+
+  private notePrepared(handlerId: number, batch: Uint8Array): void {
+    for (const { name, parsed } of statementNames(batch)) {
+      let names = this.prepared.get(handlerId);
+      if (parsed) {
+        if (!names) this.prepared.set(handlerId, (names = new Set()));
+        names.add(name);
+      } else names?.delete(name);
+    }
+  }
+
+  /** The named statements `handlerId` left behind, deallocated between turns (one that never got created is skipped). */
+  private deallocate(handlerId: number): void {
+    const names = this.prepared.get(handlerId);
+    this.prepared.delete(handlerId);
+    if (!names?.size) return;
+    const list = [...names].map((n) => `'${n.replace(/'/g, "''")}'`).join(', ');
+    void this.maintainJob(async () => {
+      const { rows } = await this.db.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE name IN (${list})`);
+      for (const { name } of rows) await this.db.exec(`DEALLOCATE ${ident(name)}`);
+    }).catch(() => undefined);
+  }
+
+  private maintainJob<T>(job: () => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
-      const t0 = performance.now();
+      let result: T;
       this.queue.push({
         handlerId: MAINTENANCE,
         message: new Uint8Array(),
         onData: () => undefined,
-        resolve: () => resolve(Math.round(performance.now() - t0)),
+        resolve: () => resolve(result),
         reject,
-        job: () => this.db.exec(sql),
+        job: async () => {
+          result = await job();
+        },
       });
       void this.process();
     });
@@ -133,6 +199,7 @@ export class BatchQueue {
 
   clearQueueForHandler(handlerId: number): void {
     this.held.delete(handlerId);
+    this.deallocate(handlerId);
     this.queue = this.queue.filter((q) => {
       if (q.handlerId !== handlerId) return true;
       q.reject(new Error('Handler disconnected'));

@@ -13,6 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging';
 import { StartupError } from '../../src/process';
 import { type EmbeddedRecordsServer, recordsDataDir, startEmbeddedRecordsServer } from '../../src/records/embedded-server';
+import { statementNames } from '../../src/records/pglite-queue';
+import { PreparedStatementsClient } from '../../src/records/prepared';
 import { freePort } from '../helpers/processes';
 
 const logger = createLogger({ level: 'silent' });
@@ -131,6 +133,42 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
       rmSync(other, { recursive: true, force: true });
     }
   });
+  it('named prepared statements (the store’s writes, prepared.ts) › shared by the one backend, deallocated when their connection goes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boletoflow-records-named-'));
+    const server = await startEmbeddedRecordsServer({ dataDir: dir, host: '127.0.0.1', port: 0, logger });
+    const watcher = new pg.Client({ connectionString: server.url });
+    try {
+      await watcher.connect();
+      await watcher.query('create table named_probe (id int primary key, n int not null)');
+      const prepared = async () => (await watcher.query<{ name: string }>("select name from pg_prepared_statements where name like 'bf%' order by name")).rows.map((r) => r.name);
+      const writers: pg.Client[] = [new PreparedStatementsClient({ connectionString: server.url }), new PreparedStatementsClient({ connectionString: server.url })];
+      await Promise.all(writers.map((w) => w.connect()));
+      // The same write text from two connections, many times: one name each (no collision in the shared backend).
+      for (let i = 0; i < 20; i++) {
+        await writers[i % 2]!.query('insert into named_probe (id, n) values ($1, $2) on conflict (id) do update set n = named_probe.n + excluded.n', [i % 5, 1]);
+      }
+      // A read is not named.
+      expect((await writers[0]!.query<{ n: number }>('select sum(n)::int as n from named_probe')).rows[0]!.n).toBe(20);
+      const names = await prepared();
+      expect(names).toHaveLength(2);
+      expect(new Set(names.map((n) => n.split('_')[0])).size).toBe(2);
+      await writers[0]!.end();
+      await expect.poll(prepared, { timeout: 5_000 }).toHaveLength(1);
+      await writers[1]!.end();
+      await expect.poll(prepared, { timeout: 5_000 }).toEqual([]);
+    } finally {
+      await watcher.end().catch(() => undefined);
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('statementNames › the names a batch prepares and closes, from the protocol bytes', () => {
+    const close = (name: string) => msg('C', Buffer.concat([Buffer.from('S'), cstr(name)]));
+    const batch = Buffer.concat([parse('select 1', 'one'), parse('select 2'), bind([]), execute(), close('one'), sync()]);
+    expect(statementNames(new Uint8Array(batch))).toEqual([{ name: 'one', parsed: true }, { name: 'one', parsed: false }]);
+  });
+
   it('a parameterised batch split across TCP reads is not interleaved with another connection’s batch (pglite-queue.ts)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boletoflow-records-split-'));
     const server = await startEmbeddedRecordsServer({ dataDir: dir, host: '127.0.0.1', port: 0, logger });
@@ -171,7 +209,7 @@ const int32 = (n: number) => {
   b.writeInt32BE(n);
   return b;
 };
-const parse = (sql: string) => msg('P', Buffer.concat([cstr(''), cstr(sql), int16(0)]));
+const parse = (sql: string, name = '') => msg('P', Buffer.concat([cstr(name), cstr(sql), int16(0)]));
 const bind = (params: string[]) =>
   msg('B', Buffer.concat([cstr(''), cstr(''), int16(0), int16(params.length), ...params.flatMap((p) => [int32(Buffer.byteLength(p)), Buffer.from(p)]), int16(0)]));
 const execute = () => msg('E', Buffer.concat([cstr(''), int32(0)]));
