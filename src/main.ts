@@ -18,6 +18,7 @@ import { retryUntil } from './temporal/retry';
 import { DataDirLock } from './supervisor/lock';
 import { ManagedProcess } from './supervisor/managed-process';
 import { busyPorts, type PortClaim } from './supervisor/ports';
+import { temporalServerLogLine } from './supervisor/temporal-log';
 import { PROJECT_ROOT, VERSION } from './version';
 
 const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
@@ -25,22 +26,6 @@ const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
 /** A node child running one of our entrypoints, with the same loader flags (tsx in dev, none in dist). */
 function nodeEntrypoint(relative: string): { command: string; args: string[] } {
   return { command: process.execPath, args: [...process.execArgv, join(__dirname, relative + ext)] };
-}
-
-function temporalServerLogLine(logger: Logger, quiet: () => boolean) {
-  return (line: string, stream: 'stdout' | 'stderr') => {
-    if (!line.trim()) return;
-    try {
-      const { level, msg, time: _t, ...fields } = JSON.parse(line) as { level?: string; msg?: string; time?: string } & Record<string, unknown>;
-      const l = level?.toLowerCase();
-      // While stopping, the server's complaints about closed connections are expected noise.
-      const target = quiet() ? 'debug' : l === 'error' ? 'error' : l === 'warn' ? 'warn' : 'debug';
-      logger[target]({ component: 'temporal-server', server: fields }, msg ?? '');
-    } catch {
-      // The CLI's own start banner (stdout) is replaced by ours.
-      logger.debug({ component: 'temporal-server', stream }, line);
-    }
-  };
 }
 
 async function waitReady(apiUrl: string, timeoutMs: number): Promise<void> {

@@ -3,7 +3,7 @@
  * file; a stale one (its process gone) is taken over. Child pids are recorded too, so a supervisor that was
  * SIGKILLed leaves nothing running that the next start does not clean up.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../process';
 
@@ -63,9 +63,21 @@ export class DataDirLock {
     rmSync(this.file, { force: true });
   }
 
-  /** SIGTERM (SQLite and PGlite close cleanly), then SIGKILL after 5 s, for each child a dead supervisor left behind. */
+  /**
+   * SIGTERM (SQLite, PGlite and PostgreSQL close cleanly), then SIGKILL after 5 s, for each child a dead supervisor
+   * left behind: clients first (API, workers), the servers they use last (`npm start`'s and `npm run cluster`'s).
+   */
   private async stopOrphans(): Promise<void> {
-    for (const name of ['api', 'worker', 'simulators', 'records', 'temporal']) {
+    const order = ['api', 'worker', 'simulators', 'temporal-ui', 'records', 'temporal', 'postgres'];
+    const rank = (name: string) => {
+      const i = order.findIndex((o) => name === o || name.startsWith(`${o}-`));
+      return i < 0 ? -1 : i;
+    };
+    const names = readdirSync(this.childDir)
+      .filter((f) => f.endsWith('.pid'))
+      .map((f) => f.slice(0, -'.pid'.length))
+      .sort((a, b) => rank(a) - rank(b));
+    for (const name of names) {
       const f = join(this.childDir, `${name}.pid`);
       let rec: { pid: number; marker: string } | undefined;
       try {

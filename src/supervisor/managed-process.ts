@@ -17,6 +17,10 @@ export interface ManagedProcessSpec {
   /** Forward the child's stdout/stderr lines to this function instead of inheriting them. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   stopTimeoutMs?: number;
+  /** What stop() sends first (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
+  stopSignal?: NodeJS.Signals;
+  /** Working directory (default: this process's). */
+  cwd?: string;
   /** After this many crashes within a minute, give up (the supervisor then shuts everything down). */
   maxRestartsPerMinute?: number;
 }
@@ -41,6 +45,7 @@ export class ManagedProcess {
     const s = this.spec;
     const options: SpawnOptions = {
       env: s.env ?? process.env,
+      ...(s.cwd ? { cwd: s.cwd } : {}),
       detached: true,
       stdio: ['ignore', s.onLine ? 'pipe' : 'inherit', s.onLine ? 'pipe' : 'inherit', ...(s.ipc ? (['ipc'] as const) : [])],
     };
@@ -84,7 +89,7 @@ export class ManagedProcess {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    child.kill('SIGTERM');
+    child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const timeout = this.spec.stopTimeoutMs ?? 15_000;
     const timer = setTimeout(() => {
       this.logger.warn({ component: this.spec.name }, `${this.spec.name} did not stop in ${timeout} ms; killing`);
