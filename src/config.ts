@@ -263,8 +263,17 @@ export const configSchema = z
     ONBOARDING_CERT_REMINDER_DAYS: z.coerce.number().int().min(1).max(180).default(30),
     /** Copied on the manager e-mail (the seed asks to copy CS and support). */
     ONBOARDING_SUPPORT_EMAIL: z.email({ error: 'must be an e-mail address' }).optional().or(z.literal('').transform(() => undefined)),
-    /** [U] where bolecodes are registered: cash_management `boleto_pix` or recebimentos-pix v1 `/boletos-pix`. */
-    ITAU_BOLECODE_API: z.enum(['cash_management', 'recebimentos_pix']).default('cash_management'),
+    /** [U] where bolecodes are registered: pix_recebimentos_conciliacoes v2 `/boletos_pix` (every public client found), recebimentos-pix v1 `/boletos-pix` or cash_management `boleto_pix`. */
+    ITAU_BOLECODE_API: z.enum(['pix_recebimentos_conciliacoes', 'recebimentos_pix', 'cash_management']).default('pix_recebimentos_conciliacoes'),
+    ITAU_BOLECODE_CONCILIACOES_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    /** [U] Pix API base (regulatório Pix v2; older clients: https://secure.api.itau/pix_recebimentos/v2) for a bolecode's Pix charge. */
+    ITAU_PIX_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
+    /** [U] PATCH instruction bodies flat (Itaú's OpenAPI examples, public clients) or wrapped in `{data}`. */
+    ITAU_INSTRUCTION_BODY: z.enum(['flat', 'data']).default('flat'),
+    /** [U] accents in payer text sent to Itaú: kept (its patterns list them) or stripped. */
+    ITAU_PAYER_ACCENTS: z.enum(['keep', 'strip']).default('keep'),
+    /** [U] a boleto `Baixado` after a payment: SETTLED when paid by Pix (credited at once), always, or PAID. */
+    ITAU_BAIXADA_WITH_PAYMENT: z.enum(['SETTLED_IF_PIX', 'SETTLED', 'PAID']).default('SETTLED_IF_PIX'),
     /** [U] amounts sent as 17-digit implied decimals (cash_management examples) or "123.45". */
     ITAU_AMOUNT_FORMAT: z.enum(['implied', 'decimal']).default('implied'),
     /** [U] Itaú registers payers with an alphanumeric CNPJ (its OpenAPI says `^\d{14}$`; off: refused with 422 before any bank call). */

@@ -43,7 +43,7 @@ export interface DeliverInput {
 export interface OnboardingNotice {
   tenantId: string;
   deliveryId: string;
-  /** onboarding.step_changed | onboarding.reminder | onboarding.escalated | onboarding.certificate_expiring | … */
+  /** onboarding.step_changed | onboarding.reminder | onboarding.escalated | onboarding.certificate_expiring | onboarding.certificate_renewed | onboarding.notifications_failed | … */
   type: string;
   accountId: string;
   step: string;

@@ -18,7 +18,7 @@ import { addDays } from '../domain';
 import { bankAccountFromOnboarded, type OnboardingBankSettings } from '../onboarding/accounts';
 import { brtDate } from '../workflows/boleto-schedule';
 import { bs2KeeperWorkflowId, bs2TokenKeeper, setBs2RefreshToken } from '../workflows/bs2-token-keeper';
-import type { ConnectivityResult, OnboardedAccount } from '../workflows/onboarding-messages';
+import type { ConnectivityResult, NotificationSubscriptionsView, OnboardedAccount } from '../workflows/onboarding-messages';
 import { withBankFailures } from './to-failure';
 
 export interface OnboardingActivityDeps {
@@ -73,6 +73,29 @@ export const createOnboardingActivities = (deps: OnboardingActivityDeps) => {
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       await ctx.client.workflow.executeUpdateWithStart(setBs2RefreshToken, { args: [{ refreshToken: input.refreshToken }], startWorkflowOperation: start });
+    },
+
+    /**
+     * Itaú at ACTIVE: the account's boleto-notification subscriptions (Boletos v3 `notificacoes_boletos`, both types)
+     * point at our receiver (`webhook.itau.url`, OAuth at `<url>/oauth/token`, the client pair made at onboarding).
+     * Lists first: kept when already there, PATCHed when pointing elsewhere, created only when missing, so a retried
+     * activity never makes two. Returns no secret.
+     */
+    onboardingEnsureItauNotifications(input: { account: OnboardedAccount }): Promise<NotificationSubscriptionsView> {
+      return withBankFailures(async () => {
+        const a = build(input.account);
+        const hook = input.account.webhook.itau;
+        if (a.bank !== 'ITAU' || !hook) throw new BankError('VALIDATION', 'not an Itaú account with a notification receiver', { operation: 'subscribe' });
+        adapterFor(a);
+        const r = await deps.registry.itauAdapter(a.accountId).ensureNotificationSubscription({ webhookUrl: hook.url, oauthUrl: `${hook.url}/oauth/token`, clientId: hook.clientId, clientSecret: hook.clientSecret });
+        const what = [r.created.length ? `created ${r.created.join(', ')}` : '', r.updated.length ? `updated ${r.updated.join(', ')}` : '', r.kept.length ? `kept ${r.kept.join(', ')}` : ''].filter(Boolean).join('; ');
+        return {
+          at: new Date().toISOString(),
+          ok: true,
+          message: `Itaú notifications (BAIXA_OPERACIONAL, BAIXA_EFETIVA) to ${hook.url}: ${what || 'nothing to do'}`,
+          subscriptions: r.subscriptions.map((x) => ({ id: x.id, type: x.type, webhookUrl: x.webhookUrl, oauthUrl: x.oauthUrl, ...(x.createdAt ? { createdAt: x.createdAt } : {}) })),
+        };
+      });
     },
 
     /**

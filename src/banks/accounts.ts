@@ -14,7 +14,7 @@ import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig } from '../simulators/itau/co
 import { ensurePkiDir } from '../simulators/itau/tls';
 import { bs2AdapterConfig, type Bs2AdapterConfig, type Bs2Credentials } from './bs2/config';
 import { BankError } from './errors';
-import { accountFromIdBeneficiario, itauAdapterConfig, type ItauAdapterConfig, type ItauCredentials, ITAU_PRODUCTION_URLS, itauSimulatorUrls } from './itau/config';
+import { accountFromIdBeneficiario, itauAdapterConfig, type ItauAdapterConfig, type ItauBolecodeApi, type ItauCredentials, ITAU_PRODUCTION_URLS, itauSimulatorUrls } from './itau/config';
 
 export interface Bs2Account {
   accountId: string;
@@ -82,7 +82,12 @@ export interface ItauAccountSettings {
   ITAU_CONSULTA_URL?: string;
   ITAU_BOLETOS_V3_URL?: string;
   ITAU_BOLECODE_URL?: string;
-  ITAU_BOLECODE_API: 'cash_management' | 'recebimentos_pix';
+  ITAU_BOLECODE_API: ItauBolecodeApi;
+  ITAU_BOLECODE_CONCILIACOES_URL?: string;
+  ITAU_PIX_URL?: string;
+  ITAU_INSTRUCTION_BODY?: 'flat' | 'data';
+  ITAU_PAYER_ACCENTS?: 'keep' | 'strip';
+  ITAU_BAIXADA_WITH_PAYMENT?: 'SETTLED_IF_PIX' | 'SETTLED' | 'PAID';
   ITAU_CERT_REQUEST_URL?: string;
   ITAU_CERT_RENEWAL_URL?: string;
   ITAU_CERT_RENEWAL_FORCE_HEADER: boolean;
@@ -118,6 +123,8 @@ export function itauAdapterFromSettings(
       consulta: s.ITAU_CONSULTA_URL ?? base.consulta,
       boletosV3: s.ITAU_BOLETOS_V3_URL ?? base.boletosV3,
       bolecode: s.ITAU_BOLECODE_URL ?? base.bolecode,
+      ...(s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes ? { bolecodeConciliacoes: s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes } : {}),
+      ...(s.ITAU_PIX_URL ?? base.pix ? { pix: s.ITAU_PIX_URL ?? base.pix } : {}),
       certificateRequest: s.ITAU_CERT_REQUEST_URL ?? base.certificateRequest,
       certificateRenewal: s.ITAU_CERT_RENEWAL_URL ?? base.certificateRenewal,
     },
@@ -127,6 +134,9 @@ export function itauAdapterFromSettings(
     ...(pixKey ? { pixKey } : {}),
     timeoutMs: s.ITAU_TIMEOUT_MS,
     bolecodeApi: s.ITAU_BOLECODE_API,
+    ...(s.ITAU_INSTRUCTION_BODY ? { instructionBody: s.ITAU_INSTRUCTION_BODY } : {}),
+    ...(s.ITAU_PAYER_ACCENTS ? { payerTextAccents: s.ITAU_PAYER_ACCENTS } : {}),
+    ...(s.ITAU_BAIXADA_WITH_PAYMENT ? { baixadaWithPayment: s.ITAU_BAIXADA_WITH_PAYMENT } : {}),
     amountFormat: s.ITAU_AMOUNT_FORMAT,
     txidNossoNumeroWidth: s.ITAU_TXID_NOSSO_NUMERO_WIDTH,
     renewalForceCertHeader: s.ITAU_CERT_RENEWAL_FORCE_HEADER,

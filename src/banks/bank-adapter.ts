@@ -24,7 +24,11 @@ export type BankCapability =
   /** A validation-only registration call exists (connectivity check without creating a boleto). */
   | 'VALIDATE_ONLY'
   /** The bank registers payers (and beneficiaries) with an alphanumeric CNPJ (the RFB's format from July 2026). */
-  | 'ALPHANUMERIC_CNPJ';
+  | 'ALPHANUMERIC_CNPJ'
+  /** The adapter sends a payment intermediary's final beneficiary (RegisterBoletoRequest.finalBeneficiary). */
+  | 'FINAL_BENEFICIARY'
+  /** The adapter sends a sacador/avalista (RegisterBoletoRequest.guarantor). */
+  | 'GUARANTOR';
 
 export interface InboundWebhook {
   /** Lower-cased header names. */

@@ -30,6 +30,27 @@ export interface Payer {
   address: Address;
 }
 
+/**
+ * The final beneficiary of a payment intermediary's boleto: who finally receives the money (BS2 `beneficiarioFinal`,
+ * registered at CIP; mandatory by contract for intermediaries, docs/banks/bs2.md).
+ */
+export interface FinalBeneficiary {
+  /** Razão social (or a person's name). */
+  name: string;
+  /** Nome fantasia. */
+  tradeName?: string;
+  /** CPF (11 digits) or CNPJ (14 characters), no punctuation. */
+  document: string;
+}
+
+/** Sacador/avalista: the drawer or guarantor printed on the boleto (BS2 `sacadorAvalista`). */
+export interface Guarantor {
+  name: string;
+  /** CPF (11 digits) or CNPJ (14 characters), no punctuation. */
+  document: string;
+  address: Address;
+}
+
 /** Late-payment interest. PERCENT_MONTHLY: basis points per month (100 = 1 %/month); FIXED_DAILY: cents per day. */
 export type Interest = { type: 'PERCENT_MONTHLY'; basisPoints: number } | { type: 'FIXED_DAILY'; cents: number };
 /** Fine charged once after the due date. PERCENT: basis points of the amount; FIXED: cents. */
@@ -64,6 +85,10 @@ export interface RegisterBoletoRequest {
   messages?: string[];
   /** Bolecode: the beneficiary's Pix key (DICT). */
   pixKey?: string;
+  /** Payment intermediaries: who finally receives the money. */
+  finalBeneficiary?: FinalBeneficiary;
+  /** Sacador/avalista. */
+  guarantor?: Guarantor;
 }
 
 /** The bank's own view of a boleto, normalised. */

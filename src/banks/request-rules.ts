@@ -31,6 +31,8 @@ export interface RuleCheckedRequest {
   kind: 'BOLETO' | 'BOLECODE';
   amountCents: number;
   payer: { document: string };
+  finalBeneficiary?: { document: string };
+  guarantor?: { document: string };
 }
 
 /** One refused field, named by our request's path (`amountCents`, `payer.document`). */
@@ -53,6 +55,15 @@ export function requestRuleProblems(rules: BankRequestRules, req: RuleCheckedReq
   }
   if (/[A-Z]/i.test(req.payer.document) && !rules.capabilities.has('ALPHANUMERIC_CNPJ')) {
     out.push({ field: 'payer.document', reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use the payer's CPF or a numeric CNPJ` });
+  }
+  // A party the account's adapter would not send is refused, never dropped (a final beneficiary is a legal duty).
+  if (req.finalBeneficiary && !rules.capabilities.has('FINAL_BENEFICIARY')) out.push({ field: 'finalBeneficiary', reason: `is not sent to ${bankName} by this service yet` });
+  if (req.guarantor && !rules.capabilities.has('GUARANTOR')) out.push({ field: 'guarantor', reason: `is not sent to ${bankName} by this service yet` });
+  for (const party of ['finalBeneficiary', 'guarantor'] as const) {
+    const doc = req[party]?.document;
+    if (doc !== undefined && /[A-Z]/i.test(doc) && !rules.capabilities.has('ALPHANUMERIC_CNPJ')) {
+      out.push({ field: `${party}.document`, reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use a CPF or a numeric CNPJ` });
+    }
   }
   return out;
 }

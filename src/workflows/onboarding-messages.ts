@@ -127,7 +127,7 @@ export interface ConvenioConfig {
 export interface TimelineEntry {
   seq: number;
   at: string;
-  kind: 'STEP' | 'REMINDER' | 'ESCALATION' | 'CONNECTIVITY' | 'CERTIFICATE' | 'NOTE';
+  kind: 'STEP' | 'REMINDER' | 'ESCALATION' | 'CONNECTIVITY' | 'CERTIFICATE' | 'NOTE' | 'NOTIFICATIONS';
   step: OnboardingStepName;
   by: string;
   detail: string;
@@ -149,6 +149,25 @@ export interface ConnectivityResult {
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
+/** Itaú: the boleto-notification subscriptions (Boletos v3) as registered when the account reached ACTIVE; no secret. */
+export interface NotificationSubscriptionsView {
+  at: string;
+  ok: boolean;
+  /** What was done ("created …", "kept …") or the bank's refusal. */
+  message: string;
+  subscriptions: { id: string; type: 'BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA'; webhookUrl: string; oauthUrl: string; createdAt?: string }[];
+}
+
+/** Itaú: the last renewal of the certificado dinâmico by the workflow (inside the window); no secret. */
+export interface CertificateRenewalView {
+  at: string;
+  ok: boolean;
+  message: string;
+  previousNotAfter: string;
+  /** The new certificate's expiry (ok only). */
+  notAfter?: string;
+}
+
 /** The query view: no secret in it (certificate metadata and which credentials are set, not their values). */
 export interface OnboardingView {
   accountId: string;
@@ -165,6 +184,8 @@ export interface OnboardingView {
   credentials?: { kind: StoredCredentials['kind']; source?: 'DYNAMIC' | 'UPLOADED'; clientId?: string; apiKey?: string; scope?: string; certificateNotAfter?: string; receivedAt: string };
   configuration?: ConvenioConfig;
   connectivity?: ConnectivityResult;
+  notifications?: NotificationSubscriptionsView;
+  certificateRenewal?: CertificateRenewalView;
   timeline: TimelineEntry[];
 }
 

@@ -5,10 +5,12 @@
  */
 import { managerEmail, productName } from '../onboarding/manager-email';
 import type {
+  CertificateRenewalView,
   ConnectivityResult,
   ConvenioConfig,
   CredentialsInput,
   ManagerEmail,
+  NotificationSubscriptionsView,
   OnboardedAccount,
   OnboardingStepName,
   OnboardingView,
@@ -38,6 +40,10 @@ export interface OnboardingState {
   connectivity?: ConnectivityResult;
   /** Certificate notices sent for the current certificate (keyed by its notAfter). */
   certificateNotices?: { notAfter: string; count: number; expired?: boolean };
+  /** Itaú notification subscriptions registered at ACTIVE (patch ITAU_NOTIFICATION_SUBSCRIPTION). */
+  notifications?: NotificationSubscriptionsView;
+  /** Last renewal attempt by the workflow (patch ITAU_CERTIFICATE_RENEWAL): attempts are a week apart. */
+  certificateRenewal?: CertificateRenewalView & { attemptedAt: number };
   timeline: TimelineEntry[];
 }
 
@@ -211,7 +217,10 @@ export function nextWake(state: OnboardingState, p: { remindAfterDays: number; e
     if (notices?.expired) return undefined;
     const sent = notices?.count ?? 0;
     const first = expires - p.certificateReminderDays * DAY_MS;
-    const at = first + sent * 7 * DAY_MS;
+    let at = first + sent * 7 * DAY_MS;
+    // A renewal attempt (the workflow's own, inside the window) waits a week before the next one, even when the
+    // bank's new certificate is again inside the window.
+    if (state.certificateRenewal) at = Math.max(at, state.certificateRenewal.attemptedAt + 7 * DAY_MS);
     return at < expires ? { at, kind: 'CERTIFICATE' } : { at: expires, kind: 'CERTIFICATE_EXPIRED' };
   }
   return undefined;
@@ -243,6 +252,8 @@ export function view(input: StartOnboardingInput, state: OnboardingState): Onboa
       : {}),
     ...(state.configuration ? { configuration: state.configuration } : {}),
     ...(state.connectivity ? { connectivity: state.connectivity } : {}),
+    ...(state.notifications ? { notifications: state.notifications } : {}),
+    ...(state.certificateRenewal ? { certificateRenewal: (({ attemptedAt: _a, ...r }) => r)(state.certificateRenewal) } : {}),
     timeline: state.timeline,
   };
 }

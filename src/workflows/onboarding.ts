@@ -11,12 +11,14 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createNotificationActivities } from '../activities/notifications';
+import type { createItauCertificateActivities } from '../activities/itau-certificate';
 import type { createOnboardingActivities } from '../activities/onboarding';
 import { notification } from './activity-options';
 import {
@@ -53,9 +55,13 @@ import {
   view,
   type Wake,
 } from './onboarding-state';
+import { ITAU_CERTIFICATE_RENEWAL, ITAU_NOTIFICATION_SUBSCRIPTION } from './patches';
 import { OnboardingStep, Stalled } from './search-attributes';
 
-type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities>;
+type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities> & ReturnType<typeof createItauCertificateActivities>;
+
+/** The bank's words from a failed activity (never a stack trace). */
+const causeOf = (e: unknown): string => (e as { cause?: { message?: string } }).cause?.message ?? (e as { message?: string }).message ?? 'unknown error';
 
 /** Bank calls made on CS's behalf: a few quick attempts, then the bank's message goes back to CS. */
 const bank = proxyActivities<Activities>({
@@ -107,9 +113,68 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     const result = await bank.onboardingCheckConnectivity({ account: onboardedAccount(input, state) });
     state.connectivity = result;
     record(state, Date.now(), { kind: 'CONNECTIVITY', by, detail: result.ok ? `Connectivity check passed: ${result.message}` : `Connectivity check failed: ${result.message}` });
-    if (result.ok) milestone('ACTIVE', by, 'Connectivity confirmed; the account may issue boletos');
-    else milestone('CONNECTIVITY_FAILED', by, result.message);
+    if (result.ok) {
+      milestone('ACTIVE', by, 'Connectivity confirmed; the account may issue boletos');
+      await ensureNotifications();
+    } else milestone('CONNECTIVITY_FAILED', by, result.message);
   };
+
+  /**
+   * Itaú at ACTIVE: Itaú's boleto notifications must reach us, or a payment is found only by the safety-net poll.
+   * The activity lists first (a retry never makes two); a refusal is recorded and retried at the next connectivity
+   * check, and never takes ACTIVE away.
+   */
+  async function ensureNotifications(): Promise<void> {
+    if (input.data.bank !== 'ITAU' || !input.webhook.itau || !patched(ITAU_NOTIFICATION_SUBSCRIPTION)) return;
+    try {
+      state.notifications = await bank.onboardingEnsureItauNotifications({ account: onboardedAccount(input, state) });
+      record(state, Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: state.notifications.message });
+    } catch (e) {
+      const message = `Itaú notification subscription failed: ${causeOf(e)}; retried at the next connectivity check`;
+      state.notifications = { at: new Date().toISOString(), ok: false, message, subscriptions: state.notifications?.subscriptions ?? [] };
+      record(state, Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: message });
+      void notify('onboarding.notifications_failed', message);
+    }
+  }
+
+  /**
+   * Inside the certificate window (the CERTIFICATE wake-up): renew the certificado dinâmico with the stored CSR (an
+   * uploaded certificate has none: a new key), store it as submitted credentials are stored, and re-check
+   * connectivity with it, which also hands the new certificate to the worker's bank registry. True when renewed;
+   * false (the reminder then goes out as before) when the bank refused.
+   */
+  async function renewCertificate(): Promise<boolean> {
+    const c = state.credentials;
+    if (state.step !== 'ACTIVE' || c?.kind !== 'ITAU' || !patched(ITAU_CERTIFICATE_RENEWAL)) return false;
+    await condition(() => !busy);
+    if (state.credentials !== c || state.step !== 'ACTIVE') return true; // CS changed something meanwhile: plan again
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const company = input.data.company;
+    return exclusive(async () => {
+      let r: Awaited<ReturnType<Activities['itauRenewCertificate']>>;
+      try {
+        r = await bank.itauRenewCertificate({
+          accountId: input.accountId,
+          current: { clientId: c.clientId, clientSecret: c.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, csrPem: c.csrPem ?? '', notAfter: c.notAfter },
+          ...(c.csrPem ? {} : { newKey: { company: company.legalName, city: company.city, state: company.state } }),
+        });
+      } catch (e) {
+        const message = `Renewal of the Itaú certificate (valid until ${c.notAfter}) refused: ${causeOf(e)}`;
+        state.certificateRenewal = { attemptedAt: now, at, ok: false, message, previousNotAfter: c.notAfter };
+        record(state, now, { kind: 'CERTIFICATE', by: 'system', detail: `${message}; next attempt in 7 days` });
+        return false;
+      }
+      state.credentials = { ...c, clientSecret: r.clientSecret, certificatePem: r.certificatePem, privateKeyPem: r.privateKeyPem, csrPem: r.csrPem, notAfter: r.notAfter, receivedAt: at };
+      state.credentialsGeneration++;
+      const message = `The Itaú certificate was renewed: valid until ${r.notAfter} (was ${c.notAfter})`;
+      state.certificateRenewal = { attemptedAt: now, at, ok: true, message, previousNotAfter: c.notAfter, notAfter: r.notAfter };
+      record(state, now, { kind: 'CERTIFICATE', by: 'system', detail: message });
+      void notify('onboarding.certificate_renewed', message);
+      await checkConnectivity('system');
+      return true;
+    });
+  }
 
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
     busy = true;
@@ -262,7 +327,9 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     const seen = state.timeline.length;
     const moved = () => state.timeline.length !== seen || workflowInfo().continueAsNewSuggested;
     if (wake) {
-      if (!(await condition(moved, Math.max(1, wake.at - Date.now())))) fire(wake);
+      if (!(await condition(moved, Math.max(1, wake.at - Date.now())))) {
+        if (!(wake.kind === 'CERTIFICATE' && (await renewCertificate()))) fire(wake);
+      }
     } else {
       await condition(moved);
     }

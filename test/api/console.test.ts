@@ -297,6 +297,8 @@ describe('CS console › a real browser on the real stack', () => {
         ['validation', 'true'],
       ]);
       expect(await page.textContent('#setup-list')).toContain('2,00 %');
+      // ACTIVE registered Itaú's boleto notifications (both types) to our receiver: shown next to the credentials.
+      expect(await page.textContent('#setup-list')).toMatch(/Notificações Itaú.*BAIXA_(OPERACIONAL|EFETIVA) → .*\/webhooks\/itau\/.*BAIXA_(OPERACIONAL|EFETIVA) → /);
       expect(await page.isVisible('#connectivity-form')).toBe(true);
       await snap('6-active');
 

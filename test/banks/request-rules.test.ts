@@ -36,3 +36,16 @@ describe('bank request rules', () => {
     expect(p!.reason).not.toContain(alnumCnpj);
   });
 });
+
+describe('bank request rules › final beneficiary and sacador/avalista', () => {
+  const parties = { finalBeneficiary: { document: '11222333000181' }, guarantor: { document: '11444777000161' } };
+  it('BS2 › sent (beneficiarioFinal, sacadorAvalista) › nothing refused; an alphanumeric CNPJ in either › refused on its field', () => {
+    expect(requestRuleProblems(requestRulesFor('BS2'), { ...req(1_000), ...parties }, 'BS2')).toEqual([]);
+    const alnum = { finalBeneficiary: { document: alnumCnpj }, guarantor: { document: alnumCnpj } };
+    expect(requestRuleProblems(requestRulesFor('BS2'), { ...req(1_000), ...alnum }, 'BS2').map((p) => p.field)).toEqual(['finalBeneficiary.document', 'guarantor.document']);
+  });
+  it('an adapter without the capability (Itaú today) › refused on the field, never silently dropped', () => {
+    const rules = { capabilities: new Set<never>() };
+    expect(requestRuleProblems(rules, { ...req(1_000), ...parties }, 'ITAU').map((p) => p.field)).toEqual(['finalBeneficiary', 'guarantor']);
+  });
+});

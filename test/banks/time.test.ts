@@ -42,7 +42,7 @@ describe('bank times', () => {
     };
     const b = fromItauBoleto(raw, SEEN, { agencia: '1500', conta: '0005206', carteira: '109', situacaoOverrides: {} }, '2026-03-07');
     expect(b.payment).toMatchObject({ paidAt: '2026-03-06T13:00:00.000Z', bankTime: '2026-03-06T10:00:00' });
-    const [e] = translateItauWebhook({ headers: {}, body: { data: { tipo_notificacao: 'BAIXA_OPERACIONAL', boletos: [{ numero_nosso_numero: '12345678', data_notificacao: '2026-03-06T10:00:05' }] } }, receivedAt: SEEN });
+    const [e] = translateItauWebhook({ headers: {}, body: { boletos: [{ numeroNossoNumero: '12345678', tipoLiquidacao: '95', dataNotificacao: '2026-03-06T10:00:05' }] }, receivedAt: SEEN });
     expect(e).toMatchObject({ occurredAt: '2026-03-06T13:00:05.000Z', bankTime: '2026-03-06T10:00:05' });
   });
 });

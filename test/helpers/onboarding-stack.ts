@@ -20,6 +20,7 @@ import { type Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../../src/onboarding/accounts';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
+import type { ItauSimConfig } from '../../src/simulators/itau/config';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker, defaultBankRegistry } from '../../src/worker';
@@ -46,11 +47,11 @@ export interface OnboardingStack {
 
 const port = (url: string) => new URL(url).port;
 
-export async function startOnboardingStack(): Promise<OnboardingStack> {
+export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig> } = {}): Promise<OnboardingStack> {
   const env = await createDevEnv();
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
-  const itau = await startSim();
+  const itau = await startSim(opts.itau);
   const bs2 = await createBs2Simulator({ port: 0, clock: new SimClock({ start: new Date().toISOString(), frozen: true }) });
   const dataDir = mkdtempSync(join(tmpdir(), 'onboarding-'));
   const caPath = join(dataDir, 'itau-ca.pem');

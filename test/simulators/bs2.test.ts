@@ -101,11 +101,16 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     expect(refused.status).toBe(409);
   });
 
-  it('dataLimitePagamento › payment after it › refused; on it › accepted', async () => {
-    const b = await t.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(sim.clock.today(), 1), paymentDeadline: addDays(sim.clock.today(), 3) }));
-    const c = await t.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(sim.clock.today(), 1), paymentDeadline: addDays(sim.clock.today(), 3) }));
-    expect((await admin(sim, `/boletos/${b.bankId}/pay`, { at: `${addDays(sim.clock.today(), 3)}T20:00:00-03:00` })).status).toBe(200);
-    expect((await admin(sim, `/boletos/${c.bankId}/pay`, { at: `${addDays(sim.clock.today(), 4)}T09:00:00-03:00` })).body.error).toContain('fora do prazo');
+  it('dataLimitePagamento with no grace (paymentDeadlineGraceBusinessDays 0) › payment after it › refused; on it › accepted', async () => {
+    // The default grace is 4 business days (test/simulators/bs2-fidelity.test.ts); this bank is configured without.
+    const g0 = await startSim({ paymentDeadlineGraceBusinessDays: 0, refreshTokenTtlHours: 24 * 400 });
+    const a0 = adapterFor(g0);
+    const b = await a0.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(g0.clock.today(), 1), paymentDeadline: addDays(g0.clock.today(), 3) }));
+    const c = await a0.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(g0.clock.today(), 1), paymentDeadline: addDays(g0.clock.today(), 3) }));
+    expect((await admin(g0, `/boletos/${b.bankId}/pay`, { at: `${addDays(g0.clock.today(), 3)}T20:00:00-03:00` })).status).toBe(200);
+    expect((await admin(g0, `/boletos/${c.bankId}/pay`, { at: `${addDays(g0.clock.today(), 4)}T09:00:00-03:00` })).body.error).toContain('fora do prazo');
+    await a0.http.close();
+    await g0.close();
   });
 
   it(',04 rejected at registration › VALIDATION with the bank field and message', async () => {

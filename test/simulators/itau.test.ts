@@ -50,7 +50,7 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     expect(rcv.tokenRequests[0]).toMatchObject({ body: { grant_type: 'client_credentials', scope: 'webhook' } });
     expect(rcv.tokenRequests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('receiver-client:receiver-secret').toString('base64')}`);
     const events = t.adapter.translateWebhook({ headers: {}, body: first[0]?.body, receivedAt: new Date().toISOString() });
-    expect(events).toEqual([expect.objectContaining({ bank: 'ITAU', kind: 'PAID', nossoNumero: req.nossoNumero, paidCents: 20_001, eventId: `${req.nossoNumero}:BAIXA_OPERACIONAL`, source: 'webhook' })]);
+    expect(events).toEqual([expect.objectContaining({ bank: 'ITAU', kind: 'PAID', nossoNumero: req.nossoNumero, paidCents: 20_001, eventId: `${req.nossoNumero}:95`, source: 'webhook' })]);
 
     const settleDay = nextBusinessDay(addDays(TODAY, 1));
     await admin(sim, '/clock', { now: `${settleDay}T06:00:00-03:00` });
@@ -64,15 +64,16 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     expect(second[0]?.headers.authorization).toBe('Bearer rcv-token-2');
   });
 
-  it('cents ,10 › a bolecode paid by Pix › the consulta shows "Baixada" with a Pix payment (PAID), then "Creditado"; no notification ever arrives, polling finds it', async () => {
+  it('cents ,10 › a bolecode paid by Pix › the consulta shows "Baixada" with the Pix payment and keeps it (SETTLED: a Pix is credited when paid); no notification ever arrives, polling finds it', async () => {
     const req = boletoRequest({ kind: 'BOLECODE', amountCents: 30_010, dueDate: addDays(sim.clock.today(), 5) });
     await t.adapter.register(req);
     const before = rcv.received.length;
     await admin(sim, '/clock/advance', { hours: 2, stepMinutes: 30 });
     const polled = await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' });
-    expect(polled).toMatchObject({ status: 'PAID', bankStatus: 'Baixada', payment: { paidCents: 30_010, channel: 'Pix' } });
+    expect(polled).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada', payment: { paidCents: 30_010, channel: 'Pix' }, settlement: { settledCents: 30_010 } });
+    expect(polled?.settlement?.settledAt).toBe(polled?.payment?.paidAt);
     await admin(sim, '/clock/advance', { days: 4, stepMinutes: 360 });
-    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED' });
+    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada' });
     expect(rcv.received.length).toBe(before);
     const listed = await admin<{ deliveries: { subject: string }[] }>(sim, '/webhooks');
     expect(listed.body.deliveries.filter((d) => d.subject.startsWith(req.nossoNumero ?? '-'))).toEqual([]);
@@ -110,21 +111,21 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
 
   it('GET /__sim/scenarios › the cents table the README shows', async () => {
     const r = await admin<{ rows: { cents: number }[] }>(sim, '/scenarios');
-    expect(r.body.rows.map((x) => x.cents)).toEqual([0, 1, 2, 3, 4, 5, 8, 9, 10]);
+    expect(r.body.rows.map((x) => x.cents)).toEqual([0, 1, 2, 3, 4, 5, 8, 9, 10, 11]);
   });
 });
 
-describe('Itaú adapter › notification bodies and situação spellings (payload schema [U], parsed defensively)', () => {
-  it('snake_case with {data} › the same events as camelCase; a re-delivery › the same eventIds', () => {
-    const snake = { data: { tipo_notificacao: 'BAIXA_EFETIVA', boletos: [{ numero_nosso_numero: '12345678', valor_pago_total_cobranca: '150.00', data_notificacao: '2026-03-02T05:00:00-03:00' }] } };
-    const a = translateItauWebhook({ headers: {}, body: snake, receivedAt: 'r' });
-    expect(a).toEqual([{ bank: 'ITAU', eventId: '12345678:BAIXA_EFETIVA', kind: 'SETTLED', occurredAt: '2026-03-02T08:00:00.000Z', bankTime: '2026-03-02T05:00:00-03:00', nossoNumero: '12345678', settledCents: 15_000, source: 'webhook' }]);
-    expect(translateItauWebhook({ headers: {}, body: snake, receivedAt: 'r2' })[0]?.eventId).toBe(a[0]?.eventId);
+describe('Itaú adapter › notification bodies and situação spellings (real bodies: test/banks/itau/notifications.test.ts)', () => {
+  it('an offset date-time in dataNotificacao › read as such; a re-delivery › the same eventIds', () => {
+    const body = { boletos: [{ numeroNossoNumero: '12345678', tipoLiquidacao: '06', valorPagoTotalCobranca: '150.00', dataNotificacao: '2026-03-02T05:00:00-03:00' }] };
+    const a = translateItauWebhook({ headers: {}, body, receivedAt: 'r' });
+    expect(a).toEqual([{ bank: 'ITAU', eventId: '12345678:06', kind: 'SETTLED', occurredAt: '2026-03-02T08:00:00.000Z', bankTime: '2026-03-02T05:00:00-03:00', nossoNumero: '12345678', paidCents: 15_000, settledCents: 15_000, source: 'webhook' }]);
+    expect(translateItauWebhook({ headers: {}, body, receivedAt: 'r2' })[0]?.eventId).toBe(a[0]?.eventId);
   });
 
-  it('a body without a nosso número or a known type › VALIDATION', () => {
+  it('a body without a boletos list or a nosso número › VALIDATION', () => {
     expect(() => translateItauWebhook({ headers: {}, body: { hello: 'world' }, receivedAt: 'r' })).toThrow(/not an Itaú boleto notification/);
-    expect(() => translateItauWebhook({ headers: {}, body: { boletos: [{ numeroNossoNumero: '1', tipoNotificacao: 'OUTRO' }] }, receivedAt: 'r' })).toThrow();
+    expect(() => translateItauWebhook({ headers: {}, body: { boletos: [{ tipoLiquidacao: '95' }] }, receivedAt: 'r' })).toThrow();
   });
 
   it('situação normalisation › accents, case and gender do not matter; Baixado with a payment is PAID; overrides win', () => {

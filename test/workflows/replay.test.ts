@@ -4,6 +4,11 @@
  * code. A change that would break running workflows fails here; such a change needs a patch (patched()).
  * bs2-keeper-locked-then-unlocked.json: a bs2TokenKeeper that BS2 locked out (invalid_grant) and setBs2RefreshToken
  * unlocked, recorded on the keeper code of commit 80537b7 (before the operator unlock path, issue #18).
+ * itau-onboarding-cert-notices.v1-pre-renewal.json: an Itaú onboarding (uploaded certificate valid 20 days) to ACTIVE,
+ * its certificate notices and expiry, then cancelled, recorded on the onboarding code of commit 3575d10 (before the
+ * patches itau-notification-subscription and itau-certificate-renewal); itau-onboarding-renewal-and-notifications.json:
+ * the same run on the patched code (subscription at ACTIVE, a refused renewal + reminder, a renewal 7 days later).
+ * Both on the time-skipping server with stub activities (what they return is in history; the workflow is what replays).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -552,7 +552,7 @@ function renderConnectivity(k) {
 function renderSetup(v) {
   const c = v.credentials;
   const cfg = v.configuration;
-  $('#setup').hidden = !c && !cfg;
+  $('#setup').hidden = !c && !cfg && !v.notifications;
   const cd = cfg?.chargeDefaults;
   dl($('#setup-list'), [
     ['Credenciais', c ? `${c.kind}${c.source ? ` (${c.source})` : ''} · recebidas ${when(c.receivedAt)}` : undefined],
@@ -560,6 +560,8 @@ function renderSetup(v) {
     ['API key', c?.apiKey],
     ['Escopo', c?.scope],
     ['Certificado válido até', c?.certificateNotAfter ? when(c.certificateNotAfter) : undefined],
+    ['Renovação do certificado', v.certificateRenewal ? `${v.certificateRenewal.ok ? `renovado em ${when(v.certificateRenewal.at)}: válido até ${when(v.certificateRenewal.notAfter)} (era ${when(v.certificateRenewal.previousNotAfter)})` : `recusada em ${when(v.certificateRenewal.at)}: ${v.certificateRenewal.message}`}` : undefined],
+    ['Notificações Itaú', v.notifications ? (v.notifications.ok ? v.notifications.subscriptions.map((x) => `${x.type} → ${x.webhookUrl} (${x.id})`).join(' · ') || v.notifications.message : `FALHOU: ${v.notifications.message}`) : undefined],
     ['Convênio', cfg ? `${cfg.convenio.number} · carteira ${cfg.convenio.carteira} · CNAB ${cfg.convenio.cnab} · API ${cfg.convenio.apiVersion} · 1ª remessa ${cfg.convenio.firstRemessa}` : undefined],
     ['Chave Pix', cfg?.convenio.pixKey],
     ['Tipo padrão', cd?.defaultKind],

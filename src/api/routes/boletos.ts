@@ -222,6 +222,8 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
             ...(body.fine ? { fine: body.fine } : {}),
             ...(body.discount ? { discount: body.discount } : {}),
             ...(body.messages ? { messages: body.messages } : {}),
+            ...(body.finalBeneficiary ? { finalBeneficiary: body.finalBeneficiary } : {}),
+            ...(body.guarantor ? { guarantor: body.guarantor } : {}),
           },
         };
         // The key is claimed in the records store, forever, before anything else: a replay is answered from there (no

@@ -221,13 +221,14 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
       method: 'post',
       path: '/webhooks/itau/:accountId',
       operationId: 'receiveItauWebhook',
-      summary: 'Itaú boleto notifications (BAIXA_OPERACIONAL = paid, BAIXA_EFETIVA = settled)',
+      summary: 'Itaú boleto notifications (Boletos v3 subscriptions): each boleto listed makes its workflow re-query the consulta',
       tags: ['webhooks'],
       access: 'public',
       foreignBody: true,
-      request: { params: AccountParams, body: z.object({}).catchall(z.unknown()).meta({ description: 'Itaú notification payload [U]: parsed defensively' }) },
+      request: { params: AccountParams, body: z.object({}).catchall(z.unknown()).meta({ description: 'Itaú notification: {"boletos":[{numeroNossoNumero, tipoLiquidacao, valorPagoTotalCobranca, dataNotificacao, …}]} (no notification-type field)' }) },
       responses: {
-        200: { description: 'Signalled to the boleto’s workflow', schema: Received },
+        200: { description: 'Signalled to the boleto’s workflow (an empty `boletos` list: received 0)', schema: Received },
+        400: { description: 'Not an Itaú notification: the field named is missing or wrong (e.g. body.boletos, body.boletos[0].numeroNossoNumero)' },
         401: { description: 'Missing or invalid Bearer token (get one from .../oauth/token)' },
         404: { description: 'Unknown account or boleto' },
       },
@@ -248,8 +249,12 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
           log.warn({ bank: 'ITAU', accountId: account.accountId, reason: e.message }, 'webhook refused');
           return sendProblem(res, { type: 'validation', title: e.message, status: 400, errors: (e.details.fields ?? []).map((f) => ({ field: `body.${f.field}`, reason: f.message })) });
         }
+        if (events.length === 0) return void res.json({ received: 0 });
         let signalled = 0;
-        // One delivery may carry several boletos: each goes to its own workflow.
+        // One delivery may carry several boletos: each goes to its own workflow. Each item is a trigger, not a fact
+        // to apply (`verified: false`): Itaú's body says neither which subscription fired nor, in a documented code,
+        // what happened (`tipoLiquidacao` is [U]), so the workflow re-queries the consulta, which decides PAID vs
+        // SETTLED; a duplicate re-query changes nothing (src/banks/itau/webhook.ts).
         const byBoleto = new Map<string, BankEvent[]>();
         for (const e of events) byBoleto.set(e.nossoNumero ?? '', [...(byBoleto.get(e.nossoNumero ?? '') ?? []), e]);
         for (const group of byBoleto.values()) {
@@ -259,7 +264,7 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
             continue;
           }
           try {
-            await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: group, verified: true, receivedAt });
+            await deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: group, verified: false, receivedAt });
             signalled += group.length;
             deps.metrics.observeWebhookLag('ITAU', group, Date.parse(receivedAt));
           } catch (e) {

@@ -53,6 +53,20 @@ const Payer = z.strictObject({
   address: Address,
 });
 
+/** Payment intermediaries: who finally receives the money (BS2 `beneficiarioFinal`, registered at CIP). */
+const FinalBeneficiary = z.strictObject({
+  name: text(100).meta({ description: 'razão social, or the person’s name' }),
+  tradeName: text(100).optional().meta({ description: 'nome fantasia' }),
+  document: cpfOrCnpj.meta({ description: 'CPF or CNPJ with valid check digits; punctuation is ignored', example: '11222333000181' }),
+});
+
+/** Sacador/avalista (drawer or guarantor), printed on the boleto: with a CPF/CNPJ the bank requires all of its data. */
+const Guarantor = z.strictObject({
+  name: text(100),
+  document: cpfOrCnpj.meta({ description: 'CPF or CNPJ with valid check digits; punctuation is ignored', example: '11222333000181' }),
+  address: Address,
+});
+
 export const CreateBoletoBody = z
   .strictObject({
     accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id'),
@@ -68,6 +82,8 @@ export const CreateBoletoBody = z
       .discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints, until: isoDate }), z.strictObject({ type: z.literal('FIXED'), cents, until: isoDate })])
       .optional(),
     messages: z.array(text(80)).max(4).optional(),
+    finalBeneficiary: FinalBeneficiary.optional().meta({ description: 'for payment intermediaries (who receive and pass the money on): the final beneficiary, mandatory by BS2 contract for them' }),
+    guarantor: Guarantor.optional().meta({ description: 'sacador/avalista printed on the boleto' }),
     reference: text(64).optional().meta({ description: 'your own reference (invoice number); returned as is' }),
   })
   .superRefine((b, ctx) => {

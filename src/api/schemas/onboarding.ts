@@ -132,6 +132,19 @@ export const OnboardingSchema = z
     credentials: z.object({}).catchall(z.unknown()).optional(),
     configuration: z.object({}).catchall(z.unknown()).optional(),
     connectivity: z.object({ ok: z.boolean(), at: instant, message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
+    notifications: z
+      .object({
+        ok: z.boolean(),
+        at: instant,
+        message: z.string(),
+        subscriptions: z.array(z.object({ id: z.string(), type: z.enum(['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA']), webhookUrl: z.string(), oauthUrl: z.string(), createdAt: instant.optional() })),
+      })
+      .optional()
+      .meta({ description: 'Itaú: the boleto-notification subscriptions registered at the bank when the account reached ACTIVE' }),
+    certificateRenewal: z
+      .object({ ok: z.boolean(), at: instant, message: z.string(), previousNotAfter: z.string(), notAfter: z.string().optional() })
+      .optional()
+      .meta({ description: 'Itaú: the last renewal of the certificado dinâmico by the onboarding (inside the renewal window)' }),
     timeline: z.array(Timeline),
   })
   .meta({ id: 'Onboarding' });

@@ -62,7 +62,7 @@ export class Bs2Adapter implements BankAdapter {
   }
 
   async register(req: RegisterBoletoRequest): Promise<BankBoleto> {
-    const body = toBs2Register(req);
+    const body = toBs2Register(req, this.config);
     const res = await this.authed((token) => this.http.createBoleto(token, this.config.registerApi, body));
     return fromBs2Boleto(this.check(res, 'register', true), this.now().toISOString());
   }

@@ -2,7 +2,7 @@ import type { BankCapability } from '../bank-adapter';
 import type { BankRequestRules } from '../request-rules';
 
 /** What BS2 Cobrança offers (bank-apis.md §1): no Pix/bolecode and no validate-only call in its API. */
-export const BS2_CAPABILITIES: ReadonlySet<BankCapability> = new Set<BankCapability>(['LOOKUP_BY_SEU_NUMERO', 'SEARCH', 'BANK_PDF', 'CHANGE_DUE_DATE', 'WEBHOOKS']);
+export const BS2_CAPABILITIES: ReadonlySet<BankCapability> = new Set<BankCapability>(['LOOKUP_BY_SEU_NUMERO', 'SEARCH', 'BANK_PDF', 'CHANGE_DUE_DATE', 'WEBHOOKS', 'FINAL_BENEFICIARY', 'GUARANTOR']);
 
 /** The installation's overrides of BS2's unconfirmed request rules (docs/banks/bs2.md). */
 export interface Bs2RuleSettings {

@@ -31,7 +31,12 @@ export interface Bs2AdapterConfig {
   conflictTags: string[];
   /** If set, inbound webhooks must carry exactly this Authorization header (Basic/Bearer agreed with BS2) [C: optional]. */
   webhookAuthorization?: string;
+  /** beneficiarioFinal's keys [U]: the manual names "razão social, nome fantasia, CPF/CNPJ" but shows no body. */
+  finalBeneficiaryKeys: { name: string; tradeName: string; document: string; type: string };
 }
+
+/** Our guess at beneficiarioFinal's keys, after `cliente`'s (tipo, documento, nome) [U]. */
+export const BS2_DEFAULT_FINAL_BENEFICIARY_KEYS = Object.freeze({ name: 'nome', tradeName: 'nomeFantasia', document: 'documento', type: 'tipo' });
 
 export const BS2_DEFAULT_DUE_DATE_PATH = '/pj/forintegration/cobranca/v1/boletos/{id}/solicitacoes/vencimentos';
 
@@ -45,6 +50,7 @@ export function bs2AdapterConfig(c: Partial<Bs2AdapterConfig> & { baseUrl: strin
     searchFirstPage: 1,
     duplicateTags: ['SeuNumero'],
     conflictTags: ['Status'],
+    finalBeneficiaryKeys: { ...BS2_DEFAULT_FINAL_BENEFICIARY_KEYS },
     ...c,
     baseUrl: c.baseUrl.replace(/\/+$/, ''),
   };

@@ -6,7 +6,7 @@ import { addDays, bs2NumberToCents, centsToBs2Number } from '../../domain';
 import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
 import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest, SearchBoletosFilter } from '../model';
 import type { Bs2Response } from './client';
-import type { Bs2AdapterConfig } from './config';
+import { BS2_DEFAULT_FINAL_BENEFICIARY_KEYS, type Bs2AdapterConfig } from './config';
 import { bankTime } from '../time';
 
 export interface Bs2WireError {
@@ -92,36 +92,56 @@ export function toBs2Status(s: BankBoletoStatus): number | undefined {
   }
 }
 
-/** Our registration request → BS2's `simplificado` body. */
-export function toBs2Register(req: RegisterBoletoRequest): Obj {
+const personType = (document: string) => (document.length === 11 ? 'fisica' : 'juridica');
+const bs2Address = (a: RegisterBoletoRequest['payer']['address']) => ({
+  cep: a.zipCode,
+  estado: a.state,
+  cidade: a.city,
+  bairro: a.district,
+  logradouro: a.street,
+  numero: a.number,
+  complemento: a.complement ?? '',
+});
+
+/**
+ * Our registration request → BS2's `simplificado` body. `sacadorAvalista` has `cliente`'s shape [3P: a public PHP
+ * client and BS2's echo, docs/banks/bs2.md]; `beneficiarioFinal` exists only on the v2 route [C seed 004 l. 37–38]
+ * and its keys are [U] (`finalBeneficiaryKeys`).
+ */
+export function toBs2Register(req: RegisterBoletoRequest, config: Pick<Bs2AdapterConfig, 'registerApi' | 'finalBeneficiaryKeys'> = { registerApi: 'v2', finalBeneficiaryKeys: BS2_DEFAULT_FINAL_BENEFICIARY_KEYS }): Obj {
   if (req.kind !== 'BOLETO') throw new BankError('VALIDATION', 'BS2 Cobrança does not issue bolecodes (boleto + Pix)', { fields: [{ field: 'kind', message: 'BS2 supports BOLETO only' }] });
   if (req.interest?.type === 'FIXED_DAILY') {
     throw new BankError('VALIDATION', 'BS2 takes interest as a monthly percentage only', { fields: [{ field: 'interest', message: 'use PERCENT_MONTHLY with BS2' }] });
+  }
+  if (req.finalBeneficiary && config.registerApi === 'v1') {
+    // Sending it to v1 would drop a field the intermediary must register: refuse instead.
+    throw new BankError('VALIDATION', 'BS2 takes beneficiarioFinal on the v2 route only', { fields: [{ field: 'finalBeneficiary', message: 'this BS2 account registers through v1 (BS2_REGISTER_API), which has no beneficiarioFinal' }] });
   }
   const p = req.payer;
   const body: Obj = {
     seuNumero: req.seuNumero,
     cliente: {
-      tipo: p.document.length === 11 ? 'fisica' : 'juridica',
+      tipo: personType(p.document),
       documento: p.document,
       nome: p.name,
       ...(p.email ? { email: p.email } : {}),
       ...(p.phone ? { telefone: p.phone } : {}),
-      endereco: {
-        cep: p.address.zipCode,
-        estado: p.address.state,
-        cidade: p.address.city,
-        bairro: p.address.district,
-        logradouro: p.address.street,
-        numero: p.address.number,
-        complemento: p.address.complement ?? '',
-      },
+      endereco: bs2Address(p.address),
     },
     vencimento: req.dueDate,
     valor: centsToBs2Number(req.amountCents),
     aceite: false,
   };
   if (req.paymentDeadline) body.dataLimitePagamento = req.paymentDeadline;
+  if (req.guarantor) {
+    const g = req.guarantor;
+    body.sacadorAvalista = { tipo: personType(g.document), documento: g.document, nome: g.name, endereco: bs2Address(g.address) };
+  }
+  if (req.finalBeneficiary) {
+    const f = req.finalBeneficiary;
+    const k = config.finalBeneficiaryKeys;
+    body.beneficiarioFinal = { [k.type]: personType(f.document), [k.document]: f.document, [k.name]: f.name, ...(f.tradeName ? { [k.tradeName]: f.tradeName } : {}) };
+  }
   if (req.fine || req.interest) {
     // multa { valor: amount in reais, data: from when, juros: % a month } — units [U]; BS2 has no percent fine.
     const fineCents = !req.fine ? 0 : req.fine.type === 'FIXED' ? req.fine.cents : Math.round((req.amountCents * req.fine.basisPoints) / 10_000);

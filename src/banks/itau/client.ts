@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { BankError } from '../errors';
-import type { ItauAdapterConfig, ItauCredentials } from './config';
+import { ITAU_PRODUCTION_URLS, type ItauAdapterConfig, type ItauBolecodeApi, type ItauCredentials } from './config';
 
 export interface ItauResponse {
   status: number;
@@ -106,9 +106,16 @@ export class ItauHttp {
     });
   }
 
-  register(accessToken: string, body: unknown): Promise<ItauResponse> {
-    const url = this.config.bolecodeApi === 'recebimentos_pix' && isBolecode(body) ? `${this.config.urls.bolecode}/boletos-pix` : `${this.config.urls.cashManagement}/boletos`;
-    return this.send('register', 'POST', url, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify(body) });
+  /** POST a registration to one of the three endpoints (the body already in that endpoint's shape). */
+  register(accessToken: string, body: unknown, endpoint: ItauBolecodeApi = 'cash_management', operation = 'register'): Promise<ItauResponse> {
+    return this.send(operation, 'POST', this.registerUrl(endpoint), { write: operation === 'register', headers: this.apiHeaders(accessToken), body: JSON.stringify(body) });
+  }
+
+  registerUrl(endpoint: ItauBolecodeApi): string {
+    const u = this.config.urls;
+    if (endpoint === 'recebimentos_pix') return `${u.bolecode}/boletos-pix`;
+    if (endpoint === 'pix_recebimentos_conciliacoes') return `${u.bolecodeConciliacoes ?? ITAU_PRODUCTION_URLS.bolecodeConciliacoes}/boletos_pix`;
+    return `${u.cashManagement}/boletos`;
   }
 
   consulta(accessToken: string, idBeneficiario: string, carteira: string, nossoNumero: string): Promise<ItauResponse> {
@@ -116,8 +123,15 @@ export class ItauHttp {
     return this.send('get', 'GET', `${this.config.urls.consulta}/boletos?${qs.toString()}`, { write: false, headers: this.apiHeaders(accessToken, false) });
   }
 
+  /** The Pix charge (cob) of a bolecode by its txid: `GET {pix}/cob/{txid}` (BCB Pix API; RFC 7807 errors). */
+  pixCharge(accessToken: string, txid: string): Promise<ItauResponse> {
+    return this.send('pix-cob', 'GET', `${this.config.urls.pix ?? ''}/cob/${encodeURIComponent(txid)}`, { write: false, headers: this.apiHeaders(accessToken, false) });
+  }
+
+  /** PATCH an instruction; the body flat (Itaú's OpenAPI examples) or in `{data}`, per `instructionBody` [U]. */
   instruction(accessToken: string, idBoleto: string, instrucao: string, data: Record<string, unknown>): Promise<ItauResponse> {
-    return this.send(instrucao, 'PATCH', `${this.config.urls.cashManagement}/boletos/${encodeURIComponent(idBoleto)}/${instrucao}`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify({ data }) });
+    const body = this.config.instructionBody === 'data' ? { data } : data;
+    return this.send(instrucao, 'PATCH', `${this.config.urls.cashManagement}/boletos/${encodeURIComponent(idBoleto)}/${instrucao}`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify(body) });
   }
 
   subscribe(accessToken: string, data: Record<string, unknown>): Promise<ItauResponse> {
@@ -127,9 +141,14 @@ export class ItauHttp {
   subscriptions(accessToken: string, idBeneficiario: string): Promise<ItauResponse> {
     return this.send('subscriptions', 'GET', `${this.config.urls.boletosV3}/notificacoes_boletos?id_beneficiario=${idBeneficiario}`, { write: false, headers: this.apiHeaders(accessToken, false) });
   }
-}
 
-function isBolecode(body: unknown): boolean {
-  const d = (body as { data?: { dado_boleto?: { descricao_instrumento_cobranca?: unknown } }; dado_boleto?: { descricao_instrumento_cobranca?: unknown } }) ?? {};
-  return (d.data?.dado_boleto ?? d.dado_boleto)?.descricao_instrumento_cobranca === 'boleto_pix';
+  /** PATCH /notificacoes_boletos/{id_notificacao_boleto} (Boletos v3 [C S13]), body `{data}` as the POST's. */
+  updateSubscription(accessToken: string, id: string, data: Record<string, unknown>): Promise<ItauResponse> {
+    return this.send('subscription-update', 'PATCH', `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify({ data }) });
+  }
+
+  /** DELETE /notificacoes_boletos/{id_notificacao_boleto} (Boletos v3 [C S13]). */
+  deleteSubscription(accessToken: string, id: string): Promise<ItauResponse> {
+    return this.send('subscription-delete', 'DELETE', `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`, { write: true, headers: this.apiHeaders(accessToken, false) });
+  }
 }

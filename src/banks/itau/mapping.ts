@@ -14,7 +14,8 @@ import {
 import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
 import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../model';
 import type { ItauResponse } from './client';
-import type { ItauAdapterConfig } from './config';
+import type { ItauAdapterConfig, ItauBolecodeApi } from './config';
+import { fitItauPayer } from './text';
 import { bankTime } from '../time';
 
 type Obj = Record<string, unknown>;
@@ -75,10 +76,16 @@ export function checkItauResponse(res: ItauResponse, op: string, write: boolean,
 
 /**
  * `situacao_geral_boleto` → our status. The key is normalised (accents removed, lower case, spaces collapsed,
- * feminine → masculine: "Baixada" = "Baixado"). "Baixado" with a payment is a paid boleto (a bolecode paid by
- * Pix shows "Baixada"), not a cancelled one.
+ * feminine → masculine: "Baixada" = "Baixado"). "Baixado" with a payment is not a cancelled one: PAID, or SETTLED
+ * per `baixadaWithPayment` (a bolecode paid by Pix shows "Baixada" and the Pix was credited when paid). The default
+ * here ('PAID') is for callers without an account config; the adapter passes its own (default 'SETTLED_IF_PIX').
  */
-export function normaliseSituacao(raw: string | undefined, ctx: { hasPayment: boolean; overdue: boolean }, overrides: ItauAdapterConfig['situacaoOverrides'] = {}): BankBoletoStatus {
+export function normaliseSituacao(
+  raw: string | undefined,
+  ctx: { hasPayment: boolean; overdue: boolean; pixPayment?: boolean },
+  overrides: ItauAdapterConfig['situacaoOverrides'] = {},
+  baixadaWithPayment: ItauAdapterConfig['baixadaWithPayment'] = 'PAID',
+): BankBoletoStatus {
   if (raw === undefined) return ctx.hasPayment ? 'PAID' : ctx.overdue ? 'OVERDUE' : 'OPEN';
   const key = situacaoKey(raw);
   const open = (): BankBoletoStatus => (ctx.overdue ? 'OVERDUE' : 'OPEN');
@@ -98,7 +105,10 @@ export function normaliseSituacao(raw: string | undefined, ctx: { hasPayment: bo
     case 'creditado':
       return 'SETTLED';
     case 'baixado':
-      return ctx.hasPayment ? 'PAID' : 'CANCELLED';
+      // Written off after a payment: a bolecode paid by Pix (credited at once) shows "Baixada", never "Creditado" [U].
+      if (!ctx.hasPayment) return 'CANCELLED';
+      if (baixadaWithPayment === 'SETTLED' || (baixadaWithPayment === 'SETTLED_IF_PIX' && ctx.pixPayment)) return 'SETTLED';
+      return 'PAID';
     default:
       return 'UNKNOWN';
   }
@@ -118,8 +128,25 @@ const amount = (c: number, f: ItauAdapterConfig['amountFormat']) => (f === 'impl
 /** Percent with 5 decimals: 12 digits implied ("000000100000" = 1 %) or "1.00000". */
 const percent = (basisPoints: number, f: ItauAdapterConfig['amountFormat']) => (f === 'implied' ? String(basisPoints * 1000).padStart(12, '0') : (basisPoints / 100).toFixed(5));
 
-/** Our registration request → the cash_management v2 `data` object (`etapa`: efetivacao registers, validacao only checks). */
-export function toItauRegister(req: RegisterBoletoRequest, config: ItauAdapterConfig, etapa: 'efetivacao' | 'validacao' | 'simulacao' = 'efetivacao'): Obj {
+/** Where a registration goes: boletos to cash_management; bolecodes to the account's bolecode endpoint. */
+export function itauRegisterEndpoint(req: Pick<RegisterBoletoRequest, 'kind'>, config: Pick<ItauAdapterConfig, 'bolecodeApi'>): ItauBolecodeApi {
+  return req.kind === 'BOLECODE' ? config.bolecodeApi : 'cash_management';
+}
+
+/** Each endpoint's amount format: recebimentos-pix v1 `^\d+\.\d{2}$` [C]; the other two 17-digit implied by default (`amountFormat`). */
+export function itauAmountFormatFor(endpoint: ItauBolecodeApi, config: Pick<ItauAdapterConfig, 'amountFormat'>): ItauAdapterConfig['amountFormat'] {
+  return endpoint === 'recebimentos_pix' ? 'decimal' : config.amountFormat;
+}
+
+/** Whether the endpoint takes the body unwrapped (both bolecode APIs) or inside `{data}` (cash_management). */
+export const itauUnwrapped = (endpoint: ItauBolecodeApi): boolean => endpoint !== 'cash_management';
+
+/**
+ * Our registration request → the registration object (`etapa`: efetivacao registers, validacao/simulacao only
+ * check), in the endpoint's shape and amount format (cash_management: the `data` object). Payer text is fitted to
+ * Itaú's limits here (src/banks/itau/text.ts); the request itself, and so our record, keeps the full text.
+ */
+export function toItauRegister(req: RegisterBoletoRequest, config: ItauAdapterConfig, etapa: 'efetivacao' | 'validacao' | 'simulacao' = 'efetivacao', endpoint: ItauBolecodeApi = itauRegisterEndpoint(req, config)): Obj {
   const nn = req.nossoNumero;
   if (!nn || !/^\d{1,8}$/.test(nn)) {
     throw new BankError('VALIDATION', 'Itaú carteira 109 needs the nosso número (up to 8 digits) chosen before the first call', { fields: [{ field: 'nossoNumero', message: 'required: up to 8 digits' }] });
@@ -128,10 +155,12 @@ export function toItauRegister(req: RegisterBoletoRequest, config: ItauAdapterCo
   if (req.kind === 'BOLECODE' && !pixKey) {
     throw new BankError('VALIDATION', 'an Itaú bolecode needs the beneficiary Pix key', { fields: [{ field: 'pixKey', message: 'required for BOLECODE (or set ITAU_PIX_KEY)' }] });
   }
-  const f = config.amountFormat;
+  const f = itauAmountFormatFor(endpoint, config);
   const p = req.payer;
   const pj = p.document.length === 14;
-  const street = [p.address.street, p.address.number, p.address.complement].filter((x) => x && x.trim()).join(' ');
+  const fitted = fitItauPayer(p, config, req.kind === 'BOLECODE');
+  // recebimentos-pix v1's schema has no pagamento_parcial / quantidade_maximo_parcial / desconto_expresso.
+  const cashFields = endpoint === 'recebimentos_pix' ? {} : { pagamento_parcial: false, quantidade_maximo_parcial: 0, desconto_expresso: false };
   const dado: Obj = {
     descricao_instrumento_cobranca: req.kind === 'BOLECODE' ? 'boleto_pix' : 'boleto',
     tipo_boleto: 'a vista',
@@ -140,15 +169,13 @@ export function toItauRegister(req: RegisterBoletoRequest, config: ItauAdapterCo
     valor_total_titulo: amount(req.amountCents, f),
     data_emissao: req.issueDate,
     forma_envio: 'impressao',
-    pagamento_parcial: false,
-    quantidade_maximo_parcial: 0,
-    desconto_expresso: false,
+    ...cashFields,
     pagador: {
       pessoa: {
-        nome_pessoa: p.name,
+        nome_pessoa: fitted.name,
         tipo_pessoa: pj ? { codigo_tipo_pessoa: 'J', numero_cadastro_nacional_pessoa_juridica: p.document } : { codigo_tipo_pessoa: 'F', numero_cadastro_pessoa_fisica: p.document },
       },
-      endereco: { nome_logradouro: street, nome_bairro: p.address.district, nome_cidade: p.address.city, sigla_UF: p.address.state, numero_CEP: p.address.zipCode },
+      endereco: { nome_logradouro: fitted.street, nome_bairro: fitted.district, nome_cidade: fitted.city, sigla_UF: p.address.state, numero_CEP: p.address.zipCode },
       ...(p.email ? { texto_endereco_email: p.email } : {}),
     },
     dados_individuais_boleto: [
@@ -191,7 +218,12 @@ export function toItauRegister(req: RegisterBoletoRequest, config: ItauAdapterCo
 }
 
 /** A registration answer or a consulta item → our BankBoleto. `seenAt` stands in for times Itaú does not give. */
-export function fromItauBoleto(raw: unknown, seenAt: string, config: Pick<ItauAdapterConfig, 'agencia' | 'conta' | 'carteira' | 'situacaoOverrides'>, today: string): BankBoleto {
+export function fromItauBoleto(
+  raw: unknown,
+  seenAt: string,
+  config: Pick<ItauAdapterConfig, 'agencia' | 'conta' | 'carteira' | 'situacaoOverrides'> & Partial<Pick<ItauAdapterConfig, 'baixadaWithPayment' | 'pixPaymentPatterns'>>,
+  today: string,
+): BankBoleto {
   const b = obj(raw);
   const dado = obj(b?.dado_boleto);
   const items = Array.isArray(dado?.dados_individuais_boleto) ? (dado.dados_individuais_boleto as unknown[]) : [];
@@ -205,7 +237,8 @@ export function fromItauBoleto(raw: unknown, seenAt: string, config: Pick<ItauAd
   const statusVenc = s(di.status_vencimento);
   const overdue = statusVenc !== undefined ? situacaoKey(statusVenc) === 'vencido' : dueDate !== '' && dueDate < today;
   const situacao = s(di.situacao_geral_boleto);
-  const status = normaliseSituacao(situacao, { hasPayment: !!pay, overdue }, config.situacaoOverrides);
+  const pixPayment = !!pay && isPixPayment(pay, config.pixPaymentPatterns ?? []);
+  const status = normaliseSituacao(situacao, { hasPayment: !!pay, overdue, pixPayment }, config.situacaoOverrides, config.baixadaWithPayment);
   const out: BankBoleto = {
     bankId: itauIdBoleto({ agencia: config.agencia, conta: config.conta, carteira, nossoNumero: nn }),
     nossoNumero: nn,
@@ -229,7 +262,8 @@ export function fromItauBoleto(raw: unknown, seenAt: string, config: Pick<ItauAd
     const t = bankTime(s(pay.data_hora_inclusao_pagamento) ?? s(pay.data_inclusao_pagamento), seenAt);
     out.payment = { paidCents: paid, paidAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(channel ? { channel } : {}) };
   }
-  if (status === 'SETTLED' && out.payment) out.settlement = { settledCents: out.payment.paidCents, settledAt: seenAt };
+  // A Pix payment is credited when it is made; any other settlement is seen now.
+  if (status === 'SETTLED' && out.payment) out.settlement = { settledCents: out.payment.paidCents, settledAt: pixPayment && situacaoKey(situacao ?? '') === 'baixado' ? out.payment.paidAt : seenAt };
   if (status === 'CANCELLED') {
     const baixa = obj(dado.baixa);
     const motivo = s(baixa?.motivo_baixa);
@@ -237,6 +271,28 @@ export function fromItauBoleto(raw: unknown, seenAt: string, config: Pick<ItauAd
     out.cancellation = { cancelledAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(motivo ? { reason: motivo } : {}) };
   }
   return out;
+}
+
+/** `pagamentos_cobranca[i]` made by Pix: its meio/canal description matches a pattern. */
+export function isPixPayment(pay: Obj, patterns: string[]): boolean {
+  const text = [s(pay.descricao_meio_pagamento), s(pay.descricao_canal_pagamento)].filter(Boolean).join(' ');
+  return patterns.some((p) => new RegExp(p, 'i').test(text));
+}
+
+/**
+ * A bolecode's Pix charge (`GET /cob/{txid}`, BCB Pix API shape: `{status, txid, valor:{original}, pix?:[{endToEndId,
+ * txid, valor, horario}]}`) → its status and, when `CONCLUIDA` with a payment, that payment.
+ */
+export function fromPixCob(raw: unknown, seenAt: string): { status: string; payment?: { paidCents: number; paidAt: string; bankTime?: string; endToEndId?: string } } {
+  const b = obj(raw);
+  const status = s(b?.status) ?? '';
+  const pix = Array.isArray(b?.pix) ? (b.pix as unknown[]).map(obj).filter((x): x is Obj => !!x) : [];
+  const first = pix[0];
+  const paidCents = cents(first?.valor);
+  if (status !== 'CONCLUIDA' || !first || paidCents === undefined) return { status };
+  const t = bankTime(s(first.horario), seenAt);
+  const e2e = s(first.endToEndId);
+  return { status, payment: { paidCents, paidAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(e2e ? { endToEndId: e2e } : {}) } };
 }
 
 /** The consulta's list envelope: `{data:[…]}` (or a bare array / single object). */

@@ -1,8 +1,18 @@
 /**
- * Itaú boleto notifications (Boletos v3 subscriptions: BAIXA_OPERACIONAL = payment registered, BAIXA_EFETIVA =
- * settled) → our BankEvents. The payload schema is not in Itaú's OpenAPI [U]: parse defensively (camelCase as one
- * integration reports it, snake_case, with or without `data`, one boleto or a list) and treat each event as a
- * trigger: the lifecycle re-queries the consulta. eventId = `${nosso número}:${type}`, so a re-delivery dedupes.
+ * Itaú boleto notifications (Boletos v3 `notificacoes_boletos` subscriptions) → our BankEvents.
+ *
+ * The body is not in Itaú's OpenAPI; what real receivers parse, and Itaú's own example as they reproduce it
+ * (golden fixtures: test/fixtures/itau/, sources in its SOURCES.md), is camelCase
+ * `{"boletos":[{dataNotificacao, tipoLiquidacao, idBoleto, numeroNossoNumero, valorTitulo, valorPagoTotalCobranca,
+ * valorCreditado, dataCredito, …}]}` with **no notification-type field** (which subscription, BAIXA_OPERACIONAL or
+ * BAIXA_EFETIVA, fired is not in the body). snake_case, a `data` envelope and `tipoNotificacao` had no evidence and
+ * are not read any more.
+ *
+ * Each item is a **trigger**: the API signals the boleto's workflow to re-query the consulta, which decides PAID vs
+ * SETTLED (src/api/routes/webhooks.ts). The kind on the event is only our reading of `tipoLiquidacao` through a
+ * code table that no Itaú document confirms [U] (`ItauAdapterConfig.liquidacaoCodes`); an unknown or missing code
+ * is still a notification (kind PAID, or SETTLED when an amount was credited). eventId =
+ * `${nosso número}:${tipoLiquidacao}`, so a re-delivery dedupes.
  * Authentication is the receiver's job: Itaú first obtains a token from our OAuth URL and sends it as Bearer.
  */
 import type { InboundWebhook } from '../bank-adapter';
@@ -14,63 +24,83 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 
-const pick = (o: Obj | undefined, keys: string[]): unknown => {
-  if (!o) return undefined;
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
-  return undefined;
+/**
+ * `tipoLiquidacao` → what it most likely reports [U]. Evidence (docs/banks/itau.md): `"95"` in Itaú's example with
+ * `valorCreditado: null` (baixa operacional: payment identified, not credited), `"06"`/`"17"` liquidação codes and
+ * the words `LIQUIDADO`/`PIX` in public receivers. Keys are upper case, without accents or spaces.
+ */
+export const DEFAULT_LIQUIDACAO_CODES: Readonly<Record<string, BankEventKind>> = {
+  '95': 'PAID',
+  PIX: 'PAID',
+  BAIXA_OPERACIONAL: 'PAID',
+  '06': 'SETTLED',
+  '17': 'SETTLED',
+  LIQUIDADO: 'SETTLED',
+  LIQUIDACAO: 'SETTLED',
+  BAIXA_EFETIVA: 'SETTLED',
 };
 
-const NN_KEYS = ['numeroNossoNumero', 'numero_nosso_numero', 'nossoNumero', 'nosso_numero'];
-const TYPE_KEYS = ['tipoNotificacao', 'tipo_notificacao', 'tipoBaixa', 'tipo_baixa', 'tipo'];
-const PAID_KEYS = ['valorPagoTotalCobranca', 'valor_pago_total_cobranca', 'valorPago', 'valor_pago'];
-const AT_KEYS = ['dataNotificacao', 'data_notificacao', 'dataHoraNotificacao', 'data_hora_notificacao', 'dataPagamento', 'data_pagamento'];
+const codeKey = (v: string) =>
+  v
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
 
-const KIND: Record<string, BankEventKind> = { BAIXA_OPERACIONAL: 'PAID', BAIXA_EFETIVA: 'SETTLED' };
-
-function kindOf(v: unknown): { type: string; kind: BankEventKind } | undefined {
-  const t = s(v)?.toUpperCase().replace(/[\s-]+/g, '_');
-  if (!t) return undefined;
-  const kind = KIND[t];
-  return kind ? { type: t, kind } : undefined;
-}
-
-function paidCents(v: unknown): number | undefined {
+/** Amounts: `"300.00"` in Itaú's example; digits only (15–17, implied cents) as one receiver reports. */
+function cents(v: unknown): number | undefined {
   const t = s(v);
   if (!t) return undefined;
-  if (/^\d{17}$/.test(t)) return Number(t);
+  if (/^\d{15,17}$/.test(t)) return Number(t);
+  if (!/^\d+([.,]\d{1,2})?$/.test(t)) return undefined;
   const n = Number(t.replace(',', '.'));
   return Number.isFinite(n) && n > 0 ? Math.round(n * 100) : undefined;
 }
 
-export function translateItauWebhook(webhook: InboundWebhook): BankEvent[] {
+export interface ItauNotificationOptions {
+  /** `tipoLiquidacao` code table (merged over the defaults) [U]. */
+  liquidacaoCodes?: Record<string, BankEventKind>;
+}
+
+export function translateItauWebhook(webhook: InboundWebhook, opts: ItauNotificationOptions = {}): BankEvent[] {
   const root = obj(webhook.body);
-  const top = obj(root?.data) ?? root;
-  const list = pick(top, ['boletos', 'titulos', 'items']) ?? (Array.isArray(root?.data) ? root?.data : undefined) ?? (Array.isArray(webhook.body) ? webhook.body : undefined);
-  const items = (Array.isArray(list) ? (list as unknown[]) : top && pick(top, NN_KEYS) !== undefined ? [top] : []).map(obj).filter((x): x is Obj => !!x);
-  const topType = kindOf(pick(top, TYPE_KEYS));
+  const list = root?.boletos;
+  if (!Array.isArray(list)) {
+    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boletos list)', { operation: 'webhook', fields: [{ field: 'boletos', message: 'expected a list of notified boletos' }] });
+  }
+  const table: Record<string, BankEventKind> = { ...DEFAULT_LIQUIDACAO_CODES };
+  for (const [k, v] of Object.entries(opts.liquidacaoCodes ?? {})) table[codeKey(k)] = v;
   const events: BankEvent[] = [];
-  for (const it of items) {
-    const nn = s(pick(it, NN_KEYS));
-    const k = kindOf(pick(it, TYPE_KEYS)) ?? topType;
-    if (!nn || !k) continue;
-    const cents = paidCents(pick(it, PAID_KEYS));
-    const t = bankTime(s(pick(it, AT_KEYS)) ?? s(pick(top, AT_KEYS)), webhook.receivedAt);
+  const bad: { field: string; message: string }[] = [];
+  list.forEach((raw, i) => {
+    const it = obj(raw);
+    const nn = s(it?.numeroNossoNumero);
+    if (!it || !nn || !/^\d{1,20}$/.test(nn)) {
+      bad.push({ field: `boletos[${i}].numeroNossoNumero`, message: 'expected the nosso número (digits)' });
+      return;
+    }
+    const code = s(it.tipoLiquidacao);
+    const paid = cents(it.valorPagoTotalCobranca);
+    const credited = cents(it.valorCreditado);
+    const kind: BankEventKind = (code ? table[codeKey(code)] : undefined) ?? (credited !== undefined ? 'SETTLED' : 'PAID');
+    // Itaú's example has a date only ("2022-07-27"): no instant in it, so the time we received it (the date kept as
+    // bankTime); a local or offset date-time is read as such.
+    const day = s(it.dataNotificacao);
+    const t = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? { at: webhook.receivedAt, bankTime: day } : bankTime(day, webhook.receivedAt);
     events.push({
       bank: 'ITAU',
-      eventId: `${nn}:${k.type}`,
-      kind: k.kind,
+      eventId: `${nn}:${code ? codeKey(code) : 'NOTIFICACAO'}`,
+      kind,
       occurredAt: t.at,
       ...(t.bankTime ? { bankTime: t.bankTime } : {}),
       nossoNumero: nn,
-      ...(cents !== undefined ? (k.kind === 'PAID' ? { paidCents: cents } : { settledCents: cents }) : {}),
+      ...(paid !== undefined ? { paidCents: paid } : {}),
+      ...(kind === 'SETTLED' && (credited ?? paid) !== undefined ? { settledCents: (credited ?? paid)! } : {}),
       source: 'webhook',
     });
-  }
-  if (events.length === 0) {
-    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no nosso número with BAIXA_OPERACIONAL / BAIXA_EFETIVA)', {
-      operation: 'webhook',
-      fields: [{ field: 'body', message: 'expected boletos[] with a nosso número and a notification type' }],
-    });
+  });
+  if (bad.length && events.length === 0) {
+    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boleto with a nosso número)', { operation: 'webhook', fields: bad });
   }
   return events;
 }

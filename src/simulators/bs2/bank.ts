@@ -3,6 +3,8 @@
  * payment (refused after the last payable day or once written off), settlement early in the morning 1–3 business
  * days after payment, write-off the day after the last payable day, due-date change and baixa requests, and the
  * webhook notifications (PascalCase contract, whole status history in each) with the cents scenarios applied.
+ * A payment made at a bank that sends BS2 no "paid" pulse (seed 004 FAQ: Inter, Caixa, Banestes, Banco do Brasil) is
+ * unknown to BS2 until it settles: no Status 2, and GET shows no payment until then.
  */
 import { memoPerItem, runInOrder, type SimJob } from '../shared/jobs';
 import { randomUUID } from 'node:crypto';
@@ -71,6 +73,8 @@ export interface SimBoleto {
   cancelReason?: string;
   autoPayAt?: number;
   autoPayCents?: number;
+  /** Paid (or to be paid) at a bank that sends BS2 no "paid" pulse: BS2 learns of the payment at settlement. */
+  noPaidPulse?: boolean;
   /** Scenario WEBHOOKS_DUPLICATED_SHUFFLED: notifications held until settlement or write-off. */
   held: unknown[];
   requests: { solicitacaoId: string; kind: 'CANCELAMENTO' | 'VENCIMENTO'; at: number; vencimento?: IsoDate; justificativa?: string }[];
@@ -98,6 +102,21 @@ function wireDate(v: unknown): IsoDate | undefined {
 const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
+/** BS2's date-times in GET bodies: São Paulo local time, no offset, 7 fractional digits ("2021-02-24T23:59:13.6729296" [3P S10]). */
+export function bs2LocalTime(ms: number): string {
+  return `${brtIso(ms).slice(0, 23)}0000`;
+}
+
+/** The webhook's date-times keep the offset, with 7 fractional digits ("2019-10-07T07:30:04.9036831-03:00", seed 004 l. 177). */
+function bs2OffsetTime(ms: number): string {
+  const iso = brtIso(ms);
+  return `${iso.slice(0, 23)}0000${iso.slice(23)}`;
+}
+
+/** Empty party as BS2 echoes it: numeric tipo 0 and every field null [3P S10 register/GET fixtures]. */
+const EMPTY_PARTY = { tipo: 0, documento: null, nome: null, endereco: { cep: null, estado: null, cidade: null, bairro: null, logradouro: null, numero: null, complemento: null } };
+const ADDRESS_FIELDS = ['cep', 'estado', 'cidade', 'bairro', 'logradouro', 'numero'] as const;
+
 export class Bs2Bank {
   readonly boletos = new MemoryStore<SimBoleto, 'seuNumero' | 'nossoNumero'>({ seuNumero: (b) => b.seuNumero, nossoNumero: (b) => String(b.nossoNumero) });
   nextNossoNumero: number;
@@ -123,12 +142,56 @@ export class Bs2Bank {
   /** Bank status for GET/search: 1 Aberto, 2 Vencido, 3 Cancelado, 4 Pago [seed U]. */
   status(b: SimBoleto): 1 | 2 | 3 | 4 {
     if (b.cancelledAt !== undefined) return 3;
-    if (b.paidAt !== undefined) return 4;
+    if (this.paymentKnown(b)) return 4;
     return compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
   }
 
   scenarioOf(body: Record<string, unknown>): Bs2Scenario {
     return typeof body.valor === 'number' ? BS2_SCENARIOS.forAmount(Math.round(body.valor * 100)) : 'MANUAL';
+  }
+
+  /** Whether BS2 knows of the payment: at once, or (no paid pulse from the payer's bank) only once it settled. */
+  paymentKnown(b: SimBoleto): boolean {
+    return b.paidAt !== undefined && (!b.noPaidPulse || b.settledAt !== undefined);
+  }
+
+  /**
+   * sacadorAvalista is optional, "mas uma vez que se informe o CPF/CNPJ do mesmo, é preciso que informe os demais
+   * dados do Avalista" (seed 004 l. 326); shape as `cliente` [3P PHP client, S10 echo]. Tags and texts [U].
+   */
+  private checkGuarantor(v: unknown, errors: Bs2WireError[]): void {
+    if (v === undefined || v === null) return;
+    const g = obj(v);
+    if (!g) return void errors.push({ descricao: 'Sacador/avalista inválido.', tag: 'SacadorAvalista' });
+    const doc = str(g.documento);
+    if (!doc) return; // no CPF/CNPJ: no guarantor
+    if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ do sacador/avalista inválido.', tag: 'SacadorAvalista' });
+    if (!str(g.nome)) errors.push({ descricao: 'Nome do sacador/avalista não pode ser nulo ou vazio.', tag: 'SacadorAvalista' });
+    if (g.tipo !== 'fisica' && g.tipo !== 'juridica') errors.push({ descricao: 'Tipo do sacador/avalista deve ser fisica ou juridica.', tag: 'SacadorAvalista' });
+    const e = obj(g.endereco);
+    const missing = ADDRESS_FIELDS.filter((k) => !str(e?.[k]));
+    if (missing.length) errors.push({ descricao: `Endereço do sacador/avalista incompleto: ${missing.join(', ')}.`, tag: 'SacadorAvalista' });
+  }
+
+  /** beneficiarioFinal (v2 only, seed 004 l. 37–38): "razão social, nome fantasia e CPF/CNPJ" [C S4]; keys and tags [U]. */
+  private checkFinalBeneficiary(v: unknown, version: 'v1' | 'v2', errors: Bs2WireError[]): void {
+    if (version === 'v1') {
+      if (this.config.intermediary) errors.push({ descricao: 'Intermediador de pagamento deve emitir pela rota v2 com beneficiarioFinal.', tag: 'BeneficiarioFinal' });
+      return; // v1 has no such field: ignored
+    }
+    if (v === undefined || v === null) {
+      if (this.config.intermediary) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
+      return;
+    }
+    const k = this.config.finalBeneficiaryKeys;
+    const f = obj(v);
+    if (!f) return void errors.push({ descricao: 'Beneficiário final inválido.', tag: 'BeneficiarioFinal' });
+    const doc = str(f[k.document]);
+    if (!doc) errors.push({ descricao: 'CPF/CNPJ do beneficiário final não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
+    else if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ do beneficiário final inválido.', tag: 'BeneficiarioFinal' });
+    if (!str(f[k.name])) errors.push({ descricao: 'Nome do beneficiário final não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
+    const tipo = f[k.type];
+    if (tipo !== undefined && tipo !== null && tipo !== 'fisica' && tipo !== 'juridica') errors.push({ descricao: 'Tipo do beneficiário final deve ser fisica ou juridica.', tag: 'BeneficiarioFinal' });
   }
 
   /** Counts a registration attempt with this seuNumero; returns the attempt number (1-based). */
@@ -175,6 +238,8 @@ export class Bs2Bank {
     }
     const seu = body.seuNumero === undefined || body.seuNumero === null ? undefined : typeof body.seuNumero === 'string' || typeof body.seuNumero === 'number' ? String(body.seuNumero) : '!';
     if (seu !== undefined && !/^[A-Za-z0-9]{1,10}$/.test(seu)) errors.push({ descricao: 'Aceita apenas números e letras, até 10 caracteres.', tag: 'SeuNumero' });
+    this.checkGuarantor(body.sacadorAvalista, errors);
+    this.checkFinalBeneficiary(body.beneficiarioFinal, version, errors);
     if (errors.length) throw new Bs2Rejection(400, errors);
 
     const scenario = this.scenarioOf(body);
@@ -204,9 +269,10 @@ export class Bs2Bank {
       held: [],
       requests: [],
     };
-    if (scenario === 'PAID_ON_TIME' || scenario === 'NO_WEBHOOK' || scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED') {
+    if (scenario === 'PAID_ON_TIME' || scenario === 'NO_WEBHOOK' || scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED' || scenario === 'NO_PAID_PULSE') {
       b.autoPayAt = brtInstant(due, 10);
       b.autoPayCents = cents;
+      if (scenario === 'NO_PAID_PULSE') b.noPaidPulse = true;
     } else if (scenario === 'PAID_LATE') {
       const days = this.config.lateScenarioDaysAfterDue;
       b.autoPayAt = brtInstant(addDays(due, days), 10);
@@ -239,8 +305,11 @@ export class Bs2Bank {
     return addDays(b.vencimento, this.config.payableDaysAfterDue);
   }
 
-  /** A payment at the paying bank. Refused (Bs2Rejection 422) once written off, already paid, or too late. */
-  pay(b: SimBoleto, at: number, amountCents?: number): SimBoleto {
+  /**
+   * A payment at the paying bank. Refused (Bs2Rejection 422) once written off, already paid, or too late. `pulse:
+   * false` = paid at a bank that sends BS2 no "paid" pulse (as the ,09 scenario always is).
+   */
+  pay(b: SimBoleto, at: number, amountCents?: number, opts: { pulse?: boolean } = {}): SimBoleto {
     if (b.cancelledAt !== undefined) reject('Status', 'Boleto cancelado/baixado: pagamento recusado.', 422);
     if (b.paidAt !== undefined) reject('Status', 'Boleto já pago.', 422);
     if (compareIsoDates(brtDate(at), this.lastPayableDay(b)) > 0) reject('Vencimento', 'Boleto fora do prazo de pagamento: pagamento recusado.', 422);
@@ -252,7 +321,9 @@ export class Bs2Bank {
     const { min, max } = this.config.settlementBusinessDays;
     const n = min + (b.nossoNumero % (max - min + 1));
     b.settleDueAt = brtInstant(addBusinessDays(brtDate(at), n), this.config.settlementHour);
-    this.event(b, 2, at);
+    if (opts.pulse === false) b.noPaidPulse = true;
+    if (b.noPaidPulse) this.changed(); // BS2 hears nothing: no Status 2, no webhook
+    else this.event(b, 2, at);
     return b;
   }
 
@@ -338,18 +409,20 @@ export class Bs2Bank {
 
   /** One notification per event, carrying the whole status history [C]. */
   webhookBody(b: SimBoleto): Record<string, unknown> {
-    const situacao = b.cancelledAt !== undefined ? 3 : b.paidAt !== undefined ? 4 : compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
+    const known = this.paymentKnown(b);
+    const situacao = b.cancelledAt !== undefined ? 3 : known ? 4 : compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
+    const time = this.config.strict ? bs2OffsetTime : brtIso;
     return {
       Id: randomUUID(),
       Conta: this.config.conta,
-      DataNotificacao: brtIso(this.clock.now()),
+      DataNotificacao: time(this.clock.now()),
       NossoNumeroBoleto: b.nossoNumero,
       SeuNumeroBoleto: b.seuNumero,
       Valor: centsToBs2Number(b.valorCents),
-      ValorLiquidado: b.valorPagoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
+      ValorLiquidado: b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
       SituacaoDescricao: SITUACAO_TEXT[situacao],
       Situacao: situacao,
-      StatusBoleto: b.history.map((h) => ({ Status: h.status, Descricao: EVENT_TEXT[h.status], DataStatus: brtIso(h.at) })),
+      StatusBoleto: b.history.map((h) => ({ Status: h.status, Descricao: EVENT_TEXT[h.status], DataStatus: time(h.at) })),
     };
   }
 
@@ -378,6 +451,30 @@ export class Bs2Bank {
   /** The documented registration response (note `codigoDeBarra`, singular, here). */
   registerResponse(b: SimBoleto): Record<string, unknown> {
     const r = b.request;
+    if (this.config.strict) {
+      // Exactly the keys of BS2's answer [3P S10 fixture, test/fixtures/bs2/register-response.json]: no
+      // dataLimitePagamento, the due date at 03:00, empty parts as nulls.
+      return {
+        id: b.id,
+        sacado: this.sacado(r.cliente),
+        status: 1,
+        nossoNumero: b.nossoNumero,
+        codigoDeBarra: b.barcode,
+        linhaDigitavel: b.linhaDigitavel,
+        seuNumero: b.seuNumero,
+        clienteId: b.clienteId,
+        sacadorAvalista: this.sacado(r.sacadorAvalista),
+        vencimento: `${b.vencimento}T03:00:00`,
+        valor: centsToBs2Number(b.valorCents),
+        canal: r.canal ?? 'API',
+        multa: r.multa ?? { valor: null, data: null, juros: null },
+        desconto: r.desconto ?? { percentual: null, valorFixo: null, valorDiario: null, limite: null },
+        mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
+        aceite: r.aceite ?? false,
+        especie: 'Outro',
+        ...(b.version === 'v2' && r.beneficiarioFinal ? { beneficiarioFinal: r.beneficiarioFinal } : {}),
+      };
+    }
     return {
       id: b.id,
       sacado: this.sacado(r.cliente),
@@ -403,20 +500,55 @@ export class Bs2Bank {
 
   private sacado(v: unknown): Record<string, unknown> {
     const c = obj(v);
-    if (!c) return { tipo: 0, documento: null, nome: null };
+    if (!c || (this.config.strict && !str(c.documento) && !str(c.clienteId))) return this.config.strict ? structuredClone(EMPTY_PARTY) : { tipo: 0, documento: null, nome: null };
     return { ...c, tipo: c.tipo === 'juridica' ? 2 : c.tipo === 'fisica' ? 1 : 0 };
   }
 
   /** The detail view of GET /boletos/{id} (note `codigoBarras`, plural, here). */
   detail(b: SimBoleto): Record<string, unknown> {
     const r = b.request;
-    const payment = b.paidAt === undefined ? null : brtIso(b.paidAt);
+    const known = this.paymentKnown(b);
+    if (this.config.strict) {
+      // Exactly the keys and types of BS2's answer [3P S10 fixture, test/fixtures/bs2/get-cancelled.json].
+      const paidAt = known ? bs2LocalTime(b.paidAt!) : null;
+      return {
+        id: b.id,
+        nossoNumero: b.nossoNumero,
+        seuNumero: b.seuNumero,
+        valor: centsToBs2Number(b.valorCents),
+        valorPago: known && b.valorPagoCents !== undefined ? centsToBs2Number(b.valorPagoCents) : null,
+        valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
+        carteira: { descricao: null, codigo: 21 },
+        movimento: null,
+        vencimento: `${b.vencimento}T03:00:00`,
+        emissao: bs2LocalTime(b.emissao),
+        notificacaoPagamento: paidAt,
+        pagamento: paidAt,
+        cancelamento: b.cancelledAt === undefined ? null : bs2LocalTime(b.cancelledAt),
+        canal: r.canal ?? 'API',
+        sacado: this.sacado(r.cliente),
+        sacadorAvalista: this.sacado(r.sacadorAvalista),
+        codigoBarras: b.barcode,
+        linhaDigitavel: b.linhaDigitavel,
+        registrado: true,
+        mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
+        desconto: r.desconto ?? { percentual: null, valorFixo: null, valorDiario: null, limite: null },
+        multa: r.multa ?? { valor: null, data: null, juros: null },
+        status: this.status(b),
+        naturezaDaOperacaoDePagamento: 99,
+        bancoPagamento: known ? '341' : null,
+        agenciaPagamento: known ? '1500' : null,
+        canalPagamento: known ? 'Internet Banking' : null,
+        dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}T03:00:00` : null,
+      };
+    }
+    const payment = !known ? null : brtIso(b.paidAt!);
     return {
       id: b.id,
       nossoNumero: b.nossoNumero,
       seuNumero: b.seuNumero,
       valor: centsToBs2Number(b.valorCents),
-      valorPago: b.valorPagoCents === undefined ? null : centsToBs2Number(b.valorPagoCents),
+      valorPago: b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorPagoCents),
       valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
       carteira: { descricao: 'Simples', codigo: '1' },
       movimento: b.history.at(-1)?.status ?? 1,
@@ -435,10 +567,10 @@ export class Bs2Bank {
       desconto: r.desconto ?? null,
       multa: r.multa ?? null,
       status: this.status(b),
-      naturezaDaOperacaoDePagamento: b.paidAt === undefined ? null : 'Liquidação normal',
-      bancoPagamento: b.paidAt === undefined ? null : '341',
-      agenciaPagamento: b.paidAt === undefined ? null : '1500',
-      canalPagamento: b.paidAt === undefined ? null : 'Internet Banking',
+      naturezaDaOperacaoDePagamento: !known ? null : 'Liquidação normal',
+      bancoPagamento: !known ? null : '341',
+      agenciaPagamento: !known ? null : '1500',
+      canalPagamento: !known ? null : 'Internet Banking',
       dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}T00:00:00` : null,
     };
   }

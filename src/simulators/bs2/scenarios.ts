@@ -10,7 +10,8 @@ export type Bs2Scenario =
   | 'NO_WEBHOOK'
   | 'WEBHOOKS_DUPLICATED_SHUFFLED'
   | 'LOST_RESPONSE'
-  | 'UNAVAILABLE_FIRST_N';
+  | 'UNAVAILABLE_FIRST_N'
+  | 'NO_PAID_PULSE';
 
 export const BS2_SCENARIOS = new ScenarioTable<Bs2Scenario>(
   [
@@ -23,6 +24,12 @@ export const BS2_SCENARIOS = new ScenarioTable<Bs2Scenario>(
     { cents: 6, name: 'WEBHOOKS_DUPLICATED_SHUFFLED', description: 'like ,01 but notifications are held until settlement, then each is sent twice, newest first' },
     { cents: 7, name: 'LOST_RESPONSE', description: 'the first registration with a seuNumero is stored but its HTTP response never comes (held, then the connection drops); the boleto exists' },
     { cents: 8, name: 'UNAVAILABLE_FIRST_N', description: 'the first N (default 2) registration calls with this seuNumero get 503 + `Retry-After: 1` and create nothing; then it registers' },
+    {
+      cents: 9,
+      name: 'NO_PAID_PULSE',
+      description:
+        'paid on the due date at a bank that sends BS2 no "paid" pulse (Inter, Caixa, Banestes, Banco do Brasil: seed FAQ): no Status 2 and nothing in `GET` until settlement, then `valorPago`/`valorLiquidado` and Status 3 (`StatusBoleto` [1, 3])',
+    },
   ],
   'MANUAL',
 );

@@ -51,6 +51,9 @@ interface Snapshot {
 
 const bs2Error = (res: Response, status: number, descricao: string, tag: string) => res.status(status).json([{ descricao, tag }]);
 
+/** A boleto reference BS2 can parse: its uuid, or a nossoNumero (int64). Anything else is 400 tag NossoNumero [3P S10]. */
+const WELL_FORMED_REF = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/i;
+
 export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promise<Bs2Simulator> {
   const config = bs2SimConfig(opts.config);
   const clock = opts.clock ?? new SimClock();
@@ -163,7 +166,11 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
       }
       res.json(bank.registerResponse(b));
     } catch (e) {
-      if (e instanceof Bs2Rejection) return void res.status(e.httpStatus).json(e.errors);
+      if (e instanceof Bs2Rejection) {
+        // BS2 answers some refusals with its error array and HTTP 200 [3P S10: past due date]: strict mode does too.
+        const as200 = config.strict && e.httpStatus === 400 && e.errors.every((x) => config.http200ErrorTags.includes(x.tag));
+        return void res.status(as200 ? 200 : e.httpStatus).json(e.errors);
+      }
       throw e;
     }
   };
@@ -205,7 +212,10 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
 
   const withBoleto = (fn: (b: SimBoleto, req: Request, res: Response) => unknown) =>
     route(async (req, res) => {
-      const b = bank.byRef(String(req.params.id));
+      const ref = String(req.params.id);
+      // BS2's own answer to an id it cannot parse (GET /boletos/abc123) [3P S10 fixture]; 404 for an unknown one [U].
+      if (!WELL_FORMED_REF.test(ref)) return bs2Error(res, 400, 'Não pode ser nulo ou vazio.', 'NossoNumero');
+      const b = bank.byRef(ref);
       if (!b) return bs2Error(res, 404, 'Boleto não encontrado.', 'BoletoId');
       try {
         await fn(b, req, res);
@@ -291,7 +301,8 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
       res.json({ boleto: adminView(b), tick: report });
     });
   const at = (body: Record<string, unknown>) => (typeof body.at === 'string' ? Date.parse(body.at) : clock.now());
-  admin.post('/boletos/:id/pay', adminOp((b, body) => bank.pay(b, at(body), typeof body.amountCents === 'number' ? body.amountCents : undefined)));
+  // `pulse: false`: paid at a bank that sends BS2 no "paid" pulse (Inter, Caixa, Banestes, Banco do Brasil: seed FAQ).
+  admin.post('/boletos/:id/pay', adminOp((b, body) => bank.pay(b, at(body), typeof body.amountCents === 'number' ? body.amountCents : undefined, body.pulse === false ? { pulse: false } : {})));
   admin.post('/boletos/:id/settle', adminOp((b, body) => bank.settle(b, at(body))));
   admin.post('/boletos/:id/cancel', adminOp((b, body) => bank.cancel(b, at(body), typeof body.reason === 'string' ? body.reason : 'Baixa pelo banco', false)));
   admin.get('/tokens', (_req, res) => void res.json({ ...tokens.state.stats, refreshExpiresAt: brtIso(tokens.state.refreshExpiresAt), callsLastMinute: tokens.state.calls.filter((t) => clock.now() - t < 60_000).length }));

@@ -1,5 +1,6 @@
 /**
- * BS2's OAuth2 token authority as documented: refresh_token grant only, Basic (apiKey:apiSecret) and/or
+ * BS2's OAuth2 token authority as documented: the refresh_token grant [C], and the legacy password grant (username +
+ * password of the app's user: manual S2, and still sent by public clients, docs/banks/bs2.md) when configured; Basic (apiKey:apiSecret) and/or
  * client_id/client_secret in the body; every issuance returns a new access token AND a new refresh token and
  * invalidates the previous ones at once; at most N token calls a minute (429 beyond); TTLs on the sim clock.
  */
@@ -53,15 +54,22 @@ export class Bs2TokenAuthority {
       s.stats.rejected++;
       return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } };
     }
-    if (input.form.grant_type !== 'refresh_token') {
+    const grant = input.form.grant_type;
+    if ((grant !== 'refresh_token' && grant !== 'password') || !this.config.grantTypes.includes(grant)) {
       s.stats.rejected++;
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Only grant_type=refresh_token is supported.' } };
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Supported grant types: ${this.config.grantTypes.join(', ')}.` } };
     }
     if (input.form.scope !== app.scope) {
       s.stats.rejected++;
       return { status: 400, body: { error: 'invalid_scope', error_description: 'The scope is not the application\'s scope.' } };
     }
-    if (!input.form.refresh_token || input.form.refresh_token !== s.refreshToken || now >= s.refreshExpiresAt) {
+    if (grant === 'password') {
+      // The user's own credentials: a new pair of tokens, and (as every issuance [C]) the previous ones die.
+      if (!app.username || input.form.username !== app.username || input.form.password !== app.password) {
+        s.stats.rejected++;
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid username or password.' } };
+      }
+    } else if (!input.form.refresh_token || input.form.refresh_token !== s.refreshToken || now >= s.refreshExpiresAt) {
       s.stats.rejected++;
       return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid or expired refresh token.' } };
     }

@@ -58,6 +58,31 @@ export class ItauRejection extends Error {
 
 export type NotificationType = 'BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA';
 
+/** The three registration endpoints (src/simulators/itau/server.ts). */
+export type ItauRegisterEndpoint = keyof ItauSimConfig['registrationAmountFormats'];
+
+/** Amounts/percentages of a registration body, by path, and whether each is money (2 decimals) or a percentage (5). */
+const AMOUNT_FIELDS: [string, (d: Record<string, unknown>) => unknown, 'money' | 'percent'][] = [
+  ['dado_boleto.valor_total_titulo', (d) => d.valor_total_titulo, 'money'],
+  ['dado_boleto.valor_abatimento', (d) => d.valor_abatimento, 'money'],
+  ['dado_boleto.dados_individuais_boleto[0].valor_titulo', (d) => obj((d.dados_individuais_boleto as unknown[] | undefined)?.[0])?.valor_titulo, 'money'],
+  ['dado_boleto.juros.valor_juros', (d) => obj(d.juros)?.valor_juros, 'money'],
+  ['dado_boleto.juros.percentual_juros', (d) => obj(d.juros)?.percentual_juros, 'percent'],
+  ['dado_boleto.multa.valor_multa', (d) => obj(d.multa)?.valor_multa, 'money'],
+  ['dado_boleto.multa.percentual_multa', (d) => obj(d.multa)?.percentual_multa, 'percent'],
+  ['dado_boleto.desconto.descontos[0].valor_desconto', (d) => obj((obj(d.desconto)?.descontos as unknown[] | undefined)?.[0])?.valor_desconto, 'money'],
+  ['dado_boleto.desconto.descontos[0].percentual_desconto', (d) => obj((obj(d.desconto)?.descontos as unknown[] | undefined)?.[0])?.percentual_desconto, 'percent'],
+];
+/**
+ * implied: digits only, up to 17 (money: Itaú's cash_management example sends `"00000000000001000"` and
+ * `"valor_abatimento":"000"`) / up to 12 (percent, 5 decimals); decimal: `^\d+\.\d{2}$` / `^\d+\.\d{5}$`
+ * (recebimentos-pix OpenAPI patterns).
+ */
+export const ITAU_AMOUNT_PATTERNS = {
+  implied: { money: /^\d{1,17}$/, percent: /^\d{1,12}$/ },
+  decimal: { money: /^\d+\.\d{2}$/, percent: /^\d+\.\d{5}$/ },
+} as const;
+
 export interface Subscription {
   id_notificacao_boleto: string;
   id_beneficiario: string;
@@ -102,6 +127,10 @@ export interface SimItauBoleto {
   autoPay?: { at: number; cents: number; meio: 'boleto' | 'pix' };
   /** Scenario 202: consulta answers left before it shows. */
   hiddenQueries: number;
+  /** Which registration endpoint created it (answers use that endpoint's amount format); absent = cash_management. */
+  endpoint?: ItauRegisterEndpoint;
+  /** Scenario AWAITING_APPROVAL: instructions answered "Aguardando aprovação", applied when the manager approves. */
+  pendingApprovals?: { name: string; body: Record<string, unknown>; at: number; approveAt: number }[];
   historico: { data: string; operacao: string; comandado_por: string; motivo?: string; conteudo_anterior?: string; conteudo_atual?: string }[];
 }
 
@@ -182,7 +211,7 @@ export class ItauBank {
   }
 
   /** Validates a registration body; throws ItauRejection (400 fields, 422 business rules). */
-  validate(data: Record<string, unknown>): { etapa: string; instrumento: 'boleto' | 'boleto_pix'; carteira: string; nn: string; valorCents: number; vencimento: IsoDate; emissao: IsoDate; dataLimite: IsoDate; seu?: string; chave?: string } {
+  validate(data: Record<string, unknown>, endpoint: ItauRegisterEndpoint = 'cash_management'): { etapa: string; instrumento: 'boleto' | 'boleto_pix'; carteira: string; nn: string; valorCents: number; vencimento: IsoDate; emissao: IsoDate; dataLimite: IsoDate; seu?: string; chave?: string } {
     const campos: ItauCampo[] = [];
     const bad = (campo: string, mensagem: string, valor?: unknown) => campos.push({ campo, mensagem, ...(valor !== undefined ? { valor: typeof valor === 'string' ? valor : JSON.stringify(valor) } : {}) });
     const today = this.clock.today();
@@ -209,7 +238,8 @@ export class ItauBank {
     } catch {
       bad('dado_boleto.valor_total_titulo', 'Valor do título inválido', valor ?? '');
     }
-    const emissao = str(dado.data_emissao) ?? '';
+    // Not required by either OpenAPI (recebimentos-pix's own example has none): today when absent.
+    const emissao = str(dado.data_emissao) ?? today;
     if (!isIsoDate(emissao)) bad('dado_boleto.data_emissao', 'Data de emissão inválida', emissao);
     else if (compareIsoDates(emissao, today) > 0) bad('dado_boleto.data_emissao', 'Data de emissão não pode ser futura', emissao);
 
@@ -240,7 +270,8 @@ export class ItauBank {
     }
     if (!/^[A-Z]{2}$/.test(str(end?.sigla_UF) ?? '')) bad('dado_boleto.pagador.endereco.sigla_UF', 'UF inválida', str(end?.sigla_UF) ?? '');
     if (!/^\d{8}$/.test(str(end?.numero_CEP) ?? '')) bad('dado_boleto.pagador.endereco.numero_CEP', 'CEP inválido', str(end?.numero_CEP) ?? '');
-    if (str(dado.forma_envio) === 'email' && !str(pagador?.texto_endereco_email)) bad('dado_boleto.pagador.texto_endereco_email', 'Obrigatório quando forma_envio é email');
+    // boletos-pix documents pagador.texto_endereco_email; cash_management's 200_boleto example has it in dado_boleto.
+    if (str(dado.forma_envio) === 'email' && !str(pagador?.texto_endereco_email) && !str(dado.texto_endereco_email)) bad('dado_boleto.pagador.texto_endereco_email', 'Obrigatório quando forma_envio é email');
 
     // dados individuais
     const items = Array.isArray(dado.dados_individuais_boleto) ? (dado.dados_individuais_boleto as unknown[]) : [];
@@ -267,8 +298,10 @@ export class ItauBank {
     const qr = obj(data.dados_qrcode) ?? obj(dado.dados_qrcode);
     const chave = str(qr?.chave);
     if (instrumento === 'boleto_pix') {
-      if (!chave) bad('dados_qrcode.chave', 'Chave Pix obrigatória para boleto_pix');
-      else {
+      // recebimentos-pix v1 does not require dados_qrcode (its own example has none): the beneficiary's CNPJ key is used.
+      if (!chave) {
+        if (endpoint !== 'recebimentos_pix') bad('dados_qrcode.chave', 'Chave Pix obrigatória para boleto_pix');
+      } else {
         try {
           buildStaticPix({ key: chave, merchantName: 'x', merchantCity: 'x' });
         } catch {
@@ -286,6 +319,21 @@ export class ItauBank {
         else if (FORBIDDEN_WORDS.test(s.value)) bad(s.path, 'Conteúdo não permitido', s.value);
       }
     }
+    if (this.config.strict) {
+      // Strict: each endpoint's own amount format (the other is refused, as Itaú's patterns do).
+      const format = this.config.registrationAmountFormats[endpoint];
+      for (const [path, get, kind] of AMOUNT_FIELDS) {
+        const v = get(dado);
+        if (v === undefined) continue;
+        const pattern = ITAU_AMOUNT_PATTERNS[format][kind];
+        if (typeof v !== 'string' || !pattern.test(v)) bad(path, `Formato inválido: esperado ${pattern.source}`, v);
+      }
+      if (!this.config.acceptAccents) {
+        for (const [k, v] of [['pessoa.nome_pessoa', nome], ...lim.map(([f]) => [`endereco.${f}`, str(end?.[f]) ?? ''])] as [string, string][]) {
+          if (/[\u0080-\uffff]/.test(v)) bad(`dado_boleto.pagador.${k}`, 'Caracter não permitido', v);
+        }
+      }
+    }
     if (campos.length) throw new ItauRejection(400, 'Erro na validacao de campos', campos);
 
     // business rules (422)
@@ -299,12 +347,13 @@ export class ItauBank {
     if (compareIsoDates(dataLimite, vencimento) < 0 || compareIsoDates(dataLimite, maxLimite) > 0) {
       throw new ItauRejection(422, 'Erro na validacao de regras', [{ campo: 'data_limite_pagamento', mensagem: `Data limite de pagamento deve estar entre o vencimento e ${this.config.maxPaymentDeadlineYears} anos`, valor: dataLimite }]);
     }
-    return { etapa, instrumento, carteira, nn, valorCents, vencimento, emissao, dataLimite, ...(seu ? { seu } : {}), ...(chave ? { chave } : {}) };
+    const pixKey = chave ?? (instrumento === 'boleto_pix' && endpoint === 'recebimentos_pix' ? this.config.beneficiary.document : undefined);
+    return { etapa, instrumento, carteira, nn, valorCents, vencimento, emissao, dataLimite, ...(seu ? { seu } : {}), ...(pixKey ? { chave: pixKey } : {}) };
   }
 
   /** Registers (efetivacao) or only validates (simulacao/validacao, nothing kept). */
-  async register(data: Record<string, unknown>): Promise<{ boleto: SimItauBoleto; stored: boolean }> {
-    const v = this.validate(data);
+  async register(data: Record<string, unknown>, endpoint: ItauRegisterEndpoint = 'cash_management'): Promise<{ boleto: SimItauBoleto; stored: boolean }> {
+    const v = this.validate(data, endpoint);
     const scenario = this.scenarioOf(data);
     if (scenario === 'REJECTED') {
       throw new ItauRejection(422, 'Erro na validacao de regras', [{ campo: 'pagador', mensagem: 'Pagador bloqueado para emissão', valor: '' }]);
@@ -334,6 +383,7 @@ export class ItauBank {
       linhaDigitavel: barcodeToLinha(barcode),
       scenario,
       hiddenQueries: scenario === 'PENDING_202' ? this.config.pendingQueriesBeforeVisible : 0,
+      ...(endpoint !== 'cash_management' ? { endpoint } : {}),
       historico: [{ data: brtIso(this.clock.now()), operacao: 'Emissão', comandado_por: 'API' }],
     };
     if (v.instrumento === 'boleto_pix' && v.chave) {
@@ -419,10 +469,41 @@ export class ItauBank {
     this.changed();
   }
 
-  /** PATCH /boletos/{id_boleto}/{instrucao}: applies it; returns the HTTP status Itaú answers with. */
-  instruction(b: SimItauBoleto, name: string, body: Record<string, unknown>): 200 | 202 | 204 {
+  /**
+   * PATCH /boletos/{id_boleto}/{instrucao}. The body as the bank reads it: flat or inside `{data}` — strict mode reads
+   * only the configured `instructionBody` (the other style's fields are not found: 400 naming them), lenient mode
+   * either. Then applied (returns the HTTP status Itaú answers with), or, in scenario AWAITING_APPROVAL, checked and
+   * held for the manager: 'approval' (200 "Aguardando aprovação"), applied `instructionApprovalMinutes` later.
+   */
+  instruction(b: SimItauBoleto, name: string, body: Record<string, unknown>): 200 | 202 | 204 | 'approval' {
     const now = this.clock.now();
-    const d = obj(body.data) ?? body;
+    const d = this.config.strict ? (this.config.instructionBody === 'data' ? (obj(body.data) ?? {}) : body) : (obj(body.data) ?? body);
+    if (b.scenario !== 'AWAITING_APPROVAL') return this.applyInstruction(b, name, d, now);
+    this.applyInstruction(structuredClone(b), name, d, now); // the bank's checks, on a copy: refusals are answered now
+    (b.pendingApprovals ??= []).push({ name, body: d, at: now, approveAt: now + this.config.instructionApprovalMinutes * 60_000 });
+    b.historico.push({ data: brtIso(now), operacao: `Instrução ${name} aguardando aprovação`, comandado_por: 'API' });
+    this.changed();
+    return 'approval';
+  }
+
+  /** The manager approves what waits (all, or what is due at `now`): applied in order; one the boleto no longer allows is recorded as not applied. */
+  approvePending(b: SimItauBoleto, now = this.clock.now(), all = false): number {
+    const due = (b.pendingApprovals ?? []).filter((p) => all || p.approveAt <= now);
+    if (!due.length) return 0;
+    b.pendingApprovals = (b.pendingApprovals ?? []).filter((p) => !due.includes(p));
+    for (const p of due) {
+      try {
+        this.applyInstruction(b, p.name, p.body, all ? now : p.approveAt);
+      } catch (e) {
+        if (!(e instanceof ItauRejection)) throw e;
+        b.historico.push({ data: brtIso(now), operacao: `Instrução ${p.name} não efetuada`, comandado_por: 'Banco', motivo: e.mensagem });
+      }
+    }
+    this.changed();
+    return due.length;
+  }
+
+  private applyInstruction(b: SimItauBoleto, name: string, d: Record<string, unknown>, now: number): 200 | 202 | 204 {
     const changedField = (operacao: string, anterior: string, atual: string) => b.historico.push({ data: brtIso(now), operacao, comandado_por: 'API', conteudo_anterior: anterior, conteudo_atual: atual });
     const closed = () => {
       if (b.payment || b.baixa) throw new ItauRejection(422, 'Situação do boleto não permite a instrução', [{ campo: 'id_boleto', mensagem: 'Boleto pago ou baixado', valor: b.nossoNumero }]);
@@ -532,6 +613,10 @@ export class ItauBank {
         const at = b.settleDueAt;
         jobs.push({ at, what: `credited ${b.nossoNumero}`, run: () => this.settle(b, at) });
       }
+      if (b.pendingApprovals?.some((p) => p.approveAt <= now)) {
+        const at = Math.min(...b.pendingApprovals.map((p) => p.approveAt));
+        jobs.push({ at, what: `instruction approved ${b.nossoNumero}`, run: () => this.approvePending(b, now) });
+      }
       if (!b.baixa && !b.payment && !b.autoPay) {
         const writeOffAt = this.writeOffAt(b);
         if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.writeOff(b, writeOffAt, false) });
@@ -594,12 +679,28 @@ export class ItauBank {
     return rest;
   }
 
+  /**
+   * The notification body, exactly as Itaú's example (test/fixtures/itau/notification-itau-example.json): no
+   * notification-type field, amounts as "300.00", dates as YYYY-MM-DD, `valorCreditado` null until credited,
+   * `dataCredito` the (expected) credit date.
+   */
   notificationBody(b: SimItauBoleto, tipo: NotificationType, at: number): Record<string, unknown> {
     const paid = b.payment ? centsToDecimalString(b.payment.valorCents) : '0.00';
-    if (this.config.notificationStyle === 'snake') {
-      return { data: { id_beneficiario: this.idBeneficiario, tipo_notificacao: tipo, boletos: [{ numero_nosso_numero: b.nossoNumero, codigo_carteira: b.carteira, valor_pago_total_cobranca: paid, data_notificacao: brtIso(at) }] } };
-    }
-    return { tipoNotificacao: tipo, idBeneficiario: this.idBeneficiario, boletos: [{ numeroNossoNumero: b.nossoNumero, codigoCarteira: b.carteira, tipoLiquidacao: b.payment?.meio === 'pix' ? 'PIX' : 'BOLETO', valorPagoTotalCobranca: paid, dataNotificacao: brtIso(at) }] };
+    const creditAt = b.creditedAt ?? b.settleDueAt;
+    return {
+      boletos: [
+        {
+          dataNotificacao: brtDate(at),
+          tipoLiquidacao: this.config.notificationCodes[tipo],
+          idBoleto: b.id,
+          numeroNossoNumero: b.nossoNumero,
+          valorTitulo: centsToDecimalString(b.valorCents),
+          valorPagoTotalCobranca: paid,
+          valorCreditado: tipo === 'BAIXA_EFETIVA' ? paid : null,
+          dataCredito: creditAt !== undefined ? brtDate(creditAt) : null,
+        },
+      ],
+    };
   }
 
   private notify(b: SimItauBoleto, tipo: NotificationType, at: number): void {
@@ -617,6 +718,8 @@ export class ItauBank {
 
   situacao(b: SimItauBoleto): string {
     const traffic = this.config.situacaoSpelling === 'traffic';
+    // A bolecode paid by Pix is written off ("Baixada") and stays so: the Pix was credited when paid [U: pixPaidSituacao].
+    if (b.payment?.meio === 'pix' && this.config.pixPaidSituacao === 'baixada') return traffic ? 'Baixada' : 'Baixado';
     if (b.creditedAt !== undefined) return 'Creditado';
     if (b.payment) return b.payment.meio === 'pix' && traffic ? 'Baixada' : traffic ? 'Aguardando Credito' : 'Aguardando Crédito';
     if (b.baixa) return traffic ? 'Baixada' : 'Baixado';
@@ -640,7 +743,7 @@ export class ItauBank {
             numero_nosso_numero: b.nossoNumero,
             dac_titulo: String(b.dac),
             data_vencimento: b.vencimento,
-            valor_titulo: centsToItauImplied(b.valorCents),
+            valor_titulo: this.config.registrationAmountFormats[b.endpoint ?? 'cash_management'] === 'decimal' ? centsToDecimalString(b.valorCents) : centsToItauImplied(b.valorCents),
             ...(b.seuNumero ? { texto_seu_numero: b.seuNumero } : {}),
             codigo_barras: b.barcode,
             numero_linha_digitavel: b.linhaDigitavel,
@@ -653,8 +756,50 @@ export class ItauBank {
     return out;
   }
 
+  /** The boleto side of a bolecode paid by Pix lags the Pix side by `pixBoletoSideLagMinutes`: until then the consulta does not show the payment. */
+  boletoSide(b: SimItauBoleto): SimItauBoleto {
+    const lag = this.config.pixBoletoSideLagMinutes * 60_000;
+    if (!b.payment || b.payment.meio !== 'pix' || this.clock.now() >= b.payment.at + lag) return b;
+    const { payment: _payment, creditedAt: _credited, ...rest } = b;
+    return rest;
+  }
+
+  /** The bolecode whose Pix charge has this txid. */
+  byTxid(txid: string): SimItauBoleto | undefined {
+    return this.boletos.find((b) => b.pix?.txid === txid);
+  }
+
+  /**
+   * The Pix charge of a bolecode as the Pix API (BCB shape) shows it, `GET /cob/{txid}`: the keys of Itaú's
+   * regulatório Pix example (test/fixtures/itau/pix-cob-ativa.json); `CONCLUIDA` with `pix[]` once paid by Pix (at
+   * once, whatever the boleto side shows), `REMOVIDA_PELO_USUARIO_RECEBEDOR` after a baixa by the beneficiary (a baixa
+   * removes the cob [3P S14]), `REMOVIDA_PELO_PSP` after any other end.
+   */
+  cobView(b: SimItauBoleto): Record<string, unknown> | undefined {
+    if (!b.pix) return undefined;
+    const pixPaid = b.payment?.meio === 'pix' ? b.payment : undefined;
+    const status = pixPaid ? 'CONCLUIDA' : b.baixa?.byClient ? 'REMOVIDA_PELO_USUARIO_RECEBEDOR' : b.baixa || b.payment ? 'REMOVIDA_PELO_PSP' : 'ATIVA';
+    const end = brtInstant(addDays(b.dataLimite, 1), 0);
+    const out: Record<string, unknown> = {
+      status,
+      calendario: { criacao: brtIso(b.createdAt), expiracao: Math.max(0, Math.round((end - b.createdAt) / 1000)) },
+      location: b.pix.location,
+      txid: b.pix.txid,
+      revisao: 0,
+      valor: { original: centsToDecimalString(b.valorCents) },
+      chave: b.pix.chave,
+    };
+    if (pixPaid) {
+      // E + Itaú's ISPB (60701190) + the payment's minute + 11 characters: the 32-character endToEndId of the Pix rules.
+      const minute = brtIso(pixPaid.at).replace(/\D/g, '').slice(0, 12);
+      out.pix = [{ endToEndId: `E60701190${minute}${b.id.replace(/-/g, '').slice(0, 11)}`, txid: b.pix.txid, valor: centsToDecimalString(pixPaid.valorCents), horario: brtIso(pixPaid.at) }];
+    }
+    return out;
+  }
+
   /** One item of the consulta detalhe (boletoscash v2). */
-  detailView(b: SimItauBoleto): Record<string, unknown> {
+  detailView(stored: SimItauBoleto): Record<string, unknown> {
+    const b = this.boletoSide(stored);
     const dado = obj(b.data.dado_boleto) ?? {};
     const vencido = !b.payment && !b.baixa && compareIsoDates(this.clock.today(), b.vencimento) > 0;
     const pagamentos = b.payment

@@ -46,8 +46,14 @@ export interface ItauSimConfig {
   unknownQuery: 'empty' | '404';
   /** How `situacao_geral_boleto` is spelt: the documented enum, or as production traffic shows it ("Baixada", unaccented) [3P]. */
   situacaoSpelling: 'documented' | 'traffic';
-  /** Notification body style [U]: camelCase `{boletos:[{numeroNossoNumero,…}]}` (one integration's report) or snake_case. */
-  notificationStyle: 'camel' | 'snake';
+  /**
+   * Notifications are sent in the one shape with evidence: Itaú's example as public receivers reproduce it
+   * (`{"boletos":[{dataNotificacao, tipoLiquidacao, idBoleto, numeroNossoNumero, valorTitulo, valorPagoTotalCobranca,
+   * valorCreditado, dataCredito}]}`, test/fixtures/itau/). Its `tipoLiquidacao` per subscription type is [U]: "95"
+   * is the example's (with `valorCreditado: null`, i.e. not credited yet: baixa operacional); "06" (liquidação) for
+   * the credit is the issue's reading.
+   */
+  notificationCodes: { BAIXA_OPERACIONAL: string; BAIXA_EFETIVA: string };
   /** Notification webhook URLs must be HTTPS without IPs (real Itaú) [C]; off so local receivers work. */
   enforceWebhookUrlRules: boolean;
   /** Payment identified (BAIXA_OPERACIONAL) → credited (BAIXA_EFETIVA): business days later, at this hour [3P: next day]. */
@@ -73,6 +79,31 @@ export interface ItauSimConfig {
    * after the client's handshake completed, so the client only sees the connection close.
    */
   tlsMaxVersion: 'TLSv1.2' | 'TLSv1.3';
+  /**
+   * Strict mode (true in tests): refuse what Itaú refuses instead of accepting every variant — each registration
+   * endpoint's own amount format and envelope, the configured instruction body style, unlisted accents when
+   * `acceptAccents` is off. Off (the embedded default): lenient, as before.
+   */
+  strict: boolean;
+  /**
+   * Amount format each registration endpoint takes (strict mode refuses the other with 400): 17-digit implied for
+   * cash_management and pix_recebimentos_conciliacoes `/boletos_pix` (their examples, every client found),
+   * `^\d+\.\d{2}$` for recebimentos-pix `/boletos-pix` [C its OpenAPI]. Answers use the same format.
+   */
+  registrationAmountFormats: Record<'cash_management' | 'pix_recebimentos_conciliacoes' | 'recebimentos_pix', 'implied' | 'decimal'>;
+  /** PATCH instruction body style the bank reads [U]: flat (its OpenAPI examples) or inside `{data}`; strict mode accepts only this one. */
+  instructionBody: 'flat' | 'data';
+  /** Accented letters in payer text [U]: Itaú's boletos-pix patterns list them; off (strict mode): refused. */
+  acceptAccents: boolean;
+  /** A bolecode paid by Pix: the consulta shows `Baixada` from then on (production reports) or moves to `Creditado` [U]. */
+  pixPaidSituacao: 'baixada' | 'creditado';
+  /** Scenario AWAITING_APPROVAL: an instruction answered "Aguardando aprovação" is applied this many minutes later (the manager). */
+  instructionApprovalMinutes: number;
+  /**
+   * A Pix payment of a bolecode shows in the consulta (the boleto side) this many minutes after it is made; the Pix
+   * charge (`GET /cob/{txid}`) shows it at once [U: no source gives the lag; 0 = at once].
+   */
+  pixBoletoSideLagMinutes: number;
 }
 
 export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimConfig {
@@ -92,7 +123,7 @@ export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimCo
     acceptAlphanumericCnpj: false,
     unknownQuery: 'empty',
     situacaoSpelling: 'traffic',
-    notificationStyle: 'camel',
+    notificationCodes: { BAIXA_OPERACIONAL: '95', BAIXA_EFETIVA: '06' },
     enforceWebhookUrlRules: false,
     settlementBusinessDays: 1,
     settlementHour: 5,
@@ -105,6 +136,13 @@ export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimCo
     pixLocationHost: 'pix.sim.itau.example/qr/v2',
     webhookPolicy: DEFAULT_WEBHOOK_POLICY,
     tlsMaxVersion: 'TLSv1.2',
+    strict: false,
+    registrationAmountFormats: { cash_management: 'implied', pix_recebimentos_conciliacoes: 'implied', recebimentos_pix: 'decimal' },
+    instructionBody: 'flat',
+    acceptAccents: true,
+    pixPaidSituacao: 'baixada',
+    instructionApprovalMinutes: 60,
+    pixBoletoSideLagMinutes: 0,
     ...overrides,
   };
 }

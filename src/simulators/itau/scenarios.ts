@@ -10,7 +10,8 @@ export type ItauScenario =
   | 'NO_NOTIFICATION'
   | 'UNAVAILABLE_FIRST_N'
   | 'PENDING_202'
-  | 'PIX_PAID_NO_NOTIFICATION';
+  | 'PIX_PAID_NO_NOTIFICATION'
+  | 'AWAITING_APPROVAL';
 
 export const ITAU_SCENARIOS = new ScenarioTable<ItauScenario>(
   [
@@ -22,7 +23,8 @@ export const ITAU_SCENARIOS = new ScenarioTable<ItauScenario>(
     { cents: 5, name: 'NO_NOTIFICATION', description: 'like ,01 but no notification is ever sent: only the consulta finds the payment' },
     { cents: 8, name: 'UNAVAILABLE_FIRST_N', description: 'the first N (default 2) registration calls with this nosso número get 503 (no body) + `Retry-After: 1` and create nothing; then it registers' },
     { cents: 9, name: 'PENDING_202', description: 'registration answers 202 `{codigo:"202", mensagem:"Operação em andamento, consulte seu bolecode em instantes"}`; the boleto shows in the consulta after N (default 1) queries' },
-    { cents: 10, name: 'PIX_PAID_NO_NOTIFICATION', description: 'bolecode paid by Pix 1 hour after registration: the consulta shows `Baixada` with a Pix payment, then `Creditado`; **no boleto notification ever arrives** (as reported in production)' },
+    { cents: 10, name: 'PIX_PAID_NO_NOTIFICATION', description: 'bolecode paid by Pix 1 hour after registration: the consulta shows `Baixada` with the Pix payment and keeps showing it (the Pix is credited when paid; `pixPaidSituacao: "creditado"` moves it to `Creditado` the next business day instead); **no boleto notification ever arrives** (as reported in production)' },
+    { cents: 11, name: 'AWAITING_APPROVAL', description: 'registered; every instruction (`data_vencimento`, `baixa`, …) answers 200 `{data:{codigo:"200", mensagem:" Aguardando aprovação", campos:[{campo:"COD-RET", …"Aguardando aprovação do gerente"}]}}` and is applied only when the manager approves (`instructionApprovalMinutes`, default 60, later; or `POST /__sim/boletos/{nn}/approve`)' },
   ],
   'MANUAL',
 );

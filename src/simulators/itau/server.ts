@@ -3,7 +3,8 @@
  *
  * - `url` (mutual TLS: a client certificate from the test CA is required, or the handshake fails): the STS token
  *   endpoint `POST /api/oauth/token`, certificate renewal, cash_management v2 (`/cash_management/v2/boletos`),
- *   Boleto com Pix (`/recebimentos-pix/v1/boletos-pix`, unwrapped), consulta detalhe (`/boletoscash/v2/boletos`)
+ *   Boleto com Pix (`/recebimentos-pix/v1/boletos-pix`, unwrapped), legacy bolecode
+ *   (`/pix_recebimentos_conciliacoes/v2/boletos_pix`, unwrapped), consulta detalhe (`/boletoscash/v2/boletos`)
  *   and Boletos v3 notification subscriptions (`/boletos/v3/notificacoes_boletos`).
  * - `publicUrl` (server-authenticated TLS only, as the STS certificate request is "no client cert"): the
  *   certificado dinâmico request `POST /seguranca/v1/certificado/solicitacao`, the `/__sim` admin API and
@@ -19,7 +20,7 @@ import { brtIso, SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
-import { ItauBank, ItauRejection, type SimItauBoleto, type Subscription } from './bank';
+import { ItauBank, type ItauRegisterEndpoint, ItauRejection, type SimItauBoleto, type Subscription } from './bank';
 import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig, type ItauSimConfig } from './config';
 import { ITAU_SCENARIOS } from './scenarios';
 import { certificateFacts, ensurePkiDir, memoryPki, type Pki, type SimApp } from './tls';
@@ -30,6 +31,8 @@ export const ITAU_SIM_PATHS = {
   certificateRequest: '/seguranca/v1/certificado/solicitacao',
   cashManagement: '/cash_management/v2',
   bolecode: '/recebimentos-pix/v1',
+  bolecodeConciliacoes: '/pix_recebimentos_conciliacoes/v2',
+  pix: '/regulatorio-pix/v2',
   consulta: '/boletoscash/v2',
   boletosV3: '/boletos/v3',
 } as const;
@@ -208,18 +211,25 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     next();
   };
 
-  const registration = (wrapped: boolean) =>
+  /**
+   * One registration endpoint. cash_management: `{data:{…}}` (unwrapped accepted too, as some clients send it),
+   * answered `{data}`; pix_recebimentos_conciliacoes `/boletos_pix`: unwrapped, answered `{data}` (what its clients
+   * read); recebimentos-pix `/boletos-pix`: unwrapped both ways [C]. Strict mode reads the bolecode APIs' bodies
+   * only unwrapped (a `{data}` envelope leaves every field missing) and each endpoint's own amount format.
+   */
+  const registration = (endpoint: ItauRegisterEndpoint) =>
     route(async (req, res) => {
       const raw = (req.body ?? {}) as Record<string, unknown>;
-      // cash_management: {data:{…}} (unwrapped accepted too, as some clients send it); recebimentos-pix: unwrapped.
-      const data = (raw.data && typeof raw.data === 'object' ? raw.data : raw) as Record<string, unknown>;
+      const unwrapOnly = config.strict && endpoint !== 'cash_management';
+      const data = (!unwrapOnly && raw.data && typeof raw.data === 'object' ? raw.data : raw) as Record<string, unknown>;
+      const wrapped = endpoint !== 'recebimentos_pix';
       const scenario = bank.scenarioOf(data);
       if (scenario === 'UNAVAILABLE_FIRST_N' && data.etapa_processo_boleto === 'efetivacao' && bank.countAttempt(bank.nossoNumeroOf(data)) <= config.unavailableFirstN) {
         res.setHeader('Retry-After', '1');
         return res.status(503).end();
       }
       try {
-        const { boleto, stored } = await bank.register(data);
+        const { boleto, stored } = await bank.register(data, endpoint);
         if (stored) log(`registered ${boleto.nossoNumero} (${boleto.scenario})`);
         if (stored && scenario === 'PENDING_202') {
           return res.status(202).json({ codigo: '202', mensagem: 'Operação em andamento, consulte seu bolecode em instantes' });
@@ -234,7 +244,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
 
   const cm = express.Router();
   cm.use(guard({ correlationRequired: false }));
-  cm.post('/boletos', registration(true));
+  cm.post('/boletos', registration('cash_management'));
   // cash_management GET: by nosso número (view=specific needs data_inclusao too [C]); 204 when nothing matches.
   cm.get('/boletos', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
@@ -250,6 +260,10 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       if (!b) return res.status(404).json({ codigo: '404', mensagem: 'Boleto não encontrado', campos: [] });
       try {
         const status = bank.instruction(b, String(req.params.instrucao), (req.body ?? {}) as Record<string, unknown>);
+        // Itaú's own 200 example (cash_management OpenAPI `200_instrucao`), leading spaces included.
+        if (status === 'approval') {
+          return res.json({ data: { codigo: '200', mensagem: ' Aguardando aprovação', campos: [{ campo: 'COD-RET', mensagem: ' Processamento efetuado. Aguardando aprovação do gerente', valor: '' }] } });
+        }
         if (status === 204) return res.status(204).end();
         if (status === 202) return res.status(202).json({ data: { codigo: '202', mensagem: 'Instrução em processamento' } });
         res.json({ data: { codigo: '200', mensagem: 'Operação realizada com sucesso', campos: [{ campo: 'COD-RET', mensagem: 'Processamento efetuado', valor: '' }] } });
@@ -263,8 +277,25 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
 
   const pix = express.Router();
   pix.use(guard({ correlationRequired: false }));
-  pix.post('/boletos-pix', registration(false));
+  pix.post('/boletos-pix', registration('recebimentos_pix'));
   app.use(ITAU_SIM_PATHS.bolecode, pix);
+
+  // Legacy bolecode (pix_recebimentos_conciliacoes v2): POST /boletos_pix, what every public bolecode client calls.
+  const pixLegacy = express.Router();
+  pixLegacy.use(guard({ correlationRequired: false }));
+  pixLegacy.post('/boletos_pix', registration('pix_recebimentos_conciliacoes'));
+  app.use(ITAU_SIM_PATHS.bolecodeConciliacoes, pixLegacy);
+
+  // The Pix side of bolecodes (regulatório Pix v2): the charge by txid; errors in RFC 7807 as the Pix API's [3P S14].
+  const pixApi = express.Router();
+  pixApi.use(guard({ correlationRequired: false }));
+  pixApi.get('/cob/:txid', (req, res) => {
+    const b = bank.byTxid(String(req.params.txid));
+    const cob = b ? bank.cobView(b) : undefined;
+    if (!cob) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/CobNaoEncontrado', title: 'Cobrança não encontrada', status: 404, detail: 'Nenhuma cobrança encontrada para o txid informado.' });
+    res.json(cob);
+  });
+  app.use(ITAU_SIM_PATHS.pix, pixApi);
 
   // Consulta detalhe: id_beneficiario, codigo_carteira, nosso_numero all required; correlation id required.
   const consulta = express.Router();
@@ -283,6 +314,8 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       found = undefined;
       changed();
     }
+    // Scenario AWAITING_APPROVAL: what the manager approved by now shows (no tick needed).
+    if (found) bank.approvePending(found);
     if (!found) {
       if (config.unknownQuery === '404') return void res.status(404).json({ codigo: '404', mensagem: 'Boleto não encontrado', campos: [] });
       return void res.json({ data: [], page: { page: 0, total_pages: 0, total_elements: 0, page_size: 10 } });
@@ -371,6 +404,8 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
   admin.post('/boletos/:nn/pay', adminOp((b, body) => bank.pay(b, at(body), typeof body.amountCents === 'number' ? body.amountCents : undefined, body.pix === true ? 'pix' : 'boleto')));
   admin.post('/boletos/:nn/settle', adminOp((b, body) => bank.settle(b, at(body))));
   admin.post('/boletos/:nn/cancel', adminOp((b, body) => bank.writeOff(b, at(body), false)));
+  // The manager approves every instruction waiting (scenario AWAITING_APPROVAL).
+  admin.post('/boletos/:nn/approve', adminOp((b) => bank.approvePending(b, clock.now(), true)));
   admin.get('/tokens', (_req, res) => void res.json({ ...sts.state.stats, apps: sts.state.apps.map((a) => ({ clientId: a.clientId, certificates: a.certificates.map((c) => ({ serialNumber: c.serialNumber, notAfter: brtIso(c.notAfter) })) })), subscriberOAuthRequests: webhooks.oauthRequests }));
   // "Itaú e-mails client_id + temporary token" (certificado dinâmico, step 2): a new app.
   admin.post('/apps', (req, res) => {

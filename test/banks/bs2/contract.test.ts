@@ -97,6 +97,8 @@ describe('BS2 adapter › contract against the simulator', () => {
     expect(byId).toEqual(byNn);
     expect(byId).toMatchObject({ bankId: b.bankId, nossoNumero: b.nossoNumero, amountCents: 7_000, barcode: b.barcode, status: 'OPEN', bankStatus: '1' });
     expect(await t.adapter.get({ bankId: '00000000-0000-4000-8000-000000000000' })).toBeNull();
+    // A reference BS2 cannot parse is not "not found": 400 tag NossoNumero (test/fixtures/bs2/error-invalid-id.json).
+    expect((await bankError(t.adapter.get({ bankId: 'abc123' }))).details.fields).toEqual([{ field: 'NossoNumero', message: 'Não pode ser nulo ou vazio.' }]);
     const raw = await rawCall(sim, t, 'GET', `/pj/forintegration/cobranca/v1/boletos/${b.bankId}`);
     expect(Object.keys(raw.body.item as object)).toEqual(expect.arrayContaining(['codigoBarras', 'valorPago', 'valorLiquidado', 'registrado', 'status', 'multa']));
     expect(raw.body.item.multa).toEqual({ valor: 1.4, data: addDays(TODAY, 11), juros: 1 });

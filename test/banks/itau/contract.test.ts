@@ -173,7 +173,10 @@ describe('Itaú adapter › contract over mTLS against the simulator', () => {
     });
 
     it('field errors › 400 in Itaú\'s {codigo, mensagem, campos:[{campo, mensagem, valor}]} shape › VALIDATION with every field', async () => {
-      const e = await bankErrorOf(t.adapter.register(boletoRequest({ payer: { ...boletoRequest().payer, document: '12345678900', address: { ...boletoRequest().payer.address, zipCode: '123', district: 'Bairro com nome muito comprido' } } })));
+      // Limits lifted so the bank sees the long district (the adapter truncates by default: outbound.test.ts).
+      const long = adapterFor(sim, { payerTextLimits: { name: 100, street: 100, district: 100, city: 100 } });
+      const e = await bankErrorOf(long.adapter.register(boletoRequest({ payer: { ...boletoRequest().payer, document: '12345678900', address: { ...boletoRequest().payer.address, zipCode: '123', district: 'Bairro com nome muito comprido' } } })));
+      await long.close();
       expect(e.kind).toBe('VALIDATION');
       expect(e.details.httpStatus).toBe(400);
       expect(e.details.fields).toEqual([
@@ -185,9 +188,12 @@ describe('Itaú adapter › contract over mTLS against the simulator', () => {
 
     it('bolecode › forbidden characters, words and digits in the payer name (§2.4) › VALIDATION naming each field', async () => {
       const p = boletoRequest().payer;
+      // Payer text sent as given (the adapter's default removes what the bank refuses: test/banks/itau/outbound.test.ts).
+      const raw = adapterFor(sim, { payerTextSanitize: false });
       const e = await bankErrorOf(
-        t.adapter.register(boletoRequest({ kind: 'BOLECODE', messages: ['Pague em http://x'], payer: { ...p, name: 'Maria 2 da Silva', address: { ...p.address, street: 'Rua <Um>; Casa' } } })),
+        raw.adapter.register(boletoRequest({ kind: 'BOLECODE', messages: ['Pague em http://x'], payer: { ...p, name: 'Maria 2 da Silva', address: { ...p.address, street: 'Rua <Um>; Casa' } } })),
       );
+      await raw.close();
       expect(e.kind).toBe('VALIDATION');
       const byField = Object.fromEntries((e.details.fields ?? []).map((f) => [f.field, f.message]));
       expect(byField).toMatchObject({

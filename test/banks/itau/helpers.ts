@@ -22,8 +22,9 @@ export const CPF = '52998224725';
 export const CNPJ = '11222333000181';
 export const PIX_KEY = 'financeiro@empresa-simulada.example';
 
+/** Strict by default (it refuses what Itaú refuses: src/simulators/itau/config.ts `strict`); pass `strict: false` for the lenient one. */
 export function startSim(config: Partial<ItauSimConfig> = {}): Promise<ItauSimulator> {
-  return createItauSimulator({ port: 0, publicPort: 0, clock: new SimClock({ start: T0, frozen: true }), config });
+  return createItauSimulator({ port: 0, publicPort: 0, clock: new SimClock({ start: T0, frozen: true }), config: { strict: true, ...config } });
 }
 
 export function credsOf(sim: ItauSimulator): ItauCredentials {
