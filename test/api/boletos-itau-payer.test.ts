@@ -3,75 +3,28 @@
  * in a 17-character district ("Jardim Paulistano") is issued through the API, registered by the real worker at the
  * strict Itaú simulator over mTLS (which enforces nome 50 / bairro 15), and our record keeps the full text.
  */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
-import { AccessRegistryClient } from '../../src/access/registry-client';
-import { buildApp } from '../../src/api/app';
-import { AccessCache } from '../../src/api/auth';
-import { listen } from '../../src/api/http-server';
-import type { ItauAccount } from '../../src/banks/accounts';
-import { BankRegistry } from '../../src/banks/registry';
-import { AccountDirectory, policyFor } from '../../src/boletos/directory';
 import { addDays } from '../../src/domain';
-import { createLogger } from '../../src/logging';
 import type { BoletoRecords } from '../../src/records';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { createWorker } from '../../src/worker';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { adapterConfigOf, credsOf, PIX_KEY, startSim } from '../banks/itau/helpers';
-import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
-import { testRecords } from '../helpers/records';
+import { type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
+import { uniqueId } from '../helpers/temporal';
 
 describe('boletos API on the strict Itaú simulator › payer text fitted to Itaú, our record complete', () => {
+  let s: ItauBoletoStack;
   let sim: ItauSimulator;
   let base: string;
   let key: string;
-  let stop: () => Promise<void>;
   let records: BoletoRecords;
   const accountId = 'itau-payer';
-  const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
 
   beforeAll(async () => {
-    const env = await createDevEnv();
-    const client = codecClient(env);
-    const taskQueue = uniqueId('tq');
-    sim = await startSim();
-    const account: ItauAccount = { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
-    const bankRegistry = new BankRegistry([account]);
-    records = await testRecords();
-    const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
-    const running = worker.run();
-    const registry = new AccessRegistryClient(client, taskQueue);
-    await registry.createTenant('acme', 'Acme Ltda');
-    key = (await registry.createApiKey('acme', 'integrator')).token;
-    const settings = { ACCOUNTS_TENANT_ID: 'acme', BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Acme Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
-    const built = buildApp({
-      records,
-      client,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      logger: createLogger({ level: 'silent' }),
-      directory: new AccountDirectory([
-        { accountId, bank: 'ITAU', tenantId: 'acme', active: true, chooseNossoNumero: true, policy: policyFor('ITAU', settings), beneficiary: { name: 'Acme Ltda', document: '11222333000181', agencyAccount: '1500/05206-1' }, webhookClient },
-      ]),
-      registerWaitMs: 15_000,
-      access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
-    });
-    const server = await listen(built.app, 0, '127.0.0.1');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    stop = async () => {
-      await new Promise((r) => server.close(r));
-      worker.shutdown();
-      await running;
-      await bankRegistry.close();
-      await records.close();
-      await sim.close();
-      await env.teardown();
-    };
+    s = await startItauBoletoStack({ accountId });
+    ({ sim, base, key, records } = s);
   }, 120_000);
   afterAll(async () => {
-    await stop?.();
+    await s?.close();
   });
 
   const company = 'Companhia Paulista de Distribuição e Comércio de Peças SA';

@@ -6,79 +6,31 @@
  * changes nothing; a bad body is a 400 naming the field.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
-import { AccessRegistryClient } from '../../src/access/registry-client';
-import { buildApp } from '../../src/api/app';
-import { AccessCache } from '../../src/api/auth';
-import { listen } from '../../src/api/http-server';
-import type { ItauAccount } from '../../src/banks/accounts';
-import { BankRegistry } from '../../src/banks/registry';
-import { AccountDirectory, policyFor } from '../../src/boletos/directory';
 import { addDays } from '../../src/domain';
-import { createLogger } from '../../src/logging';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { createWorker } from '../../src/worker';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { adapterConfigOf, credsOf, PIX_KEY, startSim } from '../banks/itau/helpers';
-import { eventually } from '../helpers/boleto-stack';
-import { testRecords } from '../helpers/records';
-import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
+import { eventually, type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'itau', name), 'utf8'));
 
 describe('Itaú notifications in the real shape › /webhooks/itau/<account> (dev server, worker, simulator)', () => {
+  let s: ItauBoletoStack;
   let sim: ItauSimulator;
   let base: string;
   let key: string;
-  let stop: () => Promise<void>;
+  let webhookClient: ItauBoletoStack['webhookClient'];
   const accountId = 'itau-notify';
-  const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
 
   beforeAll(async () => {
-    const env = await createDevEnv();
-    const client = codecClient(env);
-    const taskQueue = uniqueId('tq');
-    sim = await startSim();
-    const account: ItauAccount = { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
-    const bankRegistry = new BankRegistry([account]);
-    const records = await testRecords();
-    const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
-    const running = worker.run();
-    const registry = new AccessRegistryClient(client, taskQueue);
-    await registry.createTenant('acme', 'Acme Ltda');
-    key = (await registry.createApiKey('acme', 'integrator')).token;
-    const settings = { ACCOUNTS_TENANT_ID: 'acme', BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Acme Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
-    const built = buildApp({
-      records,
-      client,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      logger: createLogger({ level: 'silent' }),
-      directory: new AccountDirectory([
-        { accountId, bank: 'ITAU', tenantId: 'acme', active: true, chooseNossoNumero: true, policy: policyFor('ITAU', settings), beneficiary: { name: 'Acme Ltda', document: '11222333000181', agencyAccount: '1500/00005-0' }, webhookClient },
-      ]),
-      registerWaitMs: 15_000,
-      access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
-    });
-    const server = await listen(built.app, 0, '127.0.0.1');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    s = await startItauBoletoStack({ accountId, agencyAccount: '1500/00005-0' });
+    ({ sim, base, key, webhookClient } = s);
     // No subscription at the simulator: the notifications below are posted by the test, as Itaú would post them.
-    stop = async () => {
-      await new Promise((r) => server.close(r));
-      worker.shutdown();
-      await running;
-      await bankRegistry.close();
-      await records.close();
-      await sim.close();
-      await env.teardown();
-    };
   }, 120_000);
   afterAll(async () => {
-    await stop?.();
+    await s?.close();
   });
 
   const auth = () => ({ Authorization: `Bearer ${key}` });

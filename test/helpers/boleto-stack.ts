@@ -1,7 +1,8 @@
 /**
  * The whole boleto path for tests, all real: Temporal dev server, a worker running every workflow and
  * activity, the BS2 simulator (HTTP, its own clock), the API on a random port, and a receiver standing in
- * for the client's system (collects our signed notifications).
+ * for the client's system (collects our signed notifications). startItauBoletoStack: the same path on the Itaú
+ * simulator (mTLS), without the receiver.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,17 +13,18 @@ import { listen } from '../../src/api/http-server';
 import { type AppDeps, buildApp, type BuiltApp } from '../../src/api/app';
 import { AccessCache } from '../../src/api/auth';
 import { AccessRegistryClient } from '../../src/access/registry-client';
-import type { Bs2Account } from '../../src/banks/accounts';
-import { bs2AdapterConfig } from '../../src/banks/bs2/config';
 import { BankRegistry } from '../../src/banks/registry';
 import { AccountDirectory, type AccountInfo, policyFor } from '../../src/boletos/directory';
 import { createLogger } from '../../src/logging';
 import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import { SimClock } from '../../src/simulators/shared/clock';
+import type { ItauSimulator } from '../../src/simulators/itau/server';
 import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
 import { testRecords } from './records';
+import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
+import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';
 import type { Role } from '../../src/workflows/access-messages';
 import { addDays } from '../../src/domain';
 import { brtDate } from '../../src/workflows/boleto-schedule';
@@ -70,15 +72,7 @@ export async function startBoletoStack(
   // The bank's calendar follows real time (frozen at start), so due dates valid for the API are valid at the bank.
   const sim = await createBs2Simulator({ port: 0, clock: new SimClock({ start: new Date().toISOString(), frozen: true }), config: { lostResponseHoldMs: 2_000, ...opts.simConfig } });
   const accountId = uniqueId('bs2').toLowerCase();
-  const a = sim.config.app;
-  const bankAccount: Bs2Account = {
-    accountId,
-    bank: 'BS2',
-    simulated: true,
-    credentials: { apiKey: a.apiKey, apiSecret: a.apiSecret, scope: a.scope, initialRefreshToken: a.refreshToken },
-    adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.adapterTimeoutMs ?? 1_000 }),
-  };
-  const bankRegistry = new BankRegistry([bankAccount]);
+  const bankRegistry = new BankRegistry([bs2AccountOf(sim, accountId, opts.adapterTimeoutMs ?? 1_000)]);
   const records = await testRecords();
   const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, records, webhookAllowedHosts: RECEIVER_HOSTS, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
   const running = worker.run();
@@ -162,7 +156,73 @@ export async function startBoletoStack(
   };
 }
 
-/** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */
+export interface ItauBoletoStack {
+  base: string;
+  /** The strict Itaú simulator (mTLS). */
+  sim: ItauSimulator;
+  accountId: string;
+  /** Tenant 'acme''s integrator key. */
+  key: string;
+  /** The records store the worker writes and the API reads. */
+  records: BoletoRecords;
+  /** The client Itaú uses at our OAuth endpoint for its notifications (the account's webhookClient). */
+  webhookClient: { clientId: string; clientSecret: string };
+  close(): Promise<void>;
+}
+
+/**
+ * The boleto path on Itaú, all real: Temporal dev server, a worker running every workflow and activity (no tenant
+ * notifications), the strict Itaú simulator over mTLS with one account (`accountId`, nosso número chosen by us) of
+ * tenant 'acme', and the API on a random port. No subscription at the simulator: a test registers one, or posts
+ * Itaú's notifications itself.
+ */
+export async function startItauBoletoStack(opts: { accountId: string; /** The beneficiary's agência/conta in our directory. */ agencyAccount?: string }): Promise<ItauBoletoStack> {
+  const { accountId } = opts;
+  const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
+  const env = await createDevEnv();
+  const client = codecClient(env);
+  const taskQueue = uniqueId('tq');
+  const sim = await startItauSim();
+  const bankRegistry = new BankRegistry([itauAccountOf(sim, accountId)]);
+  const records = await testRecords();
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
+  const running = worker.run();
+  const registry = new AccessRegistryClient(client, taskQueue);
+  await registry.createTenant('acme', 'Acme Ltda');
+  const key = (await registry.createApiKey('acme', 'integrator')).token;
+  const settings = { ACCOUNTS_TENANT_ID: 'acme', BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Acme Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
+  const built = buildApp({
+    records,
+    client,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    logger: createLogger({ level: 'silent' }),
+    directory: new AccountDirectory([
+      { accountId, bank: 'ITAU', tenantId: 'acme', active: true, chooseNossoNumero: true, policy: policyFor('ITAU', settings), beneficiary: { name: 'Acme Ltda', document: '11222333000181', agencyAccount: opts.agencyAccount ?? '1500/05206-1' }, webhookClient },
+    ]),
+    registerWaitMs: 15_000,
+    access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
+  });
+  const server = await listen(built.app, 0, '127.0.0.1');
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sim,
+    accountId,
+    key,
+    records,
+    webhookClient,
+    async close() {
+      await new Promise((r) => server.close(r));
+      worker.shutdown();
+      await running;
+      await bankRegistry.close();
+      await records.close();
+      await sim.close();
+      await env.teardown();
+    },
+  };
+}
+
 /** POST /v1/boletos for tenant t1's integrator on the stack's BS2 account, due in 10 days; `over` changes the body. Answers the status and the body. */
 export async function registerBoleto(s: BoletoStack, idempotencyKey: string, over: Record<string, unknown> = {}): Promise<{ status: number; body: { id: string } & Record<string, unknown> }> {
   const r = await fetch(`${s.base}/v1/boletos`, {
@@ -179,6 +239,7 @@ export async function registerBoleto(s: BoletoStack, idempotencyKey: string, ove
   return { status: r.status, body: (await r.json()) as { id: string } & Record<string, unknown> };
 }
 
+/** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */
 export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

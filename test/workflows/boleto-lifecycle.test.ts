@@ -10,72 +10,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { Bs2Account } from '../../src/banks/accounts';
 import type { BankEvent, BankEventKind } from '../../src/banks/model';
-import { bs2AdapterConfig } from '../../src/banks/bs2/config';
-import { Bs2Http } from '../../src/banks/bs2/client';
-import { InMemoryBs2TokenSource } from '../../src/banks/bs2/tokens';
-import { BankRegistry } from '../../src/banks/registry';
-import { policyFor } from '../../src/boletos/directory';
 import { addDays } from '../../src/domain';
-import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
-import { SimClock } from '../../src/simulators/shared/clock';
-import { createWorker } from '../../src/worker';
+import type { Bs2Simulator } from '../../src/simulators/bs2/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
 import { bankEventSignal, getBoletoQuery, getEventsQuery, type StartBoletoInput } from '../../src/workflows/boleto-messages';
-import { BOLETO_CODE_VERSION } from '../../src/workflows/patches';
 import { brtDate, brtInstant } from '../../src/workflows/boleto-schedule';
 import { historyToFile } from '../helpers/histories';
-import { createTimeSkippingEnv, uniqueId } from '../helpers/temporal';
+import { type LifecycleBench, startBs2Lifecycle, until } from '../helpers/lifecycle';
+import { uniqueId } from '../helpers/temporal';
 
 const HISTORIES = join(__dirname, '../fixtures/histories');
 
 describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', () => {
+  let bench: LifecycleBench<Bs2Simulator>;
   let env: TestWorkflowEnvironment;
   let sim: Bs2Simulator;
-  let newWorker: () => Promise<Worker>;
-  let registry: BankRegistry;
   const accountId = 'bs2-lifecycle';
   const taskQueue = uniqueId('tq');
   let today: string;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+    // The bank's clock jumps weeks here: it keeps BS2 refresh tokens for a year, one in-process token source
+    // (test/helpers/lifecycle.ts). A Worker runs once: each test gets its own (bench.newWorker, same bank).
+    bench = await startBs2Lifecycle({ accountId, taskQueue });
+    ({ env, sim } = bench);
     today = brtDate(await env.currentTimeMs());
-    // The bank's clock jumps weeks here; BS2 refresh tokens die after 48 h unused (the keeper refreshes every
-    // 20 h in production), so this bank keeps them for a year.
-    sim = await createBs2Simulator({
-      port: 0,
-      clock: new SimClock({ start: new Date(await env.currentTimeMs()).toISOString(), frozen: true }),
-      config: { refreshTokenTtlHours: 24 * 365 },
-    });
-    const a = sim.config.app;
-    const account: Bs2Account = {
-      accountId,
-      bank: 'BS2',
-      simulated: true,
-      credentials: { apiKey: a.apiKey, apiSecret: a.apiSecret, scope: a.scope, initialRefreshToken: a.refreshToken },
-      adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: 2_000 }),
-    };
-    registry = new BankRegistry([account]);
-    // Months of workflow time would make the token keeper refresh every 20 h against a bank whose clock
-    // stands still (rate limit); the keeper has its own tests, here one in-process token source is enough.
-    const tokens = new InMemoryBs2TokenSource(new Bs2Http(account.adapter), account.credentials, () => sim.clock.now());
-    // A Worker runs once: each test gets its own (same bundle options, same bank).
-    newWorker = () => createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      dataConverter: {},
-      bankRegistry: registry,
-      activityDeps: { bs2TokenSource: () => tokens, notifications: { webhookFor: () => Promise.resolve(undefined) } },
-    });
   }, 120_000);
   afterAll(async () => {
-    await registry?.close();
-    await sim?.close();
-    await env?.teardown();
+    await bench?.close();
   });
 
   /**
@@ -87,33 +50,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     today = brtDate(await env.currentTimeMs());
   }
 
-  const input = (amountCents: number, dueDate: string): StartBoletoInput => ({
-    boletoId: uniqueId('bol'),
-    tenantId: 't1',
-    accountId,
-    bank: 'BS2',
-    requestFingerprint: 'fp',
-    chooseNossoNumero: false,
-    createdAt: new Date().toISOString(),
-    codeVersion: BOLETO_CODE_VERSION,
-    policy: policyFor('BS2', { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 7, BOLETO_CLOSE_AFTER_DAYS: 7 } as never),
-    request: {
-      seuNumero: uniqueId('S').replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-10),
-      kind: 'BOLETO',
-      amountCents,
-      issueDate: today,
-      dueDate,
-      payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-    },
-  });
-
-  async function until(h: WorkflowHandle, status: string): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.query(getBoletoQuery)).status === status) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`never reached ${status}`);
-  }
+  const input = (amountCents: number, dueDate: string): StartBoletoInput => bench.input({ kind: 'BOLETO', amountCents, issueDate: today, dueDate, pollOverdueEveryDays: 7 });
 
   function record(name: string, h: WorkflowHandle) {
     if (process.env.RECORD_HISTORIES !== '1') return Promise.resolve();
@@ -125,7 +62,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     const due = addDays(today, 10);
     const wallStart = Date.now();
     const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-poll'), args: [input(25_005, due)] });
-    const worker = await newWorker();
+    const worker = await bench.newWorker();
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       const b = sim.bank.boletos.values().find((x) => x.valorCents === 25_005)!;
@@ -156,7 +93,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     await syncClocks();
     const due = addDays(today, 12);
     const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-dups'), args: [input(40_000, due)] });
-    const worker = await newWorker();
+    const worker = await bench.newWorker();
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       const at = new Date(brtInstant(today, 10)).toISOString();
@@ -192,7 +129,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     await syncClocks();
     const due = addDays(today, 5);
     const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-expire'), args: [input(30_000, due)] });
-    const worker = await newWorker();
+    const worker = await bench.newWorker();
     const view = await worker.runUntil(h.result());
     expect(view.rejection ?? view.status).toBe('EXPIRED');
     expect(view.cancellation?.reason).toContain('written off after the payment window');

@@ -5,77 +5,35 @@
  * shows `Baixada` with the Pix payment from then on; the boleto must end SETTLED, not stay PAID forever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ItauAccount } from '../../src/banks/accounts';
-import { BankRegistry } from '../../src/banks/registry';
-import { policyFor } from '../../src/boletos/directory';
 import { addDays } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { createWorker } from '../../src/worker';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
-import { getBoletoQuery, getEventsQuery, type StartBoletoInput } from '../../src/workflows/boleto-messages';
+import { getBoletoQuery, getEventsQuery } from '../../src/workflows/boleto-messages';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { BOLETO_CODE_VERSION } from '../../src/workflows/patches';
-import { adapterConfigOf, admin, credsOf, PIX_KEY, startSim } from '../banks/itau/helpers';
-import { createTimeSkippingEnv, uniqueId } from '../helpers/temporal';
+import { admin } from '../banks/itau/helpers';
+import { type LifecycleBench, startItauLifecycle, until } from '../helpers/lifecycle';
+import { uniqueId } from '../helpers/temporal';
 
 describe('Itaú bolecode paid by Pix, then "Baixada" (time-skipping server + strict Itaú simulator)', () => {
+  let bench: LifecycleBench<ItauSimulator>;
   let env: TestWorkflowEnvironment;
   let sim: ItauSimulator;
-  let registry: BankRegistry;
   const accountId = 'itau-pix-baixada';
   const taskQueue = uniqueId('tq');
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    sim = await startSim();
-    const account: ItauAccount = { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
-    registry = new BankRegistry([account]);
+    bench = await startItauLifecycle({ accountId, taskQueue });
+    ({ env, sim } = bench);
   }, 120_000);
   afterAll(async () => {
-    await registry?.close();
-    await sim?.close();
-    await env?.teardown();
+    await bench?.close();
   });
-
-  async function until(h: WorkflowHandle, status: string): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.query(getBoletoQuery)).status === status) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`never reached ${status}`);
-  }
 
   it('cents ,10 › no notification, the consulta shows "Baixada" with the Pix payment › the weekly poll moves it to PAID and SETTLED', async () => {
     const today = brtDate(await env.currentTimeMs());
-    const input: StartBoletoInput = {
-      boletoId: uniqueId('bol'),
-      tenantId: 't1',
-      accountId,
-      bank: 'ITAU',
-      requestFingerprint: 'fp',
-      chooseNossoNumero: true,
-      createdAt: new Date().toISOString(),
-      codeVersion: BOLETO_CODE_VERSION,
-      policy: policyFor('ITAU', { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7 } as never),
-      request: {
-        seuNumero: uniqueId('S').replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-10),
-        kind: 'BOLECODE',
-        amountCents: 30_010,
-        issueDate: sim.clock.today(),
-        dueDate: addDays(today, 20),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-      },
-    };
-    const worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      dataConverter: {},
-      bankRegistry: registry,
-      activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } },
-    });
+    const input = bench.input({ kind: 'BOLECODE', amountCents: 30_010, issueDate: sim.clock.today(), dueDate: addDays(today, 20) });
+    const worker = await bench.newWorker();
     const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-pix'), args: [input] });
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');

@@ -115,6 +115,12 @@ function bs2OffsetTime(ms: number): string {
 
 /** Empty party as BS2 echoes it: numeric tipo 0 and every field null [3P S10 register/GET fixtures]. */
 const EMPTY_PARTY = { tipo: 0, documento: null, nome: null, endereco: { cep: null, estado: null, cidade: null, bairro: null, logradouro: null, numero: null, complemento: null } };
+/** Parts of a boleto not sent, as BS2 echoes them (strict): every field null [3P S10 register/GET fixtures]. */
+const NULL_PARTS = {
+  multa: () => ({ valor: null, data: null, juros: null }),
+  desconto: () => ({ percentual: null, valorFixo: null, valorDiario: null, limite: null }),
+  mensagem: () => ({ linha1: null, linha2: null, linha3: null, linha4: null }),
+};
 const ADDRESS_FIELDS = ['cep', 'estado', 'cidade', 'bairro', 'logradouro', 'numero'] as const;
 
 export class Bs2Bank {
@@ -448,33 +454,15 @@ export class Bs2Bank {
     this.webhooks.enqueue(b.id, body);
   }
 
-  /** The documented registration response (note `codigoDeBarra`, singular, here). */
+  /**
+   * The documented registration response (note `codigoDeBarra`, singular, here). Strict: exactly the keys of BS2's
+   * answer [3P S10 fixture, test/fixtures/bs2/register-response.json]: no dataLimitePagamento, the due date at 03:00,
+   * empty parts as nulls.
+   */
   registerResponse(b: SimBoleto): Record<string, unknown> {
     const r = b.request;
-    if (this.config.strict) {
-      // Exactly the keys of BS2's answer [3P S10 fixture, test/fixtures/bs2/register-response.json]: no
-      // dataLimitePagamento, the due date at 03:00, empty parts as nulls.
-      return {
-        id: b.id,
-        sacado: this.sacado(r.cliente),
-        status: 1,
-        nossoNumero: b.nossoNumero,
-        codigoDeBarra: b.barcode,
-        linhaDigitavel: b.linhaDigitavel,
-        seuNumero: b.seuNumero,
-        clienteId: b.clienteId,
-        sacadorAvalista: this.sacado(r.sacadorAvalista),
-        vencimento: `${b.vencimento}T03:00:00`,
-        valor: centsToBs2Number(b.valorCents),
-        canal: r.canal ?? 'API',
-        multa: r.multa ?? { valor: null, data: null, juros: null },
-        desconto: r.desconto ?? { percentual: null, valorFixo: null, valorDiario: null, limite: null },
-        mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
-        aceite: r.aceite ?? false,
-        especie: 'Outro',
-        ...(b.version === 'v2' && r.beneficiarioFinal ? { beneficiarioFinal: r.beneficiarioFinal } : {}),
-      };
-    }
+    const strict = this.config.strict;
+    const midnight = strict ? 'T03:00:00' : 'T00:00:00';
     return {
       id: b.id,
       sacado: this.sacado(r.cliente),
@@ -485,16 +473,16 @@ export class Bs2Bank {
       seuNumero: b.seuNumero,
       clienteId: b.clienteId,
       sacadorAvalista: this.sacado(r.sacadorAvalista),
-      vencimento: `${b.vencimento}T00:00:00`,
+      vencimento: `${b.vencimento}${midnight}`,
       valor: centsToBs2Number(b.valorCents),
       canal: r.canal ?? 'API',
-      multa: r.multa ?? { valor: 0, data: null, juros: 0 },
-      desconto: r.desconto ?? { percentual: 0, valorFixo: 0, valorDiario: 0, limite: null },
-      mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
+      multa: r.multa ?? (strict ? NULL_PARTS.multa() : { valor: 0, data: null, juros: 0 }),
+      desconto: r.desconto ?? (strict ? NULL_PARTS.desconto() : { percentual: 0, valorFixo: 0, valorDiario: 0, limite: null }),
+      mensagem: r.mensagem ?? NULL_PARTS.mensagem(),
       aceite: r.aceite ?? false,
       especie: 'Outro',
       ...(b.version === 'v2' && r.beneficiarioFinal ? { beneficiarioFinal: r.beneficiarioFinal } : {}),
-      ...(b.dataLimitePagamento ? { dataLimitePagamento: `${b.dataLimitePagamento}T00:00:00` } : {}),
+      ...(!strict && b.dataLimitePagamento ? { dataLimitePagamento: `${b.dataLimitePagamento}T00:00:00` } : {}),
     };
   }
 
@@ -504,74 +492,46 @@ export class Bs2Bank {
     return { ...c, tipo: c.tipo === 'juridica' ? 2 : c.tipo === 'fisica' ? 1 : 0 };
   }
 
-  /** The detail view of GET /boletos/{id} (note `codigoBarras`, plural, here). */
+  /**
+   * The detail view of GET /boletos/{id} (note `codigoBarras`, plural, here). Strict: exactly the keys and types of
+   * BS2's answer [3P S10 fixture, test/fixtures/bs2/get-cancelled.json].
+   */
   detail(b: SimBoleto): Record<string, unknown> {
     const r = b.request;
     const known = this.paymentKnown(b);
-    if (this.config.strict) {
-      // Exactly the keys and types of BS2's answer [3P S10 fixture, test/fixtures/bs2/get-cancelled.json].
-      const paidAt = known ? bs2LocalTime(b.paidAt!) : null;
-      return {
-        id: b.id,
-        nossoNumero: b.nossoNumero,
-        seuNumero: b.seuNumero,
-        valor: centsToBs2Number(b.valorCents),
-        valorPago: known && b.valorPagoCents !== undefined ? centsToBs2Number(b.valorPagoCents) : null,
-        valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
-        carteira: { descricao: null, codigo: 21 },
-        movimento: null,
-        vencimento: `${b.vencimento}T03:00:00`,
-        emissao: bs2LocalTime(b.emissao),
-        notificacaoPagamento: paidAt,
-        pagamento: paidAt,
-        cancelamento: b.cancelledAt === undefined ? null : bs2LocalTime(b.cancelledAt),
-        canal: r.canal ?? 'API',
-        sacado: this.sacado(r.cliente),
-        sacadorAvalista: this.sacado(r.sacadorAvalista),
-        codigoBarras: b.barcode,
-        linhaDigitavel: b.linhaDigitavel,
-        registrado: true,
-        mensagem: r.mensagem ?? { linha1: null, linha2: null, linha3: null, linha4: null },
-        desconto: r.desconto ?? { percentual: null, valorFixo: null, valorDiario: null, limite: null },
-        multa: r.multa ?? { valor: null, data: null, juros: null },
-        status: this.status(b),
-        naturezaDaOperacaoDePagamento: 99,
-        bancoPagamento: known ? '341' : null,
-        agenciaPagamento: known ? '1500' : null,
-        canalPagamento: known ? 'Internet Banking' : null,
-        dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}T03:00:00` : null,
-      };
-    }
-    const payment = !known ? null : brtIso(b.paidAt!);
+    const strict = this.config.strict;
+    const time = strict ? bs2LocalTime : brtIso;
+    const midnight = strict ? 'T03:00:00' : 'T00:00:00';
+    const paidAt = known ? time(b.paidAt!) : null;
     return {
       id: b.id,
       nossoNumero: b.nossoNumero,
       seuNumero: b.seuNumero,
       valor: centsToBs2Number(b.valorCents),
-      valorPago: b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorPagoCents),
+      valorPago: known && b.valorPagoCents !== undefined ? centsToBs2Number(b.valorPagoCents) : null,
       valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
-      carteira: { descricao: 'Simples', codigo: '1' },
-      movimento: b.history.at(-1)?.status ?? 1,
-      vencimento: `${b.vencimento}T00:00:00`,
-      emissao: brtIso(b.emissao),
-      notificacaoPagamento: payment,
-      pagamento: payment,
-      cancelamento: b.cancelledAt === undefined ? null : { data: brtIso(b.cancelledAt), justificativa: b.cancelReason ?? null },
+      carteira: strict ? { descricao: null, codigo: 21 } : { descricao: 'Simples', codigo: '1' },
+      movimento: strict ? null : (b.history.at(-1)?.status ?? 1),
+      vencimento: `${b.vencimento}${midnight}`,
+      emissao: time(b.emissao),
+      notificacaoPagamento: paidAt,
+      pagamento: paidAt,
+      cancelamento: b.cancelledAt === undefined ? null : strict ? bs2LocalTime(b.cancelledAt) : { data: brtIso(b.cancelledAt), justificativa: b.cancelReason ?? null },
       canal: r.canal ?? 'API',
       sacado: this.sacado(r.cliente),
       sacadorAvalista: this.sacado(r.sacadorAvalista),
       codigoBarras: b.barcode,
       linhaDigitavel: b.linhaDigitavel,
       registrado: true,
-      mensagem: r.mensagem ?? null,
-      desconto: r.desconto ?? null,
-      multa: r.multa ?? null,
+      mensagem: r.mensagem ?? (strict ? NULL_PARTS.mensagem() : null),
+      desconto: r.desconto ?? (strict ? NULL_PARTS.desconto() : null),
+      multa: r.multa ?? (strict ? NULL_PARTS.multa() : null),
       status: this.status(b),
-      naturezaDaOperacaoDePagamento: !known ? null : 'Liquidação normal',
-      bancoPagamento: !known ? null : '341',
-      agenciaPagamento: !known ? null : '1500',
-      canalPagamento: !known ? null : 'Internet Banking',
-      dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}T00:00:00` : null,
+      naturezaDaOperacaoDePagamento: strict ? 99 : known ? 'Liquidação normal' : null,
+      bancoPagamento: known ? '341' : null,
+      agenciaPagamento: known ? '1500' : null,
+      canalPagamento: known ? 'Internet Banking' : null,
+      dataLimitePagamento: b.dataLimitePagamento ? `${b.dataLimitePagamento}${midnight}` : null,
     };
   }
 }

@@ -1,6 +1,7 @@
 /** Shared set-up for the BS2 tests: a real simulator on port 0 with a frozen clock, adapters, a webhook receiver. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Bs2Account } from '../../../src/banks/accounts';
 import { Bs2Adapter } from '../../../src/banks/bs2/adapter';
 import { Bs2Http } from '../../../src/banks/bs2/client';
 import { bs2AdapterConfig, type Bs2AdapterConfig, type Bs2Credentials } from '../../../src/banks/bs2/config';
@@ -24,6 +25,11 @@ export function startSim(config: Partial<Bs2SimConfig> = {}): Promise<Bs2Simulat
 export function credsOf(sim: Bs2Simulator): Bs2Credentials {
   const a = sim.config.app;
   return { apiKey: a.apiKey, apiSecret: a.apiSecret, scope: a.scope, initialRefreshToken: a.refreshToken };
+}
+
+/** The simulator's account as the worker's bank registry holds it (its app's credentials and refresh token). */
+export function accountOf(sim: Bs2Simulator, accountId: string, timeoutMs: number): Bs2Account {
+  return { accountId, bank: 'BS2', simulated: true, credentials: credsOf(sim), adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs }) };
 }
 
 export interface TestAdapter {

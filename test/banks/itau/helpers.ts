@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
+import type { ItauAccount } from '../../../src/banks/accounts';
 import { BankError } from '../../../src/banks/errors';
 import { ItauAdapter } from '../../../src/banks/itau/adapter';
 import { ItauHttp } from '../../../src/banks/itau/client';
@@ -34,6 +35,11 @@ export function credsOf(sim: ItauSimulator): ItauCredentials {
 export function adapterConfigOf(sim: ItauSimulator, config: Partial<ItauAdapterConfig> = {}): ItauAdapterConfig {
   const b = sim.config.beneficiary;
   return itauAdapterConfig({ urls: itauSimulatorUrls(sim.url, sim.publicUrl), agencia: b.agencia, conta: b.conta, pixKey: PIX_KEY, timeoutMs: 5_000, pendingQueryDelayMs: 5, ...config });
+}
+
+/** The simulator's account as the worker's bank registry holds it (inline credentials, Pix key PIX_KEY). */
+export function accountOf(sim: ItauSimulator, accountId: string): ItauAccount {
+  return { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
 }
 
 export interface TestAdapter {
