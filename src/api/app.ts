@@ -25,7 +25,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint';
-import { itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { createHintGuard, itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { bankTokenRoutes } from './routes/bank-tokens';
@@ -51,7 +51,7 @@ export interface AppDeps {
   webhookAllowedHosts?: readonly string[];
   /** BS2 accounts whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
   unauthenticatedBs2Accounts?: readonly string[];
-  /** Limits on unauthenticated BS2 webhook hints (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
+  /** Limits on unauthenticated webhook hints, BS2 without Authorization and Itaú Pix, one shared budget (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
   unsignedBs2Hints?: { perSourcePerMinute: number; windowMs: number };
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
@@ -107,6 +107,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
+  // Unauthenticated webhook hints (BS2 without Authorization, Itaú Pix) share one budget per source address.
+  const hintGuard = createHintGuard(deps.unsignedBs2Hints, deps.logger);
 
   app.use(requestId);
   app.use(metrics.middleware());
@@ -166,8 +168,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
     ...bankTokenRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory }),
-    ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, ...(deps.unsignedBs2Hints ? { unsignedHints: deps.unsignedBs2Hints } : {}) }),
-    ...itauWebhookRoutes({ client: deps.client, directory, metrics }),
+    ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
+    ...itauWebhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),
   ];
   metrics.boletosGauge(() => records.countsByStatus());

@@ -4,7 +4,7 @@
  * WORKER_METRICS_PORT.
  */
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BankEvent } from '../banks/model';
 
 export class ApiMetrics {
@@ -25,6 +25,13 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookHints = new Counter({
+    name: 'boletoflow_webhook_hints_total',
+    help: 'Unauthenticated webhook items (hints) by source and outcome: signalled, merged (into a pending signal) or ignored (no known boleto)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'boletoflow_api_' });
   }
@@ -33,6 +40,10 @@ export class ApiMetrics {
   observeWebhookLag(bank: string, events: BankEvent[], receivedAtMs: number): void {
     const times = events.map((e) => Date.parse(e.occurredAt)).filter((t) => !Number.isNaN(t));
     if (times.length) this.webhookLag.observe({ bank }, Math.max(0, (receivedAtMs - Math.max(...times)) / 1000));
+  }
+
+  countWebhookHints(source: string, outcome: 'signalled' | 'merged' | 'ignored', n = 1): void {
+    this.webhookHints.inc({ source, outcome }, n);
   }
 
   /** boletoflow_boletos{status,bank}: counted from Temporal visibility at scrape time (cached). */

@@ -1,6 +1,7 @@
 /**
  * What keeps unauthenticated bank webhooks cheap. A BS2 webhook without the agreed Authorization (none configured)
- * is only a hint: the boleto's workflow asks the bank instead of trusting the body. Anyone can send one, so each
+ * is only a hint, as is an Itaú Pix webhook (its mTLS is not terminated here): the boleto's workflow asks the bank
+ * instead of trusting the body. Anyone can send one, so each
  * would cost a signal and a bank call: per source they are rate-limited, and per boleto repeated hints are merged
  * into one signal per window (one bank look-up), the last one sent when the window closes so nothing is lost.
  * In memory, per API process: bounds the cost per process, which is what an attacker can multiply by.

@@ -72,6 +72,8 @@ export async function startSimulators(config: Config, logger: Logger, which: Sim
             tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'],
           },
         ],
+        // The Pix side of bolecodes: the key the simulated account issues with (src/banks/accounts.ts), to <webhookUrl>/pix.
+        pixWebhooks: [{ chave: config.ITAU_PIX_KEY ?? 'pix@empresa-simulada.example', webhookUrl }],
       }),
       log: (msg) => logger.debug({ component: 'sim-itau' }, msg),
     });

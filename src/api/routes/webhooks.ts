@@ -5,7 +5,8 @@
  * BS2 does not sign webhooks: with an agreed Authorization value configured they are trusted, otherwise the
  * workflow treats them as a hint and asks the bank (src/workflows/boleto-lifecycle.ts). Such unauthenticated hints
  * are rate-limited per source, merged per boleto (src/api/webhook-guard.ts), and answered alike whether the boleto
- * exists or not: the answer reveals nothing to someone probing ids.
+ * exists or not: the answer reveals nothing to someone probing ids. Itaú's Pix webhook (`.../pix`, mTLS at a layer
+ * this API does not see) is the same kind of hint, through the same guard (docs/banks/itau.md).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
@@ -14,7 +15,7 @@ import { z } from 'zod';
 import { BankError } from '../../banks/errors';
 import type { BankEvent } from '../../banks/model';
 import { translateBs2Webhook } from '../../banks/bs2/webhook';
-import { translateItauWebhook } from '../../banks/itau/webhook';
+import { type ItauPixNotice, translateItauPixWebhook, translateItauWebhook } from '../../banks/itau/webhook';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { boletoIdFor } from '../../boletos/ids';
 import { bankEventSignal, eventsForWorkflow } from '../../workflows/boleto-messages';
@@ -30,20 +31,33 @@ export interface WebhookDeps {
   directory: AccountDirectory;
   metrics: ApiMetrics;
   logger?: Logger;
-  /** Unauthenticated BS2 hints: calls per source address per minute, and per boleto one signal per window. */
+  /** Unauthenticated hints (BS2 without Authorization, Itaú Pix): calls per source address per minute, and per boleto one signal per window. */
   unsignedHints?: { perSourcePerMinute: number; windowMs: number };
+  /** One guard shared by every route taking unauthenticated hints (so a source's budget is counted once); else one per route set. */
+  hintGuard?: HintGuard;
 }
 
 export const DEFAULT_UNSIGNED_HINTS = { perSourcePerMinute: 300, windowMs: 10_000 };
 
+/** What keeps unauthenticated hints cheap (src/api/webhook-guard.ts): per source a rate limit, per boleto one signal per window. */
+export interface HintGuard {
+  perSource: WindowLimiter;
+  perBoleto: HintCoalescer;
+}
+
+export function createHintGuard(hints: { perSourcePerMinute: number; windowMs: number } = DEFAULT_UNSIGNED_HINTS, logger?: Logger): HintGuard {
+  return {
+    perSource: new WindowLimiter(hints.perSourcePerMinute, 60_000),
+    perBoleto: new HintCoalescer(hints.windowMs, (boletoId, err) => {
+      if (!(err instanceof WorkflowNotFoundError)) logger?.warn({ err, boletoId }, 'merged webhook hint not signalled');
+    }),
+  };
+}
+
 const Received = z.object({ received: z.number().int(), boletoId: z.string().optional() }).meta({ id: 'WebhookReceived' });
 
 export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
-  const hints = deps.unsignedHints ?? DEFAULT_UNSIGNED_HINTS;
-  const perSource = new WindowLimiter(hints.perSourcePerMinute, 60_000);
-  const perBoleto = new HintCoalescer(hints.windowMs, (boletoId, err) => {
-    if (!(err instanceof WorkflowNotFoundError)) deps.logger?.warn({ err, boletoId }, 'merged BS2 hint not signalled');
-  });
+  const { perSource, perBoleto } = deps.hintGuard ?? createHintGuard(deps.unsignedHints, deps.logger);
 
   /** The boleto a BS2 notification is about: by our seuNumero (the workflow id embeds it), else by search. */
   async function boletoIdOf(account: AccountInfo | undefined, events: BankEvent[]): Promise<string | undefined> {
@@ -180,7 +194,11 @@ const same = (a: string, b: string) => {
 
 const AccountParams = z.object({ accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id') });
 
+/** Distinct bolecodes looked up per Pix webhook delivery (the rest is ignored, counted: the next poll finds them). */
+const PIX_LOOKUPS_PER_DELIVERY = 50;
+
 export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
+  const { perSource, perBoleto } = deps.hintGuard ?? createHintGuard(deps.unsignedHints, deps.logger);
   const itauAccount = async (id: string) => {
     const a = await deps.directory.resolve(id);
     return a && a.bank === 'ITAU' && a.webhookClient ? { ...a, webhookClient: a.webhookClient } : undefined;
@@ -273,6 +291,75 @@ export function itauWebhookRoutes(deps: WebhookDeps): ApiRoute[] {
         }
         if (signalled === 0 && events.length > 0) return sendProblem(res, { type: 'not-found', title: 'Unknown boleto', status: 404 });
         res.json({ received: signalled });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/webhooks/itau/:accountId/pix',
+      operationId: 'receiveItauPixWebhook',
+      summary:
+        'Itaú Pix webhook (BCB Pix API callback: Itaú POSTs to the registered webhookUrl + /pix): each Pix of a bolecode makes its workflow re-read the bank (consulta and Pix charge)',
+      description:
+        'Register `<this API>/webhooks/itau/<account>` as webhookUrl with `PUT /webhook/{chave}` at Itaú’s Pix API: the Pix standard appends `/pix`. Itaú authenticates it with mutual TLS, which this API does not terminate, so every item is an unauthenticated hint: rate-limited per source address, merged per boleto, and answered alike whether the txid is known or not. A Pix without a txid, or whose txid is not a bolecode of this account, is ignored (counted).',
+      tags: ['webhooks'],
+      access: 'public',
+      foreignBody: true,
+      request: {
+        params: AccountParams,
+        body: z.object({}).catchall(z.unknown()).meta({ description: 'BCB Pix webhook: {"pix":[{endToEndId, txid, valor, horario, infoPagador?, devolucoes?}]}' }),
+      },
+      responses: {
+        200: { description: 'Received (the same answer, without boletoId, whether the txid is known or not); repeated hints for one boleto are merged', schema: Received },
+        400: { description: 'Not a Pix webhook: the field named is missing or wrong (e.g. body.pix, body.pix[0].endToEndId)' },
+        404: { description: 'Unknown account' },
+        429: { description: 'Too many from this source address; see Retry-After' },
+      },
+      handler: async ({ params, req, res, log }) => {
+        const account = await deps.directory.resolve(params.accountId);
+        if (!account || account.bank !== 'ITAU') return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+        const retryAfter = perSource.take(req.socket.remoteAddress ?? 'unknown');
+        if (retryAfter !== undefined) {
+          res.setHeader('Retry-After', String(retryAfter));
+          return sendProblem(res, { type: 'rate-limited', title: 'Too many requests', status: 429, detail: 'Too many unauthenticated webhooks from this address.' });
+        }
+        const receivedAt = new Date().toISOString();
+        let notices: ItauPixNotice[];
+        try {
+          notices = translateItauPixWebhook({ headers: {}, body: req.body, receivedAt });
+        } catch (e) {
+          if (!(e instanceof BankError)) throw e;
+          log.warn({ bank: 'ITAU', accountId: account.accountId, reason: e.message }, 'Pix webhook refused');
+          return sendProblem(res, { type: 'validation', title: e.message, status: 400, errors: (e.details.fields ?? []).map((f) => ({ field: `body.${f.field}`, reason: f.message })) });
+        }
+        // One look-up per bolecode, at most PIX_LOOKUPS_PER_DELIVERY of them: anyone can post this body.
+        const byNossoNumero = new Map<string, BankEvent[]>();
+        let ignored = 0;
+        for (const n of notices) {
+          if (!n.event || !n.nossoNumero || (!byNossoNumero.has(n.nossoNumero) && byNossoNumero.size >= PIX_LOOKUPS_PER_DELIVERY)) ignored++;
+          else byNossoNumero.set(n.nossoNumero, [...(byNossoNumero.get(n.nossoNumero) ?? []), n.event]);
+        }
+        for (const group of byNossoNumero.values()) {
+          const boletoId = await findBoleto(deps.client, account.accountId, group);
+          if (!boletoId) {
+            ignored += group.length;
+            continue;
+          }
+          // A hint: the workflow re-reads the consulta and the Pix charge; several for one boleto within the window cost one.
+          const signal = () => deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: group, verified: false, receivedAt });
+          try {
+            const sent = await perBoleto.offer(boletoId, signal);
+            deps.metrics.countWebhookHints('ITAU_PIX', sent === 'sent' ? 'signalled' : 'merged', group.length);
+            deps.metrics.observeWebhookLag('ITAU', group, Date.parse(receivedAt));
+          } catch (e) {
+            if (!(e instanceof WorkflowNotFoundError)) throw e;
+            ignored += group.length;
+          }
+        }
+        if (ignored) {
+          deps.metrics.countWebhookHints('ITAU_PIX', 'ignored', ignored);
+          log.info({ bank: 'ITAU', accountId: account.accountId, ignored, txids: notices.filter((n) => !n.event).map((n) => n.txid ?? null).slice(0, 5) }, 'Pix webhook items for no known bolecode ignored');
+        }
+        res.json({ received: notices.length });
       },
     }),
   ];

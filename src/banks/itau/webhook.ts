@@ -104,3 +104,76 @@ export function translateItauWebhook(webhook: InboundWebhook, opts: ItauNotifica
   }
   return events;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The Pix side: the BCB Pix API webhook (`PUT /webhook/{chave}` registers `webhookUrl`; the PSP POSTs
+// `{"pix":[{endToEndId, txid, valor, horario, infoPagador?, devolucoes?}]}` to `{webhookUrl}/pix`, the callback
+// `listaPix` of bacen/pix-api openapi.yaml). Only Pix with a txid are notified; a bolecode's txid is
+// "BL" + agência(4) + conta(7) + carteira(3) + nosso número zero-padded (src/domain/banks/itau.ts §2.5).
+
+/** One Pix of a Pix webhook, as read: a hint about the bolecode with that txid (the workflow asks the bank). */
+export interface ItauPixNotice {
+  endToEndId: string;
+  /** Absent: a Pix without txid (not a bolecode's). */
+  txid?: string;
+  /** The bolecode's carteira and nosso número (8 digits) read from the txid, when it is a bolecode txid. */
+  carteira?: string;
+  nossoNumero?: string;
+  event?: BankEvent;
+}
+
+/**
+ * The nosso número inside a bolecode txid, whatever the [U] width of its nosso-número part (15 or 17): the last
+ * digits after the 16-character prefix, which must fit Itaú's 8-digit nosso número.
+ */
+export function itauNossoNumeroOfTxid(txid: string): { carteira: string; nossoNumero: string } | undefined {
+  const m = /^BL\d{4}\d{7}(\d{3})(\d{8,20})$/.exec(txid);
+  if (!m) return undefined;
+  const digits = m[2]!;
+  if (!/^0*$/.test(digits.slice(0, -8))) return undefined;
+  return { carteira: m[1]!, nossoNumero: digits.slice(-8) };
+}
+
+export function translateItauPixWebhook(webhook: InboundWebhook): ItauPixNotice[] {
+  const list = obj(webhook.body)?.pix;
+  if (!Array.isArray(list)) {
+    throw new BankError('VALIDATION', 'not a Pix webhook (no pix list)', { operation: 'webhook', fields: [{ field: 'pix', message: 'expected the list of Pix received ({"pix":[{endToEndId, txid, valor, horario}]})' }] });
+  }
+  const out: ItauPixNotice[] = [];
+  const bad: { field: string; message: string }[] = [];
+  list.forEach((raw, i) => {
+    const it = obj(raw);
+    const e2e = typeof it?.endToEndId === 'string' ? it.endToEndId.trim() : undefined;
+    if (!it || !e2e || !/^[A-Za-z0-9]{1,35}$/.test(e2e)) return void bad.push({ field: `pix[${i}].endToEndId`, message: 'expected the Pix endToEndId (letters and digits)' });
+    if (it.txid !== undefined && it.txid !== null && (typeof it.txid !== 'string' || !/^[A-Za-z0-9]{1,35}$/.test(it.txid.trim()))) return void bad.push({ field: `pix[${i}].txid`, message: 'expected the txid (1–35 letters and digits)' });
+    if (it.valor !== undefined && !(typeof it.valor === 'string' && /^\d{1,10}\.\d{2}$/.test(it.valor.trim()))) return void bad.push({ field: `pix[${i}].valor`, message: 'expected an amount such as "123.45"' });
+    const at = it.horario === undefined ? undefined : bankTime(it.horario, '');
+    if (at && !at.at) return void bad.push({ field: `pix[${i}].horario`, message: 'expected a date-time (RFC 3339)' });
+    const txid = typeof it.txid === 'string' ? it.txid.trim() : undefined;
+    const ref = txid ? itauNossoNumeroOfTxid(txid) : undefined;
+    const paid = cents(it.valor);
+    const t = at?.at ? at : { at: webhook.receivedAt };
+    out.push({
+      endToEndId: e2e,
+      ...(txid ? { txid } : {}),
+      ...(ref ?? {}),
+      ...(ref
+        ? {
+            event: {
+              bank: 'ITAU',
+              // Pix rules: the endToEndId identifies the payment, so a re-delivery dedupes.
+              eventId: `pix:${e2e}`,
+              kind: 'PAID',
+              occurredAt: t.at,
+              ...(t.bankTime ? { bankTime: t.bankTime } : {}),
+              nossoNumero: ref.nossoNumero,
+              ...(paid !== undefined ? { paidCents: paid } : {}),
+              source: 'webhook',
+            } satisfies BankEvent,
+          }
+        : {}),
+    });
+  });
+  if (bad.length && out.length === 0) throw new BankError('VALIDATION', 'not a Pix webhook (no Pix with an endToEndId)', { operation: 'webhook', fields: bad });
+  return out;
+}

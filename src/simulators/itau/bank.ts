@@ -83,6 +83,13 @@ export const ITAU_AMOUNT_PATTERNS = {
   decimal: { money: /^\d+\.\d{2}$/, percent: /^\d+\.\d{5}$/ },
 } as const;
 
+/** A Pix webhook as the BCB Pix API shows it (`GET /webhook/{chave}`). */
+export interface PixWebhook {
+  webhookUrl: string;
+  chave: string;
+  criacao: string;
+}
+
 export interface Subscription {
   id_notificacao_boleto: string;
   id_beneficiario: string;
@@ -151,6 +158,8 @@ function walkStrings(v: unknown, path: string, out: { path: string; value: strin
 export class ItauBank {
   readonly boletos = new MemoryStore<SimItauBoleto>();
   subscriptions: Subscription[] = [];
+  /** Pix webhooks by key (`PUT /webhook/{chave}`). */
+  pixWebhooks: PixWebhook[] = [];
   /** Registration attempts per nosso número (scenario 08). */
   attempts = new Map<string, number>();
 
@@ -446,6 +455,7 @@ export class ItauBank {
     b.settleDueAt = brtInstant(addBusinessDays(brtDate(at), this.config.settlementBusinessDays), this.config.settlementHour);
     b.historico.push({ data: brtIso(at), operacao: meio === 'pix' ? 'Pagamento via Pix' : 'Pagamento', comandado_por: 'Banco' });
     this.notify(b, 'BAIXA_OPERACIONAL', at);
+    if (meio === 'pix') this.notifyPix(b);
     this.changed();
   }
 
@@ -703,6 +713,34 @@ export class ItauBank {
     };
   }
 
+  /**
+   * The Pix webhook of the BCB Pix API (bacen/pix-api openapi.yaml, `PUT /webhook/{chave}` and its callback
+   * `{webhookUrl}/pix`): one per Pix key. Real Itaú authenticates the POST with mutual TLS (its client
+   * certificate); the simulator sends it without (what the receiver cannot see at the HTTP layer anyway).
+   */
+  putPixWebhook(chave: string, webhookUrl: string): PixWebhook {
+    let ok: boolean;
+    try {
+      const u = new URL(webhookUrl);
+      ok = this.config.enforceWebhookUrlRules ? u.protocol === 'https:' : u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ItauRejection(400, 'Requisição com formato inválido', [{ campo: 'webhookUrl', mensagem: 'o campo webhookUrl não respeita o schema', valor: webhookUrl }]);
+    const w: PixWebhook = { webhookUrl, chave, criacao: brtIso(this.clock.now()) };
+    this.pixWebhooks = [...this.pixWebhooks.filter((x) => x.chave !== chave), w];
+    this.changed();
+    return w;
+  }
+
+  /** `{"pix":[…]}` to `<webhookUrl>/pix` of the bolecode's key, on a channel of its own: no boleto scenario silences it. */
+  private notifyPix(b: SimItauBoleto): void {
+    const item = this.pixItem(b);
+    const hook = b.pix && this.pixWebhooks.find((w) => w.chave === b.pix!.chave);
+    if (!item || !hook) return;
+    this.webhooks.enqueue(`pix:${item.endToEndId}`, { pix: [item] }, 0, { url: `${hook.webhookUrl.replace(/\/+$/, '')}/pix` });
+  }
+
   private notify(b: SimItauBoleto, tipo: NotificationType, at: number): void {
     if (b.scenario === 'NO_NOTIFICATION' || b.scenario === 'PIX_PAID_NO_NOTIFICATION') return;
     const body = this.notificationBody(b, tipo, at);
@@ -777,8 +815,7 @@ export class ItauBank {
    */
   cobView(b: SimItauBoleto): Record<string, unknown> | undefined {
     if (!b.pix) return undefined;
-    const pixPaid = b.payment?.meio === 'pix' ? b.payment : undefined;
-    const status = pixPaid ? 'CONCLUIDA' : b.baixa?.byClient ? 'REMOVIDA_PELO_USUARIO_RECEBEDOR' : b.baixa || b.payment ? 'REMOVIDA_PELO_PSP' : 'ATIVA';
+    const status = b.payment?.meio === 'pix' ? 'CONCLUIDA' : b.baixa?.byClient ? 'REMOVIDA_PELO_USUARIO_RECEBEDOR' : b.baixa || b.payment ? 'REMOVIDA_PELO_PSP' : 'ATIVA';
     const end = brtInstant(addDays(b.dataLimite, 1), 0);
     const out: Record<string, unknown> = {
       status,
@@ -789,12 +826,18 @@ export class ItauBank {
       valor: { original: centsToDecimalString(b.valorCents) },
       chave: b.pix.chave,
     };
-    if (pixPaid) {
-      // E + Itaú's ISPB (60701190) + the payment's minute + 11 characters: the 32-character endToEndId of the Pix rules.
-      const minute = brtIso(pixPaid.at).replace(/\D/g, '').slice(0, 12);
-      out.pix = [{ endToEndId: `E60701190${minute}${b.id.replace(/-/g, '').slice(0, 11)}`, txid: b.pix.txid, valor: centsToDecimalString(pixPaid.valorCents), horario: brtIso(pixPaid.at) }];
-    }
+    const item = this.pixItem(b);
+    if (item) out.pix = [item];
     return out;
+  }
+
+  /** The Pix that paid a bolecode, in the BCB Pix API shape (`cob.pix[]` and the webhook's `pix[]`). */
+  pixItem(b: SimItauBoleto): { endToEndId: string; txid: string; valor: string; horario: string } | undefined {
+    const pixPaid = b.payment?.meio === 'pix' ? b.payment : undefined;
+    if (!b.pix || !pixPaid) return undefined;
+    // E + Itaú's ISPB (60701190) + the payment's minute + 11 characters: the 32-character endToEndId of the Pix rules.
+    const minute = brtIso(pixPaid.at).replace(/\D/g, '').slice(0, 12);
+    return { endToEndId: `E60701190${minute}${b.id.replace(/-/g, '').slice(0, 11)}`, txid: b.pix.txid, valor: centsToDecimalString(pixPaid.valorCents), horario: brtIso(pixPaid.at) };
   }
 
   /** One item of the consulta detalhe (boletoscash v2). */

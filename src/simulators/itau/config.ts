@@ -72,6 +72,8 @@ export interface ItauSimConfig {
   pixLocationHost: string;
   /** Notification subscriptions made at start (npm start: this API's receiver). */
   subscriptions?: { target: WebhookTarget; tipos: ('BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA')[] }[];
+  /** Pix webhooks (BCB Pix API `PUT /webhook/{chave}`) made at start: a Pix to that key is POSTed to `<webhookUrl>/pix`. */
+  pixWebhooks?: { chave: string; webhookUrl: string }[];
   webhookPolicy: WebhookPolicy;
   /**
    * Highest TLS version of the mTLS listener [U: Itaú's gateway version is not documented]. With TLS 1.2 a refused

@@ -20,7 +20,7 @@ import { brtIso, SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
-import { ItauBank, type ItauRegisterEndpoint, ItauRejection, type SimItauBoleto, type Subscription } from './bank';
+import { ItauBank, type ItauRegisterEndpoint, ItauRejection, type PixWebhook, type SimItauBoleto, type Subscription } from './bank';
 import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig, type ItauSimConfig } from './config';
 import { ITAU_SCENARIOS } from './scenarios';
 import { certificateFacts, ensurePkiDir, memoryPki, type Pki, type SimApp } from './tls';
@@ -71,6 +71,7 @@ interface Snapshot {
   clock: { offsetMs: number; frozenAt?: number };
   boletos: SimItauBoleto[];
   subscriptions: Subscription[];
+  pixWebhooks?: PixWebhook[];
   attempts: [string, number][];
   sts: ItauTokenState;
   webhooks: Delivery[];
@@ -129,6 +130,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       clock: clock.snapshot(),
       boletos: bank.boletos.values(),
       subscriptions: bank.subscriptions,
+      pixWebhooks: bank.pixWebhooks,
       attempts: [...bank.attempts],
       sts: sts.state,
       webhooks: webhooks.snapshot(),
@@ -139,6 +141,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       if (!opts.clock) clock.restore(saved.clock);
       saved.boletos.forEach((b) => bank.boletos.insert(b));
       bank.subscriptions = saved.subscriptions;
+      bank.pixWebhooks = saved.pixWebhooks ?? [];
       bank.attempts = new Map(saved.attempts);
       sts.state = saved.sts;
       webhooks.restore(saved.webhooks);
@@ -160,6 +163,8 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       valor_minimo: 0,
     });
   }
+
+  for (const w of config.pixWebhooks ?? []) bank.putPixWebhook(w.chave, w.webhookUrl);
 
   const { tick, idle } = singleFlightTick(() => bank.runJobs(), webhooks, clock);
 
@@ -294,6 +299,29 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     const cob = b ? bank.cobView(b) : undefined;
     if (!cob) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/CobNaoEncontrado', title: 'Cobrança não encontrada', status: 404, detail: 'Nenhuma cobrança encontrada para o txid informado.' });
     res.json(cob);
+  });
+  // The Pix webhook of a key (BCB Pix API): Itaú then POSTs {"pix":[…]} to `<webhookUrl>/pix` when a Pix with a txid is received.
+  pixApi.put('/webhook/:chave', (req, res) => {
+    const url = (req.body as Record<string, unknown> | undefined)?.webhookUrl;
+    try {
+      bank.putPixWebhook(String(req.params.chave), typeof url === 'string' ? url : '');
+    } catch (e) {
+      if (!(e instanceof ItauRejection)) throw e;
+      return void res.status(400).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookOperacaoInvalida', title: 'Webhook inválido', status: 400, detail: 'A requisição que busca alterar ou criar um webhook não respeita o schema ou está semanticamente errada.', violacoes: [{ razao: 'o campo webhookUrl não respeita o schema', propriedade: 'webhookUrl' }] });
+    }
+    res.status(200).end();
+  });
+  pixApi.get('/webhook/:chave', (req, res) => {
+    const w = bank.pixWebhooks.find((x) => x.chave === req.params.chave);
+    if (!w) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado', title: 'Webhook não encontrado', status: 404, detail: 'Nenhum webhook encontrado para a chave informada.' });
+    res.json(w);
+  });
+  pixApi.delete('/webhook/:chave', (req, res) => {
+    const before = bank.pixWebhooks.length;
+    bank.pixWebhooks = bank.pixWebhooks.filter((x) => x.chave !== req.params.chave);
+    if (bank.pixWebhooks.length === before) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado', title: 'Webhook não encontrado', status: 404, detail: 'Nenhum webhook encontrado para a chave informada.' });
+    changed();
+    res.status(204).end();
   });
   app.use(ITAU_SIM_PATHS.pix, pixApi);
 
