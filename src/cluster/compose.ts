@@ -32,9 +32,10 @@ export function interpolate(text: string, env: Record<string, string | undefined
   return text.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
     const value = env[name];
     if (value !== undefined && value !== '') return value;
+    // ${VAR:-default} and ${VAR:?error} treat an empty value as unset; a plain ${VAR} becomes empty.
     if (op === '-') return arg ?? '';
-    if (value !== undefined) return value;
-    throw new Error(`docker-compose.yml needs ${name}: ${arg ?? ''}`);
+    if (op === '?') throw new Error(`docker-compose.yml needs ${name}: ${arg ?? ''}`);
+    return value ?? '';
   });
 }
 

@@ -26,7 +26,8 @@ import { loadPayloadKeys } from '../temporal/keys';
 import { retryUntil } from '../temporal/retry';
 import { waitForNamespace } from '../temporal/dev-server';
 import { PROJECT_ROOT, VERSION } from '../version';
-import { readCompose, serviceEnv } from './compose';
+import { appServiceEnv } from './app';
+import { readCompose } from './compose';
 import { ensureCluster, postgresBinDir, postgresCommand } from './postgres';
 import { schemaJobEnv, serverArgs, serverEnv, temporalPorts, temporalTools, uiArgs, uiEnv } from './temporal';
 
@@ -126,6 +127,12 @@ async function main(): Promise<void> {
   const pgPassword = compose.services.postgresql?.environment?.POSTGRES_PASSWORD ?? 'temporal';
 
   const ports = temporalPorts(config.TEMPORAL_PORT);
+  const tooHigh = Object.entries(ports).filter(([, p]) => p > 32_767 || p < 1);
+  if (tooHigh.length) {
+    // cluster_membership.rpc_port is a smallint in Temporal's PostgreSQL schema: the server fails at start otherwise.
+    lock.release();
+    throw new StartupError(`TEMPORAL_PORT=${config.TEMPORAL_PORT} puts ${tooHigh.map(([k, p]) => `${k}=${p}`).join(', ')} out of 1..32767 (Temporal stores membership ports as smallint): choose a TEMPORAL_PORT between 1024 and 32000`);
+  }
   const claims: PortClaim[] = [
     { port: pgPort, host: '127.0.0.1', variable: 'CLUSTER_POSTGRES_PORT', what: 'PostgreSQL' },
     ...Object.entries(ports).map(([k, port]) => ({ port, host: '127.0.0.1', variable: 'TEMPORAL_PORT', what: `Temporal ${k}` })),
@@ -217,22 +224,13 @@ async function main(): Promise<void> {
     );
 
     // 4. Compose's setup jobs: namespace + search attributes, and the records database.
-    const appEnv = (service: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-      const composed = serviceEnv(compose, service, {
-        replace: {
-          TEMPORAL_ADDRESS: `127.0.0.1:${config.TEMPORAL_PORT}`,
-          DATABASE_URL: (() => {
-            const u = new URL(compose.services[service]!.environment!.DATABASE_URL!);
-            u.hostname = '127.0.0.1';
-            u.port = String(pgPort);
-            return u.toString();
-          })(),
-          ...(service === 'boletoflow-api' ? { API_PORT: String(config.API_PORT), CODEC_CORS_ORIGINS: `http://localhost:${config.TEMPORAL_UI_PORT},http://127.0.0.1:${config.TEMPORAL_UI_PORT}` } : {}),
-        },
-      });
+    const appEnv = (service: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+      ...process.env,
+      ...appServiceEnv(compose, service, { temporalPort: config.TEMPORAL_PORT, pgPort, apiPort: config.API_PORT, uiPort: config.TEMPORAL_UI_PORT }),
       // What compose does not know: this machine's simulators and data folder, and the operator's own settings.
-      return { ...process.env, ...composed, DATA_DIR: clusterDir, ...extra };
-    };
+      DATA_DIR: clusterDir,
+      ...extra,
+    });
     await runOnce('boletoflow-setup', node('temporal/setup').command, node('temporal/setup').args, appEnv('boletoflow-setup'), logger);
     await runOnce('boletoflow-records-setup', node('cli/records').command, [...node('cli/records').args, 'migrate', '--create-database'], appEnv('boletoflow-records-setup'), logger);
     logger.info('namespace, search attributes and records database ready');

@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { appServiceEnv } from '../../src/cluster/app';
+import { interpolate, readCompose, serviceEnv } from '../../src/cluster/compose';
+import { schemaJobEnv, serverEnv, temporalPorts, temporalTools, uiEnv } from '../../src/cluster/temporal';
 import { configSchema } from '../../src/config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,15 +23,6 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
-}
-
-/** What `docker compose` does with ${VAR}, ${VAR:-default} and ${VAR:?error} given this environment. */
-function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
-    if (env[name] !== undefined) return env[name];
-    if (op === '-') return arg ?? '';
-    throw new Error(`compose needs ${name}: ${arg ?? ''}`);
-  });
 }
 
 const composeEnv = { PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}` };
@@ -103,5 +97,31 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toMatch(/FROM node:20/);
+  });
+
+  it('npm run cluster › reads this file › every process gets its service\'s environment, only hosts and ports differ', () => {
+    const c = readCompose(composeEnv);
+    const tools = temporalTools('/opt/tools');
+    const ports = { temporalPort: 17233, pgPort: 15433, apiPort: 13000, uiPort: 18233 };
+    const same = (service: string, got: Record<string, string>, changed: string[], added: string[] = []) => {
+      const composed = services[service]!.environment!;
+      for (const [k, v] of Object.entries(composed)) if (!changed.includes(k)) expect(got[k], `${service}.${k}`).toBe(String(v));
+      for (const k of changed) expect(got[k], `${service}.${k} is replaced`).not.toBe(composed[k]);
+      expect(Object.keys(got).sort()).toEqual([...Object.keys(composed), ...added].sort());
+    };
+    same('temporal-schema', schemaJobEnv(c, { port: ports.pgPort }, tools), ['POSTGRES_SEEDS', 'DB_PORT'], ['TEMPORAL_SCHEMA_DIR']);
+    const server = serverEnv(c, { pgPort: ports.pgPort, frontendPort: ports.temporalPort, shards: 4 });
+    same('temporal', server, ['POSTGRES_SEEDS', 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH'], ['POSTGRES_PORT', 'TEMPORAL_BROADCAST_ADDRESS', 'NUM_HISTORY_SHARDS', ...Object.keys(temporalPorts(ports.temporalPort))]);
+    // The dynamic config compose mounts is the file the cluster's server reads.
+    expect(server.DYNAMIC_CONFIG_FILE_PATH).toBe(join(ROOT, 'deploy', 'temporal', 'dynamicconfig', 'production-sql.yaml'));
+    expect(existsSync(server.DYNAMIC_CONFIG_FILE_PATH!)).toBe(true);
+    same('temporal-ui', uiEnv(c, { frontendPort: ports.temporalPort, uiPort: ports.uiPort, apiPort: ports.apiPort }), ['TEMPORAL_ADDRESS', 'TEMPORAL_CODEC_ENDPOINT'], ['TEMPORAL_UI_PORT']);
+    for (const name of APP) {
+      const changed = ['TEMPORAL_ADDRESS', 'DATABASE_URL', ...(name === 'boletoflow-api' ? ['API_PORT', 'CODEC_CORS_ORIGINS'] : [])];
+      same(name, appServiceEnv(c, name, ports), changed);
+    }
+    // A variable compose does not set cannot be "replaced", and one it sets cannot be silently "added".
+    expect(() => serviceEnv(c, 'temporal', { replace: { NOT_IN_COMPOSE: 'x' } })).toThrow(/not set in docker-compose.yml/);
+    expect(() => serviceEnv(c, 'temporal', { add: { DB: 'x' } })).toThrow(/is set in docker-compose.yml/);
   });
 });
