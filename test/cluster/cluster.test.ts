@@ -292,7 +292,14 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     for (const { seu_numero } of seus.rows) expect(atBank.filter((b) => b.seuNumero === seu_numero), seu_numero).toHaveLength(1);
     const keyRows = await records.query<{ n: number }>("select count(*)::int as n from idempotency_keys where idempotency_key like 'cluster-chaos-%'");
     expect(keyRows.rows[0]!.n).toBe(requests.length);
-    const events = await records.query<{ boleto_id: string; kinds: string[] }>("select boleto_id, array_agg(kind order by seq) as kinds from boleto_events where boleto_id = any($1) group by boleto_id", [[...ids.values()]]);
+    // Each REGISTERED event is recorded by the delivery activity; one that ran on the killed worker is retried when its
+    // start-to-close timeout (30 s) passes, so the store may take that long to hold every event (none may be missing after).
+    const events = await eventually(
+      'every REGISTERED event in the store',
+      () => records.query<{ boleto_id: string; kinds: string[] }>('select boleto_id, array_agg(kind order by seq) as kinds from boleto_events where boleto_id = any($1) group by boleto_id', [[...ids.values()]]),
+      (r) => r.rows.length === requests.length,
+      120_000,
+    );
     expect(events.rows).toHaveLength(requests.length);
     for (const e of events.rows) expect(e.kinds, e.boleto_id).toEqual(['REGISTERED']);
     const workflows = await client.workflow.count(`WorkflowType = 'boletoLifecycle' AND WorkflowId IN (${[...ids.values()].map((i) => `'${i}'`).join(', ')})`);
