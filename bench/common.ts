@@ -2,7 +2,7 @@
  * Helpers shared by `npm run bench` and `npm run chaos`: ports, percentiles, process memory, and the results
  * files (JSON + Markdown under results/, stamped with the commit and the machine's figures).
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,73 @@ export const cpuSeconds = (pid: number | undefined): number => {
   } catch {
     return NaN;
   }
+};
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses); undefined when gone. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `pid` and every descendant of it that is alive now (from /proc); [] when `pid` is gone. */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined || Number.isNaN(pid) || !statFields(pid)) return [];
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(Number(entry));
+    if (!f) continue;
+    const ppid = Number(f[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/**
+ * CPU time (user + system) of a process and all its descendants, in seconds (from /proc); NaN when it is gone.
+ * Each live process counts its own time plus that of the children it has reaped (cutime + cstime), so a
+ * short-lived descendant (a PostgreSQL backend, a restarted API process) is counted once, by whoever waited for it:
+ * differences between two readings are the tree's CPU in between.
+ */
+export const cpuSecondsTree = (pid: number | undefined): number => {
+  const tree = processTree(pid);
+  if (!tree.length) return NaN;
+  let ticks = 0;
+  for (const p of tree) {
+    const f = statFields(p);
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+};
+
+/**
+ * Memory of a process and all its descendants in MB: the sum of their PSS (/proc/<pid>/smaps_rollup: shared pages
+ * split between the processes sharing them, so PostgreSQL's shared buffers are counted once, not once per
+ * backend), VmRSS where smaps_rollup cannot be read; NaN when it is gone.
+ */
+export const rssMbTree = (pid: number | undefined): number => {
+  const tree = processTree(pid);
+  if (!tree.length) return NaN;
+  let kb = 0;
+  for (const p of tree) {
+    try {
+      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))![1]);
+    } catch {
+      const mb = rssMb(p);
+      if (!Number.isNaN(mb)) kb += mb * 1024;
+    }
+  }
+  return Math.round(kb / 1024);
 };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -34,6 +34,19 @@ export async function snapshot(metricsUrl: string): Promise<Buckets> {
   return out;
 }
 
+/** The histograms of several workers (the cluster's, one metrics port each), summed bucket by bucket. */
+export async function snapshotAll(metricsUrls: string[]): Promise<Buckets> {
+  const out: Buckets = new Map();
+  for (const one of await Promise.all(metricsUrls.map((u) => snapshot(u)))) {
+    for (const [name, h] of one) {
+      const sum = out.get(name) ?? new Map<number, number>();
+      for (const [bound, n] of h) sum.set(bound, (sum.get(bound) ?? 0) + n);
+      out.set(name, sum);
+    }
+  }
+  return out;
+}
+
 export interface HistogramDelta {
   count: number;
   /** Observations slower than each threshold (ms), from the nearest bucket bound at or below it. */
