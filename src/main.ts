@@ -17,6 +17,7 @@ import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
 import { DataDirLock } from './supervisor/lock';
 import { ManagedProcess } from './supervisor/managed-process';
+import { waitReady } from './supervisor/ready';
 import { busyPorts, type PortClaim } from './supervisor/ports';
 import { temporalServerLogLine } from './supervisor/temporal-log';
 import { PROJECT_ROOT, VERSION } from './version';
@@ -26,16 +27,6 @@ const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
 /** A node child running one of our entrypoints, with the same loader flags (tsx in dev, none in dist). */
 function nodeEntrypoint(relative: string): { command: string; args: string[] } {
   return { command: process.execPath, args: [...process.execArgv, join(__dirname, relative + ext)] };
-}
-
-async function waitReady(apiUrl: string, timeoutMs: number): Promise<void> {
-  await retryUntil(
-    async () => {
-      const r = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
-      if (r.status !== 200) throw new Error(`readyz ${r.status}: ${await r.text()}`);
-    },
-    { timeoutMs, intervalMs: 500 },
-  );
 }
 
 /** Resolves once the records store answers a query (the embedded server takes seconds to open, more on first start). */

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '../logging';
 import { runMain, StartupError } from '../process';
 import { DataDirLock } from '../supervisor/lock';
 import { ManagedProcess } from '../supervisor/managed-process';
+import { waitReady } from '../supervisor/ready';
 import { busyPorts, type PortClaim } from '../supervisor/ports';
 import { temporalServerLogLine } from '../supervisor/temporal-log';
 import { formatPayloadKeys } from '../temporal/codec';
@@ -79,16 +80,6 @@ async function waitForPostgres(url: string, timeoutMs: number): Promise<void> {
       }
     },
     { timeoutMs, intervalMs: 250 },
-  );
-}
-
-async function waitReady(apiUrl: string, timeoutMs: number): Promise<void> {
-  await retryUntil(
-    async () => {
-      const r = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
-      if (r.status !== 200) throw new Error(`readyz ${r.status}: ${await r.text()}`);
-    },
-    { timeoutMs, intervalMs: 500 },
   );
 }
 

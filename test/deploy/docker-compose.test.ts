@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { appServiceEnv } from '../../src/cluster/app';
 import { interpolate, readCompose, serviceEnv } from '../../src/cluster/compose';
 import { schemaJobEnv, serverEnv, temporalPorts, temporalTools, uiEnv } from '../../src/cluster/temporal';
@@ -15,21 +14,8 @@ import { configSchema } from '../../src/config';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  entrypoint?: string[];
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
-  volumes?: string[];
-}
-
 const composeEnv = { PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 3).toString('base64')}` };
-const compose = parse(interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), composeEnv), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = compose.services;
+const services = readCompose(composeEnv).services;
 const APP = ['boletoflow-setup', 'boletoflow-records-setup', 'boletoflow-worker', 'boletoflow-api'];
 
 describe('docker-compose.yml', () => {

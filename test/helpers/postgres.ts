@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { postgresRunAs, type RunAs } from '../../src/supervisor/run-as';
 import { freePort } from './processes';
 
 declare module 'vitest' {
@@ -36,7 +37,6 @@ export interface PostgresServer {
 
 const ROOT = join(dirname(__filename), '..', '..'); // __filename: also right when tsx loads this file from ESM
 const DIR_PREFIX = 'boletoflow-pg-';
-const OS_USER = 'postgres';
 const STARTUP_TIMEOUT_MS = 30_000;
 const LOG_TAIL_BYTES = 8_000;
 /** Durability off: a test cluster is thrown away anyway. */
@@ -57,43 +57,10 @@ export function postgresBinDir(): Promise<string> {
   return binDir;
 }
 
-// ---- running as the right user ------------------------------------------------------------------------------
+// ---- running as the right user: src/supervisor/run-as.ts (the cluster's PostgreSQL uses the same rule) -------
 
-interface RunAs {
-  /** argv → [command, args] that runs it as the right user (and with the parent-death signal, if possible). */
-  wrap: (argv: string[]) => [string, string[]];
-  /** Owner for the temp dir when we are root. */
-  owner?: { uid: number; gid: number };
-}
-
-let runAs: Promise<RunAs> | undefined;
-function resolveRunAs(): Promise<RunAs> {
-  runAs ??= (async () => {
-    const hasSetpriv = await execFileP('setpriv', ['--version']).then(
-      () => true,
-      () => false,
-    );
-    // The parent-death signal asks the kernel to stop the postmaster (immediate shutdown) if we die first.
-    const deathsig = hasSetpriv ? ['--pdeathsig=SIGQUIT'] : [];
-    if (process.getuid?.() !== 0) {
-      return { wrap: (argv) => (hasSetpriv ? ['setpriv', [...deathsig, '--', ...argv]] : [argv[0]!, argv.slice(1)]) };
-    }
-    let uid: number, gid: number;
-    try {
-      uid = Number((await execFileP('id', ['-u', OS_USER])).stdout.trim());
-      gid = Number((await execFileP('id', ['-g', OS_USER])).stdout.trim());
-    } catch {
-      throw new Error(`running as root, but PostgreSQL refuses to run as root and there is no '${OS_USER}' OS user to run it as (useradd --system ${OS_USER}, or install the postgresql package)`);
-    }
-    return {
-      owner: { uid, gid },
-      wrap: (argv) =>
-        hasSetpriv ? ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--init-groups', ...deathsig, '--', ...argv]] : ['runuser', ['-u', OS_USER, '--', ...argv]],
-    };
-  })();
-  runAs.catch(() => (runAs = undefined));
-  return runAs;
-}
+/** The parent-death signal asks the kernel to stop the postmaster (immediate shutdown) if we die first. */
+const DEATH = { deathSignal: 'SIGQUIT' as const };
 
 // ---- temp dirs ----------------------------------------------------------------------------------------------
 
@@ -239,7 +206,7 @@ function uniqueDbName(prefix: string): string {
  * connections. Always `stop()` it; if the process dies first, the server is killed with it.
  */
 export async function startPostgres(opts: { port?: number } = {}): Promise<PostgresServer> {
-  const [bin, as] = await Promise.all([postgresBinDir(), resolveRunAs()]);
+  const [bin, as] = await Promise.all([postgresBinDir(), postgresRunAs()]);
   const base = tempBase(as.owner !== undefined);
   sweepStale(base);
   const dir = mkdtempSync(join(base, DIR_PREFIX)); // mode 0700
@@ -249,7 +216,7 @@ export async function startPostgres(opts: { port?: number } = {}): Promise<Postg
   const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
 
   try {
-    const [initCmd, initArgs] = as.wrap([join(bin, 'initdb'), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    const [initCmd, initArgs] = as.wrap([join(bin, 'initdb'), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], DEATH);
     const init = await run(initCmd, initArgs, dir);
     if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${init.output}`);
 
@@ -272,7 +239,7 @@ class PortInUse extends Error {}
 
 async function launch(bin: string, as: RunAs, dir: string, dataDir: string, port: number): Promise<PostgresServer> {
   const settings = Object.entries(FAST_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const [cmd, args] = as.wrap([join(bin, 'postgres'), '-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, ...settings]);
+  const [cmd, args] = as.wrap([join(bin, 'postgres'), '-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, ...settings], DEATH);
   const log: string[] = [];
   let logBytes = 0;
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
