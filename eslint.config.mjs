@@ -35,7 +35,7 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no wall clock
     // outside the SDK's replacements. Shared pure modules (src/domain) are allowed.
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

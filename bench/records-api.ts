@@ -22,7 +22,7 @@ import { closeGracefully, listen } from '../src/api/http-server';
 import { createLogger } from '../src/logging';
 import { openRecords } from '../src/records';
 import { parsePayloadKeys } from '../src/temporal/codec';
-import type { AccessSnapshot } from '../src/workflows/access-messages';
+import type { AccessSnapshot } from '../src/contracts/access';
 
 async function main(): Promise<void> {
   const env = (name: string) => {

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Payer } from '../src/banks/model';
+import type { Payer } from '../src/contracts/bank';
 import { requestFingerprint, boletoIdFor, deriveSeuNumero } from '../src/boletos/ids';
 import {
   addDays,
@@ -35,7 +35,7 @@ import {
 } from '../src/domain';
 import { columnsOf, deliveryRow } from '../src/records/store';
 import type { RecordProtector } from '../src/records/protect';
-import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../src/workflows/boleto-messages';
+import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../src/contracts/boleto';
 import { brtDate } from '../src/workflows/boleto-schedule';
 
 // ---------------------------------------------------------------- randomness (seeded: the same data every run)

@@ -19,7 +19,7 @@ import { sql } from 'kysely';
 import { cpuSeconds, freePort, ROOT, sleep } from './common';
 import { openRecords, type BoletoRecords } from '../src/records';
 import { newPayloadKey } from '../src/temporal/codec';
-import type { BoletoEvent, BoletoView } from '../src/workflows/boleto-messages';
+import type { BoletoEvent, BoletoView } from '../src/contracts/boleto';
 
 const N = Number(process.env.STATEMENTS_N ?? 600);
 const C = Number(process.env.STATEMENTS_CONCURRENCY ?? 8);

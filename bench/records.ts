@@ -32,7 +32,7 @@ import { migrateRecords } from '../src/records/db';
 import { RecordProtector } from '../src/records/protect';
 import type { RecordsDatabase } from '../src/records/schema';
 import { formatPayloadKeys, newPayloadKey } from '../src/temporal/codec';
-import type { AccessSnapshot } from '../src/workflows/access-messages';
+import type { AccessSnapshot } from '../src/contracts/access';
 import { brtDate } from '../src/workflows/boleto-schedule';
 import { startPostgres } from '../test/helpers/postgres';
 import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';

@@ -40,7 +40,7 @@ import { parsePayloadKeys } from '../src/temporal/codec';
 import { encryptingDataConverter } from '../src/temporal/keys';
 import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
 import { brtDate } from '../src/workflows/boleto-schedule';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/workflows/search-attributes';
+import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/contracts/search-attributes';
 import { cpuSeconds, cpuSecondsTree, freePort, gitCommit, machine, pct, processTree, ROOT, rssMb, rssMbTree, sleep, writeResults } from './common';
 import { formatStages, formatTimeline, stages, type Timeline, timeline } from './timeline';
 import { awaitDone, ceiling } from './workflows/ceiling';

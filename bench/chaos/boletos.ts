@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
-import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/workflows/boleto-messages';
+import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
 import { brtDate } from '../../src/workflows/boleto-schedule';
 import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
 import { sleep } from '../common';

@@ -3,7 +3,7 @@
 // attribute upsert (the status), a no-op activity in place of the client notification, then open on a timer like
 // a registered boleto. What the boleto path costs on top of this is our code, the API, HTTP and the simulator.
 import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import { BoletoStatus } from '../../src/workflows/search-attributes';
+import { BoletoStatus } from '../../src/contracts/search-attributes';
 
 export const awaitDone = defineUpdate<string>('awaitDone');
 const { noop } = proxyActivities<{ noop(): Promise<string> }>({ startToCloseTimeout: '10s' });

@@ -14,7 +14,7 @@ import {
   type Role,
   setTenantWebhookUpdate,
   type Tenant,
-} from '../workflows/access-messages';
+} from '../contracts/access';
 import type { accessRegistry } from '../workflows/access-registry';
 import { boundedQuery, boundedUpdate, type TemporalBounds } from '../temporal/bounded';
 import { generateApiKey } from './api-keys';

@@ -10,7 +10,7 @@ import type { BankAdapter } from '../banks/bank-adapter';
 import type { BankRegistry } from '../banks/registry';
 import { CachedTokenSource, KeeperTokenSource } from '../banks/bs2/keeper-client';
 import type { Bs2TokenSource } from '../banks/bs2/tokens';
-import type { BankBoleto, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../banks/model';
+import type { BankBoleto, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../contracts/bank';
 import { withBankFailures } from './to-failure';
 
 /**

@@ -20,8 +20,8 @@ import { AccessRegistryClient } from '../access/registry-client';
 import { deliveryAgent, targetUrlRefusal, webhookTargetPolicy, WebhookTargetRefused } from '../access/webhook-targets';
 import type { BoletoRecords } from '../records';
 import { notification } from '../workflows/activity-options';
-import type { TenantWebhook } from '../workflows/access-messages';
-import type { BoletoEvent, BoletoView } from '../workflows/boleto-messages';
+import type { TenantWebhook } from '../contracts/access';
+import type { BoletoEvent, BoletoView } from '../contracts/boleto';
 
 export interface NotificationDeps {
   /** Tenant → its webhook endpoint (default: the access registry, cached 10 s). */

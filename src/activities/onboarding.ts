@@ -13,12 +13,12 @@ import { KeeperTokenSource } from '../banks/bs2/keeper-client';
 import { BankError } from '../banks/errors';
 import { generateKeyAndCsr, requestCertificate } from '../banks/itau/certificate';
 import type { BankRegistry } from '../banks/registry';
-import type { RegisterBoletoRequest } from '../banks/model';
+import type { RegisterBoletoRequest } from '../contracts/bank';
 import { addDays } from '../domain';
 import { bankAccountFromOnboarded, type OnboardingBankSettings } from '../onboarding/accounts';
 import { brtDate } from '../workflows/boleto-schedule';
 import { bs2KeeperWorkflowId, bs2TokenKeeper, setBs2RefreshToken } from '../workflows/bs2-token-keeper';
-import type { ConnectivityResult, NotificationSubscriptionsView, OnboardedAccount } from '../workflows/onboarding-messages';
+import type { ConnectivityResult, NotificationSubscriptionsView, OnboardedAccount } from '../contracts/onboarding';
 import { withBankFailures } from './to-failure';
 
 export interface OnboardingActivityDeps {

@@ -30,7 +30,7 @@ import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { bankTokenRoutes } from './routes/bank-tokens';
 import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
-import type { OnboardingPolicy } from '../workflows/onboarding-messages';
+import type { OnboardingPolicy } from '../contracts/onboarding';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
 import { consoleRouter } from './routes/console';
 

@@ -14,7 +14,7 @@ import type { Request, RequestHandler } from 'express';
 import { parseApiKey, secretMatches } from '../access/api-keys';
 import type { AccessRegistryClient } from '../access/registry-client';
 import { WORKERS_RETRY_AFTER_S } from '../temporal/bounded';
-import type { AccessSnapshot, ApiKeyRecord, Role } from '../workflows/access-messages';
+import type { AccessSnapshot, ApiKeyRecord, Role } from '../contracts/access';
 import { sendProblem } from './problem';
 
 export interface Principal {

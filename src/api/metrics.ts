@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BankEvent } from '../banks/model';
+import type { BankEvent } from '../contracts/bank';
 
 export class ApiMetrics {
   readonly registry = new Registry();

@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logging';
-import type { Role } from '../workflows/access-messages';
+import type { Role } from '../contracts/access';
 import type { Principal } from './auth';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

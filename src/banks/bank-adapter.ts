@@ -11,7 +11,7 @@ import type {
   RegisterBoletoRequest,
   SearchBoletosFilter,
   SearchBoletosResult,
-} from './model';
+} from '../contracts/bank';
 
 export type BankCapability =
   | 'BOLECODE'

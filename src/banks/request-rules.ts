@@ -8,7 +8,7 @@ import { formatBrl } from '../domain';
 import type { BankCapability } from './bank-adapter';
 import { bs2RequestRules, type Bs2RuleSettings } from './bs2/capabilities';
 import { itauRequestRules, type ItauRuleSettings } from './itau/capabilities';
-import type { BankCode } from './model';
+import type { BankCode } from '../contracts/bank';
 
 export interface BankRequestRules {
   /** What the bank offers (bank-adapter.ts): BOLECODE and ALPHANUMERIC_CNPJ gate what a request may contain. */

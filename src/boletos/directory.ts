@@ -4,10 +4,10 @@
  * (src/banks/accounts.ts), all owned by ACCOUNTS_TENANT_ID.
  */
 import type { BankAccount } from '../banks/accounts';
-import type { BankCode } from '../banks/model';
+import type { BankCode } from '../contracts/bank';
 import { type BankRequestRules, type RequestRuleSettings, requestRulesFor } from '../banks/request-rules';
-import type { BoletoPolicy } from '../workflows/boleto-messages';
-import type { ConvenioConfig } from '../workflows/onboarding-messages';
+import type { BoletoPolicy } from '../contracts/boleto';
+import type { ConvenioConfig } from '../contracts/onboarding';
 
 export interface AccountInfo {
   accountId: string;

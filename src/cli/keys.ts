@@ -14,7 +14,7 @@ import { AccessRegistryClient, AccessRequestRejected } from '../access/registry-
 import { loadConfig } from '../config';
 import { runMain, StartupError } from '../process';
 import { connectCliClient } from './connect';
-import { ROLES, type Role } from '../workflows/access-messages';
+import { ROLES, type Role } from '../contracts/access';
 
 const USAGE = `usage:
   keys create-tenant <id> <name>

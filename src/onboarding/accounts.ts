@@ -11,7 +11,7 @@ import type { AccountResolver } from '../banks/registry';
 import { type BankAccount, bs2AdapterFromSettings, type Bs2AccountSettings, itauAdapterFromSettings, type ItauAccountSettings, itauServerCa } from '../banks/accounts';
 import { type AccountInfo, type DirectorySettings, policyFor } from '../boletos/directory';
 import { requestRulesFor } from '../banks/request-rules';
-import { type OnboardedAccount, onboardedAccountQuery, onboardingWorkflowId } from '../workflows/onboarding-messages';
+import { type OnboardedAccount, onboardedAccountQuery, onboardingWorkflowId } from '../contracts/onboarding';
 import { boundedQuery, type TemporalBounds } from '../temporal/bounded';
 
 export type OnboardingBankSettings = Bs2AccountSettings & ItauAccountSettings;

@@ -12,7 +12,7 @@
  *
  * Pure (no I/O): the onboarding workflow builds the e-mail in its state.
  */
-import type { AccountData, ManagerEmail } from '../workflows/onboarding-messages';
+import type { AccountData, ManagerEmail } from '../contracts/onboarding';
 
 export const ITAU_PRODUCT = 'Cobranças – Bolecode';
 export const BS2_PRODUCT = 'BS2 Cobrança (API)';

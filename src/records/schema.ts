@@ -5,7 +5,7 @@
  * (`payer_enc`); the view is kept as `json`, byte for byte as the workflow gave it. The payer's document is searchable through a keyed hash (`payer_doc_hmac`), never in clear.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { BoletoEvent, BoletoView, Delivery } from '../workflows/boleto-messages';
+import type { BoletoEvent, BoletoView, Delivery } from '../contracts/boleto';
 
 /** timestamptz: written as ISO strings, read as Date. */
 type Timestamp = ColumnType<Date, string | Date, string | Date>;

@@ -10,9 +10,9 @@
  * - a delivery is one row per delivery id; its attempts are counted per attempt.
  */
 import { type Expression, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
-import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../workflows/boleto-messages';
+import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
 import { brtDate } from '../workflows/boleto-schedule';
-import type { Payer } from '../banks/model';
+import type { Payer } from '../contracts/bank';
 import type { RecordProtector } from './protect';
 import type { RecordsDatabase } from './schema';
 

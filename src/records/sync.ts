@@ -7,8 +7,8 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { brtDate } from '../workflows/boleto-schedule';
-import { getBoletoQuery, getCreationQuery, getDeliveriesQuery, getEventsQuery, getPrintableQuery } from '../workflows/boleto-messages';
-import { BoletoStatus, DueDate, NossoNumero } from '../workflows/search-attributes';
+import { getBoletoQuery, getCreationQuery, getDeliveriesQuery, getEventsQuery, getPrintableQuery } from '../contracts/boleto';
+import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 import type { BoletoRecords } from './store';
 
 export interface ImportResult {

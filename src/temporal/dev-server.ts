@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributeCliArgs } from '../workflows/search-attributes';
+import { searchAttributeCliArgs } from '../contracts/search-attributes';
 import type { Logger } from '../logging';
 import { ensureRetention } from './retention';
 import { retryUntil } from './retry';

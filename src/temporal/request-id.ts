@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { REQUEST_ID_HEADER } from '../workflows/request-id-header';
+import { REQUEST_ID_HEADER } from '../contracts/request-id';
 
 export const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 

@@ -9,7 +9,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { loadConfig } from '../config';
 import { createLogger } from '../logging';
 import { runMain } from '../process';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { connectClient } from './connection';
 import { ensureRetention } from './retention';
 import { retryUntil } from './retry';

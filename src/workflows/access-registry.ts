@@ -14,7 +14,7 @@ import {
   revokeApiKeyUpdate,
   ROLES,
   setTenantWebhookUpdate,
-} from './access-messages';
+} from '../contracts/access';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const KEY_ID = /^[a-z2-7]{12}$/;

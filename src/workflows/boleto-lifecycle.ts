@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { createBankActivities } from '../activities/bank';
 import type { createNotificationActivities } from '../activities/notifications';
-import type { BankBoleto, BankEvent } from '../banks/model';
+import type { BankBoleto, BankEvent } from '../contracts/bank';
 import { addDays, assertDueDateReadsBack, isIsoDate } from '../domain';
 import { bankRead, bankWrite, notification } from './activity-options';
 import { REGISTER_AS_LOCAL_ACTIVITY } from './patches';
@@ -42,10 +42,10 @@ import {
   registeringView,
   resendDeliveryUpdate,
   type StartBoletoInput,
-} from './boleto-messages';
+} from '../contracts/boleto';
 import { brtDate, nextWake, type Wake, type WakeReason } from './boleto-schedule';
 import { applyBankEvents, applyRegistered, applyRejected, factsFromBankBoleto, isTerminal, type LifecycleState, moveTo, record } from './boleto-state';
-import { BoletoStatus, DueDate, NossoNumero } from './search-attributes';
+import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 
 type BankActivities = ReturnType<typeof createBankActivities>;
 const write = proxyActivities<BankActivities>(bankWrite);

@@ -5,7 +5,7 @@
  * (UTC−03:00 all year since Brazil dropped daylight saving in 2019).
  */
 import { addDays, businessDayOnOrAfter, lastPayableDateWithoutCharges, nextBusinessDay } from '../domain';
-import type { BoletoPolicy } from './boleto-messages';
+import type { BoletoPolicy } from '../contracts/boleto';
 import type { LifecycleState } from './boleto-state';
 
 const HOUR = 3_600_000;

@@ -13,8 +13,8 @@
  * "registered" after "paid", "paid" after "settled") changes nothing and records nothing, so duplicated and
  * shuffled deliveries end in the same state and the same event list.
  */
-import type { BankBoleto, BankEvent } from '../banks/model';
-import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from './boleto-messages';
+import type { BankBoleto, BankEvent } from '../contracts/bank';
+import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
 
 export interface LifecycleState {
   view: BoletoView;

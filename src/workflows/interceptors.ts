@@ -5,7 +5,7 @@
  */
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
-import { REQUEST_ID_HEADER } from './request-id-header';
+import { REQUEST_ID_HEADER } from '../contracts/request-id';
 
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let requestId: string | undefined;

@@ -17,7 +17,7 @@ import type {
   StartOnboardingInput,
   StoredCredentials,
   TimelineEntry,
-} from './onboarding-messages';
+} from '../contracts/onboarding';
 
 export const DAY_MS = 86_400_000;
 

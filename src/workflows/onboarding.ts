@@ -35,7 +35,7 @@ import {
   retryConnectivityUpdate,
   type StartOnboardingInput,
   submitCredentialsUpdate,
-} from './onboarding-messages';
+} from '../contracts/onboarding';
 import {
   advance,
   DAY_MS,
@@ -56,7 +56,7 @@ import {
   type Wake,
 } from './onboarding-state';
 import { ITAU_CERTIFICATE_RENEWAL, ITAU_NOTIFICATION_SUBSCRIPTION } from './patches';
-import { OnboardingStep, Stalled } from './search-attributes';
+import { OnboardingStep, Stalled } from '../contracts/search-attributes';
 
 type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities> & ReturnType<typeof createItauCertificateActivities>;
 

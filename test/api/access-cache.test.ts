@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AccessCache } from '../../src/api/auth';
-import type { AccessSnapshot, ApiKeyRecord } from '../../src/workflows/access-messages';
+import type { AccessSnapshot, ApiKeyRecord } from '../../src/contracts/access';
 
 const key = (keyId: string, revokedAt?: string): ApiKeyRecord => ({ keyId, tenantId: 't', role: 'integrator', secretHash: 'h', createdAt: '2026-11-23T00:00:00Z', ...(revokedAt ? { revokedAt } : {}) });
 const snap = (version: number, keys: ApiKeyRecord[]): AccessSnapshot => ({ version, tenants: [], keys });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseApiKey } from '../../src/access/api-keys';
 import { CodecSessions, SESSION_COOKIE } from '../../src/api/codec-session';
-import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/workflows/access-messages';
+import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/contracts/access';
 import { codecCorsOrigins, codecEndpointUrl, codecTenants, loadConfig } from '../../src/config';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, newPayloadKey } from '../../src/temporal/codec';
 import { devServerArgs } from '../../src/temporal/dev-server';

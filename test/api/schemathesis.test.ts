@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/workflows/access-messages';
+import type { Role } from '../../src/contracts/access';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
 
 const run = promisify(execFile);

@@ -15,7 +15,7 @@ import { AccessCache } from '../../src/api/auth';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
 import { testRecords } from './records';
-import type { Role } from '../../src/workflows/access-messages';
+import type { Role } from '../../src/contracts/access';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 
 export interface ApiHarness {

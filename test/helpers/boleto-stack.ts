@@ -25,7 +25,7 @@ import { createWorker } from '../../src/worker';
 import { testRecords } from './records';
 import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
 import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';
-import type { Role } from '../../src/workflows/access-messages';
+import type { Role } from '../../src/contracts/access';
 import { addDays } from '../../src/domain';
 import { brtDate } from '../../src/workflows/boleto-schedule';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';

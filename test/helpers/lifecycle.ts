@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { BankCode } from '../../src/banks/model';
+import type { BankCode } from '../../src/contracts/bank';
 import { Bs2Http } from '../../src/banks/bs2/client';
 import { InMemoryBs2TokenSource } from '../../src/banks/bs2/tokens';
 import { BankRegistry } from '../../src/banks/registry';
@@ -16,7 +16,7 @@ import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker, type CreateWorkerOptions } from '../../src/worker';
-import { getBoletoQuery, type StartBoletoInput } from '../../src/workflows/boleto-messages';
+import { getBoletoQuery, type StartBoletoInput } from '../../src/contracts/boleto';
 import { BOLETO_CODE_VERSION } from '../../src/workflows/patches';
 import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
 import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';

@@ -24,7 +24,7 @@ import type { ItauSimConfig } from '../../src/simulators/itau/config';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker, defaultBankRegistry } from '../../src/worker';
-import type { Role } from '../../src/workflows/access-messages';
+import type { Role } from '../../src/contracts/access';
 import { startSim } from '../banks/itau/helpers';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 import { testRecords } from './records';

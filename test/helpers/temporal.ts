@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { newPayloadKey } from '../../src/temporal/codec';
 import { encryptingDataConverter } from '../../src/temporal/keys';
 import { requestIdClientInterceptor } from '../../src/temporal/request-id';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { addDays, mod10 } from '../../src/domain';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { onboardingWorkflowId } from '../../src/workflows/onboarding-messages';
+import { onboardingWorkflowId } from '../../src/contracts/onboarding';
 import { eventually } from '../helpers/boleto-stack';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 

@@ -16,9 +16,9 @@ import {
   markRequestSentUpdate,
   onboardingStateQuery,
   type StartOnboardingInput,
-} from '../../src/workflows/onboarding-messages';
+} from '../../src/contracts/onboarding';
 import { DAY_MS, initialState, nextWake } from '../../src/workflows/onboarding-state';
-import { Stalled } from '../../src/workflows/search-attributes';
+import { Stalled } from '../../src/contracts/search-attributes';
 import { createTimeSkippingEnv, uniqueId } from '../helpers/temporal';
 
 const person = { name: 'Carlos Suporte', phone: '+55 11 99999-0000', email: 'carlos@acme.example' };

@@ -9,7 +9,7 @@ import { addDays } from '../../src/domain';
 import { ensureReconcileSchedule, RECORDS_RECONCILE_SCHEDULE_ID } from '../../src/records/reconcile-schedule';
 import { reconcileRecords } from '../../src/records/sync';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import type { BoletoView } from '../../src/workflows/boleto-messages';
+import type { BoletoView } from '../../src/contracts/boleto';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('records: drift repair, backfill, read-through', () => {

@@ -12,7 +12,7 @@ import { type BoletoRecords, openRecords } from '../../src/records';
 import { createLogger } from '../../src/logging';
 import { startEmbeddedRecordsServer } from '../../src/records/embedded-server';
 import { newPayloadKey } from '../../src/temporal/codec';
-import type { BoletoEvent, BoletoView } from '../../src/workflows/boleto-messages';
+import type { BoletoEvent, BoletoView } from '../../src/contracts/boleto';
 import { testDatabase } from '../helpers/postgres';
 
 const key1 = newPayloadKey('k1');

@@ -1,7 +1,7 @@
 /** The BS2 simulator's rules of time, webhooks and every cents scenario, driven through its clock and admin API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankError } from '../../src/banks/errors';
-import type { BankEvent } from '../../src/banks/model';
+import type { BankEvent } from '../../src/contracts/bank';
 import { addDays } from '../../src/domain';
 import type { Bs2Simulator } from '../../src/simulators/bs2/server';
 import { BS2_SCENARIOS } from '../../src/simulators/bs2/scenarios';

@@ -13,7 +13,7 @@ import { createApp } from '../../src/api/app';
 import { listen } from '../../src/api/http-server';
 import { createLogger } from '../../src/logging';
 import { createWorker } from '../../src/worker';
-import { REQUEST_ID_HEADER } from '../../src/workflows/request-id-header';
+import { REQUEST_ID_HEADER } from '../../src/contracts/request-id';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 const sdkLogs: { message: string; meta?: LogMetadata }[] = [];

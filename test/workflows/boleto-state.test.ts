@@ -1,8 +1,8 @@
 /** The lifecycle's rules without a server: one-way status, dedupe, order independence, schedule. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BankEvent } from '../../src/banks/model';
-import type { BoletoPolicy, StartBoletoInput } from '../../src/workflows/boleto-messages';
+import type { BankEvent } from '../../src/contracts/bank';
+import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
 import { expiryDate, initialState, nossoNumeroCandidate } from '../../src/workflows/boleto-lifecycle';
 import { brtDate, brtInstant, nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
 import { applyBankEvents, applyRegistered, canMove, type LifecycleState } from '../../src/workflows/boleto-state';

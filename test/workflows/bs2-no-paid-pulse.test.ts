@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays } from '../../src/domain';
 import type { Bs2Simulator } from '../../src/simulators/bs2/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
-import { getBoletoQuery, getEventsQuery } from '../../src/workflows/boleto-messages';
+import { getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
 import { brtDate, brtInstant } from '../../src/workflows/boleto-schedule';
 import { type LifecycleBench, startBs2Lifecycle, until } from '../helpers/lifecycle';
 import { uniqueId } from '../helpers/temporal';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain';
-import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/workflows/access-messages';
+import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/contracts/access';
 import { brtDate } from '../../src/workflows/boleto-schedule';
 import { type BoletoStack, eventually, SIM_WEBHOOK_TOKEN, startBoletoStack } from '../helpers/boleto-stack';
 

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
-import { getBoletoQuery, getEventsQuery } from '../../src/workflows/boleto-messages';
+import { getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
 import { brtDate } from '../../src/workflows/boleto-schedule';
 import { admin } from '../banks/itau/helpers';
 import { type LifecycleBench, startItauLifecycle, until } from '../helpers/lifecycle';

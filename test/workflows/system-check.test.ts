@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWorker } from '../../src/worker';
 import { systemCheck } from '../../src/workflows';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 describe('systemCheck on a real Temporal dev server', () => {

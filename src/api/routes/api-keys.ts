@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { AccessRegistryClient } from '../../access/registry-client';
 import { AccessRequestRejected } from '../../access/registry-client';
-import { type ApiKeyRecord, ROLES } from '../../workflows/access-messages';
+import { type ApiKeyRecord, ROLES } from '../../contracts/access';
 import type { AccessCache } from '../auth';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';

@@ -26,11 +26,11 @@ import {
   registeringView,
   resendDeliveryUpdate,
   type StartBoletoInput,
-} from '../../workflows/boleto-messages';
+} from '../../contracts/boleto';
 import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
 import { brtDate } from '../../workflows/boleto-schedule';
 import { BOLETO_CODE_VERSION } from '../../workflows/patches';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../workflows/search-attributes';
+import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../contracts/search-attributes';
 import type { BoletoRecords } from '../../records';
 import { importFromWorkflow } from '../../records/sync';
 import { API_BOUNDS, boundedUpdate } from '../../temporal/bounded';

@@ -16,7 +16,7 @@ import type { Request, Response } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { PayloadDecryptionError } from '../../temporal/codec';
-import type { Role } from '../../workflows/access-messages';
+import type { Role } from '../../contracts/access';
 import { type AccessCache, type Principal, recordForApiKey, type SessionAuth } from '../auth';
 import { type CodecSessions, clearedSessionCookie, type Session, sessionCookie } from '../codec-session';
 import { sameOriginPost, trustedOrigin } from '../cors';

@@ -1,6 +1,6 @@
 /** GET /v1/me: which tenant and role an API key acts as (integrators use it to check their set-up). */
 import { z } from 'zod';
-import { ROLES } from '../../workflows/access-messages';
+import { ROLES } from '../../contracts/access';
 import { type ApiRoute, defineRoute } from '../route';
 
 const Me = z.object({ keyId: z.string(), tenantId: z.string(), role: z.enum(ROLES) }).meta({ id: 'Me' });

@@ -25,8 +25,8 @@ import {
   retryConnectivityUpdate,
   type StartOnboardingInput,
   submitCredentialsUpdate,
-} from '../../workflows/onboarding-messages';
-import { AccountId, Bank, OnboardingStep, Stalled, TenantId } from '../../workflows/search-attributes';
+} from '../../contracts/onboarding';
+import { AccountId, Bank, OnboardingStep, Stalled, TenantId } from '../../contracts/search-attributes';
 import { API_BOUNDS, boundedList, boundedQuery, boundedUpdate, WorkersUnavailable } from '../../temporal/bounded';
 import type { Principal } from '../auth';
 import { sendProblem } from '../problem';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { FEBRABAN_FATOR_WINDOW, inspectCpfOrCnpj, isIsoDate } from '../../domain';
-import type { BoletoEvent, BoletoView, Delivery } from '../../workflows/boleto-messages';
+import type { BoletoEvent, BoletoView, Delivery } from '../../contracts/boleto';
 import { emailAddress, freeText } from './text';
 import { instant } from './time';
 

@@ -4,7 +4,7 @@
  */
 import type { BankAdapter, BankCapability, InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
-import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../model';
+import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../../contracts/bank';
 import { BS2_CAPABILITIES } from './capabilities';
 import type { Bs2Http, Bs2Response } from './client';
 import { checkResponse, fromBs2Boleto, searchItems, toBs2Register, toBs2SearchQuery } from './mapping';

@@ -4,7 +4,7 @@
  */
 import { addDays, bs2NumberToCents, centsToBs2Number } from '../../domain';
 import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
-import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest, SearchBoletosFilter } from '../model';
+import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest, SearchBoletosFilter } from '../../contracts/bank';
 import type { Bs2Response } from './client';
 import { BS2_DEFAULT_FINAL_BENEFICIARY_KEYS, type Bs2AdapterConfig } from './config';
 import { bankTime } from '../time';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { bs2NumberToCents } from '../../domain';
 import type { InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
-import type { BankEvent, BankEventKind } from '../model';
+import type { BankEvent, BankEventKind } from '../../contracts/bank';
 import { bankTime } from '../time';
 
 const notification = z.object({

@@ -9,7 +9,7 @@ import { itauIdBeneficiario, itauIdBoleto } from '../../domain';
 import type { BankAdapter, BankCapability, InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import { bankInstant } from '../time';
-import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../model';
+import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../../contracts/bank';
 import { ITAU_CAPABILITIES } from './capabilities';
 import type { ItauHttp, ItauResponse } from './client';
 import { checkItauResponse, consultaItems, fromItauBoleto, fromPixCob, itauRegisterEndpoint, itauUnwrapped, parseJson, toItauRegister } from './mapping';

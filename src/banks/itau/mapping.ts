@@ -12,7 +12,7 @@ import {
   itauIdBoleto,
 } from '../../domain';
 import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
-import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../model';
+import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../../contracts/bank';
 import type { ItauResponse } from './client';
 import type { ItauAdapterConfig, ItauBolecodeApi } from './config';
 import { fitItauPayer } from './text';

@@ -5,7 +5,7 @@
  * # * / | ]`, `ü`), and in names whatever the name pattern (letters, spaces and Itaú's accented letters) does not
  * list. Accents are kept (Itaú's patterns list them) or stripped ([U], `payerTextAccents`).
  */
-import type { Payer } from '../model';
+import type { Payer } from '../../contracts/bank';
 import type { ItauAdapterConfig } from './config';
 
 /** The accented letters Itaú's boletos-pix patterns list (`áàâãéèêíïóôõöúçñ` and capitals). */

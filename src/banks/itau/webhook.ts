@@ -17,7 +17,7 @@
  */
 import type { InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
-import type { BankEvent, BankEventKind } from '../model';
+import type { BankEvent, BankEventKind } from '../../contracts/bank';
 import { bankTime } from '../time';
 
 type Obj = Record<string, unknown>;

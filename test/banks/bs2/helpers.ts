@@ -6,7 +6,7 @@ import { Bs2Adapter } from '../../../src/banks/bs2/adapter';
 import { Bs2Http } from '../../../src/banks/bs2/client';
 import { bs2AdapterConfig, type Bs2AdapterConfig, type Bs2Credentials } from '../../../src/banks/bs2/config';
 import { InMemoryBs2TokenSource } from '../../../src/banks/bs2/tokens';
-import type { RegisterBoletoRequest } from '../../../src/banks/model';
+import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
 import { addDays } from '../../../src/domain';
 import { SimClock } from '../../../src/simulators/shared/clock';
 import type { Bs2SimConfig } from '../../../src/simulators/bs2/config';

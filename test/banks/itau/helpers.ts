@@ -7,7 +7,7 @@ import { BankError } from '../../../src/banks/errors';
 import { ItauAdapter } from '../../../src/banks/itau/adapter';
 import { ItauHttp } from '../../../src/banks/itau/client';
 import { itauAdapterConfig, type ItauAdapterConfig, type ItauCredentials, itauSimulatorUrls } from '../../../src/banks/itau/config';
-import type { RegisterBoletoRequest } from '../../../src/banks/model';
+import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
 import { addDays } from '../../../src/domain';
 import { brtDate, brtInstant, SimClock } from '../../../src/simulators/shared/clock';
 import type { ItauSimConfig } from '../../../src/simulators/itau/config';

@@ -12,7 +12,7 @@ import type { ItauBolecodeApi } from '../../../src/banks/itau/config';
 import { loadConfig } from '../../../src/config';
 import { fromItauBoleto, itauUnwrapped, normaliseSituacao, toItauRegister } from '../../../src/banks/itau/mapping';
 import { fitItauPayer, fitItauText } from '../../../src/banks/itau/text';
-import type { RegisterBoletoRequest } from '../../../src/banks/model';
+import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
 import { addDays, parsePix } from '../../../src/domain';
 import type { ItauSimulator } from '../../../src/simulators/itau/server';
 import { adapterConfigOf, adapterFor, admin, bankErrorOf, boletoRequest, CPF, nextNossoNumero, rawCall, startSim, type TestAdapter, TODAY } from './helpers';

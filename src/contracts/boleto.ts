@@ -5,7 +5,7 @@
  * request must not touch history); reads are queries.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BankBoleto, BankCode, BankEvent, Payer, RegisterBoletoRequest } from '../banks/model';
+import type { BankBoleto, BankCode, BankEvent, Payer, RegisterBoletoRequest } from './bank';
 
 export type BoletoStatus =
   | 'REGISTERING'
