@@ -64,7 +64,7 @@ function banner(config: Config, apiUrl: string): string {
     `  Temporal Web UI  ${ui}`,
     `  API              ${apiUrl}`,
     `  Records store    ${recordsWhere(config)}`,
-    `  Codec (Web UI)   log in at ${codecEndpointUrl(config)}/login to see payloads decrypted (README: "reading encrypted payloads")`,
+    `  Codec (Web UI)   log in at ${codecEndpointUrl(config)}/login to see payloads decrypted (docs/codec.md)`,
     ...(config.SIMULATORS_ENABLED ? [`  BS2 simulator    http://localhost:${config.SIM_BS2_PORT}   admin: http://localhost:${config.SIM_BS2_PORT}/__sim/boletos${config.BS2_BASE_URL ? '' : '   (the default BS2 account)'}`] : []),
     ...(config.SIMULATORS_ENABLED ? [`  Itaú simulator   https://localhost:${config.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${config.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${config.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`] : []),
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,

@@ -1,6 +1,6 @@
 /**
  * The client side of the chaos suite and its one verification. Clients issue boletos through the API exactly as
- * the README tells integrators to (Idempotency-Key, retry the same key after a network error or a 5xx), and the
+ * docs/api.md tells integrators to (Idempotency-Key, retry the same key after a network error or a 5xx), and the
  * verdict is taken from the outside: the API (each boleto's status and events), Temporal visibility (how many
  * boleto workflows exist), the BS2 simulator (how many boletos the bank holds per seuNumero) and the receiver
  * standing in for the client's system (which notifications arrived); where a scenario asks for it, the records store
@@ -16,7 +16,7 @@ import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
 
-/** The BS2 simulator's scenario is chosen by the cents of the amount (README, "Banco BS2"). */
+/** The BS2 simulator's scenario is chosen by the cents of the amount (docs/banks/bs2.md, "Cents scenarios"). */
 export const CENTS = { MANUAL: 0, REJECTED: 4, LOST_RESPONSE: 7, UNAVAILABLE_FIRST_N: 8 } as const;
 
 export const PAYER = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } };

@@ -1,6 +1,6 @@
 /**
  * docker-compose.yml cannot run here (no Docker engine), so it is checked statically: the services the
- * README documents exist, the app services point at the Temporal service, Temporal points at PostgreSQL,
+ * docs/operations.md documents exist, the app services point at the Temporal service, Temporal points at PostgreSQL,
  * start-up order is enforced, every app env var is one the config schema knows (a typo would otherwise
  * be silently ignored), and each container command runs a file the build produces.
  */
@@ -19,8 +19,8 @@ const services = readCompose(composeEnv).services;
 const APP = ['boletoflow-setup', 'boletoflow-records-setup', 'boletoflow-worker', 'boletoflow-api'];
 
 describe('docker-compose.yml', () => {
-  it('services › as documented in the README › all present', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('services › as documented in docs/operations.md › all present', () => {
+    const readme = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
     const expected = ['postgresql', 'temporal-schema', 'temporal', 'temporal-ui', ...APP];
     expect(Object.keys(services).sort()).toEqual([...expected].sort());
     for (const name of expected) expect(readme).toContain(`\`${name}\``);
