@@ -65,94 +65,54 @@ const hostPort = z
 
 export const configSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('`development`, `production` or `test`; set by the images and the test runner, not needed by hand'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('`fatal` `error` `warn` `info` `debug` `trace` `silent`; logs are JSON lines (pino) with secrets redacted'),
 
-    /** Where state lives when running the embedded default (dev server SQLite file, pid lock). */
-    DATA_DIR: z.string().trim().min(1).default('.data'),
+    DATA_DIR: z.string().trim().min(1).default('.data').describe('embedded mode: Temporal\'s SQLite file, the records store (`records/`), the payload key and the single-instance lock'),
 
-    /**
-     * The records store (PostgreSQL), e.g. postgres://boletoflow:secret@db.example.com:5432/boletoflow. Unset = the
-     * embedded default: `npm start` runs PGlite (WASM Postgres) with its data in DATA_DIR/records, on RECORDS_PORT.
-     */
     DATABASE_URL: optionalString.pipe(
       z
         .string()
         .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/db')
         .optional(),
-    ),
-    /** The embedded records store (PGlite served over the Postgres protocol) listens here (ignored with DATABASE_URL). */
-    RECORDS_HOST: z.string().trim().min(1).default('127.0.0.1'),
-    RECORDS_PORT: port(7235),
-    /**
-     * Boleto records are kept until an explicit purge (`npm run records -- purge`), which removes boletos that reached
-     * a final status more than this many years ago. Unset = keep forever (purge refuses to run).
-     */
-    RECORDS_RETENTION_YEARS: z.coerce.number({ error: 'must be a number of years' }).int('must be whole years').min(1, 'must be at least 1 year').max(100).optional(),
-    /** Period of the drift repair (Temporal Schedule comparing the records store with the boleto workflows). */
-    RECORDS_RECONCILE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1).max(1440).default(10),
+    ).describe('the records store\'s PostgreSQL (≥ 13), e.g. `postgres://user:pass@db:5432/boletoflow`; unset = the embedded store (PGlite, data in `DATA_DIR/records`, served on `RECORDS_HOST:RECORDS_PORT`)'),
+    RECORDS_HOST: z.string().trim().min(1).default('127.0.0.1').describe('where the embedded records store (PGlite over the PostgreSQL protocol) listens; ignored with `DATABASE_URL`'),
+    RECORDS_PORT: port(7235).describe('port of the embedded records store; ignored with `DATABASE_URL`'),
+    RECORDS_RETENTION_YEARS: z.coerce.number({ error: 'must be a number of years' }).int('must be whole years').min(1, 'must be at least 1 year').max(100).optional().describe('`npm run records -- purge` removes boletos final for more than this many years (and records the purge); unset = keep forever (purge refuses to run)'),
+    RECORDS_RECONCILE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1).max(1440).default(10).describe('period of the drift repair (a Temporal Schedule comparing the store with the boleto workflows)'),
 
-    /** Set to use an external Temporal cluster; unset = start the embedded dev server. */
-    TEMPORAL_ADDRESS: hostPort.optional().or(z.literal('').transform(() => undefined)),
+    TEMPORAL_ADDRESS: hostPort.optional().or(z.literal('').transform(() => undefined)).describe('`host:port` of an external Temporal cluster; unset = start the embedded dev server'),
     TEMPORAL_NAMESPACE: z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/, 'must be a Temporal namespace name (letters, digits, . _ -)')
-      .default('boletoflow'),
-    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('boletoflow'),
-    /** Days Temporal keeps closed workflows' histories (src/temporal/retention.ts): embedded server and temporal:setup alike. */
-    TEMPORAL_RETENTION_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day (Temporal’s minimum)').max(3650).default(30),
-    /** TLS to the cluster: on when a client certificate or API key is given, or when forced here. */
-    TEMPORAL_TLS: bool(false),
-    TEMPORAL_TLS_CERT_PATH: optionalString,
-    TEMPORAL_TLS_KEY_PATH: optionalString,
-    TEMPORAL_TLS_CA_PATH: optionalString,
-    TEMPORAL_TLS_SERVER_NAME: optionalString,
-    /** Temporal Cloud API key (sent as a bearer token; implies TLS). */
-    TEMPORAL_API_KEY: optionalString,
+      .default('boletoflow').describe('namespace for all workflows'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('boletoflow').describe('task queue the worker polls'),
+    TEMPORAL_RETENTION_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day (Temporal’s minimum)').max(3650).default(30).describe('how long Temporal keeps a closed workflow\'s history (what the Web UI can open); set on the embedded dev server\'s namespace at every start and by `npm run temporal:setup` on an external cluster. Boletos themselves stay in the records store'),
+    TEMPORAL_TLS: bool(false).describe('force TLS to the cluster (on automatically with a client certificate or an API key)'),
+    TEMPORAL_TLS_CERT_PATH: optionalString.describe('mTLS client certificate (PEM file) for an external cluster; set together with `TEMPORAL_TLS_KEY_PATH`'),
+    TEMPORAL_TLS_KEY_PATH: optionalString.describe('mTLS client key (PEM file); set together with `TEMPORAL_TLS_CERT_PATH`'),
+    TEMPORAL_TLS_CA_PATH: optionalString.describe('CA bundle for a self-hosted cluster\'s server certificate'),
+    TEMPORAL_TLS_SERVER_NAME: optionalString.describe('TLS server name override'),
+    TEMPORAL_API_KEY: optionalString.describe('Temporal Cloud API key (sent as a bearer token; implies TLS)'),
 
-    /** The `temporal` CLI that runs the embedded dev server (default: the one scripts/temporal-bin.sh provides). */
-    TEMPORAL_CLI_PATH: optionalString,
-    /** Embedded dev server ports (ignored with TEMPORAL_ADDRESS). */
-    TEMPORAL_PORT: port(7233),
-    TEMPORAL_UI_PORT: port(8233),
-    /** IP the embedded server and UI bind to. */
-    TEMPORAL_IP: z.string().trim().default('127.0.0.1'),
+    TEMPORAL_CLI_PATH: optionalString.describe('the `temporal` binary that runs the embedded dev server; unset = `.tools/bin/temporal` (installed by `scripts/temporal-bin.sh`)'),
+    TEMPORAL_PORT: port(7233).describe('embedded dev server\'s gRPC port (ignored with `TEMPORAL_ADDRESS`)'),
+    TEMPORAL_UI_PORT: port(8233).describe('embedded dev server\'s Web UI port (ignored with `TEMPORAL_ADDRESS`)'),
+    TEMPORAL_IP: z.string().trim().default('127.0.0.1').describe('address the embedded dev server and its Web UI bind to'),
 
-    API_HOST: z.string().trim().default('0.0.0.0'),
-    API_PORT: port(3000),
-    /** Requests per minute allowed per API key (authenticated routes). */
-    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-    /**
-     * How long the API keeps using its last good copy of the API keys while the access registry cannot answer (every
-     * worker restarting). A revoked key then works for up to this + the cache's 5 s TTL; 0 = never past the TTL.
-     */
-    API_KEY_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(86_400).default(300),
-    /**
-     * Tenant webhook targets allowed although not public (src/access/webhook-targets.ts): host names, IPs, CIDR ranges,
-     * comma-separated. Default none: loopback, private, link-local (metadata) and other non-public addresses are refused.
-     */
-    WEBHOOK_ALLOWED_HOSTS: commaList(z.string().refine((v) => allowEntryProblem(v) === undefined, 'each entry must be a host name, IP address or CIDR range (e.g. localhost, 10.0.0.5, 10.0.0.0/8)')),
-    /** Largest accepted JSON body, e.g. 256kb or 1mb. */
-    API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb'),
-    /** How the banner and docs refer to this API (no trailing slash). */
-    PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional(),
+    API_HOST: z.string().trim().default('0.0.0.0').describe('where the HTTP API listens'),
+    API_PORT: port(3000).describe('port of the HTTP API'),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600).describe('requests per minute per API key (authenticated routes)'),
+    API_KEY_GRACE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(86_400).default(300).describe('while the access registry cannot answer (every worker restarting), the API keeps its last good copy of the keys this long past its 5 s TTL: a revoked key then works for up to this + 5 s; 0 = never past the TTL'),
+    WEBHOOK_ALLOWED_HOSTS: commaList(z.string().refine((v) => allowEntryProblem(v) === undefined, 'each entry must be a host name, IP address or CIDR range (e.g. localhost, 10.0.0.5, 10.0.0.0/8)')).describe('tenant webhook targets allowed although not public: host names, IPs, CIDR ranges, comma-separated. By default loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254.169.254 metadata), 0.0.0.0 and other non-public addresses are refused at `PUT /v1/webhook-endpoint` and `npm run keys -- webhook` (IP literals, localhost) and by the worker after DNS, on the address it connects to. With `npm start` and a receiver on your machine, set `WEBHOOK_ALLOWED_HOSTS=localhost,127.0.0.1`'),
+    API_BODY_LIMIT: z.string().trim().regex(/^\d+(b|kb|mb)$/i, 'must be a size like 256kb or 1mb').default('256kb').describe('largest JSON body accepted, e.g. `256kb` or `1mb`'),
+    PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://boletos.example.com' }).optional().describe('the API\'s public URL (no trailing slash), used as the OpenAPI `servers` entry, for the codec endpoint the embedded Web UI is pointed at, and to make the codec cookie `Secure` over HTTPS'),
 
-    /**
-     * Codec endpoint for the Temporal Web UI and CLI (/codec): browser origins of the Web UI allowed to call it with
-     * credentials (CORS), comma-separated; default the embedded UI, http://localhost:<TEMPORAL_UI_PORT> and 127.0.0.1.
-     */
-    CODEC_CORS_ORIGINS: commaList(z.string().refine(isOrigin, 'each entry must be an origin like https://temporal.example.com (scheme, host and port only)')),
-    /** Tenants whose operator keys may use the codec endpoint (it decrypts every tenant's payloads): ids or `*`. Default ACCOUNTS_TENANT_ID. */
-    CODEC_TENANTS: commaList(z.string().regex(/^\*$|^[a-z0-9][a-z0-9-]{1,62}$/, 'each entry must be a tenant id or *')),
-    /** Lifetime of a codec login session (the browser cookie set by /codec/login). */
-    CODEC_SESSION_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.01).max(720).default(8),
+    CODEC_CORS_ORIGINS: commaList(z.string().refine(isOrigin, 'each entry must be an origin like https://temporal.example.com (scheme, host and port only)')).describe('Web UI origins allowed to call the codec endpoint (`/codec`) from a browser with its session cookie, comma-separated; unset = the embedded UI, `http://localhost:<TEMPORAL_UI_PORT>` and `http://127.0.0.1:<TEMPORAL_UI_PORT>`'),
+    CODEC_TENANTS: commaList(z.string().regex(/^\*$|^[a-z0-9][a-z0-9-]{1,62}$/, 'each entry must be a tenant id or *')).describe('tenants whose **operator** keys may use the codec endpoint (it decrypts every tenant\'s payloads), comma-separated; `*` = any tenant; unset = `ACCOUNTS_TENANT_ID`'),
+    CODEC_SESSION_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.01).max(720).default(8).describe('lifetime of a `/codec/login` browser session'),
 
-    /**
-     * AES-256-GCM keys for the payload codec that encrypts workflow history: `id:base64(32 bytes)`, comma-separated,
-     * the first encrypts, all decrypt (rotation). Required with an external cluster; the embedded default keeps a
-     * generated key in DATA_DIR/payload-keys.
-     */
     PAYLOAD_ENCRYPTION_KEYS: optionalString.superRefine((v, ctx) => {
       if (v === undefined) return;
       try {
@@ -160,29 +120,20 @@ export const configSchema = z
       } catch (e) {
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
-    }),
+    }).describe('`id:base64(32 bytes)`, comma-separated; AES-256-GCM keys that encrypt every workflow payload in Temporal\'s history (the first encrypts, all decrypt, so a key rotates by putting a new one first). **Required** with an external cluster; unset with the embedded server = a key generated into `DATA_DIR/payload-keys`. Make one: `echo "k1:$(openssl rand -base64 32)"`'),
 
-    /** Tenant owning the bank accounts configured in this environment (until onboarding assigns accounts). */
-    ACCOUNTS_TENANT_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a tenant id (lowercase letters, digits, -)').default('demo'),
-    /** Beneficiary printed on boleto PDFs for the environment's accounts. */
-    BENEFICIARY_NAME: z.string().trim().min(1).default('Empresa Demonstração Ltda'),
-    BENEFICIARY_DOCUMENT: z.string().trim().min(11).default('11222333000181'),
-    /** Days after the due date when an unpaid boleto is written off (BS2: payable up to 60 days after). */
-    BOLETO_EXPIRE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
-    /** Poll the bank every N days while open before the due date (0 = only around the due date). */
-    BOLETO_POLL_OPEN_EVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
-    /** Poll every N days while overdue, until write-off. */
-    BOLETO_POLL_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(1),
-    /** After a final status, keep the workflow open N days for notification resends. */
-    BOLETO_CLOSE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7),
-    /** The client id/secret given to Itaú with the notification subscription (Itaú fetches a token with them). */
-    ITAU_WEBHOOK_CLIENT_ID: optionalString,
-    ITAU_WEBHOOK_CLIENT_SECRET: optionalString,
-    /** POST /v1/boletos waits this long for the bank's verdict before answering 202. */
-    BOLETO_REGISTER_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    ACCOUNTS_TENANT_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a tenant id (lowercase letters, digits, -)').default('demo').describe('tenant owning the bank accounts configured in the environment (until onboarding)'),
+    BENEFICIARY_NAME: z.string().trim().min(1).default('Empresa Demonstração Ltda').describe('beneficiary name printed on PDFs of the environment\'s accounts'),
+    BENEFICIARY_DOCUMENT: z.string().trim().min(11).default('11222333000181').describe('beneficiary CPF/CNPJ printed on PDFs of the environment\'s accounts'),
+    BOLETO_EXPIRE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(60).describe('write-off (baixa) this many days after the due date when unpaid'),
+    BOLETO_POLL_OPEN_EVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7).describe('safety-net poll of the bank every this many days while open, before the due date (0 = only around the due date)'),
+    BOLETO_POLL_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(1).describe('safety-net poll every this many days while overdue, until write-off'),
+    BOLETO_CLOSE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7).describe('a final boleto\'s workflow stays open this long for delivery resends'),
+    ITAU_WEBHOOK_CLIENT_ID: optionalString.describe('the client id given to Itaú with the notification subscription: what Itaú uses to get a token before notifying us; unset while Itaú is simulated = `SIM_ITAU_WEBHOOK_CLIENT_ID`'),
+    ITAU_WEBHOOK_CLIENT_SECRET: optionalString.describe('the client secret that goes with `ITAU_WEBHOOK_CLIENT_ID`; unset while Itaú is simulated = `SIM_ITAU_WEBHOOK_CLIENT_SECRET`'),
+    BOLETO_REGISTER_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000).describe('how long `POST /v1/boletos` waits for the bank\'s verdict before answering 202'),
 
-    /** Worker: Prometheus endpoint of the Temporal runtime (SDK + custom metrics) on this port; 0 = off. */
-    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('worker\'s Prometheus endpoint (Temporal runtime + activity metrics); `0` = off'),
 
     /**
      * Worker: how many workflows it keeps in memory between their tasks. A boleto's next task usually comes days
@@ -190,106 +141,74 @@ export const configSchema = z
      * 600 s bench 600 gave p99 133 ms at 10/s (2,300: 236 ms), 0.59 instead of 0.66 worker cores, 0.9 instead of
      * 1.4 GB. The hot ones (registry, token keeper, boletos between registration and its notification) stay in.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(600),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(600).describe('workflows the worker keeps in memory between their tasks; a boleto\'s next task is usually days away, so the SDK\'s heap-sized default (~2,300) mostly cost heap and GC pauses (docs/benchmark.md)'),
 
-    /** Worker: seconds to let running activities finish on shutdown before they are cancelled. */
-    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(10).describe('on shutdown, how long running activities may finish before they are cancelled'),
 
-    /** Banco BS2 (docs/banks/bs2.md). Unset BS2_BASE_URL = the embedded BS2 simulator with its seeded app. */
-    BS2_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('bs2-default'),
-    BS2_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://api.bs2.com' }).optional().or(z.literal('').transform(() => undefined)),
-    BS2_API_KEY: optionalString,
-    BS2_API_SECRET: optionalString,
-    BS2_SCOPE: optionalString,
-    /** The refresh token shown in BS2 Empresas; used once, then the token keeper workflow owns the rotation. */
-    BS2_REFRESH_TOKEN: optionalString,
-    /** The production User-Agent code BS2 gives each client. */
-    BS2_USER_AGENT: optionalString,
-    BS2_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-    BS2_REGISTER_API: z.enum(['v1', 'v2']).default('v2'),
-    /** [U] new-due-date request path, `{id}` = boleto id or nossoNumero. */
-    BS2_DUE_DATE_PATH: z.string().trim().regex(/^\/.*\{id\}/, 'must be a path containing {id}').optional().or(z.literal('').transform(() => undefined)),
-    /** [U] number of the first search page (`inicio`). */
-    BS2_SEARCH_FIRST_PAGE: z.coerce.number().int().min(0).max(1).default(1),
-    /** Exact Authorization header BS2 must send on webhooks (Basic/Bearer agreed with BS2), if any. */
-    BS2_WEBHOOK_AUTHORIZATION: optionalString,
-    /** Without it, webhooks are unauthenticated hints: at most this many per minute per source address (then 429). */
-    BS2_WEBHOOK_UNSIGNED_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000_000).default(300),
-    /** [3P] BS2's smallest and largest boleto in cents ("valor inferior a R$ 5,00" / "superior a R$ 500.000,00"): refused with 422 before any bank call. */
-    BS2_MIN_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(500),
-    BS2_MAX_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(50_000_000),
-    /** [U] BS2 registers payers with an alphanumeric CNPJ (off: refused with 422 before any bank call). */
-    BS2_ALPHANUMERIC_CNPJ: bool(false),
+    BS2_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('bs2-default').describe('id of the environment\'s BS2 account (its token keeper workflow is `bs2-token-keeper:<id>`)'),
+    BS2_BASE_URL: z.url({ error: 'must be an absolute URL, e.g. https://api.bs2.com' }).optional().or(z.literal('').transform(() => undefined)).describe('real BS2, e.g. `https://api.bs2.com`; unset = the embedded BS2 simulator with its seeded app. Set alone, BS2 accounts come from onboarding only; with an environment account, `BS2_API_KEY`, `BS2_API_SECRET`, `BS2_SCOPE` and `BS2_REFRESH_TOKEN` are required too (from BS2 Empresas → API Banking → Aplicações)'),
+    BS2_API_KEY: optionalString.describe('the environment BS2 account\'s app key (with `BS2_BASE_URL`)'),
+    BS2_API_SECRET: optionalString.describe('the environment BS2 account\'s app secret (with `BS2_BASE_URL`)'),
+    BS2_SCOPE: optionalString.describe('the OAuth scope of the environment BS2 account\'s app (with `BS2_BASE_URL`)'),
+    BS2_REFRESH_TOKEN: optionalString.describe('the refresh token shown in BS2 Empresas; used once, then the token keeper workflow owns the rotation'),
+    BS2_USER_AGENT: optionalString.describe('the production User-Agent code BS2 gives each client; unset = `boletoflow/<version>`'),
+    BS2_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000).describe('per-request timeout of BS2 calls'),
+    BS2_REGISTER_API: z.enum(['v1', 'v2']).default('v2').describe('`v1` or `v2` (`beneficiarioFinal`) registration route'),
+    BS2_DUE_DATE_PATH: z.string().trim().regex(/^\/.*\{id\}/, 'must be a path containing {id}').optional().or(z.literal('').transform(() => undefined)).describe('[U] new-due-date request path, `{id}` = boleto id or nossoNumero (the simulator follows it too); unset = `/pj/forintegration/cobranca/v1/boletos/{id}/solicitacoes/vencimentos`'),
+    BS2_SEARCH_FIRST_PAGE: z.coerce.number().int().min(0).max(1).default(1).describe('[U] number of the first search page (`inicio`)'),
+    BS2_WEBHOOK_AUTHORIZATION: optionalString.describe('exact `Authorization` header BS2 must send on webhooks (Basic/Bearer agreed with BS2). Unset: they are unauthenticated hints (the workflow asks the bank), answered `200 {received}` alike for known and unknown boletos, merged per boleto (one bank look-up per 10 s) and rate-limited per source address'),
+    BS2_WEBHOOK_UNSIGNED_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000_000).default(300).describe('unauthenticated webhooks (BS2 without Authorization, and Itaú Pix: `/webhooks/itau/<account>/pix`) accepted per minute per source address, one budget (then 429 with `Retry-After`)'),
+    BS2_MIN_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(500).describe('[3P] BS2\'s smallest boleto in cents ("valor inferior a R$ 5,00"): below it, 422 `bank-would-refuse` before any bank call (docs/banks/bs2.md)'),
+    BS2_MAX_AMOUNT_CENTS: z.coerce.number().int().min(1).max(9_999_999_999).default(50_000_000).describe('[3P] BS2\'s largest boleto in cents ("superior a R$ 500.000,00"): above it, 422 before any bank call; at least `BS2_MIN_AMOUNT_CENTS`'),
+    BS2_ALPHANUMERIC_CNPJ: bool(false).describe('[U] BS2 registers payers with an alphanumeric CNPJ; off: 422 before any bank call'),
 
-    /** Bank simulators run by `npm start` (src/simulators/main.ts). */
-    SIMULATORS_ENABLED: bool(true),
-    SIM_HOST: z.string().trim().default('127.0.0.1'),
-    SIM_BS2_PORT: port(4218),
-    /** Where the BS2 simulator posts webhooks (default: this API's /webhooks/bs2/<BS2_ACCOUNT_ID>). */
-    SIM_BS2_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    SIM_BS2_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-    SIM_BS2_REFRESH_TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(100_000).default(48),
+    SIMULATORS_ENABLED: bool(true).describe('run the embedded bank simulators under `npm start` (`src/simulators/main.ts`)'),
+    SIM_HOST: z.string().trim().default('127.0.0.1').describe('address the embedded simulators bind to'),
+    SIM_BS2_PORT: port(4218).describe('the BS2 simulator\'s port'),
+    SIM_BS2_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('where the BS2 simulator posts notifications; unset = this API\'s `http://127.0.0.1:<API_PORT>/webhooks/bs2/<BS2_ACCOUNT_ID>`'),
+    SIM_BS2_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300).describe('the BS2 simulator\'s access-token lifetime'),
+    SIM_BS2_REFRESH_TOKEN_TTL_HOURS: z.coerce.number().min(0.01).max(100_000).default(48).describe('the BS2 simulator\'s refresh-token lifetime (moving its clock further past the last refresh expires the token, as at BS2)'),
 
-    /** Itaú Cobrança/Bolecode (docs/banks/itau.md). Unset ITAU_CLIENT_ID = the embedded Itaú simulator. */
-    ITAU_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('itau-default'),
-    /** client_id (= x-itau-apikey) Itaú sent with the temporary token. */
-    ITAU_CLIENT_ID: optionalString.pipe(z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID Itaú sent').optional()),
-    ITAU_CLIENT_SECRET: optionalString,
-    /** The certificado dinâmico (PEM certificate and its private key) and, if needed, a CA bundle for Itaú's servers. */
-    ITAU_CERT_PATH: optionalString,
-    ITAU_KEY_PATH: optionalString,
-    ITAU_CA_PATH: optionalString,
-    /** agência(4) + conta(7, "00" + 5) + DAC(1), e.g. 150000052061 (the DAC is checked). */
-    ITAU_ID_BENEFICIARIO: optionalString.pipe(z.string().regex(/^\d{4}00\d{6}$/, 'must be 12 digits: agência(4) + 00 + conta(5) + DAC(1)').optional()),
-    ITAU_CARTEIRA: z.string().trim().regex(/^\d{3}$/, 'must be 3 digits, e.g. 109').default('109'),
-    /** The beneficiary's Pix key (DICT) for bolecodes. */
-    ITAU_PIX_KEY: optionalString,
-    /** [U] endpoints per product (defaults: production hosts of bank-apis.md §2.1, or the simulator). */
-    ITAU_TOKEN_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_CASH_MANAGEMENT_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_CONSULTA_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_BOLETOS_V3_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_BOLECODE_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_CERT_REQUEST_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    ITAU_CERT_RENEWAL_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    /** [U] renewal needs `x-itau-force-cert: true` (the /v2/ renewal path). */
-    ITAU_CERT_RENEWAL_FORCE_HEADER: bool(false),
-    /** production: Itaú's real URLs for onboarded accounts even without an ITAU_CLIENT_ID account (default: simulator unless ITAU_CLIENT_ID). */
-    ITAU_ENVIRONMENT: z.enum(['simulator', 'production']).optional().or(z.literal('').transform(() => undefined)),
+    ITAU_ACCOUNT_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default('itau-default').describe('id of the environment\'s Itaú account'),
+    ITAU_CLIENT_ID: optionalString.pipe(z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID Itaú sent').optional()).describe('real Itaú: the client_id (= `x-itau-apikey`, a UUID) Itaú sent with the temporary token; then `ITAU_CLIENT_SECRET`, `ITAU_CERT_PATH`, `ITAU_KEY_PATH` and `ITAU_ID_BENEFICIARIO` are required. Unset = the embedded Itaú simulator'),
+    ITAU_CLIENT_SECRET: optionalString.describe('the client secret that goes with `ITAU_CLIENT_ID`'),
+    ITAU_CERT_PATH: optionalString.describe('the certificado dinâmico: PEM certificate (with `ITAU_CLIENT_ID`)'),
+    ITAU_KEY_PATH: optionalString.describe('the certificado dinâmico\'s private key, PEM (with `ITAU_CLIENT_ID`)'),
+    ITAU_CA_PATH: optionalString.describe('CA bundle for Itaú\'s servers, if needed'),
+    ITAU_ID_BENEFICIARIO: optionalString.pipe(z.string().regex(/^\d{4}00\d{6}$/, 'must be 12 digits: agência(4) + 00 + conta(5) + DAC(1)').optional()).describe('agência (4) + `00` + conta (5) + DAC (1), e.g. `150000052061`; the DAC is checked'),
+    ITAU_CARTEIRA: z.string().trim().regex(/^\d{3}$/, 'must be 3 digits, e.g. 109').default('109').describe('carteira (3 digits)'),
+    ITAU_PIX_KEY: optionalString.describe('the beneficiary\'s Pix key (DICT) for bolecodes'),
+    ITAU_TOKEN_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] token endpoint; unset = the production host of bank-apis.md §2.1, or the simulator'),
+    ITAU_CASH_MANAGEMENT_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] cash_management endpoint; unset = the production host, or the simulator'),
+    ITAU_CONSULTA_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] consulta (boletoscash) endpoint; unset = the production host, or the simulator'),
+    ITAU_BOLETOS_V3_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] Boletos v3 (notification subscriptions) endpoint; unset = the production host, or the simulator'),
+    ITAU_BOLECODE_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] recebimentos-pix bolecode endpoint; unset = the production host, or the simulator'),
+    ITAU_CERT_REQUEST_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] certificate request endpoint; unset = the production host, or the simulator'),
+    ITAU_CERT_RENEWAL_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] certificate renewal endpoint; unset = the production host, or the simulator'),
+    ITAU_CERT_RENEWAL_FORCE_HEADER: bool(false).describe('[U] renewal needs `x-itau-force-cert: true` (the /v2/ renewal path)'),
+    ITAU_ENVIRONMENT: z.enum(['simulator', 'production']).optional().or(z.literal('').transform(() => undefined)).describe('`production`: onboarded Itaú accounts use Itaú\'s URLs even with no environment account; unset = the simulator unless `ITAU_CLIENT_ID` is set'),
 
-    /** Onboarding (CS) timing: reminders and escalation while a step waits, and the certificate expiry reminder. */
-    ONBOARDING_REMIND_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(5),
-    ONBOARDING_ESCALATE_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(14),
-    ONBOARDING_CERT_REMINDER_DAYS: z.coerce.number().int().min(1).max(180).default(30),
-    /** Copied on the manager e-mail (the seed asks to copy CS and support). */
-    ONBOARDING_SUPPORT_EMAIL: z.email({ error: 'must be an e-mail address' }).optional().or(z.literal('').transform(() => undefined)),
-    /** [U] where bolecodes are registered: pix_recebimentos_conciliacoes v2 `/boletos_pix` (every public client found), recebimentos-pix v1 `/boletos-pix` or cash_management `boleto_pix`. */
-    ITAU_BOLECODE_API: z.enum(['pix_recebimentos_conciliacoes', 'recebimentos_pix', 'cash_management']).default('pix_recebimentos_conciliacoes'),
-    ITAU_BOLECODE_CONCILIACOES_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    /** [U] Pix API base (regulatório Pix v2; older clients: https://secure.api.itau/pix_recebimentos/v2) for a bolecode's Pix charge. */
-    ITAU_PIX_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    /** [U] PATCH instruction bodies flat (Itaú's OpenAPI examples, public clients) or wrapped in `{data}`. */
-    ITAU_INSTRUCTION_BODY: z.enum(['flat', 'data']).default('flat'),
-    /** [U] accents in payer text sent to Itaú: kept (its patterns list them) or stripped. */
-    ITAU_PAYER_ACCENTS: z.enum(['keep', 'strip']).default('keep'),
-    /** [U] a boleto `Baixado` after a payment: SETTLED when paid by Pix (credited at once), always, or PAID. */
-    ITAU_BAIXADA_WITH_PAYMENT: z.enum(['SETTLED_IF_PIX', 'SETTLED', 'PAID']).default('SETTLED_IF_PIX'),
-    /** [U] amounts sent as 17-digit implied decimals (cash_management examples) or "123.45". */
-    ITAU_AMOUNT_FORMAT: z.enum(['implied', 'decimal']).default('implied'),
-    /** [U] Itaú registers payers with an alphanumeric CNPJ (its OpenAPI says `^\d{14}$`; off: refused with 422 before any bank call). */
-    ITAU_ALPHANUMERIC_CNPJ: bool(false),
-    /** [U] nosso-número width inside the bolecode txid (15 → 31 characters; the OpenAPI regex implies 17). */
-    ITAU_TXID_NOSSO_NUMERO_WIDTH: z.coerce.number().int().min(8).max(20).default(15),
-    ITAU_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-    /** Itaú simulator: mTLS API listener and TLS-only listener (certificate request, /__sim admin). */
-    SIM_ITAU_PORT: port(4341),
-    SIM_ITAU_PUBLIC_PORT: port(4342),
-    /** Where the Itaú simulator delivers notifications, after a client_credentials token from SIM_ITAU_WEBHOOK_OAUTH_URL. */
-    SIM_ITAU_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    SIM_ITAU_WEBHOOK_OAUTH_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)),
-    SIM_ITAU_WEBHOOK_CLIENT_ID: z.string().trim().min(1).default('sim-itau-webhook'),
-    SIM_ITAU_WEBHOOK_CLIENT_SECRET: z.string().trim().min(1).default('sim-itau-webhook-secret'),
-    SIM_ITAU_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    ONBOARDING_REMIND_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(5).describe('an onboarding step without progress reminds CS after this many days (and again every as many)'),
+    ONBOARDING_ESCALATE_AFTER_DAYS: z.coerce.number().min(0.01).max(365).default(14).describe('an onboarding step without progress is escalated and marked `Stalled` after this many days'),
+    ONBOARDING_CERT_REMINDER_DAYS: z.coerce.number().int().min(1).max(180).default(30).describe('ACTIVE Itaú accounts: from this many days before the certificate expires the onboarding renews it (then re-checks connectivity); when Itaú refuses, an expiry notice instead; attempts and notices weekly'),
+    ONBOARDING_SUPPORT_EMAIL: z.email({ error: 'must be an e-mail address' }).optional().or(z.literal('').transform(() => undefined)).describe('copied on every manager e-mail (the seed asks to copy CS and support)'),
+    ITAU_BOLECODE_API: z.enum(['pix_recebimentos_conciliacoes', 'recebimentos_pix', 'cash_management']).default('pix_recebimentos_conciliacoes').describe('[U] where bolecodes are registered: pix_recebimentos_conciliacoes v2 `/boletos_pix` (every public client found), recebimentos-pix v1 `/boletos-pix` or cash_management `boleto_pix` (docs/banks/itau.md)'),
+    ITAU_BOLECODE_CONCILIACOES_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] pix_recebimentos_conciliacoes endpoint; unset = the production host, or the simulator'),
+    ITAU_PIX_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('[U] Pix API base for a bolecode\'s Pix charge (regulatório Pix v2; older clients: `https://secure.api.itau/pix_recebimentos/v2`); unset = the production host, or the simulator'),
+    ITAU_INSTRUCTION_BODY: z.enum(['flat', 'data']).default('flat').describe('[U] PATCH instruction bodies flat (Itaú\'s OpenAPI examples, public clients) or wrapped in `{data}`'),
+    ITAU_PAYER_ACCENTS: z.enum(['keep', 'strip']).default('keep').describe('[U] accents in payer text sent to Itaú: kept (its patterns list them) or stripped'),
+    ITAU_BAIXADA_WITH_PAYMENT: z.enum(['SETTLED_IF_PIX', 'SETTLED', 'PAID']).default('SETTLED_IF_PIX').describe('[U] a boleto `Baixado` after a payment: SETTLED when paid by Pix (credited at once), always SETTLED, or PAID'),
+    ITAU_AMOUNT_FORMAT: z.enum(['implied', 'decimal']).default('implied').describe('[U] amounts sent to cash_management and `/boletos_pix` as 17-digit implied decimals (cash_management examples) or `"123.45"`'),
+    ITAU_ALPHANUMERIC_CNPJ: bool(false).describe('[U] Itaú registers payers with an alphanumeric CNPJ (its OpenAPI says `^\\d{14}$`); off: 422 before any bank call (docs/banks/itau.md)'),
+    ITAU_TXID_NOSSO_NUMERO_WIDTH: z.coerce.number().int().min(8).max(20).default(15).describe('[U] nosso-número width inside the bolecode txid (15 → 31 characters; the OpenAPI regex implies 17)'),
+    ITAU_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000).describe('per-request timeout of Itaú calls'),
+    SIM_ITAU_PORT: port(4341).describe('the Itaú simulator\'s mutual-TLS API listener'),
+    SIM_ITAU_PUBLIC_PORT: port(4342).describe('the Itaú simulator\'s TLS-only listener (certificate request, `/__sim` admin)'),
+    SIM_ITAU_WEBHOOK_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('where the Itaú simulator delivers notifications; unset = this API\'s `http://127.0.0.1:<API_PORT>/webhooks/itau/<ITAU_ACCOUNT_ID>`'),
+    SIM_ITAU_WEBHOOK_OAUTH_URL: z.url({ error: 'must be an absolute URL' }).optional().or(z.literal('').transform(() => undefined)).describe('where the Itaú simulator gets its client_credentials token before delivering; unset = `<SIM_ITAU_WEBHOOK_URL>/oauth/token`'),
+    SIM_ITAU_WEBHOOK_CLIENT_ID: z.string().trim().min(1).default('sim-itau-webhook').describe('the client id the Itaú simulator presents there (Basic)'),
+    SIM_ITAU_WEBHOOK_CLIENT_SECRET: z.string().trim().min(1).default('sim-itau-webhook-secret').describe('the client secret the Itaú simulator presents there (Basic)'),
+    SIM_ITAU_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300).describe('the Itaú simulator\'s access-token lifetime'),
   })
   .superRefine((c, ctx) => {
     if ((c.TEMPORAL_TLS_CERT_PATH === undefined) !== (c.TEMPORAL_TLS_KEY_PATH === undefined)) {
@@ -342,7 +261,7 @@ export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
     super(
       'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
-        '\n(see the Configuration section of the README)',
+        '\n(every variable: docs/configuration.md)',
     );
     this.name = 'ConfigError';
   }
