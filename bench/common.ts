@@ -1,6 +1,6 @@
 /**
  * Helpers shared by `npm run bench` and `npm run chaos`: ports, percentiles, process memory, and the results
- * files (JSON + Markdown under results/, stamped with the commit and the machine's figures).
+ * files (JSON + Markdown under bench/results/, stamped with the commit and the machine's figures).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -145,11 +145,14 @@ export const machine = (): { cpus: number; cpuModel: string; memGiB: number; nod
   node: process.version,
 });
 
-/** Writes results/<prefix>-<timestamp>.{json,md}; returns both paths. */
+/** Where the bench and the chaos suite keep their results (committed: the docs link to them). */
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+/** Writes bench/results/<prefix>-<timestamp>.{json,md}; returns both paths. */
 export function writeResults(prefix: string, json: unknown, markdownBody: string, title: string): { json: string; md: string } {
-  mkdirSync(join(ROOT, 'results'), { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const paths = { json: join(ROOT, 'results', `${prefix}-${stamp}.json`), md: join(ROOT, 'results', `${prefix}-${stamp}.md`) };
+  const paths = { json: join(RESULTS_DIR, `${prefix}-${stamp}.json`), md: join(RESULTS_DIR, `${prefix}-${stamp}.md`) };
   writeFileSync(paths.json, JSON.stringify(json, null, 2) + '\n');
   writeFileSync(paths.md, `# ${title} ${stamp}\n\ncommit ${gitCommit()}; ${JSON.stringify(machine())}\n\n${markdownBody}\n`);
   return paths;

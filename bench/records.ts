@@ -4,7 +4,7 @@
  * one request at a time: the list (first page and a deep page by cursor, with and without filters), the search by
  * payer document, GET one boleto, the daily report over a month, and the full CSV export (seconds, bytes, and the
  * API process's RSS sampled during it). Then EXPLAIN ANALYZE of each query, as the store's own code builds it.
- * Writes results/records-<target>-<stamp>.{json,md}.
+ * Writes bench/results/records-<target>-<stamp>.{json,md}.
  *
  *   node --import tsx bench/records.ts
  *   RECORDS_BENCH_ROWS (default 100000): boletos of the measured tenant (the export's rows)

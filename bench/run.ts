@@ -2,7 +2,7 @@
  * `npm run bench`: measures the boleto path on the embedded stack (Temporal dev server with a SQLite file in WAL
  * mode, worker, API and the BS2 simulator, started by the real supervisor) and/or on the production-shaped cluster
  * (`npm run cluster`'s supervisor: Temporal server on PostgreSQL, N workers, API processes behind one port), and
- * prints a table. Writes JSON and Markdown under results/. Figures from a 2-core machine are not production
+ * prints a table. Writes JSON and Markdown under bench/results/. Figures from a 2-core machine are not production
  * capacity figures.
  *   BENCH_TARGET (default embedded): embedded | cluster | both. The ceiling runs once; the stack phases (warm-up,
  *   sustained, drain, fixed rate, webhook → visible, actions, memory, records store) run on each target, each on a

@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: the chaos and load suite on the embedded stack (Temporal dev server on a SQLite file, worker
  * processes, the API, the bank simulators; each scenario on a fresh stack), then a table of counts in, counts
- * out, lost and duplicated. Results go to results/chaos-<timestamp>.{json,md} with the commit and the machine.
+ * out, lost and duplicated. Results go to bench/results/chaos-<scale>-<timestamp>.{json,md} with the commit and the machine.
  *   CHAOS_SCENARIOS  comma-separated names (default: all), e.g. worker-kill,server-restart
  *   CHAOS_SCALE      full (default: the issue's sizes) or smoke (the sizes `npm test` runs)
  * Exits 1 when any scenario lost or duplicated anything, or failed to run.
