@@ -6,7 +6,7 @@
  * declares it ("[CAPABILITY]" in the name); "[no CAPABILITY]" tests check the others refuse without a wrong answer.
  * Bank-specific behaviour beyond the contract stays in test/banks/<bank>/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BankCapability } from '../../../src/banks/bank-adapter';
 import { BankError } from '../../../src/banks/errors';
 import { BANK_NUMBER, type BankBoleto } from '../../../src/contracts/bank';
@@ -210,10 +210,28 @@ describe.each(HARNESSES.map((h) => [h.bank, h] as const))('%s adapter › contra
       expect(again.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
     });
 
+    it.runIf(has('WEBHOOKS'))('[WEBHOOKS] the simulator’s own notification of a payment (over HTTP) › translates to a PAID event for that boleto', async () => {
+      const req = bank.request({ amountCents: 6_500 });
+      const b = await bank.adapter.register(req);
+      const before = bank.notifications().length;
+      await bank.pay(b);
+      const paid = await vi.waitFor(
+        () => {
+          const events = bank.notifications().slice(before).flatMap((n) => bank.adapter.translateWebhook(n));
+          const found = events.find((e) => e.kind === 'PAID' && e.nossoNumero === b.nossoNumero);
+          if (!found) throw new Error(`no PAID event for ${b.nossoNumero} yet: ${JSON.stringify(events)}`);
+          return found;
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      expect(paid).toMatchObject({ bank: harness.bank, source: 'webhook' });
+      if (paid.paidCents !== undefined) expect(paid.paidCents).toBe(6_500);
+    });
+
     it('a body that is not this bank’s notification › VALIDATION naming a field', () => {
       let e: unknown;
       try {
-        bank.adapter.translateWebhook({ headers: {}, body: { hello: 'world' }, receivedAt: '2026-03-06T13:00:00.000Z' });
+        bank.adapter.translateWebhook({ headers: harness.webhookHeaders, body: { hello: 'world' }, receivedAt: '2026-03-06T13:00:00.000Z' });
       } catch (err) {
         e = err;
       }

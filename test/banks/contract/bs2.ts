@@ -9,8 +9,8 @@ import { BankRegistry } from '../../../src/banks/registry';
 import { BS2_CAPABILITIES } from '../../../src/banks/bs2/capabilities';
 import { parseBs2CampoLivre } from '../../../src/domain';
 import { BS2_SCENARIOS } from '../../../src/simulators/bs2/scenarios';
-import { accountOf, admin, boletoRequest, startSim } from '../bs2/helpers';
-import { type BankHarness, expectAdminOk, scenarioAmount, webhookFixture } from './harness';
+import { accountOf, admin, boletoRequest, startReceiver, startSim } from '../bs2/helpers';
+import { type BankHarness, expectAdminOk, simulatedBank, webhookFixture } from './harness';
 
 /**
  * Every call of the contract's adapter times out after this. The simulator holds a LOST_RESPONSE registration
@@ -18,38 +18,38 @@ import { type BankHarness, expectAdminOk, scenarioAmount, webhookFixture } from 
  */
 const TIMEOUT_MS = 1_500;
 
+/** The Authorization value agreed with BS2 for its notifications: the simulator sends it, the adapter checks it. */
+const WEBHOOK_AUTHORIZATION = { type: 'bearer', token: 'contract-hook-secret' } as const;
+const WEBHOOK_HEADERS = { authorization: `Bearer ${WEBHOOK_AUTHORIZATION.token}` };
+
 export const bs2Harness: BankHarness = {
   bank: 'BS2',
   capabilities: BS2_CAPABILITIES,
+  webhookHeaders: WEBHOOK_HEADERS,
   webhooks: [
     // One notification carries the boleto's status history: one event per StatusBoleto entry.
     webhookFixture('bs2', 'webhook-paid.json', [
       { kind: 'REGISTERED', nossoNumero: '10016587895', seuNumero: '12345', eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:1' },
       { kind: 'PAID', nossoNumero: '10016587895', seuNumero: '12345', eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:2', paidCents: 100_000 },
-    ]),
+    ], WEBHOOK_HEADERS),
   ],
   async start() {
-    const sim = await startSim({ lostResponseHoldMs: 4 * TIMEOUT_MS });
-    const account = accountOf(sim, 'bs2-contract', TIMEOUT_MS);
+    const rx = await startReceiver();
+    const sim = await startSim({ lostResponseHoldMs: 4 * TIMEOUT_MS, webhook: { url: rx.url, auth: WEBHOOK_AUTHORIZATION } });
+    const plain = accountOf(sim, 'bs2-contract', TIMEOUT_MS);
+    const account = { ...plain, adapter: { ...plain.adapter, webhookAuthorization: WEBHOOK_HEADERS.authorization } };
     const registry = new BankRegistry([account]);
     const tokens = new InMemoryBs2TokenSource(registry.bs2Http(account.accountId), account.credentials, () => sim.clock.now());
     const boletos = async () => (await admin<{ items: { seuNumero?: string }[] }>(sim, '/boletos')).body.items;
     return {
+      // The rejection, ,04: HTTP 400 [{"descricao":"Sacado bloqueado para emissão de boletos.","tag":"Cliente"}].
+      ...simulatedBank({ sim, registry, receiver: rx, request: boletoRequest, scenarios: BS2_SCENARIOS, lostResponse: 'LOST_RESPONSE', rejected: { scenario: 'REJECTED', field: 'Cliente' } }),
       adapter: registry.adapter(account.accountId, tokens),
-      today: sim.clock.today(),
-      request: (over) => boletoRequest(over),
-      lostResponse: () => boletoRequest({ amountCents: scenarioAmount(BS2_SCENARIOS, 'LOST_RESPONSE') }),
-      // ,04: HTTP 400 [{"descricao":"Sacado bloqueado para emissão de boletos.","tag":"Cliente"}].
-      rejected: () => ({ request: boletoRequest({ amountCents: scenarioAmount(BS2_SCENARIOS, 'REJECTED') }), field: 'Cliente' }),
       unknownRef: { bankId: '00000000-0000-4000-8000-000000000000' },
       nossoNumeroOf: (campoLivre) => parseBs2CampoLivre(campoLivre).nossoNumero,
       countAtBank: async (req) => (await boletos()).filter((b) => b.seuNumero === req.seuNumero).length,
       pay: async (b) => expectAdminOk('pay', await admin(sim, `/boletos/${b.bankId}/pay`, {})),
       dueDateAppliedOnAccept: true,
-      stop: async () => {
-        await registry.close();
-        await sim.close();
-      },
     };
   },
 };

@@ -8,7 +8,11 @@
  * the way the worker does (src/banks/registry.ts from a BankAccount), so every call goes over real HTTP. Everything
  * bank-specific the contract needs lives here: a valid request, how the simulator is made to lose a registration's
  * answer or refuse one (its documented cents scenarios, docs/banks/<bank>.md), how it is made to pay (its /__sim admin
- * API), where its barcode keeps the nosso número, and real notification bodies (test/fixtures/<bank>/SOURCES.md).
+ * API), where its barcode keeps the nosso número, real notification bodies (test/fixtures/<bank>/SOURCES.md), and a
+ * real receiver the simulator notifies. `simulatedBank` assembles the parts every simulated bank shares.
+ *
+ * Once banks are modules (src/banks/<bank>/ exporting a BankModule), `bank` and `capabilities` come from the module's
+ * descriptor and `start` builds the adapter with its createAdapter and starts its simulator; the rest stays here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +52,11 @@ export interface RunningBank {
   /** Makes the simulator pay the boleto in full now (its /__sim admin API). */
   pay(boleto: BankBoleto): Promise<void>;
   /**
+   * The notifications the simulator has delivered so far to the harness's real receiver (subscribed the way the bank
+   * is told where to send them), as the API receives them: headers and parsed body.
+   */
+  notifications(): InboundWebhook[];
+  /**
    * Whether an accepted due-date change is already what the bank shows (true for both banks so far: BS2 applies it at
    * once; the Itaú adapter reports "accepted" only once the consulta shows it, an approval pending is CONFLICT).
    */
@@ -63,9 +72,40 @@ export interface BankHarness {
    * chosen when the suite is collected (the bank's own constant; the suite checks the running adapter declares the same).
    */
   capabilities: ReadonlySet<BankCapability>;
-  /** Real notification bodies of the bank (read when the suite is collected: one test each). */
+  /** The headers the bank's notifications carry to us (e.g. an agreed Authorization the adapter checks). */
+  webhookHeaders: InboundWebhook['headers'];
+  /** Real notification bodies of the bank, received with those headers (read when the suite is collected: one test each). */
   webhooks: readonly WebhookFixture[];
   start(): Promise<RunningBank>;
+}
+
+/** What every simulated bank's harness assembles the same way from its simulator, registry and receiver. */
+export interface SimulatedParts<N extends string> {
+  sim: { clock: { today(): string }; close(): Promise<void> };
+  registry: { close(): Promise<void> };
+  receiver: { received: { headers: Record<string, string | string[] | undefined>; body: unknown }[]; close(): Promise<void> };
+  /** A valid request with a fresh identity (the bank's test helper). */
+  request: (over?: Partial<RegisterBoletoRequest>) => RegisterBoletoRequest;
+  /** The simulator's cents scenarios, and which of them loses a registration's answer and which refuses it (naming `field`). */
+  scenarios: ScenarioTable<N>;
+  lostResponse: N;
+  rejected: { scenario: N; field: string };
+}
+
+export function simulatedBank<N extends string>(p: SimulatedParts<N>): Pick<RunningBank, 'today' | 'request' | 'lostResponse' | 'rejected' | 'notifications' | 'stop'> {
+  const inScenario = (name: N) => p.request({ amountCents: scenarioAmount(p.scenarios, name) });
+  return {
+    today: p.sim.clock.today(),
+    request: (over) => p.request(over),
+    lostResponse: () => inScenario(p.lostResponse),
+    rejected: () => ({ request: inScenario(p.rejected.scenario), field: p.rejected.field }),
+    notifications: () => p.receiver.received.map(inboundOf),
+    stop: async () => {
+      await p.registry.close();
+      await p.sim.close();
+      await p.receiver.close();
+    },
+  };
 }
 
 /** R$ `reais`,cc where cc are the cents that select the named scenario in the simulator's table. */
@@ -82,6 +122,12 @@ export const RECEIVED_AT = '2026-03-06T13:00:00.000Z';
 export function webhookFixture(dir: string, file: string, events: Partial<BankEvent>[], headers: InboundWebhook['headers'] = {}): WebhookFixture {
   const body: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', dir, file), 'utf8'));
   return { file, webhook: { headers, body, receivedAt: RECEIVED_AT }, events };
+}
+
+/** A request a test receiver took (Node's headers: a repeated one is an array) as the adapter's inbound webhook. */
+export function inboundOf(r: { headers: Record<string, string | string[] | undefined>; body: unknown }): InboundWebhook {
+  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
+  return { headers, body: r.body, receivedAt: new Date().toISOString() };
 }
 
 /** Throws unless the simulator's admin call succeeded (a harness step that silently failed would pass a test wrongly). */
