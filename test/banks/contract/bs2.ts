@@ -16,7 +16,7 @@ import { type BankHarness, expectAdminOk, simulatedBank, webhookFixture } from '
  * Every call of the contract's adapter times out after this. The simulator holds a LOST_RESPONSE registration
  * longer, so the adapter gives up first, not knowing whether the boleto was made (it was).
  */
-const TIMEOUT_MS = 1_500;
+const TIMEOUT_MS = 3_000;
 
 /** The Authorization value agreed with BS2 for its notifications: the simulator sends it, the adapter checks it. */
 const WEBHOOK_AUTHORIZATION = { type: 'bearer', token: 'contract-hook-secret' } as const;
