@@ -22,7 +22,7 @@ import {
 import type { createBankActivities } from '../activities/bank';
 import type { createNotificationActivities } from '../activities/notifications';
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import { addDays, assertDueDateReadsBack, isIsoDate } from '../domain';
+import { addDays, assertDueDateReadsBack, isIsoDate, saoPauloDate, saoPauloInstant } from '../domain';
 import { bankRead, bankWrite, notification } from './activity-options';
 import { REGISTER_AS_LOCAL_ACTIVITY } from './patches';
 import {
@@ -43,7 +43,7 @@ import {
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from '../contracts/boleto';
-import { brtDate, nextWake, type Wake, type WakeReason } from './boleto-schedule';
+import { nextWake, type Wake, type WakeReason } from './boleto-schedule';
 import { applyBankEvents, applyRegistered, applyRejected, factsFromBankBoleto, isTerminal, type LifecycleState, moveTo, record } from './boleto-state';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 
@@ -56,7 +56,7 @@ const { deliverNotification } = proxyActivities<ReturnType<typeof createNotifica
 
 const HOUR = 3_600_000;
 const nowIso = () => new Date().toISOString();
-const today = () => brtDate(Date.now());
+const today = () => saoPauloDate(Date.now());
 
 /** Deterministic 8-digit nosso número candidates for banks where we choose it (Itaú): seeded by our seuNumero. */
 export function nossoNumeroCandidate(seed: string, round: number): string {
@@ -158,7 +158,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
     const v = state.view;
     const changes = [];
     if (v.status !== lastIndexed.status) changes.push({ key: BoletoStatus, value: v.status });
-    if (v.dueDate !== lastIndexed.dueDate) changes.push({ key: DueDate, value: new Date(`${v.dueDate}T00:00:00-03:00`) });
+    if (v.dueDate !== lastIndexed.dueDate) changes.push({ key: DueDate, value: new Date(saoPauloInstant(v.dueDate)) });
     if (v.nossoNumero && v.nossoNumero !== lastIndexed.nossoNumero) changes.push({ key: NossoNumero, value: v.nossoNumero });
     if (changes.length) upsertSearchAttributes(changes);
     lastIndexed = { status: v.status, dueDate: v.dueDate, nossoNumero: v.nossoNumero };

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { BankEvent } from '../../src/contracts/bank';
 import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
 import { expiryDate, initialState, nossoNumeroCandidate } from '../../src/workflows/boleto-lifecycle';
-import { brtDate, brtInstant, nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
+import { saoPauloDate, saoPauloInstant } from '../../src/domain';
+import { nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
 import { applyBankEvents, applyRegistered, canMove, type LifecycleState } from '../../src/workflows/boleto-state';
 
 const policy: BoletoPolicy = {
@@ -132,11 +133,11 @@ describe('boleto schedule', () => {
   it('wake-ups › registered › the morning after the last payable day; paid › the next settlement morning', () => {
     const s = registered();
     const now = Date.parse('2026-03-02T15:00:00Z');
-    expect(nextWake(s, policy, now, 0)).toEqual({ at: brtInstant('2026-03-17', 8), reason: 'overdue-check' });
+    expect(nextWake(s, policy, now, 0)).toEqual({ at: saoPauloInstant('2026-03-17', 8), reason: 'overdue-check' });
     applyBankEvents(s, [PAID], 'now', '2026-03-10');
     const w = nextWake(s, policy, Date.parse('2026-03-10T13:00:00Z'), 0)!;
     expect(w.reason).toBe('settlement-poll');
-    expect(brtDate(w.at)).toBe('2026-03-11');
+    expect(saoPauloDate(w.at)).toBe('2026-03-11');
   });
 
   it('nosso número candidates › deterministic, 8 digits, different per round', () => {

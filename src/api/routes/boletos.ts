@@ -13,7 +13,7 @@ import type { Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
-import { addDays, assertDueDateReadsBack, isDomainValidationError } from '../../domain';
+import { addDays, assertDueDateReadsBack, isDomainValidationError, saoPauloDate, saoPauloInstant } from '../../domain';
 import { requestRuleProblems, requestRulesFor } from '../../banks/request-rules';
 import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
 import { renderBoletoPdf } from '../../domain/pdf';
@@ -28,7 +28,6 @@ import {
   type StartBoletoInput,
 } from '../../contracts/boleto';
 import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
-import { brtDate } from '../../workflows/boleto-schedule';
 import { BOLETO_CODE_VERSION } from '../../workflows/patches';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../contracts/search-attributes';
 import type { BoletoRecords } from '../../records';
@@ -92,7 +91,7 @@ export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInf
     const { daysBeforeDue, ...amount } = defaults.discount;
     const until = addDays(body.dueDate, -daysBeforeDue);
     // A discount window that closes before the boleto is issued would be meaningless: left out.
-    if (until >= (body.issueDate ?? brtDate(Date.now()))) body.discount = { ...amount, until };
+    if (until >= (body.issueDate ?? saoPauloDate(Date.now()))) body.discount = { ...amount, until };
   }
 }
 
@@ -175,7 +174,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         const account = await deps.directory.resolveForTenant(principal.tenantId, body.accountId);
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
         if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
-        const today = brtDate(Date.now());
+        const today = saoPauloDate(Date.now());
         if (body.dueDate < today) return invalid(res, [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }]);
         const beyondWindow = dueDateProblem(body.dueDate, today);
         if (beyondWindow) return invalid(res, [beyondWindow]);
@@ -243,7 +242,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
             { key: Bank, value: account.bank },
             { key: AccountId, value: account.accountId },
             { key: TenantId, value: principal.tenantId },
-            { key: DueDate, value: new Date(`${body.dueDate}T00:00:00-03:00`) },
+            { key: DueDate, value: new Date(saoPauloInstant(body.dueDate)) },
             { key: SeuNumero, value: seuNumero },
             { key: AmountCents, value: body.amountCents },
           ],
@@ -390,7 +389,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         422: { description: 'Invalid date, or refused by the bank' },
       },
       handler: async ({ principal, params, body, res, log }) => {
-        const beyondWindow = dueDateProblem(body.dueDate, brtDate(Date.now()));
+        const beyondWindow = dueDateProblem(body.dueDate, saoPauloDate(Date.now()));
         if (beyondWindow) return invalid(res, [beyondWindow]);
         const found = await owned(principal, params.id, res);
         if (!found) return;
