@@ -22,7 +22,8 @@ import {
 import type { createBankActivities } from '../activities/bank';
 import type { createNotificationActivities } from '../activities/notifications';
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import { addDays, assertDueDateReadsBack, isIsoDate, saoPauloDate, saoPauloInstant } from '../domain';
+import { Failure } from '../contracts/failures';
+import { addDays, saoPauloDate, saoPauloInstant } from '../domain';
 import { bankRead, bankWrite, notification } from './activity-options';
 import { REGISTER_AS_LOCAL_ACTIVITY } from './patches';
 import {
@@ -44,7 +45,20 @@ import {
   type StartBoletoInput,
 } from '../contracts/boleto';
 import { nextWake, type Wake, type WakeReason } from './boleto-schedule';
-import { applyBankEvents, applyRegistered, applyRejected, factsFromBankBoleto, isTerminal, type LifecycleState, moveTo, record } from './boleto-state';
+import {
+  applyBankEvents,
+  applyRegistered,
+  applyRejected,
+  factsFromBankBoleto,
+  isTerminal,
+  type LifecycleState,
+  moveTo,
+  record,
+  validateCancel,
+  validateDueDateChange,
+  validateRegistrationWait,
+  validateResend,
+} from './boleto-state';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 
 type BankActivities = ReturnType<typeof createBankActivities>;
@@ -186,13 +200,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       await condition(() => state.view.status !== 'REGISTERING');
       return firstResponse ?? state.view;
     },
-    {
-      validator: ({ requestFingerprint }) => {
-        if (requestFingerprint !== input.requestFingerprint) {
-          throw new Error('IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request');
-        }
-      },
-    },
+    { validator: ({ requestFingerprint }: { requestFingerprint: string }) => validateRegistrationWait(requestFingerprint, input.requestFingerprint) },
   );
 
   setHandler(
@@ -203,7 +211,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
         await write.bankChangeDueDate({ accountId, ref: ref(), dueDate });
       } catch (e) {
         const f = failureType(e);
-        throw ApplicationFailure.nonRetryable(`the bank refused the new due date: ${f.message}`, f.type ?? 'BankError', ...(f.details ?? []));
+        throw ApplicationFailure.nonRetryable(`the bank refused the new due date: ${f.message}`, f.type ?? Failure.BankError, ...(f.details ?? []));
       } finally {
         state.pendingOp = undefined;
       }
@@ -214,17 +222,8 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       dirty = true;
       return state.view;
     },
-    {
-      validator: ({ dueDate }) => {
-        if (!isIsoDate(dueDate)) throw new Error('dueDate must be a valid date YYYY-MM-DD');
-        if (dueDate <= today()) throw new Error(`dueDate must be after today (${today()})`);
-        // The same rule as the API's (a fator the payer's bank reads as another date); validators do not run on replay.
-        assertDueDateReadsBack(dueDate, today());
-        if (dueDate === state.view.dueDate) throw new Error('dueDate is already the current due date');
-        if (state.view.status !== 'REGISTERED') throw new Error(`the due date cannot change while the boleto is ${state.view.status}`);
-        if (state.pendingOp) throw new Error('another change to this boleto is in progress; retry shortly');
-      },
-    },
+    // Validators do not run on replay: the clock they read is the live one.
+    { validator: ({ dueDate }) => validateDueDateChange(state, dueDate, today()) },
   );
 
   setHandler(
@@ -236,13 +235,13 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
         await write.bankCancelBoleto({ accountId, ref: ref(), reason });
       } catch (e) {
         const f = failureType(e);
-        if (f.type === 'BankConflict' || f.type === 'BankNotFound') {
+        if (f.type === Failure.BankConflict || f.type === Failure.BankNotFound) {
           // Already paid or already gone at the bank: the bank's state decides (a payment wins).
           notifyAll(await poll());
           dirty = true;
           return state.view;
         }
-        throw ApplicationFailure.nonRetryable(`the bank refused the cancellation: ${f.message}`, f.type ?? 'BankError', ...(f.details ?? []));
+        throw ApplicationFailure.nonRetryable(`the bank refused the cancellation: ${f.message}`, f.type ?? Failure.BankError, ...(f.details ?? []));
       } finally {
         state.pendingOp = undefined;
       }
@@ -256,15 +255,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       dirty = true;
       return state.view;
     },
-    {
-      validator: ({ reason }) => {
-        if (typeof reason !== 'string' || !reason.trim()) throw new Error('reason is required');
-        if (state.view.status !== 'REGISTERED' && state.view.status !== 'OVERDUE') {
-          throw new Error(`a boleto that is ${state.view.status} cannot be cancelled`);
-        }
-        if (state.pendingOp) throw new Error('another change to this boleto is in progress; retry shortly');
-      },
-    },
+    { validator: ({ reason }) => validateCancel(state, reason) },
   );
 
   setHandler(
@@ -275,13 +266,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
       deliver(event, deliveryId);
       return Promise.resolve({ ...d });
     },
-    {
-      validator: ({ deliveryId }) => {
-        const d = state.deliveries.find((x) => x.deliveryId === deliveryId);
-        if (!d) throw new Error(`no delivery ${deliveryId}`);
-        if (d.status === 'PENDING') throw new Error('this delivery is still being attempted');
-      },
-    },
+    { validator: ({ deliveryId }: { deliveryId: string }) => validateResend(state, deliveryId) },
   );
 
   // ---- registration: idempotent end to end ----
@@ -300,7 +285,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
         return;
       } catch (e) {
         const f = failureType(e);
-        if (f.type === 'BankValidationError') {
+        if (f.type === Failure.BankValidationError) {
           const fields = ((f.details?.[0] as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? []).map(({ field, message }) => ({ field, message }));
           notifyAll([applyRejected(state, { code: 'BANK_REJECTED', reasons: fields.length ? fields : [{ field: 'request', message: f.message }] }, nowIso())]);
           return;
@@ -311,7 +296,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
           notifyAll([applyRegistered(state, found, nowIso())]);
           return;
         }
-        if (f.type === 'BankAlreadyRegistered') {
+        if (f.type === Failure.BankAlreadyRegistered) {
           if (input.chooseNossoNumero && round < 20) {
             request.nossoNumero = nossoNumeroCandidate(request.seuNumero, ++round); // someone else's number: take the next
             continue;
@@ -349,7 +334,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: { state
           await write.bankCancelBoleto({ accountId, ref: ref(), reason: reasonText });
         } catch (e) {
           const f = failureType(e);
-          if (f.type !== 'BankConflict' && f.type !== 'BankNotFound') {
+          if (f.type !== Failure.BankConflict && f.type !== Failure.BankNotFound) {
             await sleep(HOUR); // bank down: try again within the hour (the loop comes back here)
             return;
           }

@@ -7,7 +7,6 @@ import {
   type Client,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -34,6 +33,8 @@ import type { BoletoRecords } from '../../records';
 import { importFromWorkflow } from '../../records/sync';
 import { API_BOUNDS, boundedUpdate } from '../../temporal/bounded';
 import type { Principal } from '../auth';
+import { Failure } from '../../contracts/failures';
+import { FAILURE_STATUS, updateRefusal } from '../failure-status';
 import { type FieldProblem, sendProblem } from '../problem';
 import { type ApiRoute, defineRoute, type RouteContext } from '../route';
 import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, newDueDate } from '../schemas/boleto';
@@ -76,9 +77,6 @@ function dueDateProblem(dueDate: string, today: string): FieldProblem | undefine
     throw e;
   }
 }
-
-const updateRefusal = (e: unknown): string | undefined =>
-  e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
 
 /** Fills interest, fine, discount, messages and (when the request did not choose) the kind from the account's defaults. */
 export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInfo['chargeDefaults'], kindUnset: boolean): void {
@@ -124,7 +122,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
     records.recordView(view, 0).catch((err: unknown) => log.warn({ err }, 'records: answer not written (the workflow records it)'));
 
   const keyReused = (res: Response, detail?: string) =>
-    sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, ...(detail ? { detail } : {}) });
+    sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: FAILURE_STATUS.IdempotencyKeyReused, ...(detail ? { detail } : {}) });
 
   function answerCreated(res: Response, view: BoletoView, replay: boolean) {
     res.setHeader('Location', `/v1/boletos/${view.id}`);
@@ -258,7 +256,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           view = first ?? (await client.withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery)).catch(() => registeringView(input)));
         } catch (e) {
           const refusal = updateRefusal(e);
-          if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) return keyReused(res, refusal.replace(/^IDEMPOTENCY_KEY_REUSED: /, ''));
+          if (refusal?.type === Failure.IdempotencyKeyReused) return keyReused(res, refusal.message);
           if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
           // The workflow finished before the store knew its verdict (a boleto from before the store): ask the store.
           const stored = await records.get(principal.tenantId, id);
@@ -334,7 +332,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          sendProblem(res, { type: refusal.startsWith('no delivery') ? 'not-found' : 'conflict', title: refusal, status: refusal.startsWith('no delivery') ? 404 : 409 });
+          sendProblem(res, { type: refusal.status === 404 ? 'not-found' : 'conflict', title: refusal.message, status: refusal.status });
         }
       },
     }),
@@ -365,8 +363,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          const byBank = refusal.startsWith('the bank refused');
-          return sendProblem(res, { type: byBank ? 'bank-rejected' : 'conflict', title: refusal, status: byBank ? 422 : 409 });
+          return sendProblem(res, { type: refusal.status === 409 ? 'conflict' : 'bank-rejected', title: refusal.message, status: refusal.status });
         }
         if (view.status === 'CANCELLED') return void res.json(view);
         if (view.status === 'CANCELLING') return void res.status(202).json(view);
@@ -400,8 +397,8 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          const status = /cannot change while|in progress/.test(refusal) ? 409 : 422;
-          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: refusal, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: refusal }] } : {}) });
+          const { status, message } = refusal;
+          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: message, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: message }] } : {}) });
         }
       },
     }),
