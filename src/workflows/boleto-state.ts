@@ -14,9 +14,9 @@
  * shuffled deliveries end in the same state and the same event list.
  */
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
+import { type BoletoEvent, type BoletoStatus, type BoletoView, type Delivery, registeringView, type StartBoletoInput } from '../contracts/boleto';
 import { Failure, refusal } from '../contracts/failures';
-import { assertDueDateReadsBack, isDomainValidationError, isIsoDate, type IsoDate } from '../domain';
+import { addDays, assertDueDateReadsBack, isDomainValidationError, isIsoDate, type IsoDate } from '../domain';
 
 export interface LifecycleState {
   view: BoletoView;
@@ -30,6 +30,29 @@ export interface LifecycleState {
   pendingOp?: 'CANCEL' | 'DUE_DATE';
   /** Why we asked the bank for a baixa: the client's request, or the end of the payment window. */
   cancelKind?: 'REQUEST' | 'EXPIRY';
+}
+
+/** The state of a boleto just accepted: REGISTERING, nothing recorded yet. */
+export function initialState(input: StartBoletoInput): LifecycleState {
+  const r = input.request;
+  return {
+    view: registeringView(input),
+    events: [],
+    seen: [],
+    deliveries: [],
+    expiryDate: expiryDate(r.dueDate, r.paymentDeadline, input.policy.expireAfterDays),
+  };
+}
+
+/** The day we write off: after the payment deadline when one was given, else due date + N days. */
+export const expiryDate = (dueDate: string, deadline: string | undefined, days: number): string =>
+  deadline ? addDays(deadline, 1) : addDays(dueDate, days + 1);
+
+/** Deterministic 8-digit nosso número candidates for banks where we choose it (Itaú): seeded by our seuNumero. */
+export function nossoNumeroCandidate(seed: string, round: number): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}#${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return String(h % 100_000_000).padStart(8, '0');
 }
 
 const NEXT: Record<BoletoStatus, readonly BoletoStatus[]> = {

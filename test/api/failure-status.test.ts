@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
 import { Failure, FAILURE_TYPES, type FailureType, refusal } from '../../src/contracts/failures';
 import { FAILURE_STATUS, updateRefusal } from '../../src/api/failure-status';
-import { initialState } from '../../src/workflows/boleto-lifecycle';
-import { applyRegistered, type LifecycleState, validateCancel, validateDueDateChange, validateRegistrationWait, validateResend } from '../../src/workflows/boleto-state';
+import { applyRegistered, initialState, type LifecycleState, validateCancel, validateDueDateChange, validateRegistrationWait, validateResend } from '../../src/workflows/boleto-state';
 import { type OnboardingState, validateCancel as validateOnboardingCancel, validateRequestSent } from '../../src/workflows/onboarding-state';
 
 const policy: BoletoPolicy = {

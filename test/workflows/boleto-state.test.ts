@@ -3,10 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BankEvent } from '../../src/contracts/bank';
 import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
-import { expiryDate, initialState, nossoNumeroCandidate } from '../../src/workflows/boleto-lifecycle';
 import { saoPauloDate, saoPauloInstant } from '../../src/domain';
 import { nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
-import { applyBankEvents, applyRegistered, canMove, type LifecycleState } from '../../src/workflows/boleto-state';
+import { applyBankEvents, applyRegistered, canMove, expiryDate, initialState, type LifecycleState, nossoNumeroCandidate } from '../../src/workflows/boleto-state';
 
 const policy: BoletoPolicy = {
   expireAfterDays: 60,
