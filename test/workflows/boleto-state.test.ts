@@ -5,7 +5,21 @@ import type { BankEvent } from '../../src/contracts/bank';
 import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
 import { saoPauloDate, saoPauloInstant } from '../../src/domain';
 import { nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
-import { applyBankEvents, applyRegistered, canMove, expiryDate, initialState, type LifecycleState, nossoNumeroCandidate } from '../../src/workflows/boleto-state';
+import { Failure } from '../../src/contracts/failures';
+import {
+  applyBankEvents,
+  applyRegistered,
+  canMove,
+  expiryDate,
+  initialState,
+  type LifecycleState,
+  nossoNumeroCandidate,
+  validateCancel,
+  validateDueDateChange,
+  validateRegistrationWait,
+  validateResend,
+} from '../../src/workflows/boleto-state';
+import { refusalOf } from '../helpers/failures';
 
 const policy: BoletoPolicy = {
   expireAfterDays: 60,
@@ -143,5 +157,27 @@ describe('boleto schedule', () => {
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 0)).toMatch(/^\d{8}$/);
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 0)).toBe(nossoNumeroCandidate('ABCDEFGHIJ', 0));
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 1)).not.toBe(nossoNumeroCandidate('ABCDEFGHIJ', 0));
+  });
+});
+
+describe('update validators', () => {
+  it('boleto validators › each refusal › typed, and mapped by its type', () => {
+    const s = registered();
+    expect(refusalOf(() => validateRegistrationWait('other', 'f'))).toMatchObject({ type: Failure.IdempotencyKeyReused, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-02-30', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2046-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-14', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateCancel(s, '  '))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:9'))).toMatchObject({ type: Failure.DeliveryNotFound, status: 404 });
+    s.deliveries.push({ deliveryId: 'bol-acc-ABC:1', eventSeq: 1, status: 'PENDING', attempts: 0 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:1'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    s.pendingOp = 'CANCEL';
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    s.pendingOp = undefined;
+    s.view.status = 'PAID';
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
   });
 });
