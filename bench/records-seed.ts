@@ -18,25 +18,10 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Payer } from '../src/contracts/bank';
 import { requestFingerprint, boletoIdFor, deriveSeuNumero } from '../src/boletos/ids';
-import {
-  addDays,
-  BS2_BANK_CODE,
-  bs2CampoLivre,
-  barcodeToLinha,
-  buildBarcode,
-  buildStaticPix,
-  cnpjCheckDigits,
-  cpfCheckDigits,
-  ITAU_BANK_CODE,
-  itauCampoLivre,
-  itauIdBoleto,
-  lastPayableDateWithoutCharges,
-  nextBusinessDay,
-} from '../src/domain';
+import { addDays, barcodeToLinha, BS2_BANK_CODE, bs2CampoLivre, buildBarcode, buildStaticPix, cnpjCheckDigits, cpfCheckDigits, ITAU_BANK_CODE, itauCampoLivre, itauIdBoleto, lastPayableDateWithoutCharges, nextBusinessDay, saoPauloDate, saoPauloInstant } from '../src/domain';
 import { columnsOf, deliveryRow } from '../src/records/store';
 import type { RecordProtector } from '../src/records/protect';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../src/contracts/boleto';
-import { brtDate } from '../src/workflows/boleto-schedule';
 
 // ---------------------------------------------------------------- randomness (seeded: the same data every run)
 
@@ -167,8 +152,6 @@ function makePayer(rng: Rng, taken: Set<string>): Payer {
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-/** An instant on a São Paulo calendar day, at hour:minute (BRT = UTC−3). */
-const brtAt = (day: string, hour: number, minute = 0) => Date.parse(`${day}T00:00:00-03:00`) + hour * HOUR + minute * MINUTE;
 
 /** What the bench needs to pick query parameters without asking the database. */
 export interface SeededIndex {
@@ -209,7 +192,7 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
   const { rng, now } = ctx;
   const account = rng.weighted(tenant.accounts.map((a) => [a, a.share] as const));
   const createdAt = iso(createdMs);
-  const issueDate = brtDate(createdMs);
+  const issueDate = saoPauloDate(createdMs);
   const dueDate = addDays(issueDate, rng.weighted([[3, 10], [5, 15], [7, 20], [10, 20], [15, 15], [20, 10], [30, 10]] as const));
   const amountCents = Math.round(Math.exp(Math.log(1_000) + rng.next() * (Math.log(2_000_000) - Math.log(1_000))));
   const kind = account.bank === 'ITAU' && rng.next() < 0.5 ? 'BOLECODE' : 'BOLETO';
@@ -301,7 +284,7 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     firstResponse = { ...view };
 
     const overdueDay = addDays(lastPayableDateWithoutCharges(dueDate), 1);
-    const overdueMs = brtAt(overdueDay, 7, rng.int(0, 59));
+    const overdueMs = saoPauloInstant(overdueDay, 7, rng.int(0, 59));
     const fate = rng.weighted([['paid', 85], ['cancelled', 4], ['unpaid', 11]] as const);
     const markOverdue = (beforeMs: number) => {
       if (overdueMs < beforeMs && overdueMs <= now) {
@@ -312,8 +295,8 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     if (fate === 'paid') {
       // Most pay by the due date; some late (the overdue check has run by then).
       const payDay = rng.next() < 0.8 ? addDays(issueDate, rng.int(0, Math.max(0, (Date.parse(dueDate) - Date.parse(issueDate)) / 86_400_000))) : addDays(dueDate, rng.int(1, 20));
-      const paidMs = Math.max(registeredMs + MINUTE, brtAt(payDay, rng.int(7, 21), rng.int(0, 59)));
-      const settledMs = brtAt(nextBusinessDay(brtDate(paidMs)), 6, rng.int(0, 120));
+      const paidMs = Math.max(registeredMs + MINUTE, saoPauloInstant(payDay, rng.int(7, 21), rng.int(0, 59)));
+      const settledMs = saoPauloInstant(nextBusinessDay(saoPauloDate(paidMs)), 6, rng.int(0, 120));
       const webhook = rng.next() < 0.9;
       const source = webhook ? ('bank-webhook' as const) : ('bank-poll' as const);
       const seenMs = (ms: number) => (webhook ? ms + rng.int(200, 3_000) : ms + rng.int(1, 8) * HOUR);
@@ -347,7 +330,7 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     } else {
       markOverdue(Infinity);
       const expiryDay = addDays(dueDate, 60);
-      const writtenOffMs = brtAt(expiryDay, 8, rng.int(0, 59));
+      const writtenOffMs = saoPauloInstant(expiryDay, 8, rng.int(0, 59));
       if (writtenOffMs + HOUR <= now) {
         const reason = `not paid by ${expiryDay}: written off after the payment window`;
         view.status = 'EXPIRED';

@@ -26,14 +26,13 @@ import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { generateApiKey } from '../src/access/api-keys';
 import { encodeCursor } from '../src/api/routes/boleto-records';
-import { addDays } from '../src/domain';
+import { addDays, saoPauloDate } from '../src/domain';
 import { BoletoRecords, type ListFilters } from '../src/records';
 import { migrateRecords } from '../src/records/db';
 import { RecordProtector } from '../src/records/protect';
 import type { RecordsDatabase } from '../src/records/schema';
 import { formatPayloadKeys, newPayloadKey } from '../src/temporal/codec';
 import type { AccessSnapshot } from '../src/contracts/access';
-import { brtDate } from '../src/workflows/boleto-schedule';
 import { startPostgres } from '../test/helpers/postgres';
 import { cpuSeconds, freePort, gitCommit, machine, pct, ROOT, rssMb, sleep, writeResults } from './common';
 import { MAIN_TENANT, Rng, type SeededIndex, seedDigest, seedRecords } from './records-seed';
@@ -172,7 +171,7 @@ const qs = (q: Record<string, string | number | undefined>) =>
     .join('&');
 
 function buildCases(main: SeededIndex[], rng: Rng): Case[] {
-  const today = brtDate(Date.now());
+  const today = saoPauloDate(Date.now());
   const yearAgo = addDays(today, -365);
   const randomDay = (from: string, days: number) => addDays(from, rng.int(0, days));
   const memo = new Map<string, SeededIndex[]>();

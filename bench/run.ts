@@ -35,11 +35,10 @@ import { appServiceEnv } from '../src/cluster/app';
 import { readCompose } from '../src/cluster/compose';
 import { temporalPorts } from '../src/cluster/temporal';
 import { isPortFree } from '../src/supervisor/ports';
-import { addDays } from '../src/domain';
+import { addDays, saoPauloDate, saoPauloInstant } from '../src/domain';
 import { parsePayloadKeys } from '../src/temporal/codec';
 import { encryptingDataConverter } from '../src/temporal/keys';
 import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
-import { brtDate } from '../src/workflows/boleto-schedule';
 import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/contracts/search-attributes';
 import { cpuSeconds, cpuSecondsTree, freePort, gitCommit, machine, pct, processTree, ROOT, rssMb, rssMbTree, sleep, writeResults } from './common';
 import { formatStages, formatTimeline, stages, type Timeline, timeline } from './timeline';
@@ -64,7 +63,7 @@ const ceilingAttributes = (due: string): SearchAttributePair[] => [
   { key: Bank, value: 'BS2' },
   { key: AccountId, value: 'bench-ceiling' },
   { key: TenantId, value: 'demo' },
-  { key: DueDate, value: new Date(`${due}T00:00:00-03:00`) },
+  { key: DueDate, value: new Date(saoPauloInstant(due)) },
   { key: SeuNumero, value: randomUUID().slice(0, 10).toUpperCase() },
   { key: AmountCents, value: 10_000 },
 ];
@@ -84,7 +83,7 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
     const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
     const client = new Client({ connection, namespace: 'boletoflow' });
     const worker = await Worker.create({ connection: await NativeConnection.connect({ address: `127.0.0.1:${port}` }), namespace: 'boletoflow', taskQueue: 'bench-ceiling', workflowsPath: require.resolve('./workflows/ceiling'), activities: { noop: () => Promise.resolve('ok') } });
-    const due = addDays(brtDate(Date.now()), 20);
+    const due = addDays(saoPauloDate(Date.now()), 20);
     const once = () => client.workflow.executeUpdateWithStart(awaitDone, { startWorkflowOperation: new WithStartWorkflowOperation(ceiling, { workflowId: randomUUID(), taskQueue: 'bench-ceiling', workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: ceilingAttributes(due) }) });
     let done = 0;
     const self = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
@@ -359,7 +358,7 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
     await registry.createTenant('demo', 'Bench');
     const key = (await registry.createApiKey('demo', 'integrator')).token;
     const auth = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const due = addDays(brtDate(Date.now()), 20);
+    const due = addDays(saoPauloDate(Date.now()), 20);
     const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
 
     /**

@@ -9,9 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
@@ -51,7 +50,7 @@ export function plan(cents: number, prefix = 'chaos'): Issue {
   return { key, seuNumero, id: boletoIdFor(ACCOUNT, seuNumero), amountCents: 10_000 + cents, expected: cents === CENTS.REJECTED ? 'REJECTED' : 'REGISTERED', attempts: 0, retried: 0, retriedOn: {}, replayed: 0, idsSeen: new Set(), ms: 0 };
 }
 
-export const dueDate = (): string => addDays(brtDate(Date.now()), 20);
+export const dueDate = (): string => addDays(saoPauloDate(Date.now()), 20);
 
 /**
  * POST /v1/boletos until a definitive answer, retrying the same Idempotency-Key after network errors, 5xx and

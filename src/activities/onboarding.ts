@@ -14,9 +14,8 @@ import { BankError } from '../banks/errors';
 import { generateKeyAndCsr, requestCertificate } from '../banks/itau/certificate';
 import type { BankRegistry } from '../banks/registry';
 import type { RegisterBoletoRequest } from '../contracts/bank';
-import { addDays } from '../domain';
+import { addDays, saoPauloDate } from '../domain';
 import { bankAccountFromOnboarded, type OnboardingBankSettings } from '../onboarding/accounts';
-import { brtDate } from '../workflows/boleto-schedule';
 import { bs2KeeperWorkflowId, bs2TokenKeeper, setBs2RefreshToken } from '../workflows/bs2-token-keeper';
 import type { ConnectivityResult, NotificationSubscriptionsView, OnboardedAccount } from '../contracts/onboarding';
 import { withBankFailures } from './to-failure';
@@ -124,14 +123,14 @@ export const createOnboardingActivities = (deps: OnboardingActivityDeps) => {
         }
         if (a.bank === 'ITAU') {
           const cfg = input.account.configuration;
-          const due = addDays(brtDate(Date.now()), 30);
+          const due = addDays(saoPauloDate(Date.now()), 30);
           try {
             await deps.registry.itauAdapter(a.accountId).validate({
               seuNumero: 'CONECT0001',
               nossoNumero: '00000001',
               kind: cfg?.chargeDefaults.defaultKind ?? 'BOLETO',
               amountCents: 100,
-              issueDate: brtDate(Date.now()),
+              issueDate: saoPauloDate(Date.now()),
               dueDate: due,
               payer: VALIDATION_PAYER,
               ...(a.adapter.pixKey ? { pixKey: a.adapter.pixKey } : {}),

@@ -1,5 +1,5 @@
 /**
- * The one place bank errors become Temporal failures. Workflows branch on `type`:
+ * The one place bank errors become Temporal failures. Workflows branch on `type` (src/contracts/failures.ts):
  *   BankValidationError  non-retryable; details[0] = the bank's fields
  *   BankAuthError        retryable (credentials may be fixed by onboarding), slow backoff
  *   BankUnavailable      retryable; nextRetryDelay from Retry-After when the bank sent one
@@ -8,15 +8,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { type BankError, type BankErrorKind, isBankError } from '../banks/errors';
+import { BANK_FAILURE, type FailureType } from '../contracts/failures';
 
-export const FAILURE_TYPE: Record<BankErrorKind, string> = {
-  VALIDATION: 'BankValidationError',
-  AUTH: 'BankAuthError',
-  UNAVAILABLE: 'BankUnavailable',
-  ALREADY_REGISTERED: 'BankAlreadyRegistered',
-  NOT_FOUND: 'BankNotFound',
-  CONFLICT: 'BankConflict',
-};
+/** Every bank error kind has its failure type (src/contracts/failures.ts): a new kind does not compile without one. */
+const FAILURE_TYPE: Record<BankErrorKind, FailureType> = BANK_FAILURE;
 
 const RETRYABLE: ReadonlySet<BankErrorKind> = new Set(['AUTH', 'UNAVAILABLE']);
 

@@ -5,8 +5,7 @@
  * sees a bank's format; the bank's own text travels on as `bankTime` where it is worth keeping.
  */
 
-/** America/Sao_Paulo: UTC−03:00 all year since Brazil dropped daylight saving in 2019 (as boleto-schedule.ts). */
-const SAO_PAULO_OFFSET = '-03:00';
+import { SAO_PAULO_UTC_OFFSET } from '../domain';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
@@ -21,8 +20,8 @@ export function bankInstant(value: unknown): string | undefined {
   const v = value.trim();
   let iso: string | undefined;
   if (WITH_OFFSET.test(v)) iso = v.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  else if (LOCAL.test(v)) iso = v.replace(' ', 'T') + SAO_PAULO_OFFSET;
-  else if (DATE_ONLY.test(v)) iso = `${v}T00:00:00${SAO_PAULO_OFFSET}`;
+  else if (LOCAL.test(v)) iso = v.replace(' ', 'T') + SAO_PAULO_UTC_OFFSET;
+  else if (DATE_ONLY.test(v)) iso = `${v}T00:00:00${SAO_PAULO_UTC_OFFSET}`;
   if (!iso) return undefined;
   // Fractions beyond milliseconds are dropped: Date keeps milliseconds.
   const ms = Date.parse(iso.replace(/(\.\d{3})\d+/, '$1'));

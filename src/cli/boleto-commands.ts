@@ -3,7 +3,7 @@
  * as by spawning `npm run --silent boleto -- …`. Every failure is one line on stderr and exit code 1.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeBoleto, inspectCnpj, inspectCpf, isDomainValidationError, isIsoDate, parsePix, type DocumentInspection } from '../domain';
+import { decodeBoleto, inspectCnpj, inspectCpf, isDomainValidationError, isIsoDate, parsePix, saoPauloDate, type DocumentInspection } from '../domain';
 import { renderBoletoPdf } from '../domain/pdf';
 
 export interface CliResult {
@@ -23,7 +23,7 @@ export const USAGE = [
 
 /** Today's date in São Paulo — the CLI is not workflow code, so it may read the clock. */
 export function saoPauloToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return saoPauloDate(now.getTime());
 }
 
 const ok = (stdout: string): CliResult => ({ code: 0, stdout: `${stdout}\n`, stderr: '' });

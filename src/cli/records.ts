@@ -15,7 +15,7 @@ import { reconcileRecords } from '../records/sync';
 import { runMain, StartupError } from '../process';
 import { connectClient } from '../temporal/connection';
 import { loadPayloadKeys } from '../temporal/keys';
-import { brtDate } from '../workflows/boleto-schedule';
+import { saoPauloDate } from '../domain';
 
 const USAGE = `usage:
   records migrate [--create-database]
@@ -59,7 +59,7 @@ export async function runRecordsCli(argv: string[], deps: RecordsCliDeps): Promi
   try {
     if (command === 'migrate') return deps.out(JSON.stringify({ migrated: true }));
     if (command === 'purge') {
-      const today = brtDate(Date.now());
+      const today = saoPauloDate(Date.now());
       if (!values.yes) {
         const { cutoff, boletos } = await records.purgeable({ years: deps.retentionYears!, today });
         deps.out(JSON.stringify({ wouldPurge: boletos, cutoff, retentionYears: deps.retentionYears }));

@@ -86,3 +86,22 @@ export function compareIsoDates(a: IsoDate, b: IsoDate): number {
   assertIsoDate(b, 'b');
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * São Paulo time, the one rule: Brazilian banks and their calendars live in America/Sao_Paulo, a fixed UTC−03:00 all
+ * year since Brazil dropped daylight saving in 2019. Pure over a given instant (epoch milliseconds), so workflow code
+ * passes its deterministic clock and everything else passes `Date.now()`.
+ */
+export const SAO_PAULO_UTC_OFFSET = '-03:00';
+export const SAO_PAULO_UTC_OFFSET_MS = -3 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The São Paulo calendar date of an instant (epoch milliseconds): "today in São Paulo" is `saoPauloDate(now)`. */
+export function saoPauloDate(epochMs: number): IsoDate {
+  return fromDayNumber(Math.floor((epochMs + SAO_PAULO_UTC_OFFSET_MS) / DAY_MS));
+}
+
+/** The instant (epoch milliseconds) of `hour`:`minute` São Paulo time on `date` (default: its midnight). */
+export function saoPauloInstant(date: IsoDate, hour = 0, minute = 0): number {
+  return toDayNumber(date) * DAY_MS - SAO_PAULO_UTC_OFFSET_MS + (hour * 60 + minute) * 60_000;
+}

@@ -11,13 +11,13 @@
  */
 import { type Expression, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
-import { brtDate } from '../workflows/boleto-schedule';
+import { saoPauloDate } from '../domain';
 import type { Payer } from '../contracts/bank';
 import type { RecordProtector } from './protect';
 import type { RecordsDatabase } from './schema';
 
 const TERMINAL: readonly BoletoStatus[] = ['REJECTED', 'SETTLED', 'CANCELLED', 'EXPIRED'];
-const day = (iso: string | undefined): string | null => (iso ? brtDate(Date.parse(iso)) : null);
+const day = (iso: string | undefined): string | null => (iso ? saoPauloDate(Date.parse(iso)) : null);
 
 /** A day-range filter with both bounds at most this far apart is searched through its own index (filtered()). */
 const NARROW_RANGE_DAYS = 92;

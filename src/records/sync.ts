@@ -6,7 +6,7 @@
  * read from its workflow (queries) and repaired.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { brtDate } from '../workflows/boleto-schedule';
+import { saoPauloDate } from '../domain';
 import { getBoletoQuery, getCreationQuery, getDeliveriesQuery, getEventsQuery, getPrintableQuery } from '../contracts/boleto';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 import type { BoletoRecords } from './store';
@@ -93,7 +93,7 @@ export async function reconcileRecords(client: Client, records: BoletoRecords, o
     const due = w.typedSearchAttributes.get(DueDate);
     const nosso = w.typedSearchAttributes.get(NossoNumero);
     const status = w.typedSearchAttributes.get(BoletoStatus);
-    page.push({ id: w.workflowId, ...(status ? { status } : {}), ...(due ? { dueDate: brtDate(due.getTime()) } : {}), ...(nosso ? { nossoNumero: nosso } : {}) });
+    page.push({ id: w.workflowId, ...(status ? { status } : {}), ...(due ? { dueDate: saoPauloDate(due.getTime()) } : {}), ...(nosso ? { nossoNumero: nosso } : {}) });
     if (page.length >= pageSize) await flush();
   }
   if (page.length) await flush();

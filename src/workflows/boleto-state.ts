@@ -14,7 +14,9 @@
  * shuffled deliveries end in the same state and the same event list.
  */
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
+import { type BoletoEvent, type BoletoStatus, type BoletoView, type Delivery, registeringView, type StartBoletoInput } from '../contracts/boleto';
+import { Failure, refusal } from '../contracts/failures';
+import { addDays, assertDueDateReadsBack, isDomainValidationError, isIsoDate, type IsoDate } from '../domain';
 
 export interface LifecycleState {
   view: BoletoView;
@@ -28,6 +30,29 @@ export interface LifecycleState {
   pendingOp?: 'CANCEL' | 'DUE_DATE';
   /** Why we asked the bank for a baixa: the client's request, or the end of the payment window. */
   cancelKind?: 'REQUEST' | 'EXPIRY';
+}
+
+/** The state of a boleto just accepted: REGISTERING, nothing recorded yet. */
+export function initialState(input: StartBoletoInput): LifecycleState {
+  const r = input.request;
+  return {
+    view: registeringView(input),
+    events: [],
+    seen: [],
+    deliveries: [],
+    expiryDate: expiryDate(r.dueDate, r.paymentDeadline, input.policy.expireAfterDays),
+  };
+}
+
+/** The day we write off: after the payment deadline when one was given, else due date + N days. */
+export const expiryDate = (dueDate: string, deadline: string | undefined, days: number): string =>
+  deadline ? addDays(deadline, 1) : addDays(dueDate, days + 1);
+
+/** Deterministic 8-digit nosso número candidates for banks where we choose it (Itaú): seeded by our seuNumero. */
+export function nossoNumeroCandidate(seed: string, round: number): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}#${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return String(h % 100_000_000).padStart(8, '0');
 }
 
 const NEXT: Record<BoletoStatus, readonly BoletoStatus[]> = {
@@ -170,4 +195,43 @@ export function factsFromBankBoleto(b: BankBoleto, bank: BankEvent['bank'], now:
   if (b.status === 'PAID' && !b.payment) facts.push({ ...base, eventId: 'poll:PAID', kind: 'PAID', occurredAt: now, paidCents: b.amountCents });
   if (b.status === 'CANCELLED') facts.push({ ...base, eventId: 'poll:CANCELLED', kind: 'CANCELLED', occurredAt: b.cancellation?.cancelledAt ?? now, ...(b.cancellation?.bankTime ? { bankTime: b.cancellation.bankTime } : {}) });
   return facts;
+}
+
+// ---- update validators: typed refusals (src/contracts/failures.ts); a refused update never touches history ----
+
+/** awaitRegistration: the same Idempotency-Key with another request is refused. */
+export function validateRegistrationWait(requestFingerprint: string, expected: string): void {
+  if (requestFingerprint !== expected) throw refusal(Failure.IdempotencyKeyReused, 'this Idempotency-Key was used for a different request');
+}
+
+/** changeDueDate: a real, later date the barcode can carry, on a REGISTERED boleto with no other change running. */
+export function validateDueDateChange(state: LifecycleState, dueDate: unknown, today: IsoDate): void {
+  if (!isIsoDate(dueDate)) throw refusal(Failure.InvalidUpdate, 'dueDate must be a valid date YYYY-MM-DD');
+  if (dueDate <= today) throw refusal(Failure.InvalidUpdate, `dueDate must be after today (${today})`);
+  try {
+    // The same rule as the API's (a fator the payer's bank reads as another date).
+    assertDueDateReadsBack(dueDate, today);
+  } catch (e) {
+    if (isDomainValidationError(e)) throw refusal(Failure.InvalidUpdate, e.message);
+    throw e;
+  }
+  if (dueDate === state.view.dueDate) throw refusal(Failure.InvalidUpdate, 'dueDate is already the current due date');
+  if (state.view.status !== 'REGISTERED') throw refusal(Failure.UpdateConflict, `the due date cannot change while the boleto is ${state.view.status}`);
+  if (state.pendingOp) throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
+}
+
+/** cancel: with a reason, while REGISTERED or OVERDUE, with no other change running. */
+export function validateCancel(state: LifecycleState, reason: unknown): void {
+  if (typeof reason !== 'string' || !reason.trim()) throw refusal(Failure.InvalidUpdate, 'reason is required');
+  if (state.view.status !== 'REGISTERED' && state.view.status !== 'OVERDUE') {
+    throw refusal(Failure.UpdateConflict, `a boleto that is ${state.view.status} cannot be cancelled`);
+  }
+  if (state.pendingOp) throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
+}
+
+/** resendDelivery: a delivery of this boleto that is not being attempted right now. */
+export function validateResend(state: LifecycleState, deliveryId: string): void {
+  const d = state.deliveries.find((x) => x.deliveryId === deliveryId);
+  if (!d) throw refusal(Failure.DeliveryNotFound, `no delivery ${deliveryId}`);
+  if (d.status === 'PENDING') throw refusal(Failure.UpdateConflict, 'this delivery is still being attempted');
 }

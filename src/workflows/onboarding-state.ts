@@ -3,6 +3,8 @@
  * which CS action is allowed in which step (with a message saying what to do instead), credential and convênio
  * checks, when to wake next (reminder, escalation, certificate expiry) and the secret-free view.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import { Failure, type FailureType } from '../contracts/failures';
 import { managerEmail, productName } from '../onboarding/manager-email';
 import type {
   CertificateRenewalView,
@@ -66,14 +68,21 @@ export function initialState(input: StartOnboardingInput, now: number): Onboardi
   };
 }
 
-/** A CS action refused because of what it carries (API: 422); the message is shown to CS as is. */
-export class StepError extends Error {
-  override readonly name: string = 'StepInvalid';
+/**
+ * A CS action refused because of what it carries: a typed failure (src/contracts/failures.ts), so the API's status
+ * follows the type, never the words; the message is shown to CS as is.
+ */
+export class StepError extends ApplicationFailure {
+  constructor(message: string, type: FailureType = Failure.StepError) {
+    super(message, type, true);
+  }
 }
 
-/** A CS action refused because of the onboarding's step, or because a bank call is running (API: 409). */
+/** A CS action refused because of the onboarding's step, or because a bank call is running. */
 export class StepConflict extends StepError {
-  override readonly name = 'StepConflict';
+  constructor(message: string) {
+    super(message, Failure.StepConflict);
+  }
 }
 
 const WAITING: ReadonlySet<OnboardingStepName> = new Set(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED']);

@@ -20,6 +20,7 @@ import {
 import type { createNotificationActivities } from '../activities/notifications';
 import type { createItauCertificateActivities } from '../activities/itau-certificate';
 import type { createOnboardingActivities } from '../activities/onboarding';
+import { Failure } from '../contracts/failures';
 import { notification } from './activity-options';
 import {
   addNoteUpdate,
@@ -66,7 +67,7 @@ const causeOf = (e: unknown): string => (e as { cause?: { message?: string } }).
 /** Bank calls made on CS's behalf: a few quick attempts, then the bank's message goes back to CS. */
 const bank = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 3, nonRetryableErrorTypes: ['BankValidationError', 'BankAuthError', 'BankNotFound', 'BankConflict'] },
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 3, nonRetryableErrorTypes: [Failure.BankValidationError, Failure.BankAuthError, Failure.BankNotFound, Failure.BankConflict] },
 });
 const { onboardingNotify } = proxyActivities<Activities>(notification);
 

@@ -7,9 +7,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
-import { addDays, cnpjCheckDigits, dateFromFator, FEBRABAN_FATOR_WINDOW, fatorFromDate } from '../../src/domain';
+import { addDays, cnpjCheckDigits, dateFromFator, fatorFromDate, FEBRABAN_FATOR_WINDOW, saoPauloDate } from '../../src/domain';
 import { SINGLE_LINE } from '../../src/api/schemas/text';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
 import { OpenApiValidator } from '../helpers/openapi';
 
@@ -20,7 +19,7 @@ describe('boleto requests: what may be sent', () => {
   let s: BoletoStack;
   let spec: OpenApiValidator;
   let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>; components: { schemas: Record<string, unknown> } };
-  const today = brtDate(Date.now());
+  const today = saoPauloDate(Date.now());
 
   beforeAll(async () => {
     s = await startBoletoStack();

@@ -4,10 +4,9 @@
  * strict Itaú simulator over mTLS (which enforces nome 50 / bairro 15), and our record keeps the full text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import type { BoletoRecords } from '../../src/records';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 import { uniqueId } from '../helpers/temporal';
 
@@ -40,7 +39,7 @@ describe('boletos API on the strict Itaú simulator › payer text fitted to Ita
         accountId,
         kind: 'BOLECODE',
         amountCents: 45_600,
-        dueDate: addDays(brtDate(Date.now()), 10),
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
         payer: { name: company, document: '11444777000161', address: { street: 'Avenida Brigadeiro Faria Lima', number: '3477', complement: 'Conjunto 12', district, city: 'São Paulo', state: 'SP', zipCode: '01451000' } },
       }),
     });

@@ -4,9 +4,8 @@
  * client_credentials token from our OAuth endpoint first, then the notification with that Bearer token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, parsePix } from '../../src/domain';
+import { addDays, parsePix, saoPauloDate } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { eventually, type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 
 describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notifications)', () => {
@@ -43,7 +42,7 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
         accountId,
         kind: 'BOLECODE',
         amountCents: 12_345,
-        dueDate: addDays(brtDate(Date.now()), 10),
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
         payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
         ...over,
       }),

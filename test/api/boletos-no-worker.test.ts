@@ -5,8 +5,7 @@
  * checked against a cached snapshot of the access registry, here warm: without any worker it cannot be refreshed.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('boletos API with no worker running', () => {
@@ -29,7 +28,7 @@ describe('boletos API with no worker running', () => {
       body: JSON.stringify({
         accountId: s.accountId,
         amountCents: 15_000,
-        dueDate: addDays(brtDate(Date.now()), 10),
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
         payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
       }),
     });

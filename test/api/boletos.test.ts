@@ -5,8 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, SIM_WEBHOOK_TOKEN, startBoletoStack } from '../helpers/boleto-stack';
 import { OpenApiValidator } from '../helpers/openapi';
 
@@ -15,7 +14,7 @@ type View = { id: string; status: string; paid: boolean; settled: boolean; nosso
 describe('boletos API on the BS2 simulator', () => {
   let s: BoletoStack;
   let spec: OpenApiValidator;
-  const today = brtDate(Date.now());
+  const today = saoPauloDate(Date.now());
   const due = addDays(today, 10);
 
   beforeAll(async () => {
@@ -239,7 +238,7 @@ describe('boletos API › the bank slower than the wait cap', () => {
     const r = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'slow-1' },
-      body: JSON.stringify({ accountId: s.accountId, amountCents: 15_008, dueDate: addDays(brtDate(Date.now()), 10), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
+      body: JSON.stringify({ accountId: s.accountId, amountCents: 15_008, dueDate: addDays(saoPauloDate(Date.now()), 10), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
     });
     expect(r.status).toBe(202);
     const body = (await r.json()) as { status: string; id: string };

@@ -8,9 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { eventually, type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,7 +41,7 @@ describe('Itaú notifications in the real shape › /webhooks/itau/<account> (de
         accountId,
         kind: 'BOLETO',
         amountCents: 30_000,
-        dueDate: addDays(brtDate(Date.now()), 10),
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
         payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
       }),
     });

@@ -7,8 +7,7 @@
  * nothing; a malformed body is a 400 naming the field; an unknown txid is a 200 and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { eventually, type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 import { PIX_KEY } from '../banks/itau/helpers';
 import { OpenApiValidator } from '../helpers/openapi';
@@ -38,7 +37,7 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
         accountId,
         kind: 'BOLECODE',
         amountCents: 12_345,
-        dueDate: addDays(brtDate(Date.now()), 10),
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
         payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
       }),
     });

@@ -10,10 +10,9 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { listen } from '../../src/api/http-server';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { mod10 } from '../../src/domain/check-digits';
 import { createLogger } from '../../src/logging';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
 
 /** Well under the ~29 s a query nobody answers used to hold a request. */
@@ -57,7 +56,7 @@ describe('API with no worker polling', () => {
     const created = await call('POST', '/v1/boletos', s.keys.t1.integrator, {
       accountId: s.accountId,
       amountCents: 12_345,
-      dueDate: addDays(brtDate(Date.now()), 10),
+      dueDate: addDays(saoPauloDate(Date.now()), 10),
       payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
     }, s.base, { 'Idempotency-Key': 'no-worker-availability-1' });
     expect(created.status).toBe(201);

@@ -5,8 +5,7 @@
  * is checked. The bank's own text is kept verbatim only under `details.bankTime` of an event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 
 type Json = Record<string, unknown>;
@@ -52,7 +51,7 @@ describe('timestamps in API responses', () => {
   const boleto = (amountCents: number) => ({
     accountId: s.accountId,
     amountCents,
-    dueDate: addDays(brtDate(Date.now()), 5),
+    dueDate: addDays(saoPauloDate(Date.now()), 5),
     payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
   });
 

@@ -16,14 +16,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { loadConfig } from '../../src/config';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { temporalPorts } from '../../src/cluster/temporal';
 import { BS2_SIM_DEFAULT_APP } from '../../src/simulators/bs2/config';
 import { isPortFree } from '../../src/supervisor/ports';
 import { encryptingDataConverter, loadPayloadKeys } from '../../src/temporal/keys';
 import { getBoletoQuery } from '../../src/contracts/boleto';
 import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/workflows/bs2-token-keeper';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { descendants, freePort, isAlive } from '../helpers/processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -111,7 +110,7 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
   };
   /** A registration as an ERP makes it: retried with the same Idempotency-Key until an answer comes. */
   const register = async (key: string, over: Record<string, unknown> = {}): Promise<string> => {
-    const body = { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(brtDate(Date.now()), 20), payer, ...over };
+    const body = { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(saoPauloDate(Date.now()), 20), payer, ...over };
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await call<{ id: string }>(keys.integrator, 'POST', '/v1/boletos', body, { 'idempotency-key': key });
@@ -341,7 +340,7 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     await startSupervisor();
     expect((await status(id)).body).toMatchObject({ status: 'SETTLED' });
     // The same request again: the first answer, from the store (no second boleto).
-    const replay = await call<{ id: string; status: string }>(keys.integrator, 'POST', '/v1/boletos', { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(brtDate(Date.now()), 20), payer }, { 'idempotency-key': 'cluster-path-1' });
+    const replay = await call<{ id: string; status: string }>(keys.integrator, 'POST', '/v1/boletos', { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(saoPauloDate(Date.now()), 20), payer }, { 'idempotency-key': 'cluster-path-1' });
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(id);
   }, 300_000);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, compareIsoDates, dayOfWeek, daysBetween, fromDayNumber, isIsoDate, toDayNumber } from '../../src/domain';
+import { addDays, compareIsoDates, dayOfWeek, daysBetween, fromDayNumber, isIsoDate, saoPauloDate, saoPauloInstant, toDayNumber } from '../../src/domain';
 import { domainError, utcIso } from './helpers';
 
 describe('ISO dates', () => {
@@ -42,5 +42,33 @@ describe('ISO dates', () => {
   it('compareIsoDates › orders like the calendar', () => {
     expect(compareIsoDates('2025-01-02', '2025-01-10')).toBe(-1);
     expect(compareIsoDates('2025-01-10', '2025-01-10')).toBe(0);
+  });
+});
+
+describe('São Paulo time (the one rule: UTC−03:00 since 2019)', () => {
+  it('saoPauloDate › around São Paulo midnight › the local calendar date, not the UTC one', () => {
+    expect(saoPauloDate(Date.parse('2026-01-01T02:59:59.999Z'))).toBe('2025-12-31');
+    expect(saoPauloDate(Date.parse('2026-01-01T03:00:00.000Z'))).toBe('2026-01-01');
+    expect(saoPauloDate(Date.parse('2026-03-10T23:30:00-03:00'))).toBe('2026-03-10');
+  });
+
+  it('saoPauloInstant › a date and a local hour › the instant written with the -03:00 offset', () => {
+    expect(saoPauloInstant('2026-03-10')).toBe(Date.parse('2026-03-10T00:00:00-03:00'));
+    expect(saoPauloInstant('2026-03-10', 8)).toBe(Date.parse('2026-03-10T08:00:00-03:00'));
+    expect(saoPauloInstant('2026-03-10', 5, 30)).toBe(Date.parse('2026-03-10T05:30:00-03:00'));
+  });
+
+  it('saoPauloDate › any instant 2019–2100 › agrees with the IANA America/Sao_Paulo zone, and round-trips its midnight', () => {
+    const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit' });
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('2019-03-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }), (ms) => {
+        const date = saoPauloDate(ms);
+        expect(date).toBe(zone.format(ms));
+        expect(saoPauloDate(saoPauloInstant(date))).toBe(date);
+        expect(ms - saoPauloInstant(date)).toBeGreaterThanOrEqual(0);
+        expect(ms - saoPauloInstant(date)).toBeLessThan(86_400_000);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

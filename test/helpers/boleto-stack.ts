@@ -26,8 +26,7 @@ import { testRecords } from './records';
 import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
 import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';
 import type { Role } from '../../src/contracts/access';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 
 export interface Received {
@@ -231,7 +230,7 @@ export async function registerBoleto(s: BoletoStack, idempotencyKey: string, ove
     body: JSON.stringify({
       accountId: s.accountId,
       amountCents: 10_000,
-      dueDate: addDays(brtDate(Date.now()), 10),
+      dueDate: addDays(saoPauloDate(Date.now()), 10),
       payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
       ...over,
     }),

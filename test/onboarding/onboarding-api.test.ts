@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
-import { addDays, mod10 } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, mod10, saoPauloDate } from '../../src/domain';
 import { onboardingWorkflowId } from '../../src/contracts/onboarding';
 import { eventually } from '../helpers/boleto-stack';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
@@ -117,7 +116,7 @@ describe('onboarding through the API (dev server, simulators)', () => {
     const boleto = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${s.keys.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'onb-itau-1' },
-      body: JSON.stringify({ accountId: id, amountCents: 25_000, dueDate: addDays(brtDate(Date.now()), 10), payer }),
+      body: JSON.stringify({ accountId: id, amountCents: 25_000, dueDate: addDays(saoPauloDate(Date.now()), 10), payer }),
     });
     const b = (await boleto.json()) as { status: string; kind: string; nossoNumero: string; pix?: { emv: string } };
     expect(boleto.status).toBe(201);
@@ -157,7 +156,7 @@ describe('onboarding through the API (dev server, simulators)', () => {
     const refused = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${s.keys.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'onb-itau-2' },
-      body: JSON.stringify({ accountId: id, amountCents: 1000, dueDate: addDays(brtDate(Date.now()), 10), payer }),
+      body: JSON.stringify({ accountId: id, amountCents: 1000, dueDate: addDays(saoPauloDate(Date.now()), 10), payer }),
     });
     expect(refused.status).toBe(409);
 
@@ -196,7 +195,7 @@ describe('onboarding through the API (dev server, simulators)', () => {
     const boleto = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${s.keys.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'onb-bs2-1' },
-      body: JSON.stringify({ accountId: id, amountCents: 15_000, dueDate: addDays(brtDate(Date.now()), 10), payer }),
+      body: JSON.stringify({ accountId: id, amountCents: 15_000, dueDate: addDays(saoPauloDate(Date.now()), 10), payer }),
     });
     expect(boleto.status).toBe(201);
     const raw = await rawHistory(s, onboardingWorkflowId(id));

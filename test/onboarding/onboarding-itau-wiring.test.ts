@@ -9,8 +9,7 @@
  *   (the old one is then withdrawn at the bank).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, mod10 } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, mod10, saoPauloDate } from '../../src/domain';
 import { admin } from '../banks/itau/helpers';
 import { eventually } from '../helpers/boleto-stack';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
@@ -110,7 +109,7 @@ describe('Itaú onboarding › ACTIVE wires notifications and renews the certifi
     const boleto = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${s.keys.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'itau-wired-1' },
-      body: JSON.stringify({ accountId: id, amountCents: 25_000, dueDate: addDays(brtDate(Date.now()), 10), payer }),
+      body: JSON.stringify({ accountId: id, amountCents: 25_000, dueDate: addDays(saoPauloDate(Date.now()), 10), payer }),
     });
     expect(boleto.status).toBe(201);
     const b = (await boleto.json()) as { status: string; nossoNumero: string };

@@ -5,16 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecordsCli } from '../../src/cli/records';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { ensureReconcileSchedule, RECORDS_RECONCILE_SCHEDULE_ID } from '../../src/records/reconcile-schedule';
 import { reconcileRecords } from '../../src/records/sync';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import type { BoletoView } from '../../src/contracts/boleto';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('records: drift repair, backfill, read-through', () => {
   let s: BoletoStack;
-  const due = addDays(brtDate(Date.now()), 9);
+  const due = addDays(saoPauloDate(Date.now()), 9);
 
   beforeAll(async () => {
     s = await startBoletoStack();

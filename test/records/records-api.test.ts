@@ -6,15 +6,14 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 import { OpenApiValidator } from '../helpers/openapi';
 
 describe('records: reads from the store, after the workflow is gone and with no worker', () => {
   let s: BoletoStack;
   let spec: OpenApiValidator;
-  const today = brtDate(Date.now());
+  const today = saoPauloDate(Date.now());
   const due = addDays(today, 12);
 
   beforeAll(async () => {

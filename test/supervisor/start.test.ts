@@ -18,8 +18,7 @@ import { parsePayloadKeys } from '../../src/temporal/codec';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { AccessRegistryClient } from '../../src/access/registry-client';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -154,7 +153,7 @@ describe('npm start supervisor (embedded default)', () => {
     const r = await fetch(`http://127.0.0.1:${env.API_PORT}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': 'smoke-1' },
-      body: JSON.stringify({ accountId: 'bs2-default', amountCents: 4_200, dueDate: addDays(brtDate(Date.now()), 5), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
+      body: JSON.stringify({ accountId: 'bs2-default', amountCents: 4_200, dueDate: addDays(saoPauloDate(Date.now()), 5), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
     });
     const body = (await r.json()) as { status: string; barcode: string };
     expect(r.status, JSON.stringify(body)).toBe(201);

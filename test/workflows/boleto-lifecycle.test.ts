@@ -7,15 +7,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BankEvent, BankEventKind } from '../../src/contracts/bank';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate, saoPauloInstant } from '../../src/domain';
 import type { Bs2Simulator } from '../../src/simulators/bs2/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
-import { bankEventSignal, getBoletoQuery, getEventsQuery, type StartBoletoInput } from '../../src/contracts/boleto';
-import { brtDate, brtInstant } from '../../src/workflows/boleto-schedule';
+import {
+  bankEventSignal,
+  cancelUpdate,
+  changeDueDateUpdate,
+  getBoletoQuery,
+  getDeliveriesQuery,
+  getEventsQuery,
+  resendDeliveryUpdate,
+  type StartBoletoInput,
+} from '../../src/contracts/boleto';
+import { eventually } from '../helpers/boleto-stack';
 import { historyToFile } from '../helpers/histories';
 import { type LifecycleBench, startBs2Lifecycle, until } from '../helpers/lifecycle';
 import { uniqueId } from '../helpers/temporal';
@@ -35,7 +44,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     // (test/helpers/lifecycle.ts). A Worker runs once: each test gets its own (bench.newWorker, same bank).
     bench = await startBs2Lifecycle({ accountId, taskQueue });
     ({ env, sim } = bench);
-    today = brtDate(await env.currentTimeMs());
+    today = saoPauloDate(await env.currentTimeMs());
   }, 120_000);
   afterAll(async () => {
     await bench?.close();
@@ -47,7 +56,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
    * due dates after the server's today are in the bank's future either way.
    */
   async function syncClocks(): Promise<void> {
-    today = brtDate(await env.currentTimeMs());
+    today = saoPauloDate(await env.currentTimeMs());
   }
 
   const input = (amountCents: number, dueDate: string): StartBoletoInput => bench.input({ kind: 'BOLETO', amountCents, issueDate: today, dueDate, pollOverdueEveryDays: 7 });
@@ -67,7 +76,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
       await until(h, 'REGISTERED');
       const b = sim.bank.boletos.values().find((x) => x.valorCents === 25_005)!;
       // At the bank: paid on the due date (the ,05 scenario sends no webhook), settled two business days later.
-      sim.clock.set(brtInstant(due, 11));
+      sim.clock.set(saoPauloInstant(due, 11));
       await sim.tick();
       expect(b.paidAt).toBeDefined();
       await env.sleep('14 days');
@@ -96,7 +105,7 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     const worker = await bench.newWorker();
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
-      const at = new Date(brtInstant(today, 10)).toISOString();
+      const at = new Date(saoPauloInstant(today, 10)).toISOString();
       const fact = (kind: BankEventKind, n: number, extra: Partial<BankEvent> = {}): BankEvent => ({ bank: 'BS2', kind, eventId: `bs2:n-${n}:${kind}`, occurredAt: at, source: 'webhook', ...extra });
       const registered = fact('REGISTERED', 0);
       const paid = fact('PAID', 1, { paidCents: 40_000 });
@@ -149,7 +158,35 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     expect(atBank.cancelledAt).toBeDefined();
     // Written off on the day after due + 60 (São Paulo), not before.
     const described = await h.describe();
-    expect(brtDate(described.closeTime!.getTime())).toBe(addDays(addDays(due, 61), 7));
+    expect(saoPauloDate(described.closeTime!.getTime())).toBe(addDays(addDays(due, 61), 7));
     await record('bs2-expired-d60', h);
+  });
+
+  it('updates › a refused and an accepted due-date change, a resend, a cancel › each answered, and the run ends CANCELLED', async () => {
+    await syncClocks();
+    const due = addDays(today, 10);
+    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-updates'), args: [input(35_000, due)] });
+    const worker = await bench.newWorker();
+    const view = await worker.runUntil(async () => {
+      await until(h, 'REGISTERED');
+      // Refused by its validator (not in history): the type says why, whatever the words.
+      const refused = await h.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: today, requestedAt: new Date().toISOString() }] }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((refused as WorkflowUpdateFailedError).cause as { type?: string }).type).toBe('InvalidUpdate');
+      const moved = await h.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: addDays(due, 5), requestedAt: new Date().toISOString() }] });
+      expect(moved.dueDate).toBe(addDays(due, 5));
+      await eventually(() => h.query(getDeliveriesQuery), (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'));
+      const [first] = await h.query(getDeliveriesQuery);
+      expect((await h.executeUpdate(resendDeliveryUpdate, { args: [{ deliveryId: first!.deliveryId }] })).deliveryId).toBe(first!.deliveryId);
+      await eventually(() => h.query(getDeliveriesQuery), (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'));
+      const cancelled = await h.executeUpdate(cancelUpdate, { args: [{ reason: 'pedido cancelado', requestedAt: new Date().toISOString() }] });
+      expect(['CANCELLING', 'CANCELLED']).toContain(cancelled.status);
+      return h.result();
+    });
+    expect(view.status).toBe('CANCELLED');
+    expect(view.dueDate).toBe(addDays(due, 5));
+    const atBank = sim.bank.boletos.values().find((x) => x.valorCents === 35_000)!;
+    expect(atBank.cancelledAt).toBeDefined();
+    await record('bs2-updates-due-date-resend-cancel', h);
   });
 });

@@ -3,9 +3,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BankEvent } from '../../src/contracts/bank';
 import type { BoletoPolicy, StartBoletoInput } from '../../src/contracts/boleto';
-import { expiryDate, initialState, nossoNumeroCandidate } from '../../src/workflows/boleto-lifecycle';
-import { brtDate, brtInstant, nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
-import { applyBankEvents, applyRegistered, canMove, type LifecycleState } from '../../src/workflows/boleto-state';
+import { saoPauloDate, saoPauloInstant } from '../../src/domain';
+import { nextWake, overdueFrom } from '../../src/workflows/boleto-schedule';
+import { Failure } from '../../src/contracts/failures';
+import {
+  applyBankEvents,
+  applyRegistered,
+  canMove,
+  expiryDate,
+  initialState,
+  type LifecycleState,
+  nossoNumeroCandidate,
+  validateCancel,
+  validateDueDateChange,
+  validateRegistrationWait,
+  validateResend,
+} from '../../src/workflows/boleto-state';
+import { refusalOf } from '../helpers/failures';
 
 const policy: BoletoPolicy = {
   expireAfterDays: 60,
@@ -132,16 +146,38 @@ describe('boleto schedule', () => {
   it('wake-ups › registered › the morning after the last payable day; paid › the next settlement morning', () => {
     const s = registered();
     const now = Date.parse('2026-03-02T15:00:00Z');
-    expect(nextWake(s, policy, now, 0)).toEqual({ at: brtInstant('2026-03-17', 8), reason: 'overdue-check' });
+    expect(nextWake(s, policy, now, 0)).toEqual({ at: saoPauloInstant('2026-03-17', 8), reason: 'overdue-check' });
     applyBankEvents(s, [PAID], 'now', '2026-03-10');
     const w = nextWake(s, policy, Date.parse('2026-03-10T13:00:00Z'), 0)!;
     expect(w.reason).toBe('settlement-poll');
-    expect(brtDate(w.at)).toBe('2026-03-11');
+    expect(saoPauloDate(w.at)).toBe('2026-03-11');
   });
 
   it('nosso número candidates › deterministic, 8 digits, different per round', () => {
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 0)).toMatch(/^\d{8}$/);
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 0)).toBe(nossoNumeroCandidate('ABCDEFGHIJ', 0));
     expect(nossoNumeroCandidate('ABCDEFGHIJ', 1)).not.toBe(nossoNumeroCandidate('ABCDEFGHIJ', 0));
+  });
+});
+
+describe('update validators', () => {
+  it('boleto validators › each refusal › typed, and mapped by its type', () => {
+    const s = registered();
+    expect(refusalOf(() => validateRegistrationWait('other', 'f'))).toMatchObject({ type: Failure.IdempotencyKeyReused, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-02-30', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2046-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-14', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateCancel(s, '  '))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:9'))).toMatchObject({ type: Failure.DeliveryNotFound, status: 404 });
+    s.deliveries.push({ deliveryId: 'bol-acc-ABC:1', eventSeq: 1, status: 'PENDING', attempts: 0 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:1'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    s.pendingOp = 'CANCEL';
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    s.pendingOp = undefined;
+    s.view.status = 'PAID';
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
   });
 });

@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate, saoPauloInstant } from '../../src/domain';
 import type { Bs2Simulator } from '../../src/simulators/bs2/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
 import { getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
-import { brtDate, brtInstant } from '../../src/workflows/boleto-schedule';
 import { type LifecycleBench, startBs2Lifecycle, until } from '../helpers/lifecycle';
 import { uniqueId } from '../helpers/temporal';
 
@@ -31,7 +30,7 @@ describe('BS2 no paid pulse, found by polling (time-skipping server + BS2 simula
   });
 
   it(',09 paid on the due date, BS2 unaware until settlement › polls find no payment (we go OVERDUE), then status 4 with valorLiquidado › SETTLED, PAID and SETTLED from the poll', async () => {
-    const today = brtDate(await env.currentTimeMs());
+    const today = saoPauloDate(await env.currentTimeMs());
     const due = addDays(today, 10);
     const worker = await bench.newWorker();
     const input = bench.input({ kind: 'BOLETO', amountCents: 31_009, issueDate: today, dueDate: due });
@@ -41,7 +40,7 @@ describe('BS2 no paid pulse, found by polling (time-skipping server + BS2 simula
       const b = sim.bank.boletos.values().find((x) => x.valorCents === 31_009)!;
       expect(b.scenario).toBe('NO_PAID_PULSE');
       // The payer pays on the due date at a bank that tells BS2 nothing.
-      sim.clock.set(brtInstant(due, 11));
+      sim.clock.set(saoPauloInstant(due, 11));
       await sim.tick();
       expect(b.paidAt).toBeDefined();
       await env.sleep('12 days'); // past the due date, several overdue polls

@@ -4,9 +4,8 @@
  * it early (limit.historyCount.suggestContinueAsNew), the API, the BS2 simulator and the client's receiver.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/contracts/access';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { type BoletoStack, eventually, SIM_WEBHOOK_TOKEN, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('continue-as-new (boleto lifecycle, access registry)', () => {
@@ -37,7 +36,7 @@ describe('continue-as-new (boleto lifecycle, access registry)', () => {
     const body = JSON.stringify({
       accountId: s.accountId,
       amountCents: 21_000,
-      dueDate: addDays(brtDate(Date.now()), 10),
+      dueDate: addDays(saoPauloDate(Date.now()), 10),
       payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
     });
     const create = () => fetch(`${s.base}/v1/boletos`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': 'can-1' }, body });

@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { addDays } from '../../src/domain';
+import { addDays, saoPauloDate } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { boletoLifecycle } from '../../src/workflows/boleto-lifecycle';
 import { getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
-import { brtDate } from '../../src/workflows/boleto-schedule';
 import { admin } from '../banks/itau/helpers';
 import { type LifecycleBench, startItauLifecycle, until } from '../helpers/lifecycle';
 import { uniqueId } from '../helpers/temporal';
@@ -31,7 +30,7 @@ describe('Itaú bolecode paid by Pix, then "Baixada" (time-skipping server + str
   });
 
   it('cents ,10 › no notification, the consulta shows "Baixada" with the Pix payment › the weekly poll moves it to PAID and SETTLED', async () => {
-    const today = brtDate(await env.currentTimeMs());
+    const today = saoPauloDate(await env.currentTimeMs());
     const input = bench.input({ kind: 'BOLECODE', amountCents: 30_010, issueDate: sim.clock.today(), dueDate: addDays(today, 20) });
     const worker = await bench.newWorker();
     const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-pix'), args: [input] });

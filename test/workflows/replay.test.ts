@@ -9,6 +9,8 @@
  * patches itau-notification-subscription and itau-certificate-renewal); itau-onboarding-renewal-and-notifications.json:
  * the same run on the patched code (subscription at ACTIVE, a refused renewal + reminder, a renewal 7 days later).
  * Both on the time-skipping server with stub activities (what they return is in history; the workflow is what replays).
+ * bs2-updates-due-date-resend-cancel.json: a boleto's updates (a due-date change, a resend, a cancel) recorded on
+ * commit 7ef9395, the handlers still inline in boleto-lifecycle.ts, before they moved into boleto-lifecycle-manager.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,8 +6,7 @@
  * stalled for minutes. Here a worker with two slots gets eight registrations at once, before it has any token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/domain';
-import { brtDate } from '../../src/workflows/boleto-schedule';
+import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
 
 describe('registration burst on a worker without a BS2 token', () => {
@@ -25,7 +24,7 @@ describe('registration burst on a worker without a BS2 token', () => {
     const body = {
       accountId: s.accountId,
       amountCents: 15_000,
-      dueDate: addDays(brtDate(Date.now()), 10),
+      dueDate: addDays(saoPauloDate(Date.now()), 10),
       payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
     };
     const answers = await Promise.all(

@@ -1,58 +1,22 @@
 /**
- * Boletos. POST answers in the same request with the bank's verdict (the seed's "transmissão instantânea"):
- * update-with-start creates the workflow (durable before the bank is called) and waits for registration; only if
- * the bank takes longer than BOLETO_REGISTER_WAIT_MS does it answer 202 with a Location to poll.
+ * Boletos over HTTP: each route parses its request (zod, src/api/schemas/boleto.ts), calls the boleto service
+ * (src/api/boletos/service.ts) and answers. POST answers in the same request with the bank's verdict (the seed's
+ * "transmissão instantânea"); only if the bank takes longer than BOLETO_REGISTER_WAIT_MS does it answer 202 with a
+ * Location to poll.
  */
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
 import type { Response } from 'express';
-import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
-import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
-import { addDays, assertDueDateReadsBack, isDomainValidationError } from '../../domain';
-import { requestRuleProblems, requestRulesFor } from '../../banks/request-rules';
-import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
+import type { BoletoView } from '../../contracts/boleto';
+import { saoPauloDate } from '../../domain';
 import { renderBoletoPdf } from '../../domain/pdf';
-import {
-  awaitRegistrationUpdate,
-  type BoletoView,
-  cancelUpdate,
-  changeDueDateUpdate,
-  getBoletoQuery,
-  registeringView,
-  resendDeliveryUpdate,
-  type StartBoletoInput,
-} from '../../contracts/boleto';
-import type { boletoLifecycle } from '../../workflows/boleto-lifecycle';
-import { brtDate } from '../../workflows/boleto-schedule';
-import { BOLETO_CODE_VERSION } from '../../workflows/patches';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../contracts/search-attributes';
-import type { BoletoRecords } from '../../records';
-import { importFromWorkflow } from '../../records/sync';
-import { API_BOUNDS, boundedUpdate } from '../../temporal/bounded';
-import type { Principal } from '../auth';
+import { type BoletoServiceDeps, boletoService, dueDateProblem, type OwnedBoleto } from '../boletos/service';
+import { FAILURE_STATUS, updateRefusal } from '../failure-status';
 import { type FieldProblem, sendProblem } from '../problem';
-import { type ApiRoute, defineRoute, type RouteContext } from '../route';
+import { type ApiRoute, defineRoute } from '../route';
 import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, newDueDate } from '../schemas/boleto';
 import { freeText } from '../schemas/text';
 
-export interface BoletoRouteDeps {
-  client: Client;
-  taskQueue: string;
-  directory: AccountDirectory;
-  registerWaitMs: number;
-  /** The records store: every read comes from it; creation claims its Idempotency-Key there first. */
-  records: BoletoRecords;
-}
-
-/** How long POST /v1/boletos asks for the state of a boleto still registering, past the wait cap. */
-const STATE_QUERY_MS = 3_000;
-/** How long a read waits for a boleto's workflow when the store does not have the boleto (one from before the store). */
-const READ_THROUGH_MS = 3_000;
+export type BoletoRouteDeps = BoletoServiceDeps;
 
 const notFound = (res: Response, id: string) =>
   sendProblem(res, { type: 'not-found', title: 'Boleto not found', status: 404, detail: `No boleto ${id} in your tenant.` });
@@ -64,83 +28,35 @@ const unavailable = (res: Response, detail: string) => {
 
 const invalid = (res: Response, errors: FieldProblem[]) => sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors });
 
-/**
- * The due date goes into the barcode as a fator: refused unless a payer's bank reads the same date back on today
- * (São Paulo), by the domain's one rule (src/domain/fator.ts).
- */
-function dueDateProblem(dueDate: string, today: string): FieldProblem | undefined {
-  try {
-    assertDueDateReadsBack(dueDate, today);
-    return undefined;
-  } catch (e) {
-    if (isDomainValidationError(e)) return { field: 'body.dueDate', reason: e.message.replace(/^dueDate \S+ /, '') };
-    throw e;
-  }
-}
+const keyReused = (res: Response, detail?: string) =>
+  sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: FAILURE_STATUS.IdempotencyKeyReused, ...(detail ? { detail } : {}) });
 
-const updateRefusal = (e: unknown): string | undefined =>
-  e instanceof WorkflowUpdateFailedError ? (e.cause?.message ?? e.message).replace(/^Error: /, '') : undefined;
-
-/** Fills interest, fine, discount, messages and (when the request did not choose) the kind from the account's defaults. */
-export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInfo['chargeDefaults'], kindUnset: boolean): void {
-  if (!defaults) return;
-  if (kindUnset) body.kind = defaults.defaultKind;
-  if (!body.interest && defaults.interest) body.interest = defaults.interest;
-  if (!body.fine && defaults.fine) body.fine = defaults.fine;
-  if (!body.messages && defaults.messages?.length) body.messages = defaults.messages;
-  if (!body.discount && defaults.discount) {
-    const { daysBeforeDue, ...amount } = defaults.discount;
-    const until = addDays(body.dueDate, -daysBeforeDue);
-    // A discount window that closes before the boleto is issued would be meaningless: left out.
-    if (until >= (body.issueDate ?? brtDate(Date.now()))) body.discount = { ...amount, until };
+function answerCreated(res: Response, view: BoletoView, replay: boolean) {
+  res.setHeader('Location', `/v1/boletos/${view.id}`);
+  if (replay) res.setHeader('Idempotent-Replayed', 'true');
+  if (view.status === 'REJECTED') {
+    return sendProblem(res, {
+      type: 'bank-rejected',
+      title: 'The bank rejected the boleto',
+      status: 422,
+      detail: view.rejection?.reasons.map((r) => `${r.field}: ${r.message}`).join('; '),
+      errors: (view.rejection?.reasons ?? []).map((r) => ({ field: r.field, reason: r.message })),
+      boleto: view,
+    });
   }
+  res.status(view.status === 'REGISTERING' ? 202 : 201).json(view);
 }
 
 export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
-  const { client } = deps;
-
+  const boletos = boletoService(deps);
   const { records } = deps;
 
-  /**
-   * The boleto from the records store if it is the caller's (otherwise: 404 already sent). A boleto from before the
-   * store is read from its workflow once and imported (read-through); with no workflow either, it does not exist.
-   */
-  async function owned(principal: Principal, id: string, res: Response): Promise<{ handle: WorkflowHandle; view: BoletoView } | undefined> {
-    if (!parseBoletoId(id)) return void notFound(res, id);
-    let view = await records.get(principal.tenantId, id);
-    if (!view && !(await records.exists(id))) {
-      try {
-        const imported = await client.withDeadline(Date.now() + READ_THROUGH_MS, () => importFromWorkflow(client, records, id));
-        if (imported.found) view = await records.get(principal.tenantId, id);
-      } catch {
-        return void unavailable(res, 'This boleto is not in the records store yet and its workflow cannot be read right now.');
-      }
-    }
-    if (!view) return void notFound(res, id);
-    return { handle: client.workflow.getHandle(id), view };
-  }
-
-  /** What we answer is what the next GET reads; best effort (the workflow's own record of the event follows). */
-  const remember = (view: BoletoView, log: RouteContext<undefined, undefined, undefined>['log']) =>
-    records.recordView(view, 0).catch((err: unknown) => log.warn({ err }, 'records: answer not written (the workflow records it)'));
-
-  const keyReused = (res: Response, detail?: string) =>
-    sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: 422, ...(detail ? { detail } : {}) });
-
-  function answerCreated(res: Response, view: BoletoView, replay: boolean) {
-    res.setHeader('Location', `/v1/boletos/${view.id}`);
-    if (replay) res.setHeader('Idempotent-Replayed', 'true');
-    if (view.status === 'REJECTED') {
-      return sendProblem(res, {
-        type: 'bank-rejected',
-        title: 'The bank rejected the boleto',
-        status: 422,
-        detail: view.rejection?.reasons.map((r) => `${r.field}: ${r.message}`).join('; '),
-        errors: (view.rejection?.reasons ?? []).map((r) => ({ field: r.field, reason: r.message })),
-        boleto: view,
-      });
-    }
-    res.status(view.status === 'REGISTERING' ? 202 : 201).json(view);
+  /** The caller's boleto, or undefined with 404 (or 503 when its workflow cannot be read) already answered. */
+  async function owned(tenantId: string, id: string, res: Response): Promise<OwnedBoleto | undefined> {
+    const found = await boletos.owned(tenantId, id);
+    if (found === 'not-found') return void notFound(res, id);
+    if (found === 'unavailable') return void unavailable(res, 'This boleto is not in the records store yet and its workflow cannot be read right now.');
+    return found;
   }
 
   return [
@@ -172,104 +88,23 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         },
       },
       handler: async ({ principal, headers, body, req, res, log }) => {
-        const account = await deps.directory.resolveForTenant(principal.tenantId, body.accountId);
-        if (!account) return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
-        if (!account.active) return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
-        const today = brtDate(Date.now());
-        if (body.dueDate < today) return invalid(res, [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }]);
-        const beyondWindow = dueDateProblem(body.dueDate, today);
-        if (beyondWindow) return invalid(res, [beyondWindow]);
-        // The account's charge defaults (onboarding) fill what the request does not say; the fingerprint below is of
-        // the request as sent, so a retry with the same body matches even if the defaults changed meanwhile.
-        applyChargeDefaults(body, account.chargeDefaults, (req.body as { kind?: unknown }).kind === undefined);
-        const rules = account.requestRules ?? requestRulesFor(account.bank);
-        if (body.kind === 'BOLECODE' && !rules.capabilities.has('BOLECODE')) return invalid(res, [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }]);
-        // What the bank is known to refuse is answered now, naming our field: no key claimed, no workflow, no bank call.
-        const refused = requestRuleProblems(rules, body, account.bank);
-        if (refused.length) {
-          return sendProblem(res, {
-            type: 'bank-would-refuse',
-            title: 'The account’s bank does not accept this boleto',
-            status: 422,
-            errors: refused.map((p) => ({ field: `body.${p.field}`, reason: p.reason })),
-          });
+        const out = await boletos.create(principal.tenantId, headers['idempotency-key']!, body, req.body, log);
+        switch (out.kind) {
+          case 'answer':
+            return answerCreated(res, out.view, out.replay);
+          case 'account-not-found':
+            return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
+          case 'account-not-active':
+            return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
+          case 'invalid':
+            return invalid(res, out.errors);
+          case 'bank-would-refuse':
+            return sendProblem(res, { type: 'bank-would-refuse', title: 'The account’s bank does not accept this boleto', status: 422, errors: out.errors });
+          case 'key-reused':
+            return keyReused(res, out.detail);
+          case 'unavailable':
+            return unavailable(res, out.detail);
         }
-
-        const key = headers['idempotency-key']!;
-        const seuNumero = deriveSeuNumero(principal.tenantId, account.accountId, key);
-        const id = boletoIdFor(account.accountId, seuNumero);
-        const fingerprint = requestFingerprint(req.body);
-        const input: StartBoletoInput = {
-          boletoId: id,
-          tenantId: principal.tenantId,
-          accountId: account.accountId,
-          bank: account.bank,
-          requestFingerprint: fingerprint,
-          chooseNossoNumero: account.chooseNossoNumero,
-          createdAt: new Date().toISOString(),
-          policy: account.policy,
-          codeVersion: BOLETO_CODE_VERSION,
-          ...(body.reference ? { reference: body.reference } : {}),
-          request: {
-            seuNumero,
-            kind: body.kind,
-            amountCents: body.amountCents,
-            issueDate: body.issueDate ?? today,
-            dueDate: body.dueDate,
-            payer: body.payer,
-            ...(body.paymentDeadline ? { paymentDeadline: body.paymentDeadline } : {}),
-            ...(body.interest ? { interest: body.interest } : {}),
-            ...(body.fine ? { fine: body.fine } : {}),
-            ...(body.discount ? { discount: body.discount } : {}),
-            ...(body.messages ? { messages: body.messages } : {}),
-            ...(body.finalBeneficiary ? { finalBeneficiary: body.finalBeneficiary } : {}),
-            ...(body.guarantor ? { guarantor: body.guarantor } : {}),
-          },
-        };
-        // The key is claimed in the records store, forever, before anything else: a replay is answered from there (no
-        // Temporal call, no bank call), long after the workflow is gone.
-        const claim = await records.claimKey({ tenantId: principal.tenantId, key, fingerprint, registering: registeringView(input), payer: body.payer, messages: body.messages ?? [], beneficiary: account.beneficiary });
-        if (claim.outcome === 'conflict') return keyReused(res);
-        if (claim.outcome === 'replay') return answerCreated(res, claim.view, true);
-        const start = new WithStartWorkflowOperation<typeof boletoLifecycle>('boletoLifecycle', {
-          workflowId: id,
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          // A finished boleto's key is never reused for a new boleto (the records store holds it forever, too).
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: BoletoStatus, value: 'REGISTERING' },
-            { key: Bank, value: account.bank },
-            { key: AccountId, value: account.accountId },
-            { key: TenantId, value: principal.tenantId },
-            { key: DueDate, value: new Date(`${body.dueDate}T00:00:00-03:00`) },
-            { key: SeuNumero, value: seuNumero },
-            { key: AmountCents, value: body.amountCents },
-          ],
-        });
-        let view: BoletoView;
-        try {
-          const verdict = client.workflow.executeUpdateWithStart(awaitRegistrationUpdate, { args: [{ requestFingerprint: fingerprint }], startWorkflowOperation: start });
-          const capped = new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.registerWaitMs).unref());
-          const first = await Promise.race([verdict, capped]);
-          verdict.catch(() => undefined); // answered 202 meanwhile: the workflow carries on
-          // Past the cap the boleto's state is asked for; with no worker running (all restarting) nothing can answer,
-          // but the workflow exists (durable since update-with-start): 202 with what the request said, not a 500.
-          view = first ?? (await client.withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery)).catch(() => registeringView(input)));
-        } catch (e) {
-          const refusal = updateRefusal(e);
-          if (refusal?.startsWith('IDEMPOTENCY_KEY_REUSED')) return keyReused(res, refusal.replace(/^IDEMPOTENCY_KEY_REUSED: /, ''));
-          if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-          // The workflow finished before the store knew its verdict (a boleto from before the store): ask the store.
-          const stored = await records.get(principal.tenantId, id);
-          if (!stored || stored.status === 'REGISTERING') return unavailable(res, 'This boleto’s first answer is not recorded yet; retry shortly.');
-          return answerCreated(res, stored, true);
-        }
-        // The workflow records the same verdict as the key's first answer when it notifies: a store hiccup here must not
-        // turn a registered boleto into an error.
-        await records.answerKey(principal.tenantId, key, view).catch((err: unknown) => log.warn({ err }, 'records: first answer not written (the workflow writes it)'));
-        answerCreated(res, view, claim.outcome === 'pending' && view.createdAt !== input.createdAt);
       },
     }),
 
@@ -283,7 +118,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       request: { params: BoletoIdParams },
       responses: { 200: { description: 'The boleto', schema: BoletoSchema }, 404: { description: 'No such boleto in your tenant' } },
       handler: async ({ principal, params, res }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json(found.view);
       },
     }),
@@ -298,7 +133,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       request: { params: BoletoIdParams },
       responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(EventSchema) }) }, 404: { description: 'No such boleto in your tenant' } },
       handler: async ({ principal, params, res }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json({ items: (await records.events(principal.tenantId, params.id)) ?? [] });
       },
     }),
@@ -313,7 +148,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       request: { params: BoletoIdParams },
       responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliverySchema) }) }, 404: { description: 'No such boleto in your tenant' } },
       handler: async ({ principal, params, res }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json({ items: (await records.deliveries(principal.tenantId, params.id)) ?? [] });
       },
     }),
@@ -328,14 +163,14 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       request: { params: BoletoIdParams.extend({ deliveryId: z.string().regex(/^bol-[A-Za-z0-9._-]+:\d{1,6}$/, 'must be a delivery id') }) },
       responses: { 202: { description: 'Queued', schema: DeliverySchema }, 404: { description: 'No such boleto or delivery' }, 409: { description: 'Still being attempted' } },
       handler: async ({ principal, params, res }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
         try {
-          res.status(202).json(await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(resendDeliveryUpdate, { args: [{ deliveryId: params.deliveryId }], waitForStage: 'ACCEPTED' })));
+          res.status(202).json(await boletos.resend(found, params.deliveryId));
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          sendProblem(res, { type: refusal.startsWith('no delivery') ? 'not-found' : 'conflict', title: refusal, status: refusal.startsWith('no delivery') ? 404 : 409 });
+          sendProblem(res, { type: refusal.status === 404 ? 'not-found' : 'conflict', title: refusal.message, status: refusal.status });
         }
       },
     }),
@@ -357,17 +192,15 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         422: { description: 'The bank refused the cancellation' },
       },
       handler: async ({ principal, params, body, res, log }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
         let view: BoletoView;
         try {
-          view = await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(cancelUpdate, { args: [{ reason: body.reason, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
-          await remember(view, log);
+          view = await boletos.cancel(found, body.reason, log);
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          const byBank = refusal.startsWith('the bank refused');
-          return sendProblem(res, { type: byBank ? 'bank-rejected' : 'conflict', title: refusal, status: byBank ? 422 : 409 });
+          return sendProblem(res, { type: refusal.status === 409 ? 'conflict' : 'bank-rejected', title: refusal.message, status: refusal.status });
         }
         if (view.status === 'CANCELLED') return void res.json(view);
         if (view.status === 'CANCELLING') return void res.status(202).json(view);
@@ -390,19 +223,17 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         422: { description: 'Invalid date, or refused by the bank' },
       },
       handler: async ({ principal, params, body, res, log }) => {
-        const beyondWindow = dueDateProblem(body.dueDate, brtDate(Date.now()));
+        const beyondWindow = dueDateProblem(body.dueDate, saoPauloDate(Date.now()));
         if (beyondWindow) return invalid(res, [beyondWindow]);
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
         try {
-          const view = await boundedUpdate(client, API_BOUNDS, () => found.handle.startUpdate(changeDueDateUpdate, { args: [{ dueDate: body.dueDate, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
-          await remember(view, log);
-          res.json(view);
+          res.json(await boletos.changeDueDate(found, body.dueDate, log));
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          const status = /cannot change while|in progress/.test(refusal) ? 409 : 422;
-          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: refusal, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: refusal }] } : {}) });
+          const { status, message } = refusal;
+          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: message, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: message }] } : {}) });
         }
       },
     }),
@@ -417,7 +248,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       request: { params: BoletoIdParams },
       responses: { 200: { description: 'PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' }, 404: { description: 'No such boleto' }, 409: { description: 'Not registered (no barcode)' } },
       handler: async ({ principal, params, res }) => {
-        const found = await owned(principal, params.id, res);
+        const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
         const printable = await records.printable(principal.tenantId, params.id);
         const { boleto, payer, messages } = printable ?? { boleto: found.view, messages: [] };

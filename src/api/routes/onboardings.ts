@@ -4,7 +4,7 @@
  * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateHandle } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowUpdateHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -29,6 +29,7 @@ import {
 import { AccountId, Bank, OnboardingStep, Stalled, TenantId } from '../../contracts/search-attributes';
 import { API_BOUNDS, boundedList, boundedQuery, boundedUpdate, WorkersUnavailable } from '../../temporal/bounded';
 import type { Principal } from '../auth';
+import { updateRefusal } from '../failure-status';
 import { sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
 import {
@@ -95,11 +96,10 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       deps.directory.invalidate(accountId);
       res.json(view);
     } catch (e) {
-      if (!(e instanceof WorkflowUpdateFailedError)) throw e;
-      const cause = e.cause as { type?: string; message?: string } | undefined;
-      const detail = (cause?.message ?? e.message).replace(/^Error: /, '');
-      const conflict = cause?.type === 'StepConflict';
-      sendProblem(res, { type: conflict ? 'onboarding-step' : 'onboarding-input', title: conflict ? 'Not possible in this step' : 'The step was refused', status: conflict ? 409 : 422, detail });
+      const refusal = updateRefusal(e);
+      if (!refusal) throw e;
+      const conflict = refusal.status === 409;
+      sendProblem(res, { type: conflict ? 'onboarding-step' : 'onboarding-input', title: conflict ? 'Not possible in this step' : 'The step was refused', status: refusal.status, detail: refusal.message });
     }
   }
 

@@ -5,7 +5,7 @@
  * 202 "operação em andamento" path query the consulta by it. bankId = Itaú's PATCH id_boleto (id_beneficiario +
  * carteira + nosso número).
  */
-import { itauIdBeneficiario, itauIdBoleto } from '../../domain';
+import { itauIdBeneficiario, itauIdBoleto, saoPauloDate } from '../../domain';
 import type { BankAdapter, BankCapability, InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import { bankInstant } from '../time';
@@ -35,7 +35,7 @@ export interface ItauSubscription {
   types?: ItauNotificationType[];
 }
 
-const brtToday = (d: Date) => new Date(d.getTime() - 3 * 3600_000).toISOString().slice(0, 10);
+const brtToday = (d: Date) => saoPauloDate(d.getTime());
 
 export class ItauAdapter implements BankAdapter {
   readonly bank = 'ITAU' as const;

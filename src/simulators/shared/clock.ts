@@ -3,12 +3,9 @@
  * move a bank days ahead ("advance 3 days") without sleeping. Every rule of time in a simulator (token TTLs,
  * due dates, settlement mornings, D+60 expiry, webhook retries) reads this clock, never Date.now().
  *
- * Brazilian banks live in America/Sao_Paulo, which has been a fixed UTC−03:00 since 2019 (no DST): local
- * calendar dates are computed with that offset.
+ * Brazilian banks live in America/Sao_Paulo: local calendar dates follow the domain's one rule (src/domain/dates.ts).
  */
-import type { IsoDate } from '../../domain';
-
-export const BRT_OFFSET_MS = -3 * 3600 * 1000;
+import { type IsoDate, SAO_PAULO_UTC_OFFSET, SAO_PAULO_UTC_OFFSET_MS, saoPauloDate, saoPauloInstant } from '../../domain';
 
 export interface SimClockOptions {
   /** Start instant (ISO or epoch ms). Default: now. */
@@ -64,18 +61,14 @@ export class SimClock {
 }
 
 /** The Brazilian calendar date of an instant. */
-export function brtDate(ms: number): IsoDate {
-  return new Date(ms + BRT_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const brtDate = saoPauloDate;
 
 /** The instant of `date` at `hour`:`minute` Brazil time. */
-export function brtInstant(date: IsoDate, hour = 0, minute = 0): number {
-  return Date.parse(`${date}T00:00:00Z`) - BRT_OFFSET_MS + (hour * 60 + minute) * 60_000;
-}
+export const brtInstant = saoPauloInstant;
 
 /** An instant as ISO-8601 with the −03:00 offset, as BS2 writes them ("2019-07-12T15:14:17.172-03:00"). */
 export function brtIso(ms: number): string {
-  return new Date(ms + BRT_OFFSET_MS).toISOString().replace('Z', '-03:00');
+  return new Date(ms + SAO_PAULO_UTC_OFFSET_MS).toISOString().replace('Z', SAO_PAULO_UTC_OFFSET);
 }
 
 export const DAY_MS = 24 * 3600 * 1000;

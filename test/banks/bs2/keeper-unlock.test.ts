@@ -13,9 +13,8 @@ import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiKey } from '../../../src/access/api-keys';
-import { addDays } from '../../../src/domain';
+import { addDays, saoPauloDate } from '../../../src/domain';
 import { formatPayloadKeys } from '../../../src/temporal/codec';
-import { brtDate } from '../../../src/workflows/boleto-schedule';
 import { bs2KeeperWorkflowId } from '../../../src/workflows/bs2-token-keeper';
 import { type BoletoStack, eventually, startBoletoStack } from '../../helpers/boleto-stack';
 import { OpenApiValidator } from '../../helpers/openapi';
@@ -42,7 +41,7 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
   let spec: OpenApiValidator;
   let metricsPort: number;
   const logs: string[] = [];
-  const due = addDays(brtDate(Date.now()), 10);
+  const due = addDays(saoPauloDate(Date.now()), 10);
 
   beforeAll(async () => {
     // The worker's Prometheus endpoint, as in production (src/worker.ts); must be installed before any connection.
