@@ -164,7 +164,8 @@ describe('boletos API on the BS2 simulator', () => {
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as View).dueDate).toBe(addDays(due, 5));
     expect(atBank(json.seuNumero as string)[0]!.vencimento).toBe(addDays(due, 5));
-    const before = (await events(id)).length;
+    // The change's event is recorded by the workflow's notification activity, after the 200: wait for it first.
+    const before = (await eventually(() => events(id), (l) => l.some((e) => e.kind === 'DUE_DATE_CHANGED'))).length;
     expect((await post(addDays(due, 5))).status).toBe(422); // same date
     expect((await post(today)).status).toBe(422); // not in the future
     expect((await post('2026-02-30')).status).toBe(400); // not a date
