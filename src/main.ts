@@ -15,6 +15,7 @@ import { recordsDataDir } from './records/embedded-server';
 import { applyRetention, devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
+import { writeSimulatedAccounts } from './simulators/defaults';
 import { DataDirLock } from './supervisor/lock';
 import { ManagedProcess } from './supervisor/managed-process';
 import { waitReady } from './supervisor/ready';
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The simulators' default accounts, for the worker and the API (production code never imports a simulator).
+  writeSimulatedAccounts(config.DATA_DIR);
   for (const [name, entry] of [
     ...(config.SIMULATORS_ENABLED ? ([['simulators', 'simulators/main']] as const) : []),
     ['worker', 'worker'],

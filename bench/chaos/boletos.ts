@@ -12,7 +12,7 @@ import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays } from '../../src/domain';
 import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
 import { brtDate } from '../../src/workflows/boleto-schedule';
-import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
+import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/banks/bs2/keeper-contract';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
 

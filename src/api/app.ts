@@ -26,9 +26,10 @@ import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint';
 import { createHintGuard, itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { BANKS, bankModule } from '../banks';
+import type { BankCode } from '../contracts/bank';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
-import { bankTokenRoutes } from './routes/bank-tokens';
 import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
 import type { OnboardingPolicy } from '../contracts/onboarding';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
@@ -49,10 +50,10 @@ export interface AppDeps {
   accessGraceMs?: number;
   /** WEBHOOK_ALLOWED_HOSTS: non-public tenant webhook targets that may be registered (default none). */
   webhookAllowedHosts?: readonly string[];
-  /** BS2 accounts whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
-  unauthenticatedBs2Accounts?: readonly string[];
-  /** Limits on unauthenticated webhook hints, BS2 without Authorization and Itaú Pix, one shared budget (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
-  unsignedBs2Hints?: { perSourcePerMinute: number; windowMs: number };
+  /** Environment accounts, by bank, whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
+  unverifiedWebhookAccounts?: Partial<Record<BankCode, readonly string[]>>;
+  /** Limits on unauthenticated webhook hints, every bank's, one shared budget (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
+  unsignedHints?: { perSourcePerMinute: number; windowMs: number };
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
   /** The records store (boleto reads, Idempotency-Keys). Without one, boleto routes answer 503. */
@@ -107,8 +108,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
-  // Unauthenticated webhook hints (BS2 without Authorization, Itaú Pix) share one budget per source address.
-  const hintGuard = createHintGuard(deps.unsignedBs2Hints, deps.logger);
+  // Unauthenticated webhook hints (every bank's) share one budget per source address.
+  const hintGuard = createHintGuard(deps.unsignedHints, deps.logger);
 
   app.use(requestId);
   app.use(metrics.middleware());
@@ -151,7 +152,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       startedAt: deps.startedAt ?? Date.now(),
       access,
       ...(deps.records ? { records: deps.records } : {}),
-      ...(deps.unauthenticatedBs2Accounts ? { unauthenticatedBs2Accounts: deps.unauthenticatedBs2Accounts } : {}),
+      ...(deps.unverifiedWebhookAccounts ? { unverifiedWebhookAccounts: deps.unverifiedWebhookAccounts } : {}),
     }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
@@ -167,7 +168,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       publicBaseUrl: deps.onboarding?.webhookBaseUrl ?? deps.publicBaseUrl ?? 'http://localhost:3000',
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
-    ...bankTokenRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory }),
+    // Each bank's own routes (e.g. BS2's token keeper for operators).
+    ...(Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? []),
     ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...itauWebhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),

@@ -17,6 +17,7 @@ import { Client as PgClient } from 'pg';
 import { type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { runMain, StartupError } from '../process';
+import { writeSimulatedAccounts } from '../simulators/defaults';
 import { DataDirLock } from '../supervisor/lock';
 import { ManagedProcess } from '../supervisor/managed-process';
 import { waitReady } from '../supervisor/ready';
@@ -226,7 +227,8 @@ async function main(): Promise<void> {
     await runOnce('boletoflow-records-setup', node('cli/records').command, [...node('cli/records').args, 'migrate', '--create-database'], appEnv('boletoflow-records-setup'), logger);
     logger.info('namespace, search attributes and records database ready');
 
-    // 5. Simulators, workers, API processes.
+    // 5. Simulators, workers, API processes (the simulators' default accounts injected for the workers and the API).
+    writeSimulatedAccounts(clusterDir);
     const stopMs = (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000;
     if (config.SIMULATORS_ENABLED) start({ name: 'simulators', ...node('simulators/main'), env: { ...process.env, DATA_DIR: clusterDir }, ipc: true, stopTimeoutMs: stopMs }, `simulators/main${ext}`);
     for (let i = 1; i <= settings.CLUSTER_WORKERS; i++) {

@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { createBs2Simulator } from './bs2/server';
 import { bs2SimConfig } from './bs2/config';
-import { itauSimPkiDir } from '../banks/accounts';
+import { itauSimPkiDir } from './itau/default-account';
 import { itauSimConfig } from './itau/config';
 import { createItauSimulator } from './itau/server';
 import type { WebhookAuth } from './shared/webhooks';
@@ -72,7 +72,7 @@ export async function startSimulators(config: Config, logger: Logger, which: Sim
             tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'],
           },
         ],
-        // The Pix side of bolecodes: the key the simulated account issues with (src/banks/accounts.ts), to <webhookUrl>/pix.
+        // The Pix side of bolecodes: the key the simulated account issues with (src/banks/itau/account.ts), to <webhookUrl>/pix.
         pixWebhooks: [{ chave: config.ITAU_PIX_KEY ?? 'pix@empresa-simulada.example', webhookUrl }],
       }),
       log: (msg) => logger.debug({ component: 'sim-itau' }, msg),

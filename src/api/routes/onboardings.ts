@@ -3,11 +3,12 @@
  * perform each CS step. Every step is an Update on the account's onboarding workflow; its validator decides whether
  * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { bankModule } from '../../banks';
+import { BANK_CODES } from '../../banks/descriptors';
 import type { AccountDirectory } from '../../boletos/directory';
 import { CertificateError, checkUploadedCertificate } from '../../onboarding/certificate';
 import type { onboarding } from '../../workflows/onboarding';
@@ -61,7 +62,7 @@ const READERS: readonly ['cs', 'operator', 'integrator'] = ['cs', 'operator', 'i
 const Params = z.object({ accountId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be an onboarding account id') });
 const ListQuery = z.object({
   step: z.enum(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED', 'ACTIVE', 'CANCELLED']).optional(),
-  bank: z.enum(['ITAU', 'BS2']).optional(),
+  bank: z.enum(BANK_CODES).optional(),
   stalled: z.enum(['true', 'false']).optional(),
 });
 
@@ -145,11 +146,8 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
           createdAt: new Date().toISOString(),
           createdBy: actor(principal),
           policy: deps.policy,
-          webhook:
-            body.bank === 'BS2'
-              ? { bs2: { url: `${base}/webhooks/bs2/${accountId}`, authorization: `Bearer ${randomBytes(32).toString('base64url')}` } }
-              : { itau: { url: `${base}/webhooks/itau/${accountId}`, clientId: `bf-${randomBytes(8).toString('hex')}`, clientSecret: randomBytes(32).toString('base64url') } },
-          ...(body.bank === 'ITAU' ? { itauKeyPair: itauKeyPair() } : {}),
+          // The bank's module makes our webhook receiver's secrets (and a key pair when its bank needs one).
+          ...bankModule(body.bank).onboardingStart(base, accountId),
           ...(deps.supportEmail ? { supportEmail: deps.supportEmail } : {}),
         };
         const start = () =>
@@ -335,12 +333,6 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
         step(principal, accountId, res, (h) => h.startUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }], waitForStage: 'ACCEPTED' })),
     }),
   ];
-}
-
-/** RSA-2048: the public key goes to Itaú with the e-mail; the private key signs the CSR later and stays encrypted. */
-function itauKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
 export type { OnboardingView };

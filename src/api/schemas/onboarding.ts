@@ -2,6 +2,7 @@
  * Onboarding request/response schemas (validation + OpenAPI). Account data is checked here (CNPJ, Itaú account
  * DAC); step order and cross-step rules are the workflow's validators (src/workflows/onboarding-state.ts).
  */
+import { BANK_CODES } from '../../banks/descriptors';
 import { z } from 'zod';
 import { inspectCnpj, mod10 } from '../../domain';
 import { emailAddress, freeText } from './text';
@@ -21,7 +22,7 @@ const Person = z.strictObject({
 
 export const AccountDataBody = z
   .strictObject({
-    bank: z.enum(['ITAU', 'BS2']),
+    bank: z.enum(BANK_CODES),
     company: z.strictObject({
       legalName: text(100),
       cnpj: z
@@ -120,7 +121,7 @@ export const OnboardingSchema = z
   .object({
     accountId: z.string(),
     tenantId: z.string(),
-    bank: z.enum(['ITAU', 'BS2']),
+    bank: z.enum(BANK_CODES),
     product: z.string(),
     step: z.string(),
     stepSince: instant,

@@ -16,7 +16,7 @@ import { parseApiKey } from '../../../src/access/api-keys';
 import { addDays } from '../../../src/domain';
 import { formatPayloadKeys } from '../../../src/temporal/codec';
 import { brtDate } from '../../../src/workflows/boleto-schedule';
-import { bs2KeeperWorkflowId } from '../../../src/workflows/bs2-token-keeper';
+import { bs2KeeperWorkflowId } from '../../../src/banks/bs2/keeper-contract';
 import { type BoletoStack, eventually, startBoletoStack } from '../../helpers/boleto-stack';
 import { OpenApiValidator } from '../../helpers/openapi';
 import { testPayloadKeys } from '../../helpers/temporal';

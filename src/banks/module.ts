@@ -1,0 +1,120 @@
+/**
+ * A bank module: everything boletoflow knows about one bank, in one folder (src/banks/<bank>/index.ts), listed once
+ * in src/banks/index.ts. The core reaches a bank only through its module (or, in workflow code, its pure
+ * descriptor, src/banks/descriptor.ts) and switches on descriptors and capabilities, never on a bank's code.
+ * The model is formancehq/payments' connector Registration: the engine never names a provider.
+ */
+import type { Client } from '@temporalio/client';
+import type { BankCode } from '../contracts/bank';
+import type { OnboardedAccount, StartOnboardingInput } from '../contracts/onboarding';
+import type { ApiRoute } from '../api/route';
+import type { AccountDirectory } from '../boletos/directory';
+import type { BankAdapter } from './bank-adapter';
+import type { BankDescriptor } from './descriptor';
+import type { BankRegistry } from './registry';
+
+/** What every bank's account has; each bank adds its credentials and adapter settings. */
+export interface BankAccountBase {
+  accountId: string;
+  bank: BankCode;
+  /** True when this is the embedded simulator's account. */
+  simulated: boolean;
+}
+
+/** Where an adapter gets its access token when the bank's tokens are owned by a keeper workflow. */
+export interface AccessTokenSource {
+  /** A valid access token; with `stale`, one different from that token (the bank refused it: refresh). */
+  accessToken(opts?: { stale?: string }): Promise<{ accessToken: string; expiresAt: string }>;
+}
+
+/** One account's HTTP pools and token caches in this process (kept by the registry, closed with it). */
+export interface BankConnection {
+  /** The account's adapter; `tokens` is required by banks whose token strategy is 'keeper'. */
+  adapter(tokens?: AccessTokenSource): BankAdapter;
+  close(): Promise<void>;
+}
+
+/** Where an activity runs: what a keeper token strategy needs to reach the account's keeper workflow. */
+export interface ActivityTokenContext {
+  client: Client;
+  taskQueue: string;
+  /** A local activity holds its workflow task: it must not wait long for a token. */
+  isLocal: boolean;
+  /** Ask the keeper each time (no per-process cache): a check that must see the credentials just submitted. */
+  uncached?: boolean;
+}
+
+export type TokenStrategy =
+  /** The adapter keeps its own per-process token cache (tokens do not rotate). */
+  | { kind: 'self' }
+  /** One workflow per account owns the tokens (they rotate on use); `source` reaches it. One per process. */
+  | { kind: 'keeper'; tokenSources(): (accountId: string, ctx: ActivityTokenContext) => AccessTokenSource };
+
+/** What the API knows about verifying one account's webhooks (src/boletos/directory.ts AccountInfo). */
+export interface WebhookVerification {
+  /** The Authorization value agreed with the bank for its webhooks (unset: they are only hints). */
+  webhookAuthorization?: string;
+  /** The client id/secret we gave the bank: it gets a token from our OAuth endpoint with them before notifying. */
+  webhookClient?: { clientId: string; clientSecret: string };
+}
+
+export interface BankModule<A extends BankAccountBase = BankAccountBase, S = never> {
+  readonly descriptor: BankDescriptor;
+  /** The account the environment configures (real credentials, or the injected simulator default); none is fine. */
+  accountsFromSettings(settings: S, version: string): A[];
+  /** An onboarded account: the installation's endpoints and options, the onboarding's credentials. */
+  accountFromOnboarded(onboarded: OnboardedAccount, settings: S, version: string): A;
+  /** How the API verifies the webhooks of an environment account (settings: the installation's). */
+  webhookVerification(account: A, settings: S): WebhookVerification;
+  /** …and of an onboarded one. */
+  onboardedWebhookVerification(onboarded: OnboardedAccount): WebhookVerification;
+  /** The account's HTTP pools and caches, made once per account per process. */
+  connect(account: A): BankConnection;
+  readonly tokens: TokenStrategy;
+  /** What an onboarding of this bank starts with: our webhook receiver's secrets (CSPRNG), a key pair if the bank needs one. */
+  onboardingStart(publicBaseUrl: string, accountId: string): Pick<StartOnboardingInput, 'webhook' | 'itauKeyPair'>;
+  /**
+   * The connectivity check's bank-specific call after the token (one that proves the credentials work for cobrança
+   * without creating anything). Throws BankError on a refusal.
+   */
+  readonly connectivityProbe: { readonly name: string; run(adapter: BankAdapter, account: A, onboarded: OnboardedAccount): Promise<string> };
+  readonly api: BankApi;
+  /** The bank's own activities (token refresh, certificates, subscriptions); their names are part of history. */
+  activities(deps: BankActivityDeps<S>): Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+/** A /readyz entry (src/api/routes/health.ts). */
+export interface ReadinessCheck {
+  ok: boolean;
+  detail?: string;
+  affectsReadiness?: boolean;
+  [more: string]: unknown;
+}
+
+/** What a bank's own API routes may use. */
+export interface BankApiDeps {
+  client: Client;
+  taskQueue: string;
+  directory: AccountDirectory;
+}
+
+/** The bank's part of the API, where it has one. */
+export interface BankApi {
+  /** Routes of the bank's own (operators: BS2's token keeper). */
+  routes?(deps: BankApiDeps): ApiRoute[];
+  /** /readyz entries the bank adds while a worker polls (e.g. locked accounts); `operator` may see account ids. */
+  readiness?(client: Client, deadline: number, operator: boolean): Promise<Record<string, ReadinessCheck>>;
+  /**
+   * For environment accounts whose webhooks arrive unauthenticated (hints): the /readyz entry naming them, and the
+   * API's start-up warning.
+   */
+  unverifiedWebhooks?: { check: string; detail: string; warning: string };
+}
+
+/** What a bank's activities may use. */
+export interface BankActivityDeps<S> {
+  registry: BankRegistry;
+  /** The installation's bank settings (onboarding); absent: onboarding activities refuse to run. */
+  settings?: S;
+  version: string;
+}
