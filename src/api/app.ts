@@ -25,7 +25,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint';
-import { createHintGuard, itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { createHintGuard, webhookRoutes } from './routes/webhooks';
 import { BANKS, bankModule } from '../banks';
 import type { BankCode } from '../contracts/bank';
 import { healthRoutes } from './routes/health';
@@ -128,8 +128,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       },
     }),
   );
-  // Itaú's token request is a form (RFC 6749); nothing else accepts forms.
-  app.use('/webhooks/itau', express.urlencoded({ extended: false, limit: '8kb' }));
+  // A bank's webhook OAuth token request is a form (RFC 6749); nothing else accepts forms.
+  app.use('/webhooks/:bank/:accountId/oauth/token', express.urlencoded({ extended: false, limit: '8kb' }));
   // The codec's login form; its CORS answers (preflights included) come before authentication.
   app.use('/codec/login', express.urlencoded({ extended: false, limit: '8kb' }));
   const codec = {
@@ -171,7 +171,6 @@ export function buildApp(deps: AppDeps): BuiltApp {
     // Each bank's own routes (e.g. BS2's token keeper for operators).
     ...(Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? []),
     ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
-    ...itauWebhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),
   ];
   metrics.boletosGauge(() => records.countsByStatus());

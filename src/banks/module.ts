@@ -5,11 +5,14 @@
  * The model is formancehq/payments' connector Registration: the engine never names a provider.
  */
 import type { Client } from '@temporalio/client';
-import type { BankCode } from '../contracts/bank';
+import type { BankCode, BankEvent } from '../contracts/bank';
 import type { OnboardedAccount, StartOnboardingInput } from '../contracts/onboarding';
+import type { Request, Response } from 'express';
+import type { ApiMetrics } from '../api/metrics';
 import type { ApiRoute } from '../api/route';
+import type { Logger } from '../logging';
 import type { AccountDirectory } from '../boletos/directory';
-import type { BankAdapter } from './bank-adapter';
+import type { BankAdapter, InboundWebhook } from './bank-adapter';
 import type { BankDescriptor } from './descriptor';
 import type { BankRegistry } from './registry';
 
@@ -79,8 +82,61 @@ export interface BankModule<A extends BankAccountBase = BankAccountBase, S = nev
    */
   readonly connectivityProbe: { readonly name: string; run(adapter: BankAdapter, account: A, onboarded: OnboardedAccount): Promise<string> };
   readonly api: BankApi;
+  readonly webhooks: BankWebhooks;
   /** The bank's own activities (token refresh, certificates, subscriptions); their names are part of history. */
   activities(deps: BankActivityDeps<S>): Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+/** The API's view of an account, as much as its bank's webhooks need (src/boletos/directory.ts AccountInfo). */
+export interface WebhookAccount extends WebhookVerification {
+  accountId: string;
+  bank: BankCode;
+}
+
+/**
+ * How far a notification is trusted: 'verified' facts are applied as they are; a 'trigger' (authenticated, but its
+ * body does not say what happened) and a 'hint' (unauthenticated: rate-limited per source, merged per boleto,
+ * answered alike whether the boleto exists or not) only make the boleto's workflow ask the bank.
+ */
+export type WebhookTrust = 'verified' | 'trigger' | 'hint';
+
+/** What a boleto's group of events came to on the shared path (and the boleto, when found). */
+export interface Delivery {
+  outcome: 'signalled' | 'merged' | 'unknown';
+  boletoId?: string;
+}
+
+/** The shared path to the workflows (src/api/routes/webhooks.ts), for a bank's extra webhook routes. */
+export interface WebhookRouteDeps {
+  resolve(accountId: string): Promise<WebhookAccount | undefined>;
+  /** Counts an unauthenticated call against its source's budget; false when over it (the 429 is sent). */
+  admitHint(req: Request, res: Response): boolean;
+  /** Each group (one boleto's events) to its workflow; the outcome per group. */
+  deliver(account: WebhookAccount, groups: BankEvent[][], trust: WebhookTrust, receivedAt: string): Promise<Delivery[]>;
+  /** Answers a BankError from verification or translation (401, or 400 naming the body's field) and logs it. */
+  refuse(res: Response, log: Logger, account: WebhookAccount, e: unknown, what?: string): void;
+  metrics: ApiMetrics;
+}
+
+/**
+ * A bank's inbound notifications: `POST /webhooks/<slug>/:accountId` is one route for every bank (the module's
+ * verification, then its translation, then the shared path to the workflows).
+ */
+export interface BankWebhooks {
+  /** The bank's segment in the URL (`/webhooks/bs2/...`). */
+  readonly slug: string;
+  /** OpenAPI words for the bank's notifications (the one route lists every bank's). */
+  readonly doc: { summary: string; body: string };
+  /**
+   * Before the body is read: the notification's trust, 'unknown' (answered as an unknown account: this account takes
+   * no notifications), or a BankError AUTH thrown (401, with `challenge` as WWW-Authenticate).
+   */
+  authenticate(account: WebhookAccount, headers: InboundWebhook['headers']): WebhookTrust | 'unknown';
+  readonly challenge?: string;
+  /** Verifies what the body carries and translates it (the adapter's translateWebhook rule); BankError VALIDATION names the field. */
+  translate(account: WebhookAccount, webhook: InboundWebhook): BankEvent[];
+  /** Routes the bank needs besides the notification route (an OAuth token endpoint, a Pix callback). */
+  extraRoutes?(deps: WebhookRouteDeps): ApiRoute[];
 }
 
 /** A /readyz entry (src/api/routes/health.ts). */

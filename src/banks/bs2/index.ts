@@ -12,6 +12,7 @@ import { connectBs2 } from './connection';
 import { BS2_DESCRIPTOR } from './descriptor';
 import { keeperTokenSources } from './keeper-client';
 import { createBs2OnboardingActivities, createBs2TokenActivities } from './token-activities';
+import { BS2_WEBHOOKS } from './webhook-routes';
 
 export type { Bs2Account, Bs2AccountSettings };
 
@@ -31,6 +32,7 @@ export const BS2_MODULE = {
       return `boleto search answered (${r.items.length} item(s) on the first page)`;
     },
   },
+  webhooks: BS2_WEBHOOKS,
   api: {
     routes: bs2TokenRoutes,
     readiness: bs2Readiness,

@@ -14,6 +14,7 @@ import { createItauCertificateActivities } from './certificate-activities';
 import { connectItau } from './connection';
 import { ITAU_DESCRIPTOR } from './descriptor';
 import { createItauOnboardingActivities } from './onboarding-activities';
+import { ITAU_WEBHOOKS } from './webhook-routes';
 
 export type { ItauAccount };
 
@@ -74,6 +75,7 @@ export const ITAU_MODULE = {
       return 'validation-only registration accepted (nothing created)';
     },
   },
+  webhooks: ITAU_WEBHOOKS,
   api: {},
   activities: (deps) => ({
     ...createItauCertificateActivities({ registry: deps.registry }),
