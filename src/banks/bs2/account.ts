@@ -17,7 +17,7 @@ export interface Bs2Account {
   simulated: boolean;
 }
 
-/** The environment variables this reads (validated in src/banks/bs2/settings.ts). */
+/** The environment variables this reads (validated in ./settings.ts). */
 export interface Bs2AccountSettings {
   DATA_DIR: string;
   BS2_ACCOUNT_ID: string;

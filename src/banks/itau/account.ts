@@ -55,7 +55,7 @@ export function loadItauCredentials(source: ItauCredentialSource): ItauCredentia
   };
 }
 
-/** The environment variables the Itaú account reads (validated in src/banks/itau/settings.ts). */
+/** The environment variables the Itaú account reads (validated in ./settings.ts). */
 export interface ItauAccountSettings {
   DATA_DIR: string;
   ITAU_ACCOUNT_ID: string;
