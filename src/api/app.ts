@@ -168,7 +168,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       publicBaseUrl: deps.onboarding?.webhookBaseUrl ?? deps.publicBaseUrl ?? 'http://localhost:3000',
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
-    // Each bank's own routes (e.g. BS2's token keeper for operators).
+    // Each bank's own routes (e.g. a token keeper's, for operators).
     ...(Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? []),
     ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),

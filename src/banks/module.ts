@@ -6,7 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { BankCode, BankEvent } from '../contracts/bank';
-import type { OnboardedAccount, StartOnboardingInput } from '../contracts/onboarding';
+import type { z } from 'zod';
+import type { CredentialsInput, OnboardedAccount, StartOnboardingInput } from '../contracts/onboarding';
 import type { Request, Response } from 'express';
 import type { ApiMetrics } from '../api/metrics';
 import type { ApiRoute } from '../api/route';
@@ -82,6 +83,12 @@ export interface BankModule<A extends BankAccountBase = BankAccountBase, S = nev
    */
   readonly connectivityProbe: { readonly name: string; run(adapter: BankAdapter, account: A, onboarded: OnboardedAccount): Promise<string> };
   readonly api: BankApi;
+  /** The credential kinds CS submits for this bank (API bodies) and what the onboarding workflow receives from each. */
+  readonly onboardingCredentials: {
+    readonly bodies: readonly OnboardingCredentialBody[];
+    /** The workflow's input from a body of this bank's; throws CertificateError (src/onboarding/certificate.ts) naming the field. */
+    toInput(body: { kind: string }): CredentialsInput;
+  };
   readonly webhooks: BankWebhooks;
   /** The bank's own activities (token refresh, certificates, subscriptions); their names are part of history. */
   activities(deps: BankActivityDeps<S>): Record<string, (...args: never[]) => Promise<unknown>>;
@@ -138,6 +145,9 @@ export interface BankWebhooks {
   /** Routes the bank needs besides the notification route (an OAuth token endpoint, a Pix callback). */
   extraRoutes?(deps: WebhookRouteDeps): ApiRoute[];
 }
+
+/** One credential kind's API body: a strict object whose `kind` is a literal. */
+export type OnboardingCredentialBody = z.ZodObject<{ kind: z.ZodLiteral<string> } & z.ZodRawShape>;
 
 /** A /readyz entry (src/api/routes/health.ts). */
 export interface ReadinessCheck {

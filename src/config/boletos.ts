@@ -9,7 +9,7 @@ export const BOLETOS_CONFIG = fragment({
     /** Beneficiary printed on boleto PDFs for the environment's accounts. */
     BENEFICIARY_NAME: z.string().trim().min(1).default('Empresa Demonstração Ltda'),
     BENEFICIARY_DOCUMENT: z.string().trim().min(11).default('11222333000181'),
-    /** Days after the due date when an unpaid boleto is written off (BS2: payable up to 60 days after). */
+    /** Days after the due date when an unpaid boleto is written off (a bank's payment window, e.g. 60 days after due). */
     BOLETO_EXPIRE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
     /** Poll the bank every N days while open before the due date (0 = only around the due date). */
     BOLETO_POLL_OPEN_EVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),

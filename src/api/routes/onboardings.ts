@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { bankModule } from '../../banks';
 import { BANK_CODES } from '../../banks/descriptors';
 import type { AccountDirectory } from '../../boletos/directory';
-import { CertificateError, checkUploadedCertificate } from '../../onboarding/certificate';
+import { CertificateError } from '../../onboarding/certificate';
 import type { onboarding } from '../../workflows/onboarding';
 import {
   addNoteUpdate,
@@ -283,21 +283,18 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
     stepRoute({
       path: 'credentials',
       operationId: 'submitOnboardingCredentials',
-      summary: 'The credentials the bank sent (Itaú: client_id + temporary token, or a certificate; BS2: the app credentials)',
+      summary: 'The credentials the bank sent (each bank takes its own kinds: see the body)',
       body: CredentialsBody,
       handler: async ({ principal, accountId, body, res }) => {
-        const b = body as z.infer<typeof CredentialsBody>;
+        const b = body as { kind: string };
+        // The bank whose credential kind this is converts the body (e.g. an uploaded certificate, checked here).
+        const bank = BANK_CODES.find((code) => bankModule(code).onboardingCredentials.bodies.some((s) => s.shape.kind.value === b.kind));
         let credentials: CredentialsInput;
-        if (b.kind === 'ITAU_CERTIFICATE') {
-          try {
-            const c = checkUploadedCertificate(b.certificate);
-            credentials = { kind: 'ITAU_CERTIFICATE', clientId: b.clientId, clientSecret: b.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
-          } catch (e) {
-            if (!(e instanceof CertificateError)) throw e;
-            return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
-          }
-        } else {
-          credentials = b;
+        try {
+          credentials = bank ? bankModule(bank).onboardingCredentials.toInput(b) : (b as CredentialsInput);
+        } catch (e) {
+          if (!(e instanceof CertificateError)) throw e;
+          return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
         }
         return step(principal, accountId, res, (h) => h.startUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }], waitForStage: 'ACCEPTED' }));
       },

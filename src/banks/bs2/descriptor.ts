@@ -19,6 +19,7 @@ export const BS2_DESCRIPTOR = {
     product: BS2_PRODUCT,
     credentialKinds: ['BS2'],
     wrongCredentials: 'a BS2 account takes kind BS2 credentials (apiKey, apiSecret, scope, refreshToken)',
+    accountDataIssues: () => [],
     managerEmail: bs2ManagerEmail,
   },
 } as const satisfies BankDescriptor;

@@ -11,6 +11,7 @@ import { bs2AccountFromOnboarded, type Bs2Account, type Bs2AccountSettings, bs2A
 import { connectBs2 } from './connection';
 import { BS2_DESCRIPTOR } from './descriptor';
 import { keeperTokenSources } from './keeper-client';
+import { BS2_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
 import { createBs2OnboardingActivities, createBs2TokenActivities } from './token-activities';
 import { BS2_WEBHOOKS } from './webhook-routes';
 
@@ -33,6 +34,7 @@ export const BS2_MODULE = {
     },
   },
   webhooks: BS2_WEBHOOKS,
+  onboardingCredentials: BS2_ONBOARDING_CREDENTIALS,
   api: {
     routes: bs2TokenRoutes,
     readiness: bs2Readiness,

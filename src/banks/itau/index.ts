@@ -14,6 +14,7 @@ import { createItauCertificateActivities } from './certificate-activities';
 import { connectItau } from './connection';
 import { ITAU_DESCRIPTOR } from './descriptor';
 import { createItauOnboardingActivities } from './onboarding-activities';
+import { ITAU_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
 import { ITAU_WEBHOOKS } from './webhook-routes';
 
 export type { ItauAccount };
@@ -76,6 +77,7 @@ export const ITAU_MODULE = {
     },
   },
   webhooks: ITAU_WEBHOOKS,
+  onboardingCredentials: ITAU_ONBOARDING_CREDENTIALS,
   api: {},
   activities: (deps) => ({
     ...createItauCertificateActivities({ registry: deps.registry }),
