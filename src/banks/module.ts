@@ -175,6 +175,8 @@ export interface BankApi {
    * API's start-up warning.
    */
   unverifiedWebhooks?: { check: string; detail: string; warning: string };
+  /** What the bank's /readyz entries mean (the route's OpenAPI description). */
+  readinessDoc?: string;
 }
 
 /** What a bank's activities may use. */

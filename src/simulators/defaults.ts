@@ -7,11 +7,23 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BankCode } from '../contracts/bank';
 import { simulatedAccountsPath } from '../banks/simulated';
-import { bs2SimulatedAccount } from './bs2/default-account';
-import { itauSimulatedAccount } from './itau/default-account';
+import type { Config } from '../config';
+import type { PortClaim } from '../supervisor/ports';
+import { bs2SimulatedAccount, bs2SimulatorInfo } from './bs2/default-account';
+import { itauSimulatedAccount, itauSimulatorInfo } from './itau/default-account';
 
 /** Each bank's simulator describes its default account. */
 export const simulatedAccounts = (dataDir: string) => ({ BS2: bs2SimulatedAccount(), ITAU: itauSimulatedAccount(dataDir) }) satisfies Record<BankCode, unknown>;
+
+/** Every simulator as the supervisors show it: the ports it takes, its banner line, and a short form. */
+const simulatorInfo = (c: Config) => [bs2SimulatorInfo(c), itauSimulatorInfo(c)];
+
+/** The ports the simulators take (checked free before `npm start` and the cluster start anything). */
+export const simulatorPorts = (c: Config): PortClaim[] => simulatorInfo(c).flatMap((s) => s.ports);
+
+/** The banner's lines about the simulators (`npm start`), or one short line (the cluster). */
+export const simulatorBanner = (c: Config): string[] => simulatorInfo(c).map((s) => s.banner);
+export const simulatorBannerShort = (c: Config): string => simulatorInfo(c).map((s) => s.short).join('   ');
 
 /** Writes the file (atomically: a process starting meanwhile reads the old one or the new one, never half). */
 export function writeSimulatedAccounts(dataDir: string): void {

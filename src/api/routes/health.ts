@@ -5,7 +5,7 @@
  *   queue (seen by the server within the last minute), and the records store answers. `?deep=1` also runs the systemCheck workflow end to
  *   end through a worker (costs a workflow execution; for humans, not for probes): only with an operator API key, one
  *   at a time and its result reused for 10 s, so anonymous callers cannot make it start workflows.
- *   A locked BS2 account adds a failing `bs2Keeper:<accountId>` check that does not affect readiness (./bank-tokens.ts).
+ *   Each bank may add entries that do not affect readiness (e.g. a locked account; src/banks/<bank>/, its module's api).
  */
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
@@ -42,7 +42,7 @@ const Check = z
   .object({
     ok: z.boolean(),
     detail: z.string().optional(),
-    affectsReadiness: z.boolean().optional().meta({ description: 'false: a failing check shown for operators that does not make the API not ready (e.g. a locked BS2 account)' }),
+    affectsReadiness: z.boolean().optional().meta({ description: 'false: a failing check shown for operators that does not make the API not ready (e.g. a locked bank account)' }),
   })
   .catchall(z.unknown());
 const Readiness = z
@@ -140,9 +140,8 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       summary: 'Readiness: Temporal reachable and a worker polling',
       description:
         'With deep=1 and an operator API key also runs the systemCheck workflow end to end (one at a time, its result reused for 10 s); ' +
-        'without one, deep=1 answers the cheap checks (workflow: skipped). `bs2Webhooks` (affectsReadiness false) says BS2 webhooks are unauthenticated. Each locked BS2 account ' +
-        'adds a failing check `bs2Keeper:<accountId>` with affectsReadiness false: shown, but the answer stays 200. Account ids are shown to operator keys only ' +
-        '(others see `bs2Keepers` with how many are locked, and `bs2Webhooks.accounts` as a count).',
+        'without one, deep=1 answers the cheap checks (workflow: skipped). ' +
+        BANK_LIST.map((bank) => bankModule(bank).api.readinessDoc ?? '').filter(Boolean).join(' '),
       tags: ['operations'],
       access: 'public',
       rateLimited: false,

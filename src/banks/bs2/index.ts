@@ -38,6 +38,10 @@ export const BS2_MODULE = {
   api: {
     routes: bs2TokenRoutes,
     readiness: bs2Readiness,
+    readinessDoc:
+      '`bs2Webhooks` (affectsReadiness false) says BS2 webhooks are unauthenticated. Each locked BS2 account ' +
+      'adds a failing check `bs2Keeper:<accountId>` with affectsReadiness false: shown, but the answer stays 200. Account ids are shown to operator keys only ' +
+      '(others see `bs2Keepers` with how many are locked, and `bs2Webhooks.accounts` as a count).',
     unverifiedWebhooks: {
       check: 'bs2Webhooks',
       detail: 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): they are only hints, rate-limited and checked with the bank',

@@ -7,52 +7,34 @@
  */
 import type { ManagerEmailExtras } from '../descriptor';
 import type { AccountData, ManagerEmail } from '../../contracts/onboarding';
-import { emailCc, formatCnpj } from '../../onboarding/manager-email';
+import { companyLines, managerEmailOf, representativeLines, technicalLines } from '../../onboarding/manager-email';
 
 export const ITAU_PRODUCT = 'Cobranças – Bolecode';
 
 export function itauManagerEmail(d: AccountData, extras: ManagerEmailExtras = {}): ManagerEmail {
-  const body = [
-    `Olá, ${d.manager.name}. Tudo bem?`,
-    '',
-    'Estou realizando o processo de integração da conta Itaú com o sistema de cobranças utilizado em nosso financeiro, por meio da API bancária do Itaú, utilizando o produto Cobranças Bolecode, com integração realizada via boletoflow.',
-    '',
-    'Essa integração é necessária para que possamos emitir boletos registrados do Itaú diretamente pelo sistema financeiro que utilizamos, de forma automatizada e conforme os padrões exigidos pelo banco.',
-    '',
-    'Para dar continuidade ao processo, precisamos da liberação do produto Bolecode para a conta abaixo e da disponibilização das credenciais de acesso à API, sendo elas:',
-    '– Client ID',
-    '– Token temporário',
-    '',
-    'Em anexo, encaminho o arquivo contendo a chave pública, necessária para a geração dessas credenciais.',
-    '',
-    'Seguem abaixo as informações que podem ser necessárias para a liberação:',
-    'Dados da empresa',
-    `- Razão social: ${d.company.legalName}`,
-    `- CNPJ: ${formatCnpj(d.company.cnpj)}`,
-    `- Agência: ${d.agency}`,
-    `- Conta: ${d.account}-${d.accountDigit}`,
-    `- Código do operador: ${d.operatorCode ?? '(a informar)'}`,
-    'Dados do representante legal',
-    `- Nome: ${d.legalRepresentative.name}`,
-    `- Telefone: ${d.legalRepresentative.phone}`,
-    `- E-mail: ${d.legalRepresentative.email}`,
-    'Dados técnicos para integração',
-    `- Nome do técnico: ${d.csContact.name}`,
-    `- Telefone: ${d.csContact.phone}`,
-    `- E-mail: ${d.csContact.email}`,
-    '- Layout do boleto: CNAB 240',
-    '',
-    'Fico à disposição para qualquer informação adicional que seja necessária para a liberação.',
-    'Desde já, agradeço o apoio.',
-    '',
-    d.legalRepresentative.name,
-    d.company.legalName,
-  ].join('\n');
-  return {
-    ...(d.manager.email ? { to: d.manager.email } : {}),
-    cc: emailCc(d, extras),
-    subject: 'Solicitação de liberação do produto Cobranças Bolecode – Integração via API',
-    body,
-    attachments: extras.publicKeyPem ? [{ filename: `chave_publica_${d.agency}_${d.account}.pem`, contentType: 'application/x-pem-file', content: extras.publicKeyPem }] : [],
-  };
+  const attachments = extras.publicKeyPem ? [{ filename: `chave_publica_${d.agency}_${d.account}.pem`, contentType: 'application/x-pem-file', content: extras.publicKeyPem }] : [];
+  return managerEmailOf(
+    d,
+    extras,
+    'Solicitação de liberação do produto Cobranças Bolecode – Integração via API',
+    [
+      'Estou realizando o processo de integração da conta Itaú com o sistema de cobranças utilizado em nosso financeiro, por meio da API bancária do Itaú, utilizando o produto Cobranças Bolecode, com integração realizada via boletoflow.',
+      '',
+      'Essa integração é necessária para que possamos emitir boletos registrados do Itaú diretamente pelo sistema financeiro que utilizamos, de forma automatizada e conforme os padrões exigidos pelo banco.',
+      '',
+      'Para dar continuidade ao processo, precisamos da liberação do produto Bolecode para a conta abaixo e da disponibilização das credenciais de acesso à API, sendo elas:',
+      '– Client ID',
+      '– Token temporário',
+      '',
+      'Em anexo, encaminho o arquivo contendo a chave pública, necessária para a geração dessas credenciais.',
+      '',
+      'Seguem abaixo as informações que podem ser necessárias para a liberação:',
+      ...companyLines(d, [`- Código do operador: ${d.operatorCode ?? '(a informar)'}`]),
+      ...representativeLines(d),
+      ...technicalLines(d, ['- Layout do boleto: CNAB 240']),
+      '',
+      'Fico à disposição para qualquer informação adicional que seja necessária para a liberação.',
+    ],
+    attachments,
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { ItauSimulatedAccount } from '../../banks/itau/account';
+import type { Config } from '../../config';
 import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig } from './config';
 import { ensurePkiDir } from './tls';
 
@@ -16,3 +17,13 @@ export function itauSimulatedAccount(dataDir: string): ItauSimulatedAccount {
   const { agencia, conta } = itauSimConfig().beneficiary;
   return { agencia, conta, pkiDir: pki.dir, paths: { app: pki.paths.app, clientCert: pki.paths.clientCert, clientKey: pki.paths.clientKey, caCert: pki.paths.caCert } };
 }
+
+/** What the supervisor says about this simulator: the ports it takes and its banner lines (npm start, cluster). */
+export const itauSimulatorInfo = (c: Config) => ({
+  ports: [
+    { port: c.SIM_ITAU_PORT, host: c.SIM_HOST, variable: 'SIM_ITAU_PORT', what: 'Itaú simulator (mTLS API)' },
+    { port: c.SIM_ITAU_PUBLIC_PORT, host: c.SIM_HOST, variable: 'SIM_ITAU_PUBLIC_PORT', what: 'Itaú simulator (certificates, admin)' },
+  ],
+  banner: `  Itaú simulator   https://localhost:${c.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${c.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${c.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`,
+  short: `Itaú https://localhost:${c.SIM_ITAU_PORT} (mTLS)`,
+});
