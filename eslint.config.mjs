@@ -35,7 +35,20 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no wall clock
     // outside the SDK's replacements. Shared pure modules (src/domain) are allowed.
-    files: ['src/workflows/**/*.ts', 'src/contracts/**/*.ts'],
+    // Bank descriptors (the pure half of a bank module) and the BS2 token keeper are workflow code too.
+    files: [
+      'src/workflows/**/*.ts',
+      'src/contracts/**/*.ts',
+      'src/banks/descriptor.ts',
+      'src/banks/descriptors.ts',
+      'src/banks/request-rules.ts',
+      'src/banks/*/descriptor.ts',
+      'src/banks/*/capabilities.ts',
+      'src/banks/*/manager-email.ts',
+      'src/banks/bs2/keeper-workflow.ts',
+      'src/banks/bs2/keeper-contract.ts',
+      'src/onboarding/manager-email.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

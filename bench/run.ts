@@ -237,7 +237,7 @@ async function startEmbedded(): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-'));
   const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort(), RECORDS_PORT: await freePort() };
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
-  // The records store the stack uses: the embedded PGlite on RECORDS_PORT, or DATABASE_URL when set (as src/config.ts).
+  // The records store the stack uses: the embedded PGlite on RECORDS_PORT, or DATABASE_URL when set (as src/config/records.ts).
   const externalRecords = !!process.env.DATABASE_URL?.trim();
   const recordsUrl = externalRecords ? process.env.DATABASE_URL!.trim() : `postgres://postgres@127.0.0.1:${ports.RECORDS_PORT}/postgres`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);

@@ -15,6 +15,7 @@ import { recordsDataDir } from './records/embedded-server';
 import { applyRetention, devServerArgs, devServerDbFile, waitForNamespace } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/keys';
 import { retryUntil } from './temporal/retry';
+import { simulatorBanner, simulatorPorts, writeSimulatedAccounts } from './simulators/defaults';
 import { DataDirLock } from './supervisor/lock';
 import { ManagedProcess } from './supervisor/managed-process';
 import { waitReady } from './supervisor/ready';
@@ -65,8 +66,7 @@ function banner(config: Config, apiUrl: string): string {
     `  API              ${apiUrl}`,
     `  Records store    ${recordsWhere(config)}`,
     `  Codec (Web UI)   log in at ${codecEndpointUrl(config)}/login to see payloads decrypted (docs/codec.md)`,
-    ...(config.SIMULATORS_ENABLED ? [`  BS2 simulator    http://localhost:${config.SIM_BS2_PORT}   admin: http://localhost:${config.SIM_BS2_PORT}/__sim/boletos${config.BS2_BASE_URL ? '' : '   (the default BS2 account)'}`] : []),
-    ...(config.SIMULATORS_ENABLED ? [`  Itaú simulator   https://localhost:${config.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${config.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${config.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`] : []),
+    ...(config.SIMULATORS_ENABLED ? simulatorBanner(config) : []),
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz`,
     `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
     `  Metrics          ${apiUrl}/metrics${config.WORKER_METRICS_PORT ? `   worker: http://localhost:${config.WORKER_METRICS_PORT}/metrics` : ''}`,
@@ -90,13 +90,7 @@ async function main(): Promise<void> {
   loadPayloadKeys(config);
 
   const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
-  if (config.SIMULATORS_ENABLED) claims.push({ port: config.SIM_BS2_PORT, host: config.SIM_HOST, variable: 'SIM_BS2_PORT', what: 'BS2 simulator' });
-  if (config.SIMULATORS_ENABLED) {
-    claims.push(
-      { port: config.SIM_ITAU_PORT, host: config.SIM_HOST, variable: 'SIM_ITAU_PORT', what: 'Itaú simulator (mTLS API)' },
-      { port: config.SIM_ITAU_PUBLIC_PORT, host: config.SIM_HOST, variable: 'SIM_ITAU_PUBLIC_PORT', what: 'Itaú simulator (certificates, admin)' },
-    );
-  }
+  if (config.SIMULATORS_ENABLED) claims.push(...simulatorPorts(config));
   if (config.WORKER_METRICS_PORT) {
     claims.push({ port: config.WORKER_METRICS_PORT, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (0 turns it off)' });
   }
@@ -187,6 +181,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The simulators' default accounts, for the worker and the API (production code never imports a simulator).
+  writeSimulatedAccounts(config.DATA_DIR);
   for (const [name, entry] of [
     ...(config.SIMULATORS_ENABLED ? ([['simulators', 'simulators/main']] as const) : []),
     ['worker', 'worker'],

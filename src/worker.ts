@@ -43,8 +43,8 @@ export interface CreateWorkerOptions {
   records?: BoletoRecords;
   /** WEBHOOK_ALLOWED_HOSTS: non-public tenant webhook targets allowed (default none; tests allow their 127.0.0.1 receivers). */
   webhookAllowedHosts?: readonly string[];
-  /** Activity dependencies to replace (tests: an in-process BS2 token source, a fixed notification target). */
-  activityDeps?: { bs2TokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
+  /** Activity dependencies to replace (tests: an in-process token source for keeper-token banks, a fixed notification target). */
+  activityDeps?: { tokenSource?: BankActivityDeps['tokenSource']; notifications?: NotificationDeps };
 }
 
 /** A module under src/workflows: .ts under tsx/vitest, .js after a build. */
@@ -76,7 +76,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       system: { identity, version: VERSION, startedAt: Date.now() },
       bank: {
         registry: opts.bankRegistry ?? defaultBankRegistry(bankSettings),
-        ...(opts.activityDeps?.bs2TokenSource ? { tokenSource: opts.activityDeps.bs2TokenSource } : {}),
+        ...(opts.activityDeps?.tokenSource ? { tokenSource: opts.activityDeps.tokenSource } : {}),
       },
       notifications: { ...(opts.webhookAllowedHosts ? { allowedTargets: opts.webhookAllowedHosts } : {}), ...opts.activityDeps?.notifications },
       onboarding: { settings: bankSettings, version: VERSION },

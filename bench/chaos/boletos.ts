@@ -11,7 +11,7 @@ import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
-import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/workflows/bs2-token-keeper';
+import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/banks/bs2/keeper-contract';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
 

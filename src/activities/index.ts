@@ -1,7 +1,7 @@
 /** Builds every activity the worker registers, from their dependencies (so tests can pass their own). */
 import { type BankActivityDeps, createBankActivities } from './bank';
-import { createBs2TokenActivities } from './bs2-token';
-import { createItauCertificateActivities } from './itau-certificate';
+import { BANKS, bankModule } from '../banks';
+import type { BankCode } from '../contracts/bank';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { createOnboardingActivities } from './onboarding';
 import { createRecordsActivities } from './records';
@@ -11,7 +11,7 @@ import { createSystemActivities, type SystemActivityDeps } from './system';
 
 export interface ActivityDeps {
   system: SystemActivityDeps;
-  /** Bank accounts (BS2 adapter + token refresh). */
+  /** Bank accounts (each bank's adapter, and its own activities: token refresh, certificates). */
   bank: BankActivityDeps;
   /** Outbound notifications to the tenants' systems (default: endpoints from the access registry). */
   notifications?: NotificationDeps;
@@ -24,9 +24,12 @@ export interface ActivityDeps {
 export const createActivities = (deps: ActivityDeps) => ({
   ...createSystemActivities(deps.system),
   ...createBankActivities(deps.bank),
-  ...createBs2TokenActivities({ registry: deps.bank.registry }),
-  ...createItauCertificateActivities({ registry: deps.bank.registry }),
   ...createNotificationActivities({ ...deps.notifications, ...(deps.records ? { records: deps.records } : {}) }),
   ...createRecordsActivities({ ...(deps.records ? { records: deps.records } : {}) }),
   ...createOnboardingActivities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }),
+  // Each bank's own activities (names are part of history), through its module.
+  ...(Object.keys(BANKS) as BankCode[]).reduce<ReturnType<ReturnType<typeof bankModule>['activities']>>(
+    (all, bank) => ({ ...all, ...bankModule(bank).activities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }) }),
+    {},
+  ),
 });

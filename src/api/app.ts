@@ -25,10 +25,11 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { boletoRecordRoutes } from './routes/boleto-records';
 import { boletoRoutes } from './routes/boletos';
 import { webhookEndpointRoutes } from './routes/webhook-endpoint';
-import { createHintGuard, itauWebhookRoutes, webhookRoutes } from './routes/webhooks';
+import { createHintGuard, webhookRoutes } from './routes/webhooks';
+import { BANKS, bankModule } from '../banks';
+import type { BankCode } from '../contracts/bank';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
-import { bankTokenRoutes } from './routes/bank-tokens';
 import { DEFAULT_ONBOARDING_POLICY, onboardingRoutes } from './routes/onboardings';
 import type { OnboardingPolicy } from '../contracts/onboarding';
 import { codecRoutes, codecSessionAuth } from './routes/codec';
@@ -49,10 +50,10 @@ export interface AppDeps {
   accessGraceMs?: number;
   /** WEBHOOK_ALLOWED_HOSTS: non-public tenant webhook targets that may be registered (default none). */
   webhookAllowedHosts?: readonly string[];
-  /** BS2 accounts whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
-  unauthenticatedBs2Accounts?: readonly string[];
-  /** Limits on unauthenticated webhook hints, BS2 without Authorization and Itaú Pix, one shared budget (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
-  unsignedBs2Hints?: { perSourcePerMinute: number; windowMs: number };
+  /** Environment accounts, by bank, whose webhooks carry no agreed Authorization (shown on /readyz; the API process warns at start). */
+  unverifiedWebhookAccounts?: Partial<Record<BankCode, readonly string[]>>;
+  /** Limits on unauthenticated webhook hints, every bank's, one shared budget (default DEFAULT_UNSIGNED_HINTS in ./routes/webhooks.ts). */
+  unsignedHints?: { perSourcePerMinute: number; windowMs: number };
   /** Bank accounts and who owns them (default: none; the API process builds it from the environment). */
   directory?: AccountDirectory;
   /** The records store (boleto reads, Idempotency-Keys). Without one, boleto routes answer 503. */
@@ -107,8 +108,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const directory = deps.directory ?? new AccountDirectory([]);
   const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
-  // Unauthenticated webhook hints (BS2 without Authorization, Itaú Pix) share one budget per source address.
-  const hintGuard = createHintGuard(deps.unsignedBs2Hints, deps.logger);
+  // Unauthenticated webhook hints (every bank's) share one budget per source address.
+  const hintGuard = createHintGuard(deps.unsignedHints, deps.logger);
 
   app.use(requestId);
   app.use(metrics.middleware());
@@ -127,8 +128,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       },
     }),
   );
-  // Itaú's token request is a form (RFC 6749); nothing else accepts forms.
-  app.use('/webhooks/itau', express.urlencoded({ extended: false, limit: '8kb' }));
+  // A bank's webhook OAuth token request is a form (RFC 6749); nothing else accepts forms.
+  app.use('/webhooks/:bank/:accountId/oauth/token', express.urlencoded({ extended: false, limit: '8kb' }));
   // The codec's login form; its CORS answers (preflights included) come before authentication.
   app.use('/codec/login', express.urlencoded({ extended: false, limit: '8kb' }));
   const codec = {
@@ -151,7 +152,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       startedAt: deps.startedAt ?? Date.now(),
       access,
       ...(deps.records ? { records: deps.records } : {}),
-      ...(deps.unauthenticatedBs2Accounts ? { unauthenticatedBs2Accounts: deps.unauthenticatedBs2Accounts } : {}),
+      ...(deps.unverifiedWebhookAccounts ? { unverifiedWebhookAccounts: deps.unverifiedWebhookAccounts } : {}),
     }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
@@ -167,9 +168,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
       publicBaseUrl: deps.onboarding?.webhookBaseUrl ?? deps.publicBaseUrl ?? 'http://localhost:3000',
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
-    ...bankTokenRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory }),
+    // Each bank's own routes (e.g. a token keeper's, for operators).
+    ...(Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? []),
     ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
-    ...itauWebhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),
   ];
   metrics.boletosGauge(() => records.countsByStatus());

@@ -12,7 +12,9 @@ import { connectClient } from '../temporal/connection';
 import { loadPayloadKeys } from '../temporal/keys';
 import { retryUntil } from '../temporal/retry';
 import { API_BOUNDS } from '../temporal/bounded';
+import { bankModule } from '../banks';
 import { accountsFromSettings } from '../banks/accounts';
+import type { BankCode } from '../contracts/bank';
 import { AccountDirectory } from '../boletos/directory';
 import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../onboarding/accounts';
 import { VERSION } from '../version';
@@ -38,15 +40,19 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
   );
   const accounts = accountsFromSettings(config, VERSION);
   // Anyone can send such a webhook: it is only a hint (the workflow asks the bank), but the operator should know.
-  const unauthenticatedBs2Accounts = accounts.filter((a) => a.bank === 'BS2' && !a.adapter.webhookAuthorization).map((a) => a.accountId);
-  if (unauthenticatedBs2Accounts.length) {
-    logger.warn({ accounts: unauthenticatedBs2Accounts }, 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank');
+  const unverifiedWebhookAccounts: Partial<Record<BankCode, string[]>> = {};
+  for (const a of accounts) {
+    const m = bankModule(a.bank);
+    if (m.api.unverifiedWebhooks && !m.webhookVerification(a, config).webhookAuthorization) (unverifiedWebhookAccounts[a.bank] ??= []).push(a.accountId);
+  }
+  for (const [bank, ids] of Object.entries(unverifiedWebhookAccounts)) {
+    logger.warn({ accounts: ids }, bankModule(bank as BankCode).api.unverifiedWebhooks?.warning ?? 'webhooks are unauthenticated');
   }
   const app = createApp({
     records,
-    unauthenticatedBs2Accounts,
+    unverifiedWebhookAccounts,
     ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
-    unsignedBs2Hints: { perSourcePerMinute: config.BS2_WEBHOOK_UNSIGNED_PER_MINUTE, windowMs: 10_000 },
+    unsignedHints: { perSourcePerMinute: config.BS2_WEBHOOK_UNSIGNED_PER_MINUTE, windowMs: 10_000 },
     accessGraceMs: config.API_KEY_GRACE_SECONDS * 1000,
     client,
     namespace: config.TEMPORAL_NAMESPACE,

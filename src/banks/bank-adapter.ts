@@ -1,10 +1,11 @@
 /**
  * The one narrow interface every bank implements (src/banks/<bank>/). Only activities call it. Each method
- * takes one request object and returns one response object in the bank-neutral model (./model.ts); every
+ * takes one request object and returns one response object in the bank-neutral model (src/contracts/bank.ts); every
  * failure is a BankError (./errors.ts). An adapter instance serves one client bank account.
  */
 import type {
   BankBoleto,
+  BankCapability,
   BankCode,
   BankEvent,
   BoletoRef,
@@ -13,22 +14,7 @@ import type {
   SearchBoletosResult,
 } from '../contracts/bank';
 
-export type BankCapability =
-  | 'BOLECODE'
-  /** The bank can answer "does a boleto with this seuNumero exist?" (idempotent registration lookup). */
-  | 'LOOKUP_BY_SEU_NUMERO'
-  | 'SEARCH'
-  | 'BANK_PDF'
-  | 'CHANGE_DUE_DATE'
-  | 'WEBHOOKS'
-  /** A validation-only registration call exists (connectivity check without creating a boleto). */
-  | 'VALIDATE_ONLY'
-  /** The bank registers payers (and beneficiaries) with an alphanumeric CNPJ (the RFB's format from July 2026). */
-  | 'ALPHANUMERIC_CNPJ'
-  /** The adapter sends a payment intermediary's final beneficiary (RegisterBoletoRequest.finalBeneficiary). */
-  | 'FINAL_BENEFICIARY'
-  /** The adapter sends a sacador/avalista (RegisterBoletoRequest.guarantor). */
-  | 'GUARANTOR';
+export type { BankCapability };
 
 export interface InboundWebhook {
   /** Lower-cased header names. */

@@ -1,18 +1,14 @@
 /**
- * Account id → that account's bank adapter, by bank. HTTP pools are per account and shared by every call
- * (keep-alive). BS2: the token source is chosen by the caller (the keeper workflow in the worker, in-memory
- * elsewhere). Itaú: tokens do not rotate, so each process keeps one client_credentials cache per account here,
- * next to the account's mTLS pool (credentials read when first used).
+ * Account id → that account's bank adapter. Each account's HTTP pools and token caches are made once per process by
+ * its bank module (`connect`) and shared by every call (keep-alive). Banks whose tokens rotate (token strategy
+ * 'keeper') need a token source from the caller: activities get the module's keeper sources (`activityAdapter`),
+ * other callers pass their own (in-memory: CLI, tests).
  */
+import { type BankAccount, bankModule } from '.';
 import type { BankAdapter } from './bank-adapter';
-import { type BankAccount, type Bs2Account, type ItauAccount, loadItauCredentials } from './accounts';
-import { Bs2Adapter } from './bs2/adapter';
-import { Bs2Http } from './bs2/client';
-import type { Bs2TokenSource } from './bs2/tokens';
 import { BankError } from './errors';
-import { ItauAdapter } from './itau/adapter';
-import { ItauHttp } from './itau/client';
-import { ItauTokenCache } from './itau/tokens';
+import type { AccessTokenSource, ActivityTokenContext, BankConnection } from './module';
+import type { BankCode } from '../contracts/bank';
 
 /** Finds an account that is not configured statically (the onboarded ones); undefined when there is none. */
 export type AccountResolver = (accountId: string) => Promise<BankAccount | undefined>;
@@ -21,8 +17,9 @@ export class BankRegistry {
   private readonly accounts = new Map<string, BankAccount>();
   /** When a resolved (onboarded) account must be looked up again: credentials can change. Static ones never. */
   private readonly expires = new Map<string, number>();
-  private readonly pools = new Map<string, Bs2Http>();
-  private readonly itau = new Map<string, { http: ItauHttp; tokens: ItauTokenCache }>();
+  private readonly connections = new Map<string, BankConnection>();
+  /** Per bank with a keeper token strategy: this process's token sources (one cache per account). */
+  private readonly keeperSources = new Map<BankCode, (accountId: string, ctx: ActivityTokenContext) => AccessTokenSource>();
 
   constructor(
     accounts: BankAccount[],
@@ -55,10 +52,8 @@ export class BankRegistry {
     if (opts.ttlMs !== undefined) this.expires.set(account.accountId, Date.now() + opts.ttlMs);
     else this.expires.delete(account.accountId);
     this.accounts.set(account.accountId, account);
-    void this.pools.get(account.accountId)?.close();
-    this.pools.delete(account.accountId);
-    void this.itau.get(account.accountId)?.http.close();
-    this.itau.delete(account.accountId);
+    void this.connections.get(account.accountId)?.close();
+    this.connections.delete(account.accountId);
   }
 
   list(): BankAccount[] {
@@ -71,57 +66,43 @@ export class BankRegistry {
     return a;
   }
 
-  bs2Account(accountId: string): Bs2Account {
+  /** The account, when it is of `bank` (for a bank's own activities); a VALIDATION BankError otherwise. */
+  accountOf<B extends BankCode>(accountId: string, bank: B): Extract<BankAccount, { bank: B }> {
     const a = this.account(accountId);
-    if (a.bank !== 'BS2') throw new BankError('VALIDATION', `account ${accountId} is not a BS2 account`, { fields: [{ field: 'accountId', message: 'not BS2' }] });
-    return a;
+    if (a.bank !== bank) throw new BankError('VALIDATION', `account ${accountId} is not a ${bankModule(bank).descriptor.name} account`, { fields: [{ field: 'accountId', message: `not ${bank}` }] });
+    return a as Extract<BankAccount, { bank: B }>;
   }
 
-  itauAccount(accountId: string): ItauAccount {
-    const a = this.account(accountId);
-    if (a.bank !== 'ITAU') throw new BankError('VALIDATION', `account ${accountId} is not an Itaú account`, { fields: [{ field: 'accountId', message: 'not ITAU' }] });
-    return a;
-  }
-
-  /** The Itaú account's mTLS pool and token cache (one per account per process). */
-  itauClient(accountId: string): { http: ItauHttp; tokens: ItauTokenCache } {
-    let c = this.itau.get(accountId);
+  /** The account's pools and caches in this process, made by its bank module when first needed. */
+  connection(accountId: string): BankConnection {
+    let c = this.connections.get(accountId);
     if (!c) {
-      const a = this.itauAccount(accountId);
-      const http = new ItauHttp(a.adapter, loadItauCredentials(a.credentials));
-      c = { http, tokens: new ItauTokenCache(http) };
-      this.itau.set(accountId, c);
+      const a = this.account(accountId);
+      c = bankModule(a.bank).connect(a);
+      this.connections.set(accountId, c);
     }
     return c;
   }
 
-  bs2Http(accountId: string): Bs2Http {
-    let h = this.pools.get(accountId);
-    if (!h) {
-      h = new Bs2Http(this.bs2Account(accountId).adapter);
-      this.pools.set(accountId, h);
-    }
-    return h;
+  /** The account's adapter; a bank whose tokens a keeper owns needs the caller's token source. */
+  adapter(accountId: string, tokens?: AccessTokenSource): BankAdapter {
+    return this.connection(accountId).adapter(tokens);
   }
 
-  /** The account's adapter. BS2 needs the caller's token source; Itaú uses this registry's per-account cache. */
-  adapter(accountId: string, tokens?: Bs2TokenSource): BankAdapter {
-    const a = this.account(accountId);
-    if (a.bank === 'ITAU') return new ItauAdapter(this.itauClient(accountId));
-    if (!tokens) throw new Error(`BS2 account ${accountId}: a token source is required`);
-    return new Bs2Adapter({ http: this.bs2Http(accountId), tokens });
-  }
-
-  /** The Itaú adapter of an Itaú account (for Itaú-only operations: validate, instructions, subscriptions). */
-  itauAdapter(accountId: string): ItauAdapter {
-    return new ItauAdapter(this.itauClient(accountId));
+  /** The account's adapter inside an activity: tokens from `override` (tests), else as the bank's token strategy says. */
+  activityAdapter(accountId: string, ctx: ActivityTokenContext, override?: (accountId: string) => AccessTokenSource): BankAdapter {
+    const bank = this.account(accountId).bank;
+    const strategy = bankModule(bank).tokens;
+    if (strategy.kind === 'self') return this.adapter(accountId);
+    if (override) return this.adapter(accountId, override(accountId));
+    let sources = this.keeperSources.get(bank);
+    if (!sources) this.keeperSources.set(bank, (sources = strategy.tokenSources()));
+    return this.adapter(accountId, sources(accountId, ctx));
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
-    this.pools.clear();
-    await Promise.all([...this.itau.values()].map((c) => c.http.close()));
-    this.itau.clear();
+    await Promise.all([...this.connections.values()].map((c) => c.close()));
+    this.connections.clear();
   }
 }
 

@@ -5,10 +5,8 @@
  * ones overridable by environment variables); this module only dispatches and applies them, bank-neutrally.
  */
 import { formatBrl } from '../domain';
-import type { BankCapability } from './bank-adapter';
-import { bs2RequestRules, type Bs2RuleSettings } from './bs2/capabilities';
-import { itauRequestRules, type ItauRuleSettings } from './itau/capabilities';
-import type { BankCode } from '../contracts/bank';
+import type { BankCapability, BankCode } from '../contracts/bank';
+import { BANK_DESCRIPTORS } from './descriptors';
 
 export interface BankRequestRules {
   /** What the bank offers (bank-adapter.ts): BOLECODE and ALPHANUMERIC_CNPJ gate what a request may contain. */
@@ -19,11 +17,14 @@ export interface BankRequestRules {
   maxAmountCents?: number;
 }
 
-export type RequestRuleSettings = Partial<Bs2RuleSettings & ItauRuleSettings>;
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Every bank's rule overrides (each bank's descriptor names its own variables). */
+export type RequestRuleSettings = Partial<Intersection<NonNullable<Parameters<(typeof BANK_DESCRIPTORS)[BankCode]['requestRules']>[0]>>>;
 
 /** The bank's rules, with the installation's overrides of the unconfirmed ones. */
 export function requestRulesFor(bank: BankCode, s: RequestRuleSettings = {}): BankRequestRules {
-  return bank === 'BS2' ? bs2RequestRules(s) : itauRequestRules(s);
+  return BANK_DESCRIPTORS[bank].requestRules(s);
 }
 
 /** The parts of a registration request the rules look at. */

@@ -3,7 +3,7 @@
  * workflow (which will mark accounts ACTIVE) exists, the accounts are the ones configured in the environment
  * (src/banks/accounts.ts), all owned by ACCOUNTS_TENANT_ID.
  */
-import type { BankAccount } from '../banks/accounts';
+import { type BankAccount, type BankSettings, bankModule } from '../banks';
 import type { BankCode } from '../contracts/bank';
 import { type BankRequestRules, type RequestRuleSettings, requestRulesFor } from '../banks/request-rules';
 import type { BoletoPolicy } from '../contracts/boleto';
@@ -14,13 +14,13 @@ export interface AccountInfo {
   bank: BankCode;
   tenantId: string;
   active: boolean;
-  /** The beneficiary chooses the nosso número (Itaú carteira 109); the bank assigns it otherwise (BS2). */
+  /** The beneficiary chooses the nosso número (the bank's descriptor says); the bank assigns it otherwise. */
   chooseNossoNumero: boolean;
   policy: BoletoPolicy;
   beneficiary: { name: string; document: string; agencyAccount: string };
-  /** BS2: the Authorization value agreed with the bank for its webhooks (unset: webhooks are only hints). */
+  /** The Authorization value agreed with the bank for its webhooks (unset: webhooks are only hints). */
   webhookAuthorization?: string;
-  /** Itaú: the client id/secret we registered with the notification subscription; Itaú gets a token with them. */
+  /** The client id/secret we registered with the bank's notification subscription; it gets a token with them. */
   webhookClient?: { clientId: string; clientSecret: string };
   /** Onboarded accounts: the charge defaults applied to boletos that do not set their own. */
   chargeDefaults?: ConvenioConfig['chargeDefaults'];
@@ -39,13 +39,9 @@ export interface DirectorySettings extends RequestRuleSettings {
   BOLETO_CLOSE_AFTER_DAYS: number;
   BENEFICIARY_NAME: string;
   BENEFICIARY_DOCUMENT: string;
-  ITAU_WEBHOOK_CLIENT_ID?: string;
-  ITAU_WEBHOOK_CLIENT_SECRET?: string;
-  SIM_ITAU_WEBHOOK_CLIENT_ID?: string;
-  SIM_ITAU_WEBHOOK_CLIENT_SECRET?: string;
 }
 
-/** Bank defaults: BS2 settles up to 3 business days after payment, early morning; payable 60 days after due. */
+/** The installation's policy, with the bank's settlement timing (its descriptor). */
 export function policyFor(bank: BankCode, s: DirectorySettings): BoletoPolicy {
   return {
     expireAfterDays: s.BOLETO_EXPIRE_AFTER_DAYS,
@@ -54,18 +50,11 @@ export function policyFor(bank: BankCode, s: DirectorySettings): BoletoPolicy {
     poll: {
       openEveryDays: s.BOLETO_POLL_OPEN_EVERY_DAYS,
       overdueEveryDays: s.BOLETO_POLL_OVERDUE_EVERY_DAYS,
-      settlementHour: bank === 'BS2' ? 7 : 8,
-      settlementBusinessDays: bank === 'BS2' ? 3 : 2,
+      settlementHour: bankModule(bank).descriptor.settlement.hour,
+      settlementBusinessDays: bankModule(bank).descriptor.settlement.businessDays,
       jitterMinutes: 30,
     },
   };
-}
-
-/** Our side of Itaú's notification OAuth: configured, or the embedded simulator's pair. */
-function itauWebhookClient(simulated: boolean, s: DirectorySettings): Pick<AccountInfo, 'webhookClient'> {
-  const clientId = s.ITAU_WEBHOOK_CLIENT_ID ?? (simulated ? s.SIM_ITAU_WEBHOOK_CLIENT_ID : undefined);
-  const clientSecret = s.ITAU_WEBHOOK_CLIENT_SECRET ?? (simulated ? s.SIM_ITAU_WEBHOOK_CLIENT_SECRET : undefined);
-  return clientId && clientSecret ? { webhookClient: { clientId, clientSecret } } : {};
 }
 
 export class AccountDirectory {
@@ -109,19 +98,19 @@ export class AccountDirectory {
     return this.byId.has(accountId);
   }
 
-  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings, resolver?: AccountInfoResolver): AccountDirectory {
+  /** The environment's accounts; `s` also carries each bank's settings (its webhook verification). */
+  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings & Partial<BankSettings>, resolver?: AccountInfoResolver): AccountDirectory {
     return new AccountDirectory(
       accounts.map((a) => ({
         accountId: a.accountId,
         bank: a.bank,
         tenantId: s.ACCOUNTS_TENANT_ID,
         active: true,
-        chooseNossoNumero: (a.bank) === 'ITAU',
+        chooseNossoNumero: bankModule(a.bank).descriptor.choosesNossoNumero,
         policy: policyFor(a.bank, s),
         requestRules: requestRulesFor(a.bank, s),
         beneficiary: { name: s.BENEFICIARY_NAME, document: s.BENEFICIARY_DOCUMENT, agencyAccount: a.accountId },
-        ...(a.bank === 'BS2' && a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
-        ...(a.bank === 'ITAU' ? itauWebhookClient(a.simulated, s) : {}),
+        ...bankModule(a.bank).webhookVerification(a, s as BankSettings),
       })),
       resolver,
     );

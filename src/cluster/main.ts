@@ -17,6 +17,7 @@ import { Client as PgClient } from 'pg';
 import { type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { runMain, StartupError } from '../process';
+import { simulatorBannerShort, simulatorPorts, writeSimulatedAccounts } from '../simulators/defaults';
 import { DataDirLock } from '../supervisor/lock';
 import { ManagedProcess } from '../supervisor/managed-process';
 import { waitReady } from '../supervisor/ready';
@@ -91,7 +92,7 @@ function banner(c: Config, s: ClusterSettings, pgPort: number, apiUrl: string): 
     `  Temporal Web UI  http://localhost:${c.TEMPORAL_UI_PORT}/namespaces/${c.TEMPORAL_NAMESPACE}/workflows`,
     `  API              ${apiUrl}   (${s.CLUSTER_API_PROCESSES} processes)   workers: ${s.CLUSTER_WORKERS}`,
     `  PostgreSQL       127.0.0.1:${pgPort}   (temporal, temporal_visibility, boletoflow_records; data in ${resolve(c.DATA_DIR, 'cluster', 'postgres')})`,
-    ...(c.SIMULATORS_ENABLED ? [`  Simulators       BS2 http://localhost:${c.SIM_BS2_PORT}   Itaú https://localhost:${c.SIM_ITAU_PORT} (mTLS)`] : []),
+    ...(c.SIMULATORS_ENABLED ? [`  Simulators       ${simulatorBannerShort(c)}`] : []),
     `  Health           ${apiUrl}/healthz   ready: ${apiUrl}/readyz   docs: ${apiUrl}/docs`,
     '  Ctrl-C stops everything.',
     '',
@@ -130,13 +131,7 @@ async function main(): Promise<void> {
     { port: config.TEMPORAL_UI_PORT, host: '127.0.0.1', variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
     { port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' },
   ];
-  if (config.SIMULATORS_ENABLED) {
-    claims.push(
-      { port: config.SIM_BS2_PORT, host: config.SIM_HOST, variable: 'SIM_BS2_PORT', what: 'BS2 simulator' },
-      { port: config.SIM_ITAU_PORT, host: config.SIM_HOST, variable: 'SIM_ITAU_PORT', what: 'Itaú simulator (mTLS API)' },
-      { port: config.SIM_ITAU_PUBLIC_PORT, host: config.SIM_HOST, variable: 'SIM_ITAU_PUBLIC_PORT', what: 'Itaú simulator (certificates, admin)' },
-    );
-  }
+  if (config.SIMULATORS_ENABLED) claims.push(...simulatorPorts(config));
   const metricsPorts = config.WORKER_METRICS_PORT ? Array.from({ length: settings.CLUSTER_WORKERS }, (_, i) => config.WORKER_METRICS_PORT + i) : [];
   for (const p of metricsPorts) claims.push({ port: p, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (one port per worker from it; 0 turns them off)' });
   const busy = await busyPorts(claims);
@@ -226,7 +221,8 @@ async function main(): Promise<void> {
     await runOnce('boletoflow-records-setup', node('cli/records').command, [...node('cli/records').args, 'migrate', '--create-database'], appEnv('boletoflow-records-setup'), logger);
     logger.info('namespace, search attributes and records database ready');
 
-    // 5. Simulators, workers, API processes.
+    // 5. Simulators, workers, API processes (the simulators' default accounts injected for the workers and the API).
+    writeSimulatedAccounts(clusterDir);
     const stopMs = (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000;
     if (config.SIMULATORS_ENABLED) start({ name: 'simulators', ...node('simulators/main'), env: { ...process.env, DATA_DIR: clusterDir }, ipc: true, stopTimeoutMs: stopMs }, `simulators/main${ext}`);
     for (let i = 1; i <= settings.CLUSTER_WORKERS; i++) {

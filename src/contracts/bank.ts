@@ -6,8 +6,23 @@
 
 export type BankCode = 'BS2' | 'ITAU';
 
-/** FEBRABAN bank number as printed on the boleto. */
-export const BANK_NUMBER: Record<BankCode, string> = { BS2: '218', ITAU: '341' };
+/** What a bank offers (each bank's descriptor lists its own; src/banks/<bank>/descriptor.ts). */
+export type BankCapability =
+  | 'BOLECODE'
+  /** The bank can answer "does a boleto with this seuNumero exist?" (idempotent registration lookup). */
+  | 'LOOKUP_BY_SEU_NUMERO'
+  | 'SEARCH'
+  | 'BANK_PDF'
+  | 'CHANGE_DUE_DATE'
+  | 'WEBHOOKS'
+  /** A validation-only registration call exists (connectivity check without creating a boleto). */
+  | 'VALIDATE_ONLY'
+  /** The bank registers payers (and beneficiaries) with an alphanumeric CNPJ (the RFB's format from July 2026). */
+  | 'ALPHANUMERIC_CNPJ'
+  /** The adapter sends a payment intermediary's final beneficiary (RegisterBoletoRequest.finalBeneficiary). */
+  | 'FINAL_BENEFICIARY'
+  /** The adapter sends a sacador/avalista (RegisterBoletoRequest.guarantor). */
+  | 'GUARANTOR';
 
 export interface Address {
   street: string;

@@ -8,45 +8,17 @@
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { AccountResolver } from '../banks/registry';
-import { type BankAccount, bs2AdapterFromSettings, type Bs2AccountSettings, itauAdapterFromSettings, type ItauAccountSettings, itauServerCa } from '../banks/accounts';
+import { type BankAccount, type BankSettings, bankModule } from '../banks';
 import { type AccountInfo, type DirectorySettings, policyFor } from '../boletos/directory';
 import { requestRulesFor } from '../banks/request-rules';
 import { type OnboardedAccount, onboardedAccountQuery, onboardingWorkflowId } from '../contracts/onboarding';
 import { boundedQuery, type TemporalBounds } from '../temporal/bounded';
 
-export type OnboardingBankSettings = Bs2AccountSettings & ItauAccountSettings;
+export type OnboardingBankSettings = BankSettings;
 
-/** The account's adapter settings and credentials (an Itaú account without credentials yet gets empty ones). */
+/** The account's adapter settings and credentials, by its bank's module (credentials empty until submitted). */
 export function bankAccountFromOnboarded(o: OnboardedAccount, s: OnboardingBankSettings, version: string): BankAccount {
-  if (o.bank === 'ITAU') {
-    const { adapter, simulated } = itauAdapterFromSettings(s, {
-      agencia: o.data.agency,
-      conta: o.data.account,
-      ...(o.configuration ? { carteira: o.configuration.convenio.carteira } : {}),
-      ...(o.configuration?.convenio.pixKey ? { pixKey: o.configuration.convenio.pixKey } : {}),
-    });
-    const c = o.credentials?.kind === 'ITAU' ? o.credentials : undefined;
-    const caPem = itauServerCa(s);
-    return {
-      accountId: o.accountId,
-      bank: 'ITAU',
-      adapter,
-      simulated,
-      credentials: {
-        kind: 'inline',
-        credentials: { clientId: c?.clientId ?? '', clientSecret: c?.clientSecret ?? '', certPem: c?.certificatePem ?? '', keyPem: c?.privateKeyPem ?? '', ...(caPem ? { caPem } : {}) },
-      },
-    };
-  }
-  const { adapter, simulated } = bs2AdapterFromSettings(s, version, o.webhook.bs2?.authorization);
-  const c = o.credentials?.kind === 'BS2' ? o.credentials : undefined;
-  return {
-    accountId: o.accountId,
-    bank: 'BS2',
-    adapter,
-    simulated,
-    credentials: { apiKey: c?.apiKey ?? '', apiSecret: c?.apiSecret ?? '', scope: c?.scope ?? '', initialRefreshToken: c?.refreshToken ?? '' },
-  };
+  return bankModule(o.bank).accountFromOnboarded(o, s, version) as BankAccount;
 }
 
 /** What the API needs to know about an onboarded account: owner, ACTIVE or not, policy, webhook verification. */
@@ -58,12 +30,11 @@ export function accountInfoFromOnboarded(o: OnboardedAccount, s: DirectorySettin
     bank: o.bank,
     tenantId: o.tenantId,
     active: o.step === 'ACTIVE',
-    chooseNossoNumero: o.bank === 'ITAU',
+    chooseNossoNumero: bankModule(o.bank).descriptor.choosesNossoNumero,
     policy: policyFor(o.bank, s),
     requestRules: requestRulesFor(o.bank, s),
     beneficiary: { name: d.company.legalName, document: d.company.cnpj, agencyAccount: `${d.agency}/${d.account}-${d.accountDigit}` },
-    ...(o.webhook.bs2 ? { webhookAuthorization: o.webhook.bs2.authorization } : {}),
-    ...(o.webhook.itau ? { webhookClient: { clientId: o.webhook.itau.clientId, clientSecret: o.webhook.itau.clientSecret } } : {}),
+    ...bankModule(o.bank).onboardedWebhookVerification(o),
     ...(defaults ? { chargeDefaults: defaults } : {}),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Failure, type FailureType } from '../contracts/failures';
-import { managerEmail, productName } from '../onboarding/manager-email';
+import { BANK_DESCRIPTORS, bankDescriptor } from '../banks/descriptors';
 import type {
   CertificateRenewalView,
   ConnectivityResult,
@@ -20,6 +20,9 @@ import type {
   StoredCredentials,
   TimelineEntry,
 } from '../contracts/onboarding';
+
+/** The banks that issue bolecodes, as the messages name them. */
+const BOLECODE_BANKS = Object.values(BANK_DESCRIPTORS).filter((d) => d.capabilities.has('BOLECODE')).map((d) => d.name).join(', ');
 
 export const DAY_MS = 86_400_000;
 
@@ -57,7 +60,7 @@ export function initialState(input: StartOnboardingInput, now: number): Onboardi
     lastProgressAt: now,
     reminders: 0,
     remindersTotal: 0,
-    email: managerEmail(input.data, {
+    email: bankDescriptor(input.data.bank).onboarding.managerEmail(input.data, {
       ...(input.itauKeyPair ? { publicKeyPem: input.itauKeyPair.publicKeyPem } : {}),
       ...(input.webhook.bs2 ? { webhook: input.webhook.bs2 } : {}),
       ...(input.supportEmail ? { supportEmail: input.supportEmail } : {}),
@@ -126,9 +129,8 @@ export function validateCredentials(state: OnboardingState, input: StartOnboardi
   requireStep(state, ['BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'submit credentials');
   if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   if (!c || typeof c !== 'object') throw new StepError('credentials are required');
-  const bank = input.data.bank;
-  if (bank === 'BS2' && c.kind !== 'BS2') throw new StepError('a BS2 account takes kind BS2 credentials (apiKey, apiSecret, scope, refreshToken)');
-  if (bank === 'ITAU' && c.kind !== 'ITAU_DYNAMIC' && c.kind !== 'ITAU_CERTIFICATE') throw new StepError('an Itaú account takes kind ITAU_DYNAMIC (clientId + temporaryToken) or ITAU_CERTIFICATE');
+  const rules = bankDescriptor(input.data.bank).onboarding;
+  if (!rules.credentialKinds.includes(c.kind)) throw new StepError(rules.wrongCredentials);
   switch (c.kind) {
     case 'BS2':
       nonEmpty(c.apiKey, 'apiKey', 256);
@@ -168,7 +170,7 @@ export function validateConfiguration(state: OnboardingState, input: StartOnboar
   const k = cfg.chargeDefaults?.defaultKind;
   if (k !== 'BOLETO' && k !== 'BOLECODE') throw new StepError('chargeDefaults.defaultKind must be BOLETO or BOLECODE');
   if (k === 'BOLECODE') {
-    if (d.bank !== 'ITAU') throw new StepError('chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on Itaú accounts only');
+    if (!bankDescriptor(d.bank).capabilities.has('BOLECODE')) throw new StepError(`chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on ${BOLECODE_BANKS} accounts only`);
     if (c.apiVersion !== 'V2') throw new StepError('hybrid boletos (BOLECODE) need convenio.apiVersion V2');
     if (!c.pixKey) throw new StepError('hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key');
   }
@@ -243,7 +245,7 @@ export function view(input: StartOnboardingInput, state: OnboardingState): Onboa
     accountId: input.accountId,
     tenantId: input.tenantId,
     bank: input.data.bank,
-    product: productName(input.data.bank),
+    product: BANK_DESCRIPTORS[input.data.bank].onboarding.product,
     step: state.step,
     stepSince: state.stepSince,
     createdAt: input.createdAt,

@@ -18,7 +18,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createNotificationActivities } from '../activities/notifications';
-import type { createItauCertificateActivities } from '../activities/itau-certificate';
+import type { createItauCertificateActivities } from '../banks/itau/certificate-activities';
+import type { createItauOnboardingActivities } from '../banks/itau/onboarding-activities';
+import type { createBs2OnboardingActivities } from '../banks/bs2/token-activities';
 import type { createOnboardingActivities } from '../activities/onboarding';
 import { Failure } from '../contracts/failures';
 import { notification } from './activity-options';
@@ -59,7 +61,11 @@ import {
 import { ITAU_CERTIFICATE_RENEWAL, ITAU_NOTIFICATION_SUBSCRIPTION } from './patches';
 import { OnboardingStep, Stalled } from '../contracts/search-attributes';
 
-type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities> & ReturnType<typeof createItauCertificateActivities>;
+type Activities = ReturnType<typeof createOnboardingActivities> &
+  ReturnType<typeof createNotificationActivities> &
+  ReturnType<typeof createItauCertificateActivities> &
+  ReturnType<typeof createItauOnboardingActivities> &
+  ReturnType<typeof createBs2OnboardingActivities>;
 
 /** The bank's words from a failed activity (never a stack trace). */
 const causeOf = (e: unknown): string => (e as { cause?: { message?: string } }).cause?.message ?? (e as { message?: string }).message ?? 'unknown error';

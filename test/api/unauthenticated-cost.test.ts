@@ -51,8 +51,8 @@ describe('what anonymous callers can make us spend', () => {
       directory: new AccountDirectory([
         { accountId: s.accountId, bank: 'BS2', tenantId: s.tenants.t1, active: true, chooseNossoNumero: false, policy: policyFor('BS2', settings as never), beneficiary: { name: 'Construtora Um Ltda', document: '11222333000181', agencyAccount: '0001/1234567-8' } },
       ]),
-      unauthenticatedBs2Accounts: [s.accountId],
-      unsignedBs2Hints: { perSourcePerMinute: PER_SOURCE, windowMs: WINDOW_MS },
+      unverifiedWebhookAccounts: { BS2: [s.accountId] },
+      unsignedHints: { perSourcePerMinute: PER_SOURCE, windowMs: WINDOW_MS },
     });
     server = await listen(built.app, 0, '127.0.0.1');
     open = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -22,7 +22,7 @@ import { BS2_SIM_DEFAULT_APP } from '../../src/simulators/bs2/config';
 import { isPortFree } from '../../src/supervisor/ports';
 import { encryptingDataConverter, loadPayloadKeys } from '../../src/temporal/keys';
 import { getBoletoQuery } from '../../src/contracts/boleto';
-import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/workflows/bs2-token-keeper';
+import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/banks/bs2/keeper-contract';
 import { descendants, freePort, isAlive } from '../helpers/processes';
 
 const ROOT = join(__dirname, '..', '..');

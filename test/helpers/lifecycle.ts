@@ -96,7 +96,7 @@ export async function startBs2Lifecycle(o: { accountId: string; taskQueue: strin
   });
   const account = bs2AccountOf(sim, o.accountId, 2_000);
   const tokens = new InMemoryBs2TokenSource(new Bs2Http(account.adapter), account.credentials, () => sim.clock.now());
-  return bench(env, sim, new BankRegistry([account]), { ...o, bank: 'BS2', activityDeps: { bs2TokenSource: () => tokens } });
+  return bench(env, sim, new BankRegistry([account]), { ...o, bank: 'BS2', activityDeps: { tokenSource: () => tokens } });
 }
 
 /** On the strict Itaú simulator over mTLS (test/banks/itau/helpers.ts startSim). */

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountsFromSettings, itauAccountFromSettings, loadItauCredentials } from '../../src/banks/accounts';
+import { accountsFromSettings } from '../../src/banks/accounts';
+import { itauAccountFromSettings, loadItauCredentials } from '../../src/banks/itau/account';
+import { writeSimulatedAccounts } from '../../src/simulators/defaults';
 import { itauSimulatorUrls } from '../../src/banks/itau/config';
 import { normaliseSituacao } from '../../src/banks/itau/mapping';
 import { translateItauWebhook } from '../../src/banks/itau/webhook';
@@ -146,6 +148,7 @@ describe('Itaú simulator › embedded default (npm start)', () => {
   it('PKI and state under DATA_DIR › the default account reads the certificate the test CA issued; a restart keeps the CA, the app and the boletos', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'itau-sim-'));
     const settings = { ...loadConfig({ DATA_DIR: dataDir, SIM_ITAU_PORT: '4999', SIM_ITAU_PUBLIC_PORT: '4998' }) };
+    writeSimulatedAccounts(dataDir); // what the supervisor does before the worker and the API start
     const account = itauAccountFromSettings(settings)!;
     expect(account).toMatchObject({ accountId: 'itau-default', bank: 'ITAU', simulated: true, credentials: { kind: 'simulator' } });
     expect(accountsFromSettings(settings).map((a) => a.bank)).toEqual(['BS2', 'ITAU']);

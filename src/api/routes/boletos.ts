@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import type { BoletoView } from '../../contracts/boleto';
 import { saoPauloDate } from '../../domain';
+import { bankDescriptor } from '../../banks/descriptors';
 import { renderBoletoPdf } from '../../domain/pdf';
 import { type BoletoServiceDeps, boletoService, dueDateProblem, type OwnedBoleto } from '../boletos/service';
 import { FAILURE_STATUS, updateRefusal } from '../failure-status';
@@ -258,7 +259,7 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         const beneficiary = printable?.beneficiary ?? (await deps.directory.resolve(boleto.accountId).catch(() => undefined))?.beneficiary;
         if (!beneficiary) return unavailable(res, 'The beneficiary of this boleto cannot be read right now.');
         const pdf = await renderBoletoPdf({
-          bank: { code: boleto.bank === 'BS2' ? '218' : '341', name: boleto.bank === 'BS2' ? 'Banco BS2' : 'Itaú' },
+          bank: { code: bankDescriptor(boleto.bank).number, name: bankDescriptor(boleto.bank).name },
           beneficiary: { name: beneficiary.name, document: beneficiary.document, agencyAccount: beneficiary.agencyAccount },
           payer: { name: payer.name, document: payer.document, address: [`${payer.address.street}, ${payer.address.number}`, `${payer.address.district} - ${payer.address.city}/${payer.address.state} - ${payer.address.zipCode}`] },
           nossoNumero: boleto.nossoNumero ?? '',

@@ -5,7 +5,7 @@
  *   queue (seen by the server within the last minute), and the records store answers. `?deep=1` also runs the systemCheck workflow end to
  *   end through a worker (costs a workflow execution; for humans, not for probes): only with an operator API key, one
  *   at a time and its result reused for 10 s, so anonymous callers cannot make it start workflows.
- *   A locked BS2 account adds a failing `bs2Keeper:<accountId>` check that does not affect readiness (./bank-tokens.ts).
+ *   Each bank may add entries that do not affect readiness (e.g. a locked account; src/banks/<bank>/, its module's api).
  */
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
@@ -16,8 +16,10 @@ import { VERSION } from '../../version';
 import type { BoletoRecords } from '../../records';
 import { type AccessCache, isOperatorRequest } from '../auth';
 import { type ApiRoute, defineRoute } from '../route';
-import { bs2KeeperChecks } from './bank-tokens';
+import { BANKS, bankModule } from '../../banks';
+import type { BankCode } from '../../contracts/bank';
 
+const BANK_LIST = Object.keys(BANKS) as BankCode[];
 const POLLER_FRESH_MS = 70_000;
 const CHECK_TIMEOUT_MS = 3_000;
 /** A deep check's result is shared by the calls of this long (and one in flight by all): probes cannot multiply workflows. */
@@ -32,15 +34,15 @@ export interface HealthDeps {
   records?: BoletoRecords;
   /** Who may run the deep check (an operator key); without it, deep=1 runs the cheap checks only. */
   access?: AccessCache;
-  /** BS2 accounts whose webhooks are unauthenticated (no BS2_WEBHOOK_AUTHORIZATION): shown as a check. */
-  unauthenticatedBs2Accounts?: readonly string[];
+  /** Environment accounts whose webhooks are unauthenticated (only hints), by bank: shown as the bank's check. */
+  unverifiedWebhookAccounts?: Partial<Record<BankCode, readonly string[]>>;
 }
 
 const Check = z
   .object({
     ok: z.boolean(),
     detail: z.string().optional(),
-    affectsReadiness: z.boolean().optional().meta({ description: 'false: a failing check shown for operators that does not make the API not ready (e.g. a locked BS2 account)' }),
+    affectsReadiness: z.boolean().optional().meta({ description: 'false: a failing check shown for operators that does not make the API not ready (e.g. a locked bank account)' }),
   })
   .catchall(z.unknown());
 const Readiness = z
@@ -50,13 +52,6 @@ const Health = z.object({ status: z.literal('ok'), version: z.string(), uptimeSe
 
 type CheckResult = z.infer<typeof Check>;
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
-
-/** Locked keepers' checks without their accounts: one entry with how many. */
-function summarised(checks: Record<string, CheckResult>): Record<string, CheckResult> {
-  const locked = Object.keys(checks).filter((k) => k.startsWith('bs2Keeper:')).length;
-  if (!locked) return checks; // nothing locked, or the one bs2Keepers entry saying they could not be read
-  return { bs2Keepers: { ok: false, affectsReadiness: false, locked, detail: `${locked} BS2 account(s) locked; their boletos wait. An operator API key shows which, and how to unlock them.` } };
-}
 
 export function healthRoutes(deps: HealthDeps): ApiRoute[] {
   const svc = deps.client.workflowService;
@@ -145,9 +140,8 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       summary: 'Readiness: Temporal reachable and a worker polling',
       description:
         'With deep=1 and an operator API key also runs the systemCheck workflow end to end (one at a time, its result reused for 10 s); ' +
-        'without one, deep=1 answers the cheap checks (workflow: skipped). `bs2Webhooks` (affectsReadiness false) says BS2 webhooks are unauthenticated. Each locked BS2 account ' +
-        'adds a failing check `bs2Keeper:<accountId>` with affectsReadiness false: shown, but the answer stays 200. Account ids are shown to operator keys only ' +
-        '(others see `bs2Keepers` with how many are locked, and `bs2Webhooks.accounts` as a count).',
+        'without one, deep=1 answers the cheap checks (workflow: skipped). ' +
+        BANK_LIST.map((bank) => bankModule(bank).api.readinessDoc ?? '').filter(Boolean).join(' '),
       tags: ['operations'],
       access: 'public',
       rateLimited: false,
@@ -163,7 +157,8 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
         // Account ids (an onboarded one holds agency and account numbers) and the bank's words are for operators;
         // anyone else (a load balancer's probe) sees how many, and that readiness is not affected.
         const operator = deps.access ? await isOperatorRequest(deps.access, req) : false;
-        if (checks.worker?.ok) Object.assign(checks, operator ? await bs2KeeperChecks(deps.client, deadline()) : summarised(await bs2KeeperChecks(deps.client, deadline())));
+        // Each bank's own entries (e.g. locked accounts), which do not affect readiness.
+        if (checks.worker?.ok) for (const bank of BANK_LIST) Object.assign(checks, (await bankModule(bank).api.readiness?.(deps.client, deadline(), operator)) ?? {});
         if (query.deep === '1' || query.deep === 'true') {
           // A workflow per call for anyone would be a cost amplifier: operators only, shared, cached.
           checks.workflow = !checks.worker?.ok
@@ -172,14 +167,12 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
               ? await checkWorkflowShared()
               : { ok: true, skipped: true, affectsReadiness: false, detail: 'not run: deep=1 needs an operator API key (Authorization: Bearer <key>)' };
         }
-        const unsigned = deps.unauthenticatedBs2Accounts ?? [];
-        if (unsigned.length) {
-          checks.bs2Webhooks = {
-            ok: false,
-            affectsReadiness: false,
-            ...(operator ? { accounts: [...unsigned] } : { accounts: unsigned.length }),
-            detail: 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): they are only hints, rate-limited and checked with the bank',
-          };
+        for (const bank of BANK_LIST) {
+          const unsigned = deps.unverifiedWebhookAccounts?.[bank] ?? [];
+          const entry = bankModule(bank).api.unverifiedWebhooks;
+          if (unsigned.length && entry) {
+            checks[entry.check] = { ok: false, affectsReadiness: false, ...(operator ? { accounts: [...unsigned] } : { accounts: unsigned.length }), detail: entry.detail };
+          }
         }
         const ready = checks.worker !== undefined && Object.values(checks).every((c) => c.ok || c.affectsReadiness === false);
         res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });

@@ -3,13 +3,14 @@
  * perform each CS step. Every step is an Update on the account's onboarding workflow; its validator decides whether
  * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowUpdateHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { bankModule } from '../../banks';
+import { BANK_CODES } from '../../banks/descriptors';
 import type { AccountDirectory } from '../../boletos/directory';
-import { CertificateError, checkUploadedCertificate } from '../../onboarding/certificate';
+import { CertificateError } from '../../onboarding/certificate';
 import type { onboarding } from '../../workflows/onboarding';
 import {
   addNoteUpdate,
@@ -62,7 +63,7 @@ const READERS: readonly ['cs', 'operator', 'integrator'] = ['cs', 'operator', 'i
 const Params = z.object({ accountId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be an onboarding account id') });
 const ListQuery = z.object({
   step: z.enum(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED', 'ACTIVE', 'CANCELLED']).optional(),
-  bank: z.enum(['ITAU', 'BS2']).optional(),
+  bank: z.enum(BANK_CODES).optional(),
   stalled: z.enum(['true', 'false']).optional(),
 });
 
@@ -145,11 +146,8 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
           createdAt: new Date().toISOString(),
           createdBy: actor(principal),
           policy: deps.policy,
-          webhook:
-            body.bank === 'BS2'
-              ? { bs2: { url: `${base}/webhooks/bs2/${accountId}`, authorization: `Bearer ${randomBytes(32).toString('base64url')}` } }
-              : { itau: { url: `${base}/webhooks/itau/${accountId}`, clientId: `bf-${randomBytes(8).toString('hex')}`, clientSecret: randomBytes(32).toString('base64url') } },
-          ...(body.bank === 'ITAU' ? { itauKeyPair: itauKeyPair() } : {}),
+          // The bank's module makes our webhook receiver's secrets (and a key pair when its bank needs one).
+          ...bankModule(body.bank).onboardingStart(base, accountId),
           ...(deps.supportEmail ? { supportEmail: deps.supportEmail } : {}),
         };
         const start = () =>
@@ -285,21 +283,18 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
     stepRoute({
       path: 'credentials',
       operationId: 'submitOnboardingCredentials',
-      summary: 'The credentials the bank sent (Itaú: client_id + temporary token, or a certificate; BS2: the app credentials)',
+      summary: 'The credentials the bank sent (each bank takes its own kinds: see the body)',
       body: CredentialsBody,
       handler: async ({ principal, accountId, body, res }) => {
-        const b = body as z.infer<typeof CredentialsBody>;
+        const b = body as { kind: string };
+        // The bank whose credential kind this is converts the body (e.g. an uploaded certificate, checked here).
+        const bank = BANK_CODES.find((code) => bankModule(code).onboardingCredentials.bodies.some((s) => s.shape.kind.value === b.kind));
         let credentials: CredentialsInput;
-        if (b.kind === 'ITAU_CERTIFICATE') {
-          try {
-            const c = checkUploadedCertificate(b.certificate);
-            credentials = { kind: 'ITAU_CERTIFICATE', clientId: b.clientId, clientSecret: b.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
-          } catch (e) {
-            if (!(e instanceof CertificateError)) throw e;
-            return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
-          }
-        } else {
-          credentials = b;
+        try {
+          credentials = bank ? bankModule(bank).onboardingCredentials.toInput(b) : (b as CredentialsInput);
+        } catch (e) {
+          if (!(e instanceof CertificateError)) throw e;
+          return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
         }
         return step(principal, accountId, res, (h) => h.startUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }], waitForStage: 'ACCEPTED' }));
       },
@@ -335,12 +330,6 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
         step(principal, accountId, res, (h) => h.startUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }], waitForStage: 'ACCEPTED' })),
     }),
   ];
-}
-
-/** RSA-2048: the public key goes to Itaú with the e-mail; the private key signs the CSR later and stays encrypted. */
-function itauKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
 export type { OnboardingView };

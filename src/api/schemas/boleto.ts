@@ -2,6 +2,7 @@
  * The boleto API's request and response schemas: validation and the OpenAPI document come from these.
  * Amounts are integer cents; dates are ISO calendar dates (São Paulo); unknown fields are rejected.
  */
+import { BANK_CODES } from '../../banks/descriptors';
 import { z } from 'zod';
 import { FEBRABAN_FATOR_WINDOW, inspectCpfOrCnpj, isIsoDate } from '../../domain';
 import type { BoletoEvent, BoletoView, Delivery } from '../../contracts/boleto';
@@ -100,7 +101,7 @@ export const BoletoSchema = z
     id: z.string(),
     tenantId: z.string(),
     accountId: z.string(),
-    bank: z.enum(['BS2', 'ITAU']),
+    bank: z.enum(BANK_CODES),
     status: Status,
     paid: z.boolean().meta({ description: 'payment identified in the banking network' }),
     settled: z.boolean().meta({ description: 'money credited to the account' }),
@@ -136,7 +137,7 @@ const BoletoFilterFields = z.strictObject({
       .transform((v) => [...new Set(v.split(','))] as z.infer<typeof Status>[])
       .optional()
       .meta({ example: 'PAID,SETTLED' }),
-    bank: z.enum(['BS2', 'ITAU']).optional(),
+    bank: z.enum(BANK_CODES).optional(),
     account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id').optional(),
     dueFrom: isoDate.optional(),
     dueTo: isoDate.optional(),

@@ -2,16 +2,17 @@
  * Onboarding request/response schemas (validation + OpenAPI). Account data is checked here (CNPJ, Itaú account
  * DAC); step order and cross-step rules are the workflow's validators (src/workflows/onboarding-state.ts).
  */
+import { bankModule } from '../../banks';
+import { BANK_CODES, bankDescriptor } from '../../banks/descriptors';
+import type { OnboardingCredentialBody } from '../../banks/module';
 import { z } from 'zod';
-import { inspectCnpj, mod10 } from '../../domain';
+import { inspectCnpj } from '../../domain';
 import { emailAddress, freeText } from './text';
 import { instant } from './time';
 
 const text = (max: number) => freeText(max);
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 const uf = z.string().regex(/^[A-Z]{2}$/, 'must be a UF such as SP');
-const uuid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID the bank sent');
-const secret = (max: number) => z.string().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 const Person = z.strictObject({
   name: text(100),
@@ -21,7 +22,7 @@ const Person = z.strictObject({
 
 export const AccountDataBody = z
   .strictObject({
-    bank: z.enum(['ITAU', 'BS2']),
+    bank: z.enum(BANK_CODES),
     company: z.strictObject({
       legalName: text(100),
       cnpj: z
@@ -44,13 +45,8 @@ export const AccountDataBody = z
     manager: z.strictObject({ name: text(100), email: emailAddress().optional() }),
   })
   .superRefine((d, ctx) => {
-    if (d.bank !== 'ITAU') return;
-    if (!/^\d{5}$/.test(d.account)) ctx.addIssue({ code: 'custom', path: ['account'], message: 'an Itaú account number has 5 digits' });
-    else if (/^\d{4}$/.test(d.agency)) {
-      const dac = mod10(d.agency + d.account);
-      if (d.accountDigit !== String(dac)) ctx.addIssue({ code: 'custom', path: ['accountDigit'], message: `is ${d.accountDigit}, but the DAC of agency ${d.agency} and account ${d.account} is ${dac}` });
-    }
-    if (!d.operatorCode) ctx.addIssue({ code: 'custom', path: ['operatorCode'], message: 'is required for Itaú (Itaú Empresas > Operadores e Perfis)' });
+    // The bank's own rules for its account data (its descriptor).
+    for (const i of bankDescriptor(d.bank).onboarding.accountDataIssues(d)) ctx.addIssue({ code: 'custom', path: [i.field], message: i.message });
   })
   .meta({ id: 'OnboardingAccountData' });
 
@@ -60,20 +56,9 @@ export const onboardingAccountId = (d: { bank: string; agency: string; account: 
 
 export const NoteBody = z.strictObject({ note: text(500).optional() });
 
+/** Every bank's credential kinds (each bank's module says its own bodies). */
 export const CredentialsBody = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('ITAU_DYNAMIC'), clientId: uuid, temporaryToken: secret(8192).meta({ description: 'the 7-day temporary token Itaú sent' }) }),
-    z.strictObject({
-      kind: z.literal('ITAU_CERTIFICATE'),
-      clientId: uuid,
-      clientSecret: secret(1024),
-      certificate: z.discriminatedUnion('format', [
-        z.strictObject({ format: z.literal('PFX'), pfxBase64: secret(200_000).meta({ description: 'the .pfx/.p12 file, base64' }), password: z.string().max(200) }),
-        z.strictObject({ format: z.literal('PEM'), certificatePem: secret(100_000), privateKeyPem: secret(100_000), password: z.string().max(200).optional() }),
-      ]),
-    }),
-    z.strictObject({ kind: z.literal('BS2'), apiKey: secret(256), apiSecret: secret(256), scope: text(1024), refreshToken: secret(256) }),
-  ])
+  .discriminatedUnion('kind', BANK_CODES.flatMap((bank) => bankModule(bank).onboardingCredentials.bodies) as unknown as [OnboardingCredentialBody, ...OnboardingCredentialBody[]])
   .meta({ id: 'OnboardingCredentials' });
 
 const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
@@ -120,7 +105,7 @@ export const OnboardingSchema = z
   .object({
     accountId: z.string(),
     tenantId: z.string(),
-    bank: z.enum(['ITAU', 'BS2']),
+    bank: z.enum(BANK_CODES),
     product: z.string(),
     step: z.string(),
     stepSince: instant,

@@ -38,3 +38,9 @@ export function freeText(max: number, opts: { min?: number; multiline?: boolean 
  * addresses (quoted local parts, IP literals) that zod refuses.
  */
 export const emailAddress = (error = 'must be an e-mail address') => z.email({ error }).meta({ pattern: z.regexes.email.source });
+
+/** A client_id UUID as the bank sent it. */
+export const clientIdUuid = z.string().trim().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be the client_id UUID the bank sent');
+
+/** A secret as submitted (never trimmed: it is used exactly as given). */
+export const secretText = (max: number) => z.string().min(1, 'is required').max(max, `must be at most ${max} characters`);

@@ -1,4 +1,4 @@
-import type { BankCapability } from '../bank-adapter';
+import type { BankCapability } from '../../contracts/bank';
 import type { BankRequestRules } from '../request-rules';
 
 /** What BS2 Cobrança offers (bank-apis.md §1): no Pix/bolecode and no validate-only call in its API. */

@@ -11,12 +11,13 @@ import {
   bs2KeeperStatus,
   type Bs2KeeperStatus,
   bs2KeeperWorkflowId,
-  bs2TokenKeeper,
   getBs2AccessToken,
   type Bs2KeeperInput,
   setBs2RefreshToken,
-} from '../../workflows/bs2-token-keeper';
+} from './keeper-contract';
+import { ApplicationFailure } from '@temporalio/common';
 import { BankError, isBankError } from '../errors';
+import type { ActivityTokenContext } from '../module';
 import type { AccessToken, Bs2TokenSource } from './tokens';
 import { withinDeadline, WorkersUnavailable } from '../../temporal/bounded';
 
@@ -27,7 +28,7 @@ export class KeeperTokenSource implements Bs2TokenSource {
   ) {}
 
   async accessToken(o: { stale?: string } = {}): Promise<AccessToken> {
-    const start = new WithStartWorkflowOperation(bs2TokenKeeper, {
+    const start = new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
       workflowId: bs2KeeperWorkflowId(this.opts.accountId),
       taskQueue: this.opts.taskQueue,
       args: [{ accountId: this.opts.accountId, ...(this.opts.keeperOptions ? { options: this.opts.keeperOptions } : {}) }],
@@ -193,7 +194,7 @@ export async function handBs2RefreshToken(
       ? client.workflow.getHandle(workflowId).executeUpdate(setBs2RefreshToken, { args })
       : client.workflow.executeUpdateWithStart(setBs2RefreshToken, {
           args,
-          startWorkflowOperation: new WithStartWorkflowOperation(bs2TokenKeeper, { workflowId, taskQueue: o.taskQueue, args: [{ accountId: o.accountId }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+          startWorkflowOperation: new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, { workflowId, taskQueue: o.taskQueue, args: [{ accountId: o.accountId }], workflowIdConflictPolicy: 'USE_EXISTING' }),
         }),
   );
   let detail: string | undefined;
@@ -218,4 +219,44 @@ async function within<T>(client: Client, ms: number, fn: () => Promise<T>): Prom
     if (e instanceof WorkersUnavailable) throw new Bs2KeeperUnresponsive(`the BS2 token keeper did not answer in ${ms / 1000} s (is a worker running?)`);
     throw e;
   }
+}
+
+/**
+ * How long a local activity (registration and its lost-response look-up) waits for a BS2 token. A local activity holds
+ * its workflow task, and with it a workflow-task slot, while it runs; the token keeper answers in a workflow task of
+ * its own. A new worker process (no token cached) given more registrations at once than it has slots filled every slot
+ * with tasks waiting on the keeper, whose task then could not start: registrations stalled for minutes (found by the
+ * chaos suite). Past this wait the local activity fails at once, without retries inside the task; the workflow tries
+ * again after a timer (its slot free meanwhile), by which time the token, still being fetched, is cached.
+ */
+export const LOCAL_ACTIVITY_TOKEN_WAIT_MS = 2_000;
+
+function boundedForLocalActivity(tokens: CachedTokenSource): Bs2TokenSource {
+  return {
+    async accessToken(o) {
+      const t = await tokens.accessTokenWithin(LOCAL_ACTIVITY_TOKEN_WAIT_MS, o);
+      if (t) return t;
+      throw ApplicationFailure.create({
+        type: 'BankUnavailable',
+        message: `BS2 token: the token keeper has not answered in ${LOCAL_ACTIVITY_TOKEN_WAIT_MS} ms; nothing was sent to the bank`,
+        nonRetryable: true,
+        details: [{ fields: [], outcomeUnknown: false, retryAfterMs: 1_000 }],
+      });
+    },
+  };
+}
+
+/**
+ * The worker's token sources (one set per process): per account a cached source in front of the account's keeper
+ * workflow, bounded for local activities; `uncached` asks the keeper every time.
+ */
+export function keeperTokenSources(): (accountId: string, ctx: ActivityTokenContext) => Bs2TokenSource {
+  const cached = new Map<string, CachedTokenSource>();
+  return (accountId, ctx) => {
+    const keeper = () => new KeeperTokenSource(ctx.client, { accountId, taskQueue: ctx.taskQueue });
+    if (ctx.uncached) return keeper();
+    let tokens = cached.get(accountId);
+    if (!tokens) cached.set(accountId, (tokens = new CachedTokenSource(keeper())));
+    return ctx.isLocal ? boundedForLocalActivity(tokens) : tokens;
+  };
 }

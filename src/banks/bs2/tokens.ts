@@ -1,7 +1,7 @@
 /**
  * Where a BS2 adapter gets its access token. BS2 rotates the refresh token on every use and kills the previous
  * one at once, so exactly one party may refresh per account: in the worker that is the per-account token keeper
- * workflow (src/workflows/bs2-token-keeper.ts, reached through ./keeper-client.ts). `refreshBs2Token` is the one
+ * workflow (./keeper-workflow.ts, reached through ./keeper-client.ts). `refreshBs2Token` is the one
  * call to the token endpoint; `InMemoryBs2TokenSource` is single-flight within one process (CLI, tests).
  */
 import { BankError } from '../errors';

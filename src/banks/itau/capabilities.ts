@@ -1,4 +1,4 @@
-import type { BankCapability } from '../bank-adapter';
+import type { BankCapability } from '../../contracts/bank';
 import type { BankRequestRules } from '../request-rules';
 
 /**

@@ -92,7 +92,7 @@ export interface Bs2SimConfig {
   beneficiary: { name: string; document: string; agencyAccount: string };
 }
 
-/** The embedded simulator's app credentials; the default account (src/banks/accounts.ts) uses the same. */
+/** The embedded simulator's app credentials; the default account uses the same (injected: ./default-account.ts). */
 export const BS2_SIM_DEFAULT_APP: Readonly<Bs2SimApp> = Object.freeze({
   apiKey: 'sim-bs2-api-key',
   apiSecret: 'sim-bs2-api-secret',

@@ -1,7 +1,7 @@
 /** Shared set-up for the BS2 tests: a real simulator on port 0 with a frozen clock, adapters, a webhook receiver. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Bs2Account } from '../../../src/banks/accounts';
+import type { Bs2Account } from '../../../src/banks/bs2/account';
 import { Bs2Adapter } from '../../../src/banks/bs2/adapter';
 import { Bs2Http } from '../../../src/banks/bs2/client';
 import { bs2AdapterConfig, type Bs2AdapterConfig, type Bs2Credentials } from '../../../src/banks/bs2/config';

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiKey } from '../../../src/access/api-keys';
 import { addDays, saoPauloDate } from '../../../src/domain';
 import { formatPayloadKeys } from '../../../src/temporal/codec';
-import { bs2KeeperWorkflowId } from '../../../src/workflows/bs2-token-keeper';
+import { bs2KeeperWorkflowId } from '../../../src/banks/bs2/keeper-contract';
 import { type BoletoStack, eventually, startBoletoStack } from '../../helpers/boleto-stack';
 import { OpenApiValidator } from '../../helpers/openapi';
 import { testPayloadKeys } from '../../helpers/temporal';

@@ -8,14 +8,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { join } from 'node:path';
 import { createBankActivities } from '../../../src/activities/bank';
-import { type Bs2IssuedTokens, createBs2TokenActivities } from '../../../src/activities/bs2-token';
-import type { Bs2Account } from '../../../src/banks/accounts';
+import { type Bs2IssuedTokens, createBs2TokenActivities } from '../../../src/banks/bs2/token-activities';
+import type { Bs2Account } from '../../../src/banks/bs2/account';
+import { bs2Http } from '../../../src/banks/bs2/connection';
 import { Bs2Adapter } from '../../../src/banks/bs2/adapter';
 import { bs2AdapterConfig } from '../../../src/banks/bs2/config';
 import { CachedTokenSource, KeeperTokenSource } from '../../../src/banks/bs2/keeper-client';
 import { BankError } from '../../../src/banks/errors';
 import { BankRegistry } from '../../../src/banks/registry';
-import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../../src/workflows/bs2-token-keeper';
+import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../../src/banks/bs2/keeper-contract';
 import type { Bs2Simulator } from '../../../src/simulators/bs2/server';
 import { registerBoleto } from '../../fixtures/workflows/bank-flows';
 import { createDevEnv, uniqueId } from '../../helpers/temporal';
@@ -45,7 +46,7 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     registry.put(a);
     return { sim, accountId };
   }
-  const adapterVia = (accountId: string, taskQueue: string) => new Bs2Adapter({ http: registry.bs2Http(accountId), tokens: new KeeperTokenSource(env.client, { accountId, taskQueue }) });
+  const adapterVia = (accountId: string, taskQueue: string) => new Bs2Adapter({ http: bs2Http(registry, accountId), tokens: new KeeperTokenSource(env.client, { accountId, taskQueue }) });
 
   beforeAll(async () => {
     [env, bundle] = await Promise.all([createDevEnv(), bundleWorkflowCode({ workflowsPath: join(__dirname, '../../fixtures/workflows/bank-flows.ts'), logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined, log: () => undefined } })]);

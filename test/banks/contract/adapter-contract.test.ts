@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BankCapability } from '../../../src/banks/bank-adapter';
 import { BankError } from '../../../src/banks/errors';
-import { BANK_NUMBER, type BankBoleto } from '../../../src/contracts/bank';
+import type { BankBoleto } from '../../../src/contracts/bank';
+import { bankDescriptor } from '../../../src/banks/descriptors';
 import { addDays, decodeBoleto, parsePix } from '../../../src/domain';
 import { HARNESSES } from './banks';
 import type { RunningBank } from './harness';
@@ -45,7 +46,7 @@ describe.each(HARNESSES.map((h) => [h.bank, h] as const))('%s adapter › contra
     const fromBarcode = decodeBoleto(b.barcode, { today: bank.today });
     expect(fromLinha.barcode).toBe(b.barcode);
     expect(fromBarcode.linhaDigitavel).toBe(b.linhaDigitavel);
-    expect(fromLinha).toMatchObject({ bankCode: BANK_NUMBER[harness.bank], currencyCode: '9', amountCents: want.amountCents, dueDate: want.dueDate });
+    expect(fromLinha).toMatchObject({ bankCode: bankDescriptor(harness.bank).number, currencyCode: '9', amountCents: want.amountCents, dueDate: want.dueDate });
     expect(bank.nossoNumeroOf(fromLinha.campoLivre)).toBe(b.nossoNumero);
   }
 

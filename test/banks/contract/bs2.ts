@@ -6,6 +6,7 @@
  */
 import { InMemoryBs2TokenSource } from '../../../src/banks/bs2/tokens';
 import { BankRegistry } from '../../../src/banks/registry';
+import { bs2Http } from '../../../src/banks/bs2/connection';
 import { BS2_CAPABILITIES } from '../../../src/banks/bs2/capabilities';
 import { parseBs2CampoLivre } from '../../../src/domain';
 import { BS2_SCENARIOS } from '../../../src/simulators/bs2/scenarios';
@@ -39,7 +40,7 @@ export const bs2Harness: BankHarness = {
     const plain = accountOf(sim, 'bs2-contract', TIMEOUT_MS);
     const account = { ...plain, adapter: { ...plain.adapter, webhookAuthorization: WEBHOOK_HEADERS.authorization } };
     const registry = new BankRegistry([account]);
-    const tokens = new InMemoryBs2TokenSource(registry.bs2Http(account.accountId), account.credentials, () => sim.clock.now());
+    const tokens = new InMemoryBs2TokenSource(bs2Http(registry, account.accountId), account.credentials, () => sim.clock.now());
     const boletos = async () => (await admin<{ items: { seuNumero?: string }[] }>(sim, '/boletos')).body.items;
     return {
       // The rejection, ,04: HTTP 400 [{"descricao":"Sacado bloqueado para emissão de boletos.","tag":"Cliente"}].

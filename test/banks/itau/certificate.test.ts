@@ -11,8 +11,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankActivities } from '../../../src/activities/bank';
-import { createItauCertificateActivities, type ItauCertificateMaterial } from '../../../src/activities/itau-certificate';
-import type { ItauAccount } from '../../../src/banks/accounts';
+import { createItauCertificateActivities, type ItauCertificateMaterial } from '../../../src/banks/itau/certificate-activities';
+import type { ItauAccount } from '../../../src/banks/itau/account';
+import { itauConnection } from '../../../src/banks/itau/connection';
 import { certificateInfo, generateKeyAndCsr, parseCertificateAnswer, renewalStatus } from '../../../src/banks/itau/certificate';
 import { BankRegistry } from '../../../src/banks/registry';
 import type { ItauSimulator } from '../../../src/simulators/itau/server';
@@ -132,7 +133,7 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
       args: [accountId, req],
     });
     expect(r).toMatchObject({ via: 'register', boleto: { status: 'OPEN', nossoNumero: req.nossoNumero } });
-    expect(registry.itauClient(accountId).tokens.fetches).toBe(1);
+    expect(itauConnection(registry, accountId).tokens.fetches).toBe(1);
   });
 
   it('CSR and answer parsing › subject and SHA-512 as Itaú asks; a text answer without Secret › refused for a request', () => {

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import type { ItauAccount } from '../../../src/banks/accounts';
+import type { ItauAccount } from '../../../src/banks/itau/account';
 import { BankError } from '../../../src/banks/errors';
 import { ItauAdapter } from '../../../src/banks/itau/adapter';
 import { ItauHttp } from '../../../src/banks/itau/client';

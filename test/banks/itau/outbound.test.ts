@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itauAccountFromSettings } from '../../../src/banks/accounts';
+import { itauAccountFromSettings } from '../../../src/banks/itau/account';
+import { simulatedAccounts } from '../../../src/simulators/defaults';
 import type { ItauBolecodeApi } from '../../../src/banks/itau/config';
 import { loadConfig } from '../../../src/config';
 import { fromItauBoleto, itauUnwrapped, normaliseSituacao, toItauRegister } from '../../../src/banks/itau/mapping';
@@ -443,9 +444,10 @@ describe('Itaú outbound › the Pix side of a bolecode (GET /cob/{txid})', () =
   });
 });
 
-describe('Itaú outbound › the [U] switches from the environment (src/config.ts → ItauAdapterConfig)', () => {
+describe('Itaú outbound › the [U] switches from the environment (src/banks/itau/settings.ts → ItauAdapterConfig)', () => {
   it('defaults › pix_recebimentos_conciliacoes on the simulator’s /boletos_pix, flat instructions, accents kept, SETTLED_IF_PIX, the Pix side on', () => {
-    const a = itauAccountFromSettings(loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test' }))!.adapter;
+    // The simulated default account, as the supervisor injects it (src/simulators/defaults.ts).
+    const a = itauAccountFromSettings(loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test' }), simulatedAccounts('/tmp/boletoflow-outbound-test').ITAU)!.adapter;
     expect(a).toMatchObject({ bolecodeApi: 'pix_recebimentos_conciliacoes', amountFormat: 'implied', instructionBody: 'flat', payerTextAccents: 'keep', baixadaWithPayment: 'SETTLED_IF_PIX', pixChargeLookup: true });
     expect(a.urls.bolecodeConciliacoes).toBe('https://127.0.0.1:4341/pix_recebimentos_conciliacoes/v2');
     expect(a.urls.pix).toBe('https://127.0.0.1:4341/regulatorio-pix/v2');
@@ -454,6 +456,7 @@ describe('Itaú outbound › the [U] switches from the environment (src/config.t
   it('overrides › each variable reaches the account; a bad value stops start-up naming the variable', () => {
     const a = itauAccountFromSettings(
       loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test', ITAU_BOLECODE_API: 'recebimentos_pix', ITAU_INSTRUCTION_BODY: 'data', ITAU_PAYER_ACCENTS: 'strip', ITAU_BAIXADA_WITH_PAYMENT: 'PAID', ITAU_PIX_URL: 'https://pix.example/regulatorio-pix/v2' }),
+      simulatedAccounts('/tmp/boletoflow-outbound-test').ITAU,
     )!.adapter;
     expect(a).toMatchObject({ bolecodeApi: 'recebimentos_pix', instructionBody: 'data', payerTextAccents: 'strip', baixadaWithPayment: 'PAID', urls: { pix: 'https://pix.example/regulatorio-pix/v2' } });
     expect(() => loadConfig({ ITAU_BOLECODE_API: 'boletos_pix' })).toThrow(/ITAU_BOLECODE_API/);

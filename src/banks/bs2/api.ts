@@ -10,13 +10,13 @@
 import type { Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { bs2KeeperStatusOf, Bs2KeeperUnresponsive, handBs2RefreshToken, lockedBs2Keepers } from '../../banks/bs2/keeper-client';
-import type { AccountDirectory } from '../../boletos/directory';
-import type { Bs2KeeperStatus } from '../../workflows/bs2-token-keeper';
-import type { Principal } from '../auth';
-import { sendProblem } from '../problem';
-import { type ApiRoute, defineRoute } from '../route';
-import { instant } from '../schemas/time';
+import type { Principal } from '../../api/auth';
+import { sendProblem } from '../../api/problem';
+import { type ApiRoute, defineRoute } from '../../api/route';
+import { instant } from '../../api/schemas/time';
+import type { BankApiDeps, ReadinessCheck } from '../module';
+import { bs2KeeperStatusOf, Bs2KeeperUnresponsive, handBs2RefreshToken, lockedBs2Keepers } from './keeper-client';
+import type { Bs2KeeperStatus } from './keeper-contract';
 
 const Params = z.object({ accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id') });
 
@@ -50,12 +50,6 @@ const HandOver = TokenStatus.extend({
   detail: z.string().optional(),
 }).meta({ id: 'Bs2TokenHandOver' });
 
-export interface BankTokenRouteDeps {
-  client: Client;
-  taskQueue: string;
-  directory: AccountDirectory;
-}
-
 export const bs2TokenStatusView = (accountId: string, s: Bs2KeeperStatus | undefined): z.infer<typeof TokenStatus> =>
   s
     ? {
@@ -73,7 +67,7 @@ export const bs2TokenStatusView = (accountId: string, s: Bs2KeeperStatus | undef
       }
     : { accountId, started: false, locked: false, hasAccessToken: false, refreshCount: 0 };
 
-export function bankTokenRoutes(deps: BankTokenRouteDeps): ApiRoute[] {
+export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
   /** The caller's tenant's BS2 account, or a 404 already sent (another tenant's account looks like a missing one). */
   async function ownBs2Account(p: Principal, accountId: string, res: Response): Promise<boolean> {
     const a = await deps.directory.resolveForTenant(p.tenantId, accountId);
@@ -158,7 +152,7 @@ export const bs2KeeperCheckName = (accountId: string): string => `bs2Keeper:${ac
  * They do not make the API "not ready": taking it out of rotation would not unlock the account and would stop
  * every other one. A keeper list that cannot be read is one such check too.
  */
-export async function bs2KeeperChecks(client: Client, deadline: number): Promise<Record<string, { ok: false; affectsReadiness: false; detail: string; accountId?: string; lockedAt?: string }>> {
+export async function bs2KeeperChecks(client: Client, deadline: number): Promise<Record<string, ReadinessCheck & { ok: false; affectsReadiness: false }>> {
   try {
     const locked = await lockedBs2Keepers(client, deadline);
     return Object.fromEntries(
@@ -176,4 +170,17 @@ export async function bs2KeeperChecks(client: Client, deadline: number): Promise
   } catch (e) {
     return { bs2Keepers: { ok: false, affectsReadiness: false, detail: `BS2 token keepers not readable: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` } };
   }
+}
+
+/** Locked keepers' checks without their accounts (for callers who are not operators): one entry with how many. */
+function summarised(checks: Record<string, ReadinessCheck>): Record<string, ReadinessCheck> {
+  const locked = Object.keys(checks).filter((k) => k.startsWith('bs2Keeper:')).length;
+  if (!locked) return checks; // nothing locked, or the one bs2Keepers entry saying they could not be read
+  return { bs2Keepers: { ok: false, affectsReadiness: false, locked, detail: `${locked} BS2 account(s) locked; their boletos wait. An operator API key shows which, and how to unlock them.` } };
+}
+
+/** BS2's /readyz entries: each locked keeper (operators), or how many are locked (anyone else). */
+export async function bs2Readiness(client: Client, deadline: number, operator: boolean): Promise<Record<string, ReadinessCheck>> {
+  const checks = await bs2KeeperChecks(client, deadline);
+  return operator ? checks : summarised(checks);
 }

@@ -12,12 +12,12 @@ import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
-import { Bs2RefreshToken, bs2TokenStatusView } from '../api/routes/bank-tokens';
-import { bs2KeeperStatusOf, Bs2KeeperNotFound, Bs2KeeperUnresponsive, handBs2RefreshToken } from '../banks/bs2/keeper-client';
-import { loadConfig } from '../config';
-import { createLogger, type Logger } from '../logging';
-import { runMain, StartupError } from '../process';
-import { connectCliClient } from './connect';
+import { Bs2RefreshToken, bs2TokenStatusView } from './api';
+import { bs2KeeperStatusOf, Bs2KeeperNotFound, Bs2KeeperUnresponsive, handBs2RefreshToken } from './keeper-client';
+import { loadConfig } from '../../config';
+import { createLogger, type Logger } from '../../logging';
+import { runMain, StartupError } from '../../process';
+import { connectCliClient } from '../../cli/connect';
 
 const USAGE = `usage:
   bs2 status <accountId>

@@ -5,10 +5,10 @@
  * activity resends the same CSR. Keys, secrets, tokens and PEMs are returned, never logged, never put in error
  * messages or search attributes.
  */
-import type { BankRegistry } from '../banks/registry';
-import { type CsrSubject, generateKeyAndCsr, type IssuedItauCertificate, renewalStatus, renewCertificate, requestCertificate } from '../banks/itau/certificate';
-import { loadItauCredentials } from '../banks/accounts';
-import { withBankFailures } from './to-failure';
+import { withBankFailures } from '../../activities/to-failure';
+import type { BankRegistry } from '../registry';
+import { loadItauCredentials } from './account';
+import { type CsrSubject, generateKeyAndCsr, type IssuedItauCertificate, renewalStatus, renewCertificate, requestCertificate } from './certificate';
 
 export interface ItauCertificateMaterial {
   clientId: string;
@@ -28,7 +28,7 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
   /** The account's endpoints and the CA its servers are checked against. */
   const endpoints = async (accountId: string) => {
     await deps.registry.ensure(accountId);
-    const a = deps.registry.itauAccount(accountId);
+    const a = deps.registry.accountOf(accountId, 'ITAU');
     let caPem: string | undefined;
     try {
       caPem = loadItauCredentials(a.credentials).caPem;

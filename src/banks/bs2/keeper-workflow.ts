@@ -17,7 +17,7 @@
  * - If BS2 refuses the refresh token (invalid_grant) the keeper says so (query, and the worker's
  *   `boletoflow_bs2_keeper_locked` gauge) and rejects token requests until `setBs2RefreshToken` provides a new one:
  *   onboarding, or an operator (PUT /v1/bank-tokens/bs2/:accountId, `npm run bs2 -- set-refresh-token`; both in
- *   ../banks/bs2/keeper-client.ts). Who handed the token over, and when, is kept in state and shown by the query.
+ *   ./keeper-client.ts). Who handed the token over, and when, is kept in state and shown by the query.
  * Secrets never go into search attributes, queries, metrics or failure messages.
  */
 import {
@@ -26,68 +26,22 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   metricMeter,
   proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Bs2IssuedTokens, createBs2TokenActivities } from '../activities/bs2-token';
-
-export interface Bs2KeeperState {
-  /** Undefined until the first refresh: the activity then uses the account's onboarding refresh token. */
-  refreshToken?: string;
-  access?: { token: string; expiresAt: number };
-  /** Incremented on every rotation; a refresh result applies only to the generation it was issued for. */
-  generation: number;
-  lastRefreshAt?: number;
-  recentRefreshes: number[];
-  refreshCount: number;
-  /** Set when BS2 refused the refresh token; cleared by setBs2RefreshToken. */
-  locked?: string;
-  /** Epoch ms when it locked. */
-  lockedAt?: number;
-  /** Who last handed over a refresh token (e.g. `api-key:<keyId>`, `cli:<user>@<host>`, never the token) and when. */
-  tokenSetBy?: string;
-  tokenSetAt?: number;
-  /** SHA-256 (hex) of the last refresh token handed over, when the caller sent it: a repeat is recognised. */
-  handedSha256?: string;
-}
-
-export interface Bs2KeeperInput {
-  accountId: string;
-  state?: Bs2KeeperState;
-  options?: { maxRefreshesPerMinute?: number; idleRefreshHours?: number; earlyRefreshSeconds?: number; continueAsNewAfter?: number };
-}
-
-export interface Bs2KeeperStatus {
-  accountId: string;
-  hasAccessToken: boolean;
-  accessExpiresAt?: string;
-  generation: number;
-  refreshCount: number;
-  lastRefreshAt?: string;
-  locked?: string;
-  lockedAt?: string;
-  refreshTokenSetBy?: string;
-  refreshTokenSetAt?: string;
-  refreshing: boolean;
-}
-
-export const getBs2AccessToken = defineUpdate<{ accessToken: string; expiresAt: string }, [{ stale?: string }]>('getBs2AccessToken');
-/**
- * `by` names who hands the token over, for the audit trail; `tokenSha256` lets the keeper recognise a repeat of the
- * last hand-over (both absent in onboarding's and older calls). `applied: false`: a repeat, nothing changed.
- */
-export const setBs2RefreshToken = defineUpdate<{ applied: boolean }, [{ refreshToken: string; by?: string; tokenSha256?: string }]>('setBs2RefreshToken');
-export const bs2TokensIssued = defineSignal<[Bs2IssuedTokens]>('bs2TokensIssued');
-export const bs2KeeperStatus = defineQuery<Bs2KeeperStatus>('bs2KeeperStatus');
-
-export const bs2KeeperWorkflowId = (accountId: string): string => `bs2-token-keeper:${accountId}`;
-export const BS2_KEEPER_WORKFLOW_TYPE = 'bs2TokenKeeper';
+import type { createBs2TokenActivities } from './token-activities';
+import {
+  type Bs2IssuedTokens,
+  bs2KeeperStatus,
+  type Bs2KeeperInput,
+  type Bs2KeeperState,
+  bs2TokensIssued,
+  getBs2AccessToken,
+  setBs2RefreshToken,
+} from './keeper-contract';
 
 const { bs2RefreshToken } = proxyActivities<ReturnType<typeof createBs2TokenActivities>>({
   startToCloseTimeout: '30s',

@@ -6,18 +6,14 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { BankRegistry } from '../banks/registry';
-import { refreshBs2Token } from '../banks/bs2/tokens';
-import { withBankFailures } from './to-failure';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { withBankFailures } from '../../activities/to-failure';
+import type { BankRegistry } from '../registry';
+import { BS2_KEEPER_WORKFLOW_TYPE, type Bs2IssuedTokens, bs2KeeperWorkflowId, setBs2RefreshToken } from './keeper-contract';
+import { bs2Http } from './connection';
+import { refreshBs2Token } from './tokens';
 
-export interface Bs2IssuedTokens {
-  generation: number;
-  accessToken: string;
-  refreshToken: string;
-  expiresInSeconds: number;
-  /** Epoch ms when the bank answered. */
-  issuedAt: number;
-}
+export type { Bs2IssuedTokens };
 
 export interface Bs2TokenActivityDeps {
   registry: BankRegistry;
@@ -28,10 +24,10 @@ export interface Bs2TokenActivityDeps {
 export const createBs2TokenActivities = (deps: Bs2TokenActivityDeps) => ({
   async bs2RefreshToken(input: { accountId: string; generation: number; keeperWorkflowId: string; refreshToken?: string }): Promise<Bs2IssuedTokens> {
     await deps.registry.ensure(input.accountId);
-    const account = deps.registry.bs2Account(input.accountId);
+    const account = deps.registry.accountOf(input.accountId, 'BS2');
     let issued;
     try {
-      issued = await withBankFailures(() => refreshBs2Token(deps.registry.bs2Http(input.accountId), account.credentials, input.refreshToken ?? account.credentials.initialRefreshToken));
+      issued = await withBankFailures(() => refreshBs2Token(bs2Http(deps.registry, input.accountId), account.credentials, input.refreshToken ?? account.credentials.initialRefreshToken));
     } catch (e) {
       if (e instanceof ApplicationFailure && e.type === 'BankAuthError') {
         throw ApplicationFailure.create({ type: 'Bs2CredentialsRejected', message: e.message, nonRetryable: true });
@@ -49,3 +45,18 @@ export const createBs2TokenActivities = (deps: Bs2TokenActivityDeps) => ({
   },
 });
 
+/** BS2's part of onboarding (an activity; its name is part of history). */
+export const createBs2OnboardingActivities = () => ({
+    /** Gives the account's token keeper the first refresh token of a (new) BS2 application (starts it if needed). */
+    async onboardingHandOverBs2RefreshToken(input: { accountId: string; refreshToken: string }): Promise<void> {
+      const ctx = Context.current();
+      const start = new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
+        workflowId: bs2KeeperWorkflowId(input.accountId),
+        taskQueue: ctx.info.taskQueue,
+        args: [{ accountId: input.accountId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      await ctx.client.workflow.executeUpdateWithStart(setBs2RefreshToken, { args: [{ refreshToken: input.refreshToken }], startWorkflowOperation: start });
+    },
+
+});
