@@ -27,6 +27,7 @@ import { devServerArgs, waitForNamespace } from '../../src/temporal/dev-server';
 import { encryptingDataConverter, loadPayloadKeys } from '../../src/temporal/keys';
 import { retryUntil } from '../../src/temporal/retry';
 import { freePort, ROOT, rssMb, sleep } from '../common';
+import { writeSimulatedAccounts } from '../../src/simulators/defaults';
 
 export const TENANT = 'demo';
 export const ACCOUNT = 'bs2-default';
@@ -326,7 +327,9 @@ export class ChaosStack {
   // ---- simulators ----
 
   async startSimulators(): Promise<void> {
-    // Only BS2 (`npm run sim:bs2`, the same settings as under `npm start`): the scenarios use the BS2 account.
+    // Only BS2 (`npm run sim:bs2`, the same settings as under `npm start`): the scenarios use the BS2 account. Like the
+    // supervisor, the stack injects the simulated default accounts before any worker or API process reads them.
+    writeSimulatedAccounts(this.dataDir);
     this.simulators = this.node('simulators', 'src/simulators/bs2/main.ts', this.env);
     await retryUntil(
       async () => {
