@@ -8,17 +8,8 @@
  * hook records (timeline texts, state fields, activity names, patch ids) is part of workflow histories: never rename
  * it, and guard a behaviour change for running onboardings with a patch id of the bank's own.
  */
-import type {
-  ConvenioConfig,
-  CredentialsInput,
-  OnboardedAccount,
-  OnboardingPolicy,
-  OnboardingStepName,
-  OnboardingView,
-  StartOnboardingInput,
-  StoredCredentials,
-  TimelineEntry,
-} from '../contracts/onboarding';
+import type { ConvenioConfig, CredentialsInput, OnboardedAccount, OnboardingPolicy, OnboardingStepName } from '../contracts/onboarding';
+import type { OnboardingView, StartOnboardingInput, StoredCredentials, TimelineEntry } from '../contracts/onboarding';
 import type { ManagerEmailExtras } from './descriptor';
 
 /** Credentials as kept in the onboarding's state. */
