@@ -35,7 +35,8 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no wall clock
     // outside the SDK's replacements. Shared pure modules (src/domain) are allowed.
-    // Bank descriptors (the pure half of a bank module) and the BS2 token keeper are workflow code too.
+    // Bank descriptors (the pure half of a bank module), the banks' parts of the onboarding workflow
+    // (onboarding hooks) and the BS2 token keeper are workflow code too.
     files: [
       'src/workflows/**/*.ts',
       'src/contracts/**/*.ts',
@@ -45,6 +46,9 @@ export default tseslint.config(
       'src/banks/*/descriptor.ts',
       'src/banks/*/capabilities.ts',
       'src/banks/*/manager-email.ts',
+      'src/banks/onboarding-hooks.ts',
+      'src/banks/onboarding-registry.ts',
+      'src/banks/*/onboarding-workflow.ts',
       'src/banks/bs2/keeper-workflow.ts',
       'src/banks/bs2/keeper-contract.ts',
       'src/onboarding/manager-email.ts',

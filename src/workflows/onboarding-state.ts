@@ -6,13 +6,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Failure, type FailureType } from '../contracts/failures';
 import { BANK_DESCRIPTORS, bankDescriptor } from '../banks/descriptors';
+import type { MaintenanceWake, OnboardingHookState, StateCredentials } from '../banks/onboarding-hooks';
+import { type BankOnboardingState, bankOnboardingHooks, initialBankState } from '../banks/onboarding-registry';
 import type {
-  CertificateRenewalView,
   ConnectivityResult,
   ConvenioConfig,
   CredentialsInput,
   ManagerEmail,
-  NotificationSubscriptionsView,
   OnboardedAccount,
   OnboardingStepName,
   OnboardingView,
@@ -26,7 +26,8 @@ const BOLECODE_BANKS = Object.values(BANK_DESCRIPTORS).filter((d) => d.capabilit
 
 export const DAY_MS = 86_400_000;
 
-export interface OnboardingState {
+/** The state every onboarding keeps, whatever its bank (field names are in histories: continue-as-new carries them). */
+export interface OnboardingCoreState extends OnboardingHookState {
   step: OnboardingStepName;
   stepSince: string;
   /** Epoch ms of the last milestone: reminders and escalation count from here. */
@@ -36,21 +37,16 @@ export interface OnboardingState {
   remindersTotal: number;
   stalled?: { since: string; reason: string };
   email: ManagerEmail;
-  credentials?: StoredCredentials & { receivedAt: string };
+  credentials?: StateCredentials;
   /** Incremented on each credentials submission. */
   credentialsGeneration: number;
-  /** BS2: the generation whose refresh token was handed to the token keeper (it owns the token from then on). */
-  keeperGeneration: number;
   configuration?: ConvenioConfig;
   connectivity?: ConnectivityResult;
-  /** Certificate notices sent for the current certificate (keyed by its notAfter). */
-  certificateNotices?: { notAfter: string; count: number; expired?: boolean };
-  /** Itaú notification subscriptions registered at ACTIVE (patch ITAU_NOTIFICATION_SUBSCRIPTION). */
-  notifications?: NotificationSubscriptionsView;
-  /** Last renewal attempt by the workflow (patch ITAU_CERTIFICATE_RENEWAL): attempts are a week apart. */
-  certificateRenewal?: CertificateRenewalView & { attemptedAt: number };
   timeline: TimelineEntry[];
 }
+
+/** The onboarding's state: the core's fields and every bank's own (src/banks/<bank>/onboarding-workflow.ts). */
+export type OnboardingState = OnboardingCoreState & BankOnboardingState;
 
 export function initialState(input: StartOnboardingInput, now: number): OnboardingState {
   const at = new Date(now).toISOString();
@@ -61,12 +57,11 @@ export function initialState(input: StartOnboardingInput, now: number): Onboardi
     reminders: 0,
     remindersTotal: 0,
     email: bankDescriptor(input.data.bank).onboarding.managerEmail(input.data, {
-      ...(input.itauKeyPair ? { publicKeyPem: input.itauKeyPair.publicKeyPem } : {}),
-      ...(input.webhook.bs2 ? { webhook: input.webhook.bs2 } : {}),
+      ...bankOnboardingHooks(input.data.bank).managerEmailExtras(input),
       ...(input.supportEmail ? { supportEmail: input.supportEmail } : {}),
     }),
     credentialsGeneration: 0,
-    keeperGeneration: 0,
+    ...initialBankState(),
     timeline: [{ seq: 1, at, kind: 'STEP', step: 'DATA_CAPTURED', by: input.createdBy, detail: 'Account data captured; the e-mail to the account manager is ready' }],
   };
 }
@@ -115,8 +110,6 @@ const nonEmpty = (v: unknown, field: string, max = 4096): string => {
   return v;
 };
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 export function validateRequestSent(state: OnboardingState): void {
   requireStep(state, ['DATA_CAPTURED'], 'mark the request as sent');
 }
@@ -131,31 +124,11 @@ export function validateCredentials(state: OnboardingState, input: StartOnboardi
   if (!c || typeof c !== 'object') throw new StepError('credentials are required');
   const rules = bankDescriptor(input.data.bank).onboarding;
   if (!rules.credentialKinds.includes(c.kind)) throw new StepError(rules.wrongCredentials);
-  switch (c.kind) {
-    case 'BS2':
-      nonEmpty(c.apiKey, 'apiKey', 256);
-      nonEmpty(c.apiSecret, 'apiSecret', 256);
-      nonEmpty(c.scope, 'scope', 1024);
-      nonEmpty(c.refreshToken, 'refreshToken', 256);
-      return;
-    case 'ITAU_DYNAMIC':
-      if (!UUID.test(String(c.clientId))) throw new StepError('clientId must be the client_id UUID Itaú sent');
-      nonEmpty(c.temporaryToken, 'temporaryToken', 8192);
-      if (!input.itauKeyPair) throw new StepError('this onboarding has no key pair to request a certificate with; upload a certificate instead');
-      return;
-    case 'ITAU_CERTIFICATE':
-      if (!UUID.test(String(c.clientId))) throw new StepError('clientId must be the client_id UUID Itaú sent');
-      nonEmpty(c.clientSecret, 'clientSecret', 1024);
-      if (!String(c.certificatePem).includes('-----BEGIN CERTIFICATE-----')) throw new StepError('certificatePem must be a PEM certificate');
-      if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(String(c.privateKeyPem))) throw new StepError('privateKeyPem must be a PEM private key');
-      if (!(Date.parse(c.notAfter) > now)) throw new StepError(`the certificate expired at ${c.notAfter}`);
-      return;
-    default:
-      throw new StepError('unknown credentials kind');
-  }
+  const problem = bankOnboardingHooks(input.data.bank).credentialsProblem(input, c, now);
+  if (problem) throw new StepError(problem);
 }
 
-export function validateConfiguration(state: OnboardingState, input: StartOnboardingInput, cfg: ConvenioConfig, itauCarteira: string, busy: boolean): void {
+export function validateConfiguration(state: OnboardingState, input: StartOnboardingInput, cfg: ConvenioConfig, busy: boolean): void {
   requireStep(state, ['CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'configure the convênio');
   if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   const d = input.data;
@@ -163,7 +136,8 @@ export function validateConfiguration(state: OnboardingState, input: StartOnboar
   if (!c) throw new StepError('convenio is required');
   const expected = `${d.agency}${d.account}${d.accountDigit}`;
   if (c.number !== expected) throw new StepError(`convenio.number must be agency + account + digit as told to the bank: ${expected}`);
-  if (d.bank === 'ITAU' && c.carteira !== itauCarteira) throw new StepError(`convenio.carteira must be ${itauCarteira} for Itaú Cobranças – Bolecode`);
+  const bankProblem = bankOnboardingHooks(d.bank).configurationProblem(input, cfg);
+  if (bankProblem) throw new StepError(bankProblem);
   if (!/^\d{1,3}$/.test(String(c.carteira))) throw new StepError('convenio.carteira must be up to 3 digits');
   if (!Number.isInteger(c.firstRemessa) || c.firstRemessa < 1) throw new StepError('convenio.firstRemessa must be a whole number from 1');
   if (c.cnab !== 240) throw new StepError('convenio.cnab must be 240');
@@ -212,7 +186,10 @@ export function advance(state: OnboardingState, step: OnboardingStepName, now: n
 
 // ── When to wake ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-export type Wake = { at: number; kind: 'REMIND' | 'ESCALATE' | 'CERTIFICATE' | 'CERTIFICATE_EXPIRED' };
+/** Reminding and escalating are the core's; any other wake-up is the bank's (its maintenance, e.g. a certificate). */
+export type Wake = { at: number; kind: 'REMIND' | 'ESCALATE' } | MaintenanceWake;
+
+export const isBankWake = (w: Wake): boolean => w.kind !== 'REMIND' && w.kind !== 'ESCALATE';
 
 export function nextWake(state: OnboardingState, p: { remindAfterDays: number; escalateAfterDays: number; certificateReminderDays: number }): Wake | undefined {
   if (WAITING.has(state.step)) {
@@ -221,26 +198,16 @@ export function nextWake(state: OnboardingState, p: { remindAfterDays: number; e
     const escalate: Wake = { at: state.lastProgressAt + p.escalateAfterDays * DAY_MS, kind: 'ESCALATE' };
     return escalate.at <= remind.at ? escalate : remind;
   }
+  // Stored credentials' kind is their bank's code (src/banks/onboarding-registry.ts).
   const c = state.credentials;
-  if (state.step === 'ACTIVE' && c?.kind === 'ITAU') {
-    const expires = Date.parse(c.notAfter);
-    const notices = state.certificateNotices?.notAfter === c.notAfter ? state.certificateNotices : undefined;
-    if (notices?.expired) return undefined;
-    const sent = notices?.count ?? 0;
-    const first = expires - p.certificateReminderDays * DAY_MS;
-    let at = first + sent * 7 * DAY_MS;
-    // A renewal attempt (the workflow's own, inside the window) waits a week before the next one, even when the
-    // bank's new certificate is again inside the window.
-    if (state.certificateRenewal) at = Math.max(at, state.certificateRenewal.attemptedAt + 7 * DAY_MS);
-    return at < expires ? { at, kind: 'CERTIFICATE' } : { at: expires, kind: 'CERTIFICATE_EXPIRED' };
-  }
-  return undefined;
+  return c ? bankOnboardingHooks(c.kind).maintenanceWake?.(state, p) : undefined;
 }
 
 // ── Views ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export function view(input: StartOnboardingInput, state: OnboardingState): OnboardingView {
   const c = state.credentials;
+  const hooks = bankOnboardingHooks(input.data.bank);
   return {
     accountId: input.accountId,
     tenantId: input.tenantId,
@@ -253,18 +220,10 @@ export function view(input: StartOnboardingInput, state: OnboardingState): Onboa
     reminders: state.remindersTotal,
     data: input.data,
     email: state.email,
-    ...(c
-      ? {
-          credentials:
-            c.kind === 'ITAU'
-              ? { kind: c.kind, source: c.source, clientId: c.clientId, certificateNotAfter: c.notAfter, receivedAt: c.receivedAt }
-              : { kind: c.kind, apiKey: c.apiKey, scope: c.scope, receivedAt: c.receivedAt },
-        }
-      : {}),
+    ...(c ? { credentials: hooks.credentialsView(c) } : {}),
     ...(state.configuration ? { configuration: state.configuration } : {}),
     ...(state.connectivity ? { connectivity: state.connectivity } : {}),
-    ...(state.notifications ? { notifications: state.notifications } : {}),
-    ...(state.certificateRenewal ? { certificateRenewal: (({ attemptedAt: _a, ...r }) => r)(state.certificateRenewal) } : {}),
+    ...hooks.viewExtras?.(state),
     timeline: state.timeline,
   };
 }

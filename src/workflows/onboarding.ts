@@ -2,26 +2,25 @@
  * onboarding: one workflow per client bank account (id `onboarding:<accountId>`), from the captured account data
  * to ACTIVE, over the days or weeks the bank takes. CS marks each milestone with a validated Update (rules in
  * onboarding-state.ts); the workflow waits on durable timers, reminds CS and escalates (Stalled search attribute)
- * when a step does not move, issues Itaú's certificado dinâmico, runs the connectivity check, and once ACTIVE keeps
- * reminding before the certificate expires. Credentials live only in Update arguments and state (encrypted by the
- * payload codec); queries and search attributes never carry them.
+ * when a step does not move, and runs the connectivity check. What differs by bank (storing credentials, handing
+ * them over, what to do at ACTIVE, maintenance such as a certificate's renewal) is the bank's onboarding hooks
+ * (src/banks/<bank>/onboarding-workflow.ts, listed in src/banks/onboarding-registry.ts): this file names no bank.
+ * Credentials live only in Update arguments and state (encrypted by the payload codec); queries and search
+ * attributes never carry them.
  */
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createNotificationActivities } from '../activities/notifications';
-import type { createItauCertificateActivities } from '../banks/itau/certificate-activities';
-import type { createItauOnboardingActivities } from '../banks/itau/onboarding-activities';
-import type { createBs2OnboardingActivities } from '../banks/bs2/token-activities';
 import type { createOnboardingActivities } from '../activities/onboarding';
+import type { OnboardingHookContext } from '../banks/onboarding-hooks';
+import { type BankOnboardingActivities, type BankOnboardingState, bankOnboardingHooks } from '../banks/onboarding-registry';
 import { Failure } from '../contracts/failures';
 import { notification } from './activity-options';
 import {
@@ -43,6 +42,7 @@ import {
   advance,
   DAY_MS,
   initialState,
+  isBankWake,
   NEXT_ACTION,
   nextWake,
   onboardedAccount,
@@ -58,17 +58,9 @@ import {
   view,
   type Wake,
 } from './onboarding-state';
-import { ITAU_CERTIFICATE_RENEWAL, ITAU_NOTIFICATION_SUBSCRIPTION } from './patches';
 import { OnboardingStep, Stalled } from '../contracts/search-attributes';
 
-type Activities = ReturnType<typeof createOnboardingActivities> &
-  ReturnType<typeof createNotificationActivities> &
-  ReturnType<typeof createItauCertificateActivities> &
-  ReturnType<typeof createItauOnboardingActivities> &
-  ReturnType<typeof createBs2OnboardingActivities>;
-
-/** The bank's words from a failed activity (never a stack trace). */
-const causeOf = (e: unknown): string => (e as { cause?: { message?: string } }).cause?.message ?? (e as { message?: string }).message ?? 'unknown error';
+type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities> & BankOnboardingActivities;
 
 /** Bank calls made on CS's behalf: a few quick attempts, then the bank's message goes back to CS. */
 const bank = proxyActivities<Activities>({
@@ -80,6 +72,7 @@ const { onboardingNotify } = proxyActivities<Activities>(notification);
 export async function onboarding(input: StartOnboardingInput, carried?: OnboardingState): Promise<OnboardingView> {
   const state: OnboardingState = carried ?? initialState(input, Date.now());
   const policy = input.policy;
+  const hooks = bankOnboardingHooks(input.data.bank);
   /** A certificate request or connectivity check is running (CS actions that need the bank wait for it). */
   let busy = false;
 
@@ -111,77 +104,19 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
 
   /** Connectivity check with the stored credentials and configuration: ACTIVE, or back to CS with the bank's words. */
   const checkConnectivity = async (by: string): Promise<void> => {
-    const c = state.credentials;
-    if (c?.kind === 'BS2' && state.keeperGeneration !== state.credentialsGeneration) {
-      // The token keeper owns the (rotating) refresh token from here on: hand it over exactly once per submission.
-      await bank.onboardingHandOverBs2RefreshToken({ accountId: input.accountId, refreshToken: c.refreshToken });
-      state.keeperGeneration = state.credentialsGeneration;
+    const handOver = hooks.handOverCredentials?.(ctx);
+    if (handOver) {
+      await handOver.call;
+      handOver.done();
     }
     const result = await bank.onboardingCheckConnectivity({ account: onboardedAccount(input, state) });
     state.connectivity = result;
     record(state, Date.now(), { kind: 'CONNECTIVITY', by, detail: result.ok ? `Connectivity check passed: ${result.message}` : `Connectivity check failed: ${result.message}` });
     if (result.ok) {
       milestone('ACTIVE', by, 'Connectivity confirmed; the account may issue boletos');
-      await ensureNotifications();
+      await hooks.atActive?.(ctx);
     } else milestone('CONNECTIVITY_FAILED', by, result.message);
   };
-
-  /**
-   * Itaú at ACTIVE: Itaú's boleto notifications must reach us, or a payment is found only by the safety-net poll.
-   * The activity lists first (a retry never makes two); a refusal is recorded and retried at the next connectivity
-   * check, and never takes ACTIVE away.
-   */
-  async function ensureNotifications(): Promise<void> {
-    if (input.data.bank !== 'ITAU' || !input.webhook.itau || !patched(ITAU_NOTIFICATION_SUBSCRIPTION)) return;
-    try {
-      state.notifications = await bank.onboardingEnsureItauNotifications({ account: onboardedAccount(input, state) });
-      record(state, Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: state.notifications.message });
-    } catch (e) {
-      const message = `Itaú notification subscription failed: ${causeOf(e)}; retried at the next connectivity check`;
-      state.notifications = { at: new Date().toISOString(), ok: false, message, subscriptions: state.notifications?.subscriptions ?? [] };
-      record(state, Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: message });
-      void notify('onboarding.notifications_failed', message);
-    }
-  }
-
-  /**
-   * Inside the certificate window (the CERTIFICATE wake-up): renew the certificado dinâmico with the stored CSR (an
-   * uploaded certificate has none: a new key), store it as submitted credentials are stored, and re-check
-   * connectivity with it, which also hands the new certificate to the worker's bank registry. True when renewed;
-   * false (the reminder then goes out as before) when the bank refused.
-   */
-  async function renewCertificate(): Promise<boolean> {
-    const c = state.credentials;
-    if (state.step !== 'ACTIVE' || c?.kind !== 'ITAU' || !patched(ITAU_CERTIFICATE_RENEWAL)) return false;
-    await condition(() => !busy);
-    if (state.credentials !== c || state.step !== 'ACTIVE') return true; // CS changed something meanwhile: plan again
-    const now = Date.now();
-    const at = new Date(now).toISOString();
-    const company = input.data.company;
-    return exclusive(async () => {
-      let r: Awaited<ReturnType<Activities['itauRenewCertificate']>>;
-      try {
-        r = await bank.itauRenewCertificate({
-          accountId: input.accountId,
-          current: { clientId: c.clientId, clientSecret: c.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, csrPem: c.csrPem ?? '', notAfter: c.notAfter },
-          ...(c.csrPem ? {} : { newKey: { company: company.legalName, city: company.city, state: company.state } }),
-        });
-      } catch (e) {
-        const message = `Renewal of the Itaú certificate (valid until ${c.notAfter}) refused: ${causeOf(e)}`;
-        state.certificateRenewal = { attemptedAt: now, at, ok: false, message, previousNotAfter: c.notAfter };
-        record(state, now, { kind: 'CERTIFICATE', by: 'system', detail: `${message}; next attempt in 7 days` });
-        return false;
-      }
-      state.credentials = { ...c, clientSecret: r.clientSecret, certificatePem: r.certificatePem, privateKeyPem: r.privateKeyPem, csrPem: r.csrPem, notAfter: r.notAfter, receivedAt: at };
-      state.credentialsGeneration++;
-      const message = `The Itaú certificate was renewed: valid until ${r.notAfter} (was ${c.notAfter})`;
-      state.certificateRenewal = { attemptedAt: now, at, ok: true, message, previousNotAfter: c.notAfter, notAfter: r.notAfter };
-      record(state, now, { kind: 'CERTIFICATE', by: 'system', detail: message });
-      void notify('onboarding.certificate_renewed', message);
-      await checkConnectivity('system');
-      return true;
-    });
-  }
 
   const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
     busy = true;
@@ -190,6 +125,20 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     } finally {
       busy = false;
     }
+  };
+
+  /** What the bank's hooks may use (src/banks/onboarding-hooks.ts). */
+  const ctx: OnboardingHookContext<BankOnboardingState, BankOnboardingActivities> = {
+    input,
+    state,
+    activities: bank,
+    account: () => onboardedAccount(input, state),
+    record: (now, entry) => record(state, now, entry),
+    notify,
+    checkConnectivity,
+    idle: () => condition(() => !busy),
+    exclusive,
+    publishStep,
   };
 
   setHandler(onboardingStateQuery, () => view(input, state));
@@ -218,10 +167,10 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     ({ by, credentials }) =>
       exclusive(async () => {
         const at = new Date().toISOString();
-        const stored = await storeCredentials(input, credentials);
+        const stored = await hooks.storeCredentials(ctx, credentials);
         state.credentials = { ...stored, receivedAt: at };
         state.credentialsGeneration++;
-        const what = stored.kind === 'ITAU' ? `Itaú certificate ${stored.source === 'DYNAMIC' ? 'issued (certificado dinâmico)' : 'uploaded'}, valid until ${stored.notAfter}` : 'BS2 application credentials received';
+        const what = hooks.credentialsText(stored);
         const recheck = state.configuration !== undefined && (state.step === 'CONNECTIVITY_FAILED' || state.step === 'ACTIVE');
         if (recheck) {
           record(state, Date.now(), { kind: 'STEP', by, detail: `New credentials: ${what}` });
@@ -243,7 +192,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
         await checkConnectivity('system');
         return view(input, state);
       }),
-    { validator: ({ configuration }: { configuration: ConvenioConfig }) => validateConfiguration(state, input, configuration, policy.itauCarteira, busy) },
+    { validator: ({ configuration }: { configuration: ConvenioConfig }) => validateConfiguration(state, input, configuration, busy) },
   );
 
   setHandler(
@@ -274,28 +223,6 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     { validator: ({ reason }: { reason: string }) => validateCancel(state, reason) },
   );
 
-  /** Stored form of submitted credentials; the Itaú certificado dinâmico is issued here. */
-  async function storeCredentials(i: StartOnboardingInput, c: CredentialsInput) {
-    if (c.kind === 'BS2') return { kind: 'BS2' as const, apiKey: c.apiKey.trim(), apiSecret: c.apiSecret, scope: c.scope.trim(), refreshToken: c.refreshToken.trim() };
-    if (c.kind === 'ITAU_CERTIFICATE') {
-      return { kind: 'ITAU' as const, source: 'UPLOADED' as const, clientId: c.clientId, clientSecret: c.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
-    }
-    const keyPair = i.itauKeyPair;
-    if (!keyPair) throw ApplicationFailure.create({ type: 'StepError', message: 'no key pair to request a certificate with', nonRetryable: true });
-    try {
-      const issued = await bank.onboardingIssueItauCertificate({
-        account: onboardedAccount(i, state),
-        clientId: c.clientId,
-        temporaryToken: c.temporaryToken,
-        privateKeyPem: keyPair.privateKeyPem,
-      });
-      return { kind: 'ITAU' as const, source: 'DYNAMIC' as const, clientId: c.clientId, ...issued, privateKeyPem: keyPair.privateKeyPem };
-    } catch (e) {
-      const cause = (e as { cause?: { message?: string } }).cause;
-      throw ApplicationFailure.create({ type: 'CertificateRequestFailed', message: `Itaú refused the certificate request: ${cause?.message ?? 'unknown error'}`, nonRetryable: true });
-    }
-  }
-
   const fire = (w: Wake) => {
     const now = Date.now();
     const days = Math.floor((now - state.lastProgressAt) / DAY_MS);
@@ -310,21 +237,8 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
       record(state, now, { kind: 'ESCALATION', by: 'system', detail: `Stalled: ${state.stalled.reason}; escalated` });
       publishStep();
       void notify('onboarding.escalated', state.stalled.reason);
-    } else if (state.credentials?.kind === 'ITAU') {
-      const notAfter = state.credentials.notAfter;
-      const prev = state.certificateNotices?.notAfter === notAfter ? state.certificateNotices.count : 0;
-      if (w.kind === 'CERTIFICATE') {
-        state.certificateNotices = { notAfter, count: prev + 1 };
-        const detail = `The Itaú certificate expires at ${notAfter} (${Math.ceil((Date.parse(notAfter) - now) / DAY_MS)} day(s)); renew it or upload a new one`;
-        record(state, now, { kind: 'CERTIFICATE', by: 'system', detail });
-        void notify('onboarding.certificate_expiring', detail);
-      } else {
-        state.certificateNotices = { notAfter, count: prev, expired: true };
-        state.stalled = { since: new Date(now).toISOString(), reason: `The Itaú certificate expired at ${notAfter}` };
-        record(state, now, { kind: 'ESCALATION', by: 'system', detail: `${state.stalled.reason}; the bank will refuse calls until new credentials are submitted` });
-        publishStep();
-        void notify('onboarding.certificate_expired', state.stalled.reason);
-      }
+    } else {
+      hooks.maintenanceNotice?.(ctx, w, now);
     }
   };
 
@@ -335,7 +249,9 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     const moved = () => state.timeline.length !== seen || workflowInfo().continueAsNewSuggested;
     if (wake) {
       if (!(await condition(moved, Math.max(1, wake.at - Date.now())))) {
-        if (!(wake.kind === 'CERTIFICATE' && (await renewCertificate()))) fire(wake);
+        // A bank's wake-up: the bank acts on it itself (true), or the workflow sends its notice.
+        const acting = isBankWake(wake) && hooks.maintain?.(ctx, wake);
+        if (!(acting && (await acting))) fire(wake);
       }
     } else {
       await condition(moved);

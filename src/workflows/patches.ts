@@ -30,16 +30,7 @@ export const REGISTER_AS_LOCAL_ACTIVITY = 'register-as-local-activity';
  */
 export const BOLETO_CODE_VERSION = 2;
 
-/**
- * Onboarding (long-lived, so patched()): when an Itaú account reaches ACTIVE, register its boleto-notification
- * subscription (Boletos v3 `notificacoes_boletos`, listed first so a retry never makes two). Onboardings that reached
- * ACTIVE before this replay without it.
+/*
+ * A bank's own patches (its part of the onboarding workflow) live with that part, in its folder
+ * (src/banks/<bank>/onboarding-workflow.ts), with their ids unchanged: the ids are recorded in histories.
  */
-export const ITAU_NOTIFICATION_SUBSCRIPTION = 'itau-notification-subscription';
-
-/**
- * Onboarding: inside the certificate window an ACTIVE Itaú account's certificado dinâmico is renewed by the workflow
- * (then re-checked), instead of only reminding CS; renewal attempts are a week apart; a refusal falls back to the
- * reminder. Certificate wake-ups that fired before this replay as reminders.
- */
-export const ITAU_CERTIFICATE_RENEWAL = 'itau-certificate-renewal';
