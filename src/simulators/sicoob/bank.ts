@@ -59,6 +59,19 @@ const int64 = z.number().int();
 const date = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isIsoDate(s), 'data no formato yyyy-MM-dd');
 const money = z.number().finite();
 
+/** Field groups the registration and the alteration objects share. */
+const descontoFields = {
+  tipoDesconto: int64,
+  dataPrimeiroDesconto: date.optional(),
+  valorPrimeiroDesconto: money.optional(),
+  dataSegundoDesconto: date.optional(),
+  valorSegundoDesconto: money.optional(),
+  dataTerceiroDesconto: date.optional(),
+  valorTerceiroDesconto: money.optional(),
+};
+const multaFields = { tipoMulta: z.number().int(), dataMulta: date.optional(), valorMulta: money.optional() };
+const jurosFields = { tipoJurosMora: z.number().int(), dataJurosMora: date.optional(), valorJurosMora: money.optional() };
+
 const rateio = z.object({
   numeroBanco: int32,
   numeroAgencia: int32,
@@ -102,19 +115,9 @@ export const boletoSchema = z.object({
   dataVencimento: date,
   dataLimitePagamento: date.optional(),
   valorAbatimento: money.optional(),
-  tipoDesconto: int64,
-  dataPrimeiroDesconto: date.optional(),
-  valorPrimeiroDesconto: money.optional(),
-  dataSegundoDesconto: date.optional(),
-  valorSegundoDesconto: money.optional(),
-  dataTerceiroDesconto: date.optional(),
-  valorTerceiroDesconto: money.optional(),
-  tipoMulta: z.number().int(),
-  dataMulta: date.optional(),
-  valorMulta: money.optional(),
-  tipoJurosMora: z.number().int(),
-  dataJurosMora: date.optional(),
-  valorJurosMora: money.optional(),
+  ...descontoFields,
+  ...multaFields,
+  ...jurosFields,
   numeroParcela: int64,
   aceite: z.boolean().optional(),
   codigoNegativacao: z.number().int().optional(),
@@ -134,18 +137,10 @@ export type SicoobBoletoRequest = z.infer<typeof boletoSchema>;
 const ALTERATION_OBJECTS = {
   especieDocumento: z.object({ codigoEspecieDocumento: z.string() }),
   seuNumero: z.object({ seuNumero: z.string(), identificacaoBoletoEmpresa: z.string().optional() }),
-  desconto: z.object({
-    tipoDesconto: int64,
-    dataPrimeiroDesconto: date.optional(),
-    valorPrimeiroDesconto: money.optional(),
-    dataSegundoDesconto: date.optional(),
-    valorSegundoDesconto: money.optional(),
-    dataTerceiroDesconto: date.optional(),
-    valorTerceiroDesconto: money.optional(),
-  }),
+  desconto: z.object(descontoFields),
   abatimento: z.object({ valorAbatimento: money }),
-  multa: z.object({ tipoMulta: z.number().int(), dataMulta: date.optional(), valorMulta: money.optional() }),
-  jurosMora: z.object({ tipoJurosMora: z.number().int(), dataJurosMora: date.optional(), valorJurosMora: money.optional() }),
+  multa: z.object(multaFields),
+  jurosMora: z.object(jurosFields),
   rateioCredito: z.object({ tipoOperacao: int32, rateioCreditos: z.array(rateio) }),
   pix: z.object({ utilizarPix: z.boolean() }),
   prorrogacaoVencimento: z.object({ dataVencimento: date }),

@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { strToU8, zipSync } from 'fflate';
 import { isIsoDate } from '../../domain';
-import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore } from '../shared/admin';
+import { sharedAdminRouter, route, type SimulatorCore, startMtlsServers } from '../shared/admin';
 import { brtDate, SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
@@ -134,6 +134,13 @@ const api =
         else res.status(500).json({ mensagens: [{ codigo: '5000', mensagem: 'Erro interno.' }] });
       });
   };
+
+/** An API handler answered 204 with no content (alterations, baixa, apontamentos, webhook changes). */
+const noContent = (fn: (req: Request) => void) =>
+  api((req, res) => {
+    fn(req);
+    res.status(204).end();
+  });
 
 export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): Promise<SicoobSimulator> {
   const config = sicoobSimConfig(opts.config);
@@ -330,17 +337,15 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   v3.patch(
     '/boletos/:nossoNumero',
     need('boletos_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.alter(pathInt(req, 'nossoNumero'), parseBody(alteracaoSchema, req.body));
-      res.status(204).end();
     }),
   );
   v3.post(
     '/boletos/:nossoNumero/baixar',
     need('boletos_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.baixar(pathInt(req, 'nossoNumero'), parseBody(baixaSchema, req.body));
-      res.status(204).end();
     }),
   );
   for (const what of ['negativacoes', 'protestos'] as const) {
@@ -348,9 +353,8 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       v3[method](
         `/boletos/:nossoNumero/${what}`,
         need('boletos_alteracao'),
-        api((req, res) => {
+        noContent((req) => {
           bank.apontar(pathInt(req, 'nossoNumero'), parseBody(apontamentoSchema, req.body), `${method.toUpperCase()} ${what}`);
-          res.status(204).end();
         }),
       );
     }
@@ -372,9 +376,8 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   v3.put(
     '/pagadores',
     need('boletos_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.updatePayer(parseBody(pagadorSchema, req.body));
-      res.status(204).end();
     }),
   );
 
@@ -401,26 +404,23 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   v3.patch(
     '/webhooks/:idWebhook',
     need('webhooks_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.updateWebhook(pathInt(req, 'idWebhook'), parseBody(webhookAlteracaoSchema, req.body));
-      res.status(204).end();
     }),
   );
   v3.delete(
     '/webhooks/:idWebhook',
     need('webhooks_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.deleteWebhook(pathInt(req, 'idWebhook'));
-      res.status(204).end();
     }),
   );
   v3.patch(
     '/webhooks/:idWebhook/reativar',
     need('webhooks_alteracao'),
-    api((req, res) => {
+    noContent((req) => {
       bank.syncWebhooks();
       bank.reactivateWebhook(pathInt(req, 'idWebhook'));
-      res.status(204).end();
     }),
   );
   v3.get(
@@ -470,18 +470,7 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   admin.post('/boletos/:nn/cancel', adminOp((b, body) => bank.writeOff(b, at(body))));
   pub.use('/__sim', admin);
 
-  const tlsBase = { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem };
-  let server: RunningServer;
-  let publicServer: RunningServer;
-  try {
-    server = await listen(app, opts.port ?? 0, opts.host, { ...tlsBase, requestCert: true, rejectUnauthorized: true, maxVersion: config.tlsMaxVersion });
-    publicServer = await listen(pub, opts.publicPort ?? 0, opts.host, { ...tlsBase, requestCert: false });
-  } catch (e) {
-    persistence?.flush();
-    throw e;
-  }
-  const timer = opts.autoTickMs ? setInterval(() => void tick().catch(() => undefined), opts.autoTickMs) : undefined;
-  timer?.unref();
+  const { server, publicServer, close } = await startMtlsServers({ app, pub, pki, port: opts.port, publicPort: opts.publicPort, host: opts.host, tlsMaxVersion: config.tlsMaxVersion, autoTickMs: opts.autoTickMs, tick, idle, flush: () => persistence?.flush() });
 
   return {
     ...core,
@@ -494,12 +483,7 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     pki,
     defaultApp,
     tokensIssued: () => issued,
-    async close() {
-      if (timer) clearInterval(timer);
-      await idle();
-      if (persistence) persistence.flush();
-      await Promise.all([server.close(), publicServer.close()]);
-    },
+    close,
   };
 }
 
