@@ -3,7 +3,8 @@
  * sent and every answer of an operation the document describes validated against it (test/simulators/sicoob-openapi.ts
  * over test/fixtures/sicoob/*.openapi.yaml). The gateway's 401/403 are not in the document and are checked apart.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -308,8 +309,38 @@ describe('Sicoob simulator › cents scenarios', () => {
     expect((list.body as { resultado: { seuNumero: string }[] }).resultado.map((b) => b.seuNumero)).toContain('LOST');
   });
 
+  it(',02 PAID_NOT_SETTLED and ,07 PIX_PAID › the first stays `Em Aberto` past the settlement day; the bolecode paid by Pix is `Liquidado` an hour after registration', async () => {
+    const today = h.sim.clock.today();
+    const q = (nn: unknown) => ({ numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(nn) });
+    const notSettled = resultado(await h.call('POST', '/boletos', { body: boleto({ seuNumero: 'NS-1', valor: 40.02, dataVencimento: addDays(today, 1) }) }));
+    const pix = resultado(await h.call('POST', '/boletos', { body: boleto({ seuNumero: 'PX-7', valor: 40.07, codigoCadastrarPIX: 1, dataVencimento: addDays(today, 10) }) }));
+    await h.admin('/clock/advance', { minutes: 61, stepMinutes: 30 });
+    expect(resultado(await h.call('GET', '/boletos', { query: q(pix.nossoNumero) })).situacaoBoleto).toBe('Liquidado');
+    await h.admin('/clock/advance', { days: 5, stepMinutes: 360 });
+    expect(resultado(await h.call('GET', '/boletos', { query: q(notSettled.nossoNumero) })).situacaoBoleto).toBe('Em Aberto');
+    const boletos = await h.admin<{ items: { nossoNumero: number; payment?: { channel: string } }[] }>('/boletos');
+    expect(boletos.items.find((b) => b.nossoNumero === notSettled.nossoNumero)?.payment).toBeDefined();
+    expect(boletos.items.find((b) => b.nossoNumero === pix.nossoNumero)?.payment?.channel).toBe('pix');
+  });
+
+  it(',03 NEVER_PAID › `Baixado` the day after dataLimitePagamento; the BAIX record says "Por Decurso de Prazo" (idTipoOpFinanceira 11)', async () => {
+    const today = h.sim.clock.today();
+    const due = addDays(today, 1);
+    const b = resultado(await h.call('POST', '/boletos', { body: boleto({ seuNumero: 'NP-3', valor: 50.03, dataVencimento: due, dataLimitePagamento: addDays(due, 2) }) }));
+    const writeOffDay = addDays(due, 3);
+    await h.admin('/clock', { now: `${writeOffDay}T06:00:00-03:00` });
+    expect(resultado(await h.call('GET', '/boletos', { query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) } })).situacaoBoleto).toBe('Baixado');
+    const asked = resultado(await h.call('POST', '/boletos/movimentacoes', { body: { numeroCliente: 229385, tipoMovimento: 6, dataInicial: writeOffDay, dataFinal: writeOffDay } }));
+    await h.admin('/clock/advance', { seconds: 61 });
+    const codigoSolicitacao = String(asked.codigoSolicitacao);
+    const ready = resultado(await h.call('GET', '/boletos/movimentacoes', { query: { numeroCliente: '229385', codigoSolicitacao } }));
+    const file = resultado(await h.call('GET', '/boletos/movimentacoes/download', { query: { numeroCliente: '229385', codigoSolicitacao, idArquivo: String((ready.idArquivos as number[])[0]) } }));
+    const records = JSON.parse(strFromU8(Object.values(unzipSync(Buffer.from(String(file.arquivo), 'base64')))[0]!)) as Record<string, unknown>[];
+    expect(records).toEqual([expect.objectContaining({ siglaMovimento: 'BAIX', numeroTitulo: b.nossoNumero, idTipoOpFinanceira: 11, tipoOpFinanceira: '01 - Por Decurso de Prazo' })]);
+  });
+
   it(',08 UNAVAILABLE_FIRST_N › 500 MensagensErro twice, then 200', async () => {
-    const body = boleto({ seuNumero: 'UNAV', valor: 10.08 });
+    const body = boleto({ seuNumero: 'UNAV', valor: 10.08, dataVencimento: addDays(h.sim.clock.today(), 5) });
     expect((await h.call('POST', '/boletos', { body })).status).toBe(500);
     expect((await h.call('POST', '/boletos', { body })).status).toBe(500);
     expect((await h.call('POST', '/boletos', { body })).status).toBe(200);
@@ -400,5 +431,29 @@ describe('Sicoob simulator › webhooks, notifications, delivery log and movemen
     expect((await h.call('DELETE', '/webhooks/1')).status).toBe(204);
     expect((await h.call('GET', '/webhooks')).status).toBe(204);
     expect((await h.call('DELETE', '/webhooks/1')).status).toBe(400);
+  });
+});
+
+describe('Sicoob simulator › restart', () => {
+  it('stateFile › boletos, webhooks and the nosso-número sequence survive a restart (same PKI folder)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sicoob-sim-'));
+    try {
+      const opts = { pkiDir: join(dir, 'pki'), stateFile: join(dir, 'state.json') };
+      const first = await harness(opts);
+      const b = resultado(await first.call('POST', '/boletos', { body: boleto({ seuNumero: 'RST-1' }) }));
+      expect((await first.call('POST', '/webhooks', { body: { url: 'http://127.0.0.1:9/x', codigoTipoMovimento: 7, codigoPeriodoMovimento: 1 } })).status).toBe(201);
+      await first.close();
+      const second = await harness(opts);
+      try {
+        expect(resultado(await second.call('GET', '/boletos', { query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) } })).seuNumero).toBe('RST-1');
+        expect(((await second.call('GET', '/webhooks')).body as { resultado: unknown[] }).resultado).toHaveLength(1);
+        const next = resultado(await second.call('POST', '/boletos', { body: boleto({ seuNumero: 'RST-2' }) }));
+        expect(next.nossoNumero).not.toBe(b.nossoNumero);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

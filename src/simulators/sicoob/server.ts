@@ -15,11 +15,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { strToU8, zipSync } from 'fflate';
 import { isIsoDate } from '../../domain';
 import { sharedAdminRouter, route, type SimulatorCore, startMtlsServers } from '../shared/admin';
-import { brtDate, SimClock } from '../shared/clock';
+import { SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
-import { certificateFacts, ensurePkiDir, memoryPki, type Pki, type SimApp } from '../itau/tls';
+import { ensurePkiDir, memoryPki, type Pki, type SimApp } from '../itau/tls';
 import {
   alteracaoSchema,
   apontamentoSchema,
@@ -162,7 +162,6 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     pki = m.pki;
     defaultApp = m.app;
   }
-  certificateFacts(defaultApp.certificatePem);
 
   if (opts.stateFile) {
     persistence = new JsonPersistence<Snapshot>(opts.stateFile, () => ({ clock: clock.snapshot(), bank: bank.snapshot(), webhooks: webhooks.snapshot(), ...(webhookTarget ? { webhookTarget } : {}) }));
@@ -486,6 +485,3 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     close,
   };
 }
-
-/** Today's calendar date in Brazil on the simulator's clock (tests). */
-export const simToday = (sim: SicoobSimulator): string => brtDate(sim.clock.now());
