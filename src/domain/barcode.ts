@@ -3,7 +3,7 @@
  *
  * | pos   | len | content                                  |
  * |-------|-----|------------------------------------------|
- * | 1–3   | 3   | bank code (341 Itaú, 218 BS2)            |
+ * | 1–3   | 3   | bank code (341 Itaú, 218 BS2, 756 Sicoob)|
  * | 4     | 1   | currency, 9 = BRL                        |
  * | 5     | 1   | general DV, módulo 11 over the other 43  |
  * | 6–9   | 4   | fator de vencimento                      |
@@ -28,7 +28,7 @@ export interface BarcodeParts {
   /** 0 = no due date, else 1..9999 (see fator.ts). */
   fator: number;
   amountCents: Cents;
-  /** 25 digits, bank-defined (banks/itau.ts, banks/bs2.ts). */
+  /** 25 digits, bank-defined (banks/itau.ts, banks/bs2.ts, banks/sicoob.ts). */
   campoLivre: string;
 }
 

@@ -17,3 +17,4 @@ export * from './pix';
 export * from './calendar';
 export * from './banks/itau';
 export * from './banks/bs2';
+export * from './banks/sicoob';

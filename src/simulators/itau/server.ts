@@ -15,7 +15,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { sharedAdminRouter, listen, route, type RunningServer, type SimulatorCore } from '../shared/admin';
+import { sharedAdminRouter, route, type SimulatorCore, startMtlsServers } from '../shared/admin';
 import { brtIso, SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
@@ -458,18 +458,7 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
   pub.use('/__sim', admin);
   pub.get('/', (_req, res) => void res.json({ simulator: 'itau', api: 'mTLS listener', admin: '/__sim', today: clock.today()}));
 
-  const tlsBase = { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem };
-  let server: RunningServer;
-  let publicServer: RunningServer;
-  try {
-    server = await listen(app, opts.port ?? 0, opts.host, { ...tlsBase, requestCert: true, rejectUnauthorized: true, maxVersion: config.tlsMaxVersion });
-    publicServer = await listen(pub, opts.publicPort ?? 0, opts.host, { ...tlsBase, requestCert: false });
-  } catch (e) {
-    persistence?.flush();
-    throw e;
-  }
-  const timer = opts.autoTickMs ? setInterval(() => void tick().catch(() => undefined), opts.autoTickMs) : undefined;
-  timer?.unref();
+  const { server, publicServer, close } = await startMtlsServers({ app, pub, pki, port: opts.port, publicPort: opts.publicPort, host: opts.host, tlsMaxVersion: config.tlsMaxVersion, autoTickMs: opts.autoTickMs, tick, idle, flush: () => persistence?.flush() });
 
   return {
     ...core,
@@ -482,11 +471,6 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     sts,
     pki,
     defaultApp,
-    async close() {
-      if (timer) clearInterval(timer);
-      await idle();
-      if (persistence) persistence.flush();
-      await Promise.all([server.close(), publicServer.close()]);
-    },
+    close,
   };
 }

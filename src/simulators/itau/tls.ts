@@ -176,12 +176,12 @@ function read(dir: string): PkiDir {
  * worker reading the default account's certificate): everything is written to a temporary sibling folder and
  * renamed into place, so a concurrent creator either wins or reads the winner's files.
  */
-export function ensurePkiDir(dir: string, defaultClientId: string, clientCertDays = 3650): PkiDir {
+export function ensurePkiDir(dir: string, defaultClientId: string, clientCertDays = 3650, names: { ca?: string } = {}): PkiDir {
   if (existsSync(join(dir, FILES.app))) return read(dir);
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = mkdtempSync(`${dir}.tmp-`);
   try {
-    const pki = createPki();
+    const pki = createPki(names);
     const keys = rsaKeyPair();
     const cert = issueClientCertificate(pki, { subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' }, publicKeyPem: keys.publicKeyPem }, Date.now(), clientCertDays);
     const app = { clientId: defaultClientId, clientSecret: randomUUID() };
@@ -205,8 +205,8 @@ export function ensurePkiDir(dir: string, defaultClientId: string, clientCertDay
 }
 
 /** An in-memory PKI with a default app (tests: nothing touches the disk). */
-export function memoryPki(defaultClientId: string, simNow = Date.now(), clientCertDays = 365): { pki: Pki; app: SimApp; serialNumber: string } {
-  const pki = createPki();
+export function memoryPki(defaultClientId: string, simNow = Date.now(), clientCertDays = 365, names: { ca?: string } = {}): { pki: Pki; app: SimApp; serialNumber: string } {
+  const pki = createPki(names);
   const keys = rsaKeyPair();
   const cert = issueClientCertificate(pki, { subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' }, publicKeyPem: keys.publicKeyPem }, simNow, clientCertDays);
   return { pki, app: { clientId: defaultClientId, clientSecret: randomUUID(), certificatePem: cert.certificatePem, privateKeyPem: keys.privateKeyPem }, serialNumber: cert.serialNumber };

@@ -135,3 +135,53 @@ export function listen(app: Express, port: number, host = '127.0.0.1', tls?: Htt
     });
   });
 }
+
+export interface MtlsSimulatorServers {
+  /** The API listener: mutual TLS, a client certificate from the test CA or the handshake fails. */
+  server: RunningServer;
+  /** The TLS-only listener (admin, certificate requests). */
+  publicServer: RunningServer;
+  /** Stops the auto-tick, waits for a running tick, flushes the state, closes both listeners. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The two HTTPS listeners of a bank simulator behind mutual TLS (Itaú, Sicoob) with the simulator's test CA, and the
+ * auto-tick timer: what each such simulator does the same way once its routes are built.
+ */
+export async function startMtlsServers(p: {
+  app: Express;
+  pub: Express;
+  pki: { serverKeyPem: string; serverCertPem: string; caCertPem: string };
+  port?: number;
+  publicPort?: number;
+  host?: string;
+  tlsMaxVersion: 'TLSv1.2' | 'TLSv1.3';
+  autoTickMs?: number;
+  tick: () => Promise<unknown>;
+  idle: () => Promise<void>;
+  flush?: () => void;
+}): Promise<MtlsSimulatorServers> {
+  const tlsBase = { key: p.pki.serverKeyPem, cert: p.pki.serverCertPem, ca: p.pki.caCertPem };
+  let server: RunningServer;
+  let publicServer: RunningServer;
+  try {
+    server = await listen(p.app, p.port ?? 0, p.host, { ...tlsBase, requestCert: true, rejectUnauthorized: true, maxVersion: p.tlsMaxVersion });
+    publicServer = await listen(p.pub, p.publicPort ?? 0, p.host, { ...tlsBase, requestCert: false });
+  } catch (e) {
+    p.flush?.();
+    throw e;
+  }
+  const timer = p.autoTickMs ? setInterval(() => void p.tick().catch(() => undefined), p.autoTickMs) : undefined;
+  timer?.unref();
+  return {
+    server,
+    publicServer,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await p.idle();
+      p.flush?.();
+      await Promise.all([server.close(), publicServer.close()]);
+    },
+  };
+}
