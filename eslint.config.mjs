@@ -30,7 +30,11 @@ export default tseslint.config(
     // The CS console's browser script (served as is, no build): browser globals, no type information.
     files: ['src/api/console/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.browser }, sourceType: 'module' },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.browser },
+      sourceType: 'module',
+    },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no wall clock
@@ -60,15 +64,40 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Workflows must be deterministic: no Node built-ins.' },
             {
-              group: ['fs', 'fs/*', 'http', 'https', 'net', 'crypto', 'child_process', 'os', 'path', 'undici', 'express', 'pino', 'pino-*'],
+              group: [
+                'fs',
+                'fs/*',
+                'http',
+                'https',
+                'net',
+                'crypto',
+                'child_process',
+                'os',
+                'path',
+                'undici',
+                'express',
+                'pino',
+                'pino-*',
+              ],
               message: 'Workflows must be deterministic: do I/O in an activity.',
             },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows import @temporalio/workflow only.' },
-            { group: ['../activities/*', '!../activities/*.types'], allowTypeImports: true, message: 'Import activity types only (import type).' },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Workflows import @temporalio/workflow only.',
+            },
+            {
+              group: ['../activities/*', '!../activities/*.types'],
+              allowTypeImports: true,
+              message: 'Import activity types only (import type).',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a loop.' },
+      ],
     },
   },
   {

@@ -121,7 +121,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function gitCommit(): string {
   try {
     let gitDir = join(ROOT, '.git');
-    if (statSync(gitDir).isFile()) gitDir = readFileSync(gitDir, 'utf8').replace(/^gitdir:\s*/, '').trim();
+    if (statSync(gitDir).isFile())
+      gitDir = readFileSync(gitDir, 'utf8')
+        .replace(/^gitdir:\s*/, '')
+        .trim();
     const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
     if (!head.startsWith('ref:')) return head;
     const ref = head.slice(5).trim();
@@ -149,11 +152,19 @@ export const machine = (): { cpus: number; cpuModel: string; memGiB: number; nod
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
 /** Writes bench/results/<prefix>-<timestamp>.{json,md}; returns both paths. */
-export function writeResults(prefix: string, json: unknown, markdownBody: string, title: string): { json: string; md: string } {
+export function writeResults(
+  prefix: string,
+  json: unknown,
+  markdownBody: string,
+  title: string,
+): { json: string; md: string } {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const paths = { json: join(RESULTS_DIR, `${prefix}-${stamp}.json`), md: join(RESULTS_DIR, `${prefix}-${stamp}.md`) };
   writeFileSync(paths.json, JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(paths.md, `# ${title} ${stamp}\n\ncommit ${gitCommit()}; ${JSON.stringify(machine())}\n\n${markdownBody}\n`);
+  writeFileSync(
+    paths.md,
+    `# ${title} ${stamp}\n\ncommit ${gitCommit()}; ${JSON.stringify(machine())}\n\n${markdownBody}\n`,
+  );
   return paths;
 }

@@ -31,12 +31,24 @@ async function main(): Promise<void> {
     return v;
   };
   const logger = createLogger({ level: 'error', name: 'boletoflow-api' });
-  const records = await openRecords(env('RECORDS_BENCH_DATABASE_URL'), parsePayloadKeys(env('RECORDS_BENCH_PAYLOAD_KEYS')), { applicationName: 'boletoflow-api' });
+  const records = await openRecords(
+    env('RECORDS_BENCH_DATABASE_URL'),
+    parsePayloadKeys(env('RECORDS_BENCH_PAYLOAD_KEYS')),
+    { applicationName: 'boletoflow-api' },
+  );
   const snapshot = JSON.parse(env('RECORDS_BENCH_ACCESS')) as AccessSnapshot;
   // The options buildApp gives its own cache (TTL 5 s, refreshed ahead from 3 s).
   const access = new AccessCache({ snapshot: () => Promise.resolve(snapshot) }, { ttlMs: 5_000, minRefreshMs: 1_000 });
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }), namespace: 'boletoflow' });
-  const { app } = buildApp({ client, namespace: 'boletoflow', taskQueue: 'boletoflow', logger, records, access, rateLimitPerMinute: 1_000_000 });
+  const { app } = buildApp({
+    client,
+    namespace: 'boletoflow',
+    taskQueue: 'boletoflow',
+    logger,
+    records,
+    access,
+    rateLimitPerMinute: 1_000_000,
+  });
   const server = await listen(app, 0, '127.0.0.1');
   server.keepAliveTimeout = 65_000;
   const stop = () =>

@@ -18,7 +18,23 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Payer } from '../src/contracts/bank';
 import { requestFingerprint, boletoIdFor, deriveSeuNumero } from '../src/boletos/ids';
-import { addDays, barcodeToLinha, BS2_BANK_CODE, bs2CampoLivre, buildBarcode, buildStaticPix, cnpjCheckDigits, cpfCheckDigits, ITAU_BANK_CODE, itauCampoLivre, itauIdBoleto, lastPayableDateWithoutCharges, nextBusinessDay, saoPauloDate, saoPauloInstant } from '../src/domain';
+import {
+  addDays,
+  barcodeToLinha,
+  BS2_BANK_CODE,
+  bs2CampoLivre,
+  buildBarcode,
+  buildStaticPix,
+  cnpjCheckDigits,
+  cpfCheckDigits,
+  ITAU_BANK_CODE,
+  itauCampoLivre,
+  itauIdBoleto,
+  lastPayableDateWithoutCharges,
+  nextBusinessDay,
+  saoPauloDate,
+  saoPauloInstant,
+} from '../src/domain';
 import { columnsOf, deliveryRow } from '../src/records/store';
 import type { RecordProtector } from '../src/records/protect';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../src/contracts/boleto';
@@ -55,7 +71,10 @@ export class Rng {
   }
   uuid(): string {
     let h = '';
-    for (let i = 0; i < 4; i++) h += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    for (let i = 0; i < 4; i++)
+      h += Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[this.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20)}`;
   }
 }
@@ -89,14 +108,113 @@ export const MAIN_TENANT: SeedTenant = {
 };
 export const OTHER_TENANTS: SeedTenant[] = [
   { id: 'loja-azul', accounts: [{ id: 'bs2-loja-azul', bank: 'BS2', share: 1 }] },
-  { id: 'clinica-sol', accounts: [{ id: 'itau-clinica-sol', bank: 'ITAU', share: 1, agencia: '0341', conta: '22841' }], noEndpoint: true },
+  {
+    id: 'clinica-sol',
+    accounts: [{ id: 'itau-clinica-sol', bank: 'ITAU', share: 1, agencia: '0341', conta: '22841' }],
+    noEndpoint: true,
+  },
 ];
 
-const FIRST = ['Maria', 'José', 'Ana', 'João', 'Antônio', 'Francisca', 'Carlos', 'Paulo', 'Adriana', 'Lucas', 'Juliana', 'Marcos', 'Fernanda', 'Pedro', 'Aline', 'Rafael', 'Patrícia', 'Luiz', 'Camila', 'Gabriel', 'Beatriz', 'Rodrigo', 'Letícia', 'Thiago', 'Bruna', 'Felipe', 'Larissa', 'Mateus', 'Vanessa', 'Gustavo'];
-const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida', 'Lopes', 'Soares', 'Fernandes', 'Vieira', 'Barbosa', 'Rocha', 'Dias', 'Nascimento', 'Andrade', 'Moreira', 'Nunes', 'Marques', 'Machado', 'Mendes', 'Freitas'];
-const TRADE = ['Comércio', 'Distribuidora', 'Serviços', 'Indústria', 'Transportes', 'Tecnologia', 'Alimentos', 'Construtora', 'Farmácia', 'Auto Peças'];
-const STREETS = ['Rua das Flores', 'Avenida Paulista', 'Rua XV de Novembro', 'Rua Sete de Setembro', 'Avenida Brasil', 'Rua da Consolação', 'Rua Augusta', 'Avenida Atlântica', 'Rua Direita', 'Travessa do Comércio'];
-const DISTRICTS = ['Centro', 'Jardim América', 'Vila Mariana', 'Copacabana', 'Boa Viagem', 'Savassi', 'Moinhos de Vento', 'Batel', 'Pituba', 'Aldeota'];
+const FIRST = [
+  'Maria',
+  'José',
+  'Ana',
+  'João',
+  'Antônio',
+  'Francisca',
+  'Carlos',
+  'Paulo',
+  'Adriana',
+  'Lucas',
+  'Juliana',
+  'Marcos',
+  'Fernanda',
+  'Pedro',
+  'Aline',
+  'Rafael',
+  'Patrícia',
+  'Luiz',
+  'Camila',
+  'Gabriel',
+  'Beatriz',
+  'Rodrigo',
+  'Letícia',
+  'Thiago',
+  'Bruna',
+  'Felipe',
+  'Larissa',
+  'Mateus',
+  'Vanessa',
+  'Gustavo',
+];
+const LAST = [
+  'Silva',
+  'Santos',
+  'Oliveira',
+  'Souza',
+  'Rodrigues',
+  'Ferreira',
+  'Alves',
+  'Pereira',
+  'Lima',
+  'Gomes',
+  'Costa',
+  'Ribeiro',
+  'Martins',
+  'Carvalho',
+  'Almeida',
+  'Lopes',
+  'Soares',
+  'Fernandes',
+  'Vieira',
+  'Barbosa',
+  'Rocha',
+  'Dias',
+  'Nascimento',
+  'Andrade',
+  'Moreira',
+  'Nunes',
+  'Marques',
+  'Machado',
+  'Mendes',
+  'Freitas',
+];
+const TRADE = [
+  'Comércio',
+  'Distribuidora',
+  'Serviços',
+  'Indústria',
+  'Transportes',
+  'Tecnologia',
+  'Alimentos',
+  'Construtora',
+  'Farmácia',
+  'Auto Peças',
+];
+const STREETS = [
+  'Rua das Flores',
+  'Avenida Paulista',
+  'Rua XV de Novembro',
+  'Rua Sete de Setembro',
+  'Avenida Brasil',
+  'Rua da Consolação',
+  'Rua Augusta',
+  'Avenida Atlântica',
+  'Rua Direita',
+  'Travessa do Comércio',
+];
+const DISTRICTS = [
+  'Centro',
+  'Jardim América',
+  'Vila Mariana',
+  'Copacabana',
+  'Boa Viagem',
+  'Savassi',
+  'Moinhos de Vento',
+  'Batel',
+  'Pituba',
+  'Aldeota',
+];
 const CITIES: [string, string, string][] = [
   ['São Paulo', 'SP', '01'],
   ['Rio de Janeiro', 'RJ', '22'],
@@ -110,11 +228,19 @@ const CITIES: [string, string, string][] = [
   ['Goiânia', 'GO', '74'],
 ];
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /** A payer with a valid CPF (~72%), numeric CNPJ (~25%) or alphanumeric CNPJ (~3%, issued from July 2026). */
 function makePayer(rng: Rng, taken: Set<string>): Payer {
-  const kind = rng.weighted([['CPF', 72], ['CNPJ', 25], ['CNPJ-ALNUM', 3]] as const);
+  const kind = rng.weighted([
+    ['CPF', 72],
+    ['CNPJ', 25],
+    ['CNPJ-ALNUM', 3],
+  ] as const);
   let document: string;
   do {
     if (kind === 'CPF') {
@@ -128,12 +254,15 @@ function makePayer(rng: Rng, taken: Set<string>): Payer {
   } while (taken.has(document) || /^(\d)\1+$/.test(document));
   taken.add(document);
   const person = `${rng.pick(FIRST)} ${rng.pick(LAST)} ${rng.pick(LAST)}`;
-  const name = kind === 'CPF' ? person : `${rng.pick(TRADE)} ${rng.pick(LAST)} ${rng.pick(['Ltda', 'ME', 'S.A.', 'EIRELI'])}`;
+  const name =
+    kind === 'CPF' ? person : `${rng.pick(TRADE)} ${rng.pick(LAST)} ${rng.pick(['Ltda', 'ME', 'S.A.', 'EIRELI'])}`;
   const [city, state, zip] = rng.pick(CITIES);
   return {
     name,
     document,
-    ...(rng.next() < 0.6 ? { email: `${ascii(name.split(' ')[0]!)}.${ascii(name.split(' ')[1]!)}${rng.int(1, 999)}@example.com.br` } : {}),
+    ...(rng.next() < 0.6
+      ? { email: `${ascii(name.split(' ')[0]!)}.${ascii(name.split(' ')[1]!)}${rng.int(1, 999)}@example.com.br` }
+      : {}),
     ...(rng.next() < 0.4 ? { phone: `+55${rng.int(11, 99)}9${rng.digits(8)}` } : {}),
     address: {
       street: rng.pick(STREETS),
@@ -171,7 +300,14 @@ export interface SeededBoleto {
   boleto: Record<string, unknown>;
   key: Record<string, unknown>;
   /** What the API's claim wrote, and the verdict it answered (for bench/records-verify.ts's replay). */
-  creation: { key: string; fingerprint: string; registering: BoletoView; payer: Payer; messages: string[]; firstResponse?: BoletoView };
+  creation: {
+    key: string;
+    fingerprint: string;
+    registering: BoletoView;
+    payer: Payer;
+    messages: string[];
+    firstResponse?: BoletoView;
+  };
   /** Each event with the view the delivery activity sent along and the store's time of the write (recorded_at). */
   events: { event: BoletoEvent; view: BoletoView; writtenAt: number }[];
   /** Each event's delivery, as its last attempt left it (updated_at = writtenAt). */
@@ -188,12 +324,29 @@ interface SeedContext {
   referenceCounter: Map<string, number>;
 }
 
-function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdMs: number, forceRegistering: boolean): SeededBoleto {
+function makeBoleto(
+  ctx: SeedContext,
+  tenant: SeedTenant,
+  payer: Payer,
+  createdMs: number,
+  forceRegistering: boolean,
+): SeededBoleto {
   const { rng, now } = ctx;
   const account = rng.weighted(tenant.accounts.map((a) => [a, a.share] as const));
   const createdAt = iso(createdMs);
   const issueDate = saoPauloDate(createdMs);
-  const dueDate = addDays(issueDate, rng.weighted([[3, 10], [5, 15], [7, 20], [10, 20], [15, 15], [20, 10], [30, 10]] as const));
+  const dueDate = addDays(
+    issueDate,
+    rng.weighted([
+      [3, 10],
+      [5, 15],
+      [7, 20],
+      [10, 20],
+      [15, 15],
+      [20, 10],
+      [30, 10],
+    ] as const),
+  );
   const amountCents = Math.round(Math.exp(Math.log(1_000) + rng.next() * (Math.log(2_000_000) - Math.log(1_000))));
   const kind = account.bank === 'ITAU' && rng.next() < 0.5 ? 'BOLECODE' : 'BOLETO';
   const idempotencyKey = rng.uuid();
@@ -202,8 +355,19 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
   const refNo = (ctx.referenceCounter.get(tenant.id) ?? 0) + 1;
   ctx.referenceCounter.set(tenant.id, refNo);
   const reference = rng.next() < 0.85 ? `NF-${issueDate.slice(0, 4)}-${String(refNo).padStart(7, '0')}` : undefined;
-  const messages = rng.next() < 0.5 ? ['Não receber após 60 dias do vencimento', 'Multa de 2% e juros de 1% ao mês após o vencimento'] : [];
-  const body = { accountId: account.id, amountCents, dueDate, payer, ...(kind === 'BOLECODE' ? { kind } : {}), ...(reference ? { reference } : {}), ...(messages.length ? { messages } : {}) };
+  const messages =
+    rng.next() < 0.5
+      ? ['Não receber após 60 dias do vencimento', 'Multa de 2% e juros de 1% ao mês após o vencimento']
+      : [];
+  const body = {
+    accountId: account.id,
+    amountCents,
+    dueDate,
+    payer,
+    ...(kind === 'BOLECODE' ? { kind } : {}),
+    ...(reference ? { reference } : {}),
+    ...(messages.length ? { messages } : {}),
+  };
   const fingerprint = requestFingerprint(body);
 
   const view: BoletoView = {
@@ -235,8 +399,13 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     const attempt = writtenAt + rng.int(20, 400);
     const outcome = tenant.noEndpoint
       ? { status: 'SKIPPED' as const, attempts: 0 }
-      : rng.weighted([[{ status: 'DELIVERED' as const, attempts: 1 }, 95], [{ status: 'DELIVERED' as const, attempts: 2 }, 3.5], [{ status: 'FAILED' as const, attempts: 12 }, 1.5]] as const);
-    const lastAttempt = outcome.status === 'FAILED' ? attempt + 20 * HOUR : outcome.attempts === 2 ? attempt + 2_000 : attempt;
+      : rng.weighted([
+          [{ status: 'DELIVERED' as const, attempts: 1 }, 95],
+          [{ status: 'DELIVERED' as const, attempts: 2 }, 3.5],
+          [{ status: 'FAILED' as const, attempts: 12 }, 1.5],
+        ] as const);
+    const lastAttempt =
+      outcome.status === 'FAILED' ? attempt + 20 * HOUR : outcome.attempts === 2 ? attempt + 2_000 : attempt;
     deliveries.push({
       delivery: {
         deliveryId: `${id}:${seq}`,
@@ -256,8 +425,20 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
   const registeredMs = createdMs + rng.int(250, 1_500);
   if (!forceRegistering && rng.next() < 0.01) {
     view.status = 'REJECTED';
-    view.rejection = { code: 'BANK_REJECTED', reasons: [{ field: 'payer.address.zipCode', message: 'CEP do pagador inválido' }] };
-    record({ kind: 'REJECTED', at: iso(registeredMs), source: 'bank-response', eventId: 'rejected', details: view.rejection }, registeredMs);
+    view.rejection = {
+      code: 'BANK_REJECTED',
+      reasons: [{ field: 'payer.address.zipCode', message: 'CEP do pagador inválido' }],
+    };
+    record(
+      {
+        kind: 'REJECTED',
+        at: iso(registeredMs),
+        source: 'bank-response',
+        eventId: 'rejected',
+        details: view.rejection,
+      },
+      registeredMs,
+    );
     firstResponse = { ...view };
   } else if (!forceRegistering) {
     // Registered at the bank: its numbers, barcode, linha digitável (and Pix for a bolecode).
@@ -276,16 +457,44 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
       view.nossoNumero = nosso;
       campoLivre = itauCampoLivre(titulo);
     }
-    view.barcode = buildBarcode({ bankCode: account.bank === 'BS2' ? BS2_BANK_CODE : ITAU_BANK_CODE, dueDate, amountCents, campoLivre });
+    view.barcode = buildBarcode({
+      bankCode: account.bank === 'BS2' ? BS2_BANK_CODE : ITAU_BANK_CODE,
+      dueDate,
+      amountCents,
+      campoLivre,
+    });
     view.linhaDigitavel = barcodeToLinha(view.barcode);
-    if (kind === 'BOLECODE') view.pix = { emv: buildStaticPix({ key: '12345678000195', amountCents, merchantName: 'Benchmark Ltda', merchantCity: 'Sao Paulo', txid: `BL${view.nossoNumero}${rng.digits(10)}` }), txid: `BL${view.nossoNumero}` };
+    if (kind === 'BOLECODE')
+      view.pix = {
+        emv: buildStaticPix({
+          key: '12345678000195',
+          amountCents,
+          merchantName: 'Benchmark Ltda',
+          merchantCity: 'Sao Paulo',
+          txid: `BL${view.nossoNumero}${rng.digits(10)}`,
+        }),
+        txid: `BL${view.nossoNumero}`,
+      };
     view.status = 'REGISTERED';
-    record({ kind: 'REGISTERED', at: iso(registeredMs), source: 'bank-response', eventId: `registered:${view.bankId}`, details: { nossoNumero: view.nossoNumero } }, registeredMs);
+    record(
+      {
+        kind: 'REGISTERED',
+        at: iso(registeredMs),
+        source: 'bank-response',
+        eventId: `registered:${view.bankId}`,
+        details: { nossoNumero: view.nossoNumero },
+      },
+      registeredMs,
+    );
     firstResponse = { ...view };
 
     const overdueDay = addDays(lastPayableDateWithoutCharges(dueDate), 1);
     const overdueMs = saoPauloInstant(overdueDay, 7, rng.int(0, 59));
-    const fate = rng.weighted([['paid', 85], ['cancelled', 4], ['unpaid', 11]] as const);
+    const fate = rng.weighted([
+      ['paid', 85],
+      ['cancelled', 4],
+      ['unpaid', 11],
+    ] as const);
     const markOverdue = (beforeMs: number) => {
       if (overdueMs < beforeMs && overdueMs <= now) {
         view.status = 'OVERDUE';
@@ -294,7 +503,10 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     };
     if (fate === 'paid') {
       // Most pay by the due date; some late (the overdue check has run by then).
-      const payDay = rng.next() < 0.8 ? addDays(issueDate, rng.int(0, Math.max(0, (Date.parse(dueDate) - Date.parse(issueDate)) / 86_400_000))) : addDays(dueDate, rng.int(1, 20));
+      const payDay =
+        rng.next() < 0.8
+          ? addDays(issueDate, rng.int(0, Math.max(0, (Date.parse(dueDate) - Date.parse(issueDate)) / 86_400_000)))
+          : addDays(dueDate, rng.int(1, 20));
       const paidMs = Math.max(registeredMs + MINUTE, saoPauloInstant(payDay, rng.int(7, 21), rng.int(0, 59)));
       const settledMs = saoPauloInstant(nextBusinessDay(saoPauloDate(paidMs)), 6, rng.int(0, 120));
       const webhook = rng.next() < 0.9;
@@ -305,26 +517,65 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
         view.status = 'PAID';
         view.paid = true;
         view.payment = { paidCents: amountCents, paidAt: iso(paidMs) };
-        record({ kind: 'PAID', at: iso(paidMs), source, eventId: webhook ? rng.uuid() : 'poll:PAID', details: { paidCents: amountCents } }, seenMs(paidMs));
+        record(
+          {
+            kind: 'PAID',
+            at: iso(paidMs),
+            source,
+            eventId: webhook ? rng.uuid() : 'poll:PAID',
+            details: { paidCents: amountCents },
+          },
+          seenMs(paidMs),
+        );
         if (seenMs(settledMs) <= now) {
           view.status = 'SETTLED';
           view.settled = true;
           view.settlement = { settledCents: amountCents - rng.int(150, 350), settledAt: iso(settledMs) };
-          record({ kind: 'SETTLED', at: iso(settledMs), source, eventId: webhook ? rng.uuid() : 'poll:SETTLED', details: { settledCents: view.settlement.settledCents } }, seenMs(settledMs));
+          record(
+            {
+              kind: 'SETTLED',
+              at: iso(settledMs),
+              source,
+              eventId: webhook ? rng.uuid() : 'poll:SETTLED',
+              details: { settledCents: view.settlement.settledCents },
+            },
+            seenMs(settledMs),
+          );
         }
       }
     } else if (fate === 'cancelled') {
-      const requestedMs = Math.min(now - MINUTE, registeredMs + rng.int(1, Math.max(1, Math.round((Date.parse(dueDate) - createdMs) / HOUR))) * HOUR);
+      const requestedMs = Math.min(
+        now - MINUTE,
+        registeredMs + rng.int(1, Math.max(1, Math.round((Date.parse(dueDate) - createdMs) / HOUR))) * HOUR,
+      );
       if (requestedMs > registeredMs) {
         const reason = rng.pick(['pedido cancelado pelo cliente', 'emitido em duplicidade', 'valor incorreto']);
         view.status = 'CANCELLING';
         view.cancellation = { requestedAt: iso(requestedMs), reason };
-        record({ kind: 'CANCEL_REQUESTED', at: iso(requestedMs), source: 'api', eventId: 'cancel-requested', details: { reason } }, requestedMs + rng.int(300, 1_500));
+        record(
+          {
+            kind: 'CANCEL_REQUESTED',
+            at: iso(requestedMs),
+            source: 'api',
+            eventId: 'cancel-requested',
+            details: { reason },
+          },
+          requestedMs + rng.int(300, 1_500),
+        );
         const cancelledMs = requestedMs + rng.int(2, 90) * MINUTE;
         if (cancelledMs <= now) {
           view.status = 'CANCELLED';
           view.cancellation = { ...view.cancellation, cancelledAt: iso(cancelledMs) };
-          record({ kind: 'CANCELLED', at: iso(cancelledMs), source: 'bank-poll', eventId: 'poll:CANCELLED', details: { reason } }, cancelledMs + rng.int(1, 30) * MINUTE);
+          record(
+            {
+              kind: 'CANCELLED',
+              at: iso(cancelledMs),
+              source: 'bank-poll',
+              eventId: 'poll:CANCELLED',
+              details: { reason },
+            },
+            cancelledMs + rng.int(1, 30) * MINUTE,
+          );
         }
       }
     } else {
@@ -334,8 +585,21 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
       if (writtenOffMs + HOUR <= now) {
         const reason = `not paid by ${expiryDay}: written off after the payment window`;
         view.status = 'EXPIRED';
-        view.cancellation = { requestedAt: iso(writtenOffMs), reason, cancelledAt: iso(writtenOffMs + rng.int(1, 40) * MINUTE) };
-        record({ kind: 'EXPIRED', at: view.cancellation.cancelledAt!, source: 'bank-poll', eventId: 'poll:CANCELLED', details: { reason } }, writtenOffMs + HOUR);
+        view.cancellation = {
+          requestedAt: iso(writtenOffMs),
+          reason,
+          cancelledAt: iso(writtenOffMs + rng.int(1, 40) * MINUTE),
+        };
+        record(
+          {
+            kind: 'EXPIRED',
+            at: view.cancellation.cancelledAt!,
+            source: 'bank-poll',
+            eventId: 'poll:CANCELLED',
+            details: { reason },
+          },
+          writtenOffMs + HOUR,
+        );
       }
     }
   }
@@ -363,10 +627,26 @@ function makeBoleto(ctx: SeedContext, tenant: SeedTenant, payer: Payer, createdM
     answered_at: answeredMs ? iso(answeredMs) : null,
   };
   return {
-    index: { id, tenantId: tenant.id, accountId: account.id, status: view.status, createdAt, dueDate, ...(reference ? { reference } : {}), document: payer.document },
+    index: {
+      id,
+      tenantId: tenant.id,
+      accountId: account.id,
+      status: view.status,
+      createdAt,
+      dueDate,
+      ...(reference ? { reference } : {}),
+      document: payer.document,
+    },
     boleto,
     key,
-    creation: { key: idempotencyKey, fingerprint, registering, payer, messages, ...(firstResponse ? { firstResponse } : {}) },
+    creation: {
+      key: idempotencyKey,
+      fingerprint,
+      registering,
+      payer,
+      messages,
+      ...(firstResponse ? { firstResponse } : {}),
+    },
     events,
     deliveries,
     lastWrite,
@@ -385,7 +665,7 @@ class ByLastWrite {
   push(b: SeededBoleto): void {
     const h = this.h;
     h.push(b);
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (h[p]!.lastWrite <= h[i]!.lastWrite) break;
       [h[p], h[i]] = [h[i]!, h[p]!];
@@ -398,7 +678,7 @@ class ByLastWrite {
     const last = h.pop()!;
     if (h.length) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const [l, r] = [2 * i + 1, 2 * i + 2];
         let m = i;
         if (l < h.length && h[l]!.lastWrite < h[m]!.lastWrite) m = l;
@@ -415,20 +695,67 @@ class ByLastWrite {
 // ---------------------------------------------------------------- the bulk writer
 
 const BOLETO_COLUMNS = [
-  'id', 'tenant_id', 'account_id', 'bank', 'status', 'kind', 'amount_cents', 'issue_date', 'due_date', 'seu_numero', 'nosso_numero', 'reference',
-  'paid_cents', 'paid_date', 'settled_cents', 'settled_date', 'final_date', 'created_at', 'payer_doc_hmac', 'payer_enc', 'request_fingerprint',
-  'view', 'view_updated_at', 'view_seq', 'record_updated_at',
+  'id',
+  'tenant_id',
+  'account_id',
+  'bank',
+  'status',
+  'kind',
+  'amount_cents',
+  'issue_date',
+  'due_date',
+  'seu_numero',
+  'nosso_numero',
+  'reference',
+  'paid_cents',
+  'paid_date',
+  'settled_cents',
+  'settled_date',
+  'final_date',
+  'created_at',
+  'payer_doc_hmac',
+  'payer_enc',
+  'request_fingerprint',
+  'view',
+  'view_updated_at',
+  'view_seq',
+  'record_updated_at',
 ];
 const insertFromJson = (table: string, columns: string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)`;
 const INSERT_BOLETOS = insertFromJson('boletos', BOLETO_COLUMNS);
 const INSERT_EVENTS = insertFromJson('boleto_events', ['boleto_id', 'seq', 'kind', 'at', 'event', 'recorded_at']);
-const INSERT_DELIVERIES = insertFromJson('boleto_deliveries', ['delivery_id', 'boleto_id', 'event_seq', 'status', 'attempts', 'last_error', 'last_attempt_at', 'delivered_at', 'updated_at']);
-const INSERT_KEYS = insertFromJson('idempotency_keys', ['tenant_id', 'idempotency_key', 'boleto_id', 'request_fingerprint', 'first_response', 'created_at', 'answered_at']);
+const INSERT_DELIVERIES = insertFromJson('boleto_deliveries', [
+  'delivery_id',
+  'boleto_id',
+  'event_seq',
+  'status',
+  'attempts',
+  'last_error',
+  'last_attempt_at',
+  'delivered_at',
+  'updated_at',
+]);
+const INSERT_KEYS = insertFromJson('idempotency_keys', [
+  'tenant_id',
+  'idempotency_key',
+  'boleto_id',
+  'request_fingerprint',
+  'first_response',
+  'created_at',
+  'answered_at',
+]);
 
 async function writeBatch(db: pg.ClientBase, batch: SeededBoleto[]): Promise<void> {
   const events = batch.flatMap((b) =>
-    b.events.map(({ event, writtenAt }) => ({ boleto_id: b.index.id, seq: event.seq, kind: event.kind, at: event.at, event, recorded_at: iso(writtenAt) })),
+    b.events.map(({ event, writtenAt }) => ({
+      boleto_id: b.index.id,
+      seq: event.seq,
+      kind: event.kind,
+      at: event.at,
+      event,
+      recorded_at: iso(writtenAt),
+    })),
   );
   const deliveries = batch.flatMap((b) =>
     b.deliveries.map(({ delivery: d, writtenAt }) => ({ ...deliveryRow(b.index.id, d), updated_at: iso(writtenAt) })),
@@ -481,7 +808,13 @@ export async function seedRecords(db: pg.ClientBase | undefined, opts: SeedOptio
   const t0 = performance.now();
   const now = opts.now ?? Date.now();
   const rng = new Rng(opts.seed);
-  const ctx: SeedContext = { rng, protector: opts.protector, now, nossoCounter: new Map(), referenceCounter: new Map() };
+  const ctx: SeedContext = {
+    rng,
+    protector: opts.protector,
+    now,
+    nossoCounter: new Map(),
+    referenceCounter: new Map(),
+  };
   const total = opts.rows + opts.otherRows;
   // Payers: each pays ~4 boletos over the year (recurring customers), per tenant.
   const taken = new Set<string>();
@@ -510,7 +843,13 @@ export async function seedRecords(db: pg.ClientBase | undefined, opts: SeedOptio
     if (isMain) mainLeft--;
     else otherLeft--;
     const createdMs = Math.round(start + (span * (i + rng.next())) / total);
-    const b = makeBoleto(ctx, tenant, payerFor(tenant.id, isMain ? opts.rows : opts.otherRows / OTHER_TENANTS.length), createdMs, isMain && mainLeft < registering);
+    const b = makeBoleto(
+      ctx,
+      tenant,
+      payerFor(tenant.id, isMain ? opts.rows : opts.otherRows / OTHER_TENANTS.length),
+      createdMs,
+      isMain && mainLeft < registering,
+    );
     statuses[b.index.status] = (statuses[b.index.status] ?? 0) + (isMain ? 1 : 0);
     if (isMain) main.push(b.index);
     pending.push(b);
@@ -530,4 +869,8 @@ export async function seedRecords(db: pg.ClientBase | undefined, opts: SeedOptio
 }
 
 /** A short digest of what was seeded, to tell two seeds apart in the results. */
-export const seedDigest = (main: SeededIndex[]): string => createHash('sha256').update(main.map((m) => m.id).join('\n')).digest('hex').slice(0, 12);
+export const seedDigest = (main: SeededIndex[]): string =>
+  createHash('sha256')
+    .update(main.map((m) => m.id).join('\n'))
+    .digest('hex')
+    .slice(0, 12);

@@ -21,15 +21,24 @@ const ROWS = Number(process.env.RECORDS_VERIFY_ROWS ?? 500);
 const QUERIES: [string, string][] = [
   ['boletos', `SELECT *, view::text AS view_text FROM boletos ORDER BY id`],
   ['boleto_events', `SELECT boleto_id, seq, kind, at, event::text AS event FROM boleto_events ORDER BY boleto_id, seq`],
-  ['boleto_deliveries', `SELECT delivery_id, boleto_id, event_seq, status, attempts, last_error, last_attempt_at, delivered_at FROM boleto_deliveries ORDER BY delivery_id`],
-  ['idempotency_keys', `SELECT tenant_id, idempotency_key, boleto_id, request_fingerprint, first_response::text AS first_response FROM idempotency_keys ORDER BY tenant_id, idempotency_key`],
+  [
+    'boleto_deliveries',
+    `SELECT delivery_id, boleto_id, event_seq, status, attempts, last_error, last_attempt_at, delivered_at FROM boleto_deliveries ORDER BY delivery_id`,
+  ],
+  [
+    'idempotency_keys',
+    `SELECT tenant_id, idempotency_key, boleto_id, request_fingerprint, first_response::text AS first_response FROM idempotency_keys ORDER BY tenant_id, idempotency_key`,
+  ],
 ];
 const STORE_CLOCKS = new Set(['record_updated_at', 'change_seq', 'payer_enc']);
 
 async function main(): Promise<void> {
   const server = await startPostgres();
   try {
-    const [bulkUrl, callsUrl] = [await server.createDatabase('verify_bulk'), await server.createDatabase('verify_calls')];
+    const [bulkUrl, callsUrl] = [
+      await server.createDatabase('verify_bulk'),
+      await server.createDatabase('verify_calls'),
+    ];
     for (const url of [bulkUrl, callsUrl]) {
       const db = openRecordsDb(url);
       await migrateRecords(db);
@@ -56,7 +65,14 @@ async function main(): Promise<void> {
         }
         const linha = b.events.at(-1)?.view.linhaDigitavel;
         if (linha) validateLinha(linha);
-        const claim = await records.claimKey({ tenantId: c.registering.tenantId, key: c.key, fingerprint: c.fingerprint, registering: c.registering, payer: c.payer, messages: c.messages });
+        const claim = await records.claimKey({
+          tenantId: c.registering.tenantId,
+          key: c.key,
+          fingerprint: c.fingerprint,
+          registering: c.registering,
+          payer: c.payer,
+          messages: c.messages,
+        });
         if (claim.outcome !== 'new') throw new Error(`claimKey ${claim.outcome} for ${b.index.id}`);
         for (const [i, e] of b.events.entries()) {
           await records.recordEvent({ view: e.view, event: e.event, deliveryId: b.deliveries[i]!.delivery.deliveryId });
@@ -64,10 +80,22 @@ async function main(): Promise<void> {
           if (i === 0 && c.firstResponse) await records.answerKey(c.registering.tenantId, c.key, c.firstResponse);
           const d = b.deliveries[i]!.delivery;
           const at = d.lastAttemptAt ?? new Date().toISOString();
-          if (d.status === 'SKIPPED') await records.recordDeliveryAttempt(d.deliveryId, { status: 'SKIPPED', at, attempts: 0 });
+          if (d.status === 'SKIPPED')
+            await records.recordDeliveryAttempt(d.deliveryId, { status: 'SKIPPED', at, attempts: 0 });
           else {
-            for (let n = 1; n < d.attempts; n++) await records.recordDeliveryAttempt(d.deliveryId, { status: 'PENDING', at, attempts: 1, error: "the client's endpoint answered HTTP 503" });
-            await records.recordDeliveryAttempt(d.deliveryId, { status: d.status, at, attempts: 1, ...(d.lastError ? { error: d.lastError } : {}) });
+            for (let n = 1; n < d.attempts; n++)
+              await records.recordDeliveryAttempt(d.deliveryId, {
+                status: 'PENDING',
+                at,
+                attempts: 1,
+                error: "the client's endpoint answered HTTP 503",
+              });
+            await records.recordDeliveryAttempt(d.deliveryId, {
+              status: d.status,
+              at,
+              attempts: 1,
+              ...(d.lastError ? { error: d.lastError } : {}),
+            });
           }
         }
       }
@@ -78,7 +106,10 @@ async function main(): Promise<void> {
     const calls = new pg.Client({ connectionString: callsUrl });
     await calls.connect();
     for (const [table, sql] of QUERIES) {
-      const [a, b] = [(await bulk.query<Record<string, unknown>>(sql)).rows, (await calls.query<Record<string, unknown>>(sql)).rows];
+      const [a, b] = [
+        (await bulk.query<Record<string, unknown>>(sql)).rows,
+        (await calls.query<Record<string, unknown>>(sql)).rows,
+      ];
       if (a.length !== b.length) {
         problems++;
         process.stdout.write(`${table}: ${a.length} rows in bulk, ${b.length} through the store\n`);
@@ -89,12 +120,18 @@ async function main(): Promise<void> {
           if (STORE_CLOCKS.has(col)) continue;
           const [x, y] = [JSON.stringify(a[i]![col]), JSON.stringify(b[i]![col])];
           if (x !== y) {
-            if (differing++ < 5) process.stdout.write(`${table} row ${i} (${JSON.stringify(a[i]!.id ?? a[i]!.boleto_id ?? a[i]!.delivery_id)}) ${col}:\n  bulk  ${x}\n  store ${y}\n`);
+            if (differing++ < 5)
+              process.stdout.write(
+                `${table} row ${i} (${JSON.stringify(a[i]!.id ?? a[i]!.boleto_id ?? a[i]!.delivery_id)}) ${col}:\n  bulk  ${x}\n  store ${y}\n`,
+              );
           }
         }
         if (table === 'boletos') {
           const id = a[i]!.id as string;
-          const [pa, pb] = [protector.open(a[i]!.payer_enc as string, id), protector.open(b[i]!.payer_enc as string, id)];
+          const [pa, pb] = [
+            protector.open(a[i]!.payer_enc as string, id),
+            protector.open(b[i]!.payer_enc as string, id),
+          ];
           if (JSON.stringify(pa) !== JSON.stringify(pb)) {
             differing++;
             process.stdout.write(`boletos ${id}: sealed payer differs\n`);

@@ -43,21 +43,25 @@ const OTHER_ROWS = Number(process.env.RECORDS_BENCH_OTHER_ROWS ?? Math.round(ROW
 const TARGET = process.env.RECORDS_BENCH_TARGET ?? 'embedded';
 const ITERATIONS = Number(process.env.RECORDS_BENCH_ITERATIONS ?? 200);
 const WARMUP = Number(process.env.RECORDS_BENCH_WARMUP ?? 20);
-const ANALYZE = process.env.RECORDS_BENCH_ANALYZE === undefined ? TARGET === 'postgres' : process.env.RECORDS_BENCH_ANALYZE === '1';
+const ANALYZE =
+  process.env.RECORDS_BENCH_ANALYZE === undefined ? TARGET === 'postgres' : process.env.RECORDS_BENCH_ANALYZE === '1';
 const SEED = Number(process.env.RECORDS_BENCH_SEED ?? 1);
 const LIMIT = 50;
 const TARGETS = { list: 50, export100k: 10 };
 const EXPORTS = Number(process.env.RECORDS_BENCH_EXPORTS ?? 2);
 
-if (TARGET !== 'embedded' && TARGET !== 'postgres') throw new Error(`RECORDS_BENCH_TARGET must be embedded or postgres, got ${TARGET}`);
+if (TARGET !== 'embedded' && TARGET !== 'postgres')
+  throw new Error(`RECORDS_BENCH_TARGET must be embedded or postgres, got ${TARGET}`);
 
 /** Things to stop at the end, or if the bench fails half-way (last started, first stopped). */
 const cleanups: (() => Promise<unknown>)[] = [];
 const cleanup = async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch((e: unknown) => process.stderr.write(`cleanup: ${String(e)}\n`));
+  for (const c of cleanups.splice(0).reverse())
+    await c().catch((e: unknown) => process.stderr.write(`cleanup: ${String(e)}\n`));
 };
 
-const exited = (p: ChildProcess) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(undefined) : p.once('exit', r)));
+const exited = (p: ChildProcess) =>
+  new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(undefined) : p.once('exit', r)));
 
 /** The store to measure: its URL, and the pid of the process that runs it (PGlite's; postgres' postmaster is not ours to sample). */
 async function startStore(): Promise<{ url: string; pid?: number; describe: string }> {
@@ -69,7 +73,10 @@ async function startStore(): Promise<{ url: string; pid?: number; describe: stri
     await c.connect();
     const version = (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
     await c.end();
-    return { url, describe: `PostgreSQL ${version} (test/helpers/postgres.ts: fsync, synchronous_commit and full_page_writes off; other settings default)` };
+    return {
+      url,
+      describe: `PostgreSQL ${version} (test/helpers/postgres.ts: fsync, synchronous_commit and full_page_writes off; other settings default)`,
+    };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-records-bench-'));
   cleanups.push(() => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })));
@@ -77,7 +84,13 @@ async function startStore(): Promise<{ url: string; pid?: number; describe: stri
   // As `npm start` runs it: its own node process, IPC so it closes PGlite if we die.
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/records/embedded-server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, RECORDS_PORT: String(port), RECORDS_HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      RECORDS_PORT: String(port),
+      RECORDS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   cleanups.push(async () => {
@@ -93,7 +106,11 @@ async function startStore(): Promise<{ url: string; pid?: number; describe: stri
       await c.connect();
       const version = (await c.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v;
       await c.end();
-      return { url, pid: child.pid!, describe: `embedded PGlite (${version.split(' on ')[0]}), src/records/embedded-server.ts in its own process` };
+      return {
+        url,
+        pid: child.pid!,
+        describe: `embedded PGlite (${version.split(' on ')[0]}), src/records/embedded-server.ts in its own process`,
+      };
     } catch {
       await c.end().catch(() => undefined);
       if (i > 240) throw new Error('the embedded records server did not accept connections within 120 s');
@@ -113,7 +130,13 @@ interface Api {
 async function startApi(url: string, keys: string, access: AccessSnapshot): Promise<Api> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/records-api.ts')], {
     cwd: ROOT,
-    env: { ...process.env, RECORDS_BENCH_DATABASE_URL: url, RECORDS_BENCH_PAYLOAD_KEYS: keys, RECORDS_BENCH_ACCESS: JSON.stringify(access), LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      RECORDS_BENCH_DATABASE_URL: url,
+      RECORDS_BENCH_PAYLOAD_KEYS: keys,
+      RECORDS_BENCH_ACCESS: JSON.stringify(access),
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   cleanups.push(async () => {
@@ -147,7 +170,13 @@ interface Case {
   /** Held to the issue's target (p99 ≤ 50 ms). */
   target?: number;
   /** A request for this iteration, and what it asks the store. */
-  next(): { path: string; filters?: ListFilters; cursor?: { createdAt: string; id: string }; id?: string; range?: { from: string; to: string; account?: string } };
+  next(): {
+    path: string;
+    filters?: ListFilters;
+    cursor?: { createdAt: string; id: string };
+    id?: string;
+    range?: { from: string; to: string; account?: string };
+  };
 }
 
 interface CaseResult {
@@ -182,7 +211,8 @@ function buildCases(main: SeededIndex[], rng: Rng): Case[] {
   };
   /** A cursor at a random row in the back half of the filtered result (created_at desc order, as the list pages). */
   const deep = (rows: SeededIndex[]) => {
-    const b = rows[rng.int(Math.floor(rows.length / 2), Math.max(Math.floor(rows.length / 2), rows.length - LIMIT - 1))]!;
+    const b =
+      rows[rng.int(Math.floor(rows.length / 2), Math.max(Math.floor(rows.length / 2), rows.length - LIMIT - 1))]!;
     return { createdAt: b.createdAt, id: b.id };
   };
   const list = (filters: ListFilters & Record<string, unknown>, cursor?: { createdAt: string; id: string }) => ({
@@ -195,19 +225,56 @@ function buildCases(main: SeededIndex[], rng: Rng): Case[] {
     const from = randomDay(yearAgo, 335);
     return { dueFrom: from, dueTo: addDays(from, 30) };
   };
-  const inDue = (r: { dueFrom: string; dueTo: string }) => (b: SeededIndex) => b.dueDate >= r.dueFrom && b.dueDate <= r.dueTo;
+  const inDue = (r: { dueFrom: string; dueTo: string }) => (b: SeededIndex) =>
+    b.dueDate >= r.dueFrom && b.dueDate <= r.dueTo;
   const withRef = subset('ref', (b) => !!b.reference);
   const OPEN = ['REGISTERED', 'OVERDUE'] as const;
   return [
     { name: 'list, first page', kind: 'list', target: TARGETS.list, next: () => list({}) },
-    { name: 'list, deep page (cursor in the back half)', kind: 'list', target: TARGETS.list, next: () => list({}, deep(main)) },
-    { name: 'list status=SETTLED, first page', kind: 'list', target: TARGETS.list, next: () => list({ status: ['SETTLED'] }) },
-    { name: 'list status=SETTLED, deep page', kind: 'list', target: TARGETS.list, next: () => list({ status: ['SETTLED'] }, deep(subset('settled', (b) => b.status === 'SETTLED'))) },
-    { name: 'list status=REGISTERED,OVERDUE (open), first page', kind: 'list', target: TARGETS.list, next: () => list({ status: [...OPEN] }) },
-    { name: 'list status=REGISTERED,OVERDUE, deep page', kind: 'list', target: TARGETS.list, next: () => list({ status: [...OPEN] }, deep(subset('open', (b) => (OPEN as readonly string[]).includes(b.status)))) },
+    {
+      name: 'list, deep page (cursor in the back half)',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({}, deep(main)),
+    },
+    {
+      name: 'list status=SETTLED, first page',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ status: ['SETTLED'] }),
+    },
+    {
+      name: 'list status=SETTLED, deep page',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ status: ['SETTLED'] }, deep(subset('settled', (b) => b.status === 'SETTLED'))),
+    },
+    {
+      name: 'list status=REGISTERED,OVERDUE (open), first page',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ status: [...OPEN] }),
+    },
+    {
+      name: 'list status=REGISTERED,OVERDUE, deep page',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () =>
+        list({ status: [...OPEN] }, deep(subset('open', (b) => (OPEN as readonly string[]).includes(b.status)))),
+    },
     { name: `list account=${account}, first page`, kind: 'list', target: TARGETS.list, next: () => list({ account }) },
-    { name: `list account=${account}, deep page`, kind: 'list', target: TARGETS.list, next: () => list({ account }, deep(subset('account', (b) => b.accountId === account))) },
-    { name: 'list due in a 31-day range, first page', kind: 'list', target: TARGETS.list, next: () => list(dueMonth()) },
+    {
+      name: `list account=${account}, deep page`,
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ account }, deep(subset('account', (b) => b.accountId === account))),
+    },
+    {
+      name: 'list due in a 31-day range, first page',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list(dueMonth()),
+    },
     {
       name: 'list due in a 31-day range, deep page',
       kind: 'list',
@@ -218,10 +285,29 @@ function buildCases(main: SeededIndex[], rng: Rng): Case[] {
         return list(r, rows.length > 2 * LIMIT ? deep(rows) : undefined);
       },
     },
-    { name: `list status=SETTLED + account + due range, first page`, kind: 'list', target: TARGETS.list, next: () => list({ status: ['SETTLED'], account, ...dueMonth() }) },
-    { name: 'list reference=<one invoice>', kind: 'list', target: TARGETS.list, next: () => list({ reference: rng.pick(withRef).reference! }) },
-    { name: 'search by payer document', kind: 'list', target: TARGETS.list, next: () => list({ payerDocument: rng.pick(main).document }) },
-    { name: 'list updatedSince=24 h ago (ERP sync), first page', kind: 'list', next: () => list({ updatedSince: new Date(Date.now() - 86_400_000).toISOString() }) },
+    {
+      name: `list status=SETTLED + account + due range, first page`,
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ status: ['SETTLED'], account, ...dueMonth() }),
+    },
+    {
+      name: 'list reference=<one invoice>',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ reference: rng.pick(withRef).reference! }),
+    },
+    {
+      name: 'search by payer document',
+      kind: 'list',
+      target: TARGETS.list,
+      next: () => list({ payerDocument: rng.pick(main).document }),
+    },
+    {
+      name: 'list updatedSince=24 h ago (ERP sync), first page',
+      kind: 'list',
+      next: () => list({ updatedSince: new Date(Date.now() - 86_400_000).toISOString() }),
+    },
     {
       name: 'GET /v1/boletos/{id}',
       kind: 'get',
@@ -235,7 +321,10 @@ function buildCases(main: SeededIndex[], rng: Rng): Case[] {
       kind: 'report',
       next: () => {
         const from = randomDay(yearAgo, 334);
-        return { path: `/v1/reports/daily?${qs({ from, to: addDays(from, 30) })}`, range: { from, to: addDays(from, 30) } };
+        return {
+          path: `/v1/reports/daily?${qs({ from, to: addDays(from, 30) })}`,
+          range: { from, to: addDays(from, 30) },
+        };
       },
     },
     {
@@ -243,7 +332,10 @@ function buildCases(main: SeededIndex[], rng: Rng): Case[] {
       kind: 'report',
       next: () => {
         const from = randomDay(yearAgo, 334);
-        return { path: `/v1/reports/daily?${qs({ from, to: addDays(from, 30), account })}`, range: { from, to: addDays(from, 30), account } };
+        return {
+          path: `/v1/reports/daily?${qs({ from, to: addDays(from, 30), account })}`,
+          range: { from, to: addDays(from, 30), account },
+        };
       },
     },
   ];
@@ -292,7 +384,11 @@ async function exportCsv(base: string, auth: Record<string, string>, api: Api, s
   const before = await api.memory(true);
   const t0 = performance.now();
   const sample = () => {
-    samples.push({ atMs: Math.round(performance.now() - t0), apiMb: rssMb(pids.api), ...(pids.store ? { storeMb: rssMb(pids.store) } : {}) });
+    samples.push({
+      atMs: Math.round(performance.now() - t0),
+      apiMb: rssMb(pids.api),
+      ...(pids.store ? { storeMb: rssMb(pids.store) } : {}),
+    });
     const at = Math.round(performance.now() - t0);
     void api.memory().then((u) => heap.push({ atMs: at, heapUsedMb: mb(u.heapUsed), externalMb: mb(u.external) }));
   };
@@ -336,17 +432,39 @@ async function exportCsv(base: string, auth: Record<string, string>, api: Api, s
     seconds: +seconds.toFixed(2),
     rowsPerSecond: Math.round((newlines - 1) / seconds),
     firstByteMs: Math.round(firstByteMs),
-    apiRssMb: { before: rss[0]!, max: Math.max(...rss), after: rss[rss.length - 1]!, p50: pct(rss, 50), afterGc: mb(afterGc.rss) },
-    apiHeapUsedMb: { beforeAfterGc: mb(before.heapUsed), max: Math.max(...used), p50: pct(used, 50), afterGc: mb(afterGc.heapUsed), ...(probe ? { midExportAfterGc: probe } : {}) },
+    apiRssMb: {
+      before: rss[0]!,
+      max: Math.max(...rss),
+      after: rss[rss.length - 1]!,
+      p50: pct(rss, 50),
+      afterGc: mb(afterGc.rss),
+    },
+    apiHeapUsedMb: {
+      beforeAfterGc: mb(before.heapUsed),
+      max: Math.max(...used),
+      p50: pct(used, 50),
+      afterGc: mb(afterGc.heapUsed),
+      ...(probe ? { midExportAfterGc: probe } : {}),
+    },
     apiCores: +((cpuSeconds(pids.api) - cpu0.api) / seconds).toFixed(2),
-    ...(store.length ? { storeRssMb: { before: store[0]!, max: Math.max(...store), after: store[store.length - 1]! }, storeCores: +((cpuSeconds(pids.store) - cpu0.store) / seconds).toFixed(2) } : {}),
+    ...(store.length
+      ? {
+          storeRssMb: { before: store[0]!, max: Math.max(...store), after: store[store.length - 1]! },
+          storeCores: +((cpuSeconds(pids.store) - cpu0.store) / seconds).toFixed(2),
+        }
+      : {}),
     rssSamples: samples,
     heapSamples: heap,
   };
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the statements the store's own code sends for one request of each case. */
-async function explainCases(url: string, protector: RecordProtector, cases: Case[], results: CaseResult[]): Promise<void> {
+async function explainCases(
+  url: string,
+  protector: RecordProtector,
+  cases: Case[],
+  results: CaseResult[],
+): Promise<void> {
   const captured: CompiledQuery[] = [];
   const db = new Kysely<RecordsDatabase>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
@@ -359,14 +477,24 @@ async function explainCases(url: string, protector: RecordProtector, cases: Case
     for (const [i, c] of cases.entries()) {
       const q = c.next();
       captured.length = 0;
-      if (c.kind === 'list') await store.list(MAIN_TENANT.id, q.filters ?? {}, LIMIT, q.cursor ? { order: 'created', ...q.cursor } : undefined);
+      if (c.kind === 'list')
+        await store.list(
+          MAIN_TENANT.id,
+          q.filters ?? {},
+          LIMIT,
+          q.cursor ? { order: 'created', ...q.cursor } : undefined,
+        );
       else if (c.kind === 'get') await store.get(MAIN_TENANT.id, q.id!);
       else await store.dailyTotals(MAIN_TENANT.id, q.range!);
       const plans = [];
       for (const query of captured) {
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.parameters as unknown[]);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`,
+          query.parameters as unknown[],
+        );
         const text = rows.map((r) => r['QUERY PLAN']);
-        const ms = (label: string) => Number(/([\d.]+) ms/.exec(text.find((l) => l.startsWith(label)) ?? '')?.[1] ?? NaN);
+        const ms = (label: string) =>
+          Number(/([\d.]+) ms/.exec(text.find((l) => l.startsWith(label)) ?? '')?.[1] ?? NaN);
         plans.push({ sql: query.sql, planningMs: ms('Planning Time'), executionMs: ms('Execution Time'), text });
       }
       results[i]!.plan = plans;
@@ -378,7 +506,10 @@ async function explainCases(url: string, protector: RecordProtector, cases: Case
 }
 
 /** Flat memory: what the export holds (heap after a full GC, half-way and after) against the RSS it made the process grow by. */
-function memoryVerdict(heap: { beforeAfterGc: number; afterGc: number; midExportAfterGc?: { heapUsedMb: number } }, rss: { before: number; max: number }): string {
+function memoryVerdict(
+  heap: { beforeAfterGc: number; afterGc: number; midExportAfterGc?: { heapUsedMb: number } },
+  rss: { before: number; max: number },
+): string {
   const held = Math.max(0, Math.max(heap.afterGc, heap.midExportAfterGc?.heapUsedMb ?? 0) - heap.beforeAfterGc);
   return `flat: ${held <= 10 ? `holds ${held} MB ✓` : `holds ${held} MB ✗`} (RSS +${rss.max - rss.before} MB)`;
 }
@@ -389,21 +520,34 @@ function summarisePlan(text: string[], executionMs: number | undefined): string 
     const m = /^\s*(?:->\s*)?([A-Z][A-Za-z ]+?)(?: using (\S+))?(?: on \S+)?\s+\(cost/.exec(l);
     return m ? [m[2] ? `${m[1]} ${m[2]}` : m[1]!] : [];
   });
-  const removed = text.reduce((a, l) => a + Number(/Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(l)?.[1] ?? 0), 0);
+  const removed = text.reduce(
+    (a, l) => a + Number(/Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(l)?.[1] ?? 0),
+    0,
+  );
   return `${nodes.join(' ← ')}${removed ? ` (${removed} rows filtered out)` : ''}; ${executionMs} ms`;
 }
 
 /** The export's batch query (1,000 rows after a cursor), planned at the start and in the middle of the table. */
-async function explainExport(url: string, main: SeededIndex[]): Promise<{ where: string; executionMs: number; text: string[] }[]> {
+async function explainExport(
+  url: string,
+  main: SeededIndex[],
+): Promise<{ where: string; executionMs: number; text: string[] }[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const out = [];
   try {
-    for (const [where, at] of [['first batch', undefined], ['a batch in the middle', main[Math.floor(main.length / 2)]]] as const) {
+    for (const [where, at] of [
+      ['first batch', undefined],
+      ['a batch in the middle', main[Math.floor(main.length / 2)]],
+    ] as const) {
       const params: unknown[] = [MAIN_TENANT.id, ...(at ? [new Date(at.createdAt), at.id] : []), 1_000];
       const sql = `EXPLAIN (ANALYZE, BUFFERS) SELECT view, change_seq, payer_enc, id FROM boletos WHERE tenant_id = $1 ${at ? 'AND (created_at, id) < ($2, $3)' : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
       const text = (await client.query<{ 'QUERY PLAN': string }>(sql, params)).rows.map((r) => r['QUERY PLAN']);
-      out.push({ where, executionMs: Number(/([\d.]+) ms/.exec(text.find((l) => l.startsWith('Execution Time')) ?? '')?.[1] ?? NaN), text });
+      out.push({
+        where,
+        executionMs: Number(/([\d.]+) ms/.exec(text.find((l) => l.startsWith('Execution Time')) ?? '')?.[1] ?? NaN),
+        text,
+      });
     }
   } finally {
     await client.end();
@@ -415,16 +559,29 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     commit: gitCommit(),
     machine: machine(),
-    settings: { target: TARGET, rows: ROWS, otherRows: OTHER_ROWS, iterations: ITERATIONS, warmup: WARMUP, analyze: ANALYZE, seed: SEED, pageLimit: LIMIT },
+    settings: {
+      target: TARGET,
+      rows: ROWS,
+      otherRows: OTHER_ROWS,
+      iterations: ITERATIONS,
+      warmup: WARMUP,
+      analyze: ANALYZE,
+      seed: SEED,
+      pageLimit: LIMIT,
+    },
   };
-  process.stdout.write(`records bench: ${TARGET}, ${ROWS} boletos of the measured tenant + ${OTHER_ROWS} of two others\n`);
+  process.stdout.write(
+    `records bench: ${TARGET}, ${ROWS} boletos of the measured tenant + ${OTHER_ROWS} of two others\n`,
+  );
   const store = await startStore();
   results.store = store.describe;
   process.stdout.write(`store: ${store.describe}\n`);
 
   // Schema, then the seed.
   {
-    const db = new Kysely<RecordsDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: store.url, max: 1 }) }) });
+    const db = new Kysely<RecordsDatabase>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: store.url, max: 1 }) }),
+    });
     await migrateRecords(db);
     await db.destroy();
   }
@@ -452,10 +609,19 @@ async function main(): Promise<void> {
   }
   const footprint = await storeFootprint(seeder);
   await seeder.end();
-  results.seed = { boletos: seeded.total, seconds: seeded.seconds, perSecond: Math.round(seeded.total / seeded.seconds), statusesOfMeasuredTenant: seeded.statuses, digest: seedDigest(seeded.main), ...(analyzeSeconds !== undefined ? { vacuumAnalyzeSeconds: analyzeSeconds } : {}) };
+  results.seed = {
+    boletos: seeded.total,
+    seconds: seeded.seconds,
+    perSecond: Math.round(seeded.total / seeded.seconds),
+    statusesOfMeasuredTenant: seeded.statuses,
+    digest: seedDigest(seeded.main),
+    ...(analyzeSeconds !== undefined ? { vacuumAnalyzeSeconds: analyzeSeconds } : {}),
+  };
   results.footprint = footprint;
   const f = formatFootprint(footprint);
-  process.stdout.write(`seeded ${seeded.total} boletos in ${seeded.seconds} s${analyzeSeconds !== undefined ? ` (+ VACUUM ANALYZE ${analyzeSeconds} s)` : ''}; ${f.rows}; ${f.bytes}\n`);
+  process.stdout.write(
+    `seeded ${seeded.total} boletos in ${seeded.seconds} s${analyzeSeconds !== undefined ? ` (+ VACUUM ANALYZE ${analyzeSeconds} s)` : ''}; ${f.rows}; ${f.bytes}\n`,
+  );
   process.stdout.write(`  statuses: ${JSON.stringify(seeded.statuses)}\n`);
 
   // The API, and a key for the measured tenant.
@@ -463,7 +629,9 @@ async function main(): Promise<void> {
   const now = new Date().toISOString();
   const access: AccessSnapshot = {
     tenants: [{ id: MAIN_TENANT.id, name: 'Bench', createdAt: now }],
-    keys: [{ keyId: key.keyId, tenantId: MAIN_TENANT.id, role: 'integrator', secretHash: key.secretHash, createdAt: now }],
+    keys: [
+      { keyId: key.keyId, tenantId: MAIN_TENANT.id, role: 'integrator', secretHash: key.secretHash, createdAt: now },
+    ],
     version: 1,
   };
   const api = await startApi(store.url, formatPayloadKeys(keys), access);
@@ -475,7 +643,9 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const r = await measure(api.base, auth, c);
     measured.push(r);
-    process.stdout.write(`  ${c.name}: p50 ${r.p50ms} ms, p95 ${r.p95ms} ms, p99 ${r.p99ms} ms (${r.meanItems} ${c.kind === 'get' ? 'bytes' : 'items'} per answer)${Object.keys(r.notOk).length ? `; not 200: ${JSON.stringify(r.notOk)}` : ''}\n`);
+    process.stdout.write(
+      `  ${c.name}: p50 ${r.p50ms} ms, p95 ${r.p95ms} ms, p99 ${r.p99ms} ms (${r.meanItems} ${c.kind === 'get' ? 'bytes' : 'items'} per answer)${Object.keys(r.notOk).length ? `; not 200: ${JSON.stringify(r.notOk)}` : ''}\n`,
+    );
   }
   // More than once: the first untouched; from the second on, a full GC half-way (at half the first one's time) shows
   // what the export holds while it runs.
@@ -484,7 +654,9 @@ async function main(): Promise<void> {
     process.stdout.write(`full CSV export (${i} of ${EXPORTS}) …\n`);
     const e = await exportCsv(api.base, auth, api, store.pid, i > 1 ? exports[0]!.seconds * 500 : undefined);
     exports.push(e);
-    process.stdout.write(`  ${e.rows} rows, ${(e.bytes / 2 ** 20).toFixed(1)} MiB in ${e.seconds} s; API RSS ${e.apiRssMb.before} → max ${e.apiRssMb.max} MB (${e.apiRssMb.afterGc} after a GC), heap in use max ${e.apiHeapUsedMb.max} MB (${e.apiHeapUsedMb.afterGc} after a GC)\n`);
+    process.stdout.write(
+      `  ${e.rows} rows, ${(e.bytes / 2 ** 20).toFixed(1)} MiB in ${e.seconds} s; API RSS ${e.apiRssMb.before} → max ${e.apiRssMb.max} MB (${e.apiRssMb.afterGc} after a GC), heap in use max ${e.apiHeapUsedMb.max} MB (${e.apiHeapUsedMb.afterGc} after a GC)\n`,
+    );
   }
 
   // EXPLAIN after the measurements (same data, nothing else running). The rng continues: other parameters, same shapes.
@@ -496,18 +668,33 @@ async function main(): Promise<void> {
   await cleanup();
 
   const planLine = (r: CaseResult) => (r.plan ?? []).map((p) => summarisePlan(p.text, p.executionMs)).join(' / ');
-  const ok = (r: CaseResult) => (r.target === undefined ? '' : r.p99ms <= r.target ? `≤ ${r.target} ms ✓` : `≤ ${r.target} ms ✗`);
+  const ok = (r: CaseResult) =>
+    r.target === undefined ? '' : r.p99ms <= r.target ? `≤ ${r.target} ms ✓` : `≤ ${r.target} ms ✗`;
   const rows = [
     ['store', store.describe, '', ''],
-    ['seeded', `${seeded.total} boletos (${ROWS} measured tenant + ${OTHER_ROWS} others) in ${seeded.seconds} s (${Math.round(seeded.total / seeded.seconds)}/s)${analyzeSeconds !== undefined ? `, VACUUM ANALYZE ${analyzeSeconds} s` : ', no ANALYZE'}`, '', ''],
+    [
+      'seeded',
+      `${seeded.total} boletos (${ROWS} measured tenant + ${OTHER_ROWS} others) in ${seeded.seconds} s (${Math.round(seeded.total / seeded.seconds)}/s)${analyzeSeconds !== undefined ? `, VACUUM ANALYZE ${analyzeSeconds} s` : ', no ANALYZE'}`,
+      '',
+      '',
+    ],
     ['rows per boleto', f.rows, '', ''],
     ['bytes per boleto (pg_total_relation_size of the four tables / boletos)', f.bytes, '', ''],
-    ...measured.map((r) => [r.name, `p50 ${r.p50ms}, p95 ${r.p95ms}, p99 ${r.p99ms} ms${Object.keys(r.notOk).length ? ` (not 200: ${JSON.stringify(r.notOk)})` : ''}`, ok(r), planLine(r)]),
+    ...measured.map((r) => [
+      r.name,
+      `p50 ${r.p50ms}, p95 ${r.p95ms}, p99 ${r.p99ms} ms${Object.keys(r.notOk).length ? ` (not 200: ${JSON.stringify(r.notOk)})` : ''}`,
+      ok(r),
+      planLine(r),
+    ]),
     ...exports.flatMap((e, i) => [
       [
         `full CSV export (${e.rows} rows), run ${i + 1} of ${exports.length}`,
         `${e.seconds} s (${e.rowsPerSecond} rows/s), ${(e.bytes / 2 ** 20).toFixed(1)} MiB, first byte ${e.firstByteMs} ms, HTTP ${e.status}; API ${e.apiCores} cores${e.storeRssMb ? `, PGlite ${e.storeCores} cores` : ''}`,
-        e.rows >= 100_000 ? (e.seconds <= TARGETS.export100k ? `≤ 10 s for 100,000 ✓` : `≤ 10 s for 100,000 ✗`) : '(target is for 100,000 rows)',
+        e.rows >= 100_000
+          ? e.seconds <= TARGETS.export100k
+            ? `≤ 10 s for 100,000 ✓`
+            : `≤ 10 s for 100,000 ✗`
+          : '(target is for 100,000 rows)',
         i === 0 ? exportPlans.map((p) => `${p.where}: ${summarisePlan(p.text, p.executionMs)}`).join(' / ') : '',
       ],
       [

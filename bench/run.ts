@@ -39,8 +39,29 @@ import { addDays, saoPauloDate, saoPauloInstant } from '../src/domain';
 import { parsePayloadKeys } from '../src/temporal/codec';
 import { encryptingDataConverter } from '../src/temporal/keys';
 import { devServerArgs, waitForNamespace } from '../src/temporal/dev-server';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../src/contracts/search-attributes';
-import { cpuSeconds, cpuSecondsTree, freePort, gitCommit, machine, pct, processTree, ROOT, rssMb, rssMbTree, sleep, writeResults } from './common';
+import {
+  AccountId,
+  AmountCents,
+  Bank,
+  BoletoStatus,
+  DueDate,
+  SeuNumero,
+  TenantId,
+} from '../src/contracts/search-attributes';
+import {
+  cpuSeconds,
+  cpuSecondsTree,
+  freePort,
+  gitCommit,
+  machine,
+  pct,
+  processTree,
+  ROOT,
+  rssMb,
+  rssMbTree,
+  sleep,
+  writeResults,
+} from './common';
 import { formatStages, formatTimeline, stages, type Timeline, timeline } from './timeline';
 import { awaitDone, ceiling } from './workflows/ceiling';
 import { delta, formatDelta, snapshotAll } from './worker-metrics';
@@ -52,8 +73,18 @@ const CEILING_SECONDS = Number(process.env.BENCH_CEILING_SECONDS ?? SECONDS);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
 const WEBHOOK_AUTH = 'Bearer bench-webhook-secret';
 /** The stages of a registration and of a webhook's way to the API, as the histories show them (bench/timeline.ts). */
-const REGISTRATION_STAGES: [string, string][] = [['sent', 'started'], ['started', 'wft-started'], ['wft-started', 'wft-completed'], ['update-completed', 'answered']];
-const WEBHOOK_STAGES: [string, string][] = [['sent', 'signal'], ['signal', 'wft-started'], ['wft-started', 'wft-completed'], ['wft-completed', 'answered']];
+const REGISTRATION_STAGES: [string, string][] = [
+  ['sent', 'started'],
+  ['started', 'wft-started'],
+  ['wft-started', 'wft-completed'],
+  ['update-completed', 'answered'],
+];
+const WEBHOOK_STAGES: [string, string][] = [
+  ['sent', 'signal'],
+  ['signal', 'wft-started'],
+  ['wft-started', 'wft-completed'],
+  ['wft-completed', 'answered'],
+];
 /** How often the webhook phase reads the boleto back through the API (each read is a workflow query). */
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 2);
 
@@ -73,18 +104,41 @@ const ceilingAttributes = (due: string): SearchAttributePair[] => [
  * server of its own started with the embedded stack's arguments on a fresh SQLite file. Its workflows stay open on
  * timers as boletos do, so the database grows alike; on its own server they do not weigh on the boleto phases.
  */
-async function measureCeiling(seconds: number): Promise<{ seconds: number; completed: number; perSecond: number; cores: { temporal: number; workerAndLoad: number } }> {
+async function measureCeiling(seconds: number): Promise<{
+  seconds: number;
+  completed: number;
+  perSecond: number;
+  cores: { temporal: number; workerAndLoad: number };
+}> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-ceiling-'));
   const port = await freePort();
   const cli = join(ROOT, '.tools', 'bin', 'temporal');
-  const server = spawn(cli, devServerArgs({ cliPath: cli, dataDir, ip: '127.0.0.1', port, uiPort: await freePort(), namespace: 'boletoflow' }), { stdio: 'ignore' });
+  const server = spawn(
+    cli,
+    devServerArgs({ cliPath: cli, dataDir, ip: '127.0.0.1', port, uiPort: await freePort(), namespace: 'boletoflow' }),
+    { stdio: 'ignore' },
+  );
   try {
     await waitForNamespace(`127.0.0.1:${port}`, 'boletoflow', 60_000);
     const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
     const client = new Client({ connection, namespace: 'boletoflow' });
-    const worker = await Worker.create({ connection: await NativeConnection.connect({ address: `127.0.0.1:${port}` }), namespace: 'boletoflow', taskQueue: 'bench-ceiling', workflowsPath: require.resolve('./workflows/ceiling'), activities: { noop: () => Promise.resolve('ok') } });
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: `127.0.0.1:${port}` }),
+      namespace: 'boletoflow',
+      taskQueue: 'bench-ceiling',
+      workflowsPath: require.resolve('./workflows/ceiling'),
+      activities: { noop: () => Promise.resolve('ok') },
+    });
     const due = addDays(saoPauloDate(Date.now()), 20);
-    const once = () => client.workflow.executeUpdateWithStart(awaitDone, { startWorkflowOperation: new WithStartWorkflowOperation(ceiling, { workflowId: randomUUID(), taskQueue: 'bench-ceiling', workflowIdConflictPolicy: 'USE_EXISTING', typedSearchAttributes: ceilingAttributes(due) }) });
+    const once = () =>
+      client.workflow.executeUpdateWithStart(awaitDone, {
+        startWorkflowOperation: new WithStartWorkflowOperation(ceiling, {
+          workflowId: randomUUID(),
+          taskQueue: 'bench-ceiling',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: ceilingAttributes(due),
+        }),
+      });
     let done = 0;
     const self = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
     let cpu = { temporal: 0, self: 0 };
@@ -101,7 +155,10 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
         }),
       );
     });
-    const cores = { temporal: +((cpuSeconds(server.pid) - cpu.temporal) / seconds).toFixed(2), workerAndLoad: +((self() - cpu.self) / seconds).toFixed(2) };
+    const cores = {
+      temporal: +((cpuSeconds(server.pid) - cpu.temporal) / seconds).toFixed(2),
+      workerAndLoad: +((self() - cpu.self) / seconds).toFixed(2),
+    };
     await connection.close();
     return { seconds, completed: done, perSecond: +(done / seconds).toFixed(1), cores };
   } finally {
@@ -115,20 +172,30 @@ async function measureCeiling(seconds: number): Promise<{ seconds: number; compl
  * production-shaped cluster (`npm run cluster`'s, src/cluster/main.ts) with that many history shards and workers.
  */
 type Target = { kind: 'embedded' } | { kind: 'cluster'; shards: number; workers: number };
-const targetLabel = (t: Target): string => (t.kind === 'embedded' ? 'embedded' : `cluster ${t.shards} shard${t.shards === 1 ? '' : 's'}, ${t.workers} worker${t.workers === 1 ? '' : 's'}`);
+const targetLabel = (t: Target): string =>
+  t.kind === 'embedded'
+    ? 'embedded'
+    : `cluster ${t.shards} shard${t.shards === 1 ? '' : 's'}, ${t.workers} worker${t.workers === 1 ? '' : 's'}`;
 
 /** BENCH_TARGET=embedded|cluster|both; BENCH_CLUSTER_SHARDS / BENCH_CLUSTER_WORKERS: comma lists, one cluster per combination. */
 function targetsFromEnv(): Target[] {
   const which = (process.env.BENCH_TARGET ?? 'embedded').trim() || 'embedded';
-  if (!['embedded', 'cluster', 'both'].includes(which)) throw new Error(`BENCH_TARGET=${which}: embedded, cluster or both`);
+  if (!['embedded', 'cluster', 'both'].includes(which))
+    throw new Error(`BENCH_TARGET=${which}: embedded, cluster or both`);
   const list = (name: string, def: string): number[] => {
-    const xs = (process.env[name]?.trim() || def).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
-    if (!xs.length || xs.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`${name}=${process.env[name]}: a comma list of positive integers`);
+    const xs = (process.env[name]?.trim() || def)
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map(Number);
+    if (!xs.length || xs.some((x) => !Number.isInteger(x) || x < 1))
+      throw new Error(`${name}=${process.env[name]}: a comma list of positive integers`);
     return xs;
   };
   const out: Target[] = which === 'cluster' ? [] : [{ kind: 'embedded' }];
   if (which !== 'embedded') {
-    for (const shards of list('BENCH_CLUSTER_SHARDS', '4')) for (const workers of list('BENCH_CLUSTER_WORKERS', '2')) out.push({ kind: 'cluster', shards, workers });
+    for (const shards of list('BENCH_CLUSTER_SHARDS', '4'))
+      for (const workers of list('BENCH_CLUSTER_WORKERS', '2')) out.push({ kind: 'cluster', shards, workers });
   }
   return out;
 }
@@ -177,12 +244,25 @@ const pidIn = (dataDir: string, n: string): number => {
 function nodeFlags(): string[] {
   // BENCH_PROFILE=<dir>: every process of the stack (they inherit the supervisor's node flags) writes a V8 CPU profile there on exit.
   // BENCH_NODE_FLAGS: more node flags for every process of the stack (e.g. GC settings to try).
-  return [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])];
+  return [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+  ];
 }
 
 /** Spawns a supervisor and resolves when its banner says `marker`; fails with the end of its output if it exits first. */
-async function startSupervisor(script: string, env: NodeJS.ProcessEnv, marker: string, timeoutMs: number, stdio: 'inherit' | 'pipe'): Promise<{ sup: ChildProcess; stopSup: () => Promise<{ leftBehind: number[] }> }> {
-  const sup: ChildProcess = spawn(process.execPath, [...nodeFlags(), '--import', 'tsx', join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', stdio] });
+async function startSupervisor(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  marker: string,
+  timeoutMs: number,
+  stdio: 'inherit' | 'pipe',
+): Promise<{ sup: ChildProcess; stopSup: () => Promise<{ leftBehind: number[] }> }> {
+  const sup: ChildProcess = spawn(process.execPath, [...nodeFlags(), '--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', stdio],
+  });
   supervisors.add(sup);
   let up = false;
   let tail = '';
@@ -199,7 +279,8 @@ async function startSupervisor(script: string, env: NodeJS.ProcessEnv, marker: s
   sup.stderr?.on('data', keep);
   const t0 = Date.now();
   while (!up) {
-    if (sup.exitCode !== null) throw new Error(`${script} exited (${sup.exitCode}) before it was up:\n${tail.slice(-3000)}`);
+    if (sup.exitCode !== null)
+      throw new Error(`${script} exited (${sup.exitCode}) before it was up:\n${tail.slice(-3000)}`);
     if (Date.now() - t0 > timeoutMs) throw new Error(`${script} was not up in ${timeoutMs} ms:\n${tail.slice(-3000)}`);
     await sleep(300);
   }
@@ -235,11 +316,29 @@ const supervisors = new Set<ChildProcess>();
 /** (embedded) `npm start`'s supervisor, src/main.ts, on a fresh data folder and free ports. */
 async function startEmbedded(): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-bench-'));
-  const ports = { API_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), WORKER_METRICS_PORT: await freePort(), SIM_BS2_PORT: await freePort(), SIM_ITAU_PORT: await freePort(), SIM_ITAU_PUBLIC_PORT: await freePort(), RECORDS_PORT: await freePort() };
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), DATA_DIR: dataDir, LOG_LEVEL: 'error', BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH, API_RATE_LIMIT_PER_MINUTE: '1000000' };
+  const ports = {
+    API_PORT: await freePort(),
+    TEMPORAL_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+    WORKER_METRICS_PORT: await freePort(),
+    SIM_BS2_PORT: await freePort(),
+    SIM_ITAU_PORT: await freePort(),
+    SIM_ITAU_PUBLIC_PORT: await freePort(),
+    RECORDS_PORT: await freePort(),
+  };
+  const env = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    BS2_WEBHOOK_AUTHORIZATION: WEBHOOK_AUTH,
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
+  };
   // The records store the stack uses: the embedded PGlite on RECORDS_PORT, or DATABASE_URL when set (as src/config/records.ts).
   const externalRecords = !!process.env.DATABASE_URL?.trim();
-  const recordsUrl = externalRecords ? process.env.DATABASE_URL!.trim() : `postgres://postgres@127.0.0.1:${ports.RECORDS_PORT}/postgres`;
+  const recordsUrl = externalRecords
+    ? process.env.DATABASE_URL!.trim()
+    : `postgres://postgres@127.0.0.1:${ports.RECORDS_PORT}/postgres`;
   process.stdout.write(`starting the embedded stack in ${dataDir} …\n`);
   const { stopSup } = await startSupervisor('src/main.ts', env, 'is up', 180_000, 'inherit');
   // 'records': the embedded PGlite server (absent with DATABASE_URL: its figures are NaN then).
@@ -264,7 +363,10 @@ async function temporalBase(taken: Set<number>): Promise<number> {
   for (;;) {
     const base = 12_000 + Math.floor(Math.random() * 18_000);
     const ports = Object.values(temporalPorts(base));
-    if (ports.every((p) => p > 1024 && p < 32_768 && !taken.has(p)) && (await Promise.all(ports.map((p) => isPortFree(p, '127.0.0.1')))).every(Boolean)) {
+    if (
+      ports.every((p) => p > 1024 && p < 32_768 && !taken.has(p)) &&
+      (await Promise.all(ports.map((p) => isPortFree(p, '127.0.0.1')))).every(Boolean)
+    ) {
       for (const p of ports) taken.add(p);
       return base;
     }
@@ -279,17 +381,27 @@ async function startCluster(t: Extract<Target, { kind: 'cluster' }>, tools: stri
   const distinct = async (): Promise<number> => {
     for (;;) {
       const p = await freePort();
-      if (!taken.has(p)) return taken.add(p), p;
+      if (!taken.has(p)) return (taken.add(p), p);
     }
   };
-  const ports = { API_PORT: await distinct(), TEMPORAL_UI_PORT: await distinct(), CLUSTER_POSTGRES_PORT: await distinct(), SIM_BS2_PORT: await distinct(), SIM_ITAU_PORT: await distinct(), SIM_ITAU_PUBLIC_PORT: await distinct() };
+  const ports = {
+    API_PORT: await distinct(),
+    TEMPORAL_UI_PORT: await distinct(),
+    CLUSTER_POSTGRES_PORT: await distinct(),
+    SIM_BS2_PORT: await distinct(),
+    SIM_ITAU_PORT: await distinct(),
+    SIM_ITAU_PUBLIC_PORT: await distinct(),
+  };
   const temporalPort = await temporalBase(taken);
   // One metrics port per worker, consecutive from WORKER_METRICS_PORT (src/cluster/main.ts).
   let metricsBase = 0;
   for (;;) {
     metricsBase = await distinct();
     const block = Array.from({ length: t.workers }, (_, i) => metricsBase + i);
-    if (block.every((p) => p < 65_536 && (p === metricsBase || !taken.has(p))) && (await Promise.all(block.map((p) => isPortFree(p, '0.0.0.0')))).every(Boolean)) {
+    if (
+      block.every((p) => p < 65_536 && (p === metricsBase || !taken.has(p))) &&
+      (await Promise.all(block.map((p) => isPortFree(p, '0.0.0.0')))).every(Boolean)
+    ) {
       for (const p of block) taken.add(p);
       break;
     }
@@ -319,9 +431,21 @@ async function startCluster(t: Extract<Target, { kind: 'cluster' }>, tools: stri
   const { stopSup } = await startSupervisor('src/cluster/main.ts', env, 'is up as a cluster', 300_000, 'pipe');
   // The records store's URL as the cluster gives it to its workers (docker-compose.yml's, host and port replaced).
   const compose = readCompose({ ...process.env, PAYLOAD_ENCRYPTION_KEYS: 'bench:unused' });
-  const recordsUrl = appServiceEnv(compose, 'boletoflow-worker', { temporalPort, pgPort: ports.CLUSTER_POSTGRES_PORT, apiPort: ports.API_PORT, uiPort: ports.TEMPORAL_UI_PORT }).DATABASE_URL!;
+  const recordsUrl = appServiceEnv(compose, 'boletoflow-worker', {
+    temporalPort,
+    pgPort: ports.CLUSTER_POSTGRES_PORT,
+    apiPort: ports.API_PORT,
+    uiPort: ports.TEMPORAL_UI_PORT,
+  }).DATABASE_URL!;
   const workers = Array.from({ length: t.workers }, (_, i) => `worker-${i + 1}`);
-  const names: Record<string, string[]> = { temporal: ['temporal-server'], worker: workers, api: ['api'], simulators: ['simulators'], postgres: ['postgres'], ui: ['temporal-ui'] };
+  const names: Record<string, string[]> = {
+    temporal: ['temporal-server'],
+    worker: workers,
+    api: ['api'],
+    simulators: ['simulators'],
+    postgres: ['postgres'],
+    ui: ['temporal-ui'],
+  };
   const sum = (k: string, f: (pid: number) => number) => (names[k] ?? []).reduce((a, n) => a + f(pidIn(dataDir, n)), 0);
   return {
     target: t,
@@ -330,7 +454,7 @@ async function startCluster(t: Extract<Target, { kind: 'cluster' }>, tools: stri
     temporalAddress: `127.0.0.1:${temporalPort}`,
     metricsUrls: workers.map((_, i) => `http://127.0.0.1:${metricsBase + i}/metrics`),
     recordsUrl,
-    recordsStore: 'the cluster\'s PostgreSQL',
+    recordsStore: "the cluster's PostgreSQL",
     externalRecords: true,
     kinds: ['temporal', 'worker', 'api', 'simulators', 'postgres', 'ui'],
     cpu: (k) => sum(k, cpuSecondsTree),
@@ -350,25 +474,53 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   const { base, recordsUrl } = stack;
   const PROCESSES = stack.kinds;
-  const cpuNow = () => Object.fromEntries([...PROCESSES.map((n) => [n, stack.cpu(n)]), ['bench', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6]]) as Record<string, number>;
+  const cpuNow = () =>
+    Object.fromEntries([
+      ...PROCESSES.map((n) => [n, stack.cpu(n)]),
+      ['bench', process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6],
+    ]) as Record<string, number>;
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
-    const client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(parsePayloadKeys(readFileSync(join(stack.dataDir, 'payload-keys'), 'utf8').trim())) });
+    const client = new Client({
+      connection,
+      namespace: 'boletoflow',
+      dataConverter: encryptingDataConverter(
+        parsePayloadKeys(readFileSync(join(stack.dataDir, 'payload-keys'), 'utf8').trim()),
+      ),
+    });
     const registry = new AccessRegistryClient(client, 'boletoflow');
     await registry.createTenant('demo', 'Bench');
     const key = (await registry.createApiKey('demo', 'integrator')).token;
     const auth = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const due = addDays(saoPauloDate(Date.now()), 20);
-    const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
+    const payer = {
+      name: 'Maria da Silva',
+      document: '52998224725',
+      address: {
+        street: 'Rua A',
+        number: '1',
+        district: 'Centro',
+        city: 'Sao Paulo',
+        state: 'SP',
+        zipCode: '01001000',
+      },
+    };
 
     /**
      * Where the time went, from every sample's history (bench/timeline.ts): percentiles per stage, and the slowest
      * samples' timelines; printed and kept in the results.
      */
-    async function explain(samples: { id: string; sentAt: number; ms: number }[], steps: [string, string][]): Promise<{ stages: ReturnType<typeof stages>; slowest: Timeline[] }> {
+    async function explain(
+      samples: { id: string; sentAt: number; ms: number }[],
+      steps: [string, string][],
+    ): Promise<{ stages: ReturnType<typeof stages>; slowest: Timeline[] }> {
       const all: Timeline[] = [];
-      for (let i = 0; i < samples.length; i += 20) all.push(...(await Promise.all(samples.slice(i, i + 20).map((s) => timeline(client, s.id, s.sentAt, s.ms)))));
-      const result = { stages: stages(all, steps), slowest: [...all].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5) };
+      for (let i = 0; i < samples.length; i += 20)
+        all.push(...(await Promise.all(samples.slice(i, i + 20).map((s) => timeline(client, s.id, s.sentAt, s.ms)))));
+      const result = {
+        stages: stages(all, steps),
+        slowest: [...all].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5),
+      };
       for (const l of formatStages(result.stages)) process.stdout.write(`    ${l}\n`);
       for (const l of result.slowest) process.stdout.write(`    ${formatTimeline(l)}\n`);
       return result;
@@ -376,9 +528,17 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
 
     async function register(): Promise<{ ms: number; status: number; id?: string; seu?: string; nn?: string }> {
       const t = performance.now();
-      const r = await fetch(`${base}/v1/boletos`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': randomUUID() }, body: JSON.stringify({ accountId: 'bs2-default', amountCents: 10_000, dueDate: due, payer }) });
+      const r = await fetch(`${base}/v1/boletos`, {
+        method: 'POST',
+        headers: { ...auth, 'Idempotency-Key': randomUUID() },
+        body: JSON.stringify({ accountId: 'bs2-default', amountCents: 10_000, dueDate: due, payer }),
+      });
       const j = (await r.json()) as { id?: string; seuNumero?: string; nossoNumero?: string };
-      return { ms: performance.now() - t, status: r.status, ...(j.id ? { id: j.id, seu: j.seuNumero, nn: j.nossoNumero } : {}) };
+      return {
+        ms: performance.now() - t,
+        status: r.status,
+        ...(j.id ? { id: j.id, seu: j.seuNumero, nn: j.nossoNumero } : {}),
+      };
     }
 
     // Warm-up: bundles, token keeper, connections.
@@ -398,9 +558,17 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
       const sampler = setInterval(() => {
         const now = { t: Date.now(), ok, cpu: cpuNow() };
         const dt = (now.t - last.t) / 1000;
-        const cpu = Object.fromEntries(Object.keys(now.cpu).map((k) => [k, +((now.cpu[k]! - last.cpu[k]!) / dt).toFixed(2)]));
-        windows.push({ atS: Math.round((now.t - end) / 1000 + SECONDS), perSecond: +((now.ok - last.ok) / dt).toFixed(1), cpu });
-        process.stdout.write(`  ${windows.at(-1)!.atS} s: ${windows.at(-1)!.perSecond}/s, cores ${JSON.stringify(cpu)}\n`);
+        const cpu = Object.fromEntries(
+          Object.keys(now.cpu).map((k) => [k, +((now.cpu[k]! - last.cpu[k]!) / dt).toFixed(2)]),
+        );
+        windows.push({
+          atS: Math.round((now.t - end) / 1000 + SECONDS),
+          perSecond: +((now.ok - last.ok) / dt).toFixed(1),
+          cpu,
+        });
+        process.stdout.write(
+          `  ${windows.at(-1)!.atS} s: ${windows.at(-1)!.perSecond}/s, cores ${JSON.stringify(cpu)}\n`,
+        );
         last = now;
       }, 30_000);
       const startCpu = cpuNow();
@@ -418,10 +586,24 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
       );
       clearInterval(sampler);
       const endCpu = cpuNow();
-      const cores = Object.fromEntries(Object.keys(endCpu).map((k) => [k, +((endCpu[k]! - startCpu[k]!) / SECONDS).toFixed(2)]));
+      const cores = Object.fromEntries(
+        Object.keys(endCpu).map((k) => [k, +((endCpu[k]! - startCpu[k]!) / SECONDS).toFixed(2)]),
+      );
       sustainedPerSecond = ok / SECONDS;
-      results.sustained = { seconds: SECONDS, concurrency: CONCURRENCY, registered: ok, notRegistered: other, perSecond: +(ok / SECONDS).toFixed(1), p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), cores, windows };
-      process.stdout.write(`sustained: ${(ok / SECONDS).toFixed(1)} boletos/s (${other} not 201); cores used ${JSON.stringify(cores)}\n`);
+      results.sustained = {
+        seconds: SECONDS,
+        concurrency: CONCURRENCY,
+        registered: ok,
+        notRegistered: other,
+        perSecond: +(ok / SECONDS).toFixed(1),
+        p50ms: Math.round(pct(lat, 50)),
+        p99ms: Math.round(pct(lat, 99)),
+        cores,
+        windows,
+      };
+      process.stdout.write(
+        `sustained: ${(ok / SECONDS).toFixed(1)} boletos/s (${other} not 201); cores used ${JSON.stringify(cores)}\n`,
+      );
     }
 
     // The server drains what the closed loop left queued (visibility updates, task deletions) before the fixed-rate
@@ -436,7 +618,9 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
         drained = (stack.cpu('temporal') - before) / 5 < 0.2;
       }
       results.drain = { seconds: Math.round((Date.now() - started) / 1000), drained };
-      process.stdout.write(`server drained its backlog in ${Math.round((Date.now() - started) / 1000)} s${drained ? '' : ' (not quite: still busy)'}\n`);
+      process.stdout.write(
+        `server drained its backlog in ${Math.round((Date.now() - started) / 1000)} s${drained ? '' : ' (not quite: still busy)'}\n`,
+      );
     }
 
     // (3) Fixed rate, 40 % of this stack's own sustained throughput (so that the latency is measured at the same
@@ -461,9 +645,22 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
       const worker = delta(metricsBefore, await snapshotAll(stack.metricsUrls));
       const lat = samples.map((s) => s.ms);
       const achieved = +((n - 1) / Math.max(0.001, (lastSent - t0) / 1000)).toFixed(1);
-      results.fixedRate = { ratePerSecond: rate, shareOfSustained: FIXED_RATE_SHARE, achievedPerSecond: achieved, requests: n, registered: samples.length, p50ms: Math.round(pct(lat, 50)), p95ms: Math.round(pct(lat, 95)), p99ms: Math.round(pct(lat, 99)), ...(await explain(samples, REGISTRATION_STAGES)), worker };
+      results.fixedRate = {
+        ratePerSecond: rate,
+        shareOfSustained: FIXED_RATE_SHARE,
+        achievedPerSecond: achieved,
+        requests: n,
+        registered: samples.length,
+        p50ms: Math.round(pct(lat, 50)),
+        p95ms: Math.round(pct(lat, 95)),
+        p99ms: Math.round(pct(lat, 99)),
+        ...(await explain(samples, REGISTRATION_STAGES)),
+        worker,
+      };
       for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
-      process.stdout.write(`${rate}/s (${FIXED_RATE_SHARE * 100} % of sustained; sent at ${achieved}/s): p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
+      process.stdout.write(
+        `${rate}/s (${FIXED_RATE_SHARE * 100} % of sustained; sent at ${achieved}/s): p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`,
+      );
     }
 
     // (4) Webhook → state visible (one webhook at a time, each read back until PAID: not rate-driven), and (5)
@@ -477,7 +674,13 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
         fetch(`${base}/webhooks/bs2/bs2-default`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', Authorization: WEBHOOK_AUTH },
-          body: JSON.stringify({ Id: randomUUID(), NossoNumeroBoleto: 1, SeuNumeroBoleto: seu, StatusBoleto: statuses.map((s) => ({ Status: s, DataStatus: new Date().toISOString() })), ValorLiquidado: 100 }),
+          body: JSON.stringify({
+            Id: randomUUID(),
+            NossoNumeroBoleto: 1,
+            SeuNumeroBoleto: seu,
+            StatusBoleto: statuses.map((s) => ({ Status: s, DataStatus: new Date().toISOString() })),
+            ValorLiquidado: 100,
+          }),
         });
       for (const b of sample) {
         const sentAt = Date.now();
@@ -494,23 +697,34 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
       }
       const worker = delta(metricsBefore, await snapshotAll(stack.metricsUrls));
       const lat = samples.map((s) => s.ms);
-      results.webhookToVisible = { samples: n, p50ms: Math.round(pct(lat, 50)), p99ms: Math.round(pct(lat, 99)), ...(await explain(samples, WEBHOOK_STAGES)), worker };
+      results.webhookToVisible = {
+        samples: n,
+        p50ms: Math.round(pct(lat, 50)),
+        p99ms: Math.round(pct(lat, 99)),
+        ...(await explain(samples, WEBHOOK_STAGES)),
+        worker,
+      };
       for (const l of formatDelta(worker)) process.stdout.write(`    ${l}\n`);
       process.stdout.write(`webhook → visible: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms\n`);
       // The same samples, webhook → PAID in the records store, read from the store once, after the phase (no polling).
       results.webhookToStore = await withRecordsDb(recordsUrl, (db) => webhookToStore(db, samples));
       const ws = results.webhookToStore as { p50ms: number; p99ms: number; missing: number };
-      process.stdout.write(`webhook → PAID in the records store: p50 ${ws.p50ms} ms, p99 ${ws.p99ms} ms${ws.missing ? ` (${ws.missing} samples without a PAID event)` : ''}\n`);
+      process.stdout.write(
+        `webhook → PAID in the records store: p50 ${ws.p50ms} ms, p99 ${ws.p99ms} ms${ws.missing ? ` (${ws.missing} samples without a PAID event)` : ''}\n`,
+      );
 
       const target = sample[0]!;
       for (let i = 0; i < 200; i++) {
-        const v = (await (await fetch(`${base}/v1/boletos/${target.id}`, { headers: auth })).json()) as { status: string };
+        const v = (await (await fetch(`${base}/v1/boletos/${target.id}`, { headers: auth })).json()) as {
+          status: string;
+        };
         if (v.status === 'SETTLED') break;
         await sleep(20);
       }
       await sleep(1500); // deliveries of the last event
       const history = await client.workflow.getHandle(target.id).fetchHistory();
-      const count = (pred: (e: NonNullable<typeof history.events>[number]) => unknown) => (history.events ?? []).filter(pred).length;
+      const count = (pred: (e: NonNullable<typeof history.events>[number]) => unknown) =>
+        (history.events ?? []).filter(pred).length;
       const actions = {
         workflowStarted: 1,
         activities: count((e) => e.activityTaskScheduledEventAttributes),
@@ -556,7 +770,16 @@ async function runPhases(stack: Stack): Promise<Record<string, unknown>> {
 
 /** The figures of one target's phases, as the table reads them. */
 interface Phases {
-  sustained: { perSecond: number; seconds: number; concurrency: number; p50ms: number; p99ms: number; notRegistered: number; cores: Record<string, number>; windows: { perSecond: number }[] };
+  sustained: {
+    perSecond: number;
+    seconds: number;
+    concurrency: number;
+    p50ms: number;
+    p99ms: number;
+    notRegistered: number;
+    cores: Record<string, number>;
+    windows: { perSecond: number }[];
+  };
   drain: { seconds: number; drained: boolean };
   fixedRate: { ratePerSecond: number; achievedPerSecond: number; p50ms: number; p95ms: number; p99ms: number };
   webhookToVisible: { p50ms: number; p99ms: number };
@@ -568,45 +791,117 @@ interface Phases {
   rssMb: Record<string, number>;
 }
 
-const fixedRateLabel = (f: Phases['fixedRate']) => `API → REGISTERED at ${f.ratePerSecond}/s (${FIXED_RATE_SHARE * 100} % of the boletos/s above)`;
+const fixedRateLabel = (f: Phases['fixedRate']) =>
+  `API → REGISTERED at ${f.ratePerSecond}/s (${FIXED_RATE_SHARE * 100} % of the boletos/s above)`;
 
 /** One target's table: the embedded stack's rows are today's (only the fixed-rate row says its rate). */
-function detailRows(ceil: Ceiling, r: Phases, target: Target, kinds: readonly string[], externalRecords: boolean): string[][] {
+function detailRows(
+  ceil: Ceiling,
+  r: Phases,
+  target: Target,
+  kinds: readonly string[],
+  externalRecords: boolean,
+): string[][] {
   const ratio = r.sustained.perSecond / ceil.perSecond;
   const embedded = target.kind === 'embedded';
   const clusterKinds = kinds.filter((k) => k !== 'postgres');
   const coresRow = embedded
-    ? ['cores used in the sustained phase (temporal / worker / api / simulators / load generator)', `${r.sustained.cores.temporal} / ${r.sustained.cores.worker} / ${r.sustained.cores.api} / ${r.sustained.cores.simulators} / ${r.sustained.cores.bench}`, '']
-    : [`cores used in the sustained phase (${[...clusterKinds, 'load generator'].join(' / ')}; each summed over its processes)`, [...clusterKinds.map((k) => r.sustained.cores[k]), r.sustained.cores.bench].join(' / '), ''];
+    ? [
+        'cores used in the sustained phase (temporal / worker / api / simulators / load generator)',
+        `${r.sustained.cores.temporal} / ${r.sustained.cores.worker} / ${r.sustained.cores.api} / ${r.sustained.cores.simulators} / ${r.sustained.cores.bench}`,
+        '',
+      ]
+    : [
+        `cores used in the sustained phase (${[...clusterKinds, 'load generator'].join(' / ')}; each summed over its processes)`,
+        [...clusterKinds.map((k) => r.sustained.cores[k]), r.sustained.cores.bench].join(' / '),
+        '',
+      ];
   const rssRow = embedded
-    ? ['RSS MB (temporal / worker / api / simulators)', `${r.rssMb.temporal} / ${r.rssMb.worker} / ${r.rssMb.api} / ${r.rssMb.simulators}`, '']
-    : [`memory MB (${clusterKinds.join(' / ')}; PSS summed over each kind's processes)`, clusterKinds.map((k) => r.rssMb[k]).join(' / '), ''];
+    ? [
+        'RSS MB (temporal / worker / api / simulators)',
+        `${r.rssMb.temporal} / ${r.rssMb.worker} / ${r.rssMb.api} / ${r.rssMb.simulators}`,
+        '',
+      ]
+    : [
+        `memory MB (${clusterKinds.join(' / ')}; PSS summed over each kind's processes)`,
+        clusterKinds.map((k) => r.rssMb[k]).join(' / '),
+        '',
+      ];
   const storeRow = embedded
-    ? ['records store process: cores in the sustained phase / RSS MB', externalRecords ? 'n/a (DATABASE_URL)' : `${r.sustained.cores.records} / ${r.rssMb.records}`, '']
-    : ['PostgreSQL (postmaster and every backend; Temporal\'s persistence and visibility, and the records store): cores in the sustained phase / PSS MB', `${r.sustained.cores.postgres} / ${r.rssMb.postgres}`, ''];
+    ? [
+        'records store process: cores in the sustained phase / RSS MB',
+        externalRecords ? 'n/a (DATABASE_URL)' : `${r.sustained.cores.records} / ${r.rssMb.records}`,
+        '',
+      ]
+    : [
+        "PostgreSQL (postmaster and every backend; Temporal's persistence and visibility, and the records store): cores in the sustained phase / PSS MB",
+        `${r.sustained.cores.postgres} / ${r.rssMb.postgres}`,
+        '',
+      ];
   return [
     [`ceiling (a registration's shape, no-op activities, ${ceil.seconds}s)`, `${ceil.perSecond} workflows/s`, ''],
-    ['cores used in the ceiling phase (temporal / worker and load generator)', `${ceil.cores.temporal} / ${ceil.cores.workerAndLoad}`, ''],
-    [`boletos registered end to end (${r.sustained.seconds}s, ${r.sustained.concurrency} in flight)`, `${r.sustained.perSecond} boletos/s`, '≥ 25/s for 600 s'],
+    [
+      'cores used in the ceiling phase (temporal / worker and load generator)',
+      `${ceil.cores.temporal} / ${ceil.cores.workerAndLoad}`,
+      '',
+    ],
+    [
+      `boletos registered end to end (${r.sustained.seconds}s, ${r.sustained.concurrency} in flight)`,
+      `${r.sustained.perSecond} boletos/s`,
+      '≥ 25/s for 600 s',
+    ],
     ['ratio to the ceiling', ratio.toFixed(2), '≥ 0.8'],
     ['boletos/s per 30 s window (first → last)', r.sustained.windows.map((w) => w.perSecond).join(', '), ''],
     coresRow,
-    ['server busy after the sustained phase (until under 0.2 cores)', `${r.drain.seconds} s${r.drain.drained ? '' : ' (still busy at 180 s)'}`, ''],
-    [fixedRateLabel(r.fixedRate), `p50 ${r.fixedRate.p50ms} ms, p95 ${r.fixedRate.p95ms} ms, p99 ${r.fixedRate.p99ms} ms`, 'p99 ≤ 200 ms'],
-    ['webhook → state visible', `p50 ${r.webhookToVisible.p50ms} ms, p99 ${r.webhookToVisible.p99ms} ms`, 'p99 ≤ 100 ms'],
+    [
+      'server busy after the sustained phase (until under 0.2 cores)',
+      `${r.drain.seconds} s${r.drain.drained ? '' : ' (still busy at 180 s)'}`,
+      '',
+    ],
+    [
+      fixedRateLabel(r.fixedRate),
+      `p50 ${r.fixedRate.p50ms} ms, p95 ${r.fixedRate.p95ms} ms, p99 ${r.fixedRate.p99ms} ms`,
+      'p99 ≤ 200 ms',
+    ],
+    [
+      'webhook → state visible',
+      `p50 ${r.webhookToVisible.p50ms} ms, p99 ${r.webhookToVisible.p99ms} ms`,
+      'p99 ≤ 100 ms',
+    ],
     ['Temporal Cloud actions per boleto (register → paid → settled)', String(r.actionsPerBoleto.total), '≤ 15'],
     ['status transitions per boleto', String(r.actionsPerBoleto.transitions), ''],
     rssRow,
-    ['webhook → PAID in the records store (the event row\'s recorded_at − webhook sent; same samples)', `p50 ${r.webhookToStore.p50ms} ms, p99 ${r.webhookToStore.p99ms} ms${r.webhookToStore.missing ? ` (${r.webhookToStore.missing} missing)` : ''}`, ''],
-    [`state change → records store in the fixed-rate phases (record_updated_at − view_updated_at of the ${r.stateChangeToStore.samples} rows the worker wrote last)`, `p50 ${r.stateChangeToStore.p50ms} ms, p99 ${r.stateChangeToStore.p99ms} ms`, ''],
-    [`state change → records store, every row (${r.stateChangeToStoreAllRows.samples} the worker wrote last, the closed loop's included; ${r.stateChangeToStoreAllRows.apiWritten} last written by the API)`, `p50 ${r.stateChangeToStoreAllRows.p50ms} ms, p99 ${r.stateChangeToStoreAllRows.p99ms} ms`, ''],
+    [
+      "webhook → PAID in the records store (the event row's recorded_at − webhook sent; same samples)",
+      `p50 ${r.webhookToStore.p50ms} ms, p99 ${r.webhookToStore.p99ms} ms${r.webhookToStore.missing ? ` (${r.webhookToStore.missing} missing)` : ''}`,
+      '',
+    ],
+    [
+      `state change → records store in the fixed-rate phases (record_updated_at − view_updated_at of the ${r.stateChangeToStore.samples} rows the worker wrote last)`,
+      `p50 ${r.stateChangeToStore.p50ms} ms, p99 ${r.stateChangeToStore.p99ms} ms`,
+      '',
+    ],
+    [
+      `state change → records store, every row (${r.stateChangeToStoreAllRows.samples} the worker wrote last, the closed loop's included; ${r.stateChangeToStoreAllRows.apiWritten} last written by the API)`,
+      `p50 ${r.stateChangeToStoreAllRows.p50ms} ms, p99 ${r.stateChangeToStoreAllRows.p99ms} ms`,
+      '',
+    ],
     [`records store rows per boleto (${r.recordsFootprint.store})`, formatFootprint(r.recordsFootprint).rows, ''],
-    ['records store bytes per boleto (pg_total_relation_size of the four tables / boletos)', formatFootprint(r.recordsFootprint).bytes, ''],
+    [
+      'records store bytes per boleto (pg_total_relation_size of the four tables / boletos)',
+      formatFootprint(r.recordsFootprint).bytes,
+      '',
+    ],
     storeRow,
   ];
 }
 
-const table = (header: string[], rows: string[][]): string => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+const table = (header: string[], rows: string[][]): string =>
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((x) => `| ${x.join(' | ')} |`),
+  ].join('\n');
 
 interface TargetOutcome {
   target: Target;
@@ -620,21 +915,35 @@ interface TargetOutcome {
 /** One column per target: the figures the issue compares. */
 function comparison(ceil: Ceiling, outcomes: TargetOutcome[]): { header: string[]; rows: string[][] } {
   const kinds = Object.keys(KIND_LABELS).filter((k) => outcomes.some((o) => o.kinds.includes(k)));
-  const col = (f: (p: Phases, o: TargetOutcome) => string) => outcomes.map((o) => (o.phases ? f(o.phases, o) : `failed: ${o.error?.split('\n')[0]?.slice(0, 120) ?? '?'}`));
+  const col = (f: (p: Phases, o: TargetOutcome) => string) =>
+    outcomes.map((o) => (o.phases ? f(o.phases, o) : `failed: ${o.error?.split('\n')[0]?.slice(0, 120) ?? '?'}`));
   const n = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : String(x));
-  const total = (xs: Record<string, number>, o: TargetOutcome) => +o.kinds.reduce((a, k) => a + (Number.isNaN(xs[k]!) ? 0 : (xs[k] ?? 0)), 0).toFixed(2);
+  const total = (xs: Record<string, number>, o: TargetOutcome) =>
+    +o.kinds.reduce((a, k) => a + (Number.isNaN(xs[k]!) ? 0 : (xs[k] ?? 0)), 0).toFixed(2);
   const rows: string[][] = [
-    [`ceiling (workflows/s; one per bench run, ${ceil.seconds} s on its own dev server)`, ...col(() => String(ceil.perSecond))],
+    [
+      `ceiling (workflows/s; one per bench run, ${ceil.seconds} s on its own dev server)`,
+      ...col(() => String(ceil.perSecond)),
+    ],
     [`boletos/s end to end (${SECONDS} s, ${CONCURRENCY} in flight)`, ...col((p) => String(p.sustained.perSecond))],
     ['ratio to the ceiling', ...col((p) => (p.sustained.perSecond / ceil.perSecond).toFixed(2))],
     ['boletos not registered (not 201) in the sustained phase', ...col((p) => String(p.sustained.notRegistered))],
-    [`p99 API → REGISTERED (at ${FIXED_RATE_SHARE * 100} % of the column's boletos/s)`, ...col((p) => `${p.fixedRate.p99ms} ms at ${p.fixedRate.ratePerSecond}/s`)],
+    [
+      `p99 API → REGISTERED (at ${FIXED_RATE_SHARE * 100} % of the column's boletos/s)`,
+      ...col((p) => `${p.fixedRate.p99ms} ms at ${p.fixedRate.ratePerSecond}/s`),
+    ],
     ['webhook → state visible p99 (one at a time)', ...col((p) => `${p.webhookToVisible.p99ms} ms`)],
     ['Temporal Cloud actions per boleto', ...col((p) => String(p.actionsPerBoleto.total))],
-    ...kinds.map((k) => [`cores in the sustained phase: ${KIND_LABELS[k]}`, ...col((p, o) => (o.kinds.includes(k) ? n(p.sustained.cores[k]) : '—'))]),
+    ...kinds.map((k) => [
+      `cores in the sustained phase: ${KIND_LABELS[k]}`,
+      ...col((p, o) => (o.kinds.includes(k) ? n(p.sustained.cores[k]) : '—')),
+    ]),
     ['cores in the sustained phase: load generator (this process)', ...col((p) => n(p.sustained.cores.bench))],
     ['cores in the sustained phase: the stack, all kinds', ...col((p, o) => String(total(p.sustained.cores, o)))],
-    ...kinds.map((k) => [`memory MB at the end: ${KIND_LABELS[k]} (embedded: RSS; cluster: PSS summed over the kind's processes)`, ...col((p, o) => (o.kinds.includes(k) ? n(p.rssMb[k]) : '—'))]),
+    ...kinds.map((k) => [
+      `memory MB at the end: ${KIND_LABELS[k]} (embedded: RSS; cluster: PSS summed over the kind's processes)`,
+      ...col((p, o) => (o.kinds.includes(k) ? n(p.rssMb[k]) : '—')),
+    ]),
     ['memory MB at the end: the stack, all kinds', ...col((p, o) => String(Math.round(total(p.rssMb, o))))],
   ];
   return { header: ['measure', ...outcomes.map((o) => o.label)], rows };
@@ -643,10 +952,27 @@ function comparison(ceil: Ceiling, outcomes: TargetOutcome[]): { header: string[
 async function main(): Promise<void> {
   const targets = targetsFromEnv();
   const onlyEmbedded = targets.length === 1 && targets[0]!.kind === 'embedded';
-  const results: Record<string, unknown> = { commit: gitCommit(), machine: machine(), settings: { seconds: SECONDS, ceilingSeconds: CEILING_SECONDS, concurrency: CONCURRENCY, pollMs: POLL_MS, nodeFlags: process.env.BENCH_NODE_FLAGS ?? '', ...(onlyEmbedded ? {} : { targets: targets.map(targetLabel), fixedRateShare: FIXED_RATE_SHARE }) } };
+  const results: Record<string, unknown> = {
+    commit: gitCommit(),
+    machine: machine(),
+    settings: {
+      seconds: SECONDS,
+      ceilingSeconds: CEILING_SECONDS,
+      concurrency: CONCURRENCY,
+      pollMs: POLL_MS,
+      nodeFlags: process.env.BENCH_NODE_FLAGS ?? '',
+      ...(onlyEmbedded ? {} : { targets: targets.map(targetLabel), fixedRateShare: FIXED_RATE_SHARE }),
+    },
+  };
   // The cluster's Temporal server and UI binaries (built once, cached under .tools/) before the ceiling, so a build does not overlap it.
-  const tools = targets.some((t) => t.kind === 'cluster') ? execFileSync('bash', [join(ROOT, 'scripts', 'temporal-server-bin.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim() : '';
-  if (tools) execFileSync('bash', [join(ROOT, 'scripts', 'postgres-bin.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const tools = targets.some((t) => t.kind === 'cluster')
+    ? execFileSync('bash', [join(ROOT, 'scripts', 'temporal-server-bin.sh')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }).trim()
+    : '';
+  if (tools)
+    execFileSync('bash', [join(ROOT, 'scripts', 'postgres-bin.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   process.stdout.write(`ceiling (${CEILING_SECONDS} s on its own dev server) …\n`);
   const ceil = await measureCeiling(CEILING_SECONDS);
   results.ceiling = ceil;
@@ -669,24 +995,42 @@ async function main(): Promise<void> {
     } finally {
       if (stack) {
         outcome.leftBehind = (await stack.stop()).leftBehind;
-        if (outcome.leftBehind.length) process.stderr.write(`${outcome.label}: processes left behind after its supervisor stopped: ${outcome.leftBehind.join(', ')}\n`);
+        if (outcome.leftBehind.length)
+          process.stderr.write(
+            `${outcome.label}: processes left behind after its supervisor stopped: ${outcome.leftBehind.join(', ')}\n`,
+          );
       }
     }
-    if (outcome.phases && !onlyEmbedded) process.stdout.write(`\n${outcome.label}:\n${table(['measure', 'result', 'target'], detailRows(ceil, outcome.phases, target, outcome.kinds, stack?.externalRecords ?? false))}\n\n`);
+    if (outcome.phases && !onlyEmbedded)
+      process.stdout.write(
+        `\n${outcome.label}:\n${table(['measure', 'result', 'target'], detailRows(ceil, outcome.phases, target, outcome.kinds, stack?.externalRecords ?? false))}\n\n`,
+      );
   }
 
   if (onlyEmbedded) {
     const o = outcomes[0]!;
     Object.assign(results, o.phases);
-    const md = table(['measure', 'result', 'target'], detailRows(ceil, o.phases!, o.target, o.kinds, !!process.env.DATABASE_URL?.trim()));
+    const md = table(
+      ['measure', 'result', 'target'],
+      detailRows(ceil, o.phases!, o.target, o.kinds, !!process.env.DATABASE_URL?.trim()),
+    );
     process.stdout.write(`\n${md}\n`);
     writeResults('bench', results, md, 'boletoflow bench');
     return;
   }
   const cmp = comparison(ceil, outcomes);
-  results.targets = outcomes.map((o) => ({ label: o.label, target: o.target, ...(o.phases ?? {}), ...(o.error ? { error: o.error } : {}), leftBehind: o.leftBehind ?? [] }));
+  results.targets = outcomes.map((o) => ({
+    label: o.label,
+    target: o.target,
+    ...(o.phases ?? {}),
+    ...(o.error ? { error: o.error } : {}),
+    leftBehind: o.leftBehind ?? [],
+  }));
   results.comparison = { header: cmp.header, rows: cmp.rows };
-  const sections = outcomes.map((o) => `## ${o.label}\n\n${o.phases ? table(['measure', 'result', 'target'], detailRows(ceil, o.phases, o.target, o.kinds, o.target.kind === 'embedded' && !!process.env.DATABASE_URL?.trim())) : `failed:\n\n\`\`\`\n${o.error}\n\`\`\``}${o.leftBehind?.length ? `\n\nprocesses left behind after the supervisor stopped: ${o.leftBehind.join(', ')}` : ''}`);
+  const sections = outcomes.map(
+    (o) =>
+      `## ${o.label}\n\n${o.phases ? table(['measure', 'result', 'target'], detailRows(ceil, o.phases, o.target, o.kinds, o.target.kind === 'embedded' && !!process.env.DATABASE_URL?.trim())) : `failed:\n\n\`\`\`\n${o.error}\n\`\`\``}${o.leftBehind?.length ? `\n\nprocesses left behind after the supervisor stopped: ${o.leftBehind.join(', ')}` : ''}`,
+  );
   const md = [
     `## comparison\n\nOne ceiling per run; every other figure measured on the column's own stack, on a fresh data folder. The fixed-rate phase runs at ${FIXED_RATE_SHARE * 100} % of the column's own boletos/s. Cluster CPU and memory per process kind are summed over its processes (api = the primary and its children; PostgreSQL = the postmaster and every backend, serving Temporal and the records store).`,
     table(cmp.header, cmp.rows),

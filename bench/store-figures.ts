@@ -29,11 +29,22 @@ export async function storeFootprint(db: pg.ClientBase): Promise<StoreFootprint>
   const bytes = {} as StoreFootprint['bytes'];
   for (const t of RECORD_TABLES) {
     rows[t] = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${t}`)).rows[0]!.n);
-    const s = (await db.query<{ t: string; i: string; all: string }>(`SELECT pg_table_size($1::regclass) AS t, pg_indexes_size($1::regclass) AS i, pg_total_relation_size($1::regclass) AS all`, [t])).rows[0]!;
+    const s = (
+      await db.query<{ t: string; i: string; all: string }>(
+        `SELECT pg_table_size($1::regclass) AS t, pg_indexes_size($1::regclass) AS i, pg_total_relation_size($1::regclass) AS all`,
+        [t],
+      )
+    ).rows[0]!;
     bytes[t] = { table: Number(s.t), indexes: Number(s.i), total: Number(s.all) };
   }
   const dead = Object.fromEntries(RECORD_TABLES.map((t) => [t, NaN])) as Record<RecordTable, number>;
-  for (const r of (await db.query<{ relname: RecordTable; d: string }>(`SELECT relname, n_dead_tup AS d FROM pg_stat_user_tables WHERE relname = ANY($1)`, [RECORD_TABLES])).rows) dead[r.relname] = Number(r.d);
+  for (const r of (
+    await db.query<{ relname: RecordTable; d: string }>(
+      `SELECT relname, n_dead_tup AS d FROM pg_stat_user_tables WHERE relname = ANY($1)`,
+      [RECORD_TABLES],
+    )
+  ).rows)
+    dead[r.relname] = Number(r.d);
   const boletos = rows.boletos;
   const per = (n: number) => (boletos ? +(n / boletos).toFixed(2) : NaN);
   const totalBytes = RECORD_TABLES.reduce((a, t) => a + bytes[t].total, 0);
@@ -61,15 +72,26 @@ export interface LagFigure {
   maxMs: number;
 }
 
-const lagOf = (ms: number[]): LagFigure => ({ samples: ms.length, p50ms: Math.round(pct(ms, 50)), p99ms: Math.round(pct(ms, 99)), maxMs: Math.round(ms.reduce((a, b) => Math.max(a, b), -Infinity)) });
+const lagOf = (ms: number[]): LagFigure => ({
+  samples: ms.length,
+  p50ms: Math.round(pct(ms, 50)),
+  p99ms: Math.round(pct(ms, 99)),
+  maxMs: Math.round(ms.reduce((a, b) => Math.max(a, b), -Infinity)),
+});
 
 /**
  * Webhook → in the store: for each sample, the PAID event's recorded_at (the store's now() in the delivery activity's
  * transaction, which writes the boleto's row and the event together) minus the moment the bench sent the webhook
  * (same machine, same clock). One query after the phase; `missing` counts samples without a PAID event.
  */
-export async function webhookToStore(db: pg.ClientBase, samples: { id: string; sentAt: number }[]): Promise<LagFigure & { missing: number }> {
-  const { rows } = await db.query<{ boleto_id: string; recorded_at: Date }>(`SELECT boleto_id, recorded_at FROM boleto_events WHERE kind = 'PAID' AND boleto_id = ANY($1)`, [samples.map((s) => s.id)]);
+export async function webhookToStore(
+  db: pg.ClientBase,
+  samples: { id: string; sentAt: number }[],
+): Promise<LagFigure & { missing: number }> {
+  const { rows } = await db.query<{ boleto_id: string; recorded_at: Date }>(
+    `SELECT boleto_id, recorded_at FROM boleto_events WHERE kind = 'PAID' AND boleto_id = ANY($1)`,
+    [samples.map((s) => s.id)],
+  );
   const at = new Map(rows.map((r) => [r.boleto_id, r.recorded_at.getTime()]));
   const ms = samples.flatMap((s) => (at.has(s.id) ? [at.get(s.id)! - s.sentAt] : []));
   return { ...lagOf(ms), missing: samples.length - ms.length };
@@ -84,13 +106,27 @@ export async function webhookToStore(db: pg.ClientBase, samples: { id: string; s
  * registering, or the API's copy of the verdict landed first and the worker's identical one changed nothing) are
  * counted apart.
  */
-export async function stateChangeToStore(db: pg.ClientBase, after = 0): Promise<LagFigure & { after: string; apiWritten: number; byStatus: Record<string, LagFigure> }> {
+export async function stateChangeToStore(
+  db: pg.ClientBase,
+  after = 0,
+): Promise<LagFigure & { after: string; apiWritten: number; byStatus: Record<string, LagFigure> }> {
   const { rows } = await db.query<{ status: string; ms: number }>(
     `SELECT status, (extract(epoch FROM record_updated_at - view_updated_at) * 1000)::float8 AS ms FROM boletos WHERE view_seq > 0 AND view_updated_at >= $1`,
     [new Date(after)],
   );
-  const api = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM boletos WHERE view_seq = 0 AND view_updated_at >= $1`, [new Date(after)])).rows[0]!.n);
+  const api = Number(
+    (
+      await db.query<{ n: string }>(`SELECT count(*) AS n FROM boletos WHERE view_seq = 0 AND view_updated_at >= $1`, [
+        new Date(after),
+      ])
+    ).rows[0]!.n,
+  );
   const byStatus: Record<string, number[]> = {};
   for (const r of rows) (byStatus[r.status] ??= []).push(r.ms);
-  return { after: new Date(after).toISOString(), ...lagOf(rows.map((r) => r.ms)), apiWritten: api, byStatus: Object.fromEntries(Object.entries(byStatus).map(([s, ms]) => [s, lagOf(ms)])) };
+  return {
+    after: new Date(after).toISOString(),
+    ...lagOf(rows.map((r) => r.ms)),
+    apiWritten: api,
+    byStatus: Object.fromEntries(Object.entries(byStatus).map(([s, ms]) => [s, lagOf(ms)])),
+  };
 }

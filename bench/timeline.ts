@@ -45,7 +45,10 @@ export async function timeline(client: Client, workflowId: string, sentAt: numbe
   for (const e of history.events ?? []) {
     const at = Math.round(tsToMs(e.eventTime) - sentAt);
     // After the first workflow task, one on the task queue rather than the worker's sticky queue: the worker had lost the workflow.
-    const unsticky = hadTask && e.workflowTaskScheduledEventAttributes?.taskQueue?.kind === temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL;
+    const unsticky =
+      hadTask &&
+      e.workflowTaskScheduledEventAttributes?.taskQueue?.kind ===
+        temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL;
     hadTask ||= !!e.workflowTaskCompletedEventAttributes;
     if (at < -5) continue; // earlier events (the webhook samples' registration)
     const name = temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace(/^EVENT_TYPE_/, '') ?? String(e.eventType);
@@ -63,8 +66,12 @@ export const formatTimeline = (t: Timeline): string =>
  * Percentiles of the time between two points of every timeline, per stage: `sent` is 0, `answered` the request's
  * end, other names the first such event. Puts numbers on where all requests' time goes, not only the slowest's.
  */
-export function stages(timelines: Timeline[], steps: [string, string][]): Record<string, { p50: number; p95: number; p99: number; max: number }> {
-  const at = (t: Timeline, name: string) => (name === 'sent' ? 0 : name === 'answered' ? t.totalMs : t.events.find(([n]) => n === name)?.[1]);
+export function stages(
+  timelines: Timeline[],
+  steps: [string, string][],
+): Record<string, { p50: number; p95: number; p99: number; max: number }> {
+  const at = (t: Timeline, name: string) =>
+    name === 'sent' ? 0 : name === 'answered' ? t.totalMs : t.events.find(([n]) => n === name)?.[1];
   const out: Record<string, { p50: number; p95: number; p99: number; max: number }> = {};
   for (const [from, to] of steps) {
     const xs = timelines.flatMap((t) => {
@@ -77,4 +84,5 @@ export function stages(timelines: Timeline[], steps: [string, string][]): Record
   return out;
 }
 
-export const formatStages = (s: ReturnType<typeof stages>): string[] => Object.entries(s).map(([k, v]) => `${k}: p50 ${v.p50}, p95 ${v.p95}, p99 ${v.p99}, max ${v.max} ms`);
+export const formatStages = (s: ReturnType<typeof stages>): string[] =>
+  Object.entries(s).map(([k, v]) => `${k}: p50 ${v.p50}, p95 ${v.p95}, p99 ${v.p99}, max ${v.max} ms`);

@@ -72,4 +72,9 @@ export function delta(before: Buckets, after: Buckets): Record<string, Histogram
 }
 
 export const formatDelta = (d: Record<string, HistogramDelta>): string[] =>
-  Object.entries(d).map(([n, h]) => `${n}: ${h.count}, slower than ${Object.entries(h.slowerThan).map(([t, c]) => `${t}: ${c}`).join(', ')}`);
+  Object.entries(d).map(
+    ([n, h]) =>
+      `${n}: ${h.count}, slower than ${Object.entries(h.slowerThan)
+        .map(([t, c]) => `${t}: ${c}`)
+        .join(', ')}`,
+  );

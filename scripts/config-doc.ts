@@ -33,7 +33,8 @@ export function configVariables(schema: ObjectSchema = configSchema): ConfigVari
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
-const shownDefault = (v: unknown): string => (v === undefined ? '*(unset)*' : cell(`\`${typeof v === 'string' ? v : JSON.stringify(v)}\``));
+const shownDefault = (v: unknown): string =>
+  v === undefined ? '*(unset)*' : cell(`\`${typeof v === 'string' ? v : JSON.stringify(v)}\``);
 
 /** The markdown table: one row per variable. Throws when a variable has no description. */
 export function renderConfigTable(schema: ObjectSchema = configSchema): string {

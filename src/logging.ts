@@ -34,7 +34,8 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
   if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1, seen);
+    out[k] =
+      SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactSecrets(v, depth + 1, seen);
   }
   return out;
 }

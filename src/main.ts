@@ -43,19 +43,26 @@ async function waitForRecords(url: string, timeoutMs: number, logger: Logger): P
         await client.end().catch(() => undefined);
       }
     },
-    { timeoutMs, intervalMs: 250, onRetry: (err, n) => n % 40 === 0 && logger.warn({ err }, 'waiting for the records store') },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      onRetry: (err, n) => n % 40 === 0 && logger.warn({ err }, 'waiting for the records store'),
+    },
   );
 }
 
 /** Where the records live, for the banner: never the URL's credentials. */
 function recordsWhere(config: Config): string {
-  if (config.DATABASE_URL === undefined) return `embedded PGlite at ${recordsDataDir(config.DATA_DIR)}   (${recordsUrl(config)})`;
+  if (config.DATABASE_URL === undefined)
+    return `embedded PGlite at ${recordsDataDir(config.DATA_DIR)}   (${recordsUrl(config)})`;
   const u = new URL(config.DATABASE_URL);
   return `PostgreSQL at ${u.host}${u.pathname.length > 1 ? u.pathname : ''}   (DATABASE_URL)`;
 }
 
 function banner(config: Config, apiUrl: string): string {
-  const ui = isEmbedded(config) ? `http://localhost:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : '(your cluster\'s Web UI)';
+  const ui = isEmbedded(config)
+    ? `http://localhost:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`
+    : "(your cluster's Web UI)";
   const where = isEmbedded(config)
     ? `embedded Temporal dev server at ${temporalAddress(config)}, data in ${devServerDbFile(resolve(config.DATA_DIR))}`
     : `external Temporal at ${temporalAddress(config)}`;
@@ -89,19 +96,36 @@ async function main(): Promise<void> {
   // Create the embedded payload key before the children start, so worker and API read the same one.
   loadPayloadKeys(config);
 
-  const claims: PortClaim[] = [{ port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' }];
+  const claims: PortClaim[] = [
+    { port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' },
+  ];
   if (config.SIMULATORS_ENABLED) claims.push(...simulatorPorts(config));
   if (config.WORKER_METRICS_PORT) {
-    claims.push({ port: config.WORKER_METRICS_PORT, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (0 turns it off)' });
+    claims.push({
+      port: config.WORKER_METRICS_PORT,
+      host: '0.0.0.0',
+      variable: 'WORKER_METRICS_PORT',
+      what: 'worker metrics (0 turns it off)',
+    });
   }
   if (embedded) {
     claims.push(
       { port: config.TEMPORAL_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_PORT', what: 'Temporal gRPC' },
-      { port: config.TEMPORAL_UI_PORT, host: config.TEMPORAL_IP, variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
+      {
+        port: config.TEMPORAL_UI_PORT,
+        host: config.TEMPORAL_IP,
+        variable: 'TEMPORAL_UI_PORT',
+        what: 'Temporal Web UI',
+      },
     );
   }
   if (embeddedRecords) {
-    claims.push({ port: config.RECORDS_PORT, host: config.RECORDS_HOST, variable: 'RECORDS_PORT', what: 'records store (embedded PGlite)' });
+    claims.push({
+      port: config.RECORDS_PORT,
+      host: config.RECORDS_HOST,
+      variable: 'RECORDS_PORT',
+      what: 'records store (embedded PGlite)',
+    });
   }
   const busy = await busyPorts(claims);
   if (busy.length) {
@@ -174,7 +198,8 @@ async function main(): Promise<void> {
       embedded ? waitForNamespace(temporalAddress(config), config.TEMPORAL_NAMESPACE, 60_000) : undefined,
       embeddedRecords && databaseUrl ? waitForRecords(databaseUrl, 120_000, logger) : undefined,
     ]);
-    if (embedded) await applyRetention(temporalAddress(config), config.TEMPORAL_NAMESPACE, config.TEMPORAL_RETENTION_DAYS, logger);
+    if (embedded)
+      await applyRetention(temporalAddress(config), config.TEMPORAL_NAMESPACE, config.TEMPORAL_RETENTION_DAYS, logger);
   } catch (e) {
     logger.error({ err: e }, 'the Temporal server or the records store did not come up');
     await shutdown('not ready', 1);
@@ -189,9 +214,16 @@ async function main(): Promise<void> {
     ['api', 'api/server'],
   ] as const) {
     // Worker and API reach the records store through DATABASE_URL (the embedded server's when it is ours).
-    const env = name === 'simulators' || databaseUrl === undefined ? process.env : { ...process.env, DATABASE_URL: databaseUrl };
+    const env =
+      name === 'simulators' || databaseUrl === undefined ? process.env : { ...process.env, DATABASE_URL: databaseUrl };
     const p = new ManagedProcess(
-      { name, ...nodeEntrypoint(entry), env, ipc: true, stopTimeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000 },
+      {
+        name,
+        ...nodeEntrypoint(entry),
+        env,
+        ipc: true,
+        stopTimeoutMs: (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000,
+      },
       logger,
       hooks(name, `${entry}${ext}`),
     );

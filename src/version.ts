@@ -5,7 +5,10 @@ import { join } from 'node:path';
 export const VERSION: string = (() => {
   for (const rel of ['..', '../..']) {
     try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, rel, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(join(__dirname, rel, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'boletoflow' && pkg.version) return pkg.version;
     } catch {
       /* try the next location */

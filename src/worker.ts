@@ -49,7 +49,8 @@ export interface CreateWorkerOptions {
 
 /** A module under src/workflows: .ts under tsx/vitest, .js after a build. */
 const workflowModule = (name: string) =>
-  [`${name}.ts`, `${name}.js`].map((f) => join(__dirname, 'workflows', f)).find((p) => existsSync(p)) ?? join(__dirname, 'workflows', name);
+  [`${name}.ts`, `${name}.js`].map((f) => join(__dirname, 'workflows', f)).find((p) => existsSync(p)) ??
+  join(__dirname, 'workflows', name);
 export const WORKFLOWS_PATH = workflowModule('index');
 
 export function workerIdentity(): string {
@@ -78,7 +79,10 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
         registry: opts.bankRegistry ?? defaultBankRegistry(bankSettings),
         ...(opts.activityDeps?.tokenSource ? { tokenSource: opts.activityDeps.tokenSource } : {}),
       },
-      notifications: { ...(opts.webhookAllowedHosts ? { allowedTargets: opts.webhookAllowedHosts } : {}), ...opts.activityDeps?.notifications },
+      notifications: {
+        ...(opts.webhookAllowedHosts ? { allowedTargets: opts.webhookAllowedHosts } : {}),
+        ...opts.activityDeps?.notifications,
+      },
       onboarding: { settings: bankSettings, version: VERSION },
       ...(opts.records ? { records: opts.records } : {}),
     }),
@@ -101,10 +105,13 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
   });
   const url = recordsUrl(config);
   if (!url) throw new Error('the worker needs the records store: set DATABASE_URL');
-  const records = await retryUntil(() => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-worker' }), {
-    timeoutMs: 60_000,
-    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
-  });
+  const records = await retryUntil(
+    () => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-worker' }),
+    {
+      timeoutMs: 60_000,
+      onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
+    },
+  );
   const worker = await createWorker({
     records,
     connection,
@@ -115,7 +122,10 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     overrides: { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS },
     ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION }, 'worker polling');
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, version: VERSION },
+    'worker polling',
+  );
   const running = worker.run().finally(() => Promise.all([connection.close(), records.close()]));
   onShutdown(
     async (reason) => {

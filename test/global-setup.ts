@@ -8,7 +8,8 @@ import { startPostgres } from './helpers/postgres';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   const server = await startPostgres();
-  if (process.env.POSTGRES_TEST_VERBOSE === '1') console.error(`global-setup: PostgreSQL on ${server.url} in ${Date.now() - started} ms`);
+  if (process.env.POSTGRES_TEST_VERBOSE === '1')
+    console.error(`global-setup: PostgreSQL on ${server.url} in ${Date.now() - started} ms`);
   project.provide('postgresUrl', server.url);
   return () => server.stop();
 }

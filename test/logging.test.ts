@@ -33,7 +33,10 @@ describe('logging', () => {
   it('logger › secrets in fields, nested errors and the message › none reach the output', () => {
     const { logger, text } = capture();
     const err = new Error('token endpoint said no to Basic bDczNDQ4ZDYzNGE3NDQ0NjU4ODI4ZWM1');
-    logger.info({ creds: { clientSecret: 'abc-secret-1' }, err }, 'refreshing with Bearer 61d741ab-3f4b-4623-8887-ecc943d8ce71');
+    logger.info(
+      { creds: { clientSecret: 'abc-secret-1' }, err },
+      'refreshing with Bearer 61d741ab-3f4b-4623-8887-ecc943d8ce71',
+    );
     const out = text();
     expect(out).toContain('refreshing with Bearer [REDACTED]');
     for (const leaked of ['abc-secret-1', 'bDczNDQ4ZDYz', '61d741ab-3f4b']) expect(out).not.toContain(leaked);

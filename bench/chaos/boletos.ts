@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { type Dispatcher, request } from 'undici';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
 import { addDays, saoPauloDate } from '../../src/domain';
-import { type BoletoEvent, type BoletoStatus, type BoletoView, getBoletoQuery, getEventsQuery } from '../../src/contracts/boleto';
+import {
+  type BoletoEvent,
+  type BoletoStatus,
+  type BoletoView,
+  getBoletoQuery,
+  getEventsQuery,
+} from '../../src/contracts/boleto';
 import { bs2KeeperStatus, bs2KeeperWorkflowId, setBs2RefreshToken } from '../../src/banks/bs2/keeper-contract';
 import { sleep } from '../common';
 import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack';
@@ -18,7 +24,18 @@ import { ACCOUNT, type ChaosStack, TENANT, WEBHOOK_AUTHORIZATION } from './stack
 /** The BS2 simulator's scenario is chosen by the cents of the amount (docs/banks/bs2.md, "Cents scenarios"). */
 export const CENTS = { MANUAL: 0, REJECTED: 4, LOST_RESPONSE: 7, UNAVAILABLE_FIRST_N: 8 } as const;
 
-export const PAYER = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } };
+export const PAYER = {
+  name: 'Maria da Silva',
+  document: '52998224725',
+  address: {
+    street: 'Rua das Flores',
+    number: '100',
+    district: 'Centro',
+    city: 'São Paulo',
+    state: 'SP',
+    zipCode: '01001000',
+  },
+};
 
 export interface Issue {
   key: string;
@@ -47,7 +64,19 @@ export interface Issue {
 export function plan(cents: number, prefix = 'chaos'): Issue {
   const key = `${prefix}-${randomUUID()}`;
   const seuNumero = deriveSeuNumero(TENANT, ACCOUNT, key);
-  return { key, seuNumero, id: boletoIdFor(ACCOUNT, seuNumero), amountCents: 10_000 + cents, expected: cents === CENTS.REJECTED ? 'REJECTED' : 'REGISTERED', attempts: 0, retried: 0, retriedOn: {}, replayed: 0, idsSeen: new Set(), ms: 0 };
+  return {
+    key,
+    seuNumero,
+    id: boletoIdFor(ACCOUNT, seuNumero),
+    amountCents: 10_000 + cents,
+    expected: cents === CENTS.REJECTED ? 'REJECTED' : 'REGISTERED',
+    attempts: 0,
+    retried: 0,
+    retriedOn: {},
+    replayed: 0,
+    idsSeen: new Set(),
+    ms: 0,
+  };
 }
 
 export const dueDate = (): string => addDays(saoPauloDate(Date.now()), 20);
@@ -56,15 +85,29 @@ export const dueDate = (): string => addDays(saoPauloDate(Date.now()), 20);
  * POST /v1/boletos until a definitive answer, retrying the same Idempotency-Key after network errors, 5xx and
  * 429 (as an integrator must); gives up after `deadlineMs` (recorded as an error, and then checked like the rest).
  */
-export async function issue(stack: ChaosStack, b: Issue, opts: { deadlineMs?: number; onAttempt?: () => void } = {}): Promise<Issue> {
+export async function issue(
+  stack: ChaosStack,
+  b: Issue,
+  opts: { deadlineMs?: number; onAttempt?: () => void } = {},
+): Promise<Issue> {
   const started = performance.now();
   const deadline = Date.now() + (opts.deadlineMs ?? 600_000);
-  const body = { accountId: ACCOUNT, amountCents: b.amountCents, dueDate: dueDate(), payer: PAYER, reference: b.key.slice(0, 60) };
+  const body = {
+    accountId: ACCOUNT,
+    amountCents: b.amountCents,
+    dueDate: dueDate(),
+    payer: PAYER,
+    reference: b.key.slice(0, 60),
+  };
   for (let n = 0; ; n++) {
     b.attempts++;
     opts.onAttempt?.();
     try {
-      const r = await stack.call<{ id?: string; nossoNumero?: string; boleto?: { id?: string } }>('POST', '/v1/boletos', { body, headers: { 'idempotency-key': b.key }, timeoutMs: 30_000 });
+      const r = await stack.call<{ id?: string; nossoNumero?: string; boleto?: { id?: string } }>(
+        'POST',
+        '/v1/boletos',
+        { body, headers: { 'idempotency-key': b.key }, timeoutMs: 30_000 },
+      );
       const id = r.body?.id ?? r.body?.boleto?.id;
       if (id) b.idsSeen.add(id);
       if (r.body?.nossoNumero) b.nossoNumero = r.body.nossoNumero;
@@ -110,7 +153,11 @@ export async function nossoNumeroOf(stack: ChaosStack, b: Issue, timeoutMs = 300
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once. */
-export async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -134,10 +181,14 @@ export interface SimBoleto {
   history: { status: number; at: string }[];
 }
 
-export const simBoletos = async (stack: ChaosStack): Promise<SimBoleto[]> => (await stack.sim<{ items: SimBoleto[] }>('GET', '/boletos')).items;
+export const simBoletos = async (stack: ChaosStack): Promise<SimBoleto[]> =>
+  (await stack.sim<{ items: SimBoleto[] }>('GET', '/boletos')).items;
 
 /** One boleto as the API shows it, with its events. */
-export async function boletoOf(stack: ChaosStack, id: string): Promise<{ view: BoletoView; events: BoletoEvent[] } | undefined> {
+export async function boletoOf(
+  stack: ChaosStack,
+  id: string,
+): Promise<{ view: BoletoView; events: BoletoEvent[] } | undefined> {
   const v = await stack.call<BoletoView>('GET', `/v1/boletos/${id}`, { timeoutMs: 30_000 });
   if (v.status !== 200) return undefined;
   const e = await stack.call<{ items: BoletoEvent[] }>('GET', `/v1/boletos/${id}/events`, { timeoutMs: 30_000 });
@@ -179,7 +230,11 @@ export const workflowCount = async (stack: ChaosStack, where = ''): Promise<numb
 
 export async function baseline(stack: ChaosStack): Promise<Baseline> {
   const stored = await stack.records.db.selectFrom('boletos').select('id').execute();
-  return { workflows: await workflowCount(stack), bankIds: new Set((await simBoletos(stack)).map((b) => b.id)), storeIds: new Set(stored.map((r) => r.id)) };
+  return {
+    workflows: await workflowCount(stack),
+    bankIds: new Set((await simBoletos(stack)).map((b) => b.id)),
+    storeIds: new Set(stored.map((r) => r.id)),
+  };
 }
 
 export interface VerifyOptions {
@@ -218,7 +273,19 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
   const problem = (p: string) => problems.length < 30 && problems.push(p);
   let lost = 0;
   let duplicated = 0;
-  const v: Verdict = { requests: issued.length, inExpectedState: 0, atBank: 0, orphansAtBank: 0, workflows: 0, events: 0, notified: 0, redelivered: 0, lost: 0, duplicated: 0, problems };
+  const v: Verdict = {
+    requests: issued.length,
+    inExpectedState: 0,
+    atBank: 0,
+    orphansAtBank: 0,
+    workflows: 0,
+    events: 0,
+    notified: 0,
+    redelivered: 0,
+    lost: 0,
+    duplicated: 0,
+    problems,
+  };
 
   for (const b of issued) {
     const others = [...b.idsSeen].filter((id) => id !== b.id);
@@ -229,7 +296,9 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
   }
 
   // The store's rows before anything below reads the API (whose read-through would import a missing row).
-  const storeAtStart = opts.store ? new Set((await stack.records.db.selectFrom('boletos').select('id').execute()).map((r) => r.id)) : undefined;
+  const storeAtStart = opts.store
+    ? new Set((await stack.records.db.selectFrom('boletos').select('id').execute()).map((r) => r.id))
+    : undefined;
 
   // 1. Every boleto reaches its status (checked one by one, or on a sample plus visibility counts).
   const sampled = opts.only ?? issued;
@@ -253,7 +322,9 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
   for (const b of pending) {
     lost++;
     const got = final.get(b.id);
-    problem(`${b.id}: ${got ? `${got.view.status}, expected ${expected(b)}` : 'unknown to the API'}${b.error ? ` (client: ${b.error})` : ''}`);
+    problem(
+      `${b.id}: ${got ? `${got.view.status}, expected ${expected(b)}` : 'unknown to the API'}${b.error ? ` (client: ${b.error})` : ''}`,
+    );
   }
   v.inExpectedState = sampled.length - pending.length;
 
@@ -339,7 +410,9 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
     v.redelivered = wanted.reduce((n, id) => n + Math.max(0, (stack.receiver.byEventId.get(id) ?? 0) - 1), 0);
     if (missing.length) {
       lost += missing.length;
-      problem(`${missing.length} notifications never reached the client's system, e.g. ${missing.slice(0, 3).join(', ')}`);
+      problem(
+        `${missing.length} notifications never reached the client's system, e.g. ${missing.slice(0, 3).join(', ')}`,
+      );
     }
   }
   // 6. The records store, against the bank, the workflows and the API.
@@ -368,7 +441,13 @@ export async function verify(stack: ChaosStack, issued: Issue[], opts: VerifyOpt
 
 /** The events a boleto must have recorded, in order, once in its final status (default: by that status). */
 export const kindsFor = (status: BoletoStatus): BoletoEvent['kind'][] =>
-  status === 'REJECTED' ? ['REJECTED'] : status === 'SETTLED' ? ['REGISTERED', 'PAID', 'SETTLED'] : status === 'PAID' ? ['REGISTERED', 'PAID'] : ['REGISTERED'];
+  status === 'REJECTED'
+    ? ['REJECTED']
+    : status === 'SETTLED'
+      ? ['REGISTERED', 'PAID', 'SETTLED']
+      : status === 'PAID'
+        ? ['REGISTERED', 'PAID']
+        : ['REGISTERED'];
 
 export interface StoreVerdict {
   /** Rows in `boletos` for these requests (one each, refused ones included: REJECTED), and those REJECTED. */
@@ -428,14 +507,35 @@ const groupBy = <T, K>(xs: T[], key: (x: T) => K): Map<K, T[]> => {
 /** The store's tables, read with SQL through the harness's own pool (the tenant's rows; small at chaos sizes). */
 async function storeSnapshot(stack: ChaosStack): Promise<StoreSnapshot> {
   const db = stack.records.db;
-  const rows = await db.selectFrom('boletos').select(['id', 'seu_numero', 'status', 'nosso_numero', 'view']).where('tenant_id', '=', TENANT).execute();
-  const events = await db.selectFrom('boleto_events').select(['boleto_id', 'seq', 'kind', 'event']).orderBy('boleto_id').orderBy('seq').execute();
-  const deliveries = await db.selectFrom('boleto_deliveries').select(['boleto_id', 'delivery_id', 'event_seq', 'status', 'attempts']).execute();
-  const keys = await db.selectFrom('idempotency_keys').select(['idempotency_key', 'boleto_id', 'first_response']).where('tenant_id', '=', TENANT).execute();
+  const rows = await db
+    .selectFrom('boletos')
+    .select(['id', 'seu_numero', 'status', 'nosso_numero', 'view'])
+    .where('tenant_id', '=', TENANT)
+    .execute();
+  const events = await db
+    .selectFrom('boleto_events')
+    .select(['boleto_id', 'seq', 'kind', 'event'])
+    .orderBy('boleto_id')
+    .orderBy('seq')
+    .execute();
+  const deliveries = await db
+    .selectFrom('boleto_deliveries')
+    .select(['boleto_id', 'delivery_id', 'event_seq', 'status', 'attempts'])
+    .execute();
+  const keys = await db
+    .selectFrom('idempotency_keys')
+    .select(['idempotency_key', 'boleto_id', 'first_response'])
+    .where('tenant_id', '=', TENANT)
+    .execute();
   return {
     rowsBySeu: groupBy(rows, (r) => r.seu_numero),
     allIds: rows.map((r) => r.id),
-    events: new Map([...groupBy(events, (e) => e.boleto_id)].map(([id, es]) => [id, es.map((e) => ({ seq: e.seq, kind: e.kind, eventId: e.event.eventId }))])),
+    events: new Map(
+      [...groupBy(events, (e) => e.boleto_id)].map(([id, es]) => [
+        id,
+        es.map((e) => ({ seq: e.seq, kind: e.kind, eventId: e.event.eventId })),
+      ]),
+    ),
     deliveries: groupBy(deliveries, (d) => d.boleto_id),
     keys: new Map(keys.map((k) => [k.idempotency_key, { boleto_id: k.boleto_id, first_response: k.first_response }])),
   };
@@ -450,7 +550,12 @@ interface StoreCheck {
 
 /** One boleto: its store row, events, deliveries and key against the bank, its workflow and the API. */
 async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o: StoreOptions): Promise<StoreCheck> {
-  const c: StoreCheck = { lost: 0, duplicated: 0, problems: [], figures: { rows: 0, rejected: 0, keys: 0, events: 0, workflowEvents: 0, deliveries: 0, delivered: 0, attempts: 0 } };
+  const c: StoreCheck = {
+    lost: 0,
+    duplicated: 0,
+    problems: [],
+    figures: { rows: 0, rejected: 0, keys: 0, events: 0, workflowEvents: 0, deliveries: 0, delivered: 0, attempts: 0 },
+  };
   const lost = (p: string, n = 1): void => {
     c.lost += n;
     c.problems.push(`store: ${b.id}: ${p}`);
@@ -469,20 +574,29 @@ async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o:
     c.figures.keys++;
     if (key.boleto_id !== b.id) dup(`its key names another boleto, ${key.boleto_id}`);
     if (!key.first_response) lost('its key has no first answer recorded');
-    else if (key.first_response.status !== b.expected) lost(`its key's first answer is ${key.first_response.status}, expected ${b.expected}`);
+    else if (key.first_response.status !== b.expected)
+      lost(`its key's first answer is ${key.first_response.status}, expected ${b.expected}`);
   }
 
   // The row: exactly one per request (a refused one too, REJECTED), none other for its seuNumero.
   const rows = snap.rowsBySeu.get(b.seuNumero) ?? [];
   const row = rows.find((r) => r.id === b.id);
   c.figures.rows += rows.length;
-  if (rows.length > 1) dup(`${rows.length} rows for seuNumero ${b.seuNumero}: ${rows.map((r) => r.id).join(', ')}`, rows.length - 1);
+  if (rows.length > 1)
+    dup(`${rows.length} rows for seuNumero ${b.seuNumero}: ${rows.map((r) => r.id).join(', ')}`, rows.length - 1);
   if (!row) {
-    lost(rows.length ? `no row with its id (rows for its seuNumero: ${rows.map((r) => r.id).join(', ')})` : 'no row in boletos');
+    lost(
+      rows.length
+        ? `no row with its id (rows for its seuNumero: ${rows.map((r) => r.id).join(', ')})`
+        : 'no row in boletos',
+    );
     return c;
   }
   if (row.status === 'REJECTED') c.figures.rejected++;
-  if (o.rowsAtStart && !o.rowsAtStart.has(b.id)) lost('no row when every request had been answered: it came later (the API imports a missing row from the workflow when asked)');
+  if (o.rowsAtStart && !o.rowsAtStart.has(b.id))
+    lost(
+      'no row when every request had been answered: it came later (the API imports a missing row from the workflow when asked)',
+    );
 
   const [api, wf] = await Promise.all([
     boletoOf(stack, b.id).catch(() => undefined),
@@ -499,15 +613,27 @@ async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o:
   c.figures.workflowEvents += wf.events.length;
 
   // Status: the store's column, its view, the API's answer and the workflow agree, on the status it must end in.
-  const statuses = { store: row.status, storeView: row.view.status, api: api?.view.status ?? 'unknown to the API', workflow: wf.view.status };
+  const statuses = {
+    store: row.status,
+    storeView: row.view.status,
+    api: api?.view.status ?? 'unknown to the API',
+    workflow: wf.view.status,
+  };
   if (Object.values(statuses).some((s) => s !== want)) lost(`status ${JSON.stringify(statuses)}, expected ${want}`);
 
   // The bank: the store names the boleto the bank holds (its nosso número), none when the bank holds none.
   const held = o.bank.get(b.seuNumero) ?? [];
   const bankNn = held.length === 1 ? String(held[0]!.nossoNumero) : undefined;
-  const same = (a: string | null | undefined, z: string | undefined) => (a ? Number(a) : undefined) === (z ? Number(z) : undefined);
-  if (held.length <= 1 && o.expectedAtBank(b) === held.length && (!same(row.nosso_numero, bankNn) || !same(wf.view.nossoNumero, bankNn))) {
-    lost(`nosso número: store ${row.nosso_numero ?? 'none'}, workflow ${wf.view.nossoNumero ?? 'none'}, bank ${bankNn ?? 'none'}`);
+  const same = (a: string | null | undefined, z: string | undefined) =>
+    (a ? Number(a) : undefined) === (z ? Number(z) : undefined);
+  if (
+    held.length <= 1 &&
+    o.expectedAtBank(b) === held.length &&
+    (!same(row.nosso_numero, bankNn) || !same(wf.view.nossoNumero, bankNn))
+  ) {
+    lost(
+      `nosso número: store ${row.nosso_numero ?? 'none'}, workflow ${wf.view.nossoNumero ?? 'none'}, bank ${bankNn ?? 'none'}`,
+    );
   }
 
   // Events: seq 1..n, each the workflow's event of that seq, the kinds this boleto must have, no kind twice.
@@ -515,20 +641,40 @@ async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o:
   c.figures.events += events.length;
   const bySeq = new Map(events.map((e) => [e.seq, e]));
   const missing = wf.events.filter((e) => bySeq.get(e.seq)?.kind !== e.kind || bySeq.get(e.seq)?.eventId !== e.eventId);
-  if (missing.length) lost(`events the workflow recorded missing or different in the store: ${missing.map((e) => `${e.seq} ${e.kind}${bySeq.has(e.seq) ? ` (store: ${bySeq.get(e.seq)!.kind})` : ''}`).join(', ')}`, missing.length);
+  if (missing.length)
+    lost(
+      `events the workflow recorded missing or different in the store: ${missing.map((e) => `${e.seq} ${e.kind}${bySeq.has(e.seq) ? ` (store: ${bySeq.get(e.seq)!.kind})` : ''}`).join(', ')}`,
+      missing.length,
+    );
   const extra = events.filter((e) => !wf.events.some((w) => w.seq === e.seq));
-  if (extra.length) dup(`events in the store that the workflow never recorded: ${extra.map((e) => `${e.seq} ${e.kind}`).join(', ')}`, extra.length);
+  if (extra.length)
+    dup(
+      `events in the store that the workflow never recorded: ${extra.map((e) => `${e.seq} ${e.kind}`).join(', ')}`,
+      extra.length,
+    );
   const kinds = events.map((e) => e.kind);
   const twice = kinds.filter((k, i) => kinds.indexOf(k) !== i);
-  if (twice.length) dup(`events recorded twice: ${twice.join(', ')} (seqs ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')})`, twice.length);
-  if (events.some((e, i) => e.seq !== i + 1)) c.problems.push(`store: ${b.id}: event seqs ${events.map((e) => e.seq).join(',')}, not 1..${events.length}`);
+  if (twice.length)
+    dup(
+      `events recorded twice: ${twice.join(', ')} (seqs ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')})`,
+      twice.length,
+    );
+  if (events.some((e, i) => e.seq !== i + 1))
+    c.problems.push(`store: ${b.id}: event seqs ${events.map((e) => e.seq).join(',')}, not 1..${events.length}`);
   const absent = wantKinds.filter((k) => !kinds.includes(k) && !missing.some((e) => e.kind === k));
-  if (absent.length) lost(`no ${absent.join(', ')} event, neither in the store nor in the workflow (${kinds.join(', ') || 'no events'})`, absent.length);
+  if (absent.length)
+    lost(
+      `no ${absent.join(', ')} event, neither in the store nor in the workflow (${kinds.join(', ') || 'no events'})`,
+      absent.length,
+    );
   if (kinds.filter((k, i) => kinds.indexOf(k) === i).join() !== wantKinds.join() && !absent.length && !twice.length) {
     c.problems.push(`store: ${b.id}: events ${kinds.join(', ')}, expected ${wantKinds.join(', ')}`);
   }
   const apiEvents = (api?.events ?? []).map((e) => `${e.seq} ${e.kind}`).join(', ');
-  if (api && apiEvents !== events.map((e) => `${e.seq} ${e.kind}`).join(', ')) c.problems.push(`store: ${b.id}: the API answers events ${apiEvents}, the store holds ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')}`);
+  if (api && apiEvents !== events.map((e) => `${e.seq} ${e.kind}`).join(', '))
+    c.problems.push(
+      `store: ${b.id}: the API answers events ${apiEvents}, the store holds ${events.map((e) => `${e.seq} ${e.kind}`).join(', ')}`,
+    );
 
   // Deliveries: one row per event (id <boleto>:<seq>, the Boletoflow-Event-Id), DELIVERED (the receiver answers 204).
   const deliveries = snap.deliveries.get(b.id) ?? [];
@@ -538,10 +684,18 @@ async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o:
   for (const e of events) {
     const ds = deliveries.filter((d) => d.event_seq === e.seq);
     if (!ds.length) lost(`no delivery row for event ${e.seq} ${e.kind}`);
-    if (ds.length > 1) dup(`${ds.length} delivery rows for event ${e.seq} ${e.kind}: ${ds.map((d) => d.delivery_id).join(', ')}`, ds.length - 1);
+    if (ds.length > 1)
+      dup(
+        `${ds.length} delivery rows for event ${e.seq} ${e.kind}: ${ds.map((d) => d.delivery_id).join(', ')}`,
+        ds.length - 1,
+      );
     const d = ds[0];
-    if (d && d.delivery_id !== `${b.id}:${e.seq}`) c.problems.push(`store: ${b.id}: delivery of event ${e.seq} is ${d.delivery_id}`);
-    if (d && d.status !== 'DELIVERED') lost(`delivery ${d.delivery_id} (${e.kind}) is ${d.status} after ${d.attempts} attempts${stack.receiver.byEventId.has(d.delivery_id) ? ', although the client received it' : ''}`);
+    if (d && d.delivery_id !== `${b.id}:${e.seq}`)
+      c.problems.push(`store: ${b.id}: delivery of event ${e.seq} is ${d.delivery_id}`);
+    if (d && d.status !== 'DELIVERED')
+      lost(
+        `delivery ${d.delivery_id} (${e.kind}) is ${d.status} after ${d.attempts} attempts${stack.receiver.byEventId.has(d.delivery_id) ? ', although the client received it' : ''}`,
+      );
   }
   const stray = deliveries.filter((d) => !bySeq.has(d.event_seq));
   if (stray.length) dup(`delivery rows for no event: ${stray.map((d) => d.delivery_id).join(', ')}`, stray.length);
@@ -558,7 +712,11 @@ async function checkStoreOf(stack: ChaosStack, b: Issue, snap: StoreSnapshot, o:
  *    never recorded, a kind twice; more than one delivery row for an event, a delivery row for no event.
  * Re-checked for a while (settleMs) where the store is still behind, e.g. a delivery's outcome written just after its POST.
  */
-export async function verifyStore(stack: ChaosStack, issued: Issue[], o: StoreOptions): Promise<{ verdict: StoreVerdict; problems: string[] }> {
+export async function verifyStore(
+  stack: ChaosStack,
+  issued: Issue[],
+  o: StoreOptions,
+): Promise<{ verdict: StoreVerdict; problems: string[] }> {
   const deadline = Date.now() + (o.settleMs ?? 60_000);
   const checks = new Map<string, StoreCheck>();
   let pending = issued;
@@ -594,7 +752,9 @@ export async function verifyStore(stack: ChaosStack, issued: Issue[], o: StoreOp
   if (orphans.length) {
     verdict.orphans = orphans.length;
     verdict.lost += orphans.length;
-    problems.push(`store: ${orphans.length} row(s) for boletos no request made, e.g. ${orphans.slice(0, 3).join(', ')}`);
+    problems.push(
+      `store: ${orphans.length} row(s) for boletos no request made, e.g. ${orphans.slice(0, 3).join(', ')}`,
+    );
   }
   return { verdict, problems };
 }
@@ -623,7 +783,10 @@ export async function operatorUnlocksKeeper(stack: ChaosStack): Promise<boolean>
 }
 
 /** A BS2 notification body (PascalCase contract) for a boleto, with the given status history. */
-export function bs2Notification(b: { nossoNumero: string; seuNumero: string; amountCents: number }, statuses: { status: 1 | 2 | 3 | 4; at: string }[]): Record<string, unknown> {
+export function bs2Notification(
+  b: { nossoNumero: string; seuNumero: string; amountCents: number },
+  statuses: { status: 1 | 2 | 3 | 4; at: string }[],
+): Record<string, unknown> {
   const reais = b.amountCents / 100;
   return {
     Id: randomUUID(),
@@ -636,7 +799,11 @@ export function bs2Notification(b: { nossoNumero: string; seuNumero: string; amo
 }
 
 /** POSTs a BS2 notification to our webhook endpoint, as the bank does (with the agreed Authorization). */
-export async function postBs2Webhook(stack: ChaosStack, body: unknown, opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {}): Promise<number> {
+export async function postBs2Webhook(
+  stack: ChaosStack,
+  body: unknown,
+  opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+): Promise<number> {
   const r = await request(`${stack.apiBase}/webhooks/bs2/${ACCOUNT}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: WEBHOOK_AUTHORIZATION },

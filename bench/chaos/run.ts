@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   const results: ScenarioResult[] = [];
   const failures: { name: string; error: string }[] = [];
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
     try {
       const r = await s.run({ scale, log });
       results.push(r);
-      log(`${s.name}: lost ${r.lost}, duplicated ${r.duplicated}${r.store ? ` (records store: lost ${r.store.lost}, duplicated ${r.store.duplicated})` : ''} in ${r.seconds} s${[...r.invalid, ...r.interventions, ...r.problems].map((x) => `\n  ${x}`).join('')}`);
+      log(
+        `${s.name}: lost ${r.lost}, duplicated ${r.duplicated}${r.store ? ` (records store: lost ${r.store.lost}, duplicated ${r.store.duplicated})` : ''} in ${r.seconds} s${[...r.invalid, ...r.interventions, ...r.problems].map((x) => `\n  ${x}`).join('')}`,
+      );
     } catch (e) {
       failures.push({ name: s.name, error: (e as Error).stack ?? String(e) });
       log(`${s.name} FAILED to run: ${(e as Error).stack ?? String(e)}`);
@@ -55,10 +58,17 @@ async function main(): Promise<void> {
     table(results),
     '',
     ...SCENARIOS.filter((s) => wanted.includes(s.name)).map((s) => `- **${s.title}** (\`${s.name}\`): ${s.proves}.`),
-    ...(failures.length ? ['', ...failures.map((f) => `- **${f.name} did not run to the end**: ${f.error.split('\n')[0]}`)] : []),
+    ...(failures.length
+      ? ['', ...failures.map((f) => `- **${f.name} did not run to the end**: ${f.error.split('\n')[0]}`)]
+      : []),
   ].join('\n');
   process.stdout.write(`\n${md}\n`);
-  const files = writeResults(`chaos-${scale}`, { commit: gitCommit(), machine: machine(), scale, results, failures }, md, `boletoflow chaos (${scale})`);
+  const files = writeResults(
+    `chaos-${scale}`,
+    { commit: gitCommit(), machine: machine(), scale, results, failures },
+    md,
+    `boletoflow chaos (${scale})`,
+  );
   process.stdout.write(`\nresults: ${files.json}\n         ${files.md}\n`);
   if (failures.length || results.some((r) => r.lost || r.duplicated || r.invalid.length)) process.exit(1);
 }

@@ -59,16 +59,30 @@ export interface Run {
  * keeper: a worker dying between BS2 rotating the refresh token and the keeper hearing of it locks the account, which
  * only a human can fix (a new token from BS2 Empresas). The operator does so, and the result says it was needed.
  */
-async function onStack<T>(scenario: Run['scenario'], ctx: RunContext, opts: StackOptions, fn: (run: Run) => Promise<T>): Promise<T> {
+async function onStack<T>(
+  scenario: Run['scenario'],
+  ctx: RunContext,
+  opts: StackOptions,
+  fn: (run: Run) => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   const stack = ctx.shared ?? (await ChaosStack.start({ ...opts, log: ctx.log }));
-  const run: Run = { scenario, stack, base: await baseline(stack), started, exitsBefore: stack.unexpectedExits.length, interventions: [] };
+  const run: Run = {
+    scenario,
+    stack,
+    base: await baseline(stack),
+    started,
+    exitsBefore: stack.unexpectedExits.length,
+    interventions: [],
+  };
   let watching = true;
   const operator = (async () => {
     while (watching) {
       for (let i = 0; i < 25 && watching; i++) await sleep(200);
       if (watching && (await operatorUnlocksKeeper(stack).catch(() => false))) {
-        run.interventions.push(`${new Date().toISOString()}: the BS2 account was locked (keeper: invalid_grant); an operator gave the keeper a new refresh token`);
+        run.interventions.push(
+          `${new Date().toISOString()}: the BS2 account was locked (keeper: invalid_grant); an operator gave the keeper a new refresh token`,
+        );
         ctx.log(`operator: BS2 account locked out; new refresh token given to the keeper`);
       }
     }
@@ -100,7 +114,13 @@ export function defineScenario<Z extends Record<Scale, unknown>>(def: {
   proves: string;
   sizes: Z;
   stack: (p: Z[Scale]) => StackOptions;
-  body: (x: { p: Z[Scale]; ctx: RunContext; run: Run; stack: ChaosStack; log: (line: string) => void }) => Promise<ScenarioResult>;
+  body: (x: {
+    p: Z[Scale];
+    ctx: RunContext;
+    run: Run;
+    stack: ChaosStack;
+    log: (line: string) => void;
+  }) => Promise<ScenarioResult>;
 }): Scenario {
   const { name, title, proves } = def;
   return {
@@ -109,7 +129,9 @@ export function defineScenario<Z extends Record<Scale, unknown>>(def: {
     proves,
     run: (ctx) => {
       const p = def.sizes[ctx.scale] as Z[Scale];
-      return onStack({ name, title }, ctx, def.stack(p), (run) => def.body({ p, ctx, run, stack: run.stack, log: ctx.log }));
+      return onStack({ name, title }, ctx, def.stack(p), (run) =>
+        def.body({ p, ctx, run, stack: run.stack, log: ctx.log }),
+      );
     },
   };
 }
@@ -128,9 +150,11 @@ export function answers(issued: Issue[]): Record<string, number> {
 export function retryCauses(issued: Issue[]): string {
   const sum: Record<string, number> = {};
   for (const b of issued) for (const [k, n] of Object.entries(b.retriedOn)) sum[k] = (sum[k] ?? 0) + n;
-  return Object.entries(sum)
-    .map(([k, n]) => `${n}×${k}`)
-    .join(' ') || 'none';
+  return (
+    Object.entries(sum)
+      .map(([k, n]) => `${n}×${k}`)
+      .join(' ') || 'none'
+  );
 }
 
 /** The common part of a result: verdict counts, lost/duplicated, exits, problems. */
@@ -138,7 +162,15 @@ export function resultOf(
   ctx: RunContext,
   run: Run,
   verdict: Verdict,
-  extra: { in: Record<string, number>; out?: Record<string, number>; figures?: Record<string, number | string>; lost?: number; duplicated?: number; problems?: string[]; invalid?: string[] },
+  extra: {
+    in: Record<string, number>;
+    out?: Record<string, number>;
+    figures?: Record<string, number | string>;
+    lost?: number;
+    duplicated?: number;
+    problems?: string[];
+    invalid?: string[];
+  },
 ): ScenarioResult {
   return {
     name: run.scenario.name,
@@ -171,7 +203,9 @@ export function resultOf(
     duplicated: verdict.duplicated + (extra.duplicated ?? 0),
     ...(verdict.store ? { store: { lost: verdict.store.lost, duplicated: verdict.store.duplicated } } : {}),
     figures: extra.figures ?? {},
-    unexpectedExits: run.stack.unexpectedExits.slice(run.exitsBefore).map(({ name, code, signal, output }) => ({ name, code, signal, output })),
+    unexpectedExits: run.stack.unexpectedExits
+      .slice(run.exitsBefore)
+      .map(({ name, code, signal, output }) => ({ name, code, signal, output })),
     problems: [...(extra.problems ?? []), ...verdict.problems].slice(0, 40),
     invalid: extra.invalid ?? [],
     interventions: run.interventions,

@@ -54,7 +54,11 @@ export class Child {
     env: NodeJS.ProcessEnv,
     ipc: boolean,
   ) {
-    this.proc = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
+    this.proc = spawn(command, args, {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
+    });
     for (const stream of [this.proc.stdout, this.proc.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
@@ -90,9 +94,14 @@ export class Child {
         else resolve();
       };
       const watch = (line: string) => re.test(line) && done();
-      const timer = setTimeout(() => done(new Error(`${this.name}: no ${String(re)} within ${timeoutMs} ms:\n${this.output()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`${this.name}: no ${String(re)} within ${timeoutMs} ms:\n${this.output()}`)),
+        timeoutMs,
+      );
       this.watchers.add(watch);
-      void this.exited.then(({ code, signal }) => done(new Error(`${this.name} exited (${code ?? signal}) before ${String(re)}:\n${this.output()}`)));
+      void this.exited.then(({ code, signal }) =>
+        done(new Error(`${this.name} exited (${code ?? signal}) before ${String(re)}:\n${this.output()}`)),
+      );
     });
   }
 
@@ -169,7 +178,8 @@ export class ChaosStack {
   api: Child | undefined;
   readonly workers = new Set<Child>();
   /** Worker and API processes that died without being told to (the harness replaced them). */
-  readonly unexpectedExits: { name: string; code: number | null; signal: string | null; at: number; output: string }[] = [];
+  readonly unexpectedExits: { name: string; code: number | null; signal: string | null; at: number; output: string }[] =
+    [];
   readonly receiver = new NotificationReceiver();
   readonly config: Config;
   client!: Client;
@@ -262,14 +272,26 @@ export class ChaosStack {
       // Like the supervisor: the payload key exists before any child reads it.
       const keys = loadPayloadKeys(stack.config);
       const t0 = Date.now();
-      const took = <T>(what: string, p: Promise<T>) => p.then((v) => (stack.log(`${what} up in ${Date.now() - t0} ms`), v));
+      const took = <T>(what: string, p: Promise<T>) =>
+        p.then((v) => (stack.log(`${what} up in ${Date.now() - t0} ms`), v));
       // Like the supervisor: Temporal and the records store side by side; everything after needs both.
       await Promise.all([took('temporal', stack.startTemporal()), took('records', stack.startRecords())]);
-      stack.recordsPool = await openRecords(stack.recordsUrl, keys, { maxConnections: 2, applicationName: 'boletoflow-chaos' });
+      stack.recordsPool = await openRecords(stack.recordsUrl, keys, {
+        maxConnections: 2,
+        applicationName: 'boletoflow-chaos',
+      });
       stack.connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
-      stack.client = new Client({ connection: stack.connection, namespace: stack.config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(keys) });
+      stack.client = new Client({
+        connection: stack.connection,
+        namespace: stack.config.TEMPORAL_NAMESPACE,
+        dataConverter: encryptingDataConverter(keys),
+      });
       stack.registry = new AccessRegistryClient(stack.client, stack.config.TEMPORAL_TASK_QUEUE);
-      await Promise.all([took('simulator', stack.startSimulators()), took('api', stack.startApi()), ...Array.from({ length: opts.workers ?? 1 }, () => took('worker', stack.startWorker()))]);
+      await Promise.all([
+        took('simulator', stack.startSimulators()),
+        took('api', stack.startApi()),
+        ...Array.from({ length: opts.workers ?? 1 }, () => took('worker', stack.startWorker())),
+      ]);
       if (!opts.recordsReconcile) await stack.pauseRecordsReconcile();
       await stack.registry.createTenant(TENANT, 'Chaos Ltda');
       stack.apiKey = (await stack.registry.createApiKey(TENANT, 'integrator', 'chaos')).token;
@@ -289,7 +311,20 @@ export class ChaosStack {
   async startTemporal(): Promise<void> {
     const cli = this.config.TEMPORAL_CLI_PATH ?? join(ROOT, '.tools', 'bin', 'temporal');
     const c = this.config;
-    this.temporal = new Child('temporal', cli, devServerArgs({ cliPath: cli, dataDir: this.dataDir, ip: '127.0.0.1', port: c.TEMPORAL_PORT, uiPort: c.TEMPORAL_UI_PORT, namespace: c.TEMPORAL_NAMESPACE }), this.env, false);
+    this.temporal = new Child(
+      'temporal',
+      cli,
+      devServerArgs({
+        cliPath: cli,
+        dataDir: this.dataDir,
+        ip: '127.0.0.1',
+        port: c.TEMPORAL_PORT,
+        uiPort: c.TEMPORAL_UI_PORT,
+        namespace: c.TEMPORAL_NAMESPACE,
+      }),
+      this.env,
+      false,
+    );
     await waitForNamespace(`127.0.0.1:${c.TEMPORAL_PORT}`, c.TEMPORAL_NAMESPACE, 60_000);
   }
 
@@ -310,7 +345,8 @@ export class ChaosStack {
       this.unexpectedExits.push({ name: 'records', code, signal, at: Date.now(), output: r.output().slice(-3000) });
       this.log(`records store exited by itself (${code ?? signal}); starting it again`);
       void sleep(500).then(async () => {
-        if (!this.closed) await this.startRecords().catch((e: unknown) => this.log(`records store restart failed: ${String(e)}`));
+        if (!this.closed)
+          await this.startRecords().catch((e: unknown) => this.log(`records store restart failed: ${String(e)}`));
       });
     });
     await r.waitForLine(/"msg":"records store \(embedded PGlite\) listening"/, 120_000);
@@ -347,7 +383,12 @@ export class ChaosStack {
   async startWorker(): Promise<Child> {
     const name = `worker-${++this.workerSeq}`;
     const port = await freePort();
-    const w = this.node(name, 'src/worker.ts', { ...this.serviceEnv, LOG_LEVEL: 'info', WORKER_METRICS_PORT: String(port), ...this.opts.workerEnv });
+    const w = this.node(name, 'src/worker.ts', {
+      ...this.serviceEnv,
+      LOG_LEVEL: 'info',
+      WORKER_METRICS_PORT: String(port),
+      ...this.opts.workerEnv,
+    });
     Object.assign(w, { metricsPort: port });
     this.workers.add(w);
     void w.exited.then(({ code, signal }) => {
@@ -356,7 +397,8 @@ export class ChaosStack {
       this.unexpectedExits.push({ name, code, signal, at: Date.now(), output: w.output().slice(-3000) });
       this.log(`${name} exited by itself (${code ?? signal}); starting a replacement`);
       void sleep(500).then(async () => {
-        if (!this.closed) await this.startWorker().catch((e: unknown) => this.log(`replacement worker failed: ${String(e)}`));
+        if (!this.closed)
+          await this.startWorker().catch((e: unknown) => this.log(`replacement worker failed: ${String(e)}`));
       });
     });
     await w.waitForLine(/"msg":"worker polling"/, 120_000);
@@ -404,10 +446,18 @@ export class ChaosStack {
   // ---- HTTP helpers ----
 
   /** A call to our API with the integrator key. Network errors throw. */
-  async call<T = unknown>(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer<T>> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<HttpAnswer<T>> {
     const r = await fetch(`${this.apiBase}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      headers: {
+        authorization: `Bearer ${this.apiKey}`,
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
     });
@@ -435,7 +485,10 @@ export class ChaosStack {
   /** Stops (false) or restores (true) the bank's webhook deliveries to this API; stopped ones wait in its queue. */
   async bankWebhooks(on: boolean): Promise<void> {
     if (!on) return void (await this.sim('DELETE', '/webhook'));
-    await this.sim('PUT', '/webhook', { url: `${this.apiBase}/webhooks/bs2/${ACCOUNT}`, auth: { type: 'bearer', token: WEBHOOK_AUTHORIZATION.replace(/^Bearer /, '') } });
+    await this.sim('PUT', '/webhook', {
+      url: `${this.apiBase}/webhooks/bs2/${ACCOUNT}`,
+      auth: { type: 'bearer', token: WEBHOOK_AUTHORIZATION.replace(/^Bearer /, '') },
+    });
   }
 
   /** RSS in MB of each part (workers summed and listed). */
@@ -457,7 +510,8 @@ export class ChaosStack {
   }
 
   private killAll(): void {
-    for (const c of [this.api, ...this.workers, this.simulators, this.recordsServer, this.temporal]) if (c?.alive) c.proc.kill('SIGKILL');
+    for (const c of [this.api, ...this.workers, this.simulators, this.recordsServer, this.temporal])
+      if (c?.alive) c.proc.kill('SIGKILL');
   }
 
   /**

@@ -2,7 +2,15 @@
 // waits for the first result (update-with-start), a no-op local activity in place of the bank call, one search
 // attribute upsert (the status), a no-op activity in place of the client notification, then open on a timer like
 // a registered boleto. What the boleto path costs on top of this is our code, the API, HTTP and the simulator.
-import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  condition,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { BoletoStatus } from '../../src/contracts/search-attributes';
 
 export const awaitDone = defineUpdate<string>('awaitDone');

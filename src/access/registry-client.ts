@@ -1,7 +1,12 @@
 /**
  * Talks to the accessRegistry workflow (starting it on first use) for the CLI and the API.
  */
-import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ACCESS_REGISTRY_WORKFLOW_ID,
@@ -35,7 +40,12 @@ export class AccessRegistryClient {
 
   /** Starts the registry on first use; the run to talk to is always the current one (it continues as new). */
   private startOptions() {
-    return { workflowId: ACCESS_REGISTRY_WORKFLOW_ID, taskQueue: this.taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] } as const;
+    return {
+      workflowId: ACCESS_REGISTRY_WORKFLOW_ID,
+      taskQueue: this.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [],
+    } as const;
   }
 
   /**
@@ -44,10 +54,15 @@ export class AccessRegistryClient {
    * answered "workflow execution not found".
    */
   private async update<R, A extends [unknown]>(def: UpdateDefinition<R, A>, args: A): Promise<R> {
-    const startWorkflowOperation = new WithStartWorkflowOperation<typeof accessRegistry>('accessRegistry', this.startOptions());
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof accessRegistry>(
+      'accessRegistry',
+      this.startOptions(),
+    );
     try {
       if (!this.bounds) return await this.client.workflow.executeUpdateWithStart(def, { args, startWorkflowOperation });
-      return await boundedUpdate(this.client, this.bounds, () => this.client.workflow.startUpdateWithStart(def, { args, waitForStage: 'ACCEPTED', startWorkflowOperation }));
+      return await boundedUpdate(this.client, this.bounds, () =>
+        this.client.workflow.startUpdateWithStart(def, { args, waitForStage: 'ACCEPTED', startWorkflowOperation }),
+      );
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) throw new AccessRequestRejected(e.cause?.message ?? e.message);
       throw e;
@@ -59,10 +74,21 @@ export class AccessRegistryClient {
   }
 
   /** Returns the key's token: the only time it exists outside the caller's hands. */
-  async createApiKey(tenantId: string, role: Role, label?: string): Promise<{ keyId: string; token: string; tenantId: string; role: Role }> {
+  async createApiKey(
+    tenantId: string,
+    role: Role,
+    label?: string,
+  ): Promise<{ keyId: string; token: string; tenantId: string; role: Role }> {
     const key = generateApiKey();
     await this.update(addApiKeyUpdate, [
-      { keyId: key.keyId, tenantId, role, secretHash: key.secretHash, createdAt: this.now().toISOString(), ...(label ? { label } : {}) },
+      {
+        keyId: key.keyId,
+        tenantId,
+        role,
+        secretHash: key.secretHash,
+        createdAt: this.now().toISOString(),
+        ...(label ? { label } : {}),
+      },
     ]);
     return { keyId: key.keyId, token: key.token, tenantId, role };
   }
@@ -71,13 +97,20 @@ export class AccessRegistryClient {
     return this.update(revokeApiKeyUpdate, [{ keyId, at: this.now().toISOString() }]);
   }
 
-  setTenantWebhook(tenantId: string, url: string, secret: string): Promise<{ tenantId: string; url: string; updatedAt: string }> {
+  setTenantWebhook(
+    tenantId: string,
+    url: string,
+    secret: string,
+  ): Promise<{ tenantId: string; url: string; updatedAt: string }> {
     return this.update(setTenantWebhookUpdate, [{ tenantId, url, secret, at: this.now().toISOString() }]);
   }
 
   async snapshot(): Promise<AccessSnapshot> {
     const current = this.client.workflow.getHandle<typeof accessRegistry>(ACCESS_REGISTRY_WORKFLOW_ID);
-    const query = () => (this.bounds ? boundedQuery(this.client, this.bounds, () => current.query(accessSnapshotQuery)) : current.query(accessSnapshotQuery));
+    const query = () =>
+      this.bounds
+        ? boundedQuery(this.client, this.bounds, () => current.query(accessSnapshotQuery))
+        : current.query(accessSnapshotQuery);
     try {
       return await query();
     } catch (e) {

@@ -33,7 +33,9 @@ export function allowEntryProblem(entry: string): string | undefined {
     }
   }
   if (isIP(entry.replace(/^\[|\]$/g, ''))) return undefined;
-  return /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*$/.test(entry) ? undefined : `${entry} is not a host name, IP address or CIDR range`;
+  return /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*$/.test(entry)
+    ? undefined
+    : `${entry} is not a host name, IP address or CIDR range`;
 }
 
 /** The policy for a WEBHOOK_ALLOWED_HOSTS list (entries already validated by allowEntryProblem). */
@@ -41,7 +43,10 @@ export function webhookTargetPolicy(allowed: readonly string[] = []): WebhookTar
   const hosts = new Set<string>();
   const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
   for (const raw of allowed) {
-    const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+    const entry = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '');
     if (entry.includes('/')) ranges.push(ipaddr.parseCIDR(entry));
     else if (isIP(entry)) {
       const ip = ipaddr.process(entry);
@@ -56,7 +61,10 @@ export function addressRefusal(address: string, policy: WebhookTargetPolicy): st
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
   // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is.
   const ip = ipaddr.process(address);
-  if (policy.ranges.some(([net, bits]) => net.kind() === ip.kind() && (ip as ipaddr.IPv4).match(net as ipaddr.IPv4, bits))) return undefined;
+  if (
+    policy.ranges.some(([net, bits]) => net.kind() === ip.kind() && (ip as ipaddr.IPv4).match(net as ipaddr.IPv4, bits))
+  )
+    return undefined;
   const range = ip.range();
   return range === 'unicast' ? undefined : `${address} is a ${range} address`;
 }
@@ -75,7 +83,8 @@ export function targetUrlRefusal(rawUrl: string, policy: WebhookTargetPolicy): s
     const why = addressRefusal(host, policy);
     return why && `${why}: not allowed as a webhook target (an operator may allow it with WEBHOOK_ALLOWED_HOSTS)`;
   }
-  if (isLocalName(host)) return `${host} is this machine: not allowed as a webhook target (an operator may allow it with WEBHOOK_ALLOWED_HOSTS)`;
+  if (isLocalName(host))
+    return `${host} is this machine: not allowed as a webhook target (an operator may allow it with WEBHOOK_ALLOWED_HOSTS)`;
   return undefined;
 }
 
@@ -96,8 +105,16 @@ export function guardedLookup(policy: WebhookTargetPolicy) {
       const trusted = policy.hosts.has(hostname.toLowerCase());
       const usable = trusted ? addresses : addresses.filter((a) => addressRefusal(a.address, policy) === undefined);
       if (usable.length === 0) {
-        const why = addresses.map((a) => addressRefusal(a.address, policy)).filter(Boolean).join('; ');
-        return callback(new WebhookTargetRefused(`${hostname} resolves only to addresses not allowed as webhook targets (${why}); an operator may allow them with WEBHOOK_ALLOWED_HOSTS`), []);
+        const why = addresses
+          .map((a) => addressRefusal(a.address, policy))
+          .filter(Boolean)
+          .join('; ');
+        return callback(
+          new WebhookTargetRefused(
+            `${hostname} resolves only to addresses not allowed as webhook targets (${why}); an operator may allow them with WEBHOOK_ALLOWED_HOSTS`,
+          ),
+          [],
+        );
       }
       if (options.all) return callback(null, usable);
       callback(null, usable[0]!.address, usable[0]!.family);
@@ -106,4 +123,5 @@ export function guardedLookup(policy: WebhookTargetPolicy) {
 }
 
 /** The HTTP agent deliveries use: every connection resolves through guardedLookup. */
-export const deliveryAgent = (policy: WebhookTargetPolicy): Agent => new Agent({ connect: { lookup: guardedLookup(policy) } });
+export const deliveryAgent = (policy: WebhookTargetPolicy): Agent =>
+  new Agent({ connect: { lookup: guardedLookup(policy) } });

@@ -8,7 +8,13 @@ import { Context } from '@temporalio/activity';
 import type { BankAdapter } from '../banks/bank-adapter';
 import type { BankRegistry } from '../banks/registry';
 import type { AccessTokenSource } from '../banks/module';
-import type { BankBoleto, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../contracts/bank';
+import type {
+  BankBoleto,
+  BoletoRef,
+  RegisterBoletoRequest,
+  SearchBoletosFilter,
+  SearchBoletosResult,
+} from '../contracts/bank';
 import { withBankFailures } from './to-failure';
 
 export interface BankActivityDeps {
@@ -23,7 +29,11 @@ export const createBankActivities = (deps: BankActivityDeps) => {
     await deps.registry.ensure(accountId);
     // Tokens as the account's bank says: its own per-process cache, or its keeper workflow (cached per process).
     const { client, info } = Context.current();
-    return deps.registry.activityAdapter(accountId, { client, taskQueue: info.taskQueue, isLocal: info.isLocal }, deps.tokenSource);
+    return deps.registry.activityAdapter(
+      accountId,
+      { client, taskQueue: info.taskQueue, isLocal: info.isLocal },
+      deps.tokenSource,
+    );
   };
   /**
    * Every bank call is timed and counted on the worker's Prometheus endpoint:
@@ -41,12 +51,18 @@ export const createBankActivities = (deps: BankActivityDeps) => {
     const started = Date.now();
     try {
       const out = await withBankFailures(call);
-      meter.createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency').record(Date.now() - started, { bank, operation, outcome: 'ok' });
+      meter
+        .createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency')
+        .record(Date.now() - started, { bank, operation, outcome: 'ok' });
       return out;
     } catch (e) {
       const kind = (e as { type?: string }).type ?? 'Unexpected';
-      meter.createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency').record(Date.now() - started, { bank, operation, outcome: 'error' });
-      meter.createCounter('boletoflow_bank_call_errors', 'calls', 'failed bank API calls by kind').add(1, { bank, operation, kind });
+      meter
+        .createHistogram('boletoflow_bank_call_duration_ms', 'int', 'ms', 'bank API call latency')
+        .record(Date.now() - started, { bank, operation, outcome: 'error' });
+      meter
+        .createCounter('boletoflow_bank_call_errors', 'calls', 'failed bank API calls by kind')
+        .add(1, { bank, operation, kind });
       throw e;
     }
   };
@@ -55,10 +71,17 @@ export const createBankActivities = (deps: BankActivityDeps) => {
       return measured(input.accountId, 'authenticate', async () => (await adapter(input.accountId)).authenticate());
     },
     bankRegister(input: { accountId: string; request: RegisterBoletoRequest }): Promise<BankBoleto> {
-      return measured(input.accountId, 'register', async () => (await adapter(input.accountId)).register(input.request));
+      return measured(input.accountId, 'register', async () =>
+        (await adapter(input.accountId)).register(input.request),
+      );
     },
-    bankFindRegistered(input: { accountId: string; request: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'> }): Promise<BankBoleto | null> {
-      return measured(input.accountId, 'findRegistered', async () => (await adapter(input.accountId)).findRegistered(input.request));
+    bankFindRegistered(input: {
+      accountId: string;
+      request: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>;
+    }): Promise<BankBoleto | null> {
+      return measured(input.accountId, 'findRegistered', async () =>
+        (await adapter(input.accountId)).findRegistered(input.request),
+      );
     },
     bankGetBoleto(input: { accountId: string; ref: BoletoRef }): Promise<BankBoleto | null> {
       return measured(input.accountId, 'get', async () => (await adapter(input.accountId)).get(input.ref));
@@ -66,11 +89,23 @@ export const createBankActivities = (deps: BankActivityDeps) => {
     bankSearchBoletos(input: { accountId: string; filter: SearchBoletosFilter }): Promise<SearchBoletosResult> {
       return measured(input.accountId, 'search', async () => (await adapter(input.accountId)).search(input.filter));
     },
-    bankCancelBoleto(input: { accountId: string; ref: BoletoRef; reason: string }): Promise<{ accepted: true; requestId?: string }> {
-      return measured(input.accountId, 'cancel', async () => (await adapter(input.accountId)).cancel(input.ref, input.reason));
+    bankCancelBoleto(input: {
+      accountId: string;
+      ref: BoletoRef;
+      reason: string;
+    }): Promise<{ accepted: true; requestId?: string }> {
+      return measured(input.accountId, 'cancel', async () =>
+        (await adapter(input.accountId)).cancel(input.ref, input.reason),
+      );
     },
-    bankChangeDueDate(input: { accountId: string; ref: BoletoRef; dueDate: string }): Promise<{ accepted: true; requestId?: string }> {
-      return measured(input.accountId, 'changeDueDate', async () => (await adapter(input.accountId)).changeDueDate(input.ref, input.dueDate));
+    bankChangeDueDate(input: {
+      accountId: string;
+      ref: BoletoRef;
+      dueDate: string;
+    }): Promise<{ accepted: true; requestId?: string }> {
+      return measured(input.accountId, 'changeDueDate', async () =>
+        (await adapter(input.accountId)).changeDueDate(input.ref, input.dueDate),
+      );
     },
     /** The bank's PDF, base64 (payloads are JSON). */
     async bankPdf(input: { accountId: string; ref: BoletoRef }): Promise<{ pdfBase64: string }> {

@@ -26,10 +26,21 @@ export const createActivities = (deps: ActivityDeps) => ({
   ...createBankActivities(deps.bank),
   ...createNotificationActivities({ ...deps.notifications, ...(deps.records ? { records: deps.records } : {}) }),
   ...createRecordsActivities({ ...(deps.records ? { records: deps.records } : {}) }),
-  ...createOnboardingActivities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }),
+  ...createOnboardingActivities({
+    registry: deps.bank.registry,
+    version: deps.onboarding?.version ?? '0',
+    ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}),
+  }),
   // Each bank's own activities (names are part of history), through its module.
   ...(Object.keys(BANKS) as BankCode[]).reduce<ReturnType<ReturnType<typeof bankModule>['activities']>>(
-    (all, bank) => ({ ...all, ...bankModule(bank).activities({ registry: deps.bank.registry, version: deps.onboarding?.version ?? '0', ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}) }) }),
+    (all, bank) => ({
+      ...all,
+      ...bankModule(bank).activities({
+        registry: deps.bank.registry,
+        version: deps.onboarding?.version ?? '0',
+        ...(deps.onboarding ? { settings: deps.onboarding.settings } : {}),
+      }),
+    }),
     {},
   ),
 });

@@ -74,14 +74,20 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
   };
 
   /** POSTs `payload` to the tenant's endpoint, signed; throws (retryable) on network errors and non-2xx. */
-  const postSigned = async (target: TenantWebhook, deliveryId: string, payload: unknown): Promise<{ attempts: number; status: number }> => {
+  const postSigned = async (
+    target: TenantWebhook,
+    deliveryId: string,
+    payload: unknown,
+  ): Promise<{ attempts: number; status: number }> => {
     const ctx = Context.current();
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number;
     const refused = targetUrlRefusal(target.url, targets);
     if (refused) {
-      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: 'refused_target' });
+      ctx.metricMeter
+        .createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts')
+        .add(1, { reason: 'refused_target' });
       throw ApplicationFailure.retryable(`delivery refused: ${refused}`, 'DeliveryRefused');
     }
     try {
@@ -103,12 +109,19 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
       await res.body.dump();
     } catch (e) {
       const refusal = refusalIn(e);
-      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: refusal ? 'refused_target' : 'network' });
+      ctx.metricMeter
+        .createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts')
+        .add(1, { reason: refusal ? 'refused_target' : 'network' });
       if (refusal) throw ApplicationFailure.retryable(`delivery refused: ${refusal.message}`, 'DeliveryRefused');
-      throw ApplicationFailure.retryable(`delivery to the client's endpoint failed: ${(e as Error).message}`, 'DeliveryFailed');
+      throw ApplicationFailure.retryable(
+        `delivery to the client's endpoint failed: ${(e as Error).message}`,
+        'DeliveryFailed',
+      );
     }
     if (status < 200 || status >= 300) {
-      ctx.metricMeter.createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts').add(1, { reason: `http_${status}` });
+      ctx.metricMeter
+        .createCounter('boletoflow_delivery_failures', 'attempts', 'failed notification attempts')
+        .add(1, { reason: `http_${status}` });
       throw ApplicationFailure.retryable(`the client's endpoint answered HTTP ${status}`, 'DeliveryFailed');
     }
     return { attempts: ctx.info.attempt, status };
@@ -121,7 +134,12 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
     async deliverNotification(input: DeliverInput): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
       const target = await webhookFor(input.tenantId);
       // A tenant without an endpoint reads its boletos back: the event is recorded with nothing to attempt.
-      await records?.recordEvent({ view: input.boleto, event: input.event, deliveryId: input.deliveryId, delivery: target ? 'PENDING' : 'SKIPPED' });
+      await records?.recordEvent({
+        view: input.boleto,
+        event: input.event,
+        deliveryId: input.deliveryId,
+        delivery: target ? 'PENDING' : 'SKIPPED',
+      });
       if (!target) return { attempts: 0, skipped: true };
       let r: Awaited<ReturnType<typeof postSigned>>;
       try {
@@ -133,16 +151,30 @@ export const createNotificationActivities = (deps: NotificationDeps = {}) => {
         });
       } catch (e) {
         const final = Context.current().info.attempt >= lastAttempt;
-        await records?.recordDeliveryAttempt(input.deliveryId, { status: final ? 'FAILED' : 'PENDING', at: new Date().toISOString(), attempts: 1, error: (e as Error).message });
+        await records?.recordDeliveryAttempt(input.deliveryId, {
+          status: final ? 'FAILED' : 'PENDING',
+          at: new Date().toISOString(),
+          attempts: 1,
+          error: (e as Error).message,
+        });
         throw e;
       }
-      await records?.recordDeliveryAttempt(input.deliveryId, { status: 'DELIVERED', at: new Date().toISOString(), attempts: 1 });
+      await records?.recordDeliveryAttempt(input.deliveryId, {
+        status: 'DELIVERED',
+        at: new Date().toISOString(),
+        attempts: 1,
+      });
       return r;
     },
 
     /** Onboarding reminders, escalations and step changes, to the tenant's endpoint (logged for operators too). */
     async onboardingNotify(input: OnboardingNotice): Promise<{ attempts: number; skipped?: boolean; status?: number }> {
-      Context.current().log.info('onboarding notice', { type: input.type, accountId: input.accountId, step: input.step, detail: input.detail });
+      Context.current().log.info('onboarding notice', {
+        type: input.type,
+        accountId: input.accountId,
+        step: input.step,
+        detail: input.detail,
+      });
       const target = await webhookFor(input.tenantId);
       if (!target) return { attempts: 0, skipped: true };
       return postSigned(target, input.deliveryId, {

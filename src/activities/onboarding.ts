@@ -47,10 +47,19 @@ export const createOnboardingActivities = (deps: OnboardingActivityDeps) => {
         const a = build(input.account);
         deps.registry.put(a, { ttlMs: 30_000 });
         const ctx = Context.current();
-        const adapter = deps.registry.activityAdapter(a.accountId, { client: ctx.client, taskQueue: ctx.info.taskQueue, isLocal: false, uncached: true });
+        const adapter = deps.registry.activityAdapter(a.accountId, {
+          client: ctx.client,
+          taskQueue: ctx.info.taskQueue,
+          isLocal: false,
+          uncached: true,
+        });
         try {
           const t = await adapter.authenticate();
-          checks.push({ name: 'token', ok: true, detail: t.expiresAt ? `access token valid until ${t.expiresAt}` : 'access token obtained' });
+          checks.push({
+            name: 'token',
+            ok: true,
+            detail: t.expiresAt ? `access token valid until ${t.expiresAt}` : 'access token obtained',
+          });
         } catch (e) {
           return failed('token', e);
         }

@@ -14,13 +14,18 @@ export interface RecordsActivityDeps {
 export const createRecordsActivities = (deps: RecordsActivityDeps) => ({
   async reconcileBoletoRecords(input: { closedWithinMinutes: number }): Promise<ReconcileResult> {
     const ctx = Context.current();
-    if (!deps.records) throw ApplicationFailure.nonRetryable('this worker has no records store (DATABASE_URL)', 'RecordsNotConfigured');
+    if (!deps.records)
+      throw ApplicationFailure.nonRetryable('this worker has no records store (DATABASE_URL)', 'RecordsNotConfigured');
     const result = await reconcileRecords(ctx.client, deps.records, {
       scope: 'recent',
       closedSince: new Date(Date.now() - input.closedWithinMinutes * 60_000),
       onProgress: (r) => ctx.heartbeat(r),
     });
-    const repaired = ctx.metricMeter.createCounter('boletoflow_records_repaired', 'boletos', 'boletos the drift scan imported or repaired in the records store');
+    const repaired = ctx.metricMeter.createCounter(
+      'boletoflow_records_repaired',
+      'boletos',
+      'boletos the drift scan imported or repaired in the records store',
+    );
     if (result.imported) repaired.add(result.imported, { kind: 'imported' });
     if (result.repaired) repaired.add(result.repaired, { kind: 'repaired' });
     ctx.log.info('records reconciled', { ...result });

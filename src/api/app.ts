@@ -78,7 +78,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Query parameters whose values are personal data (the payer's CPF/CNPJ): logged as [redacted]. */
 const PERSONAL_QUERY = /([?&]payerDocument=)[^&#]*/gi;
-export const redactUrl = (url: unknown): unknown => (typeof url === 'string' ? url.replace(PERSONAL_QUERY, '$1[redacted]') : url);
+export const redactUrl = (url: unknown): unknown =>
+  typeof url === 'string' ? url.replace(PERSONAL_QUERY, '$1[redacted]') : url;
 
 /** Accepts a well-formed X-Request-Id from the caller or makes one; echoed on the response. */
 const requestId: RequestHandler = (req, res, next) => {
@@ -106,7 +107,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const metrics = new ApiMetrics();
   const registry = new AccessRegistryClient(deps.client, deps.taskQueue, undefined, API_BOUNDS);
   const directory = deps.directory ?? new AccountDirectory([]);
-  const access = deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
+  const access =
+    deps.access ?? new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 1_000, graceMs: deps.accessGraceMs ?? 0 });
   const records = deps.records ?? unconfiguredRecords();
   // Unauthenticated webhook hints (every bank's) share one budget per source address.
   const hintGuard = createHintGuard(deps.unsignedHints, deps.logger);
@@ -117,14 +119,21 @@ export function buildApp(deps: AppDeps): BuiltApp {
     pinoHttp({
       logger: deps.logger,
       genReqId: (_req, res) => res.getHeader('X-Request-Id') as string,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       // Health probes and scrapes would drown the log.
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       serializers: {
         // A payer's document may be a list filter: it never reaches the log.
-        req: (req: { id: unknown; method: unknown; url: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        req: (req: { id: unknown; method: unknown; url: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         // The wrapped response reports null until headers are flushed; the raw one knows the status.
-        res: (res: { statusCode: unknown; raw?: { statusCode?: number } }) => ({ statusCode: res.raw?.statusCode ?? res.statusCode }),
+        res: (res: { statusCode: unknown; raw?: { statusCode?: number } }) => ({
+          statusCode: res.raw?.statusCode ?? res.statusCode,
+        }),
       },
     }),
   );
@@ -142,7 +151,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
   };
   app.use('/codec', codecCors(codec.corsOrigins));
-  app.use(express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({ limit: deps.bodyLimit ?? '256kb', strict: true, type: ['application/json', 'application/*+json'] }),
+  );
 
   const routes: ApiRoute[] = [
     ...healthRoutes({
@@ -156,10 +167,19 @@ export function buildApp(deps: AppDeps): BuiltApp {
     }),
     ...meRoutes(),
     ...apiKeyRoutes({ registry, access }),
-    ...webhookEndpointRoutes({ registry, ...(deps.webhookAllowedHosts ? { allowedHosts: deps.webhookAllowedHosts } : {}) }),
+    ...webhookEndpointRoutes({
+      registry,
+      ...(deps.webhookAllowedHosts ? { allowedHosts: deps.webhookAllowedHosts } : {}),
+    }),
     // The store's collection routes first: /v1/boletos/export.csv is not a boleto id.
     ...boletoRecordRoutes({ records }),
-    ...boletoRoutes({ client: deps.client, taskQueue: deps.taskQueue, directory, registerWaitMs: deps.registerWaitMs ?? 10_000, records }),
+    ...boletoRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      directory,
+      registerWaitMs: deps.registerWaitMs ?? 10_000,
+      records,
+    }),
     ...onboardingRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
@@ -169,7 +189,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
       ...(deps.onboarding?.supportEmail ? { supportEmail: deps.onboarding.supportEmail } : {}),
     }),
     // Each bank's own routes (e.g. a token keeper's, for operators).
-    ...(Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? []),
+    ...(Object.keys(BANKS) as BankCode[]).flatMap(
+      (bank) => bankModule(bank).api.routes?.({ client: deps.client, taskQueue: deps.taskQueue, directory }) ?? [],
+    ),
     ...webhookRoutes({ client: deps.client, directory, metrics, logger: deps.logger, hintGuard }),
     ...codecRoutes(codec),
   ];
@@ -186,10 +208,20 @@ export function buildApp(deps: AppDeps): BuiltApp {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  mountRoutes(app, routes, { access, rateLimitPerMinute: deps.rateLimitPerMinute ?? 600, logger: deps.logger, session: codecSessionAuth(codec) });
+  mountRoutes(app, routes, {
+    access,
+    rateLimitPerMinute: deps.rateLimitPerMinute ?? 600,
+    logger: deps.logger,
+    session: codecSessionAuth(codec),
+  });
 
   app.use((req, res) => {
-    sendProblem(res, { type: 'not-found', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${req.path}` });
+    sendProblem(res, {
+      type: 'not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: `No route for ${req.method} ${req.path}`,
+    });
   });
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
@@ -200,7 +232,12 @@ export function buildApp(deps: AppDeps): BuiltApp {
       return;
     }
     if (err instanceof RecordsNotConfigured) {
-      sendProblem(res, { type: 'temporarily-unavailable', title: 'The records store is not configured', status: 503, detail: err.message });
+      sendProblem(res, {
+        type: 'temporarily-unavailable',
+        title: 'The records store is not configured',
+        status: 503,
+        detail: err.message,
+      });
     } else if (err instanceof WorkersUnavailable) {
       // No worker polling (all restarting): a query or update could not be answered in time (src/temporal/bounded.ts).
       req.log.warn({ err: err.message }, 'no worker answered');
@@ -216,17 +253,32 @@ export function buildApp(deps: AppDeps): BuiltApp {
     } else if (isStoreUnavailable(err)) {
       req.log.warn({ err }, 'records store unavailable');
       res.setHeader('Retry-After', '5');
-      sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail: 'The records store cannot be reached; nothing was changed. Retry shortly.' });
+      sendProblem(res, {
+        type: 'temporarily-unavailable',
+        title: 'Temporarily unavailable',
+        status: 503,
+        detail: 'The records store cannot be reached; nothing was changed. Retry shortly.',
+      });
     } else if (e.type === 'entity.parse.failed') {
       sendProblem(res, { type: 'malformed-json', title: 'The body is not valid JSON', status: 400, detail: e.message });
     } else if (e.type === 'entity.too.large') {
-      sendProblem(res, { type: 'payload-too-large', title: 'The body is larger than allowed', status: 413, detail: `Limit: ${deps.bodyLimit ?? '256kb'}.` });
+      sendProblem(res, {
+        type: 'payload-too-large',
+        title: 'The body is larger than allowed',
+        status: 413,
+        detail: `Limit: ${deps.bodyLimit ?? '256kb'}.`,
+      });
     } else if (status >= 400 && status < 500 && e.expose !== false) {
       // Other body-parser refusals: bad charset, unsupported encoding, aborted requests.
       sendProblem(res, { type: 'bad-request', title: e.message ?? 'Bad Request', status });
     } else {
       req.log.error({ err }, 'unhandled error');
-      sendProblem(res, { type: 'internal', title: 'Internal Server Error', status: 500, detail: 'Quote the requestId when reporting this.' });
+      sendProblem(res, {
+        type: 'internal',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'Quote the requestId when reporting this.',
+      });
     }
   };
   app.use(onError);

@@ -78,13 +78,17 @@ export class AccessCache {
     const age = this.current ? this.now() - this.current.at : Infinity;
     if (age > this.opts.ttlMs) {
       const last = this.current;
-      if (!last || age > this.opts.ttlMs + (this.opts.graceMs ?? 0)) return { snapshot: await this.refresh(), age: 0, fetched: true };
+      if (!last || age > this.opts.ttlMs + (this.opts.graceMs ?? 0))
+        return { snapshot: await this.refresh(), age: 0, fetched: true };
       // Within the grace: a refresh that answers quickly wins; one that fails or hangs leaves the last good snapshot.
       const waited = this.inflight ? this.now() - this.inflightSince : 0;
       const fresh = this.refresh();
       fresh.catch(() => undefined);
       const budget = Math.max(0, (this.opts.staleWaitMs ?? 1_000) - waited);
-      const got = await Promise.race([fresh, new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref())]).catch(() => undefined);
+      const got = await Promise.race([
+        fresh,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), budget).unref()),
+      ]).catch(() => undefined);
       return got ? { snapshot: got, age: 0, fetched: true } : { snapshot: last.snapshot, age, fetched: true };
     }
     if (age > this.refreshAheadMs && !this.inflight && this.now() - this.lastAheadAttempt >= this.opts.minRefreshMs) {
@@ -117,10 +121,12 @@ export class AccessCache {
   }
 }
 
-const bearer = (h: string | undefined) => (h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined);
+const bearer = (h: string | undefined) =>
+  h && /^Bearer\s+/i.test(h) ? h.replace(/^Bearer\s+/i, '').trim() : undefined;
 
 /** The API key a request presents ("Authorization: Bearer <key>" or "X-API-Key: <key>"), if any. */
-export const presentedKey = (req: Request): string | undefined => bearer(req.get('authorization')) ?? req.get('x-api-key')?.trim();
+export const presentedKey = (req: Request): string | undefined =>
+  bearer(req.get('authorization')) ?? req.get('x-api-key')?.trim();
 
 /** True when the request presents a valid operator key (public routes that do more for operators); never throws. */
 export async function isOperatorRequest(cache: AccessCache, req: Request): Promise<boolean> {
@@ -157,7 +163,9 @@ export function authenticate(cache: AccessCache, session?: SessionAuth): Request
         type: 'unauthenticated',
         title: 'API key required',
         status: 401,
-        detail: 'Send your API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".' + (session ? ` ${session.hint}` : ''),
+        detail:
+          'Send your API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".' +
+          (session ? ` ${session.hint}` : ''),
       });
       return;
     }
@@ -167,7 +175,12 @@ export function authenticate(cache: AccessCache, session?: SessionAuth): Request
     } catch (e) {
       req.log?.error({ err: e }, 'access registry unavailable');
       res.setHeader('Retry-After', String(WORKERS_RETRY_AFTER_S));
-      sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
+      sendProblem(res, {
+        type: 'temporarily-unavailable',
+        title: 'Temporarily unavailable',
+        status: 503,
+        detail: 'Could not verify the API key; retry shortly.',
+      });
       return;
     }
     if (!record || record.revokedAt) {
@@ -177,7 +190,9 @@ export function authenticate(cache: AccessCache, session?: SessionAuth): Request
         type: 'invalid-api-key',
         title: 'API key not valid',
         status: 401,
-        detail: token ? 'The API key is unknown, malformed or revoked.' : `The API key of this session was revoked. ${session!.hint}`,
+        detail: token
+          ? 'The API key is unknown, malformed or revoked.'
+          : `The API key of this session was revoked. ${session!.hint}`,
       });
       return;
     }

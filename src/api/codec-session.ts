@@ -38,7 +38,10 @@ export class CodecSessions {
   issue(keyId: string, now = Date.now()): { value: string; session: Session } {
     const exp = Math.floor((now + this.ttlMs) / 1000);
     const body = `v1.${keyId}.${exp}`;
-    return { value: `${body}.${this.mac(body).toString('base64url')}`, session: { keyId, expiresAt: new Date(exp * 1000) } };
+    return {
+      value: `${body}.${this.mac(body).toString('base64url')}`,
+      session: { keyId, expiresAt: new Date(exp * 1000) },
+    };
   }
 
   /** The session a cookie value stands for, if it is authentic and not expired. */
@@ -66,7 +69,14 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${value}`, `Path=${SESSION_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    `Path=${SESSION_PATH}`,
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 export const clearedSessionCookie = (secure: boolean): string => sessionCookie('', 0, secure);

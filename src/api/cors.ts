@@ -36,7 +36,8 @@ export function codecCors(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
     res.setHeader('Access-Control-Max-Age', '600');
     // Chrome's Private Network Access: a UI on a public address calling an API on a private one asks first.
-    if (req.get('access-control-request-private-network') === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
+    if (req.get('access-control-request-private-network') === 'true')
+      res.setHeader('Access-Control-Allow-Private-Network', 'true');
     res.status(204).end();
   };
 }

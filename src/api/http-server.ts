@@ -45,7 +45,7 @@ export function listen(app: Express, port: number, host: string): Promise<Server
     });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (err.code === 'ECONNRESET')) return socket.destroy();
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
     const [status, title] = REASONS[err.code ?? ''] ?? [400, 'Malformed HTTP request'];
     const body = JSON.stringify({ type: `${PROBLEM_BASE}bad-request`, title, status });
     socket.end(

@@ -55,7 +55,8 @@ export class ApiMetrics {
       labelNames: ['status', 'bank'] as const,
       registers: [this.registry],
       async collect() {
-        if (!cached || Date.now() - cached.at > cacheMs) cached = { at: Date.now(), values: await counts().catch(() => cached?.values ?? []) };
+        if (!cached || Date.now() - cached.at > cacheMs)
+          cached = { at: Date.now(), values: await counts().catch(() => cached?.values ?? []) };
         for (const v of cached.values) this.set({ status: v.status, bank: v.bank }, v.n);
       },
     });
@@ -66,7 +67,11 @@ export class ApiMetrics {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
-        end({ method: req.method, route: (res.locals.routeTemplate as string | undefined) ?? 'unmatched', status: String(res.statusCode) });
+        end({
+          method: req.method,
+          route: (res.locals.routeTemplate as string | undefined) ?? 'unmatched',
+          status: String(res.statusCode),
+        });
       });
       next();
     };

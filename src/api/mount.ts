@@ -78,7 +78,12 @@ export function mountRoutes(app: Express, routes: readonly ApiRoute[], opts: Mou
         else problems.push(...zodFieldProblems(where, parsed.error));
       }
       if (problems.length) {
-        sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: problems });
+        sendProblem(res, {
+          type: 'validation',
+          title: 'The request has invalid fields',
+          status: 400,
+          errors: problems,
+        });
         return;
       }
       await route.handler({
@@ -112,7 +117,12 @@ function methodNotAllowed(app: Express, routes: readonly ApiRoute[]): void {
       if (req.method === 'OPTIONS' || allowed.has(req.method)) return next();
       res.locals.routeTemplate = path;
       res.setHeader('Allow', allow);
-      sendProblem(res, { type: 'method-not-allowed', title: 'Method Not Allowed', status: 405, detail: `${req.method} is not allowed on ${path}; allowed: ${allow}.` });
+      sendProblem(res, {
+        type: 'method-not-allowed',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `${req.method} is not allowed on ${path}; allowed: ${allow}.`,
+      });
     });
   }
 }

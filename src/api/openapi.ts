@@ -7,7 +7,10 @@ import { VERSION } from '../version';
 import { SESSION_COOKIE } from './codec-session';
 import { type ApiRoute, openApiPath, ProblemSchema } from './route';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
@@ -28,12 +31,16 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(r.responses)) {
       responses[status] = spec.schema
-        ? { description: spec.description, content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } } }
+        ? {
+            description: spec.description,
+            content: { [spec.contentType ?? 'application/json']: { schema: spec.schema } },
+          }
         : Number(status) >= 400
           ? problem(spec.description)
           : { description: spec.description };
     }
-    if (r.request?.body || r.request?.query || r.request?.params || r.request?.headers) responses['400'] ??= problem('The request is malformed or a field is invalid (errors lists each field)');
+    if (r.request?.body || r.request?.query || r.request?.params || r.request?.headers)
+      responses['400'] ??= problem('The request is malformed or a field is invalid (errors lists each field)');
     if (r.request?.body) {
       responses['413'] ??= problem('Body larger than the limit');
       responses['415'] ??= problem('Content-Type is not application/json');
@@ -42,10 +49,14 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
       responses['401'] ??= problem('Missing, unknown or revoked API key');
       responses['403'] ??= problem(`The key's role is not one of: ${r.access.join(', ')}`);
     }
-    if (r.rateLimited !== false && r.access !== 'public') responses['429'] ??= problem('Rate limit exceeded; see Retry-After');
+    if (r.rateLimited !== false && r.access !== 'public')
+      responses['429'] ??= problem('Rate limit exceeded; see Retry-After');
     responses['500'] ??= problem('Unexpected error; quote requestId');
     // Key checks, workflow queries and updates need Temporal and a worker (src/temporal/bounded.ts); webhooks resolve boletos there.
-    if (r.access !== 'public' || r.tags.includes('webhooks')) responses['503'] ??= problem('Temporarily unavailable (no worker answered in time, or the records store is down); see Retry-After');
+    if (r.access !== 'public' || r.tags.includes('webhooks'))
+      responses['503'] ??= problem(
+        'Temporarily unavailable (no worker answered in time, or the records store is down); see Retry-After',
+      );
 
     registry.registerPath({
       method: r.method,
@@ -56,12 +67,16 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], serverUrl?: st
       tags: r.tags,
       ...(r.access === 'public'
         ? { security: [] }
-        : { security: [{ bearerApiKey: [] }, { headerApiKey: [] }, ...(r.browserSession ? [{ codecSession: [] }] : [])] }),
+        : {
+            security: [{ bearerApiKey: [] }, { headerApiKey: [] }, ...(r.browserSession ? [{ codecSession: [] }] : [])],
+          }),
       request: {
         ...(r.request?.params ? { params: r.request.params } : {}),
         ...(r.request?.query ? { query: r.request.query } : {}),
         ...(r.request?.headers ? { headers: r.request.headers } : {}),
-        ...(r.request?.body ? { body: { required: true, content: { 'application/json': { schema: r.request.body } } } } : {}),
+        ...(r.request?.body
+          ? { body: { required: true, content: { 'application/json': { schema: r.request.body } } } }
+          : {}),
       },
       responses: responses as never,
     });

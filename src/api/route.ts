@@ -34,7 +34,11 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-export interface ApiRoute<P extends Obj = Obj, Q extends Obj = Obj, B extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface ApiRoute<
+  P extends Obj = Obj,
+  Q extends Obj = Obj,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: HttpMethod;
   /** Express-style path: /v1/boletos/:id */
   path: string;
@@ -56,12 +60,18 @@ export interface ApiRoute<P extends Obj = Obj, Q extends Obj = Obj, B extends z.
 }
 
 /** Keeps the handler's types tied to the schemas. */
-export function defineRoute<P extends Obj = undefined, Q extends Obj = undefined, B extends z.ZodType | undefined = undefined>(
-  route: ApiRoute<P, Q, B>,
-): ApiRoute {
+export function defineRoute<
+  P extends Obj = undefined,
+  Q extends Obj = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(route: ApiRoute<P, Q, B>): ApiRoute {
   const body = route.request?.body;
   // Writes reject unknown fields: a typo in a field name must not be silently ignored.
-  if (!route.foreignBody && body instanceof z.ZodObject && (body.def.catchall as z.ZodType | undefined)?.def.type !== 'never') {
+  if (
+    !route.foreignBody &&
+    body instanceof z.ZodObject &&
+    (body.def.catchall as z.ZodType | undefined)?.def.type !== 'never'
+  ) {
     throw new Error(`${route.operationId}: request body schemas must be strict objects (z.strictObject)`);
   }
   return route;
@@ -77,6 +87,8 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     requestId: z.string().optional(),
-    errors: z.array(z.object({ field: z.string().meta({ example: 'body.amountCents' }), reason: z.string() })).optional(),
+    errors: z
+      .array(z.object({ field: z.string().meta({ example: 'body.amountCents' }), reason: z.string() }))
+      .optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

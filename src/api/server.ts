@@ -29,12 +29,18 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
   });
   const url = recordsUrl(config);
   if (!url) throw new Error('the API needs the records store: set DATABASE_URL');
-  const records = await retryUntil(() => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-api' }), {
-    timeoutMs: 60_000,
-    onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
-  });
+  const records = await retryUntil(
+    () => openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-api' }),
+    {
+      timeoutMs: 60_000,
+      onRetry: (err, n) => n % 10 === 1 && logger.warn({ err }, 'waiting for the records store'),
+    },
+  );
   // The drift repair's schedule; a failure here (a cluster without schedules) must not keep the API down.
-  ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.RECORDS_RECONCILE_MINUTES }).then(
+  ensureReconcileSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    everyMinutes: config.RECORDS_RECONCILE_MINUTES,
+  }).then(
     (r) => logger.info({ schedule: r, everyMinutes: config.RECORDS_RECONCILE_MINUTES }, 'records reconcile schedule'),
     (err: unknown) => logger.warn({ err }, 'could not create the records reconcile schedule'),
   );
@@ -43,10 +49,14 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
   const unverifiedWebhookAccounts: Partial<Record<BankCode, string[]>> = {};
   for (const a of accounts) {
     const m = bankModule(a.bank);
-    if (m.api.unverifiedWebhooks && !m.webhookVerification(a, config).webhookAuthorization) (unverifiedWebhookAccounts[a.bank] ??= []).push(a.accountId);
+    if (m.api.unverifiedWebhooks && !m.webhookVerification(a, config).webhookAuthorization)
+      (unverifiedWebhookAccounts[a.bank] ??= []).push(a.accountId);
   }
   for (const [bank, ids] of Object.entries(unverifiedWebhookAccounts)) {
-    logger.warn({ accounts: ids }, bankModule(bank as BankCode).api.unverifiedWebhooks?.warning ?? 'webhooks are unauthenticated');
+    logger.warn(
+      { accounts: ids },
+      bankModule(bank as BankCode).api.unverifiedWebhooks?.warning ?? 'webhooks are unauthenticated',
+    );
   }
   const app = createApp({
     records,

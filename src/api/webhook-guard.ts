@@ -20,7 +20,8 @@ export class WindowLimiter {
   /** Counts one call; undefined when allowed, else the seconds until the window reopens (Retry-After). */
   take(key: string): number | undefined {
     const now = this.now();
-    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
+    if (this.windows.size > 10_000)
+      for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
     let w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) this.windows.set(key, (w = { start: now, n: 0 }));
     w.n += 1;

@@ -9,5 +9,7 @@ export type { BankAccount, BankSettings };
 
 /** Every configured account, bank by bank in the registry's order. */
 export function accountsFromSettings(s: BankSettings, version = '0'): BankAccount[] {
-  return (Object.keys(BANKS) as BankCode[]).flatMap((bank) => bankModule(bank).accountsFromSettings(s, version) as BankAccount[]);
+  return (Object.keys(BANKS) as BankCode[]).flatMap(
+    (bank) => bankModule(bank).accountsFromSettings(s, version) as BankAccount[],
+  );
 }

@@ -38,7 +38,12 @@ export interface BankDescriptor {
     readonly credentialKinds: readonly CredentialsInput['kind'][];
     readonly wrongCredentials: string;
     /** The bank's own rules for the account data CS captures (each problem names the field). */
-    accountDataIssues(data: { agency: string; account: string; accountDigit: string; operatorCode?: string | undefined }): { field: string; message: string }[];
+    accountDataIssues(data: {
+      agency: string;
+      account: string;
+      accountDigit: string;
+      operatorCode?: string | undefined;
+    }): { field: string; message: string }[];
     /** The manager e-mail (PT-BR), pure: the onboarding workflow builds it in its state. */
     managerEmail(data: AccountData, extras: ManagerEmailExtras): ManagerEmail;
   };

@@ -81,7 +81,10 @@ export interface BankModule<A extends BankAccountBase = BankAccountBase, S = nev
    * The connectivity check's bank-specific call after the token (one that proves the credentials work for cobrança
    * without creating anything). Throws BankError on a refusal.
    */
-  readonly connectivityProbe: { readonly name: string; run(adapter: BankAdapter, account: A, onboarded: OnboardedAccount): Promise<string> };
+  readonly connectivityProbe: {
+    readonly name: string;
+    run(adapter: BankAdapter, account: A, onboarded: OnboardedAccount): Promise<string>;
+  };
   readonly api: BankApi;
   /** The credential kinds CS submits for this bank (API bodies) and what the onboarding workflow receives from each. */
   readonly onboardingCredentials: {

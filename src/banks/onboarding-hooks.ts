@@ -8,7 +8,13 @@
  * hook records (timeline texts, state fields, activity names, patch ids) is part of workflow histories: never rename
  * it, and guard a behaviour change for running onboardings with a patch id of the bank's own.
  */
-import type { ConvenioConfig, CredentialsInput, OnboardedAccount, OnboardingPolicy, OnboardingStepName } from '../contracts/onboarding';
+import type {
+  ConvenioConfig,
+  CredentialsInput,
+  OnboardedAccount,
+  OnboardingPolicy,
+  OnboardingStepName,
+} from '../contracts/onboarding';
 import type { OnboardingView, StartOnboardingInput, StoredCredentials, TimelineEntry } from '../contracts/onboarding';
 import type { ManagerEmailExtras } from './descriptor';
 
@@ -87,7 +93,10 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   /** The account reached ACTIVE (after a passed connectivity check). */
   atActive?(ctx: OnboardingHookContext<S, A>): Promise<void>;
   /** The next wake-up the bank needs once the onboarding no longer waits on CS (none: the workflow just waits). */
-  maintenanceWake?(state: OnboardingHookState & S, policy: Pick<OnboardingPolicy, 'certificateReminderDays'>): MaintenanceWake | undefined;
+  maintenanceWake?(
+    state: OnboardingHookState & S,
+    policy: Pick<OnboardingPolicy, 'certificateReminderDays'>,
+  ): MaintenanceWake | undefined;
   /**
    * A maintenance wake-up is due: the bank acts on it itself (e.g. renews a certificate) and resolves true, or
    * returns false (synchronously, or after trying) and the workflow sends the notice (`maintenanceNotice`).

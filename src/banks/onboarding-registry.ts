@@ -23,7 +23,9 @@ export type BankOnboardingState = Intersection<Hooks extends BankOnboardingHooks
 export type BankOnboardingActivities = Intersection<Hooks extends BankOnboardingHooks<infer _S, infer A> ? A : never>;
 
 /** The hooks of a bank, typed for the workflow's whole state and activities (a bank's hooks use its own part). */
-export const bankOnboardingHooks = (bank: BankCode): BankOnboardingHooks<BankOnboardingState, BankOnboardingActivities> =>
+export const bankOnboardingHooks = (
+  bank: BankCode,
+): BankOnboardingHooks<BankOnboardingState, BankOnboardingActivities> =>
   BANK_ONBOARDING_HOOKS[bank] as BankOnboardingHooks<BankOnboardingState, BankOnboardingActivities>;
 
 /**
@@ -34,5 +36,9 @@ export const initialBankState = (): BankOnboardingState =>
   Object.assign({}, ...Object.values(BANK_ONBOARDING_HOOKS).map((h) => h.initialState())) as BankOnboardingState;
 
 /** Stored credentials say whose they are: their kind is the bank's code. */
-const _kindIsBank: StoredCredentials['kind'] extends BankCode ? (BankCode extends StoredCredentials['kind'] ? true : never) : never = true;
+const _kindIsBank: StoredCredentials['kind'] extends BankCode
+  ? BankCode extends StoredCredentials['kind']
+    ? true
+    : never
+  : never = true;
 void _kindIsBank;

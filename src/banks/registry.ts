@@ -19,7 +19,10 @@ export class BankRegistry {
   private readonly expires = new Map<string, number>();
   private readonly connections = new Map<string, BankConnection>();
   /** Per bank with a keeper token strategy: this process's token sources (one cache per account). */
-  private readonly keeperSources = new Map<BankCode, (accountId: string, ctx: ActivityTokenContext) => AccessTokenSource>();
+  private readonly keeperSources = new Map<
+    BankCode,
+    (accountId: string, ctx: ActivityTokenContext) => AccessTokenSource
+  >();
 
   constructor(
     accounts: BankAccount[],
@@ -62,14 +65,20 @@ export class BankRegistry {
 
   account(accountId: string): BankAccount {
     const a = this.accounts.get(accountId);
-    if (!a) throw new BankError('VALIDATION', `unknown bank account ${accountId}`, { fields: [{ field: 'accountId', message: 'no such account' }] });
+    if (!a)
+      throw new BankError('VALIDATION', `unknown bank account ${accountId}`, {
+        fields: [{ field: 'accountId', message: 'no such account' }],
+      });
     return a;
   }
 
   /** The account, when it is of `bank` (for a bank's own activities); a VALIDATION BankError otherwise. */
   accountOf<B extends BankCode>(accountId: string, bank: B): Extract<BankAccount, { bank: B }> {
     const a = this.account(accountId);
-    if (a.bank !== bank) throw new BankError('VALIDATION', `account ${accountId} is not a ${bankModule(bank).descriptor.name} account`, { fields: [{ field: 'accountId', message: `not ${bank}` }] });
+    if (a.bank !== bank)
+      throw new BankError('VALIDATION', `account ${accountId} is not a ${bankModule(bank).descriptor.name} account`, {
+        fields: [{ field: 'accountId', message: `not ${bank}` }],
+      });
     return a as Extract<BankAccount, { bank: B }>;
   }
 
@@ -90,7 +99,11 @@ export class BankRegistry {
   }
 
   /** The account's adapter inside an activity: tokens from `override` (tests), else as the bank's token strategy says. */
-  activityAdapter(accountId: string, ctx: ActivityTokenContext, override?: (accountId: string) => AccessTokenSource): BankAdapter {
+  activityAdapter(
+    accountId: string,
+    ctx: ActivityTokenContext,
+    override?: (accountId: string) => AccessTokenSource,
+  ): BankAdapter {
     const bank = this.account(accountId).bank;
     const strategy = bankModule(bank).tokens;
     if (strategy.kind === 'self') return this.adapter(accountId);

@@ -20,7 +20,9 @@ export interface BankRequestRules {
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** Every bank's rule overrides (each bank's descriptor names its own variables). */
-export type RequestRuleSettings = Partial<Intersection<NonNullable<Parameters<(typeof BANK_DESCRIPTORS)[BankCode]['requestRules']>[0]>>>;
+export type RequestRuleSettings = Partial<
+  Intersection<NonNullable<Parameters<(typeof BANK_DESCRIPTORS)[BankCode]['requestRules']>[0]>>
+>;
 
 /** The bank's rules, with the installation's overrides of the unconfirmed ones. */
 export function requestRulesFor(bank: BankCode, s: RequestRuleSettings = {}): BankRequestRules {
@@ -49,21 +51,35 @@ export interface RuleProblem {
 export function requestRuleProblems(rules: BankRequestRules, req: RuleCheckedRequest, bankName: string): RuleProblem[] {
   const out: RuleProblem[] = [];
   if (rules.minAmountCents !== undefined && req.amountCents < rules.minAmountCents) {
-    out.push({ field: 'amountCents', reason: `must be at least ${formatBrl(rules.minAmountCents)}: ${bankName} registers no boleto below it` });
+    out.push({
+      field: 'amountCents',
+      reason: `must be at least ${formatBrl(rules.minAmountCents)}: ${bankName} registers no boleto below it`,
+    });
   }
   if (rules.maxAmountCents !== undefined && req.amountCents > rules.maxAmountCents) {
-    out.push({ field: 'amountCents', reason: `must be at most ${formatBrl(rules.maxAmountCents)}: ${bankName} registers no boleto above it` });
+    out.push({
+      field: 'amountCents',
+      reason: `must be at most ${formatBrl(rules.maxAmountCents)}: ${bankName} registers no boleto above it`,
+    });
   }
   if (/[A-Z]/i.test(req.payer.document) && !rules.capabilities.has('ALPHANUMERIC_CNPJ')) {
-    out.push({ field: 'payer.document', reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use the payer's CPF or a numeric CNPJ` });
+    out.push({
+      field: 'payer.document',
+      reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use the payer's CPF or a numeric CNPJ`,
+    });
   }
   // A party the account's adapter would not send is refused, never dropped (a final beneficiary is a legal duty).
-  if (req.finalBeneficiary && !rules.capabilities.has('FINAL_BENEFICIARY')) out.push({ field: 'finalBeneficiary', reason: `is not sent to ${bankName} by this service yet` });
-  if (req.guarantor && !rules.capabilities.has('GUARANTOR')) out.push({ field: 'guarantor', reason: `is not sent to ${bankName} by this service yet` });
+  if (req.finalBeneficiary && !rules.capabilities.has('FINAL_BENEFICIARY'))
+    out.push({ field: 'finalBeneficiary', reason: `is not sent to ${bankName} by this service yet` });
+  if (req.guarantor && !rules.capabilities.has('GUARANTOR'))
+    out.push({ field: 'guarantor', reason: `is not sent to ${bankName} by this service yet` });
   for (const party of ['finalBeneficiary', 'guarantor'] as const) {
     const doc = req[party]?.document;
     if (doc !== undefined && /[A-Z]/i.test(doc) && !rules.capabilities.has('ALPHANUMERIC_CNPJ')) {
-      out.push({ field: `${party}.document`, reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use a CPF or a numeric CNPJ` });
+      out.push({
+        field: `${party}.document`,
+        reason: `is an alphanumeric CNPJ, which ${bankName} does not accept yet: use a CPF or a numeric CNPJ`,
+      });
     }
   }
   return out;

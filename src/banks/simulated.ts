@@ -28,5 +28,5 @@ export function readSimulatedAccounts(dataDir: string): SimulatedAccounts {
     throw e;
   }
   const parsed = JSON.parse(text) as unknown;
-  return parsed && typeof parsed === 'object' ? (parsed) : {};
+  return parsed && typeof parsed === 'object' ? parsed : {};
 }

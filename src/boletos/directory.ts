@@ -99,7 +99,11 @@ export class AccountDirectory {
   }
 
   /** The environment's accounts; `s` also carries each bank's settings (its webhook verification). */
-  static fromBankAccounts(accounts: BankAccount[], s: DirectorySettings & Partial<BankSettings>, resolver?: AccountInfoResolver): AccountDirectory {
+  static fromBankAccounts(
+    accounts: BankAccount[],
+    s: DirectorySettings & Partial<BankSettings>,
+    resolver?: AccountInfoResolver,
+  ): AccountDirectory {
     return new AccountDirectory(
       accounts.map((a) => ({
         accountId: a.accountId,

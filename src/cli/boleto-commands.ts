@@ -3,7 +3,16 @@
  * as by spawning `npm run --silent boleto -- …`. Every failure is one line on stderr and exit code 1.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeBoleto, inspectCnpj, inspectCpf, isDomainValidationError, isIsoDate, parsePix, saoPauloDate, type DocumentInspection } from '../domain';
+import {
+  decodeBoleto,
+  inspectCnpj,
+  inspectCpf,
+  isDomainValidationError,
+  isIsoDate,
+  parsePix,
+  saoPauloDate,
+  type DocumentInspection,
+} from '../domain';
 import { renderBoletoPdf } from '../domain/pdf';
 
 export interface CliResult {
@@ -27,7 +36,11 @@ export function saoPauloToday(now: Date = new Date()): string {
 }
 
 const ok = (stdout: string): CliResult => ({ code: 0, stdout: `${stdout}\n`, stderr: '' });
-const fail = (message: string, code = 1): CliResult => ({ code, stdout: '', stderr: `${message.replace(/\s*\n\s*/g, ' ')}\n` });
+const fail = (message: string, code = 1): CliResult => ({
+  code,
+  stdout: '',
+  stderr: `${message.replace(/\s*\n\s*/g, ' ')}\n`,
+});
 
 function takeOption(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -57,7 +70,10 @@ function documentResult(r: DocumentInspection, json: boolean): CliResult {
   if (json) return { code: r.valid ? 0 : 1, stdout: `${JSON.stringify(summary)}\n`, stderr: '' };
   if (r.valid) return ok(`valid ${r.kind} ${r.formatted ?? r.normalized} (check digits ${r.checkDigits ?? ''})`);
   const reason = r.reason ?? 'invalid';
-  const expected = r.expectedCheckDigits === null || reason.includes('expected') ? '' : ` (expected check digits ${r.expectedCheckDigits})`;
+  const expected =
+    r.expectedCheckDigits === null || reason.includes('expected')
+      ? ''
+      : ` (expected check digits ${r.expectedCheckDigits})`;
   return { code: 1, stdout: `invalid ${r.kind} ${r.formatted ?? r.normalized}: ${reason}${expected}\n`, stderr: '' };
 }
 
@@ -112,7 +128,11 @@ export async function runBoletoCli(argv: readonly string[], now: () => Date = ()
       case undefined:
       case 'help':
       case '--help':
-        return { code: command === undefined ? 2 : 0, stdout: command === undefined ? '' : `${USAGE}\n`, stderr: command === undefined ? `${USAGE}\n` : '' };
+        return {
+          code: command === undefined ? 2 : 0,
+          stdout: command === undefined ? '' : `${USAGE}\n`,
+          stderr: command === undefined ? `${USAGE}\n` : '',
+        };
       default:
         return fail(`unknown command ${JSON.stringify(command)}; try: decode, pdf, pix-decode, cnpj, cpf`, 2);
     }

@@ -8,6 +8,8 @@ export async function connectCliClient(config: Config): Promise<Client> {
   try {
     return await connectClient(config);
   } catch (e) {
-    throw new StartupError(`cannot reach Temporal at ${temporalAddress(config)} (is boletoflow running? npm start): ${(e as Error).message}`);
+    throw new StartupError(
+      `cannot reach Temporal at ${temporalAddress(config)} (is boletoflow running? npm start): ${(e as Error).message}`,
+    );
   }
 }

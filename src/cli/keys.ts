@@ -24,7 +24,12 @@ const USAGE = `usage:
   keys webhook <tenantId> <https-url>   (prints the new signing secret once)`;
 
 /** `webhookAllowedHosts`: WEBHOOK_ALLOWED_HOSTS, as the API applies it to PUT /v1/webhook-endpoint (the same rule here). */
-export async function runKeysCli(argv: string[], registry: AccessRegistryClient, out: (line: string) => void, opts: { webhookAllowedHosts?: readonly string[] } = {}): Promise<void> {
+export async function runKeysCli(
+  argv: string[],
+  registry: AccessRegistryClient,
+  out: (line: string) => void,
+  opts: { webhookAllowedHosts?: readonly string[] } = {},
+): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -79,9 +84,14 @@ if (require.main === module) {
     const config = loadConfig();
     const client = await connectCliClient(config);
     try {
-      await runKeysCli(process.argv.slice(2), new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE), (l) => process.stdout.write(l + '\n'), {
-        ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
-      });
+      await runKeysCli(
+        process.argv.slice(2),
+        new AccessRegistryClient(client, config.TEMPORAL_TASK_QUEUE),
+        (l) => process.stdout.write(l + '\n'),
+        {
+          ...(config.WEBHOOK_ALLOWED_HOSTS ? { webhookAllowedHosts: config.WEBHOOK_ALLOWED_HOSTS } : {}),
+        },
+      );
     } catch (e) {
       if (e instanceof AccessRequestRejected) throw new StartupError(`refused: ${e.message}`);
       throw e;

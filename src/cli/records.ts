@@ -50,11 +50,16 @@ export async function createDatabaseIfMissing(url: string): Promise<boolean> {
 }
 
 export async function runRecordsCli(argv: string[], deps: RecordsCliDeps): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { by: { type: 'string' }, yes: { type: 'boolean' }, 'create-database': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { by: { type: 'string' }, yes: { type: 'boolean' }, 'create-database': { type: 'boolean' } },
+  });
   const [command] = positionals;
   if (!command || !['migrate', 'backfill', 'reconcile', 'purge'].includes(command)) throw new StartupError(USAGE);
   if (command === 'purge' && !values.by) throw new StartupError('purge needs --by <who> (recorded with the purge)');
-  if (command === 'purge' && deps.retentionYears === undefined) throw new StartupError('RECORDS_RETENTION_YEARS is not set: records are kept forever, nothing to purge');
+  if (command === 'purge' && deps.retentionYears === undefined)
+    throw new StartupError('RECORDS_RETENTION_YEARS is not set: records are kept forever, nothing to purge');
   const records = await deps.records(); // migrates
   try {
     if (command === 'migrate') return deps.out(JSON.stringify({ migrated: true }));
@@ -72,7 +77,8 @@ export async function runRecordsCli(argv: string[], deps: RecordsCliDeps): Promi
     const client = await deps.temporal();
     const result = await reconcileRecords(client, records, {
       scope: command === 'backfill' ? 'all' : 'recent',
-      onProgress: (r) => deps.err(`scanned ${r.scanned}, imported ${r.imported}, repaired ${r.repaired}, failed ${r.failed}`),
+      onProgress: (r) =>
+        deps.err(`scanned ${r.scanned}, imported ${r.imported}, repaired ${r.repaired}, failed ${r.failed}`),
     });
     deps.out(JSON.stringify(result));
   } finally {
@@ -89,11 +95,14 @@ if (require.main === module) {
       await runRecordsCli(process.argv.slice(2), {
         retentionYears: config.RECORDS_RETENTION_YEARS,
         records: async () => {
-          if (process.argv.includes('--create-database') && (await createDatabaseIfMissing(url))) process.stderr.write('database created\n');
+          if (process.argv.includes('--create-database') && (await createDatabaseIfMissing(url)))
+            process.stderr.write('database created\n');
           try {
             return await openRecords(url, loadPayloadKeys(config), { applicationName: 'boletoflow-records-cli' });
           } catch (e) {
-            throw new StartupError(`cannot open the records store (is boletoflow running? npm start; or set DATABASE_URL): ${(e as Error).message}`);
+            throw new StartupError(
+              `cannot open the records store (is boletoflow running? npm start; or set DATABASE_URL): ${(e as Error).message}`,
+            );
           }
         },
         temporal: async () => {

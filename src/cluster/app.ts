@@ -22,7 +22,12 @@ export function appServiceEnv(compose: ComposeFile, service: string, p: AppPorts
     replace: {
       TEMPORAL_ADDRESS: `127.0.0.1:${p.temporalPort}`,
       DATABASE_URL: db.toString(),
-      ...(service === 'boletoflow-api' ? { API_PORT: String(p.apiPort), CODEC_CORS_ORIGINS: `http://localhost:${p.uiPort},http://127.0.0.1:${p.uiPort}` } : {}),
+      ...(service === 'boletoflow-api'
+        ? {
+            API_PORT: String(p.apiPort),
+            CODEC_CORS_ORIGINS: `http://localhost:${p.uiPort},http://127.0.0.1:${p.uiPort}`,
+          }
+        : {}),
     },
   });
 }

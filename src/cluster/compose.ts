@@ -56,13 +56,17 @@ export function serviceEnv(
 ): Record<string, string> {
   const s = compose.services[service];
   if (!s) throw new Error(`docker-compose.yml has no service ${service}`);
-  const env: Record<string, string> = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+  const env: Record<string, string> = Object.fromEntries(
+    Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]),
+  );
   for (const [k, v] of Object.entries(local.replace ?? {})) {
-    if (!(k in env)) throw new Error(`cluster: ${service}.${k} is not set in docker-compose.yml, so it cannot be replaced`);
+    if (!(k in env))
+      throw new Error(`cluster: ${service}.${k} is not set in docker-compose.yml, so it cannot be replaced`);
     env[k] = v;
   }
   for (const [k, v] of Object.entries(local.add ?? {})) {
-    if (k in env) throw new Error(`cluster: ${service}.${k} is set in docker-compose.yml (${env[k]}); replace it instead`);
+    if (k in env)
+      throw new Error(`cluster: ${service}.${k} is set in docker-compose.yml (${env[k]}); replace it instead`);
     env[k] = v;
   }
   return env;

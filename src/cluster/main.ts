@@ -34,7 +34,10 @@ import { ensureCluster, postgresBinDir, postgresCommand } from './postgres';
 import { schemaJobEnv, serverArgs, serverEnv, temporalPorts, temporalTools, uiArgs, uiEnv } from './temporal';
 
 const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
-const node = (relative: string) => ({ command: process.execPath, args: [...process.execArgv, join(PROJECT_ROOT, 'src', relative + ext)] });
+const node = (relative: string) => ({
+  command: process.execPath,
+  args: [...process.execArgv, join(PROJECT_ROOT, 'src', relative + ext)],
+});
 
 const settingsSchema = z.object({
   CLUSTER_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
@@ -48,7 +51,10 @@ export type ClusterSettings = z.infer<typeof settingsSchema>;
 
 function loadSettings(): ClusterSettings {
   const r = settingsSchema.safeParse(process.env);
-  if (!r.success) throw new StartupError(`cluster settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new StartupError(
+      `cluster settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
@@ -64,7 +70,9 @@ function runOnce(name: string, command: string, args: string[], env: NodeJS.Proc
     c.stdout.on('data', keep);
     c.stderr.on('data', keep);
     c.once('error', fail);
-    c.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`${name} failed (exit ${code}):\n${out.join('').slice(-3000)}`))));
+    c.once('exit', (code) =>
+      code === 0 ? ok() : fail(new Error(`${name} failed (exit ${code}):\n${out.join('').slice(-3000)}`)),
+    );
   });
 }
 
@@ -113,7 +121,8 @@ async function main(): Promise<void> {
   const lock = new DataDirLock(dataDir);
   await lock.acquire();
   // `npm start`'s key unless one is given: the CLIs (keys, boleto) encrypt with it too.
-  const payloadKeys = config.PAYLOAD_ENCRYPTION_KEYS ?? formatPayloadKeys(loadPayloadKeys({ ...config, TEMPORAL_ADDRESS: undefined }));
+  const payloadKeys =
+    config.PAYLOAD_ENCRYPTION_KEYS ?? formatPayloadKeys(loadPayloadKeys({ ...config, TEMPORAL_ADDRESS: undefined }));
   const compose = readCompose({ ...process.env, PAYLOAD_ENCRYPTION_KEYS: payloadKeys });
   const pgUser = compose.services.postgresql?.environment?.POSTGRES_USER ?? 'temporal';
   const pgPassword = compose.services.postgresql?.environment?.POSTGRES_PASSWORD ?? 'temporal';
@@ -123,17 +132,32 @@ async function main(): Promise<void> {
   if (tooHigh.length) {
     // cluster_membership.rpc_port is a smallint in Temporal's PostgreSQL schema: the server fails at start otherwise.
     lock.release();
-    throw new StartupError(`TEMPORAL_PORT=${config.TEMPORAL_PORT} puts ${tooHigh.map(([k, p]) => `${k}=${p}`).join(', ')} out of 1..32767 (Temporal stores membership ports as smallint): choose a TEMPORAL_PORT between 1024 and 32000`);
+    throw new StartupError(
+      `TEMPORAL_PORT=${config.TEMPORAL_PORT} puts ${tooHigh.map(([k, p]) => `${k}=${p}`).join(', ')} out of 1..32767 (Temporal stores membership ports as smallint): choose a TEMPORAL_PORT between 1024 and 32000`,
+    );
   }
   const claims: PortClaim[] = [
     { port: pgPort, host: '127.0.0.1', variable: 'CLUSTER_POSTGRES_PORT', what: 'PostgreSQL' },
-    ...Object.entries(ports).map(([k, port]) => ({ port, host: '127.0.0.1', variable: 'TEMPORAL_PORT', what: `Temporal ${k}` })),
+    ...Object.entries(ports).map(([k, port]) => ({
+      port,
+      host: '127.0.0.1',
+      variable: 'TEMPORAL_PORT',
+      what: `Temporal ${k}`,
+    })),
     { port: config.TEMPORAL_UI_PORT, host: '127.0.0.1', variable: 'TEMPORAL_UI_PORT', what: 'Temporal Web UI' },
     { port: config.API_PORT, host: config.API_HOST, variable: 'API_PORT', what: 'HTTP API' },
   ];
   if (config.SIMULATORS_ENABLED) claims.push(...simulatorPorts(config));
-  const metricsPorts = config.WORKER_METRICS_PORT ? Array.from({ length: settings.CLUSTER_WORKERS }, (_, i) => config.WORKER_METRICS_PORT + i) : [];
-  for (const p of metricsPorts) claims.push({ port: p, host: '0.0.0.0', variable: 'WORKER_METRICS_PORT', what: 'worker metrics (one port per worker from it; 0 turns them off)' });
+  const metricsPorts = config.WORKER_METRICS_PORT
+    ? Array.from({ length: settings.CLUSTER_WORKERS }, (_, i) => config.WORKER_METRICS_PORT + i)
+    : [];
+  for (const p of metricsPorts)
+    claims.push({
+      port: p,
+      host: '0.0.0.0',
+      variable: 'WORKER_METRICS_PORT',
+      what: 'worker metrics (one port per worker from it; 0 turns them off)',
+    });
   const busy = await busyPorts(claims);
   if (busy.length) {
     lock.release();
@@ -154,7 +178,10 @@ async function main(): Promise<void> {
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
   const start = (spec: ConstructorParameters<typeof ManagedProcess>[0], marker: string): ManagedProcess => {
-    const p = new ManagedProcess(spec, logger, { onStart: (pid) => lock.recordChild(spec.name, pid, marker), onGiveUp: (n) => void shutdown(`${n} failed`, 1) });
+    const p = new ManagedProcess(spec, logger, {
+      onStart: (pid) => lock.recordChild(spec.name, pid, marker),
+      onGiveUp: (n) => void shutdown(`${n} failed`, 1),
+    });
     children.push(p);
     p.start();
     return p;
@@ -164,7 +191,8 @@ async function main(): Promise<void> {
   try {
     // 1. PostgreSQL.
     const binDir = await postgresBinDir();
-    if (await ensureCluster({ dataDir: pgDir, binDir, user: pgUser, password: pgPassword })) logger.info({ dir: pgDir }, 'PostgreSQL cluster created (initdb)');
+    if (await ensureCluster({ dataDir: pgDir, binDir, user: pgUser, password: pgPassword }))
+      logger.info({ dir: pgDir }, 'PostgreSQL cluster created (initdb)');
     const [pgCmd, pgArgs] = await postgresCommand({ dataDir: pgDir, binDir, port: pgPort, host: '127.0.0.1' });
     start(
       {
@@ -181,7 +209,17 @@ async function main(): Promise<void> {
     await waitForPostgres(adminUrl, 60_000);
 
     // 2. Temporal's schema: compose's own job script, with the schema tool this project built on PATH.
-    await runOnce('temporal-schema', 'sh', [join(PROJECT_ROOT, 'deploy', 'temporal', 'setup-postgres.sh')], { ...process.env, ...schemaJobEnv(compose, { port: pgPort }, tools), PATH: `${tools.dir}:${process.env.PATH ?? ''}` }, logger);
+    await runOnce(
+      'temporal-schema',
+      'sh',
+      [join(PROJECT_ROOT, 'deploy', 'temporal', 'setup-postgres.sh')],
+      {
+        ...process.env,
+        ...schemaJobEnv(compose, { port: pgPort }, tools),
+        PATH: `${tools.dir}:${process.env.PATH ?? ''}`,
+      },
+      logger,
+    );
     logger.info('Temporal schema ready');
 
     // 3. The Temporal server, then the Web UI.
@@ -190,7 +228,15 @@ async function main(): Promise<void> {
         name: 'temporal-server',
         command: tools.server,
         args: serverArgs(tools),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...serverEnv(compose, { pgPort, frontendPort: config.TEMPORAL_PORT, shards: settings.CLUSTER_HISTORY_SHARDS }) },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...serverEnv(compose, {
+            pgPort,
+            frontendPort: config.TEMPORAL_PORT,
+            shards: settings.CLUSTER_HISTORY_SHARDS,
+          }),
+        },
         cwd: tools.dir,
         stopTimeoutMs: 30_000,
         onLine: temporalServerLogLine(logger, quiet),
@@ -203,7 +249,15 @@ async function main(): Promise<void> {
         name: 'temporal-ui',
         command: tools.uiServer,
         args: uiArgs(tools),
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...uiEnv(compose, { frontendPort: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, apiPort: config.API_PORT }) },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...uiEnv(compose, {
+            frontendPort: config.TEMPORAL_PORT,
+            uiPort: config.TEMPORAL_UI_PORT,
+            apiPort: config.API_PORT,
+          }),
+        },
         onLine: (line) => line.trim() && logger.debug({ component: 'temporal-ui' }, line),
       },
       'temporal-ui-server',
@@ -212,24 +266,60 @@ async function main(): Promise<void> {
     // 4. Compose's setup jobs: namespace + search attributes, and the records database.
     const appEnv = (service: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
       ...process.env,
-      ...appServiceEnv(compose, service, { temporalPort: config.TEMPORAL_PORT, pgPort, apiPort: config.API_PORT, uiPort: config.TEMPORAL_UI_PORT }),
+      ...appServiceEnv(compose, service, {
+        temporalPort: config.TEMPORAL_PORT,
+        pgPort,
+        apiPort: config.API_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+      }),
       // What compose does not know: this machine's simulators and data folder, and the operator's own settings.
       DATA_DIR: clusterDir,
       ...extra,
     });
-    await runOnce('boletoflow-setup', node('temporal/setup').command, node('temporal/setup').args, appEnv('boletoflow-setup'), logger);
-    await runOnce('boletoflow-records-setup', node('cli/records').command, [...node('cli/records').args, 'migrate', '--create-database'], appEnv('boletoflow-records-setup'), logger);
+    await runOnce(
+      'boletoflow-setup',
+      node('temporal/setup').command,
+      node('temporal/setup').args,
+      appEnv('boletoflow-setup'),
+      logger,
+    );
+    await runOnce(
+      'boletoflow-records-setup',
+      node('cli/records').command,
+      [...node('cli/records').args, 'migrate', '--create-database'],
+      appEnv('boletoflow-records-setup'),
+      logger,
+    );
     logger.info('namespace, search attributes and records database ready');
 
     // 5. Simulators, workers, API processes (the simulators' default accounts injected for the workers and the API).
     writeSimulatedAccounts(clusterDir);
     const stopMs = (config.WORKER_SHUTDOWN_GRACE_SECONDS + 25) * 1000;
-    if (config.SIMULATORS_ENABLED) start({ name: 'simulators', ...node('simulators/main'), env: { ...process.env, DATA_DIR: clusterDir }, ipc: true, stopTimeoutMs: stopMs }, `simulators/main${ext}`);
+    if (config.SIMULATORS_ENABLED)
+      start(
+        {
+          name: 'simulators',
+          ...node('simulators/main'),
+          env: { ...process.env, DATA_DIR: clusterDir },
+          ipc: true,
+          stopTimeoutMs: stopMs,
+        },
+        `simulators/main${ext}`,
+      );
     for (let i = 1; i <= settings.CLUSTER_WORKERS; i++) {
       const env = appEnv('boletoflow-worker', { WORKER_METRICS_PORT: String(metricsPorts[i - 1] ?? 0) });
       start({ name: `worker-${i}`, ...node('worker'), env, ipc: true, stopTimeoutMs: stopMs }, `worker${ext}`);
     }
-    start({ name: 'api', ...node('api/processes'), env: appEnv('boletoflow-api', { API_PROCESSES: String(settings.CLUSTER_API_PROCESSES) }), ipc: true, stopTimeoutMs: stopMs }, `api/processes${ext}`);
+    start(
+      {
+        name: 'api',
+        ...node('api/processes'),
+        env: appEnv('boletoflow-api', { API_PROCESSES: String(settings.CLUSTER_API_PROCESSES) }),
+        ipc: true,
+        stopTimeoutMs: stopMs,
+      },
+      `api/processes${ext}`,
+    );
     await waitReady(apiUrl, 180_000);
   } catch (e) {
     logger.error({ err: e }, 'the cluster did not come up');

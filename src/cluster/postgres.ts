@@ -16,10 +16,15 @@ const execFileP = promisify(execFile);
 
 export async function postgresBinDir(): Promise<string> {
   try {
-    const { stdout } = await execFileP('bash', [join(PROJECT_ROOT, 'scripts', 'postgres-bin.sh')], { encoding: 'utf8' });
+    const { stdout } = await execFileP('bash', [join(PROJECT_ROOT, 'scripts', 'postgres-bin.sh')], {
+      encoding: 'utf8',
+    });
     return stdout.trim();
   } catch (e) {
-    throw new Error(`scripts/postgres-bin.sh found no PostgreSQL server: ${(e as { stderr?: string }).stderr?.trim() ?? String(e)}`, { cause: e });
+    throw new Error(
+      `scripts/postgres-bin.sh found no PostgreSQL server: ${(e as { stderr?: string }).stderr?.trim() ?? String(e)}`,
+      { cause: e },
+    );
   }
 }
 
@@ -36,14 +41,21 @@ function chownTree(dir: string, owner: { uid: number; gid: number }): void {
 function assertReachable(dir: string): void {
   for (let d = resolve(dir); ; d = dirname(d)) {
     if ((statSync(d).mode & 0o001) === 0) {
-      throw new Error(`PostgreSQL runs as the '${POSTGRES_OS_USER}' OS user here (we are root), and it cannot enter ${d}: set DATA_DIR to a folder outside it (or chmod o+x ${d})`);
+      throw new Error(
+        `PostgreSQL runs as the '${POSTGRES_OS_USER}' OS user here (we are root), and it cannot enter ${d}: set DATA_DIR to a folder outside it (or chmod o+x ${d})`,
+      );
     }
     if (dirname(d) === d) return;
   }
 }
 
 /** initdb on the first run (returns true), nothing when the directory holds a cluster already. */
-export async function ensureCluster(opts: { dataDir: string; binDir: string; user: string; password: string }): Promise<boolean> {
+export async function ensureCluster(opts: {
+  dataDir: string;
+  binDir: string;
+  user: string;
+  password: string;
+}): Promise<boolean> {
   if (existsSync(join(opts.dataDir, 'PG_VERSION'))) return false;
   if (existsSync(opts.dataDir) && readdirSync(opts.dataDir).length) {
     throw new Error(`${opts.dataDir} is not empty but holds no PostgreSQL cluster: move it away or remove it`);
@@ -63,8 +75,10 @@ export async function ensureCluster(opts: { dataDir: string; binDir: string; use
   try {
     const [cmd, args] = runAs.wrap([
       join(opts.binDir, 'initdb'),
-      '-D', staging,
-      '-U', opts.user,
+      '-D',
+      staging,
+      '-U',
+      opts.user,
       `--pwfile=${pwfile}`,
       '--auth-local=trust',
       '--auth-host=scram-sha-256',
@@ -77,7 +91,9 @@ export async function ensureCluster(opts: { dataDir: string; binDir: string; use
       c.stdout.on('data', (d: Buffer) => out.push(d.toString()));
       c.stderr.on('data', (d: Buffer) => out.push(d.toString()));
       c.once('error', fail);
-      c.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`initdb failed (${code}):\n${out.join('').slice(-4000)}`))));
+      c.once('exit', (code) =>
+        code === 0 ? ok() : fail(new Error(`initdb failed (${code}):\n${out.join('').slice(-4000)}`)),
+      );
     });
   } finally {
     rmSync(pwfile, { force: true });
@@ -88,17 +104,27 @@ export async function ensureCluster(opts: { dataDir: string; binDir: string; use
 }
 
 /** The postmaster's command line (as the right user; the kernel stops it if the supervisor dies). */
-export async function postgresCommand(opts: { dataDir: string; binDir: string; port: number; host: string }): Promise<[string, string[]]> {
+export async function postgresCommand(opts: {
+  dataDir: string;
+  binDir: string;
+  port: number;
+  host: string;
+}): Promise<[string, string[]]> {
   const runAs = await postgresRunAs();
   return runAs.wrap(
     [
       join(opts.binDir, 'postgres'),
-      '-D', opts.dataDir,
-      '-p', String(opts.port),
-      '-c', `listen_addresses=${opts.host}`,
+      '-D',
+      opts.dataDir,
+      '-p',
+      String(opts.port),
+      '-c',
+      `listen_addresses=${opts.host}`,
       // The socket lives in the data directory (no /var/run/postgresql needed, nothing shared with a system server).
-      '-c', `unix_socket_directories=${opts.dataDir}`,
-      '-c', 'max_connections=200',
+      '-c',
+      `unix_socket_directories=${opts.dataDir}`,
+      '-c',
+      'max_connections=200',
     ],
     { deathSignal: 'SIGQUIT' },
   );

@@ -47,7 +47,8 @@ export function temporalPorts(frontend: number) {
   };
 }
 
-const strings = (o: Record<string, number | string>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+const strings = (o: Record<string, number | string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
 
 /** Where a path inside a compose container comes from on this machine (a bind mount of the project). */
 export function hostPathOf(compose: ComposeFile, service: string, containerPath: string): string {
@@ -70,7 +71,10 @@ export function schemaJobEnv(compose: ComposeFile, pg: { port: number }, tools: 
   });
 }
 
-export function serverEnv(compose: ComposeFile, opts: { pgPort: number; frontendPort: number; shards: number }): Record<string, string> {
+export function serverEnv(
+  compose: ComposeFile,
+  opts: { pgPort: number; frontendPort: number; shards: number },
+): Record<string, string> {
   const dynamic = compose.services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH;
   if (!dynamic) throw new Error('docker-compose.yml: temporal has no DYNAMIC_CONFIG_FILE_PATH');
   return serviceEnv(compose, 'temporal', {
@@ -90,8 +94,13 @@ export function serverEnv(compose: ComposeFile, opts: { pgPort: number; frontend
   });
 }
 
-export function uiEnv(compose: ComposeFile, opts: { frontendPort: number; uiPort: number; apiPort: number }): Record<string, string> {
-  const codec = new URL(compose.services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT ?? 'http://localhost:3000/codec');
+export function uiEnv(
+  compose: ComposeFile,
+  opts: { frontendPort: number; uiPort: number; apiPort: number },
+): Record<string, string> {
+  const codec = new URL(
+    compose.services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT ?? 'http://localhost:3000/codec',
+  );
   codec.port = String(opts.apiPort);
   return serviceEnv(compose, 'temporal-ui', {
     replace: { TEMPORAL_ADDRESS: `127.0.0.1:${opts.frontendPort}`, TEMPORAL_CODEC_ENDPOINT: codec.toString() },
@@ -100,6 +109,19 @@ export function uiEnv(compose: ComposeFile, opts: { frontendPort: number; uiPort
 }
 
 /** The server's command line: the image's entrypoint runs the same template (config/docker.yaml). */
-export const serverArgs = (tools: TemporalTools): string[] => ['--config-file', join(tools.serverConfigDir, 'docker.yaml'), '--allow-no-auth', 'start'];
+export const serverArgs = (tools: TemporalTools): string[] => [
+  '--config-file',
+  join(tools.serverConfigDir, 'docker.yaml'),
+  '--allow-no-auth',
+  'start',
+];
 /** The UI server's: `--env docker` picks config/ui/docker.yaml under --root. */
-export const uiArgs = (tools: TemporalTools): string[] => ['--root', tools.dir, '--config', 'config/ui', '--env', 'docker', 'start'];
+export const uiArgs = (tools: TemporalTools): string[] => [
+  '--root',
+  tools.dir,
+  '--config',
+  'config/ui',
+  '--env',
+  'docker',
+  'start',
+];

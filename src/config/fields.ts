@@ -25,7 +25,8 @@ export const optionalString = z
   .optional();
 
 /** `schema`, or unset when the variable is missing or empty. */
-export const emptyAsUnset = <T extends z.ZodType>(schema: T) => schema.optional().or(z.literal('').transform(() => undefined));
+export const emptyAsUnset = <T extends z.ZodType>(schema: T) =>
+  schema.optional().or(z.literal('').transform(() => undefined));
 
 /** An absolute URL, or unset when missing or empty. */
 export const optionalUrl = (message = 'must be an absolute URL') => emptyAsUnset(z.url({ error: message }));
@@ -35,13 +36,23 @@ export const commaList = (item: z.ZodString) =>
   optionalString.pipe(
     z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(item).min(1))
       .optional(),
   );
 
 /** A bank account id as the environment names it. */
-export const accountId = (fallback: string) => z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)').default(fallback);
+export const accountId = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be letters, digits, . _ - (max 64)')
+    .default(fallback);
 
 /** One concern's variables and its cross-variable checks. */
 export interface ConfigFragment<S extends z.ZodRawShape> {

@@ -22,7 +22,15 @@ export { isEmbedded, temporalAddress } from './temporal';
 /** Each bank's variables (the registry line a new bank adds here). */
 const BANK_SETTINGS = { BS2: BS2_SETTINGS, ITAU: ITAU_SETTINGS } satisfies Record<BankCode, unknown>;
 
-const FRAGMENTS = [PROCESS_CONFIG, RECORDS_CONFIG, TEMPORAL_CONFIG, API_CONFIG, BOLETOS_CONFIG, SIMULATORS_CONFIG, ...Object.values(BANK_SETTINGS)];
+const FRAGMENTS = [
+  PROCESS_CONFIG,
+  RECORDS_CONFIG,
+  TEMPORAL_CONFIG,
+  API_CONFIG,
+  BOLETOS_CONFIG,
+  SIMULATORS_CONFIG,
+  ...Object.values(BANK_SETTINGS),
+];
 
 export const configSchema = z
   .object({
@@ -45,7 +53,8 @@ export type Config = z.infer<typeof configSchema>;
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
     super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
         '\n(every variable: docs/configuration.md)',
     );
     this.name = 'ConfigError';
@@ -62,7 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const raw = env[variable];
       // Never echo values of secret-bearing variables back into logs.
       // DATABASE_URL usually carries a password.
-      const shown = raw === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/i.test(variable) ? '' : ` (got ${JSON.stringify(raw)})`;
+      const shown =
+        raw === undefined || /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/i.test(variable)
+          ? ''
+          : ` (got ${JSON.stringify(raw)})`;
       return { variable, message: issue.message + shown };
     }),
   );

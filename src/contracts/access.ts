@@ -43,9 +43,14 @@ export interface AccessSnapshot {
 }
 
 export const createTenantUpdate = defineUpdate<Tenant, [{ id: string; name: string; at: string }]>('createTenant');
-export const addApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [Omit<ApiKeyRecord, 'revokedAt'>]>('addApiKey');
-export const revokeApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [{ keyId: string; at: string }]>('revokeApiKey');
-export const setTenantWebhookUpdate = defineUpdate<{ tenantId: string; url: string; updatedAt: string }, [{ tenantId: string; url: string; secret: string; at: string }]>(
-  'setTenantWebhook',
+export const addApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [Omit<ApiKeyRecord, 'revokedAt'>]>(
+  'addApiKey',
 );
+export const revokeApiKeyUpdate = defineUpdate<Omit<ApiKeyRecord, 'secretHash'>, [{ keyId: string; at: string }]>(
+  'revokeApiKey',
+);
+export const setTenantWebhookUpdate = defineUpdate<
+  { tenantId: string; url: string; updatedAt: string },
+  [{ tenantId: string; url: string; secret: string; at: string }]
+>('setTenantWebhook');
 export const accessSnapshotQuery = defineQuery<AccessSnapshot>('accessSnapshot');

@@ -71,7 +71,8 @@ export type Interest = { type: 'PERCENT_MONTHLY'; basisPoints: number } | { type
 /** Fine charged once after the due date. PERCENT: basis points of the amount; FIXED: cents. */
 export type Fine = { type: 'PERCENT'; basisPoints: number } | { type: 'FIXED'; cents: number };
 /** Early-payment discount valid until `until` (inclusive). */
-export type Discount = { type: 'PERCENT'; basisPoints: number; until: string } | { type: 'FIXED'; cents: number; until: string };
+export type Discount =
+  { type: 'PERCENT'; basisPoints: number; until: string } | { type: 'FIXED'; cents: number; until: string };
 
 export type BoletoKind = 'BOLETO' | 'BOLECODE';
 

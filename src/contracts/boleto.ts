@@ -8,15 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BankBoleto, BankCode, BankEvent, Payer, RegisterBoletoRequest } from './bank';
 
 export type BoletoStatus =
-  | 'REGISTERING'
-  | 'REGISTERED'
-  | 'REJECTED'
-  | 'OVERDUE'
-  | 'CANCELLING'
-  | 'PAID'
-  | 'SETTLED'
-  | 'CANCELLED'
-  | 'EXPIRED';
+  'REGISTERING' | 'REGISTERED' | 'REJECTED' | 'OVERDUE' | 'CANCELLING' | 'PAID' | 'SETTLED' | 'CANCELLED' | 'EXPIRED';
 
 export const TERMINAL_STATUSES: readonly BoletoStatus[] = ['REJECTED', 'SETTLED', 'CANCELLED', 'EXPIRED'];
 
@@ -162,7 +154,9 @@ export const eventsForWorkflow = (events: BankEvent[]): BankEvent[] => events.fi
 
 /** The API's instant answer: resolves once registration has an outcome (REGISTERED or REJECTED). */
 export const awaitRegistrationUpdate = defineUpdate<BoletoView, [{ requestFingerprint: string }]>('awaitRegistration');
-export const changeDueDateUpdate = defineUpdate<BoletoView, [{ dueDate: string; requestedAt: string }]>('changeDueDate');
+export const changeDueDateUpdate = defineUpdate<BoletoView, [{ dueDate: string; requestedAt: string }]>(
+  'changeDueDate',
+);
 export const cancelUpdate = defineUpdate<BoletoView, [{ reason: string; requestedAt: string }]>('cancel');
 export const resendDeliveryUpdate = defineUpdate<Delivery, [{ deliveryId: string }]>('resendDelivery');
 

@@ -91,13 +91,29 @@ export type CredentialsInput =
   /** Itaú e-mailed a client_id and a 7-day temporary token: we issue the certificado dinâmico with our key pair. */
   | { kind: 'ITAU_DYNAMIC'; clientId: string; temporaryToken: string }
   /** A certificate the client already has (PFX/PEM converted by the API), with its key and client secret. */
-  | { kind: 'ITAU_CERTIFICATE'; clientId: string; clientSecret: string; certificatePem: string; privateKeyPem: string; notAfter: string }
+  | {
+      kind: 'ITAU_CERTIFICATE';
+      clientId: string;
+      clientSecret: string;
+      certificatePem: string;
+      privateKeyPem: string;
+      notAfter: string;
+    }
   /** BS2 API Banking application: API key, secret, scope and the first refresh token. */
   | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string };
 
 /** Credentials as kept in state (Itaú: always a certificate once issued). */
 export type StoredCredentials =
-  | { kind: 'ITAU'; clientId: string; clientSecret: string; certificatePem: string; privateKeyPem: string; csrPem?: string; notAfter: string; source: 'DYNAMIC' | 'UPLOADED' }
+  | {
+      kind: 'ITAU';
+      clientId: string;
+      clientSecret: string;
+      certificatePem: string;
+      privateKeyPem: string;
+      csrPem?: string;
+      notAfter: string;
+      source: 'DYNAMIC' | 'UPLOADED';
+    }
   | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string };
 
 export type Amount = { type: 'PERCENT'; basisPoints: number } | { type: 'FIXED'; cents: number };
@@ -155,7 +171,13 @@ export interface NotificationSubscriptionsView {
   ok: boolean;
   /** What was done ("created …", "kept …") or the bank's refusal. */
   message: string;
-  subscriptions: { id: string; type: 'BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA'; webhookUrl: string; oauthUrl: string; createdAt?: string }[];
+  subscriptions: {
+    id: string;
+    type: 'BAIXA_OPERACIONAL' | 'BAIXA_EFETIVA';
+    webhookUrl: string;
+    oauthUrl: string;
+    createdAt?: string;
+  }[];
 }
 
 /** Itaú: the last renewal of the certificado dinâmico by the workflow (inside the window); no secret. */
@@ -181,7 +203,15 @@ export interface OnboardingView {
   reminders: number;
   data: AccountData;
   email: ManagerEmail;
-  credentials?: { kind: StoredCredentials['kind']; source?: 'DYNAMIC' | 'UPLOADED'; clientId?: string; apiKey?: string; scope?: string; certificateNotAfter?: string; receivedAt: string };
+  credentials?: {
+    kind: StoredCredentials['kind'];
+    source?: 'DYNAMIC' | 'UPLOADED';
+    clientId?: string;
+    apiKey?: string;
+    scope?: string;
+    certificateNotAfter?: string;
+    receivedAt: string;
+  };
   configuration?: ConvenioConfig;
   connectivity?: ConnectivityResult;
   notifications?: NotificationSubscriptionsView;
@@ -210,8 +240,12 @@ export const onboardingWorkflowId = (accountId: string): string => `onboarding:$
 
 export const markRequestSentUpdate = defineUpdate<OnboardingView, [Actor & { note?: string }]>('markRequestSent');
 export const markBankReleasedUpdate = defineUpdate<OnboardingView, [Actor & { note?: string }]>('markBankReleased');
-export const submitCredentialsUpdate = defineUpdate<OnboardingView, [Actor & { credentials: CredentialsInput }]>('submitCredentials');
-export const configureConvenioUpdate = defineUpdate<OnboardingView, [Actor & { configuration: ConvenioConfig }]>('configureConvenio');
+export const submitCredentialsUpdate = defineUpdate<OnboardingView, [Actor & { credentials: CredentialsInput }]>(
+  'submitCredentials',
+);
+export const configureConvenioUpdate = defineUpdate<OnboardingView, [Actor & { configuration: ConvenioConfig }]>(
+  'configureConvenio',
+);
 export const retryConnectivityUpdate = defineUpdate<OnboardingView, [Actor]>('retryConnectivity');
 export const addNoteUpdate = defineUpdate<OnboardingView, [Actor & { text: string }]>('addNote');
 export const cancelOnboardingUpdate = defineUpdate<OnboardingView, [Actor & { reason: string }]>('cancelOnboarding');

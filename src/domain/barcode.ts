@@ -44,10 +44,18 @@ export interface BuildBarcodeInput {
 
 function assertDigits(value: unknown, length: number, field: string): asserts value is string {
   if (typeof value !== 'string' || !/^\d*$/.test(value)) {
-    throw new DomainValidationError('INVALID_CHARACTER', field, `${field} must contain digits only, got ${JSON.stringify(value)}`);
+    throw new DomainValidationError(
+      'INVALID_CHARACTER',
+      field,
+      `${field} must contain digits only, got ${JSON.stringify(value)}`,
+    );
   }
   if (value.length !== length) {
-    throw new DomainValidationError('INVALID_LENGTH', field, `${field} must have ${length} digits, got ${value.length}`);
+    throw new DomainValidationError(
+      'INVALID_LENGTH',
+      field,
+      `${field} must have ${length} digits, got ${value.length}`,
+    );
   }
 }
 
@@ -55,13 +63,21 @@ function assertDigits(value: unknown, length: number, field: string): asserts va
 export function buildBarcodeFromParts(parts: BarcodeParts): string {
   assertDigits(parts.bankCode, 3, 'bankCode');
   if (parts.bankCode.startsWith('8')) {
-    throw new DomainValidationError('UNSUPPORTED', 'bankCode', 'bankCode must not start with 8: that first digit marks arrecadação slips');
+    throw new DomainValidationError(
+      'UNSUPPORTED',
+      'bankCode',
+      'bankCode must not start with 8: that first digit marks arrecadação slips',
+    );
   }
   assertDigits(parts.currencyCode, 1, 'currencyCode');
   assertFator(parts.fator);
   assertCents(parts.amountCents);
   if (parts.amountCents > MAX_BOLETO_CENTS) {
-    throw new DomainValidationError('OUT_OF_RANGE', 'amountCents', `amountCents ${parts.amountCents} exceeds the barcode's 10 digits (max ${MAX_BOLETO_CENTS})`);
+    throw new DomainValidationError(
+      'OUT_OF_RANGE',
+      'amountCents',
+      `amountCents ${parts.amountCents} exceeds the barcode's 10 digits (max ${MAX_BOLETO_CENTS})`,
+    );
   }
   assertDigits(parts.campoLivre, CAMPO_LIVRE_LENGTH, 'campoLivre');
   const rest = String(parts.fator).padStart(4, '0') + String(parts.amountCents).padStart(10, '0') + parts.campoLivre;
@@ -90,7 +106,11 @@ export function barcodeCheckDigit(barcode: string): number {
 export function validateBarcode(barcode: string, field = 'barcode'): string {
   assertDigits(barcode, BARCODE_LENGTH, field);
   if (barcode.startsWith('8')) {
-    throw new DomainValidationError('UNSUPPORTED', field, `${field} starts with 8: an arrecadação (utility/tax) slip, not a bank boleto`);
+    throw new DomainValidationError(
+      'UNSUPPORTED',
+      field,
+      `${field} starts with 8: an arrecadação (utility/tax) slip, not a bank boleto`,
+    );
   }
   const expected = barcodeCheckDigit(barcode);
   const actual = barcode.charCodeAt(4) - 48;

@@ -25,13 +25,22 @@ export function normalizeBoletoInput(input: string, field = 'boleto'): { digits:
     position++;
     if (ch >= '0' && ch <= '9') digits += ch;
     else if (/[\p{L}\p{N}]/u.test(ch)) {
-      throw new DomainValidationError('INVALID_CHARACTER', field, `${field} has bad character ${JSON.stringify(ch)} at position ${position}`, { character: ch, position });
+      throw new DomainValidationError(
+        'INVALID_CHARACTER',
+        field,
+        `${field} has bad character ${JSON.stringify(ch)} at position ${position}`,
+        { character: ch, position },
+      );
     }
   }
   if (digits.length === BARCODE_LENGTH) return { digits, form: 'barcode' };
   if (digits.length === LINHA_LENGTH) return { digits, form: 'linhaDigitavel' };
   if (digits.length === 48 && digits.startsWith('8')) {
-    throw new DomainValidationError('UNSUPPORTED', field, `${field} is a 48-digit arrecadação (utility/tax) linha, not a bank boleto`);
+    throw new DomainValidationError(
+      'UNSUPPORTED',
+      field,
+      `${field} is a 48-digit arrecadação (utility/tax) linha, not a bank boleto`,
+    );
   }
   throw new DomainValidationError(
     'INVALID_LENGTH',

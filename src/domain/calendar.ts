@@ -37,7 +37,11 @@ function holidaySet(year: number): ReadonlySet<IsoDate> {
   const hit = cache.get(year);
   if (hit) return hit;
   if (!Number.isInteger(year) || year < CALENDAR_MIN_YEAR || year > CALENDAR_MAX_YEAR) {
-    throw new DomainValidationError('OUT_OF_RANGE', 'date', `the bank calendar covers ${CALENDAR_MIN_YEAR}–${CALENDAR_MAX_YEAR}, got year ${year}`);
+    throw new DomainValidationError(
+      'OUT_OF_RANGE',
+      'date',
+      `the bank calendar covers ${CALENDAR_MIN_YEAR}–${CALENDAR_MAX_YEAR}, got year ${year}`,
+    );
   }
   const set = new Set<IsoDate>();
   for (const h of getHolidays({ year })) {
@@ -88,10 +92,12 @@ export function businessDayOnOrAfter(date: IsoDate, options: CalendarOptions = {
  * (same convention as date-fns and brazilian-utils).
  */
 export function addBusinessDays(date: IsoDate, days: number, options: CalendarOptions = {}): IsoDate {
-  if (!Number.isSafeInteger(days)) throw new DomainValidationError('OUT_OF_RANGE', 'days', `days must be an integer, got ${days}`);
+  if (!Number.isSafeInteger(days))
+    throw new DomainValidationError('OUT_OF_RANGE', 'days', `days must be an integer, got ${days}`);
   assertIsoDate(date, 'date');
   let d = date;
-  for (let left = Math.abs(days); left > 0; left--) d = days > 0 ? nextBusinessDay(d, options) : previousBusinessDay(d, options);
+  for (let left = Math.abs(days); left > 0; left--)
+    d = days > 0 ? nextBusinessDay(d, options) : previousBusinessDay(d, options);
   return d;
 }
 

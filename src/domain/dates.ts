@@ -47,7 +47,11 @@ export function isIsoDate(value: unknown): value is IsoDate {
 
 export function assertIsoDate(value: unknown, field: string): asserts value is IsoDate {
   if (!isIsoDate(value)) {
-    throw new DomainValidationError('INVALID_DATE', field, `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    throw new DomainValidationError(
+      'INVALID_DATE',
+      field,
+      `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -58,15 +62,18 @@ export function toDayNumber(date: IsoDate, field = 'date'): number {
 }
 
 export function fromDayNumber(days: number): IsoDate {
-  if (!Number.isSafeInteger(days)) throw new DomainValidationError('OUT_OF_RANGE', 'days', `day number must be an integer, got ${days}`);
+  if (!Number.isSafeInteger(days))
+    throw new DomainValidationError('OUT_OF_RANGE', 'days', `day number must be an integer, got ${days}`);
   const [y, m, d] = civilFromDays(days);
-  if (y < 0 || y > 9999) throw new DomainValidationError('OUT_OF_RANGE', 'date', `date is outside years 0000–9999 (day ${days})`);
+  if (y < 0 || y > 9999)
+    throw new DomainValidationError('OUT_OF_RANGE', 'date', `date is outside years 0000–9999 (day ${days})`);
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** `date` plus `days` calendar days (negative to go back). */
 export function addDays(date: IsoDate, days: number, field = 'date'): IsoDate {
-  if (!Number.isSafeInteger(days)) throw new DomainValidationError('OUT_OF_RANGE', 'days', `days must be an integer, got ${days}`);
+  if (!Number.isSafeInteger(days))
+    throw new DomainValidationError('OUT_OF_RANGE', 'days', `days must be an integer, got ${days}`);
   return fromDayNumber(toDayNumber(date, field) + days);
 }
 

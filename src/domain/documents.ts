@@ -32,7 +32,8 @@ export interface DocumentInspection {
 
 /** The two DVs of a 9-digit CPF body: Σ dᵢ·(10..2) ×10 mod 11 (10 → 0), then over 10 digits with weights 11..2. */
 export function cpfCheckDigits(body: string): string {
-  if (!/^\d{9}$/.test(body)) throw new DomainValidationError('INVALID_FORMAT', 'cpf', `CPF body must be 9 digits, got ${JSON.stringify(body)}`);
+  if (!/^\d{9}$/.test(body))
+    throw new DomainValidationError('INVALID_FORMAT', 'cpf', `CPF body must be 9 digits, got ${JSON.stringify(body)}`);
   const d1 = cpfLib.verifierDigit(body);
   return `${d1}${cpfLib.verifierDigit(body + d1)}`;
 }
@@ -42,13 +43,16 @@ export function inspectCpf(value: string): DocumentInspection {
   const base = { kind: 'CPF' as const, normalized, formatted: null, checkDigits: null, expectedCheckDigits: null };
   const bad = /[^0-9]/.exec(normalized);
   if (bad) return { ...base, valid: false, reason: `CPF has bad character ${JSON.stringify(bad[0])}` };
-  if (normalized.length !== 11) return { ...base, valid: false, reason: `CPF must have 11 digits, got ${normalized.length}` };
+  if (normalized.length !== 11)
+    return { ...base, valid: false, reason: `CPF must have 11 digits, got ${normalized.length}` };
   const formatted = `${normalized.slice(0, 3)}.${normalized.slice(3, 6)}.${normalized.slice(6, 9)}-${normalized.slice(9)}`;
   const checkDigits = normalized.slice(9);
   const expected = cpfCheckDigits(normalized.slice(0, 9));
   const full = { ...base, formatted, checkDigits, expectedCheckDigits: expected };
-  if (/^(\d)\1{10}$/.test(normalized)) return { ...full, valid: false, reason: 'CPF with all digits equal is not valid' };
-  if (checkDigits !== expected) return { ...full, valid: false, reason: `CPF check digits are ${checkDigits}, expected ${expected}` };
+  if (/^(\d)\1{10}$/.test(normalized))
+    return { ...full, valid: false, reason: 'CPF with all digits equal is not valid' };
+  if (checkDigits !== expected)
+    return { ...full, valid: false, reason: `CPF check digits are ${checkDigits}, expected ${expected}` };
   return { ...full, valid: true, reason: null };
 }
 
@@ -59,7 +63,13 @@ export function isValidCpf(value: string): boolean {
 /** Returns the 11 digits (mask removed) or throws with the reason. */
 export function validateCpf(value: string, field = 'cpf'): string {
   const r = inspectCpf(value);
-  if (!r.valid) throw new DomainValidationError(r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH', field, r.reason ?? 'invalid CPF', { actual: r.checkDigits, expected: r.expectedCheckDigits });
+  if (!r.valid)
+    throw new DomainValidationError(
+      r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH',
+      field,
+      r.reason ?? 'invalid CPF',
+      { actual: r.checkDigits, expected: r.expectedCheckDigits },
+    );
   return r.normalized;
 }
 
@@ -72,7 +82,11 @@ export function formatCpf(value: string): string {
 /** The two numeric DVs of a 12-character CNPJ body ([0-9A-Z], value = ASCII − 48; r = Σ mod 11; dv = r < 2 ? 0 : 11 − r). */
 export function cnpjCheckDigits(body: string): string {
   if (!/^[0-9A-Z]{12}$/.test(body)) {
-    throw new DomainValidationError('INVALID_FORMAT', 'cnpj', `CNPJ body must be 12 characters 0-9/A-Z, got ${JSON.stringify(body)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'cnpj',
+      `CNPJ body must be 12 characters 0-9/A-Z, got ${JSON.stringify(body)}`,
+    );
   }
   const d1 = cnpjLib.verifierDigit(body);
   return `${d1}${cnpjLib.verifierDigit(body + d1)}`;
@@ -93,15 +107,18 @@ export function inspectCnpj(value: string, options: CnpjOptions = {}): DocumentI
     return { ...base, valid: false, reason: `CNPJ has bad character ${JSON.stringify(badBody[0])}${why}` };
   }
   const badDv = /[^0-9]/.exec(normalized.slice(12));
-  if (badDv) return { ...base, valid: false, reason: `CNPJ check digits must be numeric, got ${JSON.stringify(badDv[0])}` };
-  if (normalized.length !== 14) return { ...base, valid: false, reason: `CNPJ must have 14 characters, got ${normalized.length}` };
+  if (badDv)
+    return { ...base, valid: false, reason: `CNPJ check digits must be numeric, got ${JSON.stringify(badDv[0])}` };
+  if (normalized.length !== 14)
+    return { ...base, valid: false, reason: `CNPJ must have 14 characters, got ${normalized.length}` };
   const n = normalized;
   const formatted = `${n.slice(0, 2)}.${n.slice(2, 5)}.${n.slice(5, 8)}/${n.slice(8, 12)}-${n.slice(12)}`;
   const checkDigits = n.slice(12);
   const expected = cnpjCheckDigits(n.slice(0, 12));
   const full = { ...base, formatted, checkDigits, expectedCheckDigits: expected };
   if (/^(.)\1{13}$/.test(n)) return { ...full, valid: false, reason: 'CNPJ with all characters equal is not valid' };
-  if (checkDigits !== expected) return { ...full, valid: false, reason: `CNPJ check digits are ${checkDigits}, expected ${expected}` };
+  if (checkDigits !== expected)
+    return { ...full, valid: false, reason: `CNPJ check digits are ${checkDigits}, expected ${expected}` };
   return { ...full, valid: true, reason: null };
 }
 
@@ -112,7 +129,13 @@ export function isValidCnpj(value: string, options: CnpjOptions = {}): boolean {
 /** Returns the 14 characters (mask removed, upper-cased) or throws with the reason. */
 export function validateCnpj(value: string, options: CnpjOptions = {}, field = 'cnpj'): string {
   const r = inspectCnpj(value, options);
-  if (!r.valid) throw new DomainValidationError(r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH', field, r.reason ?? 'invalid CNPJ', { actual: r.checkDigits, expected: r.expectedCheckDigits });
+  if (!r.valid)
+    throw new DomainValidationError(
+      r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH',
+      field,
+      r.reason ?? 'invalid CNPJ',
+      { actual: r.checkDigits, expected: r.expectedCheckDigits },
+    );
   return r.normalized;
 }
 
@@ -128,8 +151,18 @@ export function inspectCpfOrCnpj(value: string, options: CnpjOptions = {}): Docu
   return String(value).replace(MASK, '').length === 11 ? inspectCpf(value) : inspectCnpj(value, options);
 }
 
-export function validateCpfOrCnpj(value: string, options: CnpjOptions = {}, field = 'document'): { kind: 'CPF' | 'CNPJ'; value: string } {
+export function validateCpfOrCnpj(
+  value: string,
+  options: CnpjOptions = {},
+  field = 'document',
+): { kind: 'CPF' | 'CNPJ'; value: string } {
   const r = inspectCpfOrCnpj(value, options);
-  if (!r.valid) throw new DomainValidationError(r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH', field, r.reason ?? 'invalid document', { actual: r.checkDigits, expected: r.expectedCheckDigits });
+  if (!r.valid)
+    throw new DomainValidationError(
+      r.checkDigits === null ? 'INVALID_FORMAT' : 'CHECK_DIGIT_MISMATCH',
+      field,
+      r.reason ?? 'invalid document',
+      { actual: r.checkDigits, expected: r.expectedCheckDigits },
+    );
   return { kind: r.kind, value: r.normalized };
 }

@@ -36,7 +36,11 @@ const BASE_DAY = toDayNumber(FATOR_BASE_DATE);
 export function fatorFromDate(dueDate: IsoDate, field = 'dueDate'): number {
   let n = toDayNumber(dueDate, field) - BASE_DAY;
   if (n < 1) {
-    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${dueDate} is not after the fator base date ${FATOR_BASE_DATE}`);
+    throw new DomainValidationError(
+      'OUT_OF_RANGE',
+      field,
+      `${field} ${dueDate} is not after the fator base date ${FATOR_BASE_DATE}`,
+    );
   }
   while (n > FATOR_MAX) n -= FATOR_CYCLE_DAYS;
   return n;
@@ -61,7 +65,11 @@ export function fatorCandidates(fator: number, until: IsoDate): IsoDate[] {
  * Throws FATOR_OUT_OF_WINDOW when no candidate falls inside (the window spans 8500 of the 9000-day cycle, so
  * about 500 fatores are invalid on any given day). If a wider custom window holds several, the nearest wins.
  */
-export function dateFromFator(fator: number, today: IsoDate, window: FatorWindow = FEBRABAN_FATOR_WINDOW): IsoDate | null {
+export function dateFromFator(
+  fator: number,
+  today: IsoDate,
+  window: FatorWindow = FEBRABAN_FATOR_WINDOW,
+): IsoDate | null {
   assertFator(fator);
   if (fator === FATOR_NO_DUE_DATE) return null;
   const candidates = fatorCandidates(fator, addDays(today, window.daysAhead, 'today'));
@@ -81,7 +89,10 @@ export function dateFromFator(fator: number, today: IsoDate, window: FatorWindow
 }
 
 /** The first and last due dates a barcode printed on `today` can carry: the decoder's window around `today`. */
-export function dueDateWindow(today: IsoDate, window: FatorWindow = FEBRABAN_FATOR_WINDOW): { first: IsoDate; last: IsoDate } {
+export function dueDateWindow(
+  today: IsoDate,
+  window: FatorWindow = FEBRABAN_FATOR_WINDOW,
+): { first: IsoDate; last: IsoDate } {
   return { first: addDays(today, -window.daysBack, 'today'), last: addDays(today, window.daysAhead, 'today') };
 }
 
@@ -90,7 +101,12 @@ export function dueDateWindow(today: IsoDate, window: FatorWindow = FEBRABAN_FAT
  * 9000 days apart, and the bank picks the one inside the window (dateFromFator), so a date beyond the window prints
  * a fator read as a date decades earlier (2046 → 2021). The rule is the decoder itself, so the two cannot disagree.
  */
-export function assertDueDateReadsBack(dueDate: IsoDate, today: IsoDate, window: FatorWindow = FEBRABAN_FATOR_WINDOW, field = 'dueDate'): void {
+export function assertDueDateReadsBack(
+  dueDate: IsoDate,
+  today: IsoDate,
+  window: FatorWindow = FEBRABAN_FATOR_WINDOW,
+  field = 'dueDate',
+): void {
   const fator = fatorFromDate(dueDate, field);
   let read: IsoDate | null | undefined;
   try {
@@ -119,6 +135,10 @@ export function nextFatorReset(today: IsoDate): IsoDate {
 
 export function assertFator(fator: unknown, field = 'fator'): asserts fator is number {
   if (typeof fator !== 'number' || !Number.isInteger(fator) || fator < 0 || fator > FATOR_MAX) {
-    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} must be an integer 0000–9999, got ${String(fator)}`);
+    throw new DomainValidationError(
+      'OUT_OF_RANGE',
+      field,
+      `${field} must be an integer 0000–9999, got ${String(fator)}`,
+    );
   }
 }

@@ -33,10 +33,18 @@ export function barcodeToLinha(barcode: string): string {
 /** Throws naming the first failing check (field DVs 1–3, then the general DV in field 4). */
 export function validateLinha(linha: string, field = 'linhaDigitavel'): string {
   if (typeof linha !== 'string' || !/^\d*$/.test(linha)) {
-    throw new DomainValidationError('INVALID_CHARACTER', field, `${field} must contain digits only, got ${JSON.stringify(linha)}`);
+    throw new DomainValidationError(
+      'INVALID_CHARACTER',
+      field,
+      `${field} must contain digits only, got ${JSON.stringify(linha)}`,
+    );
   }
   if (linha.length !== LINHA_LENGTH) {
-    throw new DomainValidationError('INVALID_LENGTH', field, `${field} must have ${LINHA_LENGTH} digits, got ${linha.length}`);
+    throw new DomainValidationError(
+      'INVALID_LENGTH',
+      field,
+      `${field} must have ${LINHA_LENGTH} digits, got ${linha.length}`,
+    );
   }
   for (const f of MOD10_FIELDS) {
     const expected = mod10(linha.slice(f.start, f.end));
@@ -61,7 +69,8 @@ export function validateLinha(linha: string, field = 'linhaDigitavel'): string {
         { field: 4, actual: e.details.actual ?? null, expected: e.details.expected ?? null },
       );
     }
-    if (e instanceof DomainValidationError) throw new DomainValidationError(e.code, field, e.message.replace(/^barcode/, 'linha digitável'), e.details);
+    if (e instanceof DomainValidationError)
+      throw new DomainValidationError(e.code, field, e.message.replace(/^barcode/, 'linha digitável'), e.details);
     throw e;
   }
   return linha;
@@ -69,7 +78,9 @@ export function validateLinha(linha: string, field = 'linhaDigitavel'): string {
 
 /** The barcode digits of a linha, without any check. */
 function rearrange(linha: string): string {
-  return linha.slice(0, 4) + linha[32] + linha.slice(33, 47) + linha.slice(4, 9) + linha.slice(10, 20) + linha.slice(21, 31);
+  return (
+    linha.slice(0, 4) + linha[32] + linha.slice(33, 47) + linha.slice(4, 9) + linha.slice(10, 20) + linha.slice(21, 31)
+  );
 }
 
 export function linhaToBarcode(linha: string): string {
@@ -80,7 +91,11 @@ export function linhaToBarcode(linha: string): string {
 /** 47 digits → `AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE` (does not validate DVs). */
 export function formatLinha(linha: string): string {
   if (!/^\d{47}$/.test(linha)) {
-    throw new DomainValidationError('INVALID_LENGTH', 'linhaDigitavel', `linha digitável must be 47 digits to format, got ${JSON.stringify(linha)}`);
+    throw new DomainValidationError(
+      'INVALID_LENGTH',
+      'linhaDigitavel',
+      `linha digitável must be 47 digits to format, got ${JSON.stringify(linha)}`,
+    );
   }
   const l = linha;
   return `${l.slice(0, 5)}.${l.slice(5, 10)} ${l.slice(10, 15)}.${l.slice(15, 21)} ${l.slice(21, 26)}.${l.slice(26, 32)} ${l[32]} ${l.slice(33)}`;

@@ -12,7 +12,11 @@ export const MAX_BOLETO_CENTS: Cents = 9_999_999_999;
 
 export function assertCents(value: unknown, field = 'amountCents'): asserts value is Cents {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new DomainValidationError('INVALID_FORMAT', field, `${field} must be an integer number of cents, got ${String(value)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      field,
+      `${field} must be an integer number of cents, got ${String(value)}`,
+    );
   }
   if (value < 0) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} must not be negative, got ${value}`);
 }
@@ -33,10 +37,15 @@ const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
 export function decimalStringToCents(value: string, field = 'amount'): Cents {
   const m = typeof value === 'string' ? DECIMAL.exec(value.trim()) : null;
   if (!m) {
-    throw new DomainValidationError('INVALID_FORMAT', field, `${field} must look like 123.45 (digits, optional dot and up to 2 decimals), got ${JSON.stringify(value)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      field,
+      `${field} must look like 123.45 (digits, optional dot and up to 2 decimals), got ${JSON.stringify(value)}`,
+    );
   }
   const cents = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  if (!Number.isSafeInteger(cents)) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} is too large`);
+  if (!Number.isSafeInteger(cents))
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} is too large`);
   return cents;
 }
 
@@ -46,19 +55,25 @@ export const ITAU_IMPLIED_DECIMAL_DIGITS = 17;
 export function centsToItauImplied(cents: Cents, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amountCents'): string {
   assertCents(cents, field);
   const s = String(cents);
-  if (s.length > width) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${cents} does not fit in ${width} digits`);
+  if (s.length > width)
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${cents} does not fit in ${width} digits`);
   return s.padStart(width, '0');
 }
 
 export function itauImpliedToCents(value: string, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amount'): Cents {
   if (typeof value !== 'string' || !/^\d+$/.test(value)) {
-    throw new DomainValidationError('INVALID_FORMAT', field, `${field} must be ${width} digits with implied decimals, got ${JSON.stringify(value)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      field,
+      `${field} must be ${width} digits with implied decimals, got ${JSON.stringify(value)}`,
+    );
   }
   if (value.length !== width) {
     throw new DomainValidationError('INVALID_LENGTH', field, `${field} has ${value.length} digits, expected ${width}`);
   }
   const cents = Number(value);
-  if (!Number.isSafeInteger(cents)) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} exceeds the safe integer range`);
+  if (!Number.isSafeInteger(cents))
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} exceeds the safe integer range`);
   return cents;
 }
 
@@ -66,7 +81,9 @@ export function itauImpliedToCents(value: string, width = ITAU_IMPLIED_DECIMAL_D
  * Either Itaú format on input (the simulator must accept both, §2.4): 17-digit implied decimals or "123.45".
  */
 export function itauAmountToCents(value: string, field = 'amount'): Cents {
-  return /^\d{17}$/.test(value) ? itauImpliedToCents(value, ITAU_IMPLIED_DECIMAL_DIGITS, field) : decimalStringToCents(value, field);
+  return /^\d{17}$/.test(value)
+    ? itauImpliedToCents(value, ITAU_IMPLIED_DECIMAL_DIGITS, field)
+    : decimalStringToCents(value, field);
 }
 
 /**
@@ -89,7 +106,8 @@ export function bs2NumberToCents(value: number, field = 'valor'): Cents {
   if (value < 0) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} must not be negative, got ${value}`);
   const scaled = value * 100;
   const cents = Math.round(scaled);
-  if (!Number.isSafeInteger(cents)) throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} is too large`);
+  if (!Number.isSafeInteger(cents))
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} is too large`);
   // Binary noise after ×100 is at most a few ulps (≈ |scaled|·1e-16); a genuine third decimal is ≥ 0.1 cent away.
   const tolerance = Math.max(1e-6, Math.abs(scaled) * 1e-12);
   if (Math.abs(scaled - cents) > tolerance) {

@@ -54,7 +54,12 @@ export interface ParsedPix {
 
 const TEMPLATE_IDS = (id: number): boolean => (id >= 26 && id <= 51) || id === 62 || (id >= 80 && id <= 99);
 
-function fail(code: 'INVALID_FORMAT' | 'MISSING_FIELD' | 'CRC_MISMATCH' | 'INVALID_LENGTH', field: string, message: string, details: Record<string, string | number | null> = {}): never {
+function fail(
+  code: 'INVALID_FORMAT' | 'MISSING_FIELD' | 'CRC_MISMATCH' | 'INVALID_LENGTH',
+  field: string,
+  message: string,
+  details: Record<string, string | number | null> = {},
+): never {
   throw new DomainValidationError(code, field, message, details);
 }
 
@@ -64,14 +69,34 @@ export function parseTlv(text: string, where = 'payload', offsetBase = 0): TlvFi
   let i = 0;
   while (i < text.length) {
     const at = offsetBase + i;
-    if (i + 4 > text.length) fail('INVALID_FORMAT', 'pix', `Pix ${where}: truncated TLV header at offset ${at} (${JSON.stringify(text.slice(i))})`, { offset: at });
+    if (i + 4 > text.length)
+      fail(
+        'INVALID_FORMAT',
+        'pix',
+        `Pix ${where}: truncated TLV header at offset ${at} (${JSON.stringify(text.slice(i))})`,
+        { offset: at },
+      );
     const id = text.slice(i, i + 2);
     const lenText = text.slice(i + 2, i + 4);
-    if (!/^\d{2}$/.test(id)) fail('INVALID_FORMAT', 'pix', `Pix ${where}: field id ${JSON.stringify(id)} at offset ${at} is not 2 digits`, { offset: at });
-    if (!/^\d{2}$/.test(lenText)) fail('INVALID_FORMAT', 'pix', `Pix ${where}: field ${id} at offset ${at} has non-numeric length ${JSON.stringify(lenText)}`, { offset: at });
+    if (!/^\d{2}$/.test(id))
+      fail('INVALID_FORMAT', 'pix', `Pix ${where}: field id ${JSON.stringify(id)} at offset ${at} is not 2 digits`, {
+        offset: at,
+      });
+    if (!/^\d{2}$/.test(lenText))
+      fail(
+        'INVALID_FORMAT',
+        'pix',
+        `Pix ${where}: field ${id} at offset ${at} has non-numeric length ${JSON.stringify(lenText)}`,
+        { offset: at },
+      );
     const len = Number(lenText);
     if (i + 4 + len > text.length) {
-      fail('INVALID_LENGTH', 'pix', `Pix ${where}: field ${id} at offset ${at} declares length ${len} but only ${text.length - i - 4} characters remain`, { offset: at, id });
+      fail(
+        'INVALID_LENGTH',
+        'pix',
+        `Pix ${where}: field ${id} at offset ${at} declares length ${len} but only ${text.length - i - 4} characters remain`,
+        { offset: at, id },
+      );
     }
     const value = text.slice(i + 4, i + 4 + len);
     const field: TlvField = { id, value };
@@ -97,10 +122,16 @@ export function parsePix(payload: string): ParsedPix {
   if (typeof payload !== 'string' || payload.length === 0) fail('INVALID_FORMAT', 'pix', 'Pix payload is empty');
   const emv = payload.trim();
   const crcField = /6304([0-9A-Fa-f]{4})$/.exec(emv);
-  if (!crcField) fail('MISSING_FIELD', 'pix.crc', `Pix payload must end with the CRC field 6304 + 4 hex digits, got ${JSON.stringify(emv.slice(-8))}`);
+  if (!crcField)
+    fail(
+      'MISSING_FIELD',
+      'pix.crc',
+      `Pix payload must end with the CRC field 6304 + 4 hex digits, got ${JSON.stringify(emv.slice(-8))}`,
+    );
   const actual = (crcField[1] ?? '').toUpperCase();
   const expected = crc16CcittFalse(emv.slice(0, -4));
-  if (actual !== expected) fail('CRC_MISMATCH', 'pix.crc', `Pix payload CRC is ${actual}, expected ${expected}`, { actual, expected });
+  if (actual !== expected)
+    fail('CRC_MISMATCH', 'pix.crc', `Pix payload CRC is ${actual}, expected ${expected}`, { actual, expected });
 
   const fields = parseTlv(emv);
   const top = (id: string): TlvField | undefined => fields.find((f) => f.id === id);
@@ -109,26 +140,46 @@ export function parsePix(payload: string): ParsedPix {
     if (!f || f.value.length === 0) fail('MISSING_FIELD', `pix.${id}`, `Pix payload lacks field ${id} (${name})`);
     return f.value;
   };
-  if (fields[0]?.id !== '00') fail('INVALID_FORMAT', 'pix.00', 'Pix payload must start with field 00 (payload format indicator)');
-  if (need('00', 'payload format indicator') !== '01') fail('INVALID_FORMAT', 'pix.00', `Pix payload format indicator (00) must be 01, got ${JSON.stringify(top('00')?.value)}`);
-  if (fields[fields.length - 1]?.id !== '63') fail('INVALID_FORMAT', 'pix.63', 'Pix payload CRC field 63 must be the last field');
+  if (fields[0]?.id !== '00')
+    fail('INVALID_FORMAT', 'pix.00', 'Pix payload must start with field 00 (payload format indicator)');
+  if (need('00', 'payload format indicator') !== '01')
+    fail(
+      'INVALID_FORMAT',
+      'pix.00',
+      `Pix payload format indicator (00) must be 01, got ${JSON.stringify(top('00')?.value)}`,
+    );
+  if (fields[fields.length - 1]?.id !== '63')
+    fail('INVALID_FORMAT', 'pix.63', 'Pix payload CRC field 63 must be the last field');
 
   const poi = top('01')?.value ?? null;
-  if (poi !== null && poi !== '11' && poi !== '12') fail('INVALID_FORMAT', 'pix.01', `Pix point of initiation (01) must be 11 or 12, got ${JSON.stringify(poi)}`);
+  if (poi !== null && poi !== '11' && poi !== '12')
+    fail('INVALID_FORMAT', 'pix.01', `Pix point of initiation (01) must be 11 or 12, got ${JSON.stringify(poi)}`);
 
-  const account = fields.find((f) => TEMPLATE_IDS(Number(f.id)) && Number(f.id) <= 51 && f.children?.find((c) => c.id === '00')?.value.toLowerCase() === PIX_GUI);
-  if (!account) fail('MISSING_FIELD', 'pix.26', `Pix payload has no merchant account template (26–51) with GUI ${PIX_GUI}`);
+  const account = fields.find(
+    (f) =>
+      TEMPLATE_IDS(Number(f.id)) &&
+      Number(f.id) <= 51 &&
+      f.children?.find((c) => c.id === '00')?.value.toLowerCase() === PIX_GUI,
+  );
+  if (!account)
+    fail('MISSING_FIELD', 'pix.26', `Pix payload has no merchant account template (26–51) with GUI ${PIX_GUI}`);
   const sub = (id: string): string | null => account.children?.find((c) => c.id === id)?.value ?? null;
   const key = sub('01');
   const url = sub('25');
   if ((key === null) === (url === null)) {
-    fail('INVALID_FORMAT', `pix.${account.id}`, `Pix merchant account (${account.id}) must carry exactly one of a key (01) or a location URL (25)`);
+    fail(
+      'INVALID_FORMAT',
+      `pix.${account.id}`,
+      `Pix merchant account (${account.id}) must carry exactly one of a key (01) or a location URL (25)`,
+    );
   }
 
   const currency = need('53', 'transaction currency');
-  if (currency !== '986') fail('INVALID_FORMAT', 'pix.53', `Pix currency (53) must be 986 (BRL), got ${JSON.stringify(currency)}`);
+  if (currency !== '986')
+    fail('INVALID_FORMAT', 'pix.53', `Pix currency (53) must be 986 (BRL), got ${JSON.stringify(currency)}`);
   const country = need('58', 'country code');
-  if (country !== 'BR') fail('INVALID_FORMAT', 'pix.58', `Pix country code (58) must be BR, got ${JSON.stringify(country)}`);
+  if (country !== 'BR')
+    fail('INVALID_FORMAT', 'pix.58', `Pix country code (58) must be BR, got ${JSON.stringify(country)}`);
   const amountText = top('54')?.value;
   let amountCents: Cents | null = null;
   if (amountText !== undefined) {
@@ -184,8 +235,10 @@ export interface DynamicPixInput extends PixMerchant {
 }
 
 function checkMerchant(input: PixMerchant): void {
-  if (typeof input.merchantName !== 'string' || input.merchantName.trim() === '') fail('MISSING_FIELD', 'merchantName', 'Pix merchantName is required');
-  if (typeof input.merchantCity !== 'string' || input.merchantCity.trim() === '') fail('MISSING_FIELD', 'merchantCity', 'Pix merchantCity is required');
+  if (typeof input.merchantName !== 'string' || input.merchantName.trim() === '')
+    fail('MISSING_FIELD', 'merchantName', 'Pix merchantName is required');
+  if (typeof input.merchantCity !== 'string' || input.merchantCity.trim() === '')
+    fail('MISSING_FIELD', 'merchantCity', 'Pix merchantCity is required');
 }
 
 /** Static BR Code (key + optional amount + optional txid). */
@@ -194,10 +247,15 @@ export function buildStaticPix(input: StaticPixInput): string {
   if (typeof input.key !== 'string' || input.key.trim() === '') fail('MISSING_FIELD', 'key', 'Pix key is required');
   if (input.amountCents !== undefined) {
     assertCents(input.amountCents, 'amountCents');
-    if (input.amountCents === 0) fail('INVALID_FORMAT', 'amountCents', 'Pix amount must be greater than zero (omit it to let the payer type it)');
+    if (input.amountCents === 0)
+      fail('INVALID_FORMAT', 'amountCents', 'Pix amount must be greater than zero (omit it to let the payer type it)');
   }
   if (input.txid !== undefined && !/^[A-Za-z0-9]{1,25}$/.test(input.txid)) {
-    fail('INVALID_FORMAT', 'txid', `Pix static txid must be 1–25 letters/digits, got ${JSON.stringify(input.txid)} (${input.txid.length} chars)`);
+    fail(
+      'INVALID_FORMAT',
+      'txid',
+      `Pix static txid must be 1–25 letters/digits, got ${JSON.stringify(input.txid)} (${input.txid.length} chars)`,
+    );
   }
   const payload = generatePixPayload({
     key: input.key,
@@ -208,7 +266,11 @@ export function buildStaticPix(input: StaticPixInput): string {
     ...(input.description !== undefined ? { description: input.description } : {}),
   });
   if (payload === null) {
-    fail('INVALID_FORMAT', 'key', `Pix key ${JSON.stringify(input.key)} is not a CPF, CNPJ, e-mail, +55 phone or random (UUID) key`);
+    fail(
+      'INVALID_FORMAT',
+      'key',
+      `Pix key ${JSON.stringify(input.key)} is not a CPF, CNPJ, e-mail, +55 phone or random (UUID) key`,
+    );
   }
   return payload;
 }
@@ -220,13 +282,19 @@ export function buildDynamicPix(input: DynamicPixInput): string {
   if (url === '') fail('MISSING_FIELD', 'locationUrl', 'Pix locationUrl is required');
   const payload = generatePixPayload({ url, merchantName: input.merchantName, merchantCity: input.merchantCity });
   if (payload === null) {
-    fail('INVALID_FORMAT', 'locationUrl', `Pix locationUrl ${JSON.stringify(url)} must be host/path without scheme, at most 77 characters`);
+    fail(
+      'INVALID_FORMAT',
+      'locationUrl',
+      `Pix locationUrl ${JSON.stringify(url)} must be host/path without scheme, at most 77 characters`,
+    );
   }
   return payload;
 }
 
 /** Low-level builder for payloads the generator will not write (tests, simulators mimicking a bank's EMV). */
-export function buildPixFromFields(fields: ReadonlyArray<readonly [string, string | ReadonlyArray<readonly [string, string]>]>): string {
+export function buildPixFromFields(
+  fields: ReadonlyArray<readonly [string, string | ReadonlyArray<readonly [string, string]>]>,
+): string {
   const body = fields
     .map(([id, v]) => tlv(id, typeof v === 'string' ? v : v.map(([sid, sv]) => tlv(sid, sv)).join('')))
     .join('');

@@ -33,14 +33,22 @@ export function accountInfoFromOnboarded(o: OnboardedAccount, s: DirectorySettin
     chooseNossoNumero: bankModule(o.bank).descriptor.choosesNossoNumero,
     policy: policyFor(o.bank, s),
     requestRules: requestRulesFor(o.bank, s),
-    beneficiary: { name: d.company.legalName, document: d.company.cnpj, agencyAccount: `${d.agency}/${d.account}-${d.accountDigit}` },
+    beneficiary: {
+      name: d.company.legalName,
+      document: d.company.cnpj,
+      agencyAccount: `${d.agency}/${d.account}-${d.accountDigit}`,
+    },
     ...bankModule(o.bank).onboardedWebhookVerification(o),
     ...(defaults ? { chargeDefaults: defaults } : {}),
   };
 }
 
 /** The onboarding's account, or undefined when no onboarding has this id. `bounds`: fail fast with no worker (the API). */
-export async function fetchOnboardedAccount(client: Client, accountId: string, bounds?: TemporalBounds): Promise<OnboardedAccount | undefined> {
+export async function fetchOnboardedAccount(
+  client: Client,
+  accountId: string,
+  bounds?: TemporalBounds,
+): Promise<OnboardedAccount | undefined> {
   const query = () => client.workflow.getHandle(onboardingWorkflowId(accountId)).query(onboardedAccountQuery);
   try {
     return await (bounds ? boundedQuery(client, bounds, query) : query());

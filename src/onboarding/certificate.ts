@@ -39,7 +39,8 @@ function fromPfx(pfxBase64: string, password: string): { certificatePem: string;
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der), password);
   } catch (e) {
     const msg = (e as Error).message ?? '';
-    if (/mac could not be verified|invalid password/i.test(msg)) throw new CertificateError('password', 'the password does not open this PFX file');
+    if (/mac could not be verified|invalid password/i.test(msg))
+      throw new CertificateError('password', 'the password does not open this PFX file');
     throw new CertificateError('pfxBase64', 'not a PFX (PKCS#12) file in base64');
   }
   const bags = (type: string | undefined) => (type ? (p12.getBags({ bagType: type })[type] ?? []) : []);
@@ -54,10 +55,17 @@ function fromPfx(pfxBase64: string, password: string): { certificatePem: string;
     const pem = forge.pki.certificateToPem(bag.cert);
     if (new X509Certificate(pem).checkPrivateKey(key)) return { certificatePem: pem, key };
   }
-  throw new CertificateError('pfxBase64', certs.length ? 'no certificate in the PFX file matches its private key' : 'the PFX file has no certificate');
+  throw new CertificateError(
+    'pfxBase64',
+    certs.length ? 'no certificate in the PFX file matches its private key' : 'the PFX file has no certificate',
+  );
 }
 
-function fromPem(certificatePem: string, privateKeyPem: string, password?: string): { certificatePem: string; key: KeyObject } {
+function fromPem(
+  certificatePem: string,
+  privateKeyPem: string,
+  password?: string,
+): { certificatePem: string; key: KeyObject } {
   const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(certificatePem)?.[0];
   if (!first) throw new CertificateError('certificatePem', 'not a PEM certificate (-----BEGIN CERTIFICATE-----)');
   let key: KeyObject;
@@ -65,15 +73,24 @@ function fromPem(certificatePem: string, privateKeyPem: string, password?: strin
     key = createPrivateKey(password ? { key: privateKeyPem, passphrase: password } : { key: privateKeyPem });
   } catch (e) {
     const msg = (e as Error).message ?? '';
-    if (/passphrase|decrypt|bad decrypt/i.test(msg)) throw new CertificateError('password', password ? 'the password does not open this private key' : 'the private key is encrypted: give its password');
+    if (/passphrase|decrypt|bad decrypt/i.test(msg))
+      throw new CertificateError(
+        'password',
+        password ? 'the password does not open this private key' : 'the private key is encrypted: give its password',
+      );
     throw new CertificateError('privateKeyPem', 'not a PEM private key');
   }
   return { certificatePem: first, key };
 }
 
 /** Parses and checks the upload; `minValidDays`: refuse a certificate that expires sooner than this. */
-export function checkUploadedCertificate(u: UploadedCertificate, now: Date = new Date(), minValidDays = 1): CheckedCertificate {
-  const { certificatePem, key } = u.format === 'PFX' ? fromPfx(u.pfxBase64, u.password) : fromPem(u.certificatePem, u.privateKeyPem, u.password);
+export function checkUploadedCertificate(
+  u: UploadedCertificate,
+  now: Date = new Date(),
+  minValidDays = 1,
+): CheckedCertificate {
+  const { certificatePem, key } =
+    u.format === 'PFX' ? fromPfx(u.pfxBase64, u.password) : fromPem(u.certificatePem, u.privateKeyPem, u.password);
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certificatePem);
@@ -81,13 +98,24 @@ export function checkUploadedCertificate(u: UploadedCertificate, now: Date = new
     throw new CertificateError(u.format === 'PFX' ? 'pfxBase64' : 'certificatePem', 'the certificate cannot be parsed');
   }
   const field = u.format === 'PFX' ? 'pfxBase64' : 'certificatePem';
-  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') throw new CertificateError('privateKeyPem', `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}`);
-  if (!cert.checkPrivateKey(key)) throw new CertificateError(u.format === 'PFX' ? 'pfxBase64' : 'privateKeyPem', 'the private key does not match the certificate');
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec')
+    throw new CertificateError('privateKeyPem', `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}`);
+  if (!cert.checkPrivateKey(key))
+    throw new CertificateError(
+      u.format === 'PFX' ? 'pfxBase64' : 'privateKeyPem',
+      'the private key does not match the certificate',
+    );
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
-  if (notAfter.getTime() <= now.getTime()) throw new CertificateError(field, `the certificate expired on ${notAfter.toISOString()}`);
-  if (notBefore.getTime() > now.getTime()) throw new CertificateError(field, `the certificate is valid only from ${notBefore.toISOString()}`);
-  if (notAfter.getTime() - now.getTime() < minValidDays * 86_400_000) throw new CertificateError(field, `the certificate expires on ${notAfter.toISOString()}, in less than ${minValidDays} day(s)`);
+  if (notAfter.getTime() <= now.getTime())
+    throw new CertificateError(field, `the certificate expired on ${notAfter.toISOString()}`);
+  if (notBefore.getTime() > now.getTime())
+    throw new CertificateError(field, `the certificate is valid only from ${notBefore.toISOString()}`);
+  if (notAfter.getTime() - now.getTime() < minValidDays * 86_400_000)
+    throw new CertificateError(
+      field,
+      `the certificate expires on ${notAfter.toISOString()}, in less than ${minValidDays} day(s)`,
+    );
   return {
     certificatePem,
     privateKeyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -8,7 +8,8 @@ import type { AccountData, ManagerEmail } from '../contracts/onboarding';
 
 export type EmailExtras = ManagerEmailExtras;
 
-export const formatCnpj = (c: string) => (c.length === 14 ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : c);
+export const formatCnpj = (c: string) =>
+  c.length === 14 ? `${c.slice(0, 2)}.${c.slice(2, 5)}.${c.slice(5, 8)}/${c.slice(8, 12)}-${c.slice(12)}` : c;
 
 /** CS, and our support address when set, copied on the e-mail. */
 function emailCc(d: AccountData, extras: ManagerEmailExtras): string[] {
@@ -42,7 +43,21 @@ export const technicalLines = (d: AccountData, more: string[] = []): string[] =>
 ];
 
 /** The e-mail: to the manager (when known), CS and support copied, the body signed by the legal representative. */
-export function managerEmailOf(d: AccountData, extras: ManagerEmailExtras, subject: string, lines: string[], attachments: ManagerEmail['attachments'] = []): ManagerEmail {
-  const body = [`Olá, ${d.manager.name}. Tudo bem?`, '', ...lines, 'Desde já, agradeço o apoio.', '', d.legalRepresentative.name, d.company.legalName].join('\n');
+export function managerEmailOf(
+  d: AccountData,
+  extras: ManagerEmailExtras,
+  subject: string,
+  lines: string[],
+  attachments: ManagerEmail['attachments'] = [],
+): ManagerEmail {
+  const body = [
+    `Olá, ${d.manager.name}. Tudo bem?`,
+    '',
+    ...lines,
+    'Desde já, agradeço o apoio.',
+    '',
+    d.legalRepresentative.name,
+    d.company.legalName,
+  ].join('\n');
   return { ...(d.manager.email ? { to: d.manager.email } : {}), cc: emailCc(d, extras), subject, body, attachments };
 }

@@ -62,7 +62,10 @@ export async function migrateRecords(db: Kysely<any>): Promise<MigrationResultSe
     migrationLockTableName: 'records_migrations_lock',
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(`records migration failed: ${JSON.stringify(result.error)}`);
+  if (result.error)
+    throw result.error instanceof Error
+      ? result.error
+      : new Error(`records migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
 
@@ -70,6 +73,22 @@ export async function migrateRecords(db: Kysely<any>): Promise<MigrationResultSe
 export function isStoreUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string } | undefined;
   if (!err) return false;
-  if (err.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(err.code)) return true;
+  if (
+    err.code &&
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08006',
+    ].includes(err.code)
+  )
+    return true;
   return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message ?? '');
 }

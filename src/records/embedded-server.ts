@@ -64,10 +64,15 @@ async function initDatabase(dir: string, staging: string): Promise<number> {
   const t0 = performance.now();
   await new Promise<void>((ok, fail) => {
     let done = false;
-    const w = new Worker(INITDB_IN_THREAD, { eval: true, workerData: { dir: staging, pglite: require.resolve('@electric-sql/pglite') } });
+    const w = new Worker(INITDB_IN_THREAD, {
+      eval: true,
+      workerData: { dir: staging, pglite: require.resolve('@electric-sql/pglite') },
+    });
     w.once('message', () => (done = true));
     w.once('error', fail);
-    w.once('exit', (code) => (done ? ok() : fail(new Error(`records store: initdb in ${staging} failed (thread exit ${code})`))));
+    w.once('exit', (code) =>
+      done ? ok() : fail(new Error(`records store: initdb in ${staging} failed (thread exit ${code})`)),
+    );
   });
   const ms = Math.round(performance.now() - t0);
   if (existsSync(dir)) rmSync(dir, { recursive: true }); // only ever an empty folder here (checked by the caller)
@@ -86,7 +91,9 @@ export async function startEmbeddedRecordsServer(opts: EmbeddedRecordsOptions): 
   rmSync(staging, { recursive: true, force: true }); // left by an interrupted first start
   if (!hasDatabase(dir)) {
     if (existsSync(dir) && readdirSync(dir).length > 0) {
-      throw new StartupError(`cannot start the records store: ${dir} is not empty but holds no database (no PG_VERSION); move it away`);
+      throw new StartupError(
+        `cannot start the records store: ${dir} is not empty but holds no database (no PG_VERSION); move it away`,
+      );
     }
     initdbMs = await initDatabase(dir, staging);
   }
@@ -98,7 +105,8 @@ export async function startEmbeddedRecordsServer(opts: EmbeddedRecordsOptions): 
   const server = new PGLiteSocketServer({ db, host, port: opts.port, maxConnections: opts.maxConnections ?? 32 });
   // The package's queue interleaves batches of different connections (see pglite-queue.ts): ours keeps each whole.
   const internals = server as unknown as { queryQueue?: unknown };
-  if (!('queryQueue' in internals)) throw new Error('pglite-socket changed: no queryQueue to replace (see src/records/pglite-queue.ts)');
+  if (!('queryQueue' in internals))
+    throw new Error('pglite-socket changed: no queryQueue to replace (see src/records/pglite-queue.ts)');
   const queue = new BatchQueue(db);
   internals.queryQueue = queue;
   try {
@@ -112,7 +120,13 @@ export async function startEmbeddedRecordsServer(opts: EmbeddedRecordsOptions): 
   const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const url = `postgres://postgres@${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}/postgres`;
   logger.info(
-    { url, dir, openMs, ...(initdbMs !== undefined ? { initdbMs } : {}), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
+    {
+      url,
+      dir,
+      openMs,
+      ...(initdbMs !== undefined ? { initdbMs } : {}),
+      rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    },
     'records store (embedded PGlite) listening',
   );
 
@@ -148,7 +162,12 @@ if (require.main === module) {
   runMain(async () => {
     const config = loadConfig();
     const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-records' });
-    const starting = startEmbeddedRecordsServer({ dataDir: config.DATA_DIR, host: config.RECORDS_HOST, port: config.RECORDS_PORT, logger });
+    const starting = startEmbeddedRecordsServer({
+      dataDir: config.DATA_DIR,
+      host: config.RECORDS_HOST,
+      port: config.RECORDS_PORT,
+      logger,
+    });
     // Registered in the same tick, before PGlite opens: a SIGTERM during start-up (initdb takes seconds) waits
     // for it to finish, then closes.
     onShutdown(async (reason) => {

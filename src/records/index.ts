@@ -10,9 +10,22 @@ import { RecordProtector } from './protect';
 import { BoletoRecords } from './store';
 
 export { BoletoRecords } from './store';
-export type { Beneficiary, DailyTotals, ExportRow, KeyClaim, ListCursor, ListFilters, ListPage, Printable } from './store';
+export type {
+  Beneficiary,
+  DailyTotals,
+  ExportRow,
+  KeyClaim,
+  ListCursor,
+  ListFilters,
+  ListPage,
+  Printable,
+} from './store';
 
-export async function openRecords(url: string, keys: PayloadKey[], opts: RecordsDbOptions = {}): Promise<BoletoRecords> {
+export async function openRecords(
+  url: string,
+  keys: PayloadKey[],
+  opts: RecordsDbOptions = {},
+): Promise<BoletoRecords> {
   const db = openRecordsDb(url, opts);
   try {
     await migrateRecords(db);
@@ -33,4 +46,6 @@ export class RecordsNotConfigured extends Error {
 
 /** A stand-in for processes built without a store (some tests): every call rejects with RecordsNotConfigured. */
 export const unconfiguredRecords = (): BoletoRecords =>
-  new Proxy({} as BoletoRecords, { get: (_t, prop) => (prop === 'then' ? undefined : () => Promise.reject(new RecordsNotConfigured())) });
+  new Proxy({} as BoletoRecords, {
+    get: (_t, prop) => (prop === 'then' ? undefined : () => Promise.reject(new RecordsNotConfigured())),
+  });

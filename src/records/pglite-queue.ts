@@ -62,7 +62,8 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
 };
 
 /** A NUL-terminated string of a protocol message. */
-const cstring = (m: Uint8Array, at: number): string => Buffer.from(m.buffer, m.byteOffset + at, Math.max(0, m.indexOf(0, at) - at)).toString('utf8');
+const cstring = (m: Uint8Array, at: number): string =>
+  Buffer.from(m.buffer, m.byteOffset + at, Math.max(0, m.indexOf(0, at) - at)).toString('utf8');
 
 /**
  * The named statements a batch prepares (Parse) and drops (Close 'S'), in order. A batch is whole messages (the
@@ -128,13 +129,18 @@ export class BatchQueue {
         if (i < 0) return; // the owner's next message has not arrived yet: everyone else waits
         const q = this.queue.splice(i, 1)[0]!;
         if (q.job) {
-          await q.job().then(() => q.resolve(0), (e: unknown) => q.reject(e instanceof Error ? e : new Error(String(e))));
+          await q.job().then(
+            () => q.resolve(0),
+            (e: unknown) => q.reject(e instanceof Error ? e : new Error(String(e))),
+          );
           continue;
         }
         // PGlite hands each flush of its output as a view into its memory: copied, and sent as one write.
         const out: Uint8Array[] = [];
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(q.message, { onRawData: (d) => out.push(d.slice()) }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(q.message, { onRawData: (d) => out.push(d.slice()) }),
+          );
           const answer = out.length === 1 ? out[0]! : concat(out);
           if (answer.length) q.onData(answer);
           q.resolve(answer.length);
@@ -171,7 +177,9 @@ export class BatchQueue {
     if (!names?.size) return;
     const list = [...names].map((n) => `'${n.replace(/'/g, "''")}'`).join(', ');
     void this.maintainJob(async () => {
-      const { rows } = await this.db.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE name IN (${list})`);
+      const { rows } = await this.db.query<{ name: string }>(
+        `SELECT name FROM pg_prepared_statements WHERE name IN (${list})`,
+      );
       for (const { name } of rows) await this.db.exec(`DEALLOCATE ${ident(name)}`);
     }).catch(() => undefined);
   }

@@ -43,7 +43,10 @@ export class PreparedStatementsClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads are not expressible in one signature
   override query(...args: any[]): any {
     const [text, values, callback] = args as [unknown, unknown, unknown];
-    const name = typeof text === 'string' && callback === undefined && (values === undefined || Array.isArray(values)) ? this.nameFor(text) : undefined;
+    const name =
+      typeof text === 'string' && callback === undefined && (values === undefined || Array.isArray(values))
+        ? this.nameFor(text)
+        : undefined;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const base = (...a: any[]): any => (super.query as (...b: unknown[]) => unknown).apply(this, a);
     if (!name) return base(...(args as unknown[]));

@@ -9,7 +9,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { PayloadKey } from '../temporal/codec';
 
-const derive = (key: Buffer, purpose: string): Buffer => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `boletoflow/records/${purpose}`, 32));
+const derive = (key: Buffer, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `boletoflow/records/${purpose}`, 32));
 
 /** CPF/CNPJ as the bank sees it: no punctuation, letters upper-case (alphanumeric CNPJ). */
 export const normaliseDocument = (doc: string): string => doc.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
@@ -37,12 +38,15 @@ export class RecordProtector {
   open<T>(sealed: string, boundTo: string): T {
     const [version, kid, b64] = sealed.split('.');
     const k = kid === undefined ? undefined : this.byId.get(kid);
-    if (version !== 'v1' || !k || !b64) throw new Error(`record value sealed with an unknown key "${kid ?? ''}" (PAYLOAD_ENCRYPTION_KEYS)`);
+    if (version !== 'v1' || !k || !b64)
+      throw new Error(`record value sealed with an unknown key "${kid ?? ''}" (PAYLOAD_ENCRYPTION_KEYS)`);
     const body = Buffer.from(b64, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', k.enc, body.subarray(0, 12));
     decipher.setAAD(Buffer.from(boundTo));
     decipher.setAuthTag(body.subarray(body.length - 16));
-    return JSON.parse(Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]).toString('utf8')) as T;
+    return JSON.parse(
+      Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]).toString('utf8'),
+    ) as T;
   }
 
   /** The hash stored with a row: under the key that encrypts now. */

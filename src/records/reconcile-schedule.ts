@@ -8,10 +8,19 @@ import type { recordsReconcile } from '../workflows/records-reconcile';
 
 export const RECORDS_RECONCILE_SCHEDULE_ID = 'boletoflow-records-reconcile';
 
-export async function ensureReconcileSchedule(client: Client, opts: { taskQueue: string; everyMinutes: number }): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureReconcileSchedule(
+  client: Client,
+  opts: { taskQueue: string; everyMinutes: number },
+): Promise<'created' | 'updated' | 'unchanged'> {
   const args: Parameters<typeof recordsReconcile> = [{ closedWithinMinutes: opts.everyMinutes * 2 }];
   const spec = { intervals: [{ every: `${opts.everyMinutes}m` as const }] };
-  const action = { type: 'startWorkflow' as const, workflowType: 'recordsReconcile', args, taskQueue: opts.taskQueue, workflowId: `${RECORDS_RECONCILE_SCHEDULE_ID}-run` };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'recordsReconcile',
+    args,
+    taskQueue: opts.taskQueue,
+    workflowId: `${RECORDS_RECONCILE_SCHEDULE_ID}-run`,
+  };
   try {
     await client.schedule.create({
       scheduleId: RECORDS_RECONCILE_SCHEDULE_ID,
@@ -27,7 +36,11 @@ export async function ensureReconcileSchedule(client: Client, opts: { taskQueue:
   const handle = client.schedule.getHandle(RECORDS_RECONCILE_SCHEDULE_ID);
   const current = await handle.describe();
   const every = current.spec.intervals?.[0]?.every;
-  const same = every !== undefined && Number(every) === opts.everyMinutes * 60_000 && current.action.type === 'startWorkflow' && current.action.taskQueue === opts.taskQueue;
+  const same =
+    every !== undefined &&
+    Number(every) === opts.everyMinutes * 60_000 &&
+    current.action.type === 'startWorkflow' &&
+    current.action.taskQueue === opts.taskQueue;
   if (same) return 'unchanged';
   await handle.update((prev) => ({ ...prev, spec, action }));
   return 'updated';

@@ -9,7 +9,15 @@
  * - events are append-only, unique per (boleto, seq);
  * - a delivery is one row per delivery id; its attempts are counted per attempt.
  */
-import { type Expression, type ExpressionBuilder, type Kysely, type OnConflictBuilder, type QueryCreator, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type OnConflictBuilder,
+  type QueryCreator,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { BoletoEvent, BoletoStatus, BoletoView, Delivery } from '../contracts/boleto';
 import { saoPauloDate } from '../domain';
 import type { Payer } from '../contracts/bank';
@@ -23,14 +31,26 @@ const day = (iso: string | undefined): string | null => (iso ? saoPauloDate(Date
 const NARROW_RANGE_DAYS = 92;
 
 function narrowRange(f: ListFilters): boolean {
-  const pairs: [string | undefined, string | undefined][] = [[f.dueFrom, f.dueTo], [f.issuedFrom, f.issuedTo], [f.paidFrom, f.paidTo], [f.settledFrom, f.settledTo]];
-  return pairs.some(([a, b]) => a !== undefined && b !== undefined && (Date.parse(b) - Date.parse(a)) / 86_400_000 <= NARROW_RANGE_DAYS);
+  const pairs: [string | undefined, string | undefined][] = [
+    [f.dueFrom, f.dueTo],
+    [f.issuedFrom, f.issuedTo],
+    [f.paidFrom, f.paidTo],
+    [f.settledFrom, f.settledTo],
+  ];
+  return pairs.some(
+    ([a, b]) => a !== undefined && b !== undefined && (Date.parse(b) - Date.parse(a)) / 86_400_000 <= NARROW_RANGE_DAYS,
+  );
 }
 
 /** What a boleto's row says beyond its view: filters, reports and sync read these columns. */
 export function columnsOf(v: BoletoView) {
   const terminal = TERMINAL.includes(v.status);
-  const finalAt = v.status === 'SETTLED' ? v.settlement?.settledAt : v.status === 'CANCELLED' || v.status === 'EXPIRED' ? (v.cancellation?.cancelledAt ?? v.updatedAt) : v.updatedAt;
+  const finalAt =
+    v.status === 'SETTLED'
+      ? v.settlement?.settledAt
+      : v.status === 'CANCELLED' || v.status === 'EXPIRED'
+        ? (v.cancellation?.cancelledAt ?? v.updatedAt)
+        : v.updatedAt;
   return {
     tenant_id: v.tenantId,
     account_id: v.accountId,
@@ -152,7 +172,11 @@ export interface ExportRow {
   payer?: Payer;
 }
 
-const sealedOf = (x: Sealed): Sealed => ({ payer: x.payer, messages: x.messages, ...(x.beneficiary ? { beneficiary: x.beneficiary } : {}) });
+const sealedOf = (x: Sealed): Sealed => ({
+  payer: x.payer,
+  messages: x.messages,
+  ...(x.beneficiary ? { beneficiary: x.beneficiary } : {}),
+});
 
 /** Boletos final before this day may be purged: `years` before `today` (29 February → 1 March). */
 const purgeCutoff = ({ years, today }: { years: number; today: string }): string => {
@@ -197,10 +221,16 @@ export class BoletoRecords {
         // The key was free but the boleto's row exists: a boleto imported from Temporal. Its fingerprint decides.
         const imported = await this.creationOf(input.tenantId, v.id);
         if (!imported || (imported.fingerprint && imported.fingerprint !== input.fingerprint)) {
-          await this.db.deleteFrom('idempotency_keys').where('tenant_id', '=', input.tenantId).where('idempotency_key', '=', input.key).execute();
+          await this.db
+            .deleteFrom('idempotency_keys')
+            .where('tenant_id', '=', input.tenantId)
+            .where('idempotency_key', '=', input.key)
+            .execute();
           return { outcome: 'conflict' };
         }
-        return imported.view.status === 'REGISTERING' ? { outcome: 'pending' } : { outcome: 'replay', view: imported.view };
+        return imported.view.status === 'REGISTERING'
+          ? { outcome: 'pending' }
+          : { outcome: 'replay', view: imported.view };
       }
       // The key was taken: by this request earlier (a retry), or by another one.
       const key = await this.db
@@ -220,7 +250,9 @@ export class BoletoRecords {
   }
 
   /** INSERT the key; if (and only if) that claimed it, INSERT the boleto's row too. Says which of the two happened. */
-  private async claimNew(input: { tenantId: string; key: string; fingerprint: string; registering: BoletoView } & Sealed): Promise<{ key: boolean; row: boolean }> {
+  private async claimNew(
+    input: { tenantId: string; key: string; fingerprint: string; registering: BoletoView } & Sealed,
+  ): Promise<{ key: boolean; row: boolean }> {
     const v = input.registering;
     const c = columnsOf(v);
     const { rows } = await sql<{ key: number; row: number }>`
@@ -286,7 +318,11 @@ export class BoletoRecords {
       }))
       .where((eb) =>
         eb.and([
-          eb(eb.refTuple('boletos.view_updated_at', 'boletos.view_seq'), '<=', eb.refTuple('excluded.view_updated_at', 'excluded.view_seq')),
+          eb(
+            eb.refTuple('boletos.view_updated_at', 'boletos.view_seq'),
+            '<=',
+            eb.refTuple('excluded.view_updated_at', 'excluded.view_seq'),
+          ),
           // Something to change: the view, or a column drifted from it (what the drift repair finds).
           sql<SqlBool>`(boletos.view::text IS DISTINCT FROM excluded.view::text OR (boletos.status, boletos.due_date, boletos.nosso_numero) IS DISTINCT FROM (excluded.status, excluded.due_date, excluded.nosso_numero))`,
         ]),
@@ -299,7 +335,12 @@ export class BoletoRecords {
    * has no endpoint: nothing will be attempted). A registration verdict is also the key's first answer if the API
    * could not write it (it answered 202, or it crashed).
    */
-  async recordEvent(input: { view: BoletoView; event: BoletoEvent; deliveryId: string; delivery?: 'PENDING' | 'SKIPPED' }): Promise<void> {
+  async recordEvent(input: {
+    view: BoletoView;
+    event: BoletoEvent;
+    deliveryId: string;
+    delivery?: 'PENDING' | 'SKIPPED';
+  }): Promise<void> {
     const { view, event } = input;
     const delivery = input.delivery ?? 'PENDING';
     const verdict = event.kind === 'REGISTERED' || event.kind === 'REJECTED';
@@ -323,7 +364,13 @@ export class BoletoRecords {
           .returning('boleto_id'),
       )
       .insertInto('boleto_deliveries')
-      .values({ delivery_id: input.deliveryId, boleto_id: view.id, event_seq: event.seq, status: delivery, attempts: 0 })
+      .values({
+        delivery_id: input.deliveryId,
+        boleto_id: view.id,
+        event_seq: event.seq,
+        status: delivery,
+        attempts: 0,
+      })
       .onConflict((oc) =>
         oc
           .column('delivery_id')
@@ -383,7 +430,15 @@ export class BoletoRecords {
       if (input.events.length) {
         const r = await tx
           .insertInto('boleto_events')
-          .values(input.events.map((e) => ({ boleto_id: view.id, seq: e.seq, kind: e.kind, at: e.at, event: JSON.stringify(e) })))
+          .values(
+            input.events.map((e) => ({
+              boleto_id: view.id,
+              seq: e.seq,
+              kind: e.kind,
+              at: e.at,
+              event: JSON.stringify(e),
+            })),
+          )
           .onConflict((oc) => oc.columns(['boleto_id', 'seq']).doNothing())
           .executeTakeFirst();
         changed += Number(r.numInsertedOrUpdatedRows ?? 0n);
@@ -396,7 +451,12 @@ export class BoletoRecords {
           .onConflict((oc) =>
             oc
               .column('delivery_id')
-              .doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), delivered_at: eb.ref('excluded.delivered_at'), last_error: eb.ref('excluded.last_error'), updated_at: sql<Date>`now()` }))
+              .doUpdateSet((eb) => ({
+                status: eb.ref('excluded.status'),
+                delivered_at: eb.ref('excluded.delivered_at'),
+                last_error: eb.ref('excluded.last_error'),
+                updated_at: sql<Date>`now()`,
+              }))
               .where('boleto_deliveries.status', '=', 'PENDING')
               .where('excluded.status', '<>', 'PENDING'),
           )
@@ -410,26 +470,47 @@ export class BoletoRecords {
   // ---------------------------------------------------------------- reads (the API)
 
   async get(tenantId: string, id: string): Promise<BoletoView | undefined> {
-    const r = await this.db.selectFrom('boletos').select('view').where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('boletos')
+      .select('view')
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     return r?.view;
   }
 
   /** A boleto's creation facts (its view and the request's fingerprint): for a key the store has no row of (imported boletos). */
   async creationOf(tenantId: string, id: string): Promise<{ view: BoletoView; fingerprint?: string } | undefined> {
-    const r = await this.db.selectFrom('boletos').select(['view', 'request_fingerprint']).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('boletos')
+      .select(['view', 'request_fingerprint'])
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     return r ? { view: r.view, ...(r.request_fingerprint ? { fingerprint: r.request_fingerprint } : {}) } : undefined;
   }
 
   /** Events oldest first; undefined when the boleto is not the tenant's. */
   async events(tenantId: string, id: string): Promise<BoletoEvent[] | undefined> {
     if (!(await this.owns(tenantId, id))) return undefined;
-    const rows = await this.db.selectFrom('boleto_events').select('event').where('boleto_id', '=', id).orderBy('seq').execute();
+    const rows = await this.db
+      .selectFrom('boleto_events')
+      .select('event')
+      .where('boleto_id', '=', id)
+      .orderBy('seq')
+      .execute();
     return rows.map((r) => r.event);
   }
 
   async deliveries(tenantId: string, id: string): Promise<Delivery[] | undefined> {
     if (!(await this.owns(tenantId, id))) return undefined;
-    const rows = await this.db.selectFrom('boleto_deliveries').selectAll().where('boleto_id', '=', id).orderBy('event_seq').orderBy('delivery_id').execute();
+    const rows = await this.db
+      .selectFrom('boleto_deliveries')
+      .selectAll()
+      .where('boleto_id', '=', id)
+      .orderBy('event_seq')
+      .orderBy('delivery_id')
+      .execute();
     return rows.map((d) => ({
       deliveryId: d.delivery_id,
       eventSeq: d.event_seq,
@@ -442,10 +523,20 @@ export class BoletoRecords {
   }
 
   async printable(tenantId: string, id: string): Promise<Printable | undefined> {
-    const r = await this.db.selectFrom('boletos').select(['view', 'payer_enc']).where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('boletos')
+      .select(['view', 'payer_enc'])
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     if (!r) return undefined;
     const sealed = r.payer_enc ? this.protector.open<Sealed>(r.payer_enc, id) : undefined;
-    return { boleto: r.view, ...(sealed ? { payer: sealed.payer } : {}), messages: sealed?.messages ?? [], ...(sealed?.beneficiary ? { beneficiary: sealed.beneficiary } : {}) };
+    return {
+      boleto: r.view,
+      ...(sealed ? { payer: sealed.payer } : {}),
+      messages: sealed?.messages ?? [],
+      ...(sealed?.beneficiary ? { beneficiary: sealed.beneficiary } : {}),
+    };
   }
 
   /** Whether any tenant's boleto has this id (a read of another tenant's boleto is a 404 without asking Temporal). */
@@ -454,7 +545,12 @@ export class BoletoRecords {
   }
 
   private async owns(tenantId: string, id: string): Promise<boolean> {
-    return !!(await this.db.selectFrom('boletos').select('id').where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst());
+    return !!(await this.db
+      .selectFrom('boletos')
+      .select('id')
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst());
   }
 
   /** A page of the tenant's boletos: newest first, or (updatedSince) oldest change first for incremental sync. */
@@ -466,7 +562,12 @@ export class BoletoRecords {
     return {
       items: page.map((r) => r.view),
       ...(rows.length > limit && last
-        ? { next: order === 'changed' ? { order, changeSeq: last.change_seq } : { order, createdAt: last.view.createdAt, id: last.view.id } }
+        ? {
+            next:
+              order === 'changed'
+                ? { order, changeSeq: last.change_seq }
+                : { order, createdAt: last.view.createdAt, id: last.view.id },
+          }
         : {}),
     };
   }
@@ -483,17 +584,27 @@ export class BoletoRecords {
       });
       if (rows.length < batch) return;
       const last = rows[rows.length - 1]!;
-      cursor = f.updatedSince !== undefined ? { order: 'changed', changeSeq: last.change_seq } : { order: 'created', createdAt: last.view.createdAt, id: last.id };
+      cursor =
+        f.updatedSince !== undefined
+          ? { order: 'changed', changeSeq: last.change_seq }
+          : { order: 'created', createdAt: last.view.createdAt, id: last.id };
     }
   }
 
-  private async filtered(tenantId: string, f: ListFilters, limit: number, cursor?: ListCursor): Promise<{ id: string; view: BoletoView; change_seq: number; payer_enc: string | null }[]> {
-    const range = (col: 'due_date' | 'issue_date' | 'paid_date' | 'settled_date', from?: string, to?: string) => (eb: ExpressionBuilder<RecordsDatabase, 'boletos'>) => {
-      const parts: Expression<SqlBool>[] = [];
-      if (from) parts.push(eb(col, '>=', from));
-      if (to) parts.push(eb(col, '<=', to));
-      return eb.and(parts);
-    };
+  private async filtered(
+    tenantId: string,
+    f: ListFilters,
+    limit: number,
+    cursor?: ListCursor,
+  ): Promise<{ id: string; view: BoletoView; change_seq: number; payer_enc: string | null }[]> {
+    const range =
+      (col: 'due_date' | 'issue_date' | 'paid_date' | 'settled_date', from?: string, to?: string) =>
+      (eb: ExpressionBuilder<RecordsDatabase, 'boletos'>) => {
+        const parts: Expression<SqlBool>[] = [];
+        if (from) parts.push(eb(col, '>=', from));
+        if (to) parts.push(eb(col, '<=', to));
+        return eb.and(parts);
+      };
     let q = this.db.selectFrom('boletos').where('tenant_id', '=', tenantId);
     if (f.status?.length) q = q.where('status', 'in', f.status);
     if (f.bank) q = q.where('bank', '=', f.bank);
@@ -512,14 +623,22 @@ export class BoletoRecords {
       if (cursor?.order === 'changed') q = q.where('change_seq', '>', cursor.changeSeq);
       return q.select(columns).orderBy('change_seq', 'asc').limit(limit).execute();
     }
-    if (cursor?.order === 'created') q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.createdAt), cursor.id)));
-    if (!narrowRange(f)) return q.select(columns).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    if (cursor?.order === 'created')
+      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(cursor.createdAt), cursor.id)));
+    if (!narrowRange(f))
+      return q.select(columns).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     // A bounded day range of a few months: find its rows through the range's index, then order them. Left to itself
     // the planner walks the newest-first index and filters, assuming days and creation are unrelated, and an old
     // month sits at its far end (measured at 100,000 boletos: 125 ms for a month's first page). OFFSET 0 keeps the
     // subquery from being merged back; the page's ids are sorted and cut before the rows are fetched.
     const matching = q.select(['boletos.id', 'boletos.created_at']).offset(0).as('m0');
-    const page = this.db.selectFrom(matching).select(['m0.id', 'm0.created_at']).orderBy('m0.created_at', 'desc').orderBy('m0.id', 'desc').limit(limit).as('m');
+    const page = this.db
+      .selectFrom(matching)
+      .select(['m0.id', 'm0.created_at'])
+      .orderBy('m0.created_at', 'desc')
+      .orderBy('m0.id', 'desc')
+      .limit(limit)
+      .as('m');
     return this.db
       .selectFrom(page)
       .innerJoin('boletos', 'boletos.id', 'm.id')
@@ -532,7 +651,13 @@ export class BoletoRecords {
   /** Per São Paulo day and account: counts and sums of boletos issued, paid, settled, cancelled and expired. */
   async dailyTotals(tenantId: string, range: { from: string; to: string; account?: string }): Promise<DailyTotals[]> {
     const acct = range.account ? sql`AND account_id = ${range.account}` : sql``;
-    const { rows } = await sql<{ day: string; account_id: string; measure: (typeof MEASURES)[number]; n: number; cents: number }>`
+    const { rows } = await sql<{
+      day: string;
+      account_id: string;
+      measure: (typeof MEASURES)[number];
+      n: number;
+      cents: number;
+    }>`
       SELECT day, account_id, measure, count(*)::int AS n, coalesce(sum(cents), 0)::bigint AS cents FROM (
         SELECT issue_date AS day, account_id, 'issued' AS measure, amount_cents AS cents FROM boletos
           WHERE tenant_id = ${tenantId} ${acct} AND issue_date BETWEEN ${range.from} AND ${range.to} AND status NOT IN ('REGISTERING', 'REJECTED')
@@ -551,7 +676,14 @@ export class BoletoRecords {
       const k = `${r.day} ${r.account_id}`;
       let t = out.get(k);
       if (!t) {
-        t = { date: r.day, accountId: r.account_id, ...(Object.fromEntries(MEASURES.map((m) => [m, { count: 0, amountCents: 0 }])) as Omit<DailyTotals, 'date' | 'accountId'>) };
+        t = {
+          date: r.day,
+          accountId: r.account_id,
+          ...(Object.fromEntries(MEASURES.map((m) => [m, { count: 0, amountCents: 0 }])) as Omit<
+            DailyTotals,
+            'date' | 'accountId'
+          >),
+        };
         out.set(k, t);
       }
       t[r.measure] = { count: r.n, amountCents: Number(r.cents) };
@@ -562,31 +694,86 @@ export class BoletoRecords {
   // ---------------------------------------------------------------- drift repair, retention
 
   /** What the store holds of these boletos, for a cheap comparison with Temporal's visibility. */
-  async indexOf(ids: string[]): Promise<Map<string, { status: BoletoStatus; dueDate: string; nossoNumero?: string; payerKnown: boolean }>> {
+  async indexOf(
+    ids: string[],
+  ): Promise<Map<string, { status: BoletoStatus; dueDate: string; nossoNumero?: string; payerKnown: boolean }>> {
     if (!ids.length) return new Map();
-    const rows = await this.db.selectFrom('boletos').select(['id', 'status', 'due_date', 'nosso_numero', 'payer_enc']).where('id', 'in', ids).execute();
-    return new Map(rows.map((r) => [r.id, { status: r.status, dueDate: r.due_date, ...(r.nosso_numero ? { nossoNumero: r.nosso_numero } : {}), payerKnown: r.payer_enc !== null }]));
+    const rows = await this.db
+      .selectFrom('boletos')
+      .select(['id', 'status', 'due_date', 'nosso_numero', 'payer_enc'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          status: r.status,
+          dueDate: r.due_date,
+          ...(r.nosso_numero ? { nossoNumero: r.nosso_numero } : {}),
+          payerKnown: r.payer_enc !== null,
+        },
+      ]),
+    );
   }
 
   /**
    * Removes boletos that reached a final status more than `years` before `today`, and records the purge (who, when,
    * how many). Idempotency keys stay: a key is never free again, even after its boleto is purged.
    */
-  async purge(input: { years: number; by: string; today: string }): Promise<{ cutoff: string; boletos: number; events: number; deliveries: number }> {
+  async purge(input: {
+    years: number;
+    by: string;
+    today: string;
+  }): Promise<{ cutoff: string; boletos: number; events: number; deliveries: number }> {
     const cutoff = purgeCutoff(input);
     return this.db.transaction().execute(async (tx) => {
-      const doomed = tx.selectFrom('boletos').select('id').where('final_date', '<', cutoff).where('status', 'in', TERMINAL);
-      const events = Number((await tx.selectFrom('boleto_events').select((eb) => eb.fn.countAll<number>().as('n')).where('boleto_id', 'in', doomed).executeTakeFirstOrThrow()).n);
-      const deliveries = Number((await tx.selectFrom('boleto_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('boleto_id', 'in', doomed).executeTakeFirstOrThrow()).n);
-      const boletos = Number((await tx.deleteFrom('boletos').where('final_date', '<', cutoff).where('status', 'in', TERMINAL).executeTakeFirst()).numDeletedRows);
-      await tx.insertInto('record_purges').values({ purged_by: input.by, retention_years: input.years, cutoff_date: cutoff, boletos, events, deliveries }).execute();
+      const doomed = tx
+        .selectFrom('boletos')
+        .select('id')
+        .where('final_date', '<', cutoff)
+        .where('status', 'in', TERMINAL);
+      const events = Number(
+        (
+          await tx
+            .selectFrom('boleto_events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('boleto_id', 'in', doomed)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const deliveries = Number(
+        (
+          await tx
+            .selectFrom('boleto_deliveries')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('boleto_id', 'in', doomed)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const boletos = Number(
+        (
+          await tx
+            .deleteFrom('boletos')
+            .where('final_date', '<', cutoff)
+            .where('status', 'in', TERMINAL)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+      await tx
+        .insertInto('record_purges')
+        .values({ purged_by: input.by, retention_years: input.years, cutoff_date: cutoff, boletos, events, deliveries })
+        .execute();
       return { cutoff, boletos, events, deliveries };
     });
   }
 
   /** How many boletos each status and bank has, every tenant together (the API's boletoflow_boletos gauge). */
   async countsByStatus(): Promise<{ status: string; bank: string; n: number }[]> {
-    const rows = await this.db.selectFrom('boletos').select(['status', 'bank', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['status', 'bank']).execute();
+    const rows = await this.db
+      .selectFrom('boletos')
+      .select(['status', 'bank', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['status', 'bank'])
+      .execute();
     return rows.map((r) => ({ status: r.status, bank: r.bank, n: Number(r.n) }));
   }
 
@@ -598,7 +785,12 @@ export class BoletoRecords {
   /** What a purge would remove now (counted, nothing removed). */
   async purgeable(input: { years: number; today: string }): Promise<{ cutoff: string; boletos: number }> {
     const cutoff = purgeCutoff(input);
-    const r = await this.db.selectFrom('boletos').select((eb) => eb.fn.countAll<number>().as('n')).where('final_date', '<', cutoff).where('status', 'in', TERMINAL).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('boletos')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('final_date', '<', cutoff)
+      .where('status', 'in', TERMINAL)
+      .executeTakeFirstOrThrow();
     return { cutoff, boletos: Number(r.n) };
   }
 

@@ -7,7 +7,13 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { saoPauloDate } from '../domain';
-import { getBoletoQuery, getCreationQuery, getDeliveriesQuery, getEventsQuery, getPrintableQuery } from '../contracts/boleto';
+import {
+  getBoletoQuery,
+  getCreationQuery,
+  getDeliveriesQuery,
+  getEventsQuery,
+  getPrintableQuery,
+} from '../contracts/boleto';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 import type { BoletoRecords } from './store';
 
@@ -29,7 +35,14 @@ export async function importFromWorkflow(client: Client, records: BoletoRecords,
       h.query(getPrintableQuery),
       h.query(getCreationQuery),
     ]);
-    const r = await records.importBoleto({ view, events, deliveries, payer: printable.payer, messages: printable.messages, requestFingerprint: creation.requestFingerprint });
+    const r = await records.importBoleto({
+      view,
+      events,
+      deliveries,
+      payer: printable.payer,
+      messages: printable.messages,
+      requestFingerprint: creation.requestFingerprint,
+    });
     return { found: true, ...r };
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return { found: false, inserted: false, changed: 0 };
@@ -56,7 +69,11 @@ export interface ReconcileOptions {
   onProgress?: (r: ReconcileResult) => void;
 }
 
-export async function reconcileRecords(client: Client, records: BoletoRecords, opts: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcileRecords(
+  client: Client,
+  records: BoletoRecords,
+  opts: ReconcileOptions,
+): Promise<ReconcileResult> {
   const clauses = [`WorkflowType = 'boletoLifecycle'`];
   if (opts.scope === 'recent') {
     const since = (opts.closedSince ?? new Date(Date.now() - 86_400_000)).toISOString();
@@ -93,7 +110,12 @@ export async function reconcileRecords(client: Client, records: BoletoRecords, o
     const due = w.typedSearchAttributes.get(DueDate);
     const nosso = w.typedSearchAttributes.get(NossoNumero);
     const status = w.typedSearchAttributes.get(BoletoStatus);
-    page.push({ id: w.workflowId, ...(status ? { status } : {}), ...(due ? { dueDate: saoPauloDate(due.getTime()) } : {}), ...(nosso ? { nossoNumero: nosso } : {}) });
+    page.push({
+      id: w.workflowId,
+      ...(status ? { status } : {}),
+      ...(due ? { dueDate: saoPauloDate(due.getTime()) } : {}),
+      ...(nosso ? { nossoNumero: nosso } : {}),
+    });
     if (page.length >= pageSize) await flush();
   }
   if (page.length) await flush();

@@ -13,7 +13,8 @@ import { bs2SimulatedAccount, bs2SimulatorInfo } from './bs2/default-account';
 import { itauSimulatedAccount, itauSimulatorInfo } from './itau/default-account';
 
 /** Each bank's simulator describes its default account. */
-export const simulatedAccounts = (dataDir: string) => ({ BS2: bs2SimulatedAccount(), ITAU: itauSimulatedAccount(dataDir) }) satisfies Record<BankCode, unknown>;
+export const simulatedAccounts = (dataDir: string) =>
+  ({ BS2: bs2SimulatedAccount(), ITAU: itauSimulatedAccount(dataDir) }) satisfies Record<BankCode, unknown>;
 
 /** Every simulator as the supervisors show it: the ports it takes, its banner line, and a short form. */
 const simulatorInfo = (c: Config) => [bs2SimulatorInfo(c), itauSimulatorInfo(c)];
@@ -23,7 +24,10 @@ export const simulatorPorts = (c: Config): PortClaim[] => simulatorInfo(c).flatM
 
 /** The banner's lines about the simulators (`npm start`), or one short line (the cluster). */
 export const simulatorBanner = (c: Config): string[] => simulatorInfo(c).map((s) => s.banner);
-export const simulatorBannerShort = (c: Config): string => simulatorInfo(c).map((s) => s.short).join('   ');
+export const simulatorBannerShort = (c: Config): string =>
+  simulatorInfo(c)
+    .map((s) => s.short)
+    .join('   ');
 
 /** Writes the file (atomically: a process starting meanwhile reads the old one or the new one, never half). */
 export function writeSimulatedAccounts(dataDir: string): void {

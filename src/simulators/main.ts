@@ -14,11 +14,18 @@ import { startItauSimulator } from './itau/start';
 export { bs2WebhookAuth } from './bs2/start';
 
 /** Every simulator, by name (one line per bank). */
-const SIMULATORS = { bs2: startBs2Simulator, itau: startItauSimulator } satisfies Record<string, (config: Config, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>>;
+const SIMULATORS = { bs2: startBs2Simulator, itau: startItauSimulator } satisfies Record<
+  string,
+  (config: Config, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>
+>;
 
 export type SimulatorName = keyof typeof SIMULATORS;
 
-export async function startSimulators(config: Config, logger: Logger, which: SimulatorName[] = Object.keys(SIMULATORS) as SimulatorName[]): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
+export async function startSimulators(
+  config: Config,
+  logger: Logger,
+  which: SimulatorName[] = Object.keys(SIMULATORS) as SimulatorName[],
+): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
   const closers: (() => Promise<void>)[] = [];
   const urls: Record<string, string> = {};
   for (const name of which) {

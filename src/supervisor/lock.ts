@@ -42,8 +42,15 @@ export class DataDirLock {
     } catch {
       /* no lock yet */
     }
-    if (Number.isInteger(holder) && holder !== process.pid && alive(holder) && /boletoflow|main\.(ts|js)/.test(cmdline(holder))) {
-      throw new StartupError(`cannot start: another boletoflow (pid ${holder}) is running on ${this.dataDir}; stop it first (Ctrl-C or kill -TERM ${holder})`);
+    if (
+      Number.isInteger(holder) &&
+      holder !== process.pid &&
+      alive(holder) &&
+      /boletoflow|main\.(ts|js)/.test(cmdline(holder))
+    ) {
+      throw new StartupError(
+        `cannot start: another boletoflow (pid ${holder}) is running on ${this.dataDir}; stop it first (Ctrl-C or kill -TERM ${holder})`,
+      );
     }
     await this.stopOrphans();
     writeFileSync(this.file, String(process.pid));

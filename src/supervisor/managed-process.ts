@@ -47,7 +47,12 @@ export class ManagedProcess {
       env: s.env ?? process.env,
       ...(s.cwd ? { cwd: s.cwd } : {}),
       detached: true,
-      stdio: ['ignore', s.onLine ? 'pipe' : 'inherit', s.onLine ? 'pipe' : 'inherit', ...(s.ipc ? (['ipc'] as const) : [])],
+      stdio: [
+        'ignore',
+        s.onLine ? 'pipe' : 'inherit',
+        s.onLine ? 'pipe' : 'inherit',
+        ...(s.ipc ? (['ipc'] as const) : []),
+      ],
     };
     const child = spawn(s.command, s.args, options);
     this.child = child;
@@ -79,7 +84,10 @@ export class ManagedProcess {
       return;
     }
     const delay = Math.min(30_000, 500 * 2 ** (this.crashes.length - 1));
-    this.logger.warn({ component: this.spec.name, code, signal, restartInMs: delay }, `${this.spec.name} exited unexpectedly; restarting`);
+    this.logger.warn(
+      { component: this.spec.name, code, signal, restartInMs: delay },
+      `${this.spec.name} exited unexpectedly; restarting`,
+    );
     setTimeout(() => !this.stopping && this.start(), delay).unref();
   }
 

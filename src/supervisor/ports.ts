@@ -24,7 +24,10 @@ export async function busyPorts(claims: PortClaim[]): Promise<string[]> {
   const seen = new Map<number, PortClaim>();
   for (const c of claims) {
     const first = seen.get(c.port);
-    if (first && first.what !== c.what) problems.push(`port ${c.port} is given to both ${first.what} (${first.variable}) and ${c.what} (${c.variable}): set one of them to another port`);
+    if (first && first.what !== c.what)
+      problems.push(
+        `port ${c.port} is given to both ${first.what} (${first.variable}) and ${c.what} (${c.variable}): set one of them to another port`,
+      );
     else seen.set(c.port, c);
   }
   for (const c of claims) {

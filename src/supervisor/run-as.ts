@@ -27,14 +27,21 @@ export function postgresRunAs(): Promise<RunAs> {
     );
     const death = (sig?: NodeJS.Signals) => (hasSetpriv && sig ? [`--pdeathsig=${sig}`] : []);
     if (process.getuid?.() !== 0) {
-      return { wrap: (argv, o) => (hasSetpriv && o?.deathSignal ? ['setpriv', [...death(o.deathSignal), '--', ...argv]] : [argv[0]!, argv.slice(1)]) };
+      return {
+        wrap: (argv, o) =>
+          hasSetpriv && o?.deathSignal
+            ? ['setpriv', [...death(o.deathSignal), '--', ...argv]]
+            : [argv[0]!, argv.slice(1)],
+      };
     }
     let uid: number, gid: number;
     try {
       uid = Number((await execFileP('id', ['-u', POSTGRES_OS_USER])).stdout.trim());
       gid = Number((await execFileP('id', ['-g', POSTGRES_OS_USER])).stdout.trim());
     } catch {
-      throw new Error(`running as root, but PostgreSQL refuses to run as root and there is no '${POSTGRES_OS_USER}' OS user to run it as (useradd --system ${POSTGRES_OS_USER}, or install the postgresql package)`);
+      throw new Error(
+        `running as root, but PostgreSQL refuses to run as root and there is no '${POSTGRES_OS_USER}' OS user to run it as (useradd --system ${POSTGRES_OS_USER}, or install the postgresql package)`,
+      );
     }
     return {
       owner: { uid, gid },

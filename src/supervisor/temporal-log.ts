@@ -8,7 +8,12 @@ export function temporalServerLogLine(logger: Logger, quiet: () => boolean) {
   return (line: string, stream: 'stdout' | 'stderr') => {
     if (!line.trim()) return;
     try {
-      const { level, msg, time: _t, ...fields } = JSON.parse(line) as { level?: string; msg?: string; time?: string } & Record<string, unknown>;
+      const {
+        level,
+        msg,
+        time: _t,
+        ...fields
+      } = JSON.parse(line) as { level?: string; msg?: string; time?: string } & Record<string, unknown>;
       const l = level?.toLowerCase();
       // While stopping, the server's complaints about closed connections are expected noise.
       const target = quiet() ? 'debug' : l === 'error' ? 'error' : l === 'warn' ? 'warn' : 'debug';

@@ -52,16 +52,25 @@ const noPoller = (e: unknown): boolean => {
 
 /** A deadline hit: DEADLINE_EXCEEDED, or CANCELLED when the SDK gives up its retries at the deadline. */
 const timedOut = (e: unknown, deadline: number) =>
-  isGrpcDeadlineError(e) || e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (isGrpcCancelledError(e) && Date.now() >= deadline - 50);
+  isGrpcDeadlineError(e) ||
+  e instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+  (isGrpcCancelledError(e) && Date.now() >= deadline - 50);
 
 /** `fn` (any Temporal calls) with every RPC under one deadline; a deadline hit becomes WorkersUnavailable. */
-export async function withinDeadline<T>(client: Client, ms: number, what: string, fn: () => Promise<T>, mayStillApply = false): Promise<T> {
+export async function withinDeadline<T>(
+  client: Client,
+  ms: number,
+  what: string,
+  fn: () => Promise<T>,
+  mayStillApply = false,
+): Promise<T> {
   const deadline = Date.now() + ms;
   try {
     return await client.withDeadline(deadline, fn);
   } catch (e) {
     if (noPoller(e)) throw new WorkersUnavailable(`${what}: no worker is polling the task queue`, mayStillApply);
-    if (timedOut(e, deadline)) throw new WorkersUnavailable(`${what}: no answer within ${ms} ms (no worker polling?)`, mayStillApply);
+    if (timedOut(e, deadline))
+      throw new WorkersUnavailable(`${what}: no answer within ${ms} ms (no worker polling?)`, mayStillApply);
     throw e;
   }
 }
@@ -78,7 +87,11 @@ export const boundedList = <T>(client: Client, bounds: TemporalBounds, fn: () =>
  * An update started with `waitForStage: 'ACCEPTED'` by `start`, then awaited. Not accepted in time: WorkersUnavailable
  * (the server may keep it admitted and deliver it once a worker is back, hence mayStillApply).
  */
-export async function boundedUpdate<R>(client: Client, bounds: TemporalBounds, start: () => Promise<WorkflowUpdateHandle<R>>): Promise<R> {
+export async function boundedUpdate<R>(
+  client: Client,
+  bounds: TemporalBounds,
+  start: () => Promise<WorkflowUpdateHandle<R>>,
+): Promise<R> {
   const handle = await withinDeadline(client, bounds.acceptMs, 'workflow update', start, true);
   return withinDeadline(client, bounds.resultMs, 'workflow update result', () => handle.result(), true);
 }

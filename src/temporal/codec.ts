@@ -36,7 +36,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   /** `keys[0]` encrypts; every key decrypts. */
   constructor(keys: PayloadKey[]) {
     if (keys.length === 0) throw new Error('at least one payload encryption key is required');
-    for (const k of keys) if (k.key.length !== 32) throw new Error(`payload key ${k.id} must be 32 bytes, got ${k.key.length}`);
+    for (const k of keys)
+      if (k.key.length !== 32) throw new Error(`payload key ${k.id} must be 32 bytes, got ${k.key.length}`);
     this.active = keys[0]!;
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
@@ -62,7 +63,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (text(p.metadata?.encoding) !== ENCRYPTED_ENCODING) return p;
       const kid = text(p.metadata?.[KEY_ID_METADATA]) ?? '';
       const key = this.byId.get(kid);
-      if (!key) throw new PayloadDecryptionError(`no payload key with id "${kid}" is configured (PAYLOAD_ENCRYPTION_KEYS)`);
+      if (!key)
+        throw new PayloadDecryptionError(`no payload key with id "${kid}" is configured (PAYLOAD_ENCRYPTION_KEYS)`);
       const data = Buffer.from(p.data ?? new Uint8Array());
       if (data.length < 28) throw new PayloadDecryptionError('encrypted payload is truncated');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
@@ -71,7 +73,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         plaintext = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
       } catch {
-        throw new PayloadDecryptionError(`payload failed authentication with key "${kid}" (tampered, or the wrong key)`);
+        throw new PayloadDecryptionError(
+          `payload failed authentication with key "${kid}" (tampered, or the wrong key)`,
+        );
       }
       return ProtoPayload.decode(plaintext);
     });
@@ -87,12 +91,17 @@ export function parsePayloadKeys(spec: string): PayloadKey[] {
     .map((entry) => {
       const i = entry.indexOf(':');
       const id = i > 0 ? entry.slice(0, i) : '';
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new Error('each key must be "<id>:<base64 of 32 bytes>" with an id of letters, digits, . _ -');
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+        throw new Error('each key must be "<id>:<base64 of 32 bytes>" with an id of letters, digits, . _ -');
       const key = Buffer.from(entry.slice(i + 1), 'base64');
-      if (key.length !== 32) throw new Error(`key "${id}" must decode to 32 bytes (got ${key.length}); make one with: openssl rand -base64 32`);
+      if (key.length !== 32)
+        throw new Error(
+          `key "${id}" must decode to 32 bytes (got ${key.length}); make one with: openssl rand -base64 32`,
+        );
       return { id, key };
     });
 }
 
 export const newPayloadKey = (id: string): PayloadKey => ({ id, key: randomBytes(32) });
-export const formatPayloadKeys = (keys: PayloadKey[]): string => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
+export const formatPayloadKeys = (keys: PayloadKey[]): string =>
+  keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');

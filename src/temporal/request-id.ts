@@ -24,7 +24,11 @@ export function requestIdClientInterceptor(): WorkflowClientInterceptor {
     signalWithStart: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
     startUpdate: (input, next) => next({ ...input, headers: withRequestId(input.headers) }),
     startUpdateWithStart: (input, next) =>
-      next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) }),
+      next({
+        ...input,
+        workflowStartHeaders: withRequestId(input.workflowStartHeaders),
+        updateHeaders: withRequestId(input.updateHeaders),
+      }),
   };
 }
 

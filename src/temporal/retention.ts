@@ -22,6 +22,9 @@ export async function ensureRetention(
   const beforeDays = current ? tsToMs(current) / DAY_MS : 0;
   if (beforeDays === days) return { beforeDays, changed: false };
   await service.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(days * DAY_MS) } });
-  logger?.info({ namespace, retentionDays: days, previousDays: beforeDays }, 'namespace retention set (TEMPORAL_RETENTION_DAYS)');
+  logger?.info(
+    { namespace, retentionDays: days, previousDays: beforeDays },
+    'namespace retention set (TEMPORAL_RETENTION_DAYS)',
+  );
   return { beforeDays, changed: true };
 }

@@ -41,7 +41,9 @@ runMain(async () => {
       });
       logger.info({ namespace, retentionDays: config.TEMPORAL_RETENTION_DAYS }, 'namespace registered');
       // Registration propagates through the server's namespace cache; wait until it is visible.
-      await retryUntil(() => client.connection.operatorService.listSearchAttributes({ namespace }), { timeoutMs: 30_000 });
+      await retryUntil(() => client.connection.operatorService.listSearchAttributes({ namespace }), {
+        timeoutMs: 30_000,
+      });
     }
     await ensureRetention(client.workflowService, namespace, config.TEMPORAL_RETENTION_DAYS, logger);
     const existing = await client.connection.operatorService.listSearchAttributes({ namespace });

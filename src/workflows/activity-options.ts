@@ -7,7 +7,13 @@ import { Failure } from '../contracts/failures';
 /** Reads at the bank (get, find, search): safe to repeat; retried with backoff, honouring Retry-After. */
 export const bankRead: ActivityOptions = {
   startToCloseTimeout: '40s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 8, nonRetryableErrorTypes: [Failure.BankValidationError, Failure.BankNotFound, Failure.BankConflict] },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [Failure.BankValidationError, Failure.BankNotFound, Failure.BankConflict],
+  },
 };
 
 /**

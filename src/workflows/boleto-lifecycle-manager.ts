@@ -23,7 +23,14 @@ import {
 import type { createBankActivities } from '../activities/bank';
 import type { createNotificationActivities } from '../activities/notifications';
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import { type BankEventSignal, type BoletoEvent, type BoletoView, type Delivery, eventsForWorkflow, type StartBoletoInput } from '../contracts/boleto';
+import {
+  type BankEventSignal,
+  type BoletoEvent,
+  type BoletoView,
+  type Delivery,
+  eventsForWorkflow,
+  type StartBoletoInput,
+} from '../contracts/boleto';
 import { Failure } from '../contracts/failures';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 import { saoPauloDate, saoPauloInstant } from '../domain';
@@ -67,7 +74,8 @@ export interface BoletoLifecycleCarry {
 
 const failureType = (e: unknown): { type?: string; message: string; details?: unknown[] } => {
   const cause = e instanceof ActivityFailure ? e.cause : e;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? undefined, message: cause.message, details: cause.details ?? undefined };
+  if (cause instanceof ApplicationFailure)
+    return { type: cause.type ?? undefined, message: cause.message, details: cause.details ?? undefined };
   return { message: cause instanceof Error ? cause.message : String(cause) };
 };
 
@@ -85,10 +93,12 @@ function keptTimer(): { arm(wake: Wake | undefined): { fired: boolean } | undefi
       current = undefined;
       if (!wake) return undefined;
       const t = { at: wake.at, fired: false, scope: new CancellationScope() };
-      t.scope.run(() => sleep(Math.max(1, wake.at - Date.now()))).then(
-        () => (t.fired = true),
-        () => undefined, // cancelled: a new wake-up replaced it
-      );
+      t.scope
+        .run(() => sleep(Math.max(1, wake.at - Date.now())))
+        .then(
+          () => (t.fired = true),
+          () => undefined, // cancelled: a new wake-up replaced it
+        );
       return (current = t);
     },
     consume() {
@@ -128,8 +138,15 @@ export class BoletoLifecycleManager {
   view = (): BoletoView => this.state.view;
   events = (): BoletoEvent[] => this.state.events;
   deliveries = (): Delivery[] => this.state.deliveries;
-  printable = () => ({ boleto: this.state.view, payer: this.input.request.payer, messages: this.input.request.messages ?? [] });
-  creation = () => ({ requestFingerprint: this.input.requestFingerprint, ...(this.firstResponse ? { firstResponse: this.firstResponse } : {}) });
+  printable = () => ({
+    boleto: this.state.view,
+    payer: this.input.request.payer,
+    messages: this.input.request.messages ?? [],
+  });
+  creation = () => ({
+    requestFingerprint: this.input.requestFingerprint,
+    ...(this.firstResponse ? { firstResponse: this.firstResponse } : {}),
+  });
 
   // ---- signal ----
   onBankEvent = (s: BankEventSignal): void => {
@@ -137,7 +154,8 @@ export class BoletoLifecycleManager {
   };
 
   // ---- updates and their validators (typed refusals, boleto-state.ts) ----
-  validateAwaitRegistration = ({ requestFingerprint }: { requestFingerprint: string }): void => validateRegistrationWait(requestFingerprint, this.input.requestFingerprint);
+  validateAwaitRegistration = ({ requestFingerprint }: { requestFingerprint: string }): void =>
+    validateRegistrationWait(requestFingerprint, this.input.requestFingerprint);
 
   awaitRegistration = async (): Promise<BoletoView> => {
     await condition(() => this.state.view.status !== 'REGISTERING');
@@ -145,7 +163,8 @@ export class BoletoLifecycleManager {
   };
 
   // Validators do not run on replay: the clock they read is the live one.
-  validateChangeDueDate = ({ dueDate }: { dueDate: string }): void => validateDueDateChange(this.state, dueDate, today());
+  validateChangeDueDate = ({ dueDate }: { dueDate: string }): void =>
+    validateDueDateChange(this.state, dueDate, today());
 
   changeDueDate = async ({ dueDate }: { dueDate: string }): Promise<BoletoView> => {
     const state = this.state;
@@ -154,14 +173,30 @@ export class BoletoLifecycleManager {
       await write.bankChangeDueDate({ accountId: this.accountId, ref: this.ref(), dueDate });
     } catch (e) {
       const f = failureType(e);
-      throw ApplicationFailure.nonRetryable(`the bank refused the new due date: ${f.message}`, f.type ?? Failure.BankError, ...(f.details ?? []));
+      throw ApplicationFailure.nonRetryable(
+        `the bank refused the new due date: ${f.message}`,
+        f.type ?? Failure.BankError,
+        ...(f.details ?? []),
+      );
     } finally {
       state.pendingOp = undefined;
     }
     const previous = state.view.dueDate;
     state.view.dueDate = dueDate;
     state.expiryDate = expiryDate(dueDate, state.view.paymentDeadline, this.policy.expireAfterDays);
-    this.notifyAll([record(state, { kind: 'DUE_DATE_CHANGED', at: nowIso(), source: 'api', eventId: `due-date:${dueDate}`, details: { from: previous, to: dueDate } }, nowIso())]);
+    this.notifyAll([
+      record(
+        state,
+        {
+          kind: 'DUE_DATE_CHANGED',
+          at: nowIso(),
+          source: 'api',
+          eventId: `due-date:${dueDate}`,
+          details: { from: previous, to: dueDate },
+        },
+        nowIso(),
+      ),
+    ]);
     this.dirty = true;
     return state.view;
   };
@@ -182,7 +217,11 @@ export class BoletoLifecycleManager {
         this.dirty = true;
         return state.view;
       }
-      throw ApplicationFailure.nonRetryable(`the bank refused the cancellation: ${f.message}`, f.type ?? Failure.BankError, ...(f.details ?? []));
+      throw ApplicationFailure.nonRetryable(
+        `the bank refused the cancellation: ${f.message}`,
+        f.type ?? Failure.BankError,
+        ...(f.details ?? []),
+      );
     } finally {
       state.pendingOp = undefined;
     }
@@ -190,7 +229,19 @@ export class BoletoLifecycleManager {
     // back to CANCELLING, so the payment wins.
     if (moveTo(state, 'CANCELLING', nowIso())) {
       state.cancelKind = 'REQUEST';
-      this.notifyAll([record(state, { kind: 'CANCEL_REQUESTED', at: requestedAt, source: 'api', eventId: 'cancel-requested', details: { reason } }, nowIso())]);
+      this.notifyAll([
+        record(
+          state,
+          {
+            kind: 'CANCEL_REQUESTED',
+            at: requestedAt,
+            source: 'api',
+            eventId: 'cancel-requested',
+            details: { reason },
+          },
+          nowIso(),
+        ),
+      ]);
       this.notifyAll(await this.poll());
     }
     this.dirty = true;
@@ -220,7 +271,9 @@ export class BoletoLifecycleManager {
         const s = this.inbox.shift()!;
         const events: BankEvent[] = eventsForWorkflow(s.events);
         // Unauthenticated webhooks are only a hint: ask the bank instead of trusting the body.
-        this.notifyAll(s.verified ? applyBankEvents(state, events, nowIso(), today()) : events.length ? await this.poll() : []);
+        this.notifyAll(
+          s.verified ? applyBankEvents(state, events, nowIso(), today()) : events.length ? await this.poll() : [],
+        );
       }
       this.reindex();
       if (isTerminal(state.view.status)) break;
@@ -243,10 +296,13 @@ export class BoletoLifecycleManager {
       this.reindex();
       if (workflowInfo().continueAsNewSuggested) {
         await condition(() => this.inflight.size === 0 && allHandlersFinished());
-        await continueAsNew<(input: StartBoletoInput, carried?: BoletoLifecycleCarry) => Promise<BoletoView>>(this.input, {
-          state,
-          ...(this.firstResponse ? { firstResponse: this.firstResponse } : {}),
-        });
+        await continueAsNew<(input: StartBoletoInput, carried?: BoletoLifecycleCarry) => Promise<BoletoView>>(
+          this.input,
+          {
+            state,
+            ...(this.firstResponse ? { firstResponse: this.firstResponse } : {}),
+          },
+        );
       }
     }
     wakeTimer.arm(undefined);
@@ -329,8 +385,16 @@ export class BoletoLifecycleManager {
       } catch (e) {
         const f = failureType(e);
         if (f.type === Failure.BankValidationError) {
-          const fields = ((f.details?.[0] as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? []).map(({ field, message }) => ({ field, message }));
-          this.notifyAll([applyRejected(state, { code: 'BANK_REJECTED', reasons: fields.length ? fields : [{ field: 'request', message: f.message }] }, nowIso())]);
+          const fields = (
+            (f.details?.[0] as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? []
+          ).map(({ field, message }) => ({ field, message }));
+          this.notifyAll([
+            applyRejected(
+              state,
+              { code: 'BANK_REJECTED', reasons: fields.length ? fields : [{ field: 'request', message: f.message }] },
+              nowIso(),
+            ),
+          ]);
           return;
         }
         // Lost response, timeout, 5xx, duplicate: ask the bank before registering again.
@@ -344,11 +408,26 @@ export class BoletoLifecycleManager {
             request.nossoNumero = nossoNumeroCandidate(request.seuNumero, ++round); // someone else's number: take the next
             continue;
           }
-          this.notifyAll([applyRejected(state, { code: 'DUPLICATE_AT_BANK', reasons: [{ field: 'seuNumero', message: 'the bank holds a different boleto with this number' }] }, nowIso())]);
+          this.notifyAll([
+            applyRejected(
+              state,
+              {
+                code: 'DUPLICATE_AT_BANK',
+                reasons: [{ field: 'seuNumero', message: 'the bank holds a different boleto with this number' }],
+              },
+              nowIso(),
+            ),
+          ]);
           return;
         }
         if (Date.now() >= deadline) {
-          this.notifyAll([applyRejected(state, { code: 'BANK_UNAVAILABLE', reasons: [{ field: 'bank', message: f.message }] }, nowIso())]);
+          this.notifyAll([
+            applyRejected(
+              state,
+              { code: 'BANK_UNAVAILABLE', reasons: [{ field: 'bank', message: f.message }] },
+              nowIso(),
+            ),
+          ]);
           return;
         }
         const retryAfter = (f.details?.[0] as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0;
@@ -364,7 +443,9 @@ export class BoletoLifecycleManager {
         const events = await this.poll();
         this.notifyAll(events);
         if (state.view.status === 'REGISTERED' && moveTo(state, 'OVERDUE', nowIso())) {
-          this.notifyAll([record(state, { kind: 'OVERDUE', at: nowIso(), source: 'timer', eventId: 'overdue' }, nowIso())]);
+          this.notifyAll([
+            record(state, { kind: 'OVERDUE', at: nowIso(), source: 'timer', eventId: 'overdue' }, nowIso()),
+          ]);
         }
         return;
       }

@@ -4,7 +4,14 @@
  * then every few days while overdue, each settlement morning while paid. Times are São Paulo local
  * (src/domain/dates.ts).
  */
-import { addDays, businessDayOnOrAfter, lastPayableDateWithoutCharges, nextBusinessDay, saoPauloDate, saoPauloInstant } from '../domain';
+import {
+  addDays,
+  businessDayOnOrAfter,
+  lastPayableDateWithoutCharges,
+  nextBusinessDay,
+  saoPauloDate,
+  saoPauloInstant,
+} from '../domain';
 import type { BoletoPolicy } from '../contracts/boleto';
 import type { LifecycleState } from './boleto-state';
 
@@ -49,7 +56,8 @@ export function nextWake(state: LifecycleState, policy: BoletoPolicy, now: numbe
       // Settlement runs in the early morning of the business days after payment: look each morning.
       const paidDay = v.payment ? saoPauloDate(Date.parse(v.payment.paidAt)) : saoPauloDate(now);
       let day = nextBusinessDay(paidDay);
-      while (saoPauloInstant(day, policy.poll.settlementHour) + jitterMs <= now) day = businessDayOnOrAfter(addDays(day, 1));
+      while (saoPauloInstant(day, policy.poll.settlementHour) + jitterMs <= now)
+        day = businessDayOnOrAfter(addDays(day, 1));
       candidates.push({ at: saoPauloInstant(day, policy.poll.settlementHour) + jitterMs, reason: 'settlement-poll' });
       break;
     }

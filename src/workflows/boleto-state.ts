@@ -14,7 +14,14 @@
  * shuffled deliveries end in the same state and the same event list.
  */
 import type { BankBoleto, BankEvent } from '../contracts/bank';
-import { type BoletoEvent, type BoletoStatus, type BoletoView, type Delivery, registeringView, type StartBoletoInput } from '../contracts/boleto';
+import {
+  type BoletoEvent,
+  type BoletoStatus,
+  type BoletoView,
+  type Delivery,
+  registeringView,
+  type StartBoletoInput,
+} from '../contracts/boleto';
 import { Failure, refusal } from '../contracts/failures';
 import { addDays, assertDueDateReadsBack, isDomainValidationError, isIsoDate, type IsoDate } from '../domain';
 
@@ -70,11 +77,7 @@ const NEXT: Record<BoletoStatus, readonly BoletoStatus[]> = {
 export const canMove = (from: BoletoStatus, to: BoletoStatus): boolean => NEXT[from].includes(to);
 export const isTerminal = (s: BoletoStatus): boolean => NEXT[s].length === 0;
 
-export function record(
-  state: LifecycleState,
-  e: Omit<BoletoEvent, 'seq'>,
-  now: string,
-): BoletoEvent {
+export function record(state: LifecycleState, e: Omit<BoletoEvent, 'seq'>, now: string): BoletoEvent {
   const event: BoletoEvent = { seq: state.events.length + 1, ...e };
   state.events.push(event);
   state.view.updatedAt = now;
@@ -95,7 +98,17 @@ export function moveTo(state: LifecycleState, to: BoletoStatus, now: string): bo
 export function applyRegistered(state: LifecycleState, b: BankBoleto, now: string): BoletoEvent | undefined {
   fillFromBank(state, b);
   if (!moveTo(state, 'REGISTERED', now)) return undefined;
-  return record(state, { kind: 'REGISTERED', at: now, source: 'bank-response', eventId: `registered:${b.bankId}`, details: { nossoNumero: b.nossoNumero } }, now);
+  return record(
+    state,
+    {
+      kind: 'REGISTERED',
+      at: now,
+      source: 'bank-response',
+      eventId: `registered:${b.bankId}`,
+      details: { nossoNumero: b.nossoNumero },
+    },
+    now,
+  );
 }
 
 export function applyRejected(
@@ -105,7 +118,11 @@ export function applyRejected(
 ): BoletoEvent | undefined {
   if (!moveTo(state, 'REJECTED', now)) return undefined;
   state.view.rejection = rejection;
-  return record(state, { kind: 'REJECTED', at: now, source: 'bank-response', eventId: 'rejected', details: rejection }, now);
+  return record(
+    state,
+    { kind: 'REJECTED', at: now, source: 'bank-response', eventId: 'rejected', details: rejection },
+    now,
+  );
 }
 
 function fillFromBank(state: LifecycleState, b: BankBoleto): void {
@@ -141,13 +158,30 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
         if (inferred && v.payment) {
           // The payment fact arrived after the settlement: it replaces what we inferred (data, not status).
           v.payment = { paidCents: e.paidCents ?? v.payment.paidCents, paidAt: e.occurredAt };
-          Object.assign(inferred, { at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents, ...bankTime } });
+          Object.assign(inferred, {
+            at: e.occurredAt,
+            source,
+            eventId: e.eventId,
+            details: { paidCents: v.payment.paidCents, ...bankTime },
+          });
           break;
         }
         if (!canMove(v.status, 'PAID')) break;
         moveTo(state, 'PAID', now);
         v.payment = { paidCents: e.paidCents ?? v.amountCents, paidAt: e.occurredAt };
-        out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: e.eventId, details: { paidCents: v.payment.paidCents, ...bankTime } }, now));
+        out.push(
+          record(
+            state,
+            {
+              kind: 'PAID',
+              at: e.occurredAt,
+              source,
+              eventId: e.eventId,
+              details: { paidCents: v.payment.paidCents, ...bankTime },
+            },
+            now,
+          ),
+        );
         break;
       }
       case 'SETTLED': {
@@ -157,11 +191,38 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
           // whether the bank's "paid" or "settled" arrived first.
           moveTo(state, 'PAID', now);
           v.payment = { paidCents: e.paidCents ?? e.settledCents ?? v.amountCents, paidAt: e.occurredAt };
-          out.push(record(state, { kind: 'PAID', at: e.occurredAt, source, eventId: `${e.eventId}:implied-paid`, details: { paidCents: v.payment.paidCents, inferred: true, ...bankTime } }, now));
+          out.push(
+            record(
+              state,
+              {
+                kind: 'PAID',
+                at: e.occurredAt,
+                source,
+                eventId: `${e.eventId}:implied-paid`,
+                details: { paidCents: v.payment.paidCents, inferred: true, ...bankTime },
+              },
+              now,
+            ),
+          );
         }
         moveTo(state, 'SETTLED', now);
-        v.settlement = { settledCents: e.settledCents ?? v.payment?.paidCents ?? v.amountCents, settledAt: e.occurredAt };
-        out.push(record(state, { kind: 'SETTLED', at: e.occurredAt, source, eventId: e.eventId, details: { settledCents: v.settlement.settledCents, ...bankTime } }, now));
+        v.settlement = {
+          settledCents: e.settledCents ?? v.payment?.paidCents ?? v.amountCents,
+          settledAt: e.occurredAt,
+        };
+        out.push(
+          record(
+            state,
+            {
+              kind: 'SETTLED',
+              at: e.occurredAt,
+              source,
+              eventId: e.eventId,
+              details: { settledCents: v.settlement.settledCents, ...bankTime },
+            },
+            now,
+          ),
+        );
         break;
       }
       case 'CANCELLED': {
@@ -172,9 +233,23 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
         v.cancellation = {
           ...v.cancellation,
           cancelledAt: e.occurredAt,
-          reason: v.cancellation?.reason ?? (byTime ? 'written off by the bank after the payment window' : 'cancelled at the bank'),
+          reason:
+            v.cancellation?.reason ??
+            (byTime ? 'written off by the bank after the payment window' : 'cancelled at the bank'),
         };
-        out.push(record(state, { kind: to, at: e.occurredAt, source, eventId: e.eventId, details: { reason: v.cancellation.reason, ...bankTime } }, now));
+        out.push(
+          record(
+            state,
+            {
+              kind: to,
+              at: e.occurredAt,
+              source,
+              eventId: e.eventId,
+              details: { reason: v.cancellation.reason, ...bankTime },
+            },
+            now,
+          ),
+        );
         break;
       }
     }
@@ -186,14 +261,43 @@ export function applyBankEvents(state: LifecycleState, events: BankEvent[], now:
 export function factsFromBankBoleto(b: BankBoleto, bank: BankEvent['bank'], now: string): BankEvent[] {
   const facts: BankEvent[] = [];
   const base = { bank, nossoNumero: b.nossoNumero, bankId: b.bankId, source: 'poll' as const };
-  if (b.payment) facts.push({ ...base, eventId: `poll:PAID`, kind: 'PAID', occurredAt: b.payment.paidAt, ...(b.payment.bankTime ? { bankTime: b.payment.bankTime } : {}), paidCents: b.payment.paidCents });
+  if (b.payment)
+    facts.push({
+      ...base,
+      eventId: `poll:PAID`,
+      kind: 'PAID',
+      occurredAt: b.payment.paidAt,
+      ...(b.payment.bankTime ? { bankTime: b.payment.bankTime } : {}),
+      paidCents: b.payment.paidCents,
+    });
   if (b.settlement) {
-    facts.push({ ...base, eventId: `poll:SETTLED`, kind: 'SETTLED', occurredAt: b.settlement.settledAt, settledCents: b.settlement.settledCents, ...(b.payment ? { paidCents: b.payment.paidCents } : {}) });
+    facts.push({
+      ...base,
+      eventId: `poll:SETTLED`,
+      kind: 'SETTLED',
+      occurredAt: b.settlement.settledAt,
+      settledCents: b.settlement.settledCents,
+      ...(b.payment ? { paidCents: b.payment.paidCents } : {}),
+    });
   } else if (b.status === 'SETTLED') {
-    facts.push({ ...base, eventId: `poll:SETTLED`, kind: 'SETTLED', occurredAt: b.payment?.paidAt ?? now, settledCents: b.payment?.paidCents ?? b.amountCents });
+    facts.push({
+      ...base,
+      eventId: `poll:SETTLED`,
+      kind: 'SETTLED',
+      occurredAt: b.payment?.paidAt ?? now,
+      settledCents: b.payment?.paidCents ?? b.amountCents,
+    });
   }
-  if (b.status === 'PAID' && !b.payment) facts.push({ ...base, eventId: 'poll:PAID', kind: 'PAID', occurredAt: now, paidCents: b.amountCents });
-  if (b.status === 'CANCELLED') facts.push({ ...base, eventId: 'poll:CANCELLED', kind: 'CANCELLED', occurredAt: b.cancellation?.cancelledAt ?? now, ...(b.cancellation?.bankTime ? { bankTime: b.cancellation.bankTime } : {}) });
+  if (b.status === 'PAID' && !b.payment)
+    facts.push({ ...base, eventId: 'poll:PAID', kind: 'PAID', occurredAt: now, paidCents: b.amountCents });
+  if (b.status === 'CANCELLED')
+    facts.push({
+      ...base,
+      eventId: 'poll:CANCELLED',
+      kind: 'CANCELLED',
+      occurredAt: b.cancellation?.cancelledAt ?? now,
+      ...(b.cancellation?.bankTime ? { bankTime: b.cancellation.bankTime } : {}),
+    });
   return facts;
 }
 
@@ -201,7 +305,8 @@ export function factsFromBankBoleto(b: BankBoleto, bank: BankEvent['bank'], now:
 
 /** awaitRegistration: the same Idempotency-Key with another request is refused. */
 export function validateRegistrationWait(requestFingerprint: string, expected: string): void {
-  if (requestFingerprint !== expected) throw refusal(Failure.IdempotencyKeyReused, 'this Idempotency-Key was used for a different request');
+  if (requestFingerprint !== expected)
+    throw refusal(Failure.IdempotencyKeyReused, 'this Idempotency-Key was used for a different request');
 }
 
 /** changeDueDate: a real, later date the barcode can carry, on a REGISTERED boleto with no other change running. */
@@ -216,8 +321,10 @@ export function validateDueDateChange(state: LifecycleState, dueDate: unknown, t
     throw e;
   }
   if (dueDate === state.view.dueDate) throw refusal(Failure.InvalidUpdate, 'dueDate is already the current due date');
-  if (state.view.status !== 'REGISTERED') throw refusal(Failure.UpdateConflict, `the due date cannot change while the boleto is ${state.view.status}`);
-  if (state.pendingOp) throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
+  if (state.view.status !== 'REGISTERED')
+    throw refusal(Failure.UpdateConflict, `the due date cannot change while the boleto is ${state.view.status}`);
+  if (state.pendingOp)
+    throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
 }
 
 /** cancel: with a reason, while REGISTERED or OVERDUE, with no other change running. */
@@ -226,7 +333,8 @@ export function validateCancel(state: LifecycleState, reason: unknown): void {
   if (state.view.status !== 'REGISTERED' && state.view.status !== 'OVERDUE') {
     throw refusal(Failure.UpdateConflict, `a boleto that is ${state.view.status} cannot be cancelled`);
   }
-  if (state.pendingOp) throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
+  if (state.pendingOp)
+    throw refusal(Failure.UpdateConflict, 'another change to this boleto is in progress; retry shortly');
 }
 
 /** resendDelivery: a delivery of this boleto that is not being attempted right now. */

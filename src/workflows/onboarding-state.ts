@@ -22,7 +22,10 @@ import type {
 } from '../contracts/onboarding';
 
 /** The banks that issue bolecodes, as the messages name them. */
-const BOLECODE_BANKS = Object.values(BANK_DESCRIPTORS).filter((d) => d.capabilities.has('BOLECODE')).map((d) => d.name).join(', ');
+const BOLECODE_BANKS = Object.values(BANK_DESCRIPTORS)
+  .filter((d) => d.capabilities.has('BOLECODE'))
+  .map((d) => d.name)
+  .join(', ');
 
 export const DAY_MS = 86_400_000;
 
@@ -62,7 +65,16 @@ export function initialState(input: StartOnboardingInput, now: number): Onboardi
     }),
     credentialsGeneration: 0,
     ...initialBankState(),
-    timeline: [{ seq: 1, at, kind: 'STEP', step: 'DATA_CAPTURED', by: input.createdBy, detail: 'Account data captured; the e-mail to the account manager is ready' }],
+    timeline: [
+      {
+        seq: 1,
+        at,
+        kind: 'STEP',
+        step: 'DATA_CAPTURED',
+        by: input.createdBy,
+        detail: 'Account data captured; the e-mail to the account manager is ready',
+      },
+    ],
   };
 }
 
@@ -83,7 +95,14 @@ export class StepConflict extends StepError {
   }
 }
 
-const WAITING: ReadonlySet<OnboardingStepName> = new Set(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED']);
+const WAITING: ReadonlySet<OnboardingStepName> = new Set([
+  'DATA_CAPTURED',
+  'REQUEST_SENT',
+  'BANK_RELEASED',
+  'CREDENTIALS_RECEIVED',
+  'CONFIGURED',
+  'CONNECTIVITY_FAILED',
+]);
 
 /** What CS should do next, per step (used in refusals and reminders). */
 export const NEXT_ACTION: Record<OnboardingStepName, string> = {
@@ -98,7 +117,8 @@ export const NEXT_ACTION: Record<OnboardingStepName, string> = {
 };
 
 function requireStep(state: OnboardingState, allowed: readonly OnboardingStepName[], action: string): void {
-  if (state.step === 'CANCELLED') throw new StepConflict(`the onboarding was cancelled; ${action} is no longer possible`);
+  if (state.step === 'CANCELLED')
+    throw new StepConflict(`the onboarding was cancelled; ${action} is no longer possible`);
   if (!allowed.includes(state.step)) {
     throw new StepConflict(`cannot ${action} while the onboarding is ${state.step}; next: ${NEXT_ACTION[state.step]}`);
   }
@@ -118,7 +138,13 @@ export function validateBankReleased(state: OnboardingState): void {
   requireStep(state, ['REQUEST_SENT'], 'mark the bank release');
 }
 
-export function validateCredentials(state: OnboardingState, input: StartOnboardingInput, c: CredentialsInput, now: number, busy: boolean): void {
+export function validateCredentials(
+  state: OnboardingState,
+  input: StartOnboardingInput,
+  c: CredentialsInput,
+  now: number,
+  busy: boolean,
+): void {
   requireStep(state, ['BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'submit credentials');
   if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   if (!c || typeof c !== 'object') throw new StepError('credentials are required');
@@ -128,23 +154,33 @@ export function validateCredentials(state: OnboardingState, input: StartOnboardi
   if (problem) throw new StepError(problem);
 }
 
-export function validateConfiguration(state: OnboardingState, input: StartOnboardingInput, cfg: ConvenioConfig, busy: boolean): void {
+export function validateConfiguration(
+  state: OnboardingState,
+  input: StartOnboardingInput,
+  cfg: ConvenioConfig,
+  busy: boolean,
+): void {
   requireStep(state, ['CREDENTIALS_RECEIVED', 'CONNECTIVITY_FAILED', 'ACTIVE'], 'configure the convênio');
   if (busy) throw new StepConflict('a certificate request or connectivity check is running; try again when it ends');
   const d = input.data;
   const c = cfg?.convenio;
   if (!c) throw new StepError('convenio is required');
   const expected = `${d.agency}${d.account}${d.accountDigit}`;
-  if (c.number !== expected) throw new StepError(`convenio.number must be agency + account + digit as told to the bank: ${expected}`);
+  if (c.number !== expected)
+    throw new StepError(`convenio.number must be agency + account + digit as told to the bank: ${expected}`);
   const bankProblem = bankOnboardingHooks(d.bank).configurationProblem(input, cfg);
   if (bankProblem) throw new StepError(bankProblem);
   if (!/^\d{1,3}$/.test(String(c.carteira))) throw new StepError('convenio.carteira must be up to 3 digits');
-  if (!Number.isInteger(c.firstRemessa) || c.firstRemessa < 1) throw new StepError('convenio.firstRemessa must be a whole number from 1');
+  if (!Number.isInteger(c.firstRemessa) || c.firstRemessa < 1)
+    throw new StepError('convenio.firstRemessa must be a whole number from 1');
   if (c.cnab !== 240) throw new StepError('convenio.cnab must be 240');
   const k = cfg.chargeDefaults?.defaultKind;
   if (k !== 'BOLETO' && k !== 'BOLECODE') throw new StepError('chargeDefaults.defaultKind must be BOLETO or BOLECODE');
   if (k === 'BOLECODE') {
-    if (!bankDescriptor(d.bank).capabilities.has('BOLECODE')) throw new StepError(`chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on ${BOLECODE_BANKS} accounts only`);
+    if (!bankDescriptor(d.bank).capabilities.has('BOLECODE'))
+      throw new StepError(
+        `chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on ${BOLECODE_BANKS} accounts only`,
+      );
     if (c.apiVersion !== 'V2') throw new StepError('hybrid boletos (BOLECODE) need convenio.apiVersion V2');
     if (!c.pixKey) throw new StepError('hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key');
   }
@@ -152,7 +188,8 @@ export function validateConfiguration(state: OnboardingState, input: StartOnboar
 
 export function validateRetry(state: OnboardingState, busy: boolean): void {
   requireStep(state, ['CONNECTIVITY_FAILED', 'ACTIVE'], 'check connectivity');
-  if (!state.configuration || !state.credentials) throw new StepConflict('credentials and configuration are needed before a connectivity check');
+  if (!state.configuration || !state.credentials)
+    throw new StepConflict('credentials and configuration are needed before a connectivity check');
   if (busy) throw new StepConflict('a connectivity check is already running');
 }
 
@@ -173,7 +210,13 @@ export function record(state: OnboardingState, now: number, e: Omit<TimelineEntr
 }
 
 /** Moves to `step` (a milestone): the waiting clock restarts and Stalled clears. */
-export function advance(state: OnboardingState, step: OnboardingStepName, now: number, by: string, detail: string): void {
+export function advance(
+  state: OnboardingState,
+  step: OnboardingStepName,
+  now: number,
+  by: string,
+  detail: string,
+): void {
   if (state.step !== step) {
     state.step = step;
     state.stepSince = new Date(now).toISOString();
@@ -191,9 +234,15 @@ export type Wake = { at: number; kind: 'REMIND' | 'ESCALATE' } | MaintenanceWake
 
 export const isBankWake = (w: Wake): boolean => w.kind !== 'REMIND' && w.kind !== 'ESCALATE';
 
-export function nextWake(state: OnboardingState, p: { remindAfterDays: number; escalateAfterDays: number; certificateReminderDays: number }): Wake | undefined {
+export function nextWake(
+  state: OnboardingState,
+  p: { remindAfterDays: number; escalateAfterDays: number; certificateReminderDays: number },
+): Wake | undefined {
   if (WAITING.has(state.step)) {
-    const remind: Wake = { at: state.lastProgressAt + p.remindAfterDays * DAY_MS * (state.reminders + 1), kind: 'REMIND' };
+    const remind: Wake = {
+      at: state.lastProgressAt + p.remindAfterDays * DAY_MS * (state.reminders + 1),
+      kind: 'REMIND',
+    };
     if (state.stalled) return remind;
     const escalate: Wake = { at: state.lastProgressAt + p.escalateAfterDays * DAY_MS, kind: 'ESCALATE' };
     return escalate.at <= remind.at ? escalate : remind;

@@ -20,7 +20,11 @@ import {
 import type { createNotificationActivities } from '../activities/notifications';
 import type { createOnboardingActivities } from '../activities/onboarding';
 import type { OnboardingHookContext } from '../banks/onboarding-hooks';
-import { type BankOnboardingActivities, type BankOnboardingState, bankOnboardingHooks } from '../banks/onboarding-registry';
+import {
+  type BankOnboardingActivities,
+  type BankOnboardingState,
+  bankOnboardingHooks,
+} from '../banks/onboarding-registry';
 import { Failure } from '../contracts/failures';
 import { notification } from './activity-options';
 import {
@@ -60,12 +64,25 @@ import {
 } from './onboarding-state';
 import { OnboardingStep, Stalled } from '../contracts/search-attributes';
 
-type Activities = ReturnType<typeof createOnboardingActivities> & ReturnType<typeof createNotificationActivities> & BankOnboardingActivities;
+type Activities = ReturnType<typeof createOnboardingActivities> &
+  ReturnType<typeof createNotificationActivities> &
+  BankOnboardingActivities;
 
 /** Bank calls made on CS's behalf: a few quick attempts, then the bank's message goes back to CS. */
 const bank = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 3, nonRetryableErrorTypes: [Failure.BankValidationError, Failure.BankAuthError, Failure.BankNotFound, Failure.BankConflict] },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '20s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [
+      Failure.BankValidationError,
+      Failure.BankAuthError,
+      Failure.BankNotFound,
+      Failure.BankConflict,
+    ],
+  },
 });
 const { onboardingNotify } = proxyActivities<Activities>(notification);
 
@@ -111,7 +128,13 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     }
     const result = await bank.onboardingCheckConnectivity({ account: onboardedAccount(input, state) });
     state.connectivity = result;
-    record(state, Date.now(), { kind: 'CONNECTIVITY', by, detail: result.ok ? `Connectivity check passed: ${result.message}` : `Connectivity check failed: ${result.message}` });
+    record(state, Date.now(), {
+      kind: 'CONNECTIVITY',
+      by,
+      detail: result.ok
+        ? `Connectivity check passed: ${result.message}`
+        : `Connectivity check failed: ${result.message}`,
+    });
     if (result.ok) {
       milestone('ACTIVE', by, 'Connectivity confirmed; the account may issue boletos');
       await hooks.atActive?.(ctx);
@@ -147,7 +170,11 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
   setHandler(
     markRequestSentUpdate,
     ({ by, note }) => {
-      milestone('REQUEST_SENT', by, note?.trim() ? `Request sent to the account manager: ${note.trim()}` : 'Request sent to the account manager');
+      milestone(
+        'REQUEST_SENT',
+        by,
+        note?.trim() ? `Request sent to the account manager: ${note.trim()}` : 'Request sent to the account manager',
+      );
       return view(input, state);
     },
     { validator: (_a) => validateRequestSent(state) },
@@ -156,7 +183,11 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
   setHandler(
     markBankReleasedUpdate,
     ({ by, note }) => {
-      milestone('BANK_RELEASED', by, note?.trim() ? `The bank released the product: ${note.trim()}` : 'The bank released the product');
+      milestone(
+        'BANK_RELEASED',
+        by,
+        note?.trim() ? `The bank released the product: ${note.trim()}` : 'The bank released the product',
+      );
       return view(input, state);
     },
     { validator: (_a) => validateBankReleased(state) },
@@ -171,7 +202,8 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
         state.credentials = { ...stored, receivedAt: at };
         state.credentialsGeneration++;
         const what = hooks.credentialsText(stored);
-        const recheck = state.configuration !== undefined && (state.step === 'CONNECTIVITY_FAILED' || state.step === 'ACTIVE');
+        const recheck =
+          state.configuration !== undefined && (state.step === 'CONNECTIVITY_FAILED' || state.step === 'ACTIVE');
         if (recheck) {
           record(state, Date.now(), { kind: 'STEP', by, detail: `New credentials: ${what}` });
           await checkConnectivity(by);
@@ -180,7 +212,10 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
         }
         return view(input, state);
       }),
-    { validator: ({ credentials }: { credentials: CredentialsInput }) => validateCredentials(state, input, credentials, Date.now(), busy) },
+    {
+      validator: ({ credentials }: { credentials: CredentialsInput }) =>
+        validateCredentials(state, input, credentials, Date.now(), busy),
+    },
   );
 
   setHandler(
@@ -188,11 +223,18 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     ({ by, configuration }) =>
       exclusive(async () => {
         state.configuration = configuration;
-        milestone('CONFIGURED', by, `Convênio ${configuration.convenio.number}, carteira ${configuration.convenio.carteira}, CNAB ${configuration.convenio.cnab}, API ${configuration.convenio.apiVersion}, default ${configuration.chargeDefaults.defaultKind}`);
+        milestone(
+          'CONFIGURED',
+          by,
+          `Convênio ${configuration.convenio.number}, carteira ${configuration.convenio.carteira}, CNAB ${configuration.convenio.cnab}, API ${configuration.convenio.apiVersion}, default ${configuration.chargeDefaults.defaultKind}`,
+        );
         await checkConnectivity('system');
         return view(input, state);
       }),
-    { validator: ({ configuration }: { configuration: ConvenioConfig }) => validateConfiguration(state, input, configuration, busy) },
+    {
+      validator: ({ configuration }: { configuration: ConvenioConfig }) =>
+        validateConfiguration(state, input, configuration, busy),
+    },
   );
 
   setHandler(

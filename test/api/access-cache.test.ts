@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { AccessCache } from '../../src/api/auth';
 import type { AccessSnapshot, ApiKeyRecord } from '../../src/contracts/access';
 
-const key = (keyId: string, revokedAt?: string): ApiKeyRecord => ({ keyId, tenantId: 't', role: 'integrator', secretHash: 'h', createdAt: '2026-11-23T00:00:00Z', ...(revokedAt ? { revokedAt } : {}) });
+const key = (keyId: string, revokedAt?: string): ApiKeyRecord => ({
+  keyId,
+  tenantId: 't',
+  role: 'integrator',
+  secretHash: 'h',
+  createdAt: '2026-11-23T00:00:00Z',
+  ...(revokedAt ? { revokedAt } : {}),
+});
 const snap = (version: number, keys: ApiKeyRecord[]): AccessSnapshot => ({ version, tenants: [], keys });
 
 /** A registry whose queries stay pending until the test answers them. */
@@ -36,7 +43,12 @@ describe('AccessCache', () => {
   const setup = () => {
     let now = 1_000_000;
     const reg = registry();
-    const cache = new AccessCache(reg.source, { ttlMs: 5_000, refreshAheadMs: 3_000, minRefreshMs: 1_000, now: () => now });
+    const cache = new AccessCache(reg.source, {
+      ttlMs: 5_000,
+      refreshAheadMs: 3_000,
+      minRefreshMs: 1_000,
+      now: () => now,
+    });
     return { reg, cache, advance: (ms: number) => (now += ms) };
   };
   /** A cache holding a first snapshot with key k1. */
@@ -80,7 +92,7 @@ describe('AccessCache', () => {
     expect((await late)?.revokedAt).toBeDefined();
   });
 
-  it('a failed background refresh fails no request and is retried at most once per minRefreshMs; past the TTL the failure is the request\'s', async () => {
+  it("a failed background refresh fails no request and is retried at most once per minRefreshMs; past the TTL the failure is the request's", async () => {
     const { reg, cache, advance } = await primed();
     advance(3_100);
     expect((await cache.find('k1'))?.keyId).toBe('k1');

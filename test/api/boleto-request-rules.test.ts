@@ -7,7 +7,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boletoIdFor, deriveSeuNumero } from '../../src/boletos/ids';
-import { addDays, cnpjCheckDigits, dateFromFator, fatorFromDate, FEBRABAN_FATOR_WINDOW, saoPauloDate } from '../../src/domain';
+import {
+  addDays,
+  cnpjCheckDigits,
+  dateFromFator,
+  fatorFromDate,
+  FEBRABAN_FATOR_WINDOW,
+  saoPauloDate,
+} from '../../src/domain';
 import { SINGLE_LINE } from '../../src/api/schemas/text';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
 import { OpenApiValidator } from '../helpers/openapi';
@@ -18,7 +25,10 @@ type Json = Record<string, unknown>;
 describe('boleto requests: what may be sent', () => {
   let s: BoletoStack;
   let spec: OpenApiValidator;
-  let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>; components: { schemas: Record<string, unknown> } };
+  let doc: {
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+    components: { schemas: Record<string, unknown> };
+  };
   const today = saoPauloDate(Date.now());
 
   beforeAll(async () => {
@@ -30,17 +40,47 @@ describe('boleto requests: what may be sent', () => {
     await s?.close();
   });
 
-  const auth = (role: 'integrator' | 'cs' = 'integrator') => ({ Authorization: `Bearer ${s.keys.t1[role]}`, 'content-type': 'application/json' });
+  const auth = (role: 'integrator' | 'cs' = 'integrator') => ({
+    Authorization: `Bearer ${s.keys.t1[role]}`,
+    'content-type': 'application/json',
+  });
   const payer = (over: Json = {}, address: Json = {}) => ({
     name: 'Maria da Silva',
     document: '529.982.247-25',
-    address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000', ...address },
+    address: {
+      street: 'Rua das Flores',
+      number: '100',
+      district: 'Centro',
+      city: 'São Paulo',
+      state: 'SP',
+      zipCode: '01001000',
+      ...address,
+    },
     ...over,
   });
-  const body = (over: Json = {}) => ({ accountId: s.accountId, amountCents: 15_000, dueDate: addDays(today, 10), payer: payer(), ...over });
-  async function post(path: string, b: unknown, headers: Record<string, string> = {}, role: 'integrator' | 'cs' = 'integrator') {
-    const r = await fetch(`${s.base}${path}`, { method: 'POST', headers: { ...auth(role), ...headers }, body: JSON.stringify(b) });
-    return { status: r.status, contentType: r.headers.get('content-type') ?? '', json: (await r.json()) as Problem & Json };
+  const body = (over: Json = {}) => ({
+    accountId: s.accountId,
+    amountCents: 15_000,
+    dueDate: addDays(today, 10),
+    payer: payer(),
+    ...over,
+  });
+  async function post(
+    path: string,
+    b: unknown,
+    headers: Record<string, string> = {},
+    role: 'integrator' | 'cs' = 'integrator',
+  ) {
+    const r = await fetch(`${s.base}${path}`, {
+      method: 'POST',
+      headers: { ...auth(role), ...headers },
+      body: JSON.stringify(b),
+    });
+    return {
+      status: r.status,
+      contentType: r.headers.get('content-type') ?? '',
+      json: (await r.json()) as Problem & Json,
+    };
   }
   const create = async (key: string, b: unknown) => {
     const r = await post('/v1/boletos', b, { 'Idempotency-Key': key });
@@ -50,7 +90,9 @@ describe('boleto requests: what may be sent', () => {
   /** Nothing durable: no workflow under the id this key would get, no boleto at the bank. */
   async function expectNothingStarted(key: string) {
     const seuNumero = deriveSeuNumero(s.tenants.t1, s.accountId, key);
-    await expect(s.client.workflow.getHandle(boletoIdFor(s.accountId, seuNumero)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(s.client.workflow.getHandle(boletoIdFor(s.accountId, seuNumero)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
     expect(s.sim.bank.boletos.values().filter((b) => b.seuNumero === seuNumero)).toHaveLength(0);
   }
   const fields = (p: Problem) => (p.errors ?? []).map((e) => e.field);
@@ -65,12 +107,16 @@ describe('boleto requests: what may be sent', () => {
       const r = await create('window-2046', body({ dueDate: in2046 }));
       expect(r.status).toBe(400);
       expect(r.contentType).toContain('application/problem+json');
-      expect(r.json.errors).toEqual([{ field: 'body.dueDate', reason: expect.stringContaining(`read back as ${misread}`) }]);
+      expect(r.json.errors).toEqual([
+        { field: 'body.dueDate', reason: expect.stringContaining(`read back as ${misread}`) },
+      ]);
       await expectNothingStarted('window-2046');
     });
 
     it('create › the window’s last day passes, one day later is refused (no candidate at all)', async () => {
-      expect((await create('window-last', body({ dueDate: addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead) }))).status).toBe(201);
+      expect(
+        (await create('window-last', body({ dueDate: addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead) }))).status,
+      ).toBe(201);
       const r = await create('window-beyond', body({ dueDate: beyond }));
       expect(r.status).toBe(400);
       expect(fields(r.json)).toEqual(['body.dueDate']);
@@ -86,13 +132,17 @@ describe('boleto requests: what may be sent', () => {
       expect(r.status).toBe(400);
       expect(r.contentType).toContain('application/problem+json');
       expect(fields(r.json)).toEqual(['body.dueDate']);
-      const view = (await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: auth() })).json()) as { dueDate: string };
+      const view = (await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: auth() })).json()) as {
+        dueDate: string;
+      };
       expect(view.dueDate).toBe(addDays(today, 10));
     });
 
     it('OpenAPI › body.dueDate states the window', () => {
       const schema = JSON.stringify(doc.paths['/v1/boletos']!.post!.requestBody!.content['application/json']!.schema);
-      const change = JSON.stringify(doc.paths['/v1/boletos/{id}/due-date']!.post!.requestBody!.content['application/json']!.schema);
+      const change = JSON.stringify(
+        doc.paths['/v1/boletos/{id}/due-date']!.post!.requestBody!.content['application/json']!.schema,
+      );
       for (const s of [schema, change]) expect(s).toContain(`${FEBRABAN_FATOR_WINDOW.daysAhead} days after today`);
     });
   });
@@ -101,10 +151,26 @@ describe('boleto requests: what may be sent', () => {
     const cases: [string, () => Json, string][] = [
       ['NUL in the payer’s name', () => body({ payer: payer({ name: 'Maria\u0000 da Silva' }) }), 'body.payer.name'],
       ['a newline in the payer’s name', () => body({ payer: payer({ name: 'Maria\nda Silva' }) }), 'body.payer.name'],
-      ['DEL in the street', () => body({ payer: payer({}, { street: 'Rua das\u007f Flores' }) }), 'body.payer.address.street'],
-      ['a C1 control (NEL) in the city', () => body({ payer: payer({}, { city: 'São\u0085Paulo' }) }), 'body.payer.address.city'],
-      ['a tab in the complement', () => body({ payer: payer({}, { complement: 'apto\t12' }) }), 'body.payer.address.complement'],
-      ['ESC in a message', () => body({ messages: ['Não receber após o vencimento', 'x\u001b[31m'] }), 'body.messages.1'],
+      [
+        'DEL in the street',
+        () => body({ payer: payer({}, { street: 'Rua das\u007f Flores' }) }),
+        'body.payer.address.street',
+      ],
+      [
+        'a C1 control (NEL) in the city',
+        () => body({ payer: payer({}, { city: 'São\u0085Paulo' }) }),
+        'body.payer.address.city',
+      ],
+      [
+        'a tab in the complement',
+        () => body({ payer: payer({}, { complement: 'apto\t12' }) }),
+        'body.payer.address.complement',
+      ],
+      [
+        'ESC in a message',
+        () => body({ messages: ['Não receber após o vencimento', 'x\u001b[31m'] }),
+        'body.messages.1',
+      ],
       ['CR in the reference', () => body({ reference: 'NF-1\r2' }), 'body.reference'],
     ];
     for (const [name, b, field] of cases) {
@@ -119,7 +185,10 @@ describe('boleto requests: what may be sent', () => {
     }
 
     it('create › accents and other printable text › accepted', async () => {
-      const r = await create('ctl-ok', body({ payer: payer({ name: 'José Ñandú d’Ávila' }), messages: ['Após o vencimento, multa de 2 %'] }));
+      const r = await create(
+        'ctl-ok',
+        body({ payer: payer({ name: 'José Ñandú d’Ávila' }), messages: ['Após o vencimento, multa de 2 %'] }),
+      );
       expect(r.status).toBe(201);
     });
 

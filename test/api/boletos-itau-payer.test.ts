@@ -34,18 +34,38 @@ describe('boletos API on the strict Itaú simulator › payer text fitted to Ita
     expect([...district]).toHaveLength(17);
     const r = await fetch(`${base}/v1/boletos`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${key}`, 'content-type': 'application/json', 'Idempotency-Key': uniqueId('payer') },
+      headers: {
+        Authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'Idempotency-Key': uniqueId('payer'),
+      },
       body: JSON.stringify({
         accountId,
         kind: 'BOLECODE',
         amountCents: 45_600,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: { name: company, document: '11444777000161', address: { street: 'Avenida Brigadeiro Faria Lima', number: '3477', complement: 'Conjunto 12', district, city: 'São Paulo', state: 'SP', zipCode: '01451000' } },
+        payer: {
+          name: company,
+          document: '11444777000161',
+          address: {
+            street: 'Avenida Brigadeiro Faria Lima',
+            number: '3477',
+            complement: 'Conjunto 12',
+            district,
+            city: 'São Paulo',
+            state: 'SP',
+            zipCode: '01451000',
+          },
+        },
       }),
     });
     const json = (await r.json()) as { id: string; status: string; nossoNumero: string };
     expect({ status: r.status, boleto: json.status }).toEqual({ status: 201, boleto: 'REGISTERED' });
-    const atBank = sim.bank.byNossoNumero('109', json.nossoNumero)?.data as { dado_boleto: { pagador: { pessoa: { nome_pessoa: string }; endereco: { nome_bairro: string; nome_logradouro: string } } } };
+    const atBank = sim.bank.byNossoNumero('109', json.nossoNumero)?.data as {
+      dado_boleto: {
+        pagador: { pessoa: { nome_pessoa: string }; endereco: { nome_bairro: string; nome_logradouro: string } };
+      };
+    };
     const sent = atBank.dado_boleto.pagador;
     expect([...sent.pessoa.nome_pessoa].length).toBeLessThanOrEqual(50);
     expect(company.startsWith(sent.pessoa.nome_pessoa)).toBe(true);
@@ -53,7 +73,10 @@ describe('boletos API on the strict Itaú simulator › payer text fitted to Ita
     expect(sent.endereco.nome_logradouro).toContain('3477');
     // Our record: the payer exactly as the API received it.
     const printable = await records.printable('acme', json.id);
-    expect(printable?.payer).toMatchObject({ name: company, address: { district, street: 'Avenida Brigadeiro Faria Lima', complement: 'Conjunto 12' } });
+    expect(printable?.payer).toMatchObject({
+      name: company,
+      address: { district, street: 'Avenida Brigadeiro Faria Lima', complement: 'Conjunto 12' },
+    });
     const get = await fetch(`${base}/v1/boletos/${json.id}`, { headers: { Authorization: `Bearer ${key}` } });
     expect(get.status).toBe(200);
   });

@@ -43,11 +43,29 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
         kind: 'BOLECODE',
         amountCents: 12_345,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua das Flores',
+            number: '100',
+            district: 'Centro',
+            city: 'Sao Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
         ...over,
       }),
     });
-    return { r, json: (await r.json()) as Record<string, unknown> & { id: string; nossoNumero: string; pix?: { emv: string; txid?: string } } };
+    return {
+      r,
+      json: (await r.json()) as Record<string, unknown> & {
+        id: string;
+        nossoNumero: string;
+        pix?: { emv: string; txid?: string };
+      },
+    };
   };
 
   it('bolecode › created › 201 with our 8-digit nosso número, an Itaú barcode and a Pix EMV with a valid CRC', async () => {
@@ -65,7 +83,10 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
     const b = sim.bank.byNossoNumero('109', json.nossoNumero)!;
     sim.bank.pay(b, sim.clock.now());
     await sim.tick();
-    const get = async () => (await (await fetch(`${base}/v1/boletos/${json.id}`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { status: string; paid: boolean; settled: boolean };
+    const get = async () =>
+      (await (
+        await fetch(`${base}/v1/boletos/${json.id}`, { headers: { Authorization: `Bearer ${key}` } })
+      ).json()) as { status: string; paid: boolean; settled: boolean };
     expect(await eventually(get, (v) => v.status === 'PAID')).toMatchObject({ paid: true, settled: false });
     sim.bank.settle(b, sim.clock.now() + 3_600_000);
     await sim.tick();
@@ -74,13 +95,32 @@ describe('boletos API on the Itaú simulator (mTLS, bolecode, OAuth notification
 
   it('our OAuth endpoint › wrong client secret or no token › 401; token for one account › refused by another', async () => {
     const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-    const bad = await fetch(`${base}/webhooks/itau/${accountId}/oauth/token`, { method: 'POST', headers: { Authorization: basic(webhookClient.clientId, 'nope'), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const bad = await fetch(`${base}/webhooks/itau/${accountId}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: basic(webhookClient.clientId, 'nope'),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'invalid_client' });
-    const ok = await fetch(`${base}/webhooks/itau/${accountId}/oauth/token`, { method: 'POST', headers: { Authorization: basic(webhookClient.clientId, webhookClient.clientSecret), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const ok = await fetch(`${base}/webhooks/itau/${accountId}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: basic(webhookClient.clientId, webhookClient.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
     expect(ok.status).toBe(200);
     const { access_token } = (await ok.json()) as { access_token: string };
-    const notify = (auth?: string) => fetch(`${base}/webhooks/itau/${accountId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { Authorization: auth } : {}) }, body: JSON.stringify({ boletos: [] }) });
+    const notify = (auth?: string) =>
+      fetch(`${base}/webhooks/itau/${accountId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+        body: JSON.stringify({ boletos: [] }),
+      });
     expect((await notify()).status).toBe(401);
     expect((await notify(`Bearer ${access_token}x`)).status).toBe(401);
     expect((await notify(`Bearer ${access_token}`)).status).not.toBe(401);

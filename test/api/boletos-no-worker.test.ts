@@ -13,7 +13,9 @@ describe('boletos API with no worker running', () => {
 
   beforeAll(async () => {
     s = await startBoletoStack({ registerWaitMs: 1_000, accessTtlMs: 120_000 });
-    expect((await fetch(`${s.base}/v1/me`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${s.base}/v1/me`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).status,
+    ).toBe(200);
     await s.stopWorker();
   }, 120_000);
   afterAll(async () => {
@@ -24,12 +26,27 @@ describe('boletos API with no worker running', () => {
     const started = Date.now();
     const r = await fetch(`${s.base}/v1/boletos`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': 'no-worker-1' },
+      headers: {
+        Authorization: `Bearer ${s.keys.t1.integrator}`,
+        'content-type': 'application/json',
+        'Idempotency-Key': 'no-worker-1',
+      },
       body: JSON.stringify({
         accountId: s.accountId,
         amountCents: 15_000,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
       }),
     });
     const body = (await r.json()) as { id: string; status: string; amountCents: number };

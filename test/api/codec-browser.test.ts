@@ -39,7 +39,18 @@ describe('codec › an operator in a real browser, with the Temporal Web UI', ()
     api = s.base.replace('127.0.0.1', 'localhost');
     const r = await registerBoleto(s, 'codec-browser-1', {
       amountCents: 12_300,
-      payer: { name: PAYER, document: '529.982.247-25', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+      payer: {
+        name: PAYER,
+        document: '529.982.247-25',
+        address: {
+          street: 'Rua das Flores',
+          number: '100',
+          district: 'Centro',
+          city: 'São Paulo',
+          state: 'SP',
+          zipCode: '01001000',
+        },
+      },
     });
     expect(r.status).toBe(201);
     boletoId = r.body.id;
@@ -76,7 +87,11 @@ describe('codec › an operator in a real browser, with the Temporal Web UI', ()
       if (r.url().split('?')[0] !== `${api}/codec/decode` || r.request().method() !== 'POST') return;
       seen.statuses.push(r.status());
       if (r.ok()) {
-        void r.json().then((b: { payloads: { data?: string }[] }) => seen.decoded.push(...b.payloads.map((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8'))));
+        void r
+          .json()
+          .then((b: { payloads: { data?: string }[] }) =>
+            seen.decoded.push(...b.payloads.map((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8'))),
+          );
       }
     });
     return seen;

@@ -35,7 +35,10 @@ const toJson = (p: { metadata?: Record<string, Uint8Array | null> | null; data?:
   data: b64(p.data),
 });
 const text = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-const jsonPlain = (value: unknown): JsonPayload => ({ metadata: { encoding: b64(Buffer.from('json/plain')) }, data: b64(Buffer.from(JSON.stringify(value))) });
+const jsonPlain = (value: unknown): JsonPayload => ({
+  metadata: { encoding: b64(Buffer.from('json/plain')) },
+  data: b64(Buffer.from(JSON.stringify(value))),
+});
 
 describe('codec endpoint', () => {
   let h: ApiHarness;
@@ -52,12 +55,22 @@ describe('codec endpoint', () => {
     ops = await h.registry.createApiKey(opsTenant, 'operator', 'ops');
     // A workflow nobody runs: its start event keeps the encrypted input, as every boletoflow history does.
     workflowId = uniqueId('codec-probe');
-    await h.client.workflow.start('codecProbe', { taskQueue: uniqueId('nobody'), workflowId, args: [{ note: SECRET }] });
-    const history = await h.env.connection.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+    await h.client.workflow.start('codecProbe', {
+      taskQueue: uniqueId('nobody'),
+      workflowId,
+      args: [{ note: SECRET }],
+    });
+    const history = await h.env.connection.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId },
+    });
     rawInput = history.history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!.map(toJson);
   });
   afterAll(async () => {
-    await h?.client.workflow.getHandle(workflowId).terminate().catch(() => undefined);
+    await h?.client.workflow
+      .getHandle(workflowId)
+      .terminate()
+      .catch(() => undefined);
     await h?.stop();
   });
 
@@ -93,11 +106,16 @@ describe('codec endpoint', () => {
 
     it('encode → decode › round trip › encrypted with the active key id, readable by the SDK codec, and back', async () => {
       const plain = [jsonPlain({ refresh_token: 'rt-123' }), jsonPlain('segundo')];
-      const enc = (await (await codec('encode', { payloads: plain }, bearer(ops.token))).json()) as { payloads: JsonPayload[] };
+      const enc = (await (await codec('encode', { payloads: plain }, bearer(ops.token))).json()) as {
+        payloads: JsonPayload[];
+      };
       expect(enc.payloads.map((p) => text(p.metadata!.encoding))).toEqual([ENCRYPTED_ENCODING, ENCRYPTED_ENCODING]);
       expect(text(enc.payloads[0]!.metadata![KEY_ID_METADATA])).toBe(testPayloadKeys[0]!.id);
       const sdk = await new AesGcmPayloadCodec(testPayloadKeys).decode(
-        enc.payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data!, 'base64') })),
+        enc.payloads.map((p) => ({
+          metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+          data: Buffer.from(p.data!, 'base64'),
+        })),
       );
       expect(Buffer.from(sdk[0]!.data!).toString()).toBe('{"refresh_token":"rt-123"}');
       const dec = (await (await codec('decode', enc, bearer(ops.token))).json()) as { payloads: JsonPayload[] };
@@ -110,8 +128,13 @@ describe('codec endpoint', () => {
     });
 
     it('decode › a payload under a key id not configured, or tampered › 400 naming the payload and the key, not a 500', async () => {
-      const [foreign] = await new AesGcmPayloadCodec([newPayloadKey('retired-2019')]).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"x"') }]);
-      const tampered = { ...rawInput[0]!, data: b64(Buffer.from(rawInput[0]!.data!, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))) };
+      const [foreign] = await new AesGcmPayloadCodec([newPayloadKey('retired-2019')]).encode([
+        { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"x"') },
+      ]);
+      const tampered = {
+        ...rawInput[0]!,
+        data: b64(Buffer.from(rawInput[0]!.data!, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))),
+      };
       const r = await codec('decode', { payloads: [rawInput[0], toJson(foreign!), tampered] }, bearer(ops.token));
       expect(r.status).toBe(400);
       const body = (await r.json()) as { type: string; errors: { field: string; reason: string }[] };
@@ -136,8 +159,14 @@ describe('codec endpoint', () => {
     it('X-Namespace › another namespace › 400 saying which one is served; absent › ours', async () => {
       const r = await codec('decode', { payloads: rawInput }, { ...bearer(ops.token), 'x-namespace': 'someone-else' });
       expect(r.status).toBe(400);
-      expect(await r.json()).toMatchObject({ errors: [{ field: 'headers.x-namespace', reason: expect.stringContaining('serves namespace default only') }] });
-      const noHeader = await fetch(`${h.base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(ops.token) }, body: JSON.stringify({ payloads: rawInput }) });
+      expect(await r.json()).toMatchObject({
+        errors: [{ field: 'headers.x-namespace', reason: expect.stringContaining('serves namespace default only') }],
+      });
+      const noHeader = await fetch(`${h.base}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(ops.token) },
+        body: JSON.stringify({ payloads: rawInput }),
+      });
       expect(noHeader.status).toBe(200);
       // An empty X-Namespace names none: a 400 naming the header, as the document says (minLength 1), not "not served".
       const empty = await codec('decode', { payloads: rawInput }, { ...bearer(ops.token), 'x-namespace': '' });
@@ -156,8 +185,15 @@ describe('codec endpoint', () => {
       expect(big.status).toBe(413);
       const bad = await codec('decode', { payloads: [{ data: 'not base64!' }], extra: 1 }, bearer(ops.token));
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['body', 'body.payloads.0.data']);
-      const plainText = await fetch(`${h.base}/codec/decode`, { method: 'POST', headers: { 'content-type': 'text/plain', ...bearer(ops.token) }, body: '{"payloads":[]}' });
+      expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual([
+        'body',
+        'body.payloads.0.data',
+      ]);
+      const plainText = await fetch(`${h.base}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...bearer(ops.token) },
+        body: '{"payloads":[]}',
+      });
       expect(plainText.status).toBe(415);
     });
   });
@@ -166,7 +202,10 @@ describe('codec endpoint', () => {
     it('no credentials › 401 saying how (API key, or log in at /codec/login)', async () => {
       const r = await codec('decode', { payloads: rawInput });
       expect(r.status).toBe(401);
-      expect(await r.json()).toMatchObject({ type: expect.stringContaining('unauthenticated'), detail: expect.stringContaining('/codec/login') });
+      expect(await r.json()).toMatchObject({
+        type: expect.stringContaining('unauthenticated'),
+        detail: expect.stringContaining('/codec/login'),
+      });
     });
 
     it('integrator and cs keys › 403; an operator of a tenant not in CODEC_TENANTS › 403; their login refused too', async () => {
@@ -192,7 +231,11 @@ describe('codec endpoint', () => {
       expect(r.status).toBe(303);
       expect(r.headers.get('location')).toBe('login');
       const setCookie = r.headers.get('set-cookie')!;
-      expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=v1\\.${ops.keyId}\\.\\d+\\.[A-Za-z0-9_-]{43}; Path=/codec; Max-Age=\\d+; HttpOnly; SameSite=Strict$`));
+      expect(setCookie).toMatch(
+        new RegExp(
+          `^${SESSION_COOKIE}=v1\\.${ops.keyId}\\.\\d+\\.[A-Za-z0-9_-]{43}; Path=/codec; Max-Age=\\d+; HttpOnly; SameSite=Strict$`,
+        ),
+      );
       expect(setCookie).not.toContain(parseApiKey(ops.token)!.secret);
       const status = await (await fetch(`${h.base}/codec/login`, { headers: { cookie: cookieOf(r) } })).text();
       expect(status).toContain(`logged in with key <code>${ops.keyId}</code>`);
@@ -204,11 +247,15 @@ describe('codec endpoint', () => {
       expect(r.status).toBe(200);
       expect(r.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
       expect(r.headers.get('access-control-allow-credentials')).toBe('true');
-      expect(JSON.parse(text(((await r.json()) as { payloads: JsonPayload[] }).payloads[0]!.data))).toEqual({ note: SECRET });
+      expect(JSON.parse(text(((await r.json()) as { payloads: JsonPayload[] }).payloads[0]!.data))).toEqual({
+        note: SECRET,
+      });
 
       const out = await fetch(`${h.base}/codec/logout`, { method: 'POST', headers: { cookie } });
       expect(out.status).toBe(204);
-      expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=; Path=/codec; Max-Age=0; HttpOnly; SameSite=Strict`));
+      expect(out.headers.get('set-cookie')).toMatch(
+        new RegExp(`^${SESSION_COOKIE}=; Path=/codec; Max-Age=0; HttpOnly; SameSite=Strict`),
+      );
       // The browser now holds the emptied cookie.
       const after = await codec('decode', { payloads: rawInput }, { cookie: cookieOf(out), origin: UI_ORIGIN });
       expect(after.status).toBe(401);
@@ -237,7 +284,11 @@ describe('codec endpoint', () => {
     });
 
     it('same-origin form › what Chromium sends (Origin: null, Sec-Fetch-Site: same-origin) › logged in; the page keeps its Origin on same-origin posts', async () => {
-      const r = await login(ops.token, { origin: 'null', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' });
+      const r = await login(ops.token, {
+        origin: 'null',
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'navigate',
+      });
       expect(r.status).toBe(303);
       expect(r.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=v1\\.${ops.keyId}\\.`));
       // With no-referrer a browser posts the form with Origin: null; same-origin keeps the real origin (and no referrer leaves the site).
@@ -276,7 +327,11 @@ describe('codec endpoint', () => {
     const preflight = (origin: string) =>
       fetch(`${h.base}/codec/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace',
+        },
       });
 
     it('preflight › from the Web UI origin › 204 granting POST, the headers and credentials to that origin only', async () => {
@@ -285,7 +340,9 @@ describe('codec endpoint', () => {
       expect(r.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
       expect(r.headers.get('access-control-allow-credentials')).toBe('true');
       expect(r.headers.get('access-control-allow-methods')).toContain('POST');
-      expect(r.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['content-type', 'x-namespace']));
+      expect(r.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/)).toEqual(
+        expect.arrayContaining(['content-type', 'x-namespace']),
+      );
       expect(r.headers.get('vary')).toContain('Origin');
     });
 
@@ -316,13 +373,37 @@ describe('codec endpoint', () => {
 
   it('temporal CLI › workflow show --codec-endpoint --codec-auth › prints the decrypted input', async () => {
     const run = promisify(execFile);
-    const args = ['workflow', 'show', '--address', h.env.address, '--namespace', 'default', '--workflow-id', workflowId, '--output', 'json'];
+    const args = [
+      'workflow',
+      'show',
+      '--address',
+      h.env.address,
+      '--namespace',
+      'default',
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+    ];
     const input = (stdout: string) =>
-      (JSON.parse(stdout) as { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: JsonPayload[] } } }[] }).events[0]!
-        .workflowExecutionStartedEventAttributes!.input.payloads[0]!;
+      (
+        JSON.parse(stdout) as {
+          events: { workflowExecutionStartedEventAttributes?: { input: { payloads: JsonPayload[] } } }[];
+        }
+      ).events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
     const raw = input((await run(temporalCliPath(), args)).stdout);
     expect(text(raw.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
-    const shown = input((await run(temporalCliPath(), [...args, '--codec-endpoint', `${h.base}/codec`, '--codec-auth', `Bearer ${ops.token}`])).stdout);
+    const shown = input(
+      (
+        await run(temporalCliPath(), [
+          ...args,
+          '--codec-endpoint',
+          `${h.base}/codec`,
+          '--codec-auth',
+          `Bearer ${ops.token}`,
+        ])
+      ).stdout,
+    );
     expect(text(shown.metadata!.encoding)).toBe('json/plain');
     expect(JSON.parse(text(shown.data))).toEqual({ note: SECRET });
   });
@@ -330,8 +411,22 @@ describe('codec endpoint', () => {
   it('temporal CLI › workflow query with no query arguments --codec-endpoint --codec-auth › the decoded answer', async () => {
     // No arguments: the CLI encodes an empty Payloads, which proto3 JSON writes as {}.
     const { stdout } = await promisify(execFile)(temporalCliPath(), [
-      'workflow', 'query', '--address', h.env.address, '--namespace', 'default', '--workflow-id', ACCESS_REGISTRY_WORKFLOW_ID, '--name', 'accessSnapshot',
-      '--codec-endpoint', `${h.base}/codec`, '--codec-auth', `Bearer ${ops.token}`, '--output', 'json',
+      'workflow',
+      'query',
+      '--address',
+      h.env.address,
+      '--namespace',
+      'default',
+      '--workflow-id',
+      ACCESS_REGISTRY_WORKFLOW_ID,
+      '--name',
+      'accessSnapshot',
+      '--codec-endpoint',
+      `${h.base}/codec`,
+      '--codec-auth',
+      `Bearer ${ops.token}`,
+      '--output',
+      'json',
     ]);
     const answer = JSON.parse(stdout) as { queryResult: { tenants: { id: string }[] }[] };
     expect(answer.queryResult[0]!.tenants.map((t) => t.id)).toContain(opsTenant);
@@ -345,18 +440,32 @@ describe('codec configuration and the embedded Web UI', () => {
     expect(codecTenants(c)).toEqual(['demo']);
     expect(codecEndpointUrl(c)).toBe('http://localhost:3100/codec');
     expect(c.CODEC_SESSION_HOURS).toBe(8);
-    const d = loadConfig({ CODEC_CORS_ORIGINS: 'https://ui.example.com, http://localhost:8080', CODEC_TENANTS: '*', PUBLIC_BASE_URL: 'https://api.example.com' });
+    const d = loadConfig({
+      CODEC_CORS_ORIGINS: 'https://ui.example.com, http://localhost:8080',
+      CODEC_TENANTS: '*',
+      PUBLIC_BASE_URL: 'https://api.example.com',
+    });
     expect(codecCorsOrigins(d)).toEqual(['https://ui.example.com', 'http://localhost:8080']);
     expect(codecTenants(d)).toBe('*');
     expect(codecEndpointUrl(d)).toBe('https://api.example.com/codec');
-    expect(() => loadConfig({ CODEC_CORS_ORIGINS: 'https://ui.example.com/path' })).toThrow(/CODEC_CORS_ORIGINS: each entry must be an origin/);
+    expect(() => loadConfig({ CODEC_CORS_ORIGINS: 'https://ui.example.com/path' })).toThrow(
+      /CODEC_CORS_ORIGINS: each entry must be an origin/,
+    );
   });
 
   it('docker-compose.yml › temporal-ui › pointed at the API codec with credentials, and its origin granted by the API', () => {
-    const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment: Record<string, string> }> };
+    const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
     const ui = compose.services['temporal-ui']!.environment;
-    expect(ui).toMatchObject({ TEMPORAL_CODEC_ENDPOINT: 'http://localhost:3000/codec', TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true' });
-    const api = loadConfig({ ...compose.services['boletoflow-api']!.environment, PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` });
+    expect(ui).toMatchObject({
+      TEMPORAL_CODEC_ENDPOINT: 'http://localhost:3000/codec',
+      TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true',
+    });
+    const api = loadConfig({
+      ...compose.services['boletoflow-api']!.environment,
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+    });
     expect(codecCorsOrigins(api)).toContain('http://localhost:8080');
     expect(codecEndpointUrl(api)).toBe(ui.TEMPORAL_CODEC_ENDPOINT);
   });
@@ -365,7 +474,15 @@ describe('codec configuration and the embedded Web UI', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'codec-ui-'));
     const [port, uiPort] = [await freePort(), await freePort()];
     const endpoint = 'http://localhost:3999/codec';
-    const args = devServerArgs({ cliPath: temporalCliPath(), dataDir, ip: '127.0.0.1', port, uiPort, namespace: 'boletoflow', codecEndpoint: endpoint });
+    const args = devServerArgs({
+      cliPath: temporalCliPath(),
+      dataDir,
+      ip: '127.0.0.1',
+      port,
+      uiPort,
+      namespace: 'boletoflow',
+      codecEndpoint: endpoint,
+    });
     const child = spawn(temporalCliPath(), args, { stdio: 'ignore' });
     try {
       let settings: { Codec?: { Endpoint?: string } } | undefined;

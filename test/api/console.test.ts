@@ -41,7 +41,11 @@ describe('CS console › a real browser on the real stack', () => {
     p.on('pageerror', (e) => browserErrors.push(`${name} pageerror: ${e.message}`));
     p.on('console', (m) => {
       // A refused API call logs "Failed to load resource" (that is the point of some steps); anything else counts.
-      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|401|404|409|422)/.test(m.text())) browserErrors.push(`${name} console: ${m.text()}`);
+      if (
+        m.type() === 'error' &&
+        !/Failed to load resource: the server responded with a status of (400|401|404|409|422)/.test(m.text())
+      )
+        browserErrors.push(`${name} console: ${m.text()}`);
     });
     p.on('response', (r) => {
       // Every asset the page loads exists (an API 404 is a problem the page shows, and a step of this test).
@@ -52,7 +56,8 @@ describe('CS console › a real browser on the real stack', () => {
 
   /** CONSOLE_TEST_SHOTS=<folder>: screenshots of what CS sees at each stage, to look at. */
   const snap = async (name: string) => {
-    if (process.env.CONSOLE_TEST_SHOTS) await page.screenshot({ path: join(process.env.CONSOLE_TEST_SHOTS, `${name}.png`), fullPage: true });
+    if (process.env.CONSOLE_TEST_SHOTS)
+      await page.screenshot({ path: join(process.env.CONSOLE_TEST_SHOTS, `${name}.png`), fullPage: true });
   };
 
   /** Runs a test body; on failure leaves a full-page screenshot of every open page. */
@@ -85,7 +90,13 @@ describe('CS console › a real browser on the real stack', () => {
     const b = sim.config.beneficiary; // the account the simulator's apps may use
     const digit = String(mod10(b.agencia + b.conta));
     account = { agency: b.agencia, account: b.conta, digit, id: `itau-${b.agencia}-${b.conta}-${digit}` };
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     page = watch(context.pages()[0] ?? (await context.newPage()), 'tab A');
   }, 120_000);
@@ -188,7 +199,11 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await row(account.id).locator('a.open').textContent()).toBe('Padaria Pão & Cia Ltda');
       expect(await row(account.id).locator('[data-age]').textContent()).toBe('0');
       expect(await row(account.id).locator('[data-stalled]').count()).toBe(0);
-      expect(await row(created.body.accountId as string).locator('a.open').textContent()).toBe(hostile);
+      expect(
+        await row(created.body.accountId as string)
+          .locator('a.open')
+          .textContent(),
+      ).toBe(hostile);
       expect(await page.locator('#pwned').count()).toBe(0);
       expect(await page.evaluate<unknown>('window.pwned')).toBeUndefined();
 
@@ -212,7 +227,12 @@ describe('CS console › a real browser on the real stack', () => {
     shooting('email', async () => {
       await page.click(`#onboardings tr[data-account-id="${account.id}"] a.open`);
       await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
-      const email = (await api('GET', `/v1/onboardings/${account.id}/email`)).body as { to: string; subject: string; body: string; attachments: { filename: string; content: string }[] };
+      const email = (await api('GET', `/v1/onboardings/${account.id}/email`)).body as {
+        to: string;
+        subject: string;
+        body: string;
+        attachments: { filename: string; content: string }[];
+      };
       expect(await page.textContent('#e-to')).toBe(email.to);
       expect(await page.textContent('#e-subject')).toBe(email.subject);
       expect(await page.textContent('#e-body')).toBe(email.body);
@@ -250,7 +270,9 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.textContent('#d-step')).toBe('DATA_CAPTURED');
       await page.click('#request-sent-form button[type="submit"]');
       await poll(() => page.textContent('#d-problem')).toContain('Not possible in this step');
-      expect(await page.textContent('#d-problem .problem-detail')).toBe('cannot mark the request as sent while the onboarding is REQUEST_SENT; next: wait for the bank to release the product, then mark it released');
+      expect(await page.textContent('#d-problem .problem-detail')).toBe(
+        'cannot mark the request as sent while the onboarding is REQUEST_SENT; next: wait for the bank to release the product, then mark it released',
+      );
       // …and the page now shows where the onboarding really is, with that step's form.
       await poll(() => page.textContent('#d-step')).toBe('REQUEST_SENT');
       expect(await page.isVisible('#bank-released-form')).toBe(true);
@@ -263,12 +285,16 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.isVisible('#d-problem')).toBe(false);
 
       // "Itaú e-mails client_id + temporary token": a malformed client_id is refused next to its field first.
-      const app = (await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', { company: 'Padaria Pão & Cia Ltda' })).body;
+      const app = (
+        await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', { company: 'Padaria Pão & Cia Ltda' })
+      ).body;
       expect(await page.inputValue('#cr-kind')).toBe('ITAU_DYNAMIC');
       await page.fill('#cr-client-id', 'not-a-uuid');
       await page.fill('#cr-token', app.temporaryToken);
       await page.click('#credentials-form button[type="submit"]');
-      await poll(() => page.textContent('#cr-client-id ~ .field-error')).toBe('must be the client_id UUID the bank sent');
+      await poll(() => page.textContent('#cr-client-id ~ .field-error')).toBe(
+        'must be the client_id UUID the bank sent',
+      );
       await page.fill('#cr-client-id', app.clientId);
       await page.click('#credentials-form button[type="submit"]');
       await poll(() => page.textContent('#d-step')).toBe('CREDENTIALS_RECEIVED');
@@ -281,7 +307,9 @@ describe('CS console › a real browser on the real stack', () => {
       await page.fill('#cf-carteira', '110');
       await page.click('#configuration-form button[type="submit"]');
       await poll(() => page.textContent('#d-problem')).toContain('The step was refused');
-      expect(await page.textContent('#d-problem .problem-detail')).toBe('convenio.carteira must be 109 for Itaú Cobranças – Bolecode');
+      expect(await page.textContent('#d-problem .problem-detail')).toBe(
+        'convenio.carteira must be 109 for Itaú Cobranças – Bolecode',
+      );
       await snap('5-configuration-422');
       await page.fill('#cf-carteira', '109');
       await page.selectOption('#cf-fine-type', 'PERCENT');
@@ -291,19 +319,29 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.textContent('#d-done')).toContain('Configuração salva');
       expect(await page.textContent('#k-result')).toBe('OK');
       const checks = [];
-      for (const r of await page.locator('#k-checks tr').all()) checks.push([await r.getAttribute('data-check'), await r.getAttribute('data-ok')]);
+      for (const r of await page.locator('#k-checks tr').all())
+        checks.push([await r.getAttribute('data-check'), await r.getAttribute('data-ok')]);
       expect(checks).toEqual([
         ['token', 'true'],
         ['validation', 'true'],
       ]);
       expect(await page.textContent('#setup-list')).toContain('2,00 %');
       // ACTIVE registered Itaú's boleto notifications (both types) to our receiver: shown next to the credentials.
-      expect(await page.textContent('#setup-list')).toMatch(/Notificações Itaú.*BAIXA_(OPERACIONAL|EFETIVA) → .*\/webhooks\/itau\/.*BAIXA_(OPERACIONAL|EFETIVA) → /);
+      expect(await page.textContent('#setup-list')).toMatch(
+        /Notificações Itaú.*BAIXA_(OPERACIONAL|EFETIVA) → .*\/webhooks\/itau\/.*BAIXA_(OPERACIONAL|EFETIVA) → /,
+      );
       expect(await page.isVisible('#connectivity-form')).toBe(true);
       await snap('6-active');
 
       const view = (await api('GET', `/v1/onboardings/${account.id}`)).body;
-      expect(view).toMatchObject({ step: 'ACTIVE', configuration: { convenio: { carteira: '109' }, chargeDefaults: { fine: { type: 'PERCENT', basisPoints: 200 } } }, connectivity: { ok: true } });
+      expect(view).toMatchObject({
+        step: 'ACTIVE',
+        configuration: {
+          convenio: { carteira: '109' },
+          chargeDefaults: { fine: { type: 'PERCENT', basisPoints: 200 } },
+        },
+        connectivity: { ok: true },
+      });
     }),
   );
 
@@ -311,8 +349,17 @@ describe('CS console › a real browser on the real stack', () => {
     'credentials › at ACTIVE a PFX upload replaces them (read by FileReader as base64): a wrong password shows next to its field, the right one rechecks connectivity',
     shooting('pfx', async () => {
       const appCreds = sim.defaultApp; // an app of the simulator's test CA, as if the client already had its certificate
-      const p12 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(appCreds.privateKeyPem), [forge.pki.certificateFromPem(appCreds.certificatePem)], 'senha-certa', { algorithm: '3des' });
-      const pfx = { name: 'empresa.pfx', mimeType: 'application/x-pkcs12', buffer: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary') };
+      const p12 = forge.pkcs12.toPkcs12Asn1(
+        forge.pki.privateKeyFromPem(appCreds.privateKeyPem),
+        [forge.pki.certificateFromPem(appCreds.certificatePem)],
+        'senha-certa',
+        { algorithm: '3des' },
+      );
+      const pfx = {
+        name: 'empresa.pfx',
+        mimeType: 'application/x-pkcs12',
+        buffer: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
+      };
       await page.click('#credentials-form summary');
       await page.selectOption('#cr-kind', 'ITAU_CERTIFICATE');
       await page.selectOption('#cr-format', 'PFX');
@@ -321,7 +368,9 @@ describe('CS console › a real browser on the real stack', () => {
       await page.setInputFiles('#cr-pfx', pfx);
       await page.fill('#cr-pfx-password', 'senha-errada');
       await page.click('#credentials-form button[type="submit"]');
-      await poll(() => page.textContent('#cr-pfx-password ~ .field-error')).toBe('the password does not open this PFX file');
+      await poll(() => page.textContent('#cr-pfx-password ~ .field-error')).toBe(
+        'the password does not open this PFX file',
+      );
       expect(await page.textContent('#d-problem')).toContain('The certificate was refused');
 
       await page.setInputFiles('#cr-pfx', pfx);
@@ -332,7 +381,11 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.textContent('#d-done')).toContain('Credenciais recebidas');
       expect(await page.textContent('#timeline')).toContain('New credentials: Itaú certificate uploaded');
       const view = (await api('GET', `/v1/onboardings/${account.id}`)).body;
-      expect(view).toMatchObject({ step: 'ACTIVE', credentials: { kind: 'ITAU', source: 'UPLOADED', clientId: appCreds.clientId }, connectivity: { ok: true } });
+      expect(view).toMatchObject({
+        step: 'ACTIVE',
+        credentials: { kind: 'ITAU', source: 'UPLOADED', clientId: appCreds.clientId },
+        connectivity: { ok: true },
+      });
     }),
   );
 
@@ -341,7 +394,9 @@ describe('CS console › a real browser on the real stack', () => {
     shooting('logout', async () => {
       await page.evaluate("location.hash = '#/o/itau-0000-00000-0'");
       await poll(() => page.textContent('#d-problem')).toContain('Onboarding not found');
-      expect(await page.textContent('#d-problem .problem-detail')).toBe(`No onboarding itau-0000-00000-0 in your tenant.`);
+      expect(await page.textContent('#d-problem .problem-detail')).toBe(
+        `No onboarding itau-0000-00000-0 in your tenant.`,
+      );
       expect(await page.isVisible('#d-body')).toBe(false);
 
       await page.click('#logout');

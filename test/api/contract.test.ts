@@ -40,7 +40,10 @@ describe('API contract', () => {
       const r = await get('/v1/me');
       expect(r.status).toBe(401);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
-      expect(await json(r, 'get', '/v1/me')).toMatchObject({ type: expect.stringContaining('unauthenticated'), detail: expect.stringContaining('Authorization: Bearer') });
+      expect(await json(r, 'get', '/v1/me')).toMatchObject({
+        type: expect.stringContaining('unauthenticated'),
+        detail: expect.stringContaining('Authorization: Bearer'),
+      });
     });
 
     it('malformed, unknown or wrong-secret key › 401 with one indistinguishable answer', async () => {
@@ -58,7 +61,11 @@ describe('API contract', () => {
 
     it('valid key › Bearer or X-API-Key › 200 with its tenant and role', async () => {
       const a = await get('/v1/me', bearer(h.keys.t1.integrator.token));
-      expect(await json(a, 'get', '/v1/me')).toEqual({ keyId: h.keys.t1.integrator.keyId, tenantId: h.tenants.t1, role: 'integrator' });
+      expect(await json(a, 'get', '/v1/me')).toEqual({
+        keyId: h.keys.t1.integrator.keyId,
+        tenantId: h.tenants.t1,
+        role: 'integrator',
+      });
       const b = await get('/v1/me', { 'X-API-Key': h.keys.t2.cs.token });
       expect(await b.json()).toMatchObject({ tenantId: h.tenants.t2, role: 'cs' });
     });
@@ -73,7 +80,8 @@ describe('API contract', () => {
 
     it('log lines › requests carrying keys › never contain a key secret', () => {
       const all = h.logs.join('');
-      for (const t of ['t1', 't2'] as const) for (const k of Object.values(h.keys[t])) expect(all).not.toContain(parseApiKey(k.token)!.secret);
+      for (const t of ['t1', 't2'] as const)
+        for (const k of Object.values(h.keys[t])) expect(all).not.toContain(parseApiKey(k.token)!.secret);
       expect(all).toMatch(/"statusCode":401/);
     });
   });
@@ -100,24 +108,44 @@ describe('API contract', () => {
       const body = await json(other, 'get', '/v1/api-keys/{keyId}');
       expect(JSON.stringify(body)).not.toContain(h.tenants.t2);
       const own = await get(`/v1/api-keys/${h.keys.t1.integrator.keyId}`, bearer(h.keys.t1.operator.token));
-      expect(await json(own, 'get', '/v1/api-keys/{keyId}')).toMatchObject({ tenantId: h.tenants.t1, role: 'integrator' });
+      expect(await json(own, 'get', '/v1/api-keys/{keyId}')).toMatchObject({
+        tenantId: h.tenants.t1,
+        role: 'integrator',
+      });
     });
 
     it("operator › revokes another tenant's key › 404 and the key keeps working", async () => {
-      const r = await fetch(`${h.base}/v1/api-keys/${h.keys.t2.cs.keyId}`, { method: 'DELETE', headers: bearer(h.keys.t1.operator.token) });
+      const r = await fetch(`${h.base}/v1/api-keys/${h.keys.t2.cs.keyId}`, {
+        method: 'DELETE',
+        headers: bearer(h.keys.t1.operator.token),
+      });
       expect(r.status).toBe(404);
       expect((await get('/v1/me', bearer(h.keys.t2.cs.token))).status).toBe(200);
     });
 
     it('operator › creates then revokes a key in its tenant › token works once created, 401 after, 409 on a second revoke', async () => {
-      const c = await send('post', '/v1/api-keys', { role: 'integrator', label: 'erp sandbox' }, bearer(h.keys.t1.operator.token));
+      const c = await send(
+        'post',
+        '/v1/api-keys',
+        { role: 'integrator', label: 'erp sandbox' },
+        bearer(h.keys.t1.operator.token),
+      );
       expect(c.status).toBe(201);
       const created = (await json(c, 'post', '/v1/api-keys')) as { token: string; keyId: string };
       expect((await get('/v1/me', bearer(created.token))).status).toBe(200);
-      const d = await fetch(`${h.base}/v1/api-keys/${created.keyId}`, { method: 'DELETE', headers: bearer(h.keys.t1.operator.token) });
-      expect(await json(d, 'delete', '/v1/api-keys/{keyId}')).toMatchObject({ keyId: created.keyId, revokedAt: expect.any(String) });
+      const d = await fetch(`${h.base}/v1/api-keys/${created.keyId}`, {
+        method: 'DELETE',
+        headers: bearer(h.keys.t1.operator.token),
+      });
+      expect(await json(d, 'delete', '/v1/api-keys/{keyId}')).toMatchObject({
+        keyId: created.keyId,
+        revokedAt: expect.any(String),
+      });
       expect((await get('/v1/me', bearer(created.token))).status).toBe(401);
-      const again = await fetch(`${h.base}/v1/api-keys/${created.keyId}`, { method: 'DELETE', headers: bearer(h.keys.t1.operator.token) });
+      const again = await fetch(`${h.base}/v1/api-keys/${created.keyId}`, {
+        method: 'DELETE',
+        headers: bearer(h.keys.t1.operator.token),
+      });
       expect(again.status).toBe(409);
     });
   });
@@ -135,7 +163,16 @@ describe('API contract', () => {
       expect(JSON.stringify(body)).not.toContain(set.secret);
       const insecure = await send('put', '/v1/webhook-endpoint', { url: 'http://erp.example.com/hooks' }, op);
       expect(insecure.status).toBe(400);
-      expect((await send('put', '/v1/webhook-endpoint', { url: 'https://x.example.com' }, bearer(h.keys.t1.integrator.token))).status).toBe(403);
+      expect(
+        (
+          await send(
+            'put',
+            '/v1/webhook-endpoint',
+            { url: 'https://x.example.com' },
+            bearer(h.keys.t1.integrator.token),
+          )
+        ).status,
+      ).toBe(403);
       expect((await get('/v1/webhook-endpoint', bearer(h.keys.t2.operator.token))).status).toBe(404);
     });
   });
@@ -146,7 +183,9 @@ describe('API contract', () => {
     it('unknown field in a write › 400 listing the field', async () => {
       const r = await send('post', '/v1/api-keys', { role: 'cs', isAdmin: true }, op());
       expect(r.status).toBe(400);
-      expect(await json(r, 'post', '/v1/api-keys')).toMatchObject({ errors: [{ field: 'body', reason: 'unknown field(s): isAdmin' }] });
+      expect(await json(r, 'post', '/v1/api-keys')).toMatchObject({
+        errors: [{ field: 'body', reason: 'unknown field(s): isAdmin' }],
+      });
     });
 
     it('wrong types and values › 400 with each field and reason', async () => {
@@ -162,7 +201,11 @@ describe('API contract', () => {
     });
 
     it('not JSON › text/plain body › 415', async () => {
-      const r = await fetch(`${h.base}/v1/api-keys`, { method: 'POST', headers: { ...op(), 'content-type': 'text/plain' }, body: 'role=cs' });
+      const r = await fetch(`${h.base}/v1/api-keys`, {
+        method: 'POST',
+        headers: { ...op(), 'content-type': 'text/plain' },
+        body: 'role=cs',
+      });
       expect(r.status).toBe(415);
       await json(r, 'post', '/v1/api-keys');
     });
@@ -237,7 +280,9 @@ describe('API contract', () => {
     it('metrics › after requests › HTTP latency by route template and status', async () => {
       await get('/v1/me', bearer(h.keys.t1.cs.token));
       const text = await (await get('/metrics')).text();
-      expect(text).toMatch(/boletoflow_http_request_duration_seconds_count\{method="GET",route="\/v1\/me",status="200"\} \d+/);
+      expect(text).toMatch(
+        /boletoflow_http_request_duration_seconds_count\{method="GET",route="\/v1\/me",status="200"\} \d+/,
+      );
       expect(text).toMatch(/route="\/v1\/api-keys\/:keyId",status="404"/);
       expect(text).toContain('boletoflow_api_process_resident_memory_bytes');
     });

@@ -34,8 +34,12 @@ describe('fuzz: hostile requests to every endpoint', () => {
 
   beforeAll(async () => {
     h = await startApiHarness({ bodyLimit: '64kb' });
-    const doc = (await (await fetch(`${h.base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })));
+    const doc = (await (await fetch(`${h.base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({ method, path })),
+    );
   });
   afterAll(async () => {
     await h?.stop();
@@ -46,11 +50,26 @@ describe('fuzz: hostile requests to every endpoint', () => {
     const before = (await h.registry.snapshot()).version;
     // Read-only keys only (integrator/cs and another tenant's operator): a valid operator key could
     // legitimately create keys, which is not what this test is about.
-    const keys = ['', 'garbage', 'Bearer', h.keys.t1.integrator.token, h.keys.t1.cs.token, 'bfk_aaaaaaaaaaaa_' + 'A'.repeat(43)];
-    const text = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constant('x'.repeat(70_000)));
+    const keys = [
+      '',
+      'garbage',
+      'Bearer',
+      h.keys.t1.integrator.token,
+      h.keys.t1.cs.token,
+      'bfk_aaaaaaaaaaaa_' + 'A'.repeat(43),
+    ];
+    const text = fc.oneof(
+      fc.constantFrom(...HOSTILE),
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.constant('x'.repeat(70_000)),
+    );
     const json = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.dictionary(fc.constantFrom('role', 'label', 'amountCents', 'isAdmin', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 2 })),
+      fc.dictionary(
+        fc.constantFrom('role', 'label', 'amountCents', 'isAdmin', '__proto__', 'constructor'),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
     );
     const requestArb = fc.record({
       op: fc.constantFrom(...operations),
@@ -59,8 +78,19 @@ describe('fuzz: hostile requests to every endpoint', () => {
       query: fc.array(fc.tuple(fc.constantFrom('deep', 'status', 'cursor', 'x'), text), { maxLength: 3 }),
       key: fc.constantFrom(...keys),
       keyHeader: fc.constantFrom('authorization', 'x-api-key'),
-      contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''),
-      body: fc.oneof(json.map((v) => JSON.stringify(v)), text, fc.constant('{"role":'), fc.constant('')),
+      contentType: fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        '',
+      ),
+      body: fc.oneof(
+        json.map((v) => JSON.stringify(v)),
+        text,
+        fc.constant('{"role":'),
+        fc.constant(''),
+      ),
       requestId: fc.oneof(fc.constant(undefined), text),
     });
 
@@ -76,13 +106,24 @@ describe('fuzz: hostile requests to every endpoint', () => {
         if (r.key) headers[r.keyHeader] = r.keyHeader === 'authorization' ? `Bearer ${r.key}` : r.key;
         if (r.contentType) headers['content-type'] = r.contentType;
         // fetch itself refuses control and non-Latin-1 characters in header values; keep the rest hostile.
-        if (r.requestId !== undefined) headers['x-request-id'] = [...r.requestId].filter((c) => c >= ' ' && c <= '~').join('');
+        if (r.requestId !== undefined)
+          headers['x-request-id'] = [...r.requestId].filter((c) => c >= ' ' && c <= '~').join('');
         const withBody = !['GET', 'HEAD'].includes(method);
-        const res = await fetch(`${h.base}${path}${qs ? '?' + qs : ''}`, { method, headers, ...(withBody ? { body: r.body } : {}) });
+        const res = await fetch(`${h.base}${path}${qs ? '?' + qs : ''}`, {
+          method,
+          headers,
+          ...(withBody ? { body: r.body } : {}),
+        });
         const body = await res.text();
         sent++;
-        if (res.status >= 500 && !(r.op.path === '/readyz' && res.status === 503)) failures.push(`${method} ${show(path)} → ${res.status} ${body.slice(0, 200)}`);
-        if (res.status >= 400 && res.status !== 503 && method !== 'OPTIONS' && !res.headers.get('content-type')?.includes('application/problem+json')) {
+        if (res.status >= 500 && !(r.op.path === '/readyz' && res.status === 503))
+          failures.push(`${method} ${show(path)} → ${res.status} ${body.slice(0, 200)}`);
+        if (
+          res.status >= 400 &&
+          res.status !== 503 &&
+          method !== 'OPTIONS' &&
+          !res.headers.get('content-type')?.includes('application/problem+json')
+        ) {
           failures.push(`${method} ${show(path)} → ${res.status} not problem+json: ${res.headers.get('content-type')}`);
         }
       }),

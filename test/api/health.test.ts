@@ -20,7 +20,12 @@ describe('health endpoints against a real dev server', () => {
   beforeAll(async () => {
     env = await createDevEnv();
     const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (logLines.push(chunk.toString()), cb()) });
-    const app = createApp({ client: codecClient(env), namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'info' }, sink) });
+    const app = createApp({
+      client: codecClient(env),
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      logger: createLogger({ level: 'info' }, sink),
+    });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -51,7 +56,12 @@ describe('health endpoints against a real dev server', () => {
     /** deep=1 runs a workflow only for an operator key (tracker #18 item 7). */
     let operatorKey: string;
     beforeAll(async () => {
-      worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
+      worker = await createWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        dataConverter: testDataConverter,
+      });
       running = worker.run();
       const registry = new AccessRegistryClient(codecClient(env), taskQueue);
       await registry.createTenant('health-ops', 'Health Ops');
@@ -70,7 +80,10 @@ describe('health endpoints against a real dev server', () => {
     it('GET /readyz › Temporal reachable and worker polling › 200', async () => {
       const r = await fetch(`${base}/readyz`);
       expect(r.status).toBe(200);
-      expect(await r.json()).toMatchObject({ status: 'ready', checks: { temporal: { ok: true }, worker: { ok: true } } });
+      expect(await r.json()).toMatchObject({
+        status: 'ready',
+        checks: { temporal: { ok: true }, worker: { ok: true } },
+      });
     });
 
     it('GET /readyz?deep=1 › worker polling, operator key › runs the systemCheck workflow end to end', async () => {
@@ -87,7 +100,12 @@ describe('health endpoints against a real dev server', () => {
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.headers.get('x-request-id')).toBe('req-123');
-    expect(await r.json()).toMatchObject({ status: 404, title: 'Not Found', requestId: 'req-123', type: expect.stringContaining('not-found') });
+    expect(await r.json()).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      requestId: 'req-123',
+      type: expect.stringContaining('not-found'),
+    });
   });
 
   it('request logs › a request carrying an Authorization header › never contain its value', async () => {

@@ -13,7 +13,8 @@ import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { eventually, type ItauBoletoStack, startItauBoletoStack } from '../helpers/boleto-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'itau', name), 'utf8'));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'itau', name), 'utf8'));
 
 describe('Itaú notifications in the real shape › /webhooks/itau/<account> (dev server, worker, simulator)', () => {
   let s: ItauBoletoStack;
@@ -42,29 +43,61 @@ describe('Itaú notifications in the real shape › /webhooks/itau/<account> (de
         kind: 'BOLETO',
         amountCents: 30_000,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua das Flores',
+            number: '100',
+            district: 'Centro',
+            city: 'Sao Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
       }),
     });
     expect(r.status).toBe(201);
     return (await r.json()) as { id: string; nossoNumero: string };
   };
-  const view = async (id: string) => (await (await fetch(`${base}/v1/boletos/${id}`, { headers: auth() })).json()) as { status: string; paid: boolean; settled: boolean };
-  const events = async (id: string) => ((await (await fetch(`${base}/v1/boletos/${id}/events`, { headers: auth() })).json()) as { items: { kind: string; source: string }[] }).items;
+  const view = async (id: string) =>
+    (await (await fetch(`${base}/v1/boletos/${id}`, { headers: auth() })).json()) as {
+      status: string;
+      paid: boolean;
+      settled: boolean;
+    };
+  const events = async (id: string) =>
+    (
+      (await (await fetch(`${base}/v1/boletos/${id}/events`, { headers: auth() })).json()) as {
+        items: { kind: string; source: string }[];
+      }
+    ).items;
   const token = async () => {
     const r = await fetch(`${base}/webhooks/itau/${accountId}/oauth/token`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${webhookClient.clientId}:${webhookClient.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${webhookClient.clientId}:${webhookClient.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
     expect(r.status).toBe(200);
     return ((await r.json()) as { access_token: string }).access_token;
   };
   const notify = async (body: unknown) => {
-    const r = await fetch(`${base}/webhooks/itau/${accountId}`, { method: 'POST', headers: { Authorization: `Bearer ${await token()}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${base}/webhooks/itau/${accountId}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   /** Itaú retries until a 2xx: a boleto just registered may not be searchable by nosso número for a moment (404). */
-  const deliver = (body: unknown) => eventually(() => notify(body), (r) => r.status !== 404);
+  const deliver = (body: unknown) =>
+    eventually(
+      () => notify(body),
+      (r) => r.status !== 404,
+    );
   /** The fixture's body with our boleto's nosso número (everything else as Itaú sent it). */
   const about = (name: string, nossoNumero: string): { boletos: Record<string, unknown>[] } => {
     const body = fixture(name) as { boletos: Record<string, unknown>[] };
@@ -80,8 +113,17 @@ describe('Itaú notifications in the real shape › /webhooks/itau/<account> (de
     const first = await deliver(about('notification-itau-example.json', b.nossoNumero));
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ received: 1 });
-    expect(await eventually(() => view(b.id), (v) => v.status === 'PAID', 10_000)).toMatchObject({ paid: true, settled: false });
-    const afterPaid = await eventually(() => events(b.id), (e) => e.some((x) => x.kind === 'PAID'));
+    expect(
+      await eventually(
+        () => view(b.id),
+        (v) => v.status === 'PAID',
+        10_000,
+      ),
+    ).toMatchObject({ paid: true, settled: false });
+    const afterPaid = await eventually(
+      () => events(b.id),
+      (e) => e.some((x) => x.kind === 'PAID'),
+    );
     expect(afterPaid.find((x) => x.kind === 'PAID')?.source).toBe('bank-poll');
 
     const dup = await notify(about('notification-itau-example.json', b.nossoNumero));
@@ -92,7 +134,13 @@ describe('Itaú notifications in the real shape › /webhooks/itau/<account> (de
 
     sim.bank.settle(atBank, sim.clock.now() + 3_600_000);
     expect((await notify(about('notification-liquidado.json', b.nossoNumero))).status).toBe(200);
-    expect(await eventually(() => view(b.id), (v) => v.status === 'SETTLED', 10_000)).toMatchObject({ paid: true, settled: true });
+    expect(
+      await eventually(
+        () => view(b.id),
+        (v) => v.status === 'SETTLED',
+        10_000,
+      ),
+    ).toMatchObject({ paid: true, settled: true });
   });
 
   it('the body decides nothing › a LIQUIDADO notification for a boleto the bank shows unpaid › 2xx, still REGISTERED; an unknown code after the payment › PAID', async () => {
@@ -105,7 +153,15 @@ describe('Itaú notifications in the real shape › /webhooks/itau/<account> (de
     const unknown = about('notification-itau-example.json', b.nossoNumero);
     unknown.boletos[0]!.tipoLiquidacao = 'CODIGO-NOVO';
     expect((await notify(unknown)).status).toBe(200);
-    expect((await eventually(() => view(b.id), (v) => v.status === 'PAID', 10_000)).status).toBe('PAID');
+    expect(
+      (
+        await eventually(
+          () => view(b.id),
+          (v) => v.status === 'PAID',
+          10_000,
+        )
+      ).status,
+    ).toBe('PAID');
   });
 
   it('bad bodies › 400 problem+json naming the field; an empty list › 200 received 0; an unknown nosso número › 404', async () => {

@@ -38,17 +38,47 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
         kind: 'BOLECODE',
         amountCents: 12_345,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua das Flores',
+            number: '100',
+            district: 'Centro',
+            city: 'Sao Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
       }),
     });
     expect(r.status).toBe(201);
     return (await r.json()) as { id: string; nossoNumero: string; status: string; pix?: { txid?: string } };
   };
-  const view = async (id: string) => (await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: auth() })).json()) as { status: string; paid: boolean; settled: boolean; payment?: { paidCents?: number } };
-  const events = async (id: string) => ((await (await fetch(`${s.base}/v1/boletos/${id}/events`, { headers: auth() })).json()) as { items: { kind: string; source: string }[] }).items;
+  const view = async (id: string) =>
+    (await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: auth() })).json()) as {
+      status: string;
+      paid: boolean;
+      settled: boolean;
+      payment?: { paidCents?: number };
+    };
+  const events = async (id: string) =>
+    (
+      (await (await fetch(`${s.base}/v1/boletos/${id}/events`, { headers: auth() })).json()) as {
+        items: { kind: string; source: string }[];
+      }
+    ).items;
   const postPix = async (body: unknown) => {
-    const r = await fetch(`${s.base}/webhooks/itau/${accountId}/pix`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-    const out = { status: r.status, type: r.headers.get('content-type') ?? '', body: (await r.json()) as Record<string, unknown> };
+    const r = await fetch(`${s.base}/webhooks/itau/${accountId}/pix`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const out = {
+      status: r.status,
+      type: r.headers.get('content-type') ?? '',
+      body: (await r.json()) as Record<string, unknown>,
+    };
     // Every answer is the one the OpenAPI document declares.
     spec.expectValid('post', PATH, out.status, out.type, out.body);
     return out;
@@ -65,11 +95,26 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
     s.sim.bank.pay(atBank, s.sim.clock.now(), undefined, 'pix');
     await s.sim.tick();
     const delivery = s.sim.webhooks.list().find((d) => d.target?.url === `${s.base}/webhooks/itau/${accountId}/pix`);
-    expect(delivery).toMatchObject({ state: 'DELIVERED', lastStatus: 200, body: { pix: [{ txid: b.pix!.txid, valor: '123.45' }] } });
-    expect((delivery!.body as { pix: { endToEndId: string }[] }).pix[0]!.endToEndId).toMatch(/^E60701190\d{12}[A-Za-z0-9]{11}$/);
+    expect(delivery).toMatchObject({
+      state: 'DELIVERED',
+      lastStatus: 200,
+      body: { pix: [{ txid: b.pix!.txid, valor: '123.45' }] },
+    });
+    expect((delivery!.body as { pix: { endToEndId: string }[] }).pix[0]!.endToEndId).toMatch(
+      /^E60701190\d{12}[A-Za-z0-9]{11}$/,
+    );
 
-    expect(await eventually(() => view(b.id), (v) => v.status === 'SETTLED', 10_000)).toMatchObject({ paid: true, settled: true, payment: { paidCents: 12_345 } });
-    const settled = await eventually(() => events(b.id), (e) => e.some((x) => x.kind === 'SETTLED'));
+    expect(
+      await eventually(
+        () => view(b.id),
+        (v) => v.status === 'SETTLED',
+        10_000,
+      ),
+    ).toMatchObject({ paid: true, settled: true, payment: { paidCents: 12_345 } });
+    const settled = await eventually(
+      () => events(b.id),
+      (e) => e.some((x) => x.kind === 'SETTLED'),
+    );
     expect(settled.find((x) => x.kind === 'SETTLED')?.source).toBe('bank-poll');
 
     const dup = await postPix(delivery!.body);
@@ -85,15 +130,35 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
     expect(noList.type).toMatch(/^application\/problem\+json/);
     expect(noList.body.errors).toEqual([expect.objectContaining({ field: 'body.pix' })]);
 
-    const noE2e = await postPix({ pix: [{ txid: 'BL150000000051090000000012345678', valor: '1.00', horario: '2026-03-06T10:00:00.000Z' }] });
+    const noE2e = await postPix({
+      pix: [{ txid: 'BL150000000051090000000012345678', valor: '1.00', horario: '2026-03-06T10:00:00.000Z' }],
+    });
     expect(noE2e.status).toBe(400);
     expect(noE2e.body.errors).toEqual([expect.objectContaining({ field: 'body.pix[0].endToEndId' })]);
 
-    const badValor = await postPix({ pix: [{ endToEndId: 'E60701190202603061000abcdefghijk', txid: 'BL150000000051090000000012345678', valor: 12.5, horario: '2026-03-06T10:00:00.000Z' }] });
+    const badValor = await postPix({
+      pix: [
+        {
+          endToEndId: 'E60701190202603061000abcdefghijk',
+          txid: 'BL150000000051090000000012345678',
+          valor: 12.5,
+          horario: '2026-03-06T10:00:00.000Z',
+        },
+      ],
+    });
     expect(badValor.status).toBe(400);
     expect(badValor.body.errors).toEqual([expect.objectContaining({ field: 'body.pix[0].valor' })]);
 
-    const badTime = await postPix({ pix: [{ endToEndId: 'E60701190202603061000abcdefghijk', txid: 'BL150000000051090000000012345678', valor: '1.00', horario: 'yesterday' }] });
+    const badTime = await postPix({
+      pix: [
+        {
+          endToEndId: 'E60701190202603061000abcdefghijk',
+          txid: 'BL150000000051090000000012345678',
+          valor: '1.00',
+          horario: 'yesterday',
+        },
+      ],
+    });
     expect(badTime.status).toBe(400);
     expect(badTime.body.errors).toEqual([expect.objectContaining({ field: 'body.pix[0].horario' })]);
 
@@ -110,9 +175,24 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
     const unknownNn = b.pix!.txid!.replace(/\d{8}$/, b.nossoNumero === '99999999' ? '99999998' : '99999999');
     const r = await postPix({
       pix: [
-        { endToEndId: 'E60701190202603061000abcdefghijk', txid: unknownNn, valor: '123.45', horario: '2026-03-06T10:00:00.000Z' },
-        { endToEndId: 'E60701190202603061000abcdefghijl', valor: '5.00', horario: '2026-03-06T10:00:00-03:00', infoPagador: 'sem txid' },
-        { endToEndId: 'E60701190202603061000abcdefghijm', txid: 'abc123notabolecode', valor: '5.00', horario: '2026-03-06T10:00:00Z' },
+        {
+          endToEndId: 'E60701190202603061000abcdefghijk',
+          txid: unknownNn,
+          valor: '123.45',
+          horario: '2026-03-06T10:00:00.000Z',
+        },
+        {
+          endToEndId: 'E60701190202603061000abcdefghijl',
+          valor: '5.00',
+          horario: '2026-03-06T10:00:00-03:00',
+          infoPagador: 'sem txid',
+        },
+        {
+          endToEndId: 'E60701190202603061000abcdefghijm',
+          txid: 'abc123notabolecode',
+          valor: '5.00',
+          horario: '2026-03-06T10:00:00Z',
+        },
       ],
     });
     expect(r).toMatchObject({ status: 200, body: { received: 3 } });
@@ -125,7 +205,11 @@ describe('Itaú Pix webhook › /webhooks/itau/<account>/pix (dev server, worker
   });
 
   it('an unknown account › 404', async () => {
-    const r = await fetch(`${s.base}/webhooks/itau/no-such-account/pix`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"pix":[]}' });
+    const r = await fetch(`${s.base}/webhooks/itau/no-such-account/pix`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"pix":[]}',
+    });
     expect(r.status).toBe(404);
   });
 });

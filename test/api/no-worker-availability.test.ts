@@ -31,7 +31,14 @@ describe('API with no worker polling', () => {
   let boletoId: string;
   let onboardingId: string;
 
-  const call = async (method: string, path: string, key: string, body?: unknown, base = s.base, extra: Record<string, string> = {}): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+    base = s.base,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> => {
     const started = Date.now();
     const r = await fetch(`${base}${path}`, {
       method,
@@ -41,10 +48,19 @@ describe('API with no worker polling', () => {
       signal: AbortSignal.timeout(40_000),
     });
     const json = (await r.json()) as Record<string, unknown>;
-    return { status: r.status, ms: Date.now() - started, retryAfter: r.headers.get('retry-after'), type: r.headers.get('content-type'), body: json };
+    return {
+      status: r.status,
+      ms: Date.now() - started,
+      retryAfter: r.headers.get('retry-after'),
+      type: r.headers.get('content-type'),
+      body: json,
+    };
   };
   const expectUnavailable = (a: Answer) => {
-    expect({ status: a.status, problem: a.body.type }, JSON.stringify(a.body)).toEqual({ status: 503, problem: 'https://boletoflow.dev/problems/temporarily-unavailable' });
+    expect({ status: a.status, problem: a.body.type }, JSON.stringify(a.body)).toEqual({
+      status: 503,
+      problem: 'https://boletoflow.dev/problems/temporarily-unavailable',
+    });
     expect(a.type).toMatch(/^application\/problem\+json/);
     expect(Number(a.retryAfter)).toBeGreaterThan(0);
     expect(a.ms).toBeLessThan(FAST_MS);
@@ -53,12 +69,30 @@ describe('API with no worker polling', () => {
   beforeAll(async () => {
     // The key cache expires 300 ms after each refresh: every request below runs past its TTL, within the grace.
     s = await startBoletoStack({ registerWaitMs: 10_000 });
-    const created = await call('POST', '/v1/boletos', s.keys.t1.integrator, {
-      accountId: s.accountId,
-      amountCents: 12_345,
-      dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
-    }, s.base, { 'Idempotency-Key': 'no-worker-availability-1' });
+    const created = await call(
+      'POST',
+      '/v1/boletos',
+      s.keys.t1.integrator,
+      {
+        accountId: s.accountId,
+        amountCents: 12_345,
+        dueDate: addDays(saoPauloDate(Date.now()), 10),
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
+      },
+      s.base,
+      { 'Idempotency-Key': 'no-worker-availability-1' },
+    );
     expect(created.status).toBe(201);
     boletoId = created.body.id as string;
     const onboarding = await call('POST', '/v1/onboardings', s.keys.t1.cs, {
@@ -87,10 +121,24 @@ describe('API with no worker polling', () => {
   });
 
   it('API key › no snapshot yet (a fresh API process) and no worker › fast 503 temporarily-unavailable with Retry-After', async () => {
-    const built = buildApp({ client: s.client, namespace: 'default', taskQueue: s.taskQueue, logger: createLogger({ level: 'silent' }), records: s.records });
+    const built = buildApp({
+      client: s.client,
+      namespace: 'default',
+      taskQueue: s.taskQueue,
+      logger: createLogger({ level: 'silent' }),
+      records: s.records,
+    });
     const server: Server = await listen(built.app, 0, '127.0.0.1');
     try {
-      expectUnavailable(await call('GET', '/v1/me', s.keys.t1.integrator, undefined, `http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+      expectUnavailable(
+        await call(
+          'GET',
+          '/v1/me',
+          s.keys.t1.integrator,
+          undefined,
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        ),
+      );
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -106,17 +154,26 @@ describe('API with no worker polling', () => {
 
   it('webhook endpoint › read and set › fast 503', async () => {
     expectUnavailable(await call('GET', '/v1/webhook-endpoint', s.keys.t1.operator));
-    expectUnavailable(await call('PUT', '/v1/webhook-endpoint', s.keys.t1.operator, { url: 'https://erp.example.com/hooks' }));
+    expectUnavailable(
+      await call('PUT', '/v1/webhook-endpoint', s.keys.t1.operator, { url: 'https://erp.example.com/hooks' }),
+    );
   }, 90_000);
 
   it('onboarding › read and a CS step › fast 503', async () => {
     expectUnavailable(await call('GET', `/v1/onboardings/${onboardingId}`, s.keys.t1.cs));
-    expectUnavailable(await call('POST', `/v1/onboardings/${onboardingId}/notes`, s.keys.t1.cs, { text: 'ligar amanhã' }));
+    expectUnavailable(
+      await call('POST', `/v1/onboardings/${onboardingId}/notes`, s.keys.t1.cs, { text: 'ligar amanhã' }),
+    );
   }, 90_000);
 
   it('boleto › cancel (an update) › fast 503; the read still answers from the records store', async () => {
-    expectUnavailable(await call('POST', `/v1/boletos/${boletoId}/cancel`, s.keys.t1.integrator, { reason: 'pedido cancelado' }));
-    expect((await call('GET', `/v1/boletos/${boletoId}`, s.keys.t1.integrator)).body).toMatchObject({ id: boletoId, status: 'REGISTERED' });
+    expectUnavailable(
+      await call('POST', `/v1/boletos/${boletoId}/cancel`, s.keys.t1.integrator, { reason: 'pedido cancelado' }),
+    );
+    expect((await call('GET', `/v1/boletos/${boletoId}`, s.keys.t1.integrator)).body).toMatchObject({
+      id: boletoId,
+      status: 'REGISTERED',
+    });
   }, 60_000);
 
   it('boleto list › a made-up cursor › 400 naming query.cursor in well under a second', async () => {

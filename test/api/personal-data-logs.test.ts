@@ -12,7 +12,9 @@ describe('API log › personal data in query strings', () => {
   });
 
   it('payerDocument filter › answered, and the log line shows the parameter without its value', async () => {
-    const r = await fetch(`${h.base}/v1/boletos?payerDocument=529.982.247-25&limit=5`, { headers: bearer(h.keys.t1.integrator.token) });
+    const r = await fetch(`${h.base}/v1/boletos?payerDocument=529.982.247-25&limit=5`, {
+      headers: bearer(h.keys.t1.integrator.token),
+    });
     expect(r.status).toBe(200);
     await new Promise((ok) => setTimeout(ok, 100));
     const lines = h.logs.join('');

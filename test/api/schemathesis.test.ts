@@ -67,9 +67,16 @@ describe('schemathesis over the OpenAPI document', () => {
         `Authorization: Bearer ${s.keys.t1[role]}`,
         ...operations.flatMap((id) => ['--include-operation-id', id]),
       ];
-      const out = await run(st, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_HOOKS: join(__dirname, 'schemathesis-hooks.py') } }).then(
+      const out = await run(st, args, {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, SCHEMATHESIS_HOOKS: join(__dirname, 'schemathesis-hooks.py') },
+      }).then(
         (r) => ({ code: 0, text: r.stdout + r.stderr }),
-        (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, text: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+        (e: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: e.code ?? 1,
+          text: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+        }),
       );
       if (out.code !== 0) failed = true;
       reports.push(`--- ${role} (${operations.length} operations): exit ${out.code}\n${out.text}`);

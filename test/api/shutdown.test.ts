@@ -33,7 +33,11 @@ describe('API server › graceful close under keep-alive load', () => {
         }
       }),
     );
-    const slow = request(`${base}/slow`, { dispatcher: agent }).then(async (r) => ({ status: r.statusCode, connection: r.headers.connection, body: await r.body.json() }));
+    const slow = request(`${base}/slow`, { dispatcher: agent }).then(async (r) => ({
+      status: r.statusCode,
+      connection: r.headers.connection,
+      body: await r.body.json(),
+    }));
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
     await closeGracefully(server);

@@ -27,10 +27,17 @@ describe('what anonymous callers can make us spend', () => {
     fetch(`${open}/webhooks/bs2/${s.accountId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ Id: id, NossoNumeroBoleto: 80110099999, SeuNumeroBoleto: seu, StatusBoleto: [{ Status: 2, DataStatus: new Date().toISOString() }] }),
+      body: JSON.stringify({
+        Id: id,
+        NossoNumeroBoleto: 80110099999,
+        SeuNumeroBoleto: seu,
+        StatusBoleto: [{ Status: 2, DataStatus: new Date().toISOString() }],
+      }),
     });
   const signalsTo = async (id: string) =>
-    (await s.client.workflow.getHandle(id).fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'bankEvent').length;
+    (await s.client.workflow.getHandle(id).fetchHistory()).events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'bankEvent',
+    ).length;
   const systemChecks = async () => (await s.client.workflow.count(`WorkflowType = 'systemCheck'`)).count;
 
   beforeAll(async () => {
@@ -39,7 +46,12 @@ describe('what anonymous callers can make us spend', () => {
     expect(r.status).toBe(201);
     boletoId = r.body.id;
     seuNumero = parseBoletoId(boletoId)!.seuNumero;
-    const settings = { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7 };
+    const settings = {
+      BOLETO_EXPIRE_AFTER_DAYS: 60,
+      BOLETO_POLL_OPEN_EVERY_DAYS: 7,
+      BOLETO_POLL_OVERDUE_EVERY_DAYS: 1,
+      BOLETO_CLOSE_AFTER_DAYS: 7,
+    };
     const built = buildApp({
       client: s.client,
       namespace: 'default',
@@ -49,7 +61,15 @@ describe('what anonymous callers can make us spend', () => {
       access: s.built.access,
       // The stack's account without a webhook Authorization.
       directory: new AccountDirectory([
-        { accountId: s.accountId, bank: 'BS2', tenantId: s.tenants.t1, active: true, chooseNossoNumero: false, policy: policyFor('BS2', settings as never), beneficiary: { name: 'Construtora Um Ltda', document: '11222333000181', agencyAccount: '0001/1234567-8' } },
+        {
+          accountId: s.accountId,
+          bank: 'BS2',
+          tenantId: s.tenants.t1,
+          active: true,
+          chooseNossoNumero: false,
+          policy: policyFor('BS2', settings as never),
+          beneficiary: { name: 'Construtora Um Ltda', document: '11222333000181', agencyAccount: '0001/1234567-8' },
+        },
       ]),
       unverifiedWebhookAccounts: { BS2: [s.accountId] },
       unsignedHints: { perSourcePerMinute: PER_SOURCE, windowMs: WINDOW_MS },
@@ -77,7 +97,11 @@ describe('what anonymous callers can make us spend', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => hint(seuNumero, `burst-${i}`)));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     // The trailing one comes when the window closes.
-    await eventually(() => signalsTo(boletoId), (n) => n === before + 2, WINDOW_MS + 5_000);
+    await eventually(
+      () => signalsTo(boletoId),
+      (n) => n === before + 2,
+      WINDOW_MS + 5_000,
+    );
     await new Promise((r) => setTimeout(r, WINDOW_MS + 500));
     expect(await signalsTo(boletoId)).toBe(before + 2);
   }, 30_000);
@@ -96,8 +120,13 @@ describe('what anonymous callers can make us spend', () => {
   });
 
   it('/readyz › BS2 webhooks unauthenticated › a check says so, readiness unaffected', async () => {
-    await eventually(async () => (await fetch(`${open}/readyz`)).status, (st) => st === 200);
-    const body = (await (await fetch(`${open}/readyz`)).json()) as { checks: Record<string, { ok: boolean; affectsReadiness?: boolean; detail?: string }> };
+    await eventually(
+      async () => (await fetch(`${open}/readyz`)).status,
+      (st) => st === 200,
+    );
+    const body = (await (await fetch(`${open}/readyz`)).json()) as {
+      checks: Record<string, { ok: boolean; affectsReadiness?: boolean; detail?: string }>;
+    };
     expect(body.checks.bs2Webhooks).toMatchObject({ ok: false, affectsReadiness: false });
     expect(body.checks.bs2Webhooks!.detail).toMatch(/unauthenticated/);
     // The stack's own API has the Authorization agreed: no such check.
@@ -116,15 +145,24 @@ describe('what anonymous callers can make us spend', () => {
 
   it('/readyz?deep=1 › operator key, 5 at once › one systemCheck workflow, its result shared', async () => {
     const before = await systemChecks();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${s.base}/readyz?deep=1`, { headers: { Authorization: `Bearer ${s.keys.t1.operator}` } })));
-    const bodies = (await Promise.all(answers.map((a) => a.json()))) as { checks: { workflow: { ok: boolean; roundTripMs: number; worker: string } } }[];
-    for (const b of bodies) expect(b.checks.workflow).toMatchObject({ ok: true, worker: expect.stringMatching(/^boletoflow-worker@/) });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${s.base}/readyz?deep=1`, { headers: { Authorization: `Bearer ${s.keys.t1.operator}` } }),
+      ),
+    );
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as {
+      checks: { workflow: { ok: boolean; roundTripMs: number; worker: string } };
+    }[];
+    for (const b of bodies)
+      expect(b.checks.workflow).toMatchObject({ ok: true, worker: expect.stringMatching(/^boletoflow-worker@/) });
     expect(new Set(bodies.map((b) => b.checks.workflow.roundTripMs)).size).toBe(1);
     expect(await eventually(systemChecks, (n) => n >= before + 1)).toBe(before + 1);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await systemChecks()).toBe(before + 1);
     // An integrator key is not enough.
-    const integrator = (await (await fetch(`${s.base}/readyz?deep=1`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).json()) as typeof bodies[number];
+    const integrator = (await (
+      await fetch(`${s.base}/readyz?deep=1`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })
+    ).json()) as (typeof bodies)[number];
     expect(integrator.checks.workflow).toMatchObject({ skipped: true });
   });
 });

@@ -16,9 +16,27 @@ import { type BoletoStack, eventually, registerBoleto, startBoletoStack } from '
 describe('which addresses a webhook may target', () => {
   const strict = webhookTargetPolicy();
   it.each([
-    '127.0.0.1', '127.1.2.3', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1',
-    '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
-    '::ffff:169.254.169.254', '2002:7f00:1::1', '64:ff9b::a00:1',
+    '127.0.0.1',
+    '127.1.2.3',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '0.0.0.0',
+    '100.64.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '::ffff:169.254.169.254',
+    '2002:7f00:1::1',
+    '64:ff9b::a00:1',
   ])('%s › default › refused', (ip) => {
     expect(addressRefusal(ip, strict)).toBeDefined();
   });
@@ -37,7 +55,9 @@ describe('which addresses a webhook may target', () => {
     expect(targetUrlRefusal('https://localhost/hooks', p)).toMatch(/WEBHOOK_ALLOWED_HOSTS/);
   });
   it('WEBHOOK_ALLOWED_HOSTS › parsed and checked at start-up', () => {
-    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'localhost, 127.0.0.1, 10.0.0.0/8, fd00::/8' }).WEBHOOK_ALLOWED_HOSTS).toEqual(['localhost', '127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    expect(
+      loadConfig({ WEBHOOK_ALLOWED_HOSTS: 'localhost, 127.0.0.1, 10.0.0.0/8, fd00::/8' }).WEBHOOK_ALLOWED_HOSTS,
+    ).toEqual(['localhost', '127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
     expect(loadConfig({}).WEBHOOK_ALLOWED_HOSTS).toBeUndefined();
     expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/99' })).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
   });
@@ -57,8 +77,12 @@ describe('the delivery connection resolves through the rule (no DNS rebinding pa
 
   it('a name resolving to loopback › default › the connection is refused; allowed by CIDR › delivered', async () => {
     // "localhost" as any name would be: resolved by the agent's own lookup, which hands the socket only allowed addresses.
-    await expect(request(`http://localhost:${port}/`, { dispatcher: deliveryAgent(webhookTargetPolicy()) })).rejects.toThrow(/not allowed as webhook targets/);
-    const ok = await request(`http://localhost:${port}/`, { dispatcher: deliveryAgent(webhookTargetPolicy(['127.0.0.0/8'])) });
+    await expect(
+      request(`http://localhost:${port}/`, { dispatcher: deliveryAgent(webhookTargetPolicy()) }),
+    ).rejects.toThrow(/not allowed as webhook targets/);
+    const ok = await request(`http://localhost:${port}/`, {
+      dispatcher: deliveryAgent(webhookTargetPolicy(['127.0.0.0/8'])),
+    });
     expect(ok.statusCode).toBe(204);
     await ok.body.dump();
   });
@@ -73,7 +97,11 @@ describe('webhook targets through the API and the worker', () => {
     await s?.close();
   });
   const put = (url: string) =>
-    fetch(`${s.base}/v1/webhook-endpoint`, { method: 'PUT', headers: { Authorization: `Bearer ${s.keys.t2.operator}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    fetch(`${s.base}/v1/webhook-endpoint`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${s.keys.t2.operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    });
 
   it.each([
     'http://127.0.0.1:9000/hooks',
@@ -96,13 +124,22 @@ describe('webhook targets through the API and the worker', () => {
 
   it('`npm run keys -- webhook` › the same rule as the API: a private target refused, unless allowed; a public one set', async () => {
     const out: string[] = [];
-    const cli = (url: string, allowed?: string[]) => runKeysCli(['webhook', s.tenants.t2, url], s.registry, (l) => out.push(l), allowed ? { webhookAllowedHosts: allowed } : {});
+    const cli = (url: string, allowed?: string[]) =>
+      runKeysCli(
+        ['webhook', s.tenants.t2, url],
+        s.registry,
+        (l) => out.push(l),
+        allowed ? { webhookAllowedHosts: allowed } : {},
+      );
     await expect(cli('https://10.0.0.5/hooks')).rejects.toThrow(/url /);
     await expect(cli('https://169.254.169.254/latest/meta-data/')).rejects.toThrow(/url /);
     expect(out).toEqual([]);
     await cli('https://10.0.0.5/hooks', ['10.0.0.0/8']);
     await cli('https://erp.example.com/hooks/cli');
-    expect(out.map((l) => (JSON.parse(l) as { url: string }).url)).toEqual(['https://10.0.0.5/hooks', 'https://erp.example.com/hooks/cli']);
+    expect(out.map((l) => (JSON.parse(l) as { url: string }).url)).toEqual([
+      'https://10.0.0.5/hooks',
+      'https://erp.example.com/hooks/cli',
+    ]);
   });
 
   it('PUT /v1/webhook-endpoint › a public https URL › 200', async () => {
@@ -115,13 +152,24 @@ describe('webhook targets through the API and the worker', () => {
     await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
     try {
       // Straight into the registry, as an endpoint set before the rule existed (the API refuses it now).
-      await s.registry.setTenantWebhook(s.tenants.t1, `http://localhost:${(local.address() as AddressInfo).port}/boletoflow`, 'whsec_' + 'l'.repeat(40));
+      await s.registry.setTenantWebhook(
+        s.tenants.t1,
+        `http://localhost:${(local.address() as AddressInfo).port}/boletoflow`,
+        'whsec_' + 'l'.repeat(40),
+      );
       await new Promise((r) => setTimeout(r, 10_500)); // the worker's endpoint cache (10 s)
       const r = await registerBoleto(s, 'webhook-targets-1');
       expect(r.status).toBe(201);
       const id = r.body.id;
       const deliveries = await eventually(
-        async () => ((await (await fetch(`${s.base}/v1/boletos/${id}/deliveries`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).json()) as { items: { lastError?: string }[] }).items,
+        async () =>
+          (
+            (await (
+              await fetch(`${s.base}/v1/boletos/${id}/deliveries`, {
+                headers: { Authorization: `Bearer ${s.keys.t1.integrator}` },
+              })
+            ).json()) as { items: { lastError?: string }[] }
+          ).items,
         (items) => items.some((d) => /refused/.test(JSON.stringify(d))),
       );
       expect(JSON.stringify(deliveries)).toMatch(/WEBHOOK_ALLOWED_HOSTS/);

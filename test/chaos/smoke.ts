@@ -12,7 +12,13 @@ import { ChaosStack } from '../../bench/chaos/stack';
 /** The records store was checked: a row and a key per request, the workflows' events, a delivery for each. */
 function storeChecked(r: ScenarioResult): void {
   expect(r.store).toEqual({ lost: 0, duplicated: 0 });
-  expect(r.out).toMatchObject({ storeRows: r.in.requests, storeKeys: r.in.requests, storeEvents: r.out.workflowEvents, storeDeliveries: r.out.workflowEvents, storeDelivered: r.out.workflowEvents });
+  expect(r.out).toMatchObject({
+    storeRows: r.in.requests,
+    storeKeys: r.in.requests,
+    storeEvents: r.out.workflowEvents,
+    storeDeliveries: r.out.workflowEvents,
+    storeDelivered: r.out.workflowEvents,
+  });
   expect(r.out.storeEvents).toBe(r.out.events);
 }
 
@@ -46,7 +52,8 @@ export function chaosSmoke(names: string[], workers = 2): void {
     }, 180_000);
     afterAll(async () => {
       await stack?.close();
-      if (process.env.CHAOS_SMOKE_VERBOSE) console.log(`chaos smoke: ${Math.round((Date.now() - started) / 1000)} s\n${log.join('\n')}`);
+      if (process.env.CHAOS_SMOKE_VERBOSE)
+        console.log(`chaos smoke: ${Math.round((Date.now() - started) / 1000)} s\n${log.join('\n')}`);
     }, 60_000);
 
     for (const name of names) {
@@ -54,7 +61,12 @@ export function chaosSmoke(names: string[], workers = 2): void {
         const scenario = SCENARIOS.find((s) => s.name === name)!;
         const r = await scenario.run({ scale: 'smoke', log: note, shared: stack });
         note(`${name}: ${r.seconds} s ${JSON.stringify({ in: r.in, out: r.out, figures: r.figures })}`);
-        expect({ invalid: r.invalid, problems: r.problems, unexpectedExits: r.unexpectedExits, interventions: r.interventions }).toEqual({ invalid: [], problems: [], unexpectedExits: [], interventions: [] });
+        expect({
+          invalid: r.invalid,
+          problems: r.problems,
+          unexpectedExits: r.unexpectedExits,
+          interventions: r.interventions,
+        }).toEqual({ invalid: [], problems: [], unexpectedExits: [], interventions: [] });
         expect({ lost: r.lost, duplicated: r.duplicated }).toEqual({ lost: 0, duplicated: 0 });
         expect(r.out.inExpectedState).toBe(r.out.workflows);
         HAPPENED[name]!(r);

@@ -26,7 +26,18 @@ import { bs2KeeperStatus, bs2KeeperWorkflowId } from '../../src/banks/bs2/keeper
 import { descendants, freePort, isAlive } from '../helpers/processes';
 
 const ROOT = join(__dirname, '..', '..');
-const payer = { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } };
+const payer = {
+  name: 'Maria da Silva',
+  document: '52998224725',
+  address: {
+    street: 'Rua das Flores',
+    number: '100',
+    district: 'Centro',
+    city: 'Sao Paulo',
+    state: 'SP',
+    zipCode: '01001000',
+  },
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A frontend port whose whole block of Temporal service ports (src/cluster/temporal.ts) is free. */
@@ -35,7 +46,11 @@ async function temporalBase(): Promise<number> {
     // Temporal keeps membership ports in a smallint column: every port below 32768.
     const base = 12_000 + Math.floor(Math.random() * 18_000);
     const ports = Object.values(temporalPorts(base));
-    if (ports.every((p) => p > 1024 && p < 32_768) && (await Promise.all(ports.map((p) => isPortFree(p, '127.0.0.1')))).every(Boolean)) return base;
+    if (
+      ports.every((p) => p > 1024 && p < 32_768) &&
+      (await Promise.all(ports.map((p) => isPortFree(p, '127.0.0.1')))).every(Boolean)
+    )
+      return base;
   }
 }
 
@@ -44,7 +59,11 @@ class Supervisor {
   readonly exited: Promise<number | null>;
   private readonly tail: string[] = [];
   constructor(env: NodeJS.ProcessEnv) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cluster', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cluster', 'main.ts')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const s of [this.proc.stdout!, this.proc.stderr!]) {
       createInterface({ input: s }).on('line', (l) => {
         this.tail.push(l);
@@ -58,7 +77,8 @@ class Supervisor {
     const t0 = Date.now();
     while (!this.tail.some((l) => l.includes('is up as a cluster'))) {
       if (this.proc.exitCode !== null) throw new Error(`the cluster exited (${this.proc.exitCode}):\n${this.output()}`);
-      if (Date.now() - t0 > timeoutMs) throw new Error(`the cluster did not come up in ${timeoutMs} ms:\n${this.output()}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`the cluster did not come up in ${timeoutMs} ms:\n${this.output()}`);
       await sleep(250);
     }
   }
@@ -76,17 +96,32 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
   let api = '';
   let simBase = '';
 
-  const call = async <T = Record<string, unknown>>(key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> => {
+  const call = async <T = Record<string, unknown>>(
+    key: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> => {
     const r = await fetch(`${api}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(60_000),
     });
     const text = await r.text();
     return { status: r.status, body: (text ? JSON.parse(text) : {}) as T };
   };
-  const eventually = async <T>(what: string, f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> => {
+  const eventually = async <T>(
+    what: string,
+    f: () => Promise<T>,
+    ok: (v: T) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T> => {
     const t0 = Date.now();
     let last: T | undefined;
     for (;;) {
@@ -96,21 +131,41 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
       } catch {
         /* a restart in progress */
       }
-      if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`${what}: not reached in ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
       await sleep(300);
     }
   };
-  const status = (id: string) => eventually(`GET ${id}`, () => call<{ status: string }>(keys.integrator, 'GET', `/v1/boletos/${id}`), (r) => r.status === 200);
+  const status = (id: string) =>
+    eventually(
+      `GET ${id}`,
+      () => call<{ status: string }>(keys.integrator, 'GET', `/v1/boletos/${id}`),
+      (r) => r.status === 200,
+    );
   const until = (id: string, s: string, timeoutMs = 60_000) =>
-    eventually(`${id} → ${s}`, () => call<{ status: string; nossoNumero?: string }>(keys.integrator, 'GET', `/v1/boletos/${id}`), (r) => r.body.status === s, timeoutMs);
+    eventually(
+      `${id} → ${s}`,
+      () => call<{ status: string; nossoNumero?: string }>(keys.integrator, 'GET', `/v1/boletos/${id}`),
+      (r) => r.body.status === s,
+      timeoutMs,
+    );
   const sim = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${simBase}/__sim${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const r = await fetch(`${simBase}/__sim${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     if (!r.ok) throw new Error(`sim ${method} ${path}: ${r.status} ${await r.text()}`);
     return r.status === 204 ? undefined : await r.json();
   };
   /** A registration as an ERP makes it: retried with the same Idempotency-Key until an answer comes. */
   const register = async (key: string, over: Record<string, unknown> = {}): Promise<string> => {
-    const body = { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(saoPauloDate(Date.now()), 20), payer, ...over };
+    const body = {
+      accountId: 'bs2-default',
+      amountCents: 10_000,
+      dueDate: addDays(saoPauloDate(Date.now()), 20),
+      payer,
+      ...over,
+    };
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await call<{ id: string }>(keys.integrator, 'POST', '/v1/boletos', body, { 'idempotency-key': key });
@@ -123,13 +178,18 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
       await sleep(250);
     }
   };
-  const childPid = (name: string): number => (JSON.parse(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8')) as { pid: number }).pid;
+  const childPid = (name: string): number =>
+    (JSON.parse(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8')) as { pid: number }).pid;
 
   const startSupervisor = async () => {
     sup = new Supervisor(env);
     await sup.up(240_000);
     connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
-    client = new Client({ connection, namespace: 'boletoflow', dataConverter: encryptingDataConverter(loadPayloadKeys(loadConfig(env))) });
+    client = new Client({
+      connection,
+      namespace: 'boletoflow',
+      dataConverter: encryptingDataConverter(loadPayloadKeys(loadConfig(env))),
+    });
   };
   const stopSupervisor = async (): Promise<{ code: number | null; leftBehind: number[] }> => {
     await connection?.close().catch(() => undefined);
@@ -150,7 +210,7 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     const distinct = async (get: () => Promise<number>) => {
       for (;;) {
         const p = await get();
-        if (!taken.has(p)) return taken.add(p), p;
+        if (!taken.has(p)) return (taken.add(p), p);
       }
     };
     const ports = {
@@ -185,7 +245,10 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     api = `http://127.0.0.1:${ports.API_PORT}`;
     simBase = `http://127.0.0.1:${ports.SIM_BS2_PORT}`;
     await startSupervisor();
-    records = new pg.Pool({ connectionString: `postgres://temporal:temporal@127.0.0.1:${ports.CLUSTER_POSTGRES_PORT}/boletoflow_records`, max: 2 });
+    records = new pg.Pool({
+      connectionString: `postgres://temporal:temporal@127.0.0.1:${ports.CLUSTER_POSTGRES_PORT}/boletoflow_records`,
+      max: 2,
+    });
     records.on('error', () => undefined); // its idle connections end when the cluster stops PostgreSQL (the restart test)
     const registry = new AccessRegistryClient(client, 'boletoflow');
     await registry.createTenant('demo', 'Demo Ltda');
@@ -200,9 +263,13 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
   }, 120_000);
 
   it('is the production shape › Temporal on PostgreSQL with 4 shards, 2 workers polling, 2 API processes, the Web UI', async () => {
-    const { rows } = await records.query<{ datname: string }>("select datname from pg_database where datname like 'temporal%' or datname = 'boletoflow_records' order by 1");
+    const { rows } = await records.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'temporal%' or datname = 'boletoflow_records' order by 1",
+    );
     expect(rows.map((r) => r.datname)).toEqual(['boletoflow_records', 'temporal', 'temporal_visibility']);
-    const shards = new pg.Client({ connectionString: `postgres://temporal:temporal@127.0.0.1:${env.CLUSTER_POSTGRES_PORT}/temporal` });
+    const shards = new pg.Client({
+      connectionString: `postgres://temporal:temporal@127.0.0.1:${env.CLUSTER_POSTGRES_PORT}/temporal`,
+    });
     await shards.connect();
     expect((await shards.query<{ n: number }>('select count(*)::int as n from shards')).rows[0]!.n).toBe(4);
     await shards.end();
@@ -227,9 +294,11 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
 
     const other = await register('cluster-path-2');
     await until(other, 'REGISTERED');
-    expect((await call(keys.integrator, 'POST', `/v1/boletos/${other}/cancel`, { reason: 'Pedido cancelado pelo cliente' })).status).toBeLessThan(300);
+    expect(
+      (await call(keys.integrator, 'POST', `/v1/boletos/${other}/cancel`, { reason: 'Pedido cancelado pelo cliente' }))
+        .status,
+    ).toBeLessThan(300);
     await until(other, 'CANCELLED');
-
   }, 240_000);
 
   it('kill -9 of a worker, of an API process and of the Temporal server mid-load › nothing lost, nothing duplicated (bank = store = workflows)', async () => {
@@ -245,22 +314,41 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
       }),
     );
     const killed: string[] = [];
-    await eventually('load under way', () => Promise.resolve(ids.size), (n) => n >= 3, 120_000);
+    await eventually(
+      'load under way',
+      () => Promise.resolve(ids.size),
+      (n) => n >= 3,
+      120_000,
+    );
     const worker = childPid('worker-1');
     process.kill(worker, 'SIGKILL');
     killed.push(`worker-1 (${worker})`);
-    await eventually('load goes on', () => Promise.resolve(ids.size), (n) => n >= 10, 120_000);
+    await eventually(
+      'load goes on',
+      () => Promise.resolve(ids.size),
+      (n) => n >= 10,
+      120_000,
+    );
     const apiProcess = descendants(childPid('api'))[0]!;
     process.kill(apiProcess, 'SIGKILL');
     killed.push(`api process (${apiProcess})`);
-    await eventually('load goes on', () => Promise.resolve(ids.size), (n) => n >= 18, 120_000);
+    await eventually(
+      'load goes on',
+      () => Promise.resolve(ids.size),
+      (n) => n >= 18,
+      120_000,
+    );
     const server = childPid('temporal-server');
     process.kill(server, 'SIGKILL');
     killed.push(`temporal-server (${server})`);
     await load;
     expect(killed).toHaveLength(3);
     // The supervisor replaced each (new pids), and the API primary forked a new process.
-    await eventually('replacements', () => Promise.resolve([childPid('worker-1'), childPid('temporal-server')]), ([w, s]) => w !== worker && s !== server);
+    await eventually(
+      'replacements',
+      () => Promise.resolve([childPid('worker-1'), childPid('temporal-server')]),
+      ([w, s]) => w !== worker && s !== server,
+    );
     expect(isAlive(apiProcess)).toBe(false);
     expect(descendants(childPid('api')).length).toBeGreaterThanOrEqual(2);
 
@@ -270,38 +358,67 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
       await until(id, 'REGISTERED', 180_000).catch(async (e: unknown) => {
         // Why: the workflow's own state and history next to the store's row.
         const h = client.workflow.getHandle(id);
-        const wf = await h.query(getBoletoQuery).then((v) => v.status, (err: unknown) => `query failed: ${String(err)}`);
+        const wf = await h.query(getBoletoQuery).then(
+          (v) => v.status,
+          (err: unknown) => `query failed: ${String(err)}`,
+        );
         const history = await h.fetchHistory().then(
           (x) => {
             const evs = x.events ?? [];
-            const lastFailure = [...evs].reverse().find((ev) => ev.markerRecordedEventAttributes?.failure)?.markerRecordedEventAttributes?.failure;
+            const lastFailure = [...evs].reverse().find((ev) => ev.markerRecordedEventAttributes?.failure)
+              ?.markerRecordedEventAttributes?.failure;
             return `${evs.map((ev) => String(ev.eventType)).join(' ')}; last local activity failure: ${lastFailure?.message ?? 'none'} ${lastFailure?.cause?.message ?? ''}`;
           },
           (err: unknown) => String(err),
         );
-        const keeper = await client.workflow.getHandle(bs2KeeperWorkflowId('bs2-default')).query(bs2KeeperStatus).then((k) => JSON.stringify(k), (err: unknown) => String(err));
-        const row = (await records.query('select status, view_seq, record_updated_at from boletos where id = $1', [id])).rows[0] as unknown;
-        const events = (await records.query('select seq, kind from boleto_events where boleto_id = $1', [id])).rows as unknown;
-        throw new Error(`${(e as Error).message}\nworkflow: ${wf}\nhistory: ${history}\nstore row: ${JSON.stringify(row)} events: ${JSON.stringify(events)}\nBS2 token keeper: ${keeper}\nkilled: ${killed.join(', ')}`, { cause: e });
+        const keeper = await client.workflow
+          .getHandle(bs2KeeperWorkflowId('bs2-default'))
+          .query(bs2KeeperStatus)
+          .then(
+            (k) => JSON.stringify(k),
+            (err: unknown) => String(err),
+          );
+        const row = (await records.query('select status, view_seq, record_updated_at from boletos where id = $1', [id]))
+          .rows[0] as unknown;
+        const events = (await records.query('select seq, kind from boleto_events where boleto_id = $1', [id]))
+          .rows as unknown;
+        throw new Error(
+          `${(e as Error).message}\nworkflow: ${wf}\nhistory: ${history}\nstore row: ${JSON.stringify(row)} events: ${JSON.stringify(events)}\nBS2 token keeper: ${keeper}\nkilled: ${killed.join(', ')}`,
+          { cause: e },
+        );
       });
     }
     const atBank = ((await sim('GET', '/boletos')) as { items: { seuNumero: string }[] }).items;
-    const seus = await records.query<{ seu_numero: string }>('select seu_numero from boletos where id = any($1)', [[...ids.values()]]);
+    const seus = await records.query<{ seu_numero: string }>('select seu_numero from boletos where id = any($1)', [
+      [...ids.values()],
+    ]);
     expect(seus.rows).toHaveLength(requests.length);
-    for (const { seu_numero } of seus.rows) expect(atBank.filter((b) => b.seuNumero === seu_numero), seu_numero).toHaveLength(1);
-    const keyRows = await records.query<{ n: number }>("select count(*)::int as n from idempotency_keys where idempotency_key like 'cluster-chaos-%'");
+    for (const { seu_numero } of seus.rows)
+      expect(
+        atBank.filter((b) => b.seuNumero === seu_numero),
+        seu_numero,
+      ).toHaveLength(1);
+    const keyRows = await records.query<{ n: number }>(
+      "select count(*)::int as n from idempotency_keys where idempotency_key like 'cluster-chaos-%'",
+    );
     expect(keyRows.rows[0]!.n).toBe(requests.length);
     // Each REGISTERED event is recorded by the delivery activity; one that ran on the killed worker is retried when its
     // start-to-close timeout (30 s) passes, so the store may take that long to hold every event (none may be missing after).
     const events = await eventually(
       'every REGISTERED event in the store',
-      () => records.query<{ boleto_id: string; kinds: string[] }>('select boleto_id, array_agg(kind order by seq) as kinds from boleto_events where boleto_id = any($1) group by boleto_id', [[...ids.values()]]),
+      () =>
+        records.query<{ boleto_id: string; kinds: string[] }>(
+          'select boleto_id, array_agg(kind order by seq) as kinds from boleto_events where boleto_id = any($1) group by boleto_id',
+          [[...ids.values()]],
+        ),
       (r) => r.rows.length === requests.length,
       120_000,
     );
     expect(events.rows).toHaveLength(requests.length);
     for (const e of events.rows) expect(e.kinds, e.boleto_id).toEqual(['REGISTERED']);
-    const workflows = await client.workflow.count(`WorkflowType = 'boletoLifecycle' AND WorkflowId IN (${[...ids.values()].map((i) => `'${i}'`).join(', ')})`);
+    const workflows = await client.workflow.count(
+      `WorkflowType = 'boletoLifecycle' AND WorkflowId IN (${[...ids.values()].map((i) => `'${i}'`).join(', ')})`,
+    );
     expect(workflows.count).toBe(requests.length);
   }, 420_000);
 
@@ -325,8 +442,21 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     const { refreshToken } = (await sim('POST', '/tokens/regenerate')) as { refreshToken: string };
     // The simulator's application (BS2 Empresas shows its key and secret); the cluster runs it with the defaults.
     const app = BS2_SIM_DEFAULT_APP;
-    expect((await call(keys.cs, 'POST', `/v1/onboardings/${acc}/credentials`, { kind: 'BS2', apiKey: app.apiKey, apiSecret: app.apiSecret, scope: app.scope, refreshToken })).status).toBe(200);
-    const active = await call<{ step: string }>(keys.cs, 'POST', `/v1/onboardings/${acc}/configuration`, { convenio: { number: '000112345678', carteira: '1' }, chargeDefaults: { defaultKind: 'BOLETO' } });
+    expect(
+      (
+        await call(keys.cs, 'POST', `/v1/onboardings/${acc}/credentials`, {
+          kind: 'BS2',
+          apiKey: app.apiKey,
+          apiSecret: app.apiSecret,
+          scope: app.scope,
+          refreshToken,
+        })
+      ).status,
+    ).toBe(200);
+    const active = await call<{ step: string }>(keys.cs, 'POST', `/v1/onboardings/${acc}/configuration`, {
+      convenio: { number: '000112345678', carteira: '1' },
+      chargeDefaults: { defaultKind: 'BOLETO' },
+    });
     expect(active.body.step).toBe('ACTIVE');
     const onAccount = await register('cluster-onboarded-1', { accountId: acc });
     await until(onAccount, 'REGISTERED');
@@ -340,7 +470,13 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
     await startSupervisor();
     expect((await status(id)).body).toMatchObject({ status: 'SETTLED' });
     // The same request again: the first answer, from the store (no second boleto).
-    const replay = await call<{ id: string; status: string }>(keys.integrator, 'POST', '/v1/boletos', { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(saoPauloDate(Date.now()), 20), payer }, { 'idempotency-key': 'cluster-path-1' });
+    const replay = await call<{ id: string; status: string }>(
+      keys.integrator,
+      'POST',
+      '/v1/boletos',
+      { accountId: 'bs2-default', amountCents: 10_000, dueDate: addDays(saoPauloDate(Date.now()), 20), payer },
+      { 'idempotency-key': 'cluster-path-1' },
+    );
     expect(replay.status).toBe(201);
     expect(replay.body.id).toBe(id);
   }, 300_000);

@@ -44,7 +44,9 @@ describe('docker-compose.yml', () => {
     expect(services['boletoflow-setup']!.depends_on?.temporal?.condition).toBe('service_healthy');
     for (const name of ['boletoflow-worker', 'boletoflow-api']) {
       expect(services[name]!.depends_on?.['boletoflow-setup']?.condition).toBe('service_completed_successfully');
-      expect(services[name]!.depends_on?.['boletoflow-records-setup']?.condition).toBe('service_completed_successfully');
+      expect(services[name]!.depends_on?.['boletoflow-records-setup']?.condition).toBe(
+        'service_completed_successfully',
+      );
     }
     expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
@@ -61,7 +63,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('payload encryption › key not provided › compose refuses to start rather than run unencrypted', () => {
-    expect(() => interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {})).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
+    expect(() => interpolate(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {})).toThrow(
+      /PAYLOAD_ENCRYPTION_KEYS/,
+    );
   });
 
   it('app services › environment › every variable is known to the config schema and valid', () => {
@@ -85,29 +89,58 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/FROM node:20/);
   });
 
-  it('npm run cluster › reads this file › every process gets its service\'s environment, only hosts and ports differ', () => {
+  it("npm run cluster › reads this file › every process gets its service's environment, only hosts and ports differ", () => {
     const c = readCompose(composeEnv);
     const tools = temporalTools('/opt/tools');
     const ports = { temporalPort: 17233, pgPort: 15433, apiPort: 13000, uiPort: 18233 };
     const same = (service: string, got: Record<string, string>, changed: string[], added: string[] = []) => {
       const composed = services[service]!.environment!;
-      for (const [k, v] of Object.entries(composed)) if (!changed.includes(k)) expect(got[k], `${service}.${k}`).toBe(String(v));
+      for (const [k, v] of Object.entries(composed))
+        if (!changed.includes(k)) expect(got[k], `${service}.${k}`).toBe(String(v));
       for (const k of changed) expect(got[k], `${service}.${k} is replaced`).not.toBe(composed[k]);
       expect(Object.keys(got).sort()).toEqual([...Object.keys(composed), ...added].sort());
     };
-    same('temporal-schema', schemaJobEnv(c, { port: ports.pgPort }, tools), ['POSTGRES_SEEDS', 'DB_PORT'], ['TEMPORAL_SCHEMA_DIR']);
+    same(
+      'temporal-schema',
+      schemaJobEnv(c, { port: ports.pgPort }, tools),
+      ['POSTGRES_SEEDS', 'DB_PORT'],
+      ['TEMPORAL_SCHEMA_DIR'],
+    );
     const server = serverEnv(c, { pgPort: ports.pgPort, frontendPort: ports.temporalPort, shards: 4 });
-    same('temporal', server, ['POSTGRES_SEEDS', 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH'], ['POSTGRES_PORT', 'TEMPORAL_BROADCAST_ADDRESS', 'NUM_HISTORY_SHARDS', ...Object.keys(temporalPorts(ports.temporalPort))]);
+    same(
+      'temporal',
+      server,
+      ['POSTGRES_SEEDS', 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH'],
+      [
+        'POSTGRES_PORT',
+        'TEMPORAL_BROADCAST_ADDRESS',
+        'NUM_HISTORY_SHARDS',
+        ...Object.keys(temporalPorts(ports.temporalPort)),
+      ],
+    );
     // The dynamic config compose mounts is the file the cluster's server reads.
-    expect(server.DYNAMIC_CONFIG_FILE_PATH).toBe(join(ROOT, 'deploy', 'temporal', 'dynamicconfig', 'production-sql.yaml'));
+    expect(server.DYNAMIC_CONFIG_FILE_PATH).toBe(
+      join(ROOT, 'deploy', 'temporal', 'dynamicconfig', 'production-sql.yaml'),
+    );
     expect(existsSync(server.DYNAMIC_CONFIG_FILE_PATH!)).toBe(true);
-    same('temporal-ui', uiEnv(c, { frontendPort: ports.temporalPort, uiPort: ports.uiPort, apiPort: ports.apiPort }), ['TEMPORAL_ADDRESS', 'TEMPORAL_CODEC_ENDPOINT'], ['TEMPORAL_UI_PORT']);
+    same(
+      'temporal-ui',
+      uiEnv(c, { frontendPort: ports.temporalPort, uiPort: ports.uiPort, apiPort: ports.apiPort }),
+      ['TEMPORAL_ADDRESS', 'TEMPORAL_CODEC_ENDPOINT'],
+      ['TEMPORAL_UI_PORT'],
+    );
     for (const name of APP) {
-      const changed = ['TEMPORAL_ADDRESS', 'DATABASE_URL', ...(name === 'boletoflow-api' ? ['API_PORT', 'CODEC_CORS_ORIGINS'] : [])];
+      const changed = [
+        'TEMPORAL_ADDRESS',
+        'DATABASE_URL',
+        ...(name === 'boletoflow-api' ? ['API_PORT', 'CODEC_CORS_ORIGINS'] : []),
+      ];
       same(name, appServiceEnv(c, name, ports), changed);
     }
     // A variable compose does not set cannot be "replaced", and one it sets cannot be silently "added".
-    expect(() => serviceEnv(c, 'temporal', { replace: { NOT_IN_COMPOSE: 'x' } })).toThrow(/not set in docker-compose.yml/);
+    expect(() => serviceEnv(c, 'temporal', { replace: { NOT_IN_COMPOSE: 'x' } })).toThrow(
+      /not set in docker-compose.yml/,
+    );
     expect(() => serviceEnv(c, 'temporal', { add: { DB: 'x' } })).toThrow(/is set in docker-compose.yml/);
   });
 });

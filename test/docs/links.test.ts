@@ -15,7 +15,8 @@ const markdownFiles = (dir: string): string[] =>
   );
 
 /** The text with fenced code blocks and inline code spans blanked out. */
-const withoutCode = (md: string): string => md.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+const withoutCode = (md: string): string =>
+  md.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens; repeats get -1, -2… */
 function anchors(md: string): Set<string> {
@@ -50,7 +51,11 @@ function problem({ file, target }: Link): string | undefined {
   const [path = '', anchor] = target.split('#', 2);
   const dest = path === '' ? file : resolve(dirname(file), decodeURIComponent(path));
   if (!existsSync(dest)) return 'no such file';
-  if (anchor !== undefined && dest.endsWith('.md') && !anchors(readFileSync(dest, 'utf8')).has(decodeURIComponent(anchor))) {
+  if (
+    anchor !== undefined &&
+    dest.endsWith('.md') &&
+    !anchors(readFileSync(dest, 'utf8')).has(decodeURIComponent(anchor))
+  ) {
     return `no heading with the anchor #${anchor}`;
   }
   return undefined;
@@ -76,7 +81,9 @@ describe('markdown links', () => {
   it('a broken link › is reported', () => {
     const readme = join(ROOT, 'README.md');
     expect(problem({ file: readme, target: 'docs/no-such-page.md' })).toBe('no such file');
-    expect(problem({ file: readme, target: 'docs/api.md#no-such-heading' })).toBe('no heading with the anchor #no-such-heading');
+    expect(problem({ file: readme, target: 'docs/api.md#no-such-heading' })).toBe(
+      'no heading with the anchor #no-such-heading',
+    );
     expect(problem({ file: readme, target: 'docs/operations.md#npm-run-cluster-no-docker' })).toBeUndefined();
   });
 });

@@ -31,24 +31,40 @@ function easter(year: number): string {
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
 }
-const shift = (iso: string, days: number): string => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const shift = (iso: string, days: number): string =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 describe('bank calendar', () => {
   it('bankHolidays › 2025 › the FEBRABAN national list incl. Carnaval Mon+Tue, Good Friday, Corpus Christi, Consciência Negra', () => {
     expect(bankHolidays(2025)).toEqual([
-      '2025-01-01', '2025-03-03', '2025-03-04', '2025-04-18', '2025-04-21', '2025-05-01', '2025-06-19',
-      '2025-09-07', '2025-10-12', '2025-11-02', '2025-11-15', '2025-11-20', '2025-12-25',
+      '2025-01-01',
+      '2025-03-03',
+      '2025-03-04',
+      '2025-04-18',
+      '2025-04-21',
+      '2025-05-01',
+      '2025-06-19',
+      '2025-09-07',
+      '2025-10-12',
+      '2025-11-02',
+      '2025-11-15',
+      '2025-11-20',
+      '2025-12-25',
     ]);
   });
 
   it('bankHolidays › 2026 › Carnaval 16–17 Feb, Good Friday 3 Apr, Corpus Christi 4 Jun', () => {
-    expect(bankHolidays(2026)).toEqual(expect.arrayContaining(['2026-02-16', '2026-02-17', '2026-04-03', '2026-06-04']));
+    expect(bankHolidays(2026)).toEqual(
+      expect.arrayContaining(['2026-02-16', '2026-02-17', '2026-04-03', '2026-06-04']),
+    );
   });
 
   it('movable holidays › any year 1990–2099 › match an independent Easter computation', () => {
     for (let y = 1990; y <= 2099; y++) {
       const e = easter(y);
-      expect(bankHolidays(y)).toEqual(expect.arrayContaining([shift(e, -48), shift(e, -47), shift(e, -2), shift(e, 60)]));
+      expect(bankHolidays(y)).toEqual(
+        expect.arrayContaining([shift(e, -48), shift(e, -47), shift(e, -2), shift(e, 60)]),
+      );
     }
   });
 

@@ -12,7 +12,10 @@ const run = promisify(execFile);
 /** Spawns exactly what an operator types: npm run --silent boleto -- <args>. */
 async function npmBoleto(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run('npm', ['run', '--silent', 'boleto', '--', ...args], { cwd: ROOT, env: { ...process.env, npm_config_loglevel: 'silent' } });
+    const r = await run('npm', ['run', '--silent', 'boleto', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_loglevel: 'silent' },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -37,7 +40,15 @@ describe('boleto CLI (spawned via npm run)', () => {
       barcode: '34194254800006757871090001015271248021246000',
       linhaDigitavel: '34191090080101527124880212460002425480000675787',
     });
-    expect(Object.keys(JSON.parse(lines[0] ?? '{}') as object)).toEqual(['bank', 'currency', 'amountCents', 'dueDate', 'fator', 'barcode', 'linhaDigitavel']);
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}') as object)).toEqual([
+      'bank',
+      'currency',
+      'amountCents',
+      'dueDate',
+      'fator',
+      'barcode',
+      'linhaDigitavel',
+    ]);
   });
 
   it('decode › a wrong field DV › one-line reason on stderr and exit 1', async () => {
@@ -62,13 +73,20 @@ describe('boleto CLI (spawned via npm run)', () => {
 
 describe('boleto CLI (in-process)', () => {
   it('decode › the BS2 barcode with separators › decodes with fator 8547', async () => {
-    const r = await runBoletoCli(['decode', '2189-1854-7000-0002-3500-0100-0313-5853-8011-0028-1538', '--today', '2021-02-01']);
+    const r = await runBoletoCli([
+      'decode',
+      '2189-1854-7000-0002-3500-0100-0313-5853-8011-0028-1538',
+      '--today',
+      '2021-02-01',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ bank: '218', amountCents: 2350, dueDate: '2021-03-02', fator: 8547 });
   });
 
   it('decode › wrong length / bad character › says so on one line', async () => {
-    expect((await runBoletoCli(['decode', '123'])).stderr).toBe('boleto has wrong length: 3 digits, expected 44 (barcode) or 47 (linha digitável)\n');
+    expect((await runBoletoCli(['decode', '123'])).stderr).toBe(
+      'boleto has wrong length: 3 digits, expected 44 (barcode) or 47 (linha digitável)\n',
+    );
     expect((await runBoletoCli(['decode', '3419x'])).stderr).toBe('boleto has bad character "x" at position 5\n');
   });
 
@@ -80,23 +98,42 @@ describe('boleto CLI (in-process)', () => {
   });
 
   it('pix-decode › a valid EMV › prints its fields; a broken CRC › prints the reason and exits 1', async () => {
-    const emv = '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D';
+    const emv =
+      '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D';
     const good = await runBoletoCli(['pix-decode', emv]);
-    expect(JSON.parse(good.stdout)).toMatchObject({ kind: 'static', key: '123e4567-e12b-12d1-a456-426655440000', merchantName: 'Fulano de Tal', crc: '1D3D' });
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      kind: 'static',
+      key: '123e4567-e12b-12d1-a456-426655440000',
+      merchantName: 'Fulano de Tal',
+      crc: '1D3D',
+    });
     const bad = await runBoletoCli(['pix-decode', `${emv.slice(0, -1)}E`]);
     expect(bad).toEqual({ code: 1, stdout: '', stderr: 'Pix payload CRC is 1D3E, expected 1D3D\n' });
   });
 
   it('cnpj / cpf › valid and invalid › print the verdict with the expected check digits', async () => {
-    expect((await runBoletoCli(['cnpj', '12.ABC.345/01DE-35'])).stdout).toBe('valid CNPJ 12.ABC.345/01DE-35 (check digits 35)\n');
+    expect((await runBoletoCli(['cnpj', '12.ABC.345/01DE-35'])).stdout).toBe(
+      'valid CNPJ 12.ABC.345/01DE-35 (check digits 35)\n',
+    );
     const bad = await runBoletoCli(['cnpj', '12.ABC.345/01DE-36']);
-    expect(bad).toMatchObject({ code: 1, stdout: 'invalid CNPJ 12.ABC.345/01DE-36: CNPJ check digits are 36, expected 35\n' });
+    expect(bad).toMatchObject({
+      code: 1,
+      stdout: 'invalid CNPJ 12.ABC.345/01DE-36: CNPJ check digits are 36, expected 35\n',
+    });
     expect((await runBoletoCli(['cpf', '52998224725'])).stdout).toBe('valid CPF 529.982.247-25 (check digits 25)\n');
     const json = await runBoletoCli(['cpf', '529.982.247-26', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ document: 'CPF', valid: false, checkDigits: '26', expectedCheckDigits: '25' });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      document: 'CPF',
+      valid: false,
+      checkDigits: '26',
+      expectedCheckDigits: '25',
+    });
   });
 
   it('unknown command › exits 2 with the list of commands', async () => {
-    expect(await runBoletoCli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('try: decode, pdf, pix-decode, cnpj, cpf') as unknown });
+    expect(await runBoletoCli(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('try: decode, pdf, pix-decode, cnpj, cpf') as unknown,
+    });
   });
 });

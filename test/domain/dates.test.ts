@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, compareIsoDates, dayOfWeek, daysBetween, fromDayNumber, isIsoDate, saoPauloDate, saoPauloInstant, toDayNumber } from '../../src/domain';
+import {
+  addDays,
+  compareIsoDates,
+  dayOfWeek,
+  daysBetween,
+  fromDayNumber,
+  isIsoDate,
+  saoPauloDate,
+  saoPauloInstant,
+  toDayNumber,
+} from '../../src/domain';
 import { domainError, utcIso } from './helpers';
 
 describe('ISO dates', () => {
@@ -22,7 +32,9 @@ describe('ISO dates', () => {
   });
 
   it('addDays › invalid date › names the field', () => {
-    expect(domainError(() => addDays('2025-02-30', 1, 'dueDate')).message).toBe('dueDate must be a calendar date YYYY-MM-DD, got "2025-02-30"');
+    expect(domainError(() => addDays('2025-02-30', 1, 'dueDate')).message).toBe(
+      'dueDate must be a calendar date YYYY-MM-DD, got "2025-02-30"',
+    );
   });
 
   it('day arithmetic › any day 1900–2100 › agrees with JavaScript UTC dates', () => {
@@ -59,15 +71,23 @@ describe('São Paulo time (the one rule: UTC−03:00 since 2019)', () => {
   });
 
   it('saoPauloDate › any instant 2019–2100 › agrees with the IANA America/Sao_Paulo zone, and round-trips its midnight', () => {
-    const zone = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const zone = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/Sao_Paulo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse('2019-03-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }), (ms) => {
-        const date = saoPauloDate(ms);
-        expect(date).toBe(zone.format(ms));
-        expect(saoPauloDate(saoPauloInstant(date))).toBe(date);
-        expect(ms - saoPauloInstant(date)).toBeGreaterThanOrEqual(0);
-        expect(ms - saoPauloInstant(date)).toBeLessThan(86_400_000);
-      }),
+      fc.property(
+        fc.integer({ min: Date.parse('2019-03-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+        (ms) => {
+          const date = saoPauloDate(ms);
+          expect(date).toBe(zone.format(ms));
+          expect(saoPauloDate(saoPauloInstant(date))).toBe(date);
+          expect(ms - saoPauloInstant(date)).toBeGreaterThanOrEqual(0);
+          expect(ms - saoPauloInstant(date)).toBeLessThan(86_400_000);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -3,7 +3,18 @@ import { isValidCpf as libIsValidCpf } from '@brazilian-utils/brazilian-utils/is
 import * as lib from '@brazilian-utils/brazilian-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cnpjCheckDigits, cpfCheckDigits, formatCnpj, formatCpf, inspectCnpj, inspectCpf, isValidCnpj, isValidCpf, validateCnpj, validateCpfOrCnpj } from '../../src/domain';
+import {
+  cnpjCheckDigits,
+  cpfCheckDigits,
+  formatCnpj,
+  formatCpf,
+  inspectCnpj,
+  inspectCpf,
+  isValidCnpj,
+  isValidCpf,
+  validateCnpj,
+  validateCpfOrCnpj,
+} from '../../src/domain';
 import { digitString, domainError } from './helpers';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -17,11 +28,19 @@ describe('CPF (§3.5)', () => {
   });
 
   it('inspectCpf › wrong DVs › reports found and expected digits', () => {
-    expect(inspectCpf('529.982.247-26')).toMatchObject({ valid: false, checkDigits: '26', expectedCheckDigits: '25', reason: 'CPF check digits are 26, expected 25' });
+    expect(inspectCpf('529.982.247-26')).toMatchObject({
+      valid: false,
+      checkDigits: '26',
+      expectedCheckDigits: '25',
+      reason: 'CPF check digits are 26, expected 25',
+    });
   });
 
   it('inspectCpf › all digits equal › is invalid even though the DVs compute', () => {
-    expect(inspectCpf('111.111.111-11')).toMatchObject({ valid: false, reason: 'CPF with all digits equal is not valid' });
+    expect(inspectCpf('111.111.111-11')).toMatchObject({
+      valid: false,
+      reason: 'CPF with all digits equal is not valid',
+    });
   });
 
   it('cross-check › random CPFs › agree with brazilian-utils isValidCpf', () => {
@@ -47,7 +66,12 @@ describe('CNPJ, numeric and alphanumeric (§3.5)', () => {
   });
 
   it('inspectCnpj › wrong DVs › reports found and expected digits', () => {
-    expect(inspectCnpj('12.ABC.345/01DE-36')).toMatchObject({ valid: false, checkDigits: '36', expectedCheckDigits: '35', formatted: '12.ABC.345/01DE-36' });
+    expect(inspectCnpj('12.ABC.345/01DE-36')).toMatchObject({
+      valid: false,
+      checkDigits: '36',
+      expectedCheckDigits: '35',
+      formatted: '12.ABC.345/01DE-36',
+    });
   });
 
   it('inspectCnpj › a letter in the DV positions › is invalid (DVs are numeric)', () => {
@@ -55,7 +79,9 @@ describe('CNPJ, numeric and alphanumeric (§3.5)', () => {
   });
 
   it('inspectCnpj › alphanumeric not allowed by option › says so', () => {
-    expect(inspectCnpj('12ABC34501DE35', { alphanumeric: false }).reason).toBe('CNPJ has bad character "A" (alphanumeric CNPJ not accepted here)');
+    expect(inspectCnpj('12ABC34501DE35', { alphanumeric: false }).reason).toBe(
+      'CNPJ has bad character "A" (alphanumeric CNPJ not accepted here)',
+    );
   });
 
   it('validateCnpj › wrong length › throws with the count', () => {

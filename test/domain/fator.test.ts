@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, assertDueDateReadsBack, dateFromFator, dueDateWindow, fatorCandidates, fatorFromDate, FEBRABAN_FATOR_WINDOW, nextFatorReset } from '../../src/domain';
+import {
+  addDays,
+  assertDueDateReadsBack,
+  dateFromFator,
+  dueDateWindow,
+  fatorCandidates,
+  fatorFromDate,
+  FEBRABAN_FATOR_WINDOW,
+  nextFatorReset,
+} from '../../src/domain';
 import { domainError, isoDateIn } from './helpers';
 
 describe('fator de vencimento', () => {
@@ -65,11 +74,16 @@ describe('fator de vencimento', () => {
   it('assertDueDateReadsBack › window edges › the decoder’s last day ahead and first day back pass, one day beyond each is refused', () => {
     const today = '2026-12-03';
     const { first, last } = dueDateWindow(today);
-    expect([first, last]).toEqual([addDays(today, -FEBRABAN_FATOR_WINDOW.daysBack), addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead)]);
+    expect([first, last]).toEqual([
+      addDays(today, -FEBRABAN_FATOR_WINDOW.daysBack),
+      addDays(today, FEBRABAN_FATOR_WINDOW.daysAhead),
+    ]);
     expect(() => assertDueDateReadsBack(last, today)).not.toThrow();
     expect(() => assertDueDateReadsBack(first, today)).not.toThrow();
     expect(domainError(() => assertDueDateReadsBack(addDays(last, 1), today)).code).toBe('FATOR_OUT_OF_WINDOW');
-    expect(domainError(() => assertDueDateReadsBack(addDays(first, -1), today, FEBRABAN_FATOR_WINDOW, 'newDueDate')).field).toBe('newDueDate');
+    expect(
+      domainError(() => assertDueDateReadsBack(addDays(first, -1), today, FEBRABAN_FATOR_WINDOW, 'newDueDate')).field,
+    ).toBe('newDueDate');
   });
 
   it('assertDueDateReadsBack › any date and today › passes exactly when the decoder reads the same date back', () => {
@@ -111,9 +125,13 @@ describe('fator de vencimento', () => {
 
   it('round trip › any date 2000–2049 and any today inside the FEBRABAN window › decodes to the same date', () => {
     fc.assert(
-      fc.property(isoDateIn(2000, 2049), fc.integer({ min: -FEBRABAN_FATOR_WINDOW.daysAhead, max: FEBRABAN_FATOR_WINDOW.daysBack }), (date, offset) => {
-        expect(dateFromFator(fatorFromDate(date), addDays(date, offset))).toBe(date);
-      }),
+      fc.property(
+        isoDateIn(2000, 2049),
+        fc.integer({ min: -FEBRABAN_FATOR_WINDOW.daysAhead, max: FEBRABAN_FATOR_WINDOW.daysBack }),
+        (date, offset) => {
+          expect(dateFromFator(fatorFromDate(date), addDays(date, offset))).toBe(date);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

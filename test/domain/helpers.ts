@@ -16,7 +16,11 @@ export function domainError(fn: () => unknown): DomainValidationError {
 /** ISO date arbitrary between two years inclusive, built from integers (no Date). */
 export function isoDateIn(fromYear: number, toYear: number): fc.Arbitrary<string> {
   return fc
-    .record({ y: fc.integer({ min: fromYear, max: toYear }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }) })
+    .record({
+      y: fc.integer({ min: fromYear, max: toYear }),
+      m: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 31 }),
+    })
     .filter(({ y, m, d }) => d <= new Date(Date.UTC(y, m, 0)).getUTCDate())
     .map(({ y, m, d }) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 }

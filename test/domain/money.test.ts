@@ -36,7 +36,8 @@ describe('money in cents', () => {
   });
 
   it('decimal strings › comma, three decimals, sign › are rejected', () => {
-    for (const bad of ['1,00', '1.005', '-1.00', '', 'abc', '1.']) expect(() => decimalStringToCents(bad)).toThrow(/must look like 123.45/);
+    for (const bad of ['1,00', '1.005', '-1.00', '', 'abc', '1.'])
+      expect(() => decimalStringToCents(bad)).toThrow(/must look like 123.45/);
   });
 
   it('BS2 numbers › R$ 0.1 + 0.2 computed in floating point › is 30 cents, not 30.000000000000004', () => {
@@ -67,9 +68,13 @@ describe('money in cents', () => {
 
   it('sums › two amounts added as reais floats › convert back to the integer sum', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Math.floor(MAX / 2) }), fc.integer({ min: 0, max: Math.floor(MAX / 2) }), (a, b) => {
-        expect(bs2NumberToCents(centsToBs2Number(a) + centsToBs2Number(b))).toBe(a + b);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: Math.floor(MAX / 2) }),
+        fc.integer({ min: 0, max: Math.floor(MAX / 2) }),
+        (a, b) => {
+          expect(bs2NumberToCents(centsToBs2Number(a) + centsToBs2Number(b))).toBe(a + b);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

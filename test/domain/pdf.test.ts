@@ -36,7 +36,9 @@ describe('boleto PDF', () => {
 
   it('checkBoletoPdfInput › amount differing from the barcode › is refused', async () => {
     const input = { ...(await fixture()), amountCents: 100 };
-    expect(domainError(() => checkBoletoPdfInput(input)).message).toBe("amountCents 100 differs from the barcode's amount 675787");
+    expect(domainError(() => checkBoletoPdfInput(input)).message).toBe(
+      "amountCents 100 differs from the barcode's amount 675787",
+    );
   });
 
   it('checkBoletoPdfInput › due date differing from the fator › is refused', async () => {
@@ -53,10 +55,18 @@ describe('boleto PDF', () => {
 
   it('checkBoletoPdfInput › missing barcode and linha › names the field', async () => {
     const { linhaDigitavel: _l, ...rest } = await fixture();
-    expect(domainError(() => checkBoletoPdfInput(rest)).message).toBe('boleto PDF input barcode: barcode or linhaDigitavel is required');
+    expect(domainError(() => checkBoletoPdfInput(rest)).message).toBe(
+      'boleto PDF input barcode: barcode or linhaDigitavel is required',
+    );
   });
 
   it('bankCodeDv › known bank codes › 341-7, 001-9, 237-2, 104-0, 033-7', () => {
-    expect(['341', '001', '237', '104', '033'].map((c) => `${c}-${bankCodeDv(c)}`)).toEqual(['341-7', '001-9', '237-2', '104-0', '033-7']);
+    expect(['341', '001', '237', '104', '033'].map((c) => `${c}-${bankCodeDv(c)}`)).toEqual([
+      '341-7',
+      '001-9',
+      '237-2',
+      '104-0',
+      '033-7',
+    ]);
   });
 });

@@ -31,12 +31,20 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyLimit?: string; codec?: AppDeps['codec'] } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  opts: { rateLimitPerMinute?: number; bodyLimit?: string; codec?: AppDeps['codec'] } = {},
+): Promise<ApiHarness> {
   const env = await createDevEnv();
   const taskQueue = uniqueId('tq');
   const client = codecClient(env);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records });
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: testDataConverter,
+    records,
+  });
   const running = worker.run();
   const registry = new AccessRegistryClient(client, taskQueue);
   const logs: string[] = [];
@@ -58,7 +66,8 @@ export async function startApiHarness(opts: { rateLimitPerMinute?: number; bodyL
   await registry.createTenant(tenants.t2, 'Comercial Dois SA');
   const keys = { t1: {}, t2: {} } as ApiHarness['keys'];
   for (const t of ['t1', 't2'] as const) {
-    for (const role of ['integrator', 'cs', 'operator'] as const) keys[t][role] = await registry.createApiKey(tenants[t], role, `${role} key`);
+    for (const role of ['integrator', 'cs', 'operator'] as const)
+      keys[t][role] = await registry.createApiKey(tenants[t], role, `${role} key`);
   }
   return {
     env,

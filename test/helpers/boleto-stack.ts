@@ -32,7 +32,11 @@ import { codecClient, createDevEnv, testDataConverter, uniqueId } from './tempor
 export interface Received {
   headers: IncomingMessage['headers'];
   raw: string;
-  body: { id: string; type: string; data: { event: { kind: string; seq: number }; boleto: { id: string; status: string } } };
+  body: {
+    id: string;
+    type: string;
+    data: { event: { kind: string; seq: number }; boleto: { id: string; status: string } };
+  };
 }
 
 export interface BoletoStack {
@@ -63,22 +67,53 @@ export const SIM_WEBHOOK_TOKEN = 'sim-webhook-token-123';
 export const RECEIVER_HOSTS = ['127.0.0.1'];
 
 export async function startBoletoStack(
-  opts: { simConfig?: Partial<Bs2SimConfig>; registerWaitMs?: number; adapterTimeoutMs?: number; workerOverrides?: Partial<WorkerOptions>; accessTtlMs?: number; serverArgs?: string[]; /** The API's log lines (info and up) are pushed here; default: silent. */ logs?: string[]; /** The dev server's Web UI on this port (default none). */ uiPort?: number; codec?: AppDeps['codec'] } = {},
+  opts: {
+    simConfig?: Partial<Bs2SimConfig>;
+    registerWaitMs?: number;
+    adapterTimeoutMs?: number;
+    workerOverrides?: Partial<WorkerOptions>;
+    accessTtlMs?: number;
+    serverArgs?: string[];
+    /** The API's log lines (info and up) are pushed here; default: silent. */ logs?: string[];
+    /** The dev server's Web UI on this port (default none). */ uiPort?: number;
+    codec?: AppDeps['codec'];
+  } = {},
 ): Promise<BoletoStack> {
   const env = await createDevEnv('default', opts.serverArgs, opts.uiPort ? { uiPort: opts.uiPort } : {});
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
   // The bank's calendar follows real time (frozen at start), so due dates valid for the API are valid at the bank.
-  const sim = await createBs2Simulator({ port: 0, clock: new SimClock({ start: new Date().toISOString(), frozen: true }), config: { lostResponseHoldMs: 2_000, ...opts.simConfig } });
+  const sim = await createBs2Simulator({
+    port: 0,
+    clock: new SimClock({ start: new Date().toISOString(), frozen: true }),
+    config: { lostResponseHoldMs: 2_000, ...opts.simConfig },
+  });
   const accountId = uniqueId('bs2').toLowerCase();
   const bankRegistry = new BankRegistry([bs2AccountOf(sim, accountId, opts.adapterTimeoutMs ?? 1_000)]);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, bankRegistry, records, webhookAllowedHosts: RECEIVER_HOSTS, ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}) });
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: testDataConverter,
+    bankRegistry,
+    records,
+    webhookAllowedHosts: RECEIVER_HOSTS,
+    ...(opts.workerOverrides ? { overrides: opts.workerOverrides } : {}),
+  });
   const running = worker.run();
 
   const registry = new AccessRegistryClient(client, taskQueue);
   const tenants = { t1: uniqueId('t1').toLowerCase(), t2: uniqueId('t2').toLowerCase() };
-  const settings = { ACCOUNTS_TENANT_ID: tenants.t1, BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Construtora Um Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
+  const settings = {
+    ACCOUNTS_TENANT_ID: tenants.t1,
+    BOLETO_EXPIRE_AFTER_DAYS: 60,
+    BOLETO_POLL_OPEN_EVERY_DAYS: 7,
+    BOLETO_POLL_OVERDUE_EVERY_DAYS: 1,
+    BOLETO_CLOSE_AFTER_DAYS: 7,
+    BENEFICIARY_NAME: 'Construtora Um Ltda',
+    BENEFICIARY_DOCUMENT: '11222333000181',
+  };
   const account: AccountInfo = {
     accountId,
     bank: 'BS2',
@@ -86,24 +121,41 @@ export async function startBoletoStack(
     active: true,
     chooseNossoNumero: false,
     policy: policyFor('BS2', settings),
-    beneficiary: { name: settings.BENEFICIARY_NAME, document: settings.BENEFICIARY_DOCUMENT, agencyAccount: '0001/1234567-8' },
+    beneficiary: {
+      name: settings.BENEFICIARY_NAME,
+      document: settings.BENEFICIARY_DOCUMENT,
+      agencyAccount: '0001/1234567-8',
+    },
     webhookAuthorization: `Bearer ${SIM_WEBHOOK_TOKEN}`,
   };
   const built = buildApp({
     client,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    logger: opts.logs ? createLogger({ level: 'info' }, new Writable({ write: (c: Buffer, _e, cb) => (opts.logs!.push(c.toString()), cb()) })) : createLogger({ level: 'silent' }),
+    logger: opts.logs
+      ? createLogger(
+          { level: 'info' },
+          new Writable({ write: (c: Buffer, _e, cb) => (opts.logs!.push(c.toString()), cb()) }),
+        )
+      : createLogger({ level: 'silent' }),
     directory: new AccountDirectory([account]),
     records,
     registerWaitMs: opts.registerWaitMs ?? 15_000,
     rateLimitPerMinute: 100_000,
-    access: new AccessCache(registry, { ttlMs: opts.accessTtlMs ?? 300, minRefreshMs: 100, graceMs: 120_000, staleWaitMs: 300 }),
+    access: new AccessCache(registry, {
+      ttlMs: opts.accessTtlMs ?? 300,
+      minRefreshMs: 100,
+      graceMs: 120_000,
+      staleWaitMs: 300,
+    }),
     ...(opts.codec ? { codec: opts.codec } : {}),
   });
   const server = await listen(built.app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sim.setWebhookTarget({ url: `${base}/webhooks/bs2/${accountId}`, auth: { type: 'bearer', token: SIM_WEBHOOK_TOKEN } });
+  sim.setWebhookTarget({
+    url: `${base}/webhooks/bs2/${accountId}`,
+    auth: { type: 'bearer', token: SIM_WEBHOOK_TOKEN },
+  });
 
   // The client's system: records every notification we send.
   const received: Received[] = [];
@@ -120,9 +172,15 @@ export async function startBoletoStack(
 
   await registry.createTenant(tenants.t1, 'Construtora Um Ltda');
   await registry.createTenant(tenants.t2, 'Comercial Dois SA');
-  await registry.setTenantWebhook(tenants.t1, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/boletoflow`, webhookSecret);
+  await registry.setTenantWebhook(
+    tenants.t1,
+    `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/boletoflow`,
+    webhookSecret,
+  );
   const keys = { t1: {}, t2: {} } as BoletoStack['keys'];
-  for (const t of ['t1', 't2'] as const) for (const role of ['integrator', 'cs', 'operator'] as const) keys[t][role] = (await registry.createApiKey(tenants[t], role)).token;
+  for (const t of ['t1', 't2'] as const)
+    for (const role of ['integrator', 'cs', 'operator'] as const)
+      keys[t][role] = (await registry.createApiKey(tenants[t], role)).token;
 
   return {
     base,
@@ -175,7 +233,10 @@ export interface ItauBoletoStack {
  * tenant 'acme', and the API on a random port. No subscription at the simulator: a test registers one, or posts
  * Itaú's notifications itself.
  */
-export async function startItauBoletoStack(opts: { accountId: string; /** The beneficiary's agência/conta in our directory. */ agencyAccount?: string }): Promise<ItauBoletoStack> {
+export async function startItauBoletoStack(opts: {
+  accountId: string;
+  /** The beneficiary's agência/conta in our directory. */ agencyAccount?: string;
+}): Promise<ItauBoletoStack> {
   const { accountId } = opts;
   const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
   const env = await createDevEnv();
@@ -184,12 +245,28 @@ export async function startItauBoletoStack(opts: { accountId: string; /** The be
   const sim = await startItauSim();
   const bankRegistry = new BankRegistry([itauAccountOf(sim, accountId)]);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } } });
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: testDataConverter,
+    records,
+    bankRegistry,
+    activityDeps: { notifications: { webhookFor: () => Promise.resolve(undefined) } },
+  });
   const running = worker.run();
   const registry = new AccessRegistryClient(client, taskQueue);
   await registry.createTenant('acme', 'Acme Ltda');
   const key = (await registry.createApiKey('acme', 'integrator')).token;
-  const settings = { ACCOUNTS_TENANT_ID: 'acme', BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: 1, BOLETO_CLOSE_AFTER_DAYS: 7, BENEFICIARY_NAME: 'Acme Ltda', BENEFICIARY_DOCUMENT: '11222333000181' };
+  const settings = {
+    ACCOUNTS_TENANT_ID: 'acme',
+    BOLETO_EXPIRE_AFTER_DAYS: 60,
+    BOLETO_POLL_OPEN_EVERY_DAYS: 7,
+    BOLETO_POLL_OVERDUE_EVERY_DAYS: 1,
+    BOLETO_CLOSE_AFTER_DAYS: 7,
+    BENEFICIARY_NAME: 'Acme Ltda',
+    BENEFICIARY_DOCUMENT: '11222333000181',
+  };
   const built = buildApp({
     records,
     client,
@@ -197,7 +274,20 @@ export async function startItauBoletoStack(opts: { accountId: string; /** The be
     taskQueue,
     logger: createLogger({ level: 'silent' }),
     directory: new AccountDirectory([
-      { accountId, bank: 'ITAU', tenantId: 'acme', active: true, chooseNossoNumero: true, policy: policyFor('ITAU', settings), beneficiary: { name: 'Acme Ltda', document: '11222333000181', agencyAccount: opts.agencyAccount ?? '1500/05206-1' }, webhookClient },
+      {
+        accountId,
+        bank: 'ITAU',
+        tenantId: 'acme',
+        active: true,
+        chooseNossoNumero: true,
+        policy: policyFor('ITAU', settings),
+        beneficiary: {
+          name: 'Acme Ltda',
+          document: '11222333000181',
+          agencyAccount: opts.agencyAccount ?? '1500/05206-1',
+        },
+        webhookClient,
+      },
     ]),
     registerWaitMs: 15_000,
     access: new AccessCache(registry, { ttlMs: 300, minRefreshMs: 100 }),
@@ -223,15 +313,34 @@ export async function startItauBoletoStack(opts: { accountId: string; /** The be
 }
 
 /** POST /v1/boletos for tenant t1's integrator on the stack's BS2 account, due in 10 days; `over` changes the body. Answers the status and the body. */
-export async function registerBoleto(s: BoletoStack, idempotencyKey: string, over: Record<string, unknown> = {}): Promise<{ status: number; body: { id: string } & Record<string, unknown> }> {
+export async function registerBoleto(
+  s: BoletoStack,
+  idempotencyKey: string,
+  over: Record<string, unknown> = {},
+): Promise<{ status: number; body: { id: string } & Record<string, unknown> }> {
   const r = await fetch(`${s.base}/v1/boletos`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': idempotencyKey },
+    headers: {
+      Authorization: `Bearer ${s.keys.t1.integrator}`,
+      'content-type': 'application/json',
+      'Idempotency-Key': idempotencyKey,
+    },
     body: JSON.stringify({
       accountId: s.accountId,
       amountCents: 10_000,
       dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+      payer: {
+        name: 'Maria da Silva',
+        document: '52998224725',
+        address: {
+          street: 'Rua A',
+          number: '1',
+          district: 'Centro',
+          city: 'São Paulo',
+          state: 'SP',
+          zipCode: '01001000',
+        },
+      },
       ...over,
     }),
   });
@@ -244,7 +353,8 @@ export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolea
   for (;;) {
     const v = await fn();
     if (pred(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(v).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

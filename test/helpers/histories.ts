@@ -11,4 +11,5 @@ type IHistory = temporal.api.history.v1.IHistory;
 export const historyToFile = (h: IHistory): string =>
   JSON.stringify(History.toObject(History.fromObject(h), { longs: String, enums: String, bytes: String }));
 
-export const historyFromFile = (json: string): temporal.api.history.v1.History => History.fromObject(JSON.parse(json) as Record<string, unknown>);
+export const historyFromFile = (json: string): temporal.api.history.v1.History =>
+  History.fromObject(JSON.parse(json) as Record<string, unknown>);

@@ -29,7 +29,13 @@ export interface LifecycleBench<S> {
   /** A new worker on the bench's task queue, bank and activities (call it once per test). */
   newWorker(): Promise<Worker>;
   /** The lifecycle's start input for a boleto of the bench's account, paid by Maria da Silva. */
-  input(o: { kind: 'BOLETO' | 'BOLECODE'; amountCents: number; issueDate: IsoDate; dueDate: IsoDate; /** default 1 */ pollOverdueEveryDays?: number }): StartBoletoInput;
+  input(o: {
+    kind: 'BOLETO' | 'BOLECODE';
+    amountCents: number;
+    issueDate: IsoDate;
+    dueDate: IsoDate;
+    /** default 1 */ pollOverdueEveryDays?: number;
+  }): StartBoletoInput;
   close(): Promise<void>;
 }
 
@@ -63,14 +69,33 @@ function bench<S extends { close(): Promise<void> }>(
       chooseNossoNumero: o.bank === 'ITAU',
       createdAt: new Date().toISOString(),
       codeVersion: BOLETO_CODE_VERSION,
-      policy: policyFor(o.bank, { BOLETO_EXPIRE_AFTER_DAYS: 60, BOLETO_POLL_OPEN_EVERY_DAYS: 7, BOLETO_POLL_OVERDUE_EVERY_DAYS: i.pollOverdueEveryDays ?? 1, BOLETO_CLOSE_AFTER_DAYS: 7 } as never),
+      policy: policyFor(o.bank, {
+        BOLETO_EXPIRE_AFTER_DAYS: 60,
+        BOLETO_POLL_OPEN_EVERY_DAYS: 7,
+        BOLETO_POLL_OVERDUE_EVERY_DAYS: i.pollOverdueEveryDays ?? 1,
+        BOLETO_CLOSE_AFTER_DAYS: 7,
+      } as never),
       request: {
-        seuNumero: uniqueId('S').replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-10),
+        seuNumero: uniqueId('S')
+          .replace(/[^A-Z0-9]/gi, '')
+          .toUpperCase()
+          .slice(-10),
         kind: i.kind,
         amountCents: i.amountCents,
         issueDate: i.issueDate,
         dueDate: i.dueDate,
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
       },
     }),
     async close() {
@@ -87,7 +112,10 @@ function bench<S extends { close(): Promise<void> }>(
  * of workflow time would make the token keeper refresh every 20 h against a bank whose clock stands still (rate
  * limit); the keeper has its own tests, here one in-process token source is enough.
  */
-export async function startBs2Lifecycle(o: { accountId: string; taskQueue: string }): Promise<LifecycleBench<Bs2Simulator>> {
+export async function startBs2Lifecycle(o: {
+  accountId: string;
+  taskQueue: string;
+}): Promise<LifecycleBench<Bs2Simulator>> {
   const env = await createTimeSkippingEnv();
   const sim = await createBs2Simulator({
     port: 0,
@@ -96,11 +124,18 @@ export async function startBs2Lifecycle(o: { accountId: string; taskQueue: strin
   });
   const account = bs2AccountOf(sim, o.accountId, 2_000);
   const tokens = new InMemoryBs2TokenSource(new Bs2Http(account.adapter), account.credentials, () => sim.clock.now());
-  return bench(env, sim, new BankRegistry([account]), { ...o, bank: 'BS2', activityDeps: { tokenSource: () => tokens } });
+  return bench(env, sim, new BankRegistry([account]), {
+    ...o,
+    bank: 'BS2',
+    activityDeps: { tokenSource: () => tokens },
+  });
 }
 
 /** On the strict Itaú simulator over mTLS (test/banks/itau/helpers.ts startSim). */
-export async function startItauLifecycle(o: { accountId: string; taskQueue: string }): Promise<LifecycleBench<ItauSimulator>> {
+export async function startItauLifecycle(o: {
+  accountId: string;
+  taskQueue: string;
+}): Promise<LifecycleBench<ItauSimulator>> {
   const env = await createTimeSkippingEnv();
   const sim = await startItauSim();
   return bench(env, sim, new BankRegistry([itauAccountOf(sim, o.accountId)]), { ...o, bank: 'ITAU', activityDeps: {} });

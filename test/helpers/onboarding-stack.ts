@@ -52,7 +52,10 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
   const itau = await startSim(opts.itau);
-  const bs2 = await createBs2Simulator({ port: 0, clock: new SimClock({ start: new Date().toISOString(), frozen: true }) });
+  const bs2 = await createBs2Simulator({
+    port: 0,
+    clock: new SimClock({ start: new Date().toISOString(), frozen: true }),
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'onboarding-'));
   const caPath = join(dataDir, 'itau-ca.pem');
   writeFileSync(caPath, itau.pki.caCertPem);
@@ -68,7 +71,16 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
   });
   const bankRegistry = defaultBankRegistry(settings);
   const records = await testRecords();
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter, records, bankRegistry, bankSettings: settings, webhookAllowedHosts: ['127.0.0.1'] });
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: testDataConverter,
+    records,
+    bankRegistry,
+    bankSettings: settings,
+    webhookAllowedHosts: ['127.0.0.1'],
+  });
   const running = worker.run();
 
   const notices: OnboardingStack['notices'] = [];
@@ -106,7 +118,11 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
   const otherTenant = uniqueId('other').toLowerCase();
   await registry.createTenant(tenant, 'Acme Ltda');
   await registry.createTenant(otherTenant, 'Outra SA');
-  await registry.setTenantWebhook(tenant, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, `whsec_${'o'.repeat(40)}`);
+  await registry.setTenantWebhook(
+    tenant,
+    `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+    `whsec_${'o'.repeat(40)}`,
+  );
   const keys = {} as Record<Role, string>;
   const otherKeys = {} as Record<Role, string>;
   for (const role of ['integrator', 'cs', 'operator'] as const) {
@@ -140,7 +156,13 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
 }
 
 /** JSON call helper: returns status and parsed body. */
-export async function call<T = Record<string, unknown>>(base: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const r = await fetch(`${base}${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

@@ -197,7 +197,12 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 let dbCounter = 0;
 function uniqueDbName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_$&').slice(0, 30) || 'test';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .replace(/^[^a-z_]/, '_$&')
+      .slice(0, 30) || 'test';
   return `${clean}_${process.pid}_${++dbCounter}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -216,7 +221,10 @@ export async function startPostgres(opts: { port?: number } = {}): Promise<Postg
   const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
 
   try {
-    const [initCmd, initArgs] = as.wrap([join(bin, 'initdb'), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], DEATH);
+    const [initCmd, initArgs] = as.wrap(
+      [join(bin, 'initdb'), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      DEATH,
+    );
     const init = await run(initCmd, initArgs, dir);
     if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${init.output}`);
 
@@ -239,7 +247,10 @@ class PortInUse extends Error {}
 
 async function launch(bin: string, as: RunAs, dir: string, dataDir: string, port: number): Promise<PostgresServer> {
   const settings = Object.entries(FAST_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const [cmd, args] = as.wrap([join(bin, 'postgres'), '-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, ...settings], DEATH);
+  const [cmd, args] = as.wrap(
+    [join(bin, 'postgres'), '-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', dir, ...settings],
+    DEATH,
+  );
   const log: string[] = [];
   let logBytes = 0;
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -281,7 +292,9 @@ async function launch(bin: string, as: RunAs, dir: string, dataDir: string, port
       live.delete(entry);
       const output = tail(log);
       if (/could not bind|Address already in use/i.test(output)) throw new PortInUse(`port ${port} in use:\n${output}`);
-      throw new Error(`postgres exited during startup (${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`}):\n${output}`);
+      throw new Error(
+        `postgres exited during startup (${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`}):\n${output}`,
+      );
     }
     if (await canConnect(url)) break;
     if (Date.now() > deadline) {

@@ -3,7 +3,9 @@ import { type BoletoRecords, openRecords } from '../../src/records';
 import { newPayloadKey, type PayloadKey } from '../../src/temporal/codec';
 import { testDatabase } from './postgres';
 
-export async function testRecords(keys: PayloadKey[] = [newPayloadKey('test-1')]): Promise<BoletoRecords & { url: string }> {
+export async function testRecords(
+  keys: PayloadKey[] = [newPayloadKey('test-1')],
+): Promise<BoletoRecords & { url: string }> {
   const url = await testDatabase('records');
   return Object.assign(await openRecords(url, keys, { maxConnections: 4 }), { url });
 }

@@ -35,7 +35,11 @@ export const temporalCliPath = (): string => tool('temporal');
 export const testServerPath = (): string => tool('temporal-test-server');
 
 /** A fresh dev server (in-memory SQLite) with our search attributes, on a free port; with `uiPort`, its Web UI there. */
-export function createDevEnv(namespace = 'default', extraArgs: string[] = [], opts: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export function createDevEnv(
+  namespace = 'default',
+  extraArgs: string[] = [],
+  opts: { uiPort?: number } = {},
+): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
@@ -73,7 +77,8 @@ const INDEXED_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedVal
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueId = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** One random payload key per test process: tests encrypt history exactly as production does. */
 export const testPayloadKeys = [newPayloadKey('test-1')];

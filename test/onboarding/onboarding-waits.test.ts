@@ -63,7 +63,11 @@ describe('onboarding waits (time-skipping server)', () => {
 
   it('no progress › reminder at 5 and 10 days, Stalled at 14 › a milestone clears it; refused steps change nothing', async () => {
     await worker.runUntil(async () => {
-      const h = await env.client.workflow.start(onboarding, { taskQueue, workflowId: uniqueId('onboarding'), args: [input(uniqueId('acct'))] });
+      const h = await env.client.workflow.start(onboarding, {
+        taskQueue,
+        workflowId: uniqueId('onboarding'),
+        args: [input(uniqueId('acct'))],
+      });
       const view = () => h.query(onboardingStateQuery);
       const stalledAttr = async () => (await h.describe()).typedSearchAttributes.get(Stalled);
 
@@ -88,13 +92,31 @@ describe('onboarding waits (time-skipping server)', () => {
       // Refused: out of order. The validator rejects it before it is accepted: no update event, no state change.
       // (The Java time-skipping server records a workflow task per rejected update; the real server records nothing.)
       const timelineBefore = (await view()).timeline.length;
-      const accepted = async () => (await h.fetchHistory()).events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+      const accepted = async () =>
+        (await h.fetchHistory()).events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
       const acceptedBefore = await accepted();
-      await expect(h.executeUpdate(markBankReleasedUpdate, { args: [{ by: 'cs:test' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(h.executeUpdate(markBankReleasedUpdate, { args: [{ by: 'cs:test' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
       const refused = await h
-        .executeUpdate(configureConvenioUpdate, { args: [{ by: 'cs:test', configuration: { convenio: { number: '1', carteira: '1', firstRemessa: 1, cnab: 240, apiVersion: 'V2' }, chargeDefaults: { defaultKind: 'BOLETO' } } }] })
-        .then(() => undefined, (e: unknown) => e as WorkflowUpdateFailedError);
-      expect(refused?.cause?.message).toMatch(/cannot configure the convênio while the onboarding is DATA_CAPTURED; next: send the e-mail/);
+        .executeUpdate(configureConvenioUpdate, {
+          args: [
+            {
+              by: 'cs:test',
+              configuration: {
+                convenio: { number: '1', carteira: '1', firstRemessa: 1, cnab: 240, apiVersion: 'V2' },
+                chargeDefaults: { defaultKind: 'BOLETO' },
+              },
+            },
+          ],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e as WorkflowUpdateFailedError,
+        );
+      expect(refused?.cause?.message).toMatch(
+        /cannot configure the convênio while the onboarding is DATA_CAPTURED; next: send the e-mail/,
+      );
       expect(await accepted()).toBe(acceptedBefore);
       expect((await view()).timeline.length).toBe(timelineBefore);
 
@@ -120,7 +142,16 @@ describe('certificate expiry notices (pure wake planning)', () => {
     const notAfter = new Date(now + 100 * DAY_MS).toISOString();
     const s = initialState(input('a'), now);
     s.step = 'ACTIVE';
-    s.credentials = { kind: 'ITAU', source: 'DYNAMIC', clientId: 'c', clientSecret: 's', certificatePem: 'p', privateKeyPem: 'k', notAfter, receivedAt: new Date(now).toISOString() };
+    s.credentials = {
+      kind: 'ITAU',
+      source: 'DYNAMIC',
+      clientId: 'c',
+      clientSecret: 's',
+      certificatePem: 'p',
+      privateKeyPem: 'k',
+      notAfter,
+      receivedAt: new Date(now).toISOString(),
+    };
     expect(nextWake(s, policy)).toEqual({ at: now + 70 * DAY_MS, kind: 'CERTIFICATE' });
     s.certificateNotices = { notAfter, count: 1 };
     expect(nextWake(s, policy)).toEqual({ at: now + 77 * DAY_MS, kind: 'CERTIFICATE' });

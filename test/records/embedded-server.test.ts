@@ -12,7 +12,11 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging';
 import { StartupError } from '../../src/process';
-import { type EmbeddedRecordsServer, recordsDataDir, startEmbeddedRecordsServer } from '../../src/records/embedded-server';
+import {
+  type EmbeddedRecordsServer,
+  recordsDataDir,
+  startEmbeddedRecordsServer,
+} from '../../src/records/embedded-server';
 import { statementNames } from '../../src/records/pglite-queue';
 import { PreparedStatementsClient } from '../../src/records/prepared';
 import { freePort } from '../helpers/processes';
@@ -61,7 +65,11 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
 
     // Parameterised statements of different shapes from 8 connections at once: each gets its own answer.
     const inserts = Array.from({ length: 40 }, (_, i) => [
-      a.query<{ n: number }>('insert into records_probe (src, n, body) values ($1, $2, $3) returning n', ['a', i, 'x'.repeat(i * 50)]),
+      a.query<{ n: number }>('insert into records_probe (src, n, body) values ($1, $2, $3) returning n', [
+        'a',
+        i,
+        'x'.repeat(i * 50),
+      ]),
       b.query<{ n: number }>('insert into records_probe (src, n) values ($1, $2) returning n', ['b', i]),
       b.query<{ doubled: number }>('select $1::int * 2 as doubled', [i]),
     ]);
@@ -82,7 +90,9 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
       const seenByB = b.query<{ n: number }>("select count(*)::int as n from records_probe where src = 'tx'");
       expect(await within(seenByB, 300)).toBe('pending');
       await tx.query("insert into records_probe (src, n) values ('tx', 2)");
-      expect((await tx.query("select count(*)::int as n from records_probe where src = 'tx'")).rows[0]).toEqual({ n: 2 });
+      expect((await tx.query("select count(*)::int as n from records_probe where src = 'tx'")).rows[0]).toEqual({
+        n: 2,
+      });
       await tx.query('commit');
       const afterCommit = await within(seenByB, 5000);
       expect(afterCommit === 'pending' ? 'deadlocked' : afterCommit.rows[0]).toEqual({ n: 2 });
@@ -110,7 +120,9 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
     const again = await startEmbeddedRecordsServer({ dataDir, port: await freePort(), logger });
     open.server = again;
     const c = pool(again.url);
-    const { rows } = await c.query<{ src: string; n: number }>('select src, count(*)::int as n from records_probe group by src order by src');
+    const { rows } = await c.query<{ src: string; n: number }>(
+      'select src, count(*)::int as n from records_probe group by src order by src',
+    );
     expect(rows).toEqual([
       { src: 'a', n: 40 },
       { src: 'b', n: 40 },
@@ -140,12 +152,23 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
     try {
       await watcher.connect();
       await watcher.query('create table named_probe (id int primary key, n int not null)');
-      const prepared = async () => (await watcher.query<{ name: string }>("select name from pg_prepared_statements where name like 'bf%' order by name")).rows.map((r) => r.name);
-      const writers: pg.Client[] = [new PreparedStatementsClient({ connectionString: server.url }), new PreparedStatementsClient({ connectionString: server.url })];
+      const prepared = async () =>
+        (
+          await watcher.query<{ name: string }>(
+            "select name from pg_prepared_statements where name like 'bf%' order by name",
+          )
+        ).rows.map((r) => r.name);
+      const writers: pg.Client[] = [
+        new PreparedStatementsClient({ connectionString: server.url }),
+        new PreparedStatementsClient({ connectionString: server.url }),
+      ];
       await Promise.all(writers.map((w) => w.connect()));
       // The same write text from two connections, many times: one name each (no collision in the shared backend).
       for (let i = 0; i < 20; i++) {
-        await writers[i % 2]!.query('insert into named_probe (id, n) values ($1, $2) on conflict (id) do update set n = named_probe.n + excluded.n', [i % 5, 1]);
+        await writers[i % 2]!.query(
+          'insert into named_probe (id, n) values ($1, $2) on conflict (id) do update set n = named_probe.n + excluded.n',
+          [i % 5, 1],
+        );
       }
       // A read is not named.
       expect((await writers[0]!.query<{ n: number }>('select sum(n)::int as n from named_probe')).rows[0]!.n).toBe(20);
@@ -165,8 +188,18 @@ describe('embedded records server (PGlite over the Postgres protocol)', () => {
 
   it('statementNames › the names a batch prepares and closes, from the protocol bytes', () => {
     const close = (name: string) => msg('C', Buffer.concat([Buffer.from('S'), cstr(name)]));
-    const batch = Buffer.concat([parse('select 1', 'one'), parse('select 2'), bind([]), execute(), close('one'), sync()]);
-    expect(statementNames(new Uint8Array(batch))).toEqual([{ name: 'one', parsed: true }, { name: 'one', parsed: false }]);
+    const batch = Buffer.concat([
+      parse('select 1', 'one'),
+      parse('select 2'),
+      bind([]),
+      execute(),
+      close('one'),
+      sync(),
+    ]);
+    expect(statementNames(new Uint8Array(batch))).toEqual([
+      { name: 'one', parsed: true },
+      { name: 'one', parsed: false },
+    ]);
   });
 
   it('a parameterised batch split across TCP reads is not interleaved with another connection’s batch (pglite-queue.ts)', async () => {
@@ -211,7 +244,17 @@ const int32 = (n: number) => {
 };
 const parse = (sql: string, name = '') => msg('P', Buffer.concat([cstr(name), cstr(sql), int16(0)]));
 const bind = (params: string[]) =>
-  msg('B', Buffer.concat([cstr(''), cstr(''), int16(0), int16(params.length), ...params.flatMap((p) => [int32(Buffer.byteLength(p)), Buffer.from(p)]), int16(0)]));
+  msg(
+    'B',
+    Buffer.concat([
+      cstr(''),
+      cstr(''),
+      int16(0),
+      int16(params.length),
+      ...params.flatMap((p) => [int32(Buffer.byteLength(p)), Buffer.from(p)]),
+      int16(0),
+    ]),
+  );
 const execute = () => msg('E', Buffer.concat([cstr(''), int32(0)]));
 const sync = () => msg('S', Buffer.alloc(0));
 
@@ -249,7 +292,14 @@ async function wireClient(url: string) {
       scan();
     });
   const ready = untilReady();
-  const startup = Buffer.concat([int32(196608), cstr('user'), cstr('postgres'), cstr('database'), cstr('postgres'), Buffer.from([0])]);
+  const startup = Buffer.concat([
+    int32(196608),
+    cstr('user'),
+    cstr('postgres'),
+    cstr('database'),
+    cstr('postgres'),
+    Buffer.from([0]),
+  ]);
   socket.write(Buffer.concat([int32(startup.length + 4), startup]));
   await ready;
   return { send: (b: Buffer) => socket.write(b), untilReady, end: () => socket.end(msg('X', Buffer.alloc(0))) };

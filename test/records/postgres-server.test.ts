@@ -17,7 +17,10 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 }
 
 const tableExists = (url: string, name: string) =>
-  withClient(url, async (c) => (await c.query<{ t: string | null }>('select to_regclass($1)::text as t', [name])).rows[0]?.t ?? null);
+  withClient(
+    url,
+    async (c) => (await c.query<{ t: string | null }>('select to_regclass($1)::text as t', [name])).rows[0]?.t ?? null,
+  );
 
 describe('testDatabase()', () => {
   it('uses the server the global setup provided', () => {
@@ -31,7 +34,9 @@ describe('testDatabase()', () => {
     expect(new URL(a).port).toBe(new URL(inject('postgresUrl')).port);
 
     const version = await withClient(a, async (c) => {
-      const { rows } = await c.query<{ version: string; num: string }>("select version() as version, current_setting('server_version_num') as num");
+      const { rows } = await c.query<{ version: string; num: string }>(
+        "select version() as version, current_setting('server_version_num') as num",
+      );
       return rows[0]!;
     });
     expect(version.version).toMatch(/^PostgreSQL \d+/);
@@ -42,7 +47,12 @@ describe('testDatabase()', () => {
     expect(await tableExists(a, 'boletos')).toBe('boletos');
     expect(await tableExists(b, 'boletos')).toBeNull();
     await withClient(b, (c) => c.query('create table boletos (id text primary key)')); // same name, no clash
-    expect(await withClient(b, async (c) => (await c.query<{ n: number }>('select count(*)::int as n from boletos')).rows[0])).toEqual({ n: 0 });
+    expect(
+      await withClient(
+        b,
+        async (c) => (await c.query<{ n: number }>('select count(*)::int as n from boletos')).rows[0],
+      ),
+    ).toEqual({ n: 0 });
   });
 
   it('runs with the fast, throwaway settings', async () => {
@@ -53,7 +63,13 @@ describe('testDatabase()', () => {
       );
       return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
     });
-    expect(settings).toEqual({ fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', listen_addresses: '127.0.0.1' });
+    expect(settings).toEqual({
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      max_connections: '200',
+      listen_addresses: '127.0.0.1',
+    });
   });
 });
 
@@ -68,7 +84,9 @@ describe('startPostgres()', () => {
     server = await startPostgres();
     expect(server.url).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
     const db = await server.createDatabase('own');
-    expect(await withClient(db, async (c) => (await c.query<{ d: string }>('select current_database() as d')).rows[0])).toEqual({ d: new URL(db).pathname.slice(1) });
+    expect(
+      await withClient(db, async (c) => (await c.query<{ d: string }>('select current_database() as d')).rows[0]),
+    ).toEqual({ d: new URL(db).pathname.slice(1) });
 
     await server.stop();
     await server.stop(); // idempotent

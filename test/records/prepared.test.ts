@@ -17,7 +17,10 @@ describe('PreparedStatementsClient on PostgreSQL 15', () => {
     clients.push(c);
     return c;
   };
-  const named = async (c: pg.Client) => (await c.query<{ name: string }>("select name from pg_prepared_statements where name like 'bf%' order by name")).rows.map((r) => r.name);
+  const named = async (c: pg.Client) =>
+    (
+      await c.query<{ name: string }>("select name from pg_prepared_statements where name like 'bf%' order by name")
+    ).rows.map((r) => r.name);
 
   beforeAll(async () => {
     url = await testDatabase('prepared');
@@ -30,7 +33,8 @@ describe('PreparedStatementsClient on PostgreSQL 15', () => {
 
   it('a write is prepared once and reused; a read is not prepared', async () => {
     const c = await client();
-    for (let i = 0; i < 10; i++) await c.query('insert into probe (id, n) values ($1, 1) on conflict (id) do update set n = probe.n + 1', [i % 3]);
+    for (let i = 0; i < 10; i++)
+      await c.query('insert into probe (id, n) values ($1, 1) on conflict (id) do update set n = probe.n + 1', [i % 3]);
     await c.query('update probe set n = n where id = $1', [0]);
     const sum = await c.query<{ n: number }>('select sum(n)::int as n from probe');
     expect(sum.rows[0]!.n).toBe(10);
@@ -39,7 +43,8 @@ describe('PreparedStatementsClient on PostgreSQL 15', () => {
 
   it('at most MAX_NAMED names per connection; the rest run unnamed', async () => {
     const c = await client();
-    for (let i = 0; i < MAX_NAMED + 5; i++) await c.query(`update probe set n = n + 0 where id = $1 and ${i} = ${i}`, [1]);
+    for (let i = 0; i < MAX_NAMED + 5; i++)
+      await c.query(`update probe set n = n + 0 where id = $1 and ${i} = ${i}`, [1]);
     expect(await named(c)).toHaveLength(MAX_NAMED);
   });
 

@@ -32,13 +32,25 @@ describe('records: reads from the store, after the workflow is gone and with no 
     payer: {
       name: 'Construtora Horizonte Azul Engenharia e Participações Ltda',
       document: '11.222.333/0001-81',
-      address: { street: 'Avenida Brigadeiro Faria Lima', number: '3477', district: 'Jardim Paulistano', city: 'São Paulo', state: 'SP', zipCode: '04538133' },
+      address: {
+        street: 'Avenida Brigadeiro Faria Lima',
+        number: '3477',
+        district: 'Jardim Paulistano',
+        city: 'São Paulo',
+        state: 'SP',
+        zipCode: '04538133',
+      },
     },
     reference: 'NF-77001',
     messages: ['Não receber após o vencimento'],
     ...over,
   });
-  const post = (key: string, b: unknown) => fetch(`${s.base}/v1/boletos`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(b) });
+  const post = (key: string, b: unknown) =>
+    fetch(`${s.base}/v1/boletos`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(b),
+    });
   const getJson = async (path: string, t: 't1' | 't2' = 't1') => {
     const r = await fetch(`${s.base}${path}`, { headers: auth(t) });
     return { status: r.status, json: (await r.json()) as Record<string, unknown> };
@@ -56,7 +68,11 @@ describe('records: reads from the store, after the workflow is gone and with no 
       list: await getJson(`/v1/boletos?reference=NF-77001`),
       byPayer: await getJson(`/v1/boletos?payerDocument=11222333000181&status=SETTLED`),
       report: await getJson(`/v1/reports/daily?from=${today}&to=${addDays(today, 5)}&account=${s.accountId}`),
-      pdf: { status: pdf.status, type: pdf.headers.get('content-type'), bytes: (await pdf.arrayBuffer()).byteLength > 1000 },
+      pdf: {
+        status: pdf.status,
+        type: pdf.headers.get('content-type'),
+        bytes: (await pdf.arrayBuffer()).byteLength > 1000,
+      },
       csv: { status: csv.status, text: await csv.text() },
     };
   }
@@ -77,14 +93,33 @@ describe('records: reads from the store, after the workflow is gone and with no 
     s.sim.bank.settle(b, s.sim.clock.now());
     await s.sim.tick();
     // The workflow's deliveries of REGISTERED, PAID and SETTLED all recorded and delivered.
-    await eventually(() => getJson(`/v1/boletos/${id}/deliveries`), (d) => (d.json.items as { status: string }[]).filter((x) => x.status === 'DELIVERED').length === 3, 20_000);
+    await eventually(
+      () => getJson(`/v1/boletos/${id}/deliveries`),
+      (d) => (d.json.items as { status: string }[]).filter((x) => x.status === 'DELIVERED').length === 3,
+      20_000,
+    );
     const before = await snapshot(id);
-    expect(before.boleto.json).toMatchObject({ status: 'SETTLED', paid: true, settled: true, settlement: { settledCents: 23_456 } });
-    expect((before.events.json.items as { kind: string }[]).map((e) => e.kind)).toEqual(['REGISTERED', 'PAID', 'SETTLED']);
+    expect(before.boleto.json).toMatchObject({
+      status: 'SETTLED',
+      paid: true,
+      settled: true,
+      settlement: { settledCents: 23_456 },
+    });
+    expect((before.events.json.items as { kind: string }[]).map((e) => e.kind)).toEqual([
+      'REGISTERED',
+      'PAID',
+      'SETTLED',
+    ]);
     expect((before.list.json.items as { id: string }[]).map((x) => x.id)).toEqual([id]);
     expect((before.byPayer.json.items as { id: string }[]).map((x) => x.id)).toEqual([id]);
     expect(before.report.json.items).toEqual([
-      expect.objectContaining({ date: today, accountId: s.accountId, issued: { count: 1, amountCents: 23_456 }, paid: { count: 1, amountCents: 23_456 }, settled: { count: 1, amountCents: 23_456 } }),
+      expect.objectContaining({
+        date: today,
+        accountId: s.accountId,
+        issued: { count: 1, amountCents: 23_456 },
+        paid: { count: 1, amountCents: 23_456 },
+        settled: { count: 1, amountCents: 23_456 },
+      }),
     ]);
     expect(before.pdf).toEqual({ status: 200, type: 'application/pdf', bytes: true });
     const [header, row] = before.csv.text.replace(/^\uFEFF/, '').split('\r\n');
@@ -92,13 +127,24 @@ describe('records: reads from the store, after the workflow is gone and with no 
     expect(row).toContain(`${id};${s.accountId};BS2;SETTLED`);
     expect(row).toContain(';234,56;');
     expect(row).toContain('Construtora Horizonte Azul Engenharia e Participações Ltda;11222333000181');
-    for (const r of [before.boleto, before.events, before.deliveries, before.list, before.report]) expect(r.status).toBe(200);
+    for (const r of [before.boleto, before.events, before.deliveries, before.list, before.report])
+      expect(r.status).toBe(200);
     spec.expectValid('get', '/v1/boletos', 200, 'application/json', before.list.json);
     spec.expectValid('get', '/v1/reports/daily', 200, 'application/json', before.report.json);
 
-    await s.client.workflowService.deleteWorkflowExecution({ namespace: s.client.options.namespace, workflowExecution: { workflowId: id } });
+    await s.client.workflowService.deleteWorkflowExecution({
+      namespace: s.client.options.namespace,
+      workflowExecution: { workflowId: id },
+    });
     await eventually(
-      () => s.client.workflow.getHandle(id).describe().then(() => 'exists', (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : 'error')),
+      () =>
+        s.client.workflow
+          .getHandle(id)
+          .describe()
+          .then(
+            () => 'exists',
+            (e: unknown) => (e instanceof WorkflowNotFoundError ? 'gone' : 'error'),
+          ),
       (x) => x === 'gone',
       20_000,
     );
@@ -129,7 +175,22 @@ describe('records: reads from the store, after the workflow is gone and with no 
       tenantId: s.tenants.t1,
       key,
       fingerprint: requestFingerprint(b),
-      registering: { id: boletoId, tenantId: s.tenants.t1, accountId: s.accountId, bank: 'BS2', status: 'REGISTERING', paid: false, settled: false, kind: 'BOLETO', amountCents: 31_000, issueDate: today, dueDate: due, seuNumero, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+      registering: {
+        id: boletoId,
+        tenantId: s.tenants.t1,
+        accountId: s.accountId,
+        bank: 'BS2',
+        status: 'REGISTERING',
+        paid: false,
+        settled: false,
+        kind: 'BOLETO',
+        amountCents: 31_000,
+        issueDate: today,
+        dueDate: due,
+        seuNumero,
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
       payer: { ...b.payer, document: '11222333000181' },
       messages: [],
     });
@@ -145,7 +206,10 @@ describe('records: reads from the store, after the workflow is gone and with no 
     const bad = async (q: string, field: string) => {
       const r = await getJson(`/v1/boletos?${q}`);
       expect(r.status, q).toBe(400);
-      expect((r.json.errors as { field: string }[]).map((e) => e.field), q).toContain(field);
+      expect(
+        (r.json.errors as { field: string }[]).map((e) => e.field),
+        q,
+      ).toContain(field);
     };
     await bad('status=PAYED', 'query.status');
     await bad('dueFrom=2027-03-10&dueTo=2027-03-01', 'query.dueTo');
@@ -164,7 +228,9 @@ describe('records: reads from the store, after the workflow is gone and with no 
     for (const q of ['from=2026-12-20&to=null', 'from=nope&to=2026-12-20']) {
       const r = await getJson(`/v1/reports/daily?${q}`);
       expect(r.status).toBe(400);
-      expect((r.json.errors as { field: string }[]).map((e) => e.field)).toEqual([q.startsWith('from=nope') ? 'query.from' : 'query.to']);
+      expect((r.json.errors as { field: string }[]).map((e) => e.field)).toEqual([
+        q.startsWith('from=nope') ? 'query.from' : 'query.to',
+      ]);
     }
     expect((await getJson(`/v1/boletos/${id}`, 't2')).status).toBe(404);
     expect((await getJson(`/v1/boletos/${id}/events`, 't2')).status).toBe(404);
@@ -177,7 +243,9 @@ describe('records: reads from the store, after the workflow is gone and with no 
     expect(r.status).toBe(201);
     const { id } = (await r.json()) as { id: string };
     const listed = async (from: string, to: string) =>
-      ((await getJson(`/v1/boletos?reference=NF-DUE-EDGE&dueFrom=${from}&dueTo=${to}`)).json.items as { id: string }[]).map((b) => b.id);
+      (
+        (await getJson(`/v1/boletos?reference=NF-DUE-EDGE&dueFrom=${from}&dueTo=${to}`)).json.items as { id: string }[]
+      ).map((b) => b.id);
     expect(await listed(day, day)).toEqual([id]);
     expect(await listed(addDays(day, -1), day)).toEqual([id]);
     expect(await listed(day, addDays(day, 1))).toEqual([id]);
@@ -190,13 +258,18 @@ describe('records: reads from the store, after the workflow is gone and with no 
       for await (const w of s.client.workflow.list({ query })) ids.push(w.workflowId);
       return ids;
     };
-    await eventually(() => visible(day, day), (ids) => ids.length === 1, 10_000);
+    await eventually(
+      () => visible(day, day),
+      (ids) => ids.length === 1,
+      10_000,
+    );
     expect(await visible(addDays(day, 1), addDays(day, 1))).toEqual([]);
     expect(await visible(addDays(day, -1), addDays(day, -1))).toEqual([]);
   });
 
   it('pages through the list with the cursor and syncs by updatedSince', async () => {
-    for (let i = 0; i < 5; i++) expect((await post(`page-${i}`, body({ reference: 'PAGE', amountCents: 1_000 + i * 100 }))).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await post(`page-${i}`, body({ reference: 'PAGE', amountCents: 1_000 + i * 100 }))).status).toBe(201);
     const seen: string[] = [];
     let next: string | undefined;
     do {
@@ -205,11 +278,19 @@ describe('records: reads from the store, after the workflow is gone and with no 
       next = r.json.nextCursor as string | undefined;
     } while (next);
     expect(new Set(seen).size).toBe(5);
-    const since = await getJson(`/v1/boletos?reference=PAGE&updatedSince=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`);
+    const since = await getJson(
+      `/v1/boletos?reference=PAGE&updatedSince=${encodeURIComponent(new Date(Date.now() - 600_000).toISOString())}`,
+    );
     expect((since.json.items as unknown[]).length).toBe(5);
     // A cursor of one order is refused by the other.
     const created = await getJson(`/v1/boletos?reference=PAGE&limit=2`);
-    expect((await getJson(`/v1/boletos?reference=PAGE&updatedSince=2026-01-01T00:00:00Z&cursor=${created.json.nextCursor as string}`)).status).toBe(400);
+    expect(
+      (
+        await getJson(
+          `/v1/boletos?reference=PAGE&updatedSince=2026-01-01T00:00:00Z&cursor=${created.json.nextCursor as string}`,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('with every worker stopped, GET and the list still answer 200', async () => {

@@ -28,13 +28,28 @@ describe('records store unreachable', () => {
     env = await createDevEnv();
     const client = codecClient(env);
     const taskQueue = uniqueId('tq');
-    const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      dataConverter: testDataConverter,
+    });
     const running = worker.run();
     stopWorker = async () => (worker.shutdown(), await running);
     // Nothing listens there: every query fails to connect.
-    records = new BoletoRecords(openRecordsDb(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { statementTimeoutMs: 2_000 }), new RecordProtector([newPayloadKey('k')]));
+    records = new BoletoRecords(
+      openRecordsDb(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { statementTimeoutMs: 2_000 }),
+      new RecordProtector([newPayloadKey('k')]),
+    );
     const registry = new AccessRegistryClient(client, taskQueue);
-    const built = buildApp({ client, namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'silent' }), records, access: new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 100 }) });
+    const built = buildApp({
+      client,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      logger: createLogger({ level: 'silent' }),
+      records,
+      access: new AccessCache(registry, { ttlMs: 5_000, minRefreshMs: 100 }),
+    });
     server = await listen(built.app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const tenant = uniqueId('t').toLowerCase();
@@ -49,7 +64,11 @@ describe('records store unreachable', () => {
   });
 
   it('GET one, the list and the readiness probe › 503 problems with Retry-After', async () => {
-    for (const path of ['/v1/boletos/bol-acc-AAAAAAAAAA', '/v1/boletos', '/v1/reports/daily?from=2026-12-01&to=2026-12-02']) {
+    for (const path of [
+      '/v1/boletos/bol-acc-AAAAAAAAAA',
+      '/v1/boletos',
+      '/v1/reports/daily?from=2026-12-01&to=2026-12-02',
+    ]) {
       const r = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
       expect(r.status, path).toBe(503);
       expect(r.headers.get('retry-after'), path).toBe('5');

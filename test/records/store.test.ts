@@ -21,7 +21,14 @@ const payer = {
   name: 'Maria Aparecida Souza',
   document: '52998224725',
   email: 'maria@example.com',
-  address: { street: 'Rua das Flores', number: '12', district: 'Jardim Paulistano', city: 'São Paulo', state: 'SP', zipCode: '01452000' },
+  address: {
+    street: 'Rua das Flores',
+    number: '12',
+    district: 'Jardim Paulistano',
+    city: 'São Paulo',
+    state: 'SP',
+    zipCode: '01452000',
+  },
 };
 
 let n = 0;
@@ -48,13 +55,34 @@ function view(over: Partial<BoletoView> = {}): BoletoView {
     ...over,
   };
 }
-const event = (seq: number, kind: BoletoEvent['kind'], at: string): BoletoEvent => ({ seq, kind, at, source: 'bank-webhook', eventId: `${kind}:${seq}` });
+const event = (seq: number, kind: BoletoEvent['kind'], at: string): BoletoEvent => ({
+  seq,
+  kind,
+  at,
+  source: 'bank-webhook',
+  eventId: `${kind}:${seq}`,
+});
 const later = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
 
 async function registered(r: BoletoRecords, over: Partial<BoletoView> = {}, key = `key-${n + 1}`): Promise<BoletoView> {
   const v = view(over);
-  expect(await r.claimKey({ tenantId: v.tenantId, key, fingerprint: `fp-${key}`, registering: v, payer, messages: ['Não receber após o vencimento'] })).toEqual({ outcome: 'new' });
-  const reg = { ...v, status: 'REGISTERED' as const, nossoNumero: `9${String(n).padStart(7, '0')}`, updatedAt: later(v.createdAt, 1), ...over };
+  expect(
+    await r.claimKey({
+      tenantId: v.tenantId,
+      key,
+      fingerprint: `fp-${key}`,
+      registering: v,
+      payer,
+      messages: ['Não receber após o vencimento'],
+    }),
+  ).toEqual({ outcome: 'new' });
+  const reg = {
+    ...v,
+    status: 'REGISTERED' as const,
+    nossoNumero: `9${String(n).padStart(7, '0')}`,
+    updatedAt: later(v.createdAt, 1),
+    ...over,
+  };
   await r.recordEvent({ view: reg, event: event(1, 'REGISTERED', reg.updatedAt), deliveryId: `${v.id}:1` });
   return reg;
 }
@@ -67,7 +95,10 @@ const SERVERS: [string, () => Promise<{ url: string; stop: () => Promise<void> }
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'boletoflow-store-'));
       const server = await startEmbeddedRecordsServer({ dataDir, port: 0, logger: createLogger({ level: 'silent' }) });
-      return { url: server.url, stop: async () => (await server.close(), rmSync(dataDir, { recursive: true, force: true })) };
+      return {
+        url: server.url,
+        stop: async () => (await server.close(), rmSync(dataDir, { recursive: true, force: true })),
+      };
     },
   ],
 ];
@@ -96,26 +127,51 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     expect(rows.map((x: { name: string }) => x.name)).toEqual(['0001-boleto-records']);
   });
 
-  it('the API\'s first answer and the workflow\'s REGISTERED event for the same boleto at the same moment › neither fails (no deadlock), one first answer', async () => {
+  it("the API's first answer and the workflow's REGISTERED event for the same boleto at the same moment › neither fails (no deadlock), one first answer", async () => {
     // On PostgreSQL these two used to lock the key's row and the boleto's in opposite orders (40P01 after 1 s).
     const boletos = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const v = view();
         const key = `race-${v.id}-${i}`;
-        expect(await r.claimKey({ tenantId: 't1', key, fingerprint: 'fp', registering: v, payer, messages: [] })).toEqual({ outcome: 'new' });
-        return { v, key, reg: { ...v, status: 'REGISTERED' as const, nossoNumero: String(70_000 + i), updatedAt: later(v.createdAt, 1) } };
+        expect(
+          await r.claimKey({ tenantId: 't1', key, fingerprint: 'fp', registering: v, payer, messages: [] }),
+        ).toEqual({ outcome: 'new' });
+        return {
+          v,
+          key,
+          reg: {
+            ...v,
+            status: 'REGISTERED' as const,
+            nossoNumero: String(70_000 + i),
+            updatedAt: later(v.createdAt, 1),
+          },
+        };
       }),
     );
     const outcomes = await Promise.allSettled(
-      boletos.flatMap(({ key, reg }) => [r.answerKey('t1', key, reg), r.recordEvent({ view: reg, event: event(1, 'REGISTERED', reg.updatedAt), deliveryId: `${reg.id}:1` })]),
+      boletos.flatMap(({ key, reg }) => [
+        r.answerKey('t1', key, reg),
+        r.recordEvent({ view: reg, event: event(1, 'REGISTERED', reg.updatedAt), deliveryId: `${reg.id}:1` }),
+      ]),
     );
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).toEqual([]);
-    for (const { key, reg } of boletos) expect(await r.claimKey({ tenantId: 't1', key, fingerprint: 'fp', registering: { ...reg, status: 'REGISTERING' }, payer, messages: [] })).toEqual({ outcome: 'replay', view: reg });
+    for (const { key, reg } of boletos)
+      expect(
+        await r.claimKey({
+          tenantId: 't1',
+          key,
+          fingerprint: 'fp',
+          registering: { ...reg, status: 'REGISTERING' },
+          payer,
+          messages: [],
+        }),
+      ).toEqual({ outcome: 'replay', view: reg });
   });
 
   it('claims an Idempotency-Key forever: same body replays, another body conflicts, a verdict is the first answer', async () => {
     const v = view();
-    const claim = (fingerprint: string) => r.claimKey({ tenantId: 't1', key: 'order-1', fingerprint, registering: v, payer, messages: [] });
+    const claim = (fingerprint: string) =>
+      r.claimKey({ tenantId: 't1', key: 'order-1', fingerprint, registering: v, payer, messages: [] });
     expect(await claim('fp-a')).toEqual({ outcome: 'new' });
     expect(await claim('fp-a')).toEqual({ outcome: 'pending' }); // no verdict yet: join the workflow
     expect(await claim('fp-b')).toEqual({ outcome: 'conflict' });
@@ -124,15 +180,41 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     await r.answerKey('t1', 'order-1', { ...reg, status: 'PAID' }); // the first answer stays the first
     expect(await claim('fp-a')).toEqual({ outcome: 'replay', view: reg });
     // another tenant's key of the same name is another key
-    expect(await r.claimKey({ tenantId: 't2', key: 'order-1', fingerprint: 'fp-b', registering: { ...v, tenantId: 't2', id: v.id.replace('bol-acc1-', 'bol-acc9-') }, payer, messages: [] })).toEqual({ outcome: 'new' });
+    expect(
+      await r.claimKey({
+        tenantId: 't2',
+        key: 'order-1',
+        fingerprint: 'fp-b',
+        registering: { ...v, tenantId: 't2', id: v.id.replace('bol-acc1-', 'bol-acc9-') },
+        payer,
+        messages: [],
+      }),
+    ).toEqual({ outcome: 'new' });
   });
 
   it('a boleto imported from Temporal (no key row): the same request replays it, another request is refused and claims nothing', async () => {
     const v = { ...view(), status: 'REGISTERED' as const };
-    await r.importBoleto({ view: v, events: [event(1, 'REGISTERED', v.updatedAt)], deliveries: [], payer, messages: [], requestFingerprint: 'fp-old' });
-    const claim = (fingerprint: string) => r.claimKey({ tenantId: 't1', key: 'from-before', fingerprint, registering: { ...v, status: 'REGISTERING' }, payer, messages: [] });
+    await r.importBoleto({
+      view: v,
+      events: [event(1, 'REGISTERED', v.updatedAt)],
+      deliveries: [],
+      payer,
+      messages: [],
+      requestFingerprint: 'fp-old',
+    });
+    const claim = (fingerprint: string) =>
+      r.claimKey({
+        tenantId: 't1',
+        key: 'from-before',
+        fingerprint,
+        registering: { ...v, status: 'REGISTERING' },
+        payer,
+        messages: [],
+      });
     expect(await claim('fp-other')).toEqual({ outcome: 'conflict' });
-    const { rows } = await raw.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'from-before'`);
+    const { rows } = await raw.query(
+      `SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'from-before'`,
+    );
     expect(rows[0].n).toBe(0);
     expect(await claim('fp-old')).toEqual({ outcome: 'replay', view: v });
     expect(await claim('fp-old')).toEqual({ outcome: 'replay', view: v });
@@ -140,7 +222,11 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
 
   it('concurrent claims of one key: one is new, the others join it', async () => {
     const v = view();
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => r.claimKey({ tenantId: 't1', key: 'race-1', fingerprint: 'fp', registering: v, payer, messages: [] })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        r.claimKey({ tenantId: 't1', key: 'race-1', fingerprint: 'fp', registering: v, payer, messages: [] }),
+      ),
+    );
     expect(outcomes.filter((o) => o.outcome === 'new')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'pending')).toHaveLength(5);
     const { rows } = await raw.query('SELECT count(*)::int AS n FROM boletos WHERE id = $1', [v.id]);
@@ -152,13 +238,27 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     await r.claimKey({ tenantId: 't1', key: 'slow-bank', fingerprint: 'fp', registering: v, payer, messages: [] });
     const reg = { ...v, status: 'REGISTERED' as const, updatedAt: later(v.createdAt, 30) };
     await r.recordEvent({ view: reg, event: event(1, 'REGISTERED', reg.updatedAt), deliveryId: `${v.id}:1` });
-    expect(await r.claimKey({ tenantId: 't1', key: 'slow-bank', fingerprint: 'fp', registering: v, payer, messages: [] })).toEqual({ outcome: 'replay', view: reg });
+    expect(
+      await r.claimKey({ tenantId: 't1', key: 'slow-bank', fingerprint: 'fp', registering: v, payer, messages: [] }),
+    ).toEqual({ outcome: 'replay', view: reg });
   });
 
   it('views are versioned: late and duplicated writes never move a boleto back', async () => {
     const reg = await registered(r);
-    const paid = { ...reg, status: 'PAID' as const, paid: true, payment: { paidCents: 10_000, paidAt: later(reg.updatedAt, 60) }, updatedAt: later(reg.updatedAt, 60) };
-    const settled = { ...paid, status: 'SETTLED' as const, settled: true, settlement: { settledCents: 10_000, settledAt: later(paid.updatedAt, 60) }, updatedAt: later(paid.updatedAt, 60) };
+    const paid = {
+      ...reg,
+      status: 'PAID' as const,
+      paid: true,
+      payment: { paidCents: 10_000, paidAt: later(reg.updatedAt, 60) },
+      updatedAt: later(reg.updatedAt, 60),
+    };
+    const settled = {
+      ...paid,
+      status: 'SETTLED' as const,
+      settled: true,
+      settlement: { settledCents: 10_000, settledAt: later(paid.updatedAt, 60) },
+      updatedAt: later(paid.updatedAt, 60),
+    };
     // Delivered out of order, each twice, plus the API's own write of an older answer.
     await r.recordEvent({ view: settled, event: event(3, 'SETTLED', settled.updatedAt), deliveryId: `${reg.id}:3` });
     await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: `${reg.id}:2` });
@@ -167,7 +267,11 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     await r.recordView(reg, 0);
     expect(await r.get('t1', reg.id)).toEqual(settled);
     expect((await r.events('t1', reg.id))!.map((e) => e.kind)).toEqual(['REGISTERED', 'PAID', 'SETTLED']);
-    expect((await r.deliveries('t1', reg.id))!.map((d) => d.deliveryId)).toEqual([`${reg.id}:1`, `${reg.id}:2`, `${reg.id}:3`]);
+    expect((await r.deliveries('t1', reg.id))!.map((d) => d.deliveryId)).toEqual([
+      `${reg.id}:1`,
+      `${reg.id}:2`,
+      `${reg.id}:3`,
+    ]);
     // Same instant, more events: the later snapshot wins (an overdue poll and the OVERDUE event in one task).
     const a = { ...settled, updatedAt: later(settled.updatedAt, 1), dueDate: '2026-12-21' };
     const b = { ...a, dueDate: '2026-12-22' };
@@ -193,9 +297,21 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
   it('counts delivery attempts and keeps the outcome; a resend starts a new attempt', async () => {
     const reg = await registered(r);
     const id = `${reg.id}:1`;
-    await r.recordDeliveryAttempt(id, { status: 'PENDING', at: new Date().toISOString(), attempts: 1, error: 'HTTP 503' });
+    await r.recordDeliveryAttempt(id, {
+      status: 'PENDING',
+      at: new Date().toISOString(),
+      attempts: 1,
+      error: 'HTTP 503',
+    });
     await r.recordDeliveryAttempt(id, { status: 'DELIVERED', at: '2026-12-01T13:00:00.000Z', attempts: 1 });
-    expect((await r.deliveries('t1', reg.id))![0]).toEqual({ deliveryId: id, eventSeq: 1, status: 'DELIVERED', attempts: 2, lastAttemptAt: '2026-12-01T13:00:00.000Z', deliveredAt: '2026-12-01T13:00:00.000Z' });
+    expect((await r.deliveries('t1', reg.id))![0]).toEqual({
+      deliveryId: id,
+      eventSeq: 1,
+      status: 'DELIVERED',
+      attempts: 2,
+      lastAttemptAt: '2026-12-01T13:00:00.000Z',
+      deliveredAt: '2026-12-01T13:00:00.000Z',
+    });
     await r.recordEvent({ view: reg, event: event(1, 'REGISTERED', reg.updatedAt), deliveryId: id }); // resend
     expect((await r.deliveries('t1', reg.id))![0]).toMatchObject({ status: 'PENDING', attempts: 2 });
   });
@@ -206,18 +322,39 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     const id = `${reg.id}:2`;
     await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id, delivery: 'SKIPPED' });
     await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id, delivery: 'SKIPPED' }); // retried activity
-    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toEqual({ deliveryId: id, eventSeq: 2, status: 'SKIPPED', attempts: 0 });
+    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toEqual({
+      deliveryId: id,
+      eventSeq: 2,
+      status: 'SKIPPED',
+      attempts: 0,
+    });
     expect((await r.events('t1', reg.id))!.map((e) => e.seq)).toEqual([1, 2]);
     await r.recordEvent({ view: paid, event: event(2, 'PAID', paid.updatedAt), deliveryId: id }); // resend once the tenant has an endpoint
-    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect((await r.deliveries('t1', reg.id))!.find((d) => d.deliveryId === id)).toMatchObject({
+      status: 'PENDING',
+      attempts: 0,
+    });
   });
 
   it('keeps personal data encrypted at rest and finds the payer by document, across a key rotation', async () => {
     const reg = await registered(r, { reference: 'NF-2026-000123' });
     const dump = JSON.stringify((await raw.query('SELECT * FROM boletos WHERE id = $1', [reg.id])).rows);
-    for (const secret of [payer.name, payer.document, '529.982.247-25', payer.email, payer.address.street, 'Jardim Paulistano', 'Não receber']) expect(dump).not.toContain(secret);
+    for (const secret of [
+      payer.name,
+      payer.document,
+      '529.982.247-25',
+      payer.email,
+      payer.address.street,
+      'Jardim Paulistano',
+      'Não receber',
+    ])
+      expect(dump).not.toContain(secret);
     const tables = ['boletos', 'boleto_events', 'boleto_deliveries', 'idempotency_keys'];
-    const everything = (await raw.query(`SELECT ${tables.map((t) => `coalesce((SELECT json_agg(x)::text FROM ${t} x), '')`).join(' || ')} AS all`)).rows[0].all as string;
+    const everything = (
+      await raw.query(
+        `SELECT ${tables.map((t) => `coalesce((SELECT json_agg(x)::text FROM ${t} x), '')`).join(' || ')} AS all`,
+      )
+    ).rows[0].all as string;
     expect(everything).toContain(reg.id);
     for (const secret of [payer.name, payer.document, payer.email]) expect(everything).not.toContain(secret);
     expect((await r.printable('t1', reg.id))!.payer).toEqual(payer);
@@ -242,15 +379,26 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     }
     // A sealed value moved to another row does not open there.
     const other = await registered(r);
-    await raw.query('UPDATE boletos SET payer_enc = (SELECT payer_enc FROM boletos WHERE id = $1) WHERE id = $2', [reg.id, other.id]);
+    await raw.query('UPDATE boletos SET payer_enc = (SELECT payer_enc FROM boletos WHERE id = $1) WHERE id = $2', [
+      reg.id,
+      other.id,
+    ]);
     await expect(r.printable('t1', other.id)).rejects.toThrow();
   });
 
   it('lists with filters (inclusive day bounds), a stable keyset cursor, tenant isolation, and incremental sync', async () => {
     const tenant = 'tlist';
     const made: BoletoView[] = [];
-    for (let i = 0; i < 7; i++) made.push(await registered(r, { tenantId: tenant, dueDate: `2027-03-1${i}`, reference: i % 2 ? 'odd' : 'even' }, `list-${i}`));
-    const ids = async (f: Parameters<BoletoRecords['list']>[1]) => (await r.list(tenant, f, 100)).items.map((x) => x.id);
+    for (let i = 0; i < 7; i++)
+      made.push(
+        await registered(
+          r,
+          { tenantId: tenant, dueDate: `2027-03-1${i}`, reference: i % 2 ? 'odd' : 'even' },
+          `list-${i}`,
+        ),
+      );
+    const ids = async (f: Parameters<BoletoRecords['list']>[1]) =>
+      (await r.list(tenant, f, 100)).items.map((x) => x.id);
     expect(await ids({ dueFrom: '2027-03-13', dueTo: '2027-03-13' })).toEqual([made[3]!.id]);
     expect(await ids({ dueFrom: '2027-03-12', dueTo: '2027-03-14' })).toHaveLength(3);
     expect(await ids({ reference: 'odd' })).toHaveLength(3);
@@ -279,7 +427,9 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     await r.recordView({ ...made[3]!, status: 'CANCELLED', updatedAt: later(made[3]!.updatedAt, 500) }, 9);
     const rest = await r.list(tenant, { updatedSince: '2000-01-01T00:00:00Z' }, 100, tail.next);
     expect(rest.items.map((x) => x.id)).toEqual([made[0]!.id, made[3]!.id]);
-    expect((await r.list(tenant, { updatedSince: new Date(Date.now() + 60_000).toISOString() }, 100)).items).toEqual([]);
+    expect((await r.list(tenant, { updatedSince: new Date(Date.now() + 60_000).toISOString() }, 100)).items).toEqual(
+      [],
+    );
   });
 
   it('exports every row of the filters in batches, with the payer decrypted', async () => {
@@ -300,20 +450,99 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     const t = 'treport';
     const a = await registered(r, { tenantId: t, issueDate: '2026-11-10', amountCents: 1000 }, 'rep-a');
     const b = await registered(r, { tenantId: t, issueDate: '2026-11-10', amountCents: 2000 }, 'rep-b');
-    const c = await registered(r, { tenantId: t, issueDate: '2026-11-11', amountCents: 4000, accountId: 'acc2' }, 'rep-c');
+    const c = await registered(
+      r,
+      { tenantId: t, issueDate: '2026-11-11', amountCents: 4000, accountId: 'acc2' },
+      'rep-c',
+    );
     // paid 23:30 in São Paulo on the 11th = 02:30Z on the 12th: counted on the 11th
-    await r.recordView({ ...a, status: 'SETTLED', paid: true, settled: true, payment: { paidCents: 990, paidAt: '2026-11-12T02:30:00.000Z' }, settlement: { settledCents: 990, settledAt: '2026-11-13T10:00:00.000Z' }, updatedAt: later(a.updatedAt, 10) }, 5);
-    await r.recordView({ ...b, status: 'CANCELLED', cancellation: { cancelledAt: '2026-11-12T15:00:00.000Z' }, updatedAt: later(b.updatedAt, 10) }, 5);
-    await r.recordView({ ...c, status: 'EXPIRED', cancellation: { cancelledAt: '2026-11-12T15:00:00.000Z' }, updatedAt: later(c.updatedAt, 10) }, 5);
+    await r.recordView(
+      {
+        ...a,
+        status: 'SETTLED',
+        paid: true,
+        settled: true,
+        payment: { paidCents: 990, paidAt: '2026-11-12T02:30:00.000Z' },
+        settlement: { settledCents: 990, settledAt: '2026-11-13T10:00:00.000Z' },
+        updatedAt: later(a.updatedAt, 10),
+      },
+      5,
+    );
+    await r.recordView(
+      {
+        ...b,
+        status: 'CANCELLED',
+        cancellation: { cancelledAt: '2026-11-12T15:00:00.000Z' },
+        updatedAt: later(b.updatedAt, 10),
+      },
+      5,
+    );
+    await r.recordView(
+      {
+        ...c,
+        status: 'EXPIRED',
+        cancellation: { cancelledAt: '2026-11-12T15:00:00.000Z' },
+        updatedAt: later(c.updatedAt, 10),
+      },
+      5,
+    );
     const totals = await r.dailyTotals(t, { from: '2026-11-01', to: '2026-11-30' });
     const z = { count: 0, amountCents: 0 };
     expect(totals).toEqual([
-      { date: '2026-11-10', accountId: 'acc1', issued: { count: 2, amountCents: 3000 }, paid: z, settled: z, cancelled: z, expired: z },
-      { date: '2026-11-11', accountId: 'acc1', issued: z, paid: { count: 1, amountCents: 990 }, settled: z, cancelled: z, expired: z },
-      { date: '2026-11-11', accountId: 'acc2', issued: { count: 1, amountCents: 4000 }, paid: z, settled: z, cancelled: z, expired: z },
-      { date: '2026-11-12', accountId: 'acc1', issued: z, paid: z, settled: z, cancelled: { count: 1, amountCents: 2000 }, expired: z },
-      { date: '2026-11-12', accountId: 'acc2', issued: z, paid: z, settled: z, cancelled: z, expired: { count: 1, amountCents: 4000 } },
-      { date: '2026-11-13', accountId: 'acc1', issued: z, paid: z, settled: { count: 1, amountCents: 990 }, cancelled: z, expired: z },
+      {
+        date: '2026-11-10',
+        accountId: 'acc1',
+        issued: { count: 2, amountCents: 3000 },
+        paid: z,
+        settled: z,
+        cancelled: z,
+        expired: z,
+      },
+      {
+        date: '2026-11-11',
+        accountId: 'acc1',
+        issued: z,
+        paid: { count: 1, amountCents: 990 },
+        settled: z,
+        cancelled: z,
+        expired: z,
+      },
+      {
+        date: '2026-11-11',
+        accountId: 'acc2',
+        issued: { count: 1, amountCents: 4000 },
+        paid: z,
+        settled: z,
+        cancelled: z,
+        expired: z,
+      },
+      {
+        date: '2026-11-12',
+        accountId: 'acc1',
+        issued: z,
+        paid: z,
+        settled: z,
+        cancelled: { count: 1, amountCents: 2000 },
+        expired: z,
+      },
+      {
+        date: '2026-11-12',
+        accountId: 'acc2',
+        issued: z,
+        paid: z,
+        settled: z,
+        cancelled: z,
+        expired: { count: 1, amountCents: 4000 },
+      },
+      {
+        date: '2026-11-13',
+        accountId: 'acc1',
+        issued: z,
+        paid: z,
+        settled: { count: 1, amountCents: 990 },
+        cancelled: z,
+        expired: z,
+      },
     ]);
     expect(await r.dailyTotals(t, { from: '2026-11-01', to: '2026-11-30', account: 'acc2' })).toHaveLength(2);
   });
@@ -321,7 +550,15 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
   it('purges only final boletos older than the retention, records the purge, and keeps their keys', async () => {
     const t = 'tpurge';
     const old = await registered(r, { tenantId: t }, 'purge-old');
-    await r.recordView({ ...old, status: 'SETTLED', settlement: { settledCents: 1, settledAt: '2019-05-02T12:00:00.000Z' }, updatedAt: '2026-12-01T12:10:00.000Z' }, 5);
+    await r.recordView(
+      {
+        ...old,
+        status: 'SETTLED',
+        settlement: { settledCents: 1, settledAt: '2019-05-02T12:00:00.000Z' },
+        updatedAt: '2026-12-01T12:10:00.000Z',
+      },
+      5,
+    );
     const open = await registered(r, { tenantId: t }, 'purge-open');
     const result = await r.purge({ years: 5, by: 'ops@example.com', today: '2026-12-02' });
     expect(result).toMatchObject({ cutoff: '2021-12-02', boletos: 1, events: 1, deliveries: 1 });
@@ -329,7 +566,10 @@ describe.each(SERVERS)('records store on %s', (_name, serve) => {
     expect(await r.get(t, open.id)).toBeDefined();
     const purges = await raw.query('SELECT purged_by, retention_years, boletos FROM record_purges');
     expect(purges.rows).toContainEqual({ purged_by: 'ops@example.com', retention_years: 5, boletos: 1 });
-    const key = await raw.query(`SELECT boleto_id FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = 'purge-old'`, [t]);
+    const key = await raw.query(
+      `SELECT boleto_id FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = 'purge-old'`,
+      [t],
+    );
     expect(key.rows).toEqual([{ boleto_id: old.id }]);
   });
 });

@@ -9,7 +9,8 @@ import { admin, adapterFor, boletoRequest, startReceiver, startSim, type TestAda
 
 let current: Bs2Simulator | undefined;
 /** A request due in 10 days on the current simulator's clock. */
-const breq = (o: Parameters<typeof boletoRequest>[0] = {}) => boletoRequest({ dueDate: addDays(current!.clock.today(), 10), ...o });
+const breq = (o: Parameters<typeof boletoRequest>[0] = {}) =>
+  boletoRequest({ dueDate: addDays(current!.clock.today(), 10), ...o });
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -24,7 +25,8 @@ async function bankError(p: Promise<unknown>): Promise<BankError> {
 }
 
 const advance = (sim: Bs2Simulator, days: number, hours = 0) => admin(sim, '/clock/advance', { days, hours });
-const notificationsFor = (rx: Receiver, nossoNumero: string) => rx.received.filter((r) => String(r.body?.NossoNumeroBoleto) === nossoNumero);
+const notificationsFor = (rx: Receiver, nossoNumero: string) =>
+  rx.received.filter((r) => String(r.body?.NossoNumeroBoleto) === nossoNumero);
 const statuses = (n: { body: { StatusBoleto: { Status: number }[] } }) => n.body.StatusBoleto.map((s) => s.Status);
 
 describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => {
@@ -35,7 +37,11 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
   beforeAll(async () => {
     rx = await startReceiver();
     // Days pass on the bank's clock here: a 48 h refresh token would lapse (the keeper refreshes idle accounts; this adapter does not).
-    sim = await startSim({ webhook: { url: rx.url, auth: { type: 'bearer', token: 'hook-secret' } }, lostResponseHoldMs: 3_000, refreshTokenTtlHours: 24 * 400 });
+    sim = await startSim({
+      webhook: { url: rx.url, auth: { type: 'bearer', token: 'hook-secret' } },
+      lostResponseHoldMs: 3_000,
+      refreshTokenTtlHours: 24 * 400,
+    });
     current = sim;
     t = adapterFor(sim, { timeoutMs: 400 });
   });
@@ -60,7 +66,9 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     const paid = await t.adapter.get({ bankId: b.bankId });
     expect(paid).toMatchObject({ status: 'PAID', payment: { paidCents: 10_001 } });
     expect(paid?.payment?.paidAt).toBe('2026-03-06T13:00:00.000Z'); // 10:00 São Paulo, in UTC
-    const view = (await admin<{ items: { id: string; settleDueAt: string }[] }>(sim, '/boletos')).body.items.find((i) => i.id === b.bankId)!;
+    const view = (await admin<{ items: { id: string; settleDueAt: string }[] }>(sim, '/boletos')).body.items.find(
+      (i) => i.id === b.bankId,
+    )!;
     const settleAt = String(view.settleDueAt);
     expect(settleAt).toMatch(/T05:00:00\.000-03:00$/);
     expect(['2026-03-09', '2026-03-10', '2026-03-11']).toContain(settleAt.slice(0, 10)); // business days after Friday
@@ -69,12 +77,27 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     expect(settled).toMatchObject({ status: 'SETTLED', settlement: { settledCents: 10_001 } });
     const ns = notificationsFor(rx, b.nossoNumero);
     expect(ns.map(statuses)).toEqual([[1], [1, 2], [1, 2, 3]]);
-    const events = ns.flatMap((n) => t.adapter.translateWebhook({ headers: { authorization: 'Bearer hook-secret' }, body: n.body, receivedAt: new Date().toISOString() }));
-    expect(events.filter((e) => e.kind === 'SETTLED')).toMatchObject([{ settledCents: 10_001, nossoNumero: b.nossoNumero, source: 'webhook' }]);
+    const events = ns.flatMap((n) =>
+      t.adapter.translateWebhook({
+        headers: { authorization: 'Bearer hook-secret' },
+        body: n.body,
+        receivedAt: new Date().toISOString(),
+      }),
+    );
+    expect(events.filter((e) => e.kind === 'SETTLED')).toMatchObject([
+      { settledCents: 10_001, nossoNumero: b.nossoNumero, source: 'webhook' },
+    ]);
   });
 
   it(',02 paid late › 5 days after the due date with the fine › valorPago > valor, then settled', async () => {
-    const b = await t.adapter.register(breq({ amountCents: 20_002, dueDate: addDays(sim.clock.today(), 1), fine: { type: 'FIXED', cents: 500 }, interest: { type: 'PERCENT_MONTHLY', basisPoints: 300 } }));
+    const b = await t.adapter.register(
+      breq({
+        amountCents: 20_002,
+        dueDate: addDays(sim.clock.today(), 1),
+        fine: { type: 'FIXED', cents: 500 },
+        interest: { type: 'PERCENT_MONTHLY', basisPoints: 300 },
+      }),
+    );
     await advance(sim, 3);
     expect((await t.adapter.get({ bankId: b.bankId }))?.status).toBe('OVERDUE');
     await advance(sim, 3); // due + 5, 12:00: paid at 10:00, settlement not before tomorrow 05:00
@@ -82,7 +105,10 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     // 200,02 + 5,00 fine + 3 %/month × 5 days = 1,00
     expect(paid).toMatchObject({ status: 'PAID', amountCents: 20_002, payment: { paidCents: 20_002 + 500 + 100 } });
     await advance(sim, 6);
-    expect(await t.adapter.get({ bankId: b.bankId })).toMatchObject({ status: 'SETTLED', settlement: { settledCents: 20_602 } });
+    expect(await t.adapter.get({ bankId: b.bankId })).toMatchObject({
+      status: 'SETTLED',
+      settlement: { settledCents: 20_602 },
+    });
   });
 
   it(',03 never paid › overdue after the due date, still payable on due + 60, written off (Status 4) the day after; payment then refused', async () => {
@@ -105,17 +131,40 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     // The default grace is 4 business days (test/simulators/bs2-fidelity.test.ts); this bank is configured without.
     const g0 = await startSim({ paymentDeadlineGraceBusinessDays: 0, refreshTokenTtlHours: 24 * 400 });
     const a0 = adapterFor(g0);
-    const b = await a0.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(g0.clock.today(), 1), paymentDeadline: addDays(g0.clock.today(), 3) }));
-    const c = await a0.adapter.register(breq({ amountCents: 12_000, dueDate: addDays(g0.clock.today(), 1), paymentDeadline: addDays(g0.clock.today(), 3) }));
-    expect((await admin(g0, `/boletos/${b.bankId}/pay`, { at: `${addDays(g0.clock.today(), 3)}T20:00:00-03:00` })).status).toBe(200);
-    expect((await admin(g0, `/boletos/${c.bankId}/pay`, { at: `${addDays(g0.clock.today(), 4)}T09:00:00-03:00` })).body.error).toContain('fora do prazo');
+    const b = await a0.adapter.register(
+      breq({
+        amountCents: 12_000,
+        dueDate: addDays(g0.clock.today(), 1),
+        paymentDeadline: addDays(g0.clock.today(), 3),
+      }),
+    );
+    const c = await a0.adapter.register(
+      breq({
+        amountCents: 12_000,
+        dueDate: addDays(g0.clock.today(), 1),
+        paymentDeadline: addDays(g0.clock.today(), 3),
+      }),
+    );
+    expect(
+      (await admin(g0, `/boletos/${b.bankId}/pay`, { at: `${addDays(g0.clock.today(), 3)}T20:00:00-03:00` })).status,
+    ).toBe(200);
+    expect(
+      (await admin(g0, `/boletos/${c.bankId}/pay`, { at: `${addDays(g0.clock.today(), 4)}T09:00:00-03:00` })).body
+        .error,
+    ).toContain('fora do prazo');
     await a0.http.close();
     await g0.close();
   });
 
   it(',04 rejected at registration › VALIDATION with the bank field and message', async () => {
     const e = await bankError(t.adapter.register(breq({ amountCents: 40_004 })));
-    expect(e).toMatchObject({ kind: 'VALIDATION', details: { httpStatus: 400, fields: [{ field: 'Cliente', message: 'Sacado bloqueado para emissão de boletos.' }] } });
+    expect(e).toMatchObject({
+      kind: 'VALIDATION',
+      details: {
+        httpStatus: 400,
+        fields: [{ field: 'Cliente', message: 'Sacado bloqueado para emissão de boletos.' }],
+      },
+    });
   });
 
   it(',05 webhook never sent › paid and settled, no notification at all › only polling finds the payment', async () => {
@@ -134,7 +183,13 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     const ns = notificationsFor(rx, b.nossoNumero);
     expect(ns.map(statuses)).toEqual([[1, 2, 3], [1, 2], [1, 2, 3], [1], [1, 2], [1]]);
     const seen = new Map<string, BankEvent>();
-    for (const n of ns) for (const e of t.adapter.translateWebhook({ headers: { authorization: 'Bearer hook-secret' }, body: n.body, receivedAt: '' })) seen.set(e.eventId, e);
+    for (const n of ns)
+      for (const e of t.adapter.translateWebhook({
+        headers: { authorization: 'Bearer hook-secret' },
+        body: n.body,
+        receivedAt: '',
+      }))
+        seen.set(e.eventId, e);
     expect(seen.size).toBe(6); // 3 notifications × their entries (1 + 2 + 3), duplicates removed
     expect(new Set([...seen.values()].map((e) => e.kind))).toEqual(new Set(['REGISTERED', 'PAID', 'SETTLED']));
   });
@@ -146,14 +201,19 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     const found = await t.adapter.findRegistered(req);
     expect(found).toMatchObject({ seuNumero: req.seuNumero, amountCents: 70_007, status: 'OPEN' });
     expect((await bankError(t.adapter.register(req))).kind).toBe('ALREADY_REGISTERED');
-    const held = (await admin<{ items: { seuNumero: string }[] }>(sim, '/boletos')).body.items.filter((i) => i.seuNumero === req.seuNumero);
+    const held = (await admin<{ items: { seuNumero: string }[] }>(sim, '/boletos')).body.items.filter(
+      (i) => i.seuNumero === req.seuNumero,
+    );
     expect(held).toHaveLength(1);
   });
 
   it(',08 503 for the first N calls › UNAVAILABLE with Retry-After, nothing created; the third call registers', async () => {
     const req = breq({ amountCents: 80_008 });
     for (let i = 0; i < 2; i++) {
-      expect(await bankError(t.adapter.register(req))).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 503, retryAfterMs: 1000, outcomeUnknown: true } });
+      expect(await bankError(t.adapter.register(req))).toMatchObject({
+        kind: 'UNAVAILABLE',
+        details: { httpStatus: 503, retryAfterMs: 1000, outcomeUnknown: true },
+      });
       expect(await t.adapter.findRegistered(req)).toBeNull();
     }
     expect((await t.adapter.register(req)).seuNumero).toBe(req.seuNumero);
@@ -193,12 +253,30 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
 
   it('webhook translation › wrong Authorization › AUTH; not a BS2 body › VALIDATION', () => {
     const strict = adapterFor(sim, { webhookAuthorization: 'Bearer hook-secret' }, {}, t.tokens);
-    const body = { Id: 'x', NossoNumeroBoleto: 1, StatusBoleto: [{ Status: 1, DataStatus: '2026-03-02T10:00:00-03:00' }] };
-    expect(() => strict.adapter.translateWebhook({ headers: { authorization: 'Bearer nope' }, body, receivedAt: '' })).toThrow(expect.objectContaining({ kind: 'AUTH' }));
-    expect(strict.adapter.translateWebhook({ headers: { authorization: 'Bearer hook-secret' }, body, receivedAt: '' })).toEqual([
-      { bank: 'BS2', eventId: 'x:1', kind: 'REGISTERED', occurredAt: '2026-03-02T13:00:00.000Z', bankTime: '2026-03-02T10:00:00-03:00', nossoNumero: '1', source: 'webhook' },
+    const body = {
+      Id: 'x',
+      NossoNumeroBoleto: 1,
+      StatusBoleto: [{ Status: 1, DataStatus: '2026-03-02T10:00:00-03:00' }],
+    };
+    expect(() =>
+      strict.adapter.translateWebhook({ headers: { authorization: 'Bearer nope' }, body, receivedAt: '' }),
+    ).toThrow(expect.objectContaining({ kind: 'AUTH' }));
+    expect(
+      strict.adapter.translateWebhook({ headers: { authorization: 'Bearer hook-secret' }, body, receivedAt: '' }),
+    ).toEqual([
+      {
+        bank: 'BS2',
+        eventId: 'x:1',
+        kind: 'REGISTERED',
+        occurredAt: '2026-03-02T13:00:00.000Z',
+        bankTime: '2026-03-02T10:00:00-03:00',
+        nossoNumero: '1',
+        source: 'webhook',
+      },
     ]);
-    expect(() => t.adapter.translateWebhook({ headers: {}, body: { hello: 1 }, receivedAt: '' })).toThrow(expect.objectContaining({ kind: 'VALIDATION' }));
+    expect(() => t.adapter.translateWebhook({ headers: {}, body: { hello: 1 }, receivedAt: '' })).toThrow(
+      expect.objectContaining({ kind: 'VALIDATION' }),
+    );
   });
 
   it('OAuth › rotation, 48 h refresh TTL, 10 token calls a minute › old tokens die at once; the 11th call gets 429 with Retry-After', async () => {
@@ -206,10 +284,21 @@ describe('BS2 simulator › scenarios by cents, rules of time, webhooks', () => 
     const form = (rt: string) =>
       fetch(`${s3.url}/auth/oauth/v2/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('sim-bs2-api-key:sim-bs2-api-secret').toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'refresh_token', scope: 'forintegration', refresh_token: rt }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from('sim-bs2-api-key:sim-bs2-api-secret').toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          scope: 'forintegration',
+          refresh_token: rt,
+        }).toString(),
       });
-    const first = (await (await form(s3.config.app.refreshToken)).json()) as { refresh_token: string; access_token: string; expires_in: number };
+    const first = (await (await form(s3.config.app.refreshToken)).json()) as {
+      refresh_token: string;
+      access_token: string;
+      expires_in: number;
+    };
     expect(first.expires_in).toBe(300);
     expect((await form(s3.config.app.refreshToken)).status).toBe(400); // rotated away
     let rt = first.refresh_token;

@@ -14,7 +14,17 @@ import { addDays, nextBusinessDay } from '../../src/domain';
 import { loadConfig } from '../../src/config';
 import { createItauSimulator, type ItauSimulator } from '../../src/simulators/itau/server';
 import { SimClock } from '../../src/simulators/shared/clock';
-import { adapterFor, admin, bankErrorOf, boletoRequest, startReceiver, startSim, T0, type TestAdapter, TODAY } from '../banks/itau/helpers';
+import {
+  adapterFor,
+  admin,
+  bankErrorOf,
+  boletoRequest,
+  startReceiver,
+  startSim,
+  T0,
+  type TestAdapter,
+  TODAY,
+} from '../banks/itau/helpers';
 
 describe('Itaú simulator › notifications and scenarios over the simulator clock', () => {
   let sim: ItauSimulator;
@@ -25,7 +35,13 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     sim = await startSim();
     t = adapterFor(sim);
     rcv = await startReceiver();
-    await t.adapter.subscribeNotifications({ webhookUrl: rcv.webhookUrl, oauthUrl: rcv.oauthUrl, clientId: rcv.creds.clientId, clientSecret: rcv.creds.clientSecret, scope: 'webhook' });
+    await t.adapter.subscribeNotifications({
+      webhookUrl: rcv.webhookUrl,
+      oauthUrl: rcv.oauthUrl,
+      clientId: rcv.creds.clientId,
+      clientSecret: rcv.creds.clientSecret,
+      scope: 'webhook',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -34,8 +50,14 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
   });
 
   it('subscription › POST /notificacoes_boletos › one id per type (id_beneficiario + 01/02), listed without the client secret', async () => {
-    const subs = (await t.adapter.listSubscriptions()) as { id_notificacao_boleto: string; webhook_client_secret?: string }[];
-    expect(subs.map((s) => s.id_notificacao_boleto).sort()).toEqual([`${sim.bank.idBeneficiario}01`, `${sim.bank.idBeneficiario}02`]);
+    const subs = (await t.adapter.listSubscriptions()) as {
+      id_notificacao_boleto: string;
+      webhook_client_secret?: string;
+    }[];
+    expect(subs.map((s) => s.id_notificacao_boleto).sort()).toEqual([
+      `${sim.bank.idBeneficiario}01`,
+      `${sim.bank.idBeneficiario}02`,
+    ]);
     expect(subs.every((s) => s.webhook_client_secret === undefined)).toBe(true);
   });
 
@@ -50,9 +72,24 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
 
     expect(first).toHaveLength(1);
     expect(rcv.tokenRequests[0]).toMatchObject({ body: { grant_type: 'client_credentials', scope: 'webhook' } });
-    expect(rcv.tokenRequests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('receiver-client:receiver-secret').toString('base64')}`);
-    const events = t.adapter.translateWebhook({ headers: {}, body: first[0]?.body, receivedAt: new Date().toISOString() });
-    expect(events).toEqual([expect.objectContaining({ bank: 'ITAU', kind: 'PAID', nossoNumero: req.nossoNumero, paidCents: 20_001, eventId: `${req.nossoNumero}:95`, source: 'webhook' })]);
+    expect(rcv.tokenRequests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('receiver-client:receiver-secret').toString('base64')}`,
+    );
+    const events = t.adapter.translateWebhook({
+      headers: {},
+      body: first[0]?.body,
+      receivedAt: new Date().toISOString(),
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        bank: 'ITAU',
+        kind: 'PAID',
+        nossoNumero: req.nossoNumero,
+        paidCents: 20_001,
+        eventId: `${req.nossoNumero}:95`,
+        source: 'webhook',
+      }),
+    ]);
 
     const settleDay = nextBusinessDay(addDays(TODAY, 1));
     await admin(sim, '/clock', { now: `${settleDay}T06:00:00-03:00` });
@@ -60,7 +97,10 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     expect(settled).toMatchObject({ status: 'SETTLED', bankStatus: 'Creditado', settlement: { settledCents: 20_001 } });
     const second = rcv.received.slice(start + 1);
     expect(second).toHaveLength(1);
-    expect(t.adapter.translateWebhook({ headers: {}, body: second[0]?.body, receivedAt: 'x' })[0]).toMatchObject({ kind: 'SETTLED', settledCents: 20_001 });
+    expect(t.adapter.translateWebhook({ headers: {}, body: second[0]?.body, receivedAt: 'x' })[0]).toMatchObject({
+      kind: 'SETTLED',
+      settledCents: 20_001,
+    });
     // The subscriber's 300 s token had expired a day later: the simulator asked for a new one first.
     expect(rcv.tokenRequests).toHaveLength(2);
     expect(second[0]?.headers.authorization).toBe('Bearer rcv-token-2');
@@ -72,10 +112,18 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     const before = rcv.received.length;
     await admin(sim, '/clock/advance', { hours: 2, stepMinutes: 30 });
     const polled = await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' });
-    expect(polled).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada', payment: { paidCents: 30_010, channel: 'Pix' }, settlement: { settledCents: 30_010 } });
+    expect(polled).toMatchObject({
+      status: 'SETTLED',
+      bankStatus: 'Baixada',
+      payment: { paidCents: 30_010, channel: 'Pix' },
+      settlement: { settledCents: 30_010 },
+    });
     expect(polled?.settlement?.settledAt).toBe(polled?.payment?.paidAt);
     await admin(sim, '/clock/advance', { days: 4, stepMinutes: 360 });
-    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada' });
+    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'SETTLED',
+      bankStatus: 'Baixada',
+    });
     expect(rcv.received.length).toBe(before);
     const listed = await admin<{ deliveries: { subject: string }[] }>(sim, '/webhooks');
     expect(listed.body.deliveries.filter((d) => d.subject.startsWith(req.nossoNumero ?? '-'))).toEqual([]);
@@ -91,10 +139,17 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
   });
 
   it('cents ,02 › paid 5 days late with the 2 % fine › paidCents above the amount; the consulta lists the payment', async () => {
-    const req = boletoRequest({ amountCents: 10_002, dueDate: addDays(sim.clock.today(), 1), fine: { type: 'PERCENT', basisPoints: 200 } });
+    const req = boletoRequest({
+      amountCents: 10_002,
+      dueDate: addDays(sim.clock.today(), 1),
+      fine: { type: 'PERCENT', basisPoints: 200 },
+    });
     await t.adapter.register(req);
     await admin(sim, '/clock/advance', { days: 2, stepMinutes: 360 });
-    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'OVERDUE', bankStatus: 'Em Aberto' });
+    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'OVERDUE',
+      bankStatus: 'Em Aberto',
+    });
     await admin(sim, '/clock/advance', { days: 5, stepMinutes: 360 });
     const b = await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' });
     expect(b?.payment?.paidCents).toBe(10_002 + 200);
@@ -107,7 +162,11 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
     await admin(sim, '/clock/advance', { days: 2, stepMinutes: 360 });
     expect((await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' }))?.status).toBe('OVERDUE');
     await admin(sim, '/clock/advance', { days: 4, stepMinutes: 360 });
-    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'CANCELLED', bankStatus: 'Baixada', cancellation: { reason: 'Baixa por decurso de prazo' } });
+    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'CANCELLED',
+      bankStatus: 'Baixada',
+      cancellation: { reason: 'Baixa por decurso de prazo' },
+    });
     expect((await admin(sim, `/boletos/${req.nossoNumero}/pay`, {})).status).toBe(409);
   });
 
@@ -119,24 +178,64 @@ describe('Itaú simulator › notifications and scenarios over the simulator clo
 
 describe('Itaú adapter › notification bodies and situação spellings (real bodies: test/banks/itau/notifications.test.ts)', () => {
   it('an offset date-time in dataNotificacao › read as such; a re-delivery › the same eventIds', () => {
-    const body = { boletos: [{ numeroNossoNumero: '12345678', tipoLiquidacao: '06', valorPagoTotalCobranca: '150.00', dataNotificacao: '2026-03-02T05:00:00-03:00' }] };
+    const body = {
+      boletos: [
+        {
+          numeroNossoNumero: '12345678',
+          tipoLiquidacao: '06',
+          valorPagoTotalCobranca: '150.00',
+          dataNotificacao: '2026-03-02T05:00:00-03:00',
+        },
+      ],
+    };
     const a = translateItauWebhook({ headers: {}, body, receivedAt: 'r' });
-    expect(a).toEqual([{ bank: 'ITAU', eventId: '12345678:06', kind: 'SETTLED', occurredAt: '2026-03-02T08:00:00.000Z', bankTime: '2026-03-02T05:00:00-03:00', nossoNumero: '12345678', paidCents: 15_000, settledCents: 15_000, source: 'webhook' }]);
+    expect(a).toEqual([
+      {
+        bank: 'ITAU',
+        eventId: '12345678:06',
+        kind: 'SETTLED',
+        occurredAt: '2026-03-02T08:00:00.000Z',
+        bankTime: '2026-03-02T05:00:00-03:00',
+        nossoNumero: '12345678',
+        paidCents: 15_000,
+        settledCents: 15_000,
+        source: 'webhook',
+      },
+    ]);
     expect(translateItauWebhook({ headers: {}, body, receivedAt: 'r2' })[0]?.eventId).toBe(a[0]?.eventId);
   });
 
   it('a body without a boletos list or a nosso número › VALIDATION', () => {
-    expect(() => translateItauWebhook({ headers: {}, body: { hello: 'world' }, receivedAt: 'r' })).toThrow(/not an Itaú boleto notification/);
-    expect(() => translateItauWebhook({ headers: {}, body: { boletos: [{ tipoLiquidacao: '95' }] }, receivedAt: 'r' })).toThrow();
+    expect(() => translateItauWebhook({ headers: {}, body: { hello: 'world' }, receivedAt: 'r' })).toThrow(
+      /not an Itaú boleto notification/,
+    );
+    expect(() =>
+      translateItauWebhook({ headers: {}, body: { boletos: [{ tipoLiquidacao: '95' }] }, receivedAt: 'r' }),
+    ).toThrow();
   });
 
   it('situação normalisation › accents, case and gender do not matter; Baixado with a payment is PAID; overrides win', () => {
     const none = { hasPayment: false, overdue: false };
-    expect(['Em Aberto', 'EM ABERTO', 'em aberto'].map((s) => normaliseSituacao(s, none))).toEqual(['OPEN', 'OPEN', 'OPEN']);
+    expect(['Em Aberto', 'EM ABERTO', 'em aberto'].map((s) => normaliseSituacao(s, none))).toEqual([
+      'OPEN',
+      'OPEN',
+      'OPEN',
+    ]);
     expect(normaliseSituacao('Em Aberto', { hasPayment: false, overdue: true })).toBe('OVERDUE');
-    expect(['Pago', 'Paga', 'Aguardando Crédito', 'AGUARDANDO CREDITO'].map((s) => normaliseSituacao(s, none))).toEqual(['PAID', 'PAID', 'PAID', 'PAID']);
-    expect(['Liquidado', 'Liquidada', 'Creditado', 'creditada'].map((s) => normaliseSituacao(s, none))).toEqual(['SETTLED', 'SETTLED', 'SETTLED', 'SETTLED']);
-    expect(['Baixado', 'Baixada', 'BAIXADA'].map((s) => normaliseSituacao(s, none))).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(['Pago', 'Paga', 'Aguardando Crédito', 'AGUARDANDO CREDITO'].map((s) => normaliseSituacao(s, none))).toEqual(
+      ['PAID', 'PAID', 'PAID', 'PAID'],
+    );
+    expect(['Liquidado', 'Liquidada', 'Creditado', 'creditada'].map((s) => normaliseSituacao(s, none))).toEqual([
+      'SETTLED',
+      'SETTLED',
+      'SETTLED',
+      'SETTLED',
+    ]);
+    expect(['Baixado', 'Baixada', 'BAIXADA'].map((s) => normaliseSituacao(s, none))).toEqual([
+      'CANCELLED',
+      'CANCELLED',
+      'CANCELLED',
+    ]);
     expect(normaliseSituacao('Baixada', { hasPayment: true, overdue: false })).toBe('PAID');
     expect(normaliseSituacao('Pagamento Rejeitado', none)).toBe('OPEN');
     expect(normaliseSituacao('Algo Novo', none)).toBe('UNKNOWN');
@@ -150,7 +249,12 @@ describe('Itaú simulator › embedded default (npm start)', () => {
     const settings = { ...loadConfig({ DATA_DIR: dataDir, SIM_ITAU_PORT: '4999', SIM_ITAU_PUBLIC_PORT: '4998' }) };
     writeSimulatedAccounts(dataDir); // what the supervisor does before the worker and the API start
     const account = itauAccountFromSettings(settings)!;
-    expect(account).toMatchObject({ accountId: 'itau-default', bank: 'ITAU', simulated: true, credentials: { kind: 'simulator' } });
+    expect(account).toMatchObject({
+      accountId: 'itau-default',
+      bank: 'ITAU',
+      simulated: true,
+      credentials: { kind: 'simulator' },
+    });
     expect(accountsFromSettings(settings).map((a) => a.bank)).toEqual(['BS2', 'ITAU']);
     const pkiDir = account.credentials.kind === 'simulator' ? account.credentials.pkiDir : '';
     const stateFile = join(dataDir, 'simulators', 'itau.json');
@@ -158,7 +262,9 @@ describe('Itaú simulator › embedded default (npm start)', () => {
     let sim = await createItauSimulator({ port: 0, publicPort: 0, pkiDir, stateFile, clock: clock() });
     const creds = loadItauCredentials(account.credentials);
     expect(creds.clientId).toBe(sim.defaultApp.clientId);
-    const registry = new BankRegistry([{ ...account, adapter: { ...account.adapter, urls: itauSimulatorUrls(sim.url, sim.publicUrl) } }]);
+    const registry = new BankRegistry([
+      { ...account, adapter: { ...account.adapter, urls: itauSimulatorUrls(sim.url, sim.publicUrl) } },
+    ]);
     const req = boletoRequest();
     const b = await registry.adapter(account.accountId).register(req);
     await registry.close();
@@ -166,8 +272,13 @@ describe('Itaú simulator › embedded default (npm start)', () => {
     await sim.close();
     sim = await createItauSimulator({ port: 0, publicPort: 0, pkiDir, stateFile, clock: clock() });
     expect(sim.pki.caCertPem).toBe(ca);
-    const again = new BankRegistry([{ ...account, adapter: { ...account.adapter, urls: itauSimulatorUrls(sim.url, sim.publicUrl) } }]);
-    expect(await again.adapter(account.accountId).get({ bankId: b.bankId })).toMatchObject({ nossoNumero: req.nossoNumero, status: 'OPEN' });
+    const again = new BankRegistry([
+      { ...account, adapter: { ...account.adapter, urls: itauSimulatorUrls(sim.url, sim.publicUrl) } },
+    ]);
+    expect(await again.adapter(account.accountId).get({ bankId: b.bankId })).toMatchObject({
+      nossoNumero: req.nossoNumero,
+      status: 'OPEN',
+    });
     expect((await bankErrorOf(again.adapter(account.accountId).register(req))).kind).toBe('ALREADY_REGISTERED');
     await again.close();
     await sim.close();

@@ -25,7 +25,10 @@ export function toJsonSchema(s: Json): Json {
   for (const [k, v] of Object.entries(s)) {
     if (DROPPED.has(k) || k.startsWith('x-') || k === 'nullable') continue;
     // `properties` maps names to schemas: its keys are never keywords, even when named "example".
-    out[k] = k === 'properties' && v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([p, ps]) => [p, toJsonSchema(ps)])) : toJsonSchema(v);
+    out[k] =
+      k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([p, ps]) => [p, toJsonSchema(ps)]))
+        : toJsonSchema(v);
   }
   if (s.nullable === true) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
@@ -35,7 +38,11 @@ export function toJsonSchema(s: Json): Json {
   return out;
 }
 
-const INT_RANGES: Record<string, [number, number]> = { int16: [-32_768, 32_767], int32: [-2_147_483_648, 2_147_483_647], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] };
+const INT_RANGES: Record<string, [number, number]> = {
+  int16: [-32_768, 32_767],
+  int32: [-2_147_483_648, 2_147_483_647],
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
 
 interface Param {
   name: string;
@@ -52,7 +59,13 @@ interface Operation {
 export interface OpenApiDocument {
   raw: Obj;
   /** Problems with a request (empty = valid). */
-  checkRequest(r: { method: string; path: string; query?: Record<string, string>; body?: unknown; contentType?: string }): string[];
+  checkRequest(r: {
+    method: string;
+    path: string;
+    query?: Record<string, string>;
+    body?: unknown;
+    contentType?: string;
+  }): string[];
   /** Problems with a response (empty = valid). */
   checkResponse(r: { method: string; path: string; status: number; contentType?: string; body: unknown }): string[];
   /** A validator for one component schema (`Boleto`, `MensagensErro`…). */
@@ -66,8 +79,10 @@ export function loadOpenApi(file: string): OpenApiDocument {
   const id = `https://boletoflow.test/openapi/${basename(file)}`;
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  for (const [f, [min, max]] of Object.entries(INT_RANGES)) ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= min && n <= max });
-  for (const f of ['float', 'double']) ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isFinite(n) });
+  for (const [f, [min, max]] of Object.entries(INT_RANGES))
+    ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= min && n <= max });
+  for (const f of ['float', 'double'])
+    ajv.addFormat(f, { type: 'number', validate: (n: number) => Number.isFinite(n) });
   ajv.addSchema({ $id: id, components: toJsonSchema(raw.components ?? {}) });
 
   const compiled = new Map<string, ValidateFunction>();
@@ -77,18 +92,26 @@ export function loadOpenApi(file: string): OpenApiDocument {
     if (!v) {
       // A top-level $ref points into the registered document; anything else is wrapped so its inner refs resolve there.
       const js = toJsonSchema(schema) as Obj;
-      v = typeof js.$ref === 'string' && js.$ref.startsWith('#/') ? ajv.compile({ $ref: `${id}${js.$ref}` }) : ajv.compile({ $id: `${id}/inline/${compiled.size}`, definitions: {}, ...rewriteRefs(js, id) });
+      v =
+        typeof js.$ref === 'string' && js.$ref.startsWith('#/')
+          ? ajv.compile({ $ref: `${id}${js.$ref}` })
+          : ajv.compile({ $id: `${id}/inline/${compiled.size}`, definitions: {}, ...rewriteRefs(js, id) });
       compiled.set(key, v);
     }
     return v;
   };
-  const errorsOf = (v: ValidateFunction, data: unknown, where: string): string[] => (v(data) ? [] : (v.errors ?? []).map((e) => `${where}${e.instancePath || ''} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+  const errorsOf = (v: ValidateFunction, data: unknown, where: string): string[] =>
+    v(data)
+      ? []
+      : (v.errors ?? []).map((e) => `${where}${e.instancePath || ''} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 
-  const paths = Object.entries((raw.paths ?? {}) as unknown as Record<string, Record<string, Operation>>).map(([template, ops]) => ({
-    template,
-    re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
-    ops,
-  }));
+  const paths = Object.entries((raw.paths ?? {}) as unknown as Record<string, Record<string, Operation>>).map(
+    ([template, ops]) => ({
+      template,
+      re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+      ops,
+    }),
+  );
   const operation = (method: string, path: string): { op: Operation; template: string } | undefined => {
     // Literal paths win over templated ones (`/boletos/segunda-via` before `/boletos/{nossoNumero}`).
     const matches = paths.filter((p) => p.re.test(path) && p.ops[method.toLowerCase()]);
@@ -106,7 +129,8 @@ export function loadOpenApi(file: string): OpenApiDocument {
     });
 
   const coerce = (value: string, schema: Obj | undefined): unknown => {
-    if (schema?.type === 'integer' || schema?.type === 'number') return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    if (schema?.type === 'integer' || schema?.type === 'number')
+      return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
     if (schema?.type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
     return value;
   };
@@ -133,14 +157,17 @@ export function loadOpenApi(file: string): OpenApiDocument {
         }
         problems.push(...errorsOf(compile(p.schema ?? {}), coerce(value, p.schema), `${p.in} parameter ${p.name}`));
       }
-      for (const name of Object.keys(query)) if (!declared.some((p) => p.in === 'query' && p.name === name)) problems.push(`query parameter ${name} is not in the document`);
+      for (const name of Object.keys(query))
+        if (!declared.some((p) => p.in === 'query' && p.name === name))
+          problems.push(`query parameter ${name} is not in the document`);
       const content = found.op.requestBody?.content;
       if (content) {
         if (body === undefined) {
           if (found.op.requestBody?.required) problems.push('request body is required');
         } else {
           const schema = content[contentType]?.schema;
-          if (!schema) problems.push(`request body is ${contentType}; the document takes ${Object.keys(content).join(', ')}`);
+          if (!schema)
+            problems.push(`request body is ${contentType}; the document takes ${Object.keys(content).join(', ')}`);
           else problems.push(...errorsOf(compile(schema), body, 'request body'));
         }
       } else if (body !== undefined) problems.push('the operation takes no request body');
@@ -150,10 +177,15 @@ export function loadOpenApi(file: string): OpenApiDocument {
       const found = operation(method, path);
       if (!found) return [`${method} ${path}: no such operation in the document`];
       const declared = found.op.responses[String(status)] ?? found.op.responses.default;
-      if (!declared) return [`${method} ${found.template}: status ${status} is not declared (declared: ${Object.keys(found.op.responses).join(', ')})`];
+      if (!declared)
+        return [
+          `${method} ${found.template}: status ${status} is not declared (declared: ${Object.keys(found.op.responses).join(', ')})`,
+        ];
       const schema = declared.content?.['application/json']?.schema;
-      if (!schema) return body === undefined || body === '' ? [] : [`status ${status} is declared without content, got a body`];
-      if (!contentType?.startsWith('application/json')) return [`status ${status}: expected application/json, got ${contentType ?? 'no content-type'}`];
+      if (!schema)
+        return body === undefined || body === '' ? [] : [`status ${status} is declared without content, got a body`];
+      if (!contentType?.startsWith('application/json'))
+        return [`status ${status}: expected application/json, got ${contentType ?? 'no content-type'}`];
       return errorsOf(compile(schema), body, `response ${status}`);
     },
   };
@@ -163,7 +195,12 @@ function rewriteRefs(s: Json, id: string): Obj {
   const walk = (x: Json): Json => {
     if (Array.isArray(x)) return x.map(walk);
     if (x === null || typeof x !== 'object') return x;
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${id}${v}` : walk(v)]));
+    return Object.fromEntries(
+      Object.entries(x).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${id}${v}` : walk(v),
+      ]),
+    );
   };
   return walk(s) as Obj;
 }

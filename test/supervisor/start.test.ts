@@ -42,7 +42,8 @@ function startSupervisor(env: NodeJS.ProcessEnv): Started {
 }
 
 /** The pid the supervisor recorded for a child (DataDirLock, DATA_DIR/run/<name>.pid). */
-const childPid = (dataDir: string, name: string): number => (JSON.parse(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8')) as { pid: number }).pid;
+const childPid = (dataDir: string, name: string): number =>
+  (JSON.parse(readFileSync(join(dataDir, 'run', `${name}.pid`), 'utf8')) as { pid: number }).pid;
 
 async function records<T>(port: string | undefined, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
@@ -103,7 +104,9 @@ describe('npm start supervisor (embedded default)', () => {
 
   it('records store › embedded default › PGlite child answers on RECORDS_PORT, worker and API get its DATABASE_URL', async () => {
     const url = `postgres://postgres@127.0.0.1:${env.RECORDS_PORT}/postgres`;
-    expect(await records(env.RECORDS_PORT, async (c) => (await c.query<{ one: number }>('select 1 as one')).rows)).toEqual([{ one: 1 }]);
+    expect(
+      await records(env.RECORDS_PORT, async (c) => (await c.query<{ one: number }>('select 1 as one')).rows),
+    ).toEqual([{ one: 1 }]);
     expect(descendants(first.proc.pid!)).toContain(childPid(dataDir, 'records'));
     for (const name of ['worker', 'api']) {
       const environ = readFileSync(`/proc/${childPid(dataDir, name)}/environ`, 'utf8').split('\0');
@@ -126,16 +129,25 @@ describe('npm start supervisor (embedded default)', () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
     let operatorKey: string;
     try {
-      const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
-      const registry = new AccessRegistryClient(new Client({ connection, namespace: 'boletoflow', dataConverter }), 'boletoflow');
+      const dataConverter = encryptingDataConverter(
+        parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()),
+      );
+      const registry = new AccessRegistryClient(
+        new Client({ connection, namespace: 'boletoflow', dataConverter }),
+        'boletoflow',
+      );
       await registry.createTenant('readyz-ops', 'Readyz Ops');
       operatorKey = (await registry.createApiKey('readyz-ops', 'operator')).token;
     } finally {
       await connection.close();
     }
-    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`, { headers: { Authorization: `Bearer ${operatorKey}` } });
+    const r = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz?deep=1`, {
+      headers: { Authorization: `Bearer ${operatorKey}` },
+    });
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ checks: { temporal: { ok: true }, worker: { ok: true }, workflow: { ok: true } } });
+    expect(await r.json()).toMatchObject({
+      checks: { temporal: { ok: true }, worker: { ok: true }, workflow: { ok: true } },
+    });
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
     // The worker exports the Temporal runtime's metrics (it has just run the deep check's workflow).
@@ -145,15 +157,36 @@ describe('npm start supervisor (embedded default)', () => {
 
   it('embedded default › a boleto issued on the default BS2 account › registered at the simulator, bank calls in the worker metrics', async () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
-    const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
-    const registry = new AccessRegistryClient(new Client({ connection, namespace: 'boletoflow', dataConverter }), 'boletoflow');
+    const dataConverter = encryptingDataConverter(
+      parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()),
+    );
+    const registry = new AccessRegistryClient(
+      new Client({ connection, namespace: 'boletoflow', dataConverter }),
+      'boletoflow',
+    );
     await registry.createTenant('demo', 'Demo');
     const { token } = await registry.createApiKey('demo', 'integrator');
     await connection.close();
     const r = await fetch(`http://127.0.0.1:${env.API_PORT}/v1/boletos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': 'smoke-1' },
-      body: JSON.stringify({ accountId: 'bs2-default', amountCents: 4_200, dueDate: addDays(saoPauloDate(Date.now()), 5), payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } } }),
+      body: JSON.stringify({
+        accountId: 'bs2-default',
+        amountCents: 4_200,
+        dueDate: addDays(saoPauloDate(Date.now()), 5),
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
+      }),
     });
     const body = (await r.json()) as { status: string; barcode: string };
     expect(r.status, JSON.stringify(body)).toBe(201);
@@ -173,12 +206,16 @@ describe('npm start supervisor (embedded default)', () => {
     // Leave a completed workflow in the store to find again after the restart.
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
     // The installation's generated key (DATA_DIR/payload-keys) encrypts history; use it like the API does.
-    const dataConverter = encryptingDataConverter(parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()));
+    const dataConverter = encryptingDataConverter(
+      parsePayloadKeys(readFileSync(join(dataDir, 'payload-keys'), 'utf8').trim()),
+    );
     const client = new Client({ connection, namespace: 'boletoflow', dataConverter });
     await client.workflow.execute('systemCheck', { taskQueue: 'boletoflow', workflowId });
     await connection.close();
     // And a row in the records store.
-    await records(env.RECORDS_PORT, (c) => c.query("create table start_probe (v text); insert into start_probe values ('kept')"));
+    await records(env.RECORDS_PORT, (c) =>
+      c.query("create table start_probe (v text); insert into start_probe values ('kept')"),
+    );
 
     treeOfFirst = descendants(first.proc.pid!);
     expect(treeOfFirst.length).toBeGreaterThanOrEqual(4); // temporal, records, worker, api (+ esbuild helpers)
@@ -192,10 +229,14 @@ describe('npm start supervisor (embedded default)', () => {
     try {
       await waitFor(() => again.output().includes('is up'), 150_000, 'the banner after restart', again.output);
       const c2 = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
-      const described = await new Client({ connection: c2, namespace: 'boletoflow' }).workflow.getHandle(workflowId).describe();
+      const described = await new Client({ connection: c2, namespace: 'boletoflow' }).workflow
+        .getHandle(workflowId)
+        .describe();
       expect(described.status.name).toBe('COMPLETED');
       await c2.close();
-      expect(await records(env.RECORDS_PORT, async (c) => (await c.query<{ v: string }>('select v from start_probe')).rows)).toEqual([{ v: 'kept' }]);
+      expect(
+        await records(env.RECORDS_PORT, async (c) => (await c.query<{ v: string }>('select v from start_probe')).rows),
+      ).toEqual([{ v: 'kept' }]);
     } finally {
       const tree = descendants(again.proc.pid!);
       again.proc.kill('SIGTERM');

@@ -9,7 +9,8 @@ import { holdSecret, secretSignal } from '../fixtures/workflows/echo';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 const payload = (v: unknown) => defaultPayloadConverter.toPayload(v);
-const value = (p: unknown) => defaultPayloadConverter.fromPayload(p as Parameters<typeof defaultPayloadConverter.fromPayload>[0]);
+const value = (p: unknown) =>
+  defaultPayloadConverter.fromPayload(p as Parameters<typeof defaultPayloadConverter.fromPayload>[0]);
 
 describe('AES-256-GCM payload codec', () => {
   it('round trip › encode then decode › the original payload, and the ciphertext does not contain the plaintext', async () => {
@@ -40,7 +41,9 @@ describe('AES-256-GCM payload codec', () => {
 
   it('unknown key › payload from a key no longer configured › says which key id is missing', async () => {
     const [enc] = await new AesGcmPayloadCodec([newPayloadKey('gone')]).encode([payload('s')]);
-    await expect(new AesGcmPayloadCodec([newPayloadKey('k2')]).decode([enc!])).rejects.toThrow(/no payload key with id "gone"/);
+    await expect(new AesGcmPayloadCodec([newPayloadKey('k2')]).decode([enc!])).rejects.toThrow(
+      /no payload key with id "gone"/,
+    );
   });
 
   it('unencrypted payload › from before encryption was enabled › passes through', async () => {
@@ -76,7 +79,11 @@ describe('workflow history on a real dev server', () => {
     const client = codecClient(env);
     const workflowId = uniqueId('secret');
     const result = await worker.runUntil(async () => {
-      const h = await client.workflow.start(holdSecret, { taskQueue, workflowId, args: [{ accountId: 'acc-1', clientSecret: secret }] });
+      const h = await client.workflow.start(holdSecret, {
+        taskQueue,
+        workflowId,
+        args: [{ accountId: 'acc-1', clientSecret: secret }],
+      });
       await h.signal(secretSignal, `signal-${secret}`);
       return h.result();
     });

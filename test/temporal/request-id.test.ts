@@ -28,12 +28,24 @@ describe('request id propagation', () => {
 
   beforeAll(async () => {
     // This file's process gets a Runtime whose logger we can read (before any environment creates one).
-    Runtime.install({ logger: new DefaultLogger('INFO', (e) => void sdkLogs.push({ message: e.message, meta: e.meta })) });
+    Runtime.install({
+      logger: new DefaultLogger('INFO', (e) => void sdkLogs.push({ message: e.message, meta: e.meta })),
+    });
     env = await createDevEnv();
     taskQueue = uniqueId('tq');
-    worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      dataConverter: testDataConverter,
+    });
     running = worker.run();
-    const app = createApp({ client: codecClient(env), namespace: env.namespace ?? 'default', taskQueue, logger: createLogger({ level: 'silent' }) });
+    const app = createApp({
+      client: codecClient(env),
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      logger: createLogger({ level: 'silent' }),
+    });
     server = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -54,7 +66,9 @@ describe('request id propagation', () => {
     const registry = new AccessRegistryClient(codecClient(env), taskQueue);
     await registry.createTenant('trace-ops', 'Trace Ops');
     const { token } = await registry.createApiKey('trace-ops', 'operator');
-    const r = await fetch(`${base}/readyz?deep=1`, { headers: { 'X-Request-Id': 'erp-trace-4711', Authorization: `Bearer ${token}` } });
+    const r = await fetch(`${base}/readyz?deep=1`, {
+      headers: { 'X-Request-Id': 'erp-trace-4711', Authorization: `Bearer ${token}` },
+    });
     expect(r.status).toBe(200);
 
     const activityLine = sdkLogs.find((l) => l.message === 'describing worker for a system check');

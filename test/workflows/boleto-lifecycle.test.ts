@@ -59,7 +59,8 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     today = saoPauloDate(await env.currentTimeMs());
   }
 
-  const input = (amountCents: number, dueDate: string): StartBoletoInput => bench.input({ kind: 'BOLETO', amountCents, issueDate: today, dueDate, pollOverdueEveryDays: 7 });
+  const input = (amountCents: number, dueDate: string): StartBoletoInput =>
+    bench.input({ kind: 'BOLETO', amountCents, issueDate: today, dueDate, pollOverdueEveryDays: 7 });
 
   function record(name: string, h: WorkflowHandle) {
     if (process.env.RECORD_HISTORIES !== '1') return Promise.resolve();
@@ -70,7 +71,11 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
     await syncClocks();
     const due = addDays(today, 10);
     const wallStart = Date.now();
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-poll'), args: [input(25_005, due)] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-poll'),
+      args: [input(25_005, due)],
+    });
     const worker = await bench.newWorker();
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
@@ -101,12 +106,23 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
   it('duplicate and late webhooks › change nothing and keep the wake-up timer: one timer per status, none restarted', async () => {
     await syncClocks();
     const due = addDays(today, 12);
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-dups'), args: [input(40_000, due)] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-dups'),
+      args: [input(40_000, due)],
+    });
     const worker = await bench.newWorker();
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       const at = new Date(saoPauloInstant(today, 10)).toISOString();
-      const fact = (kind: BankEventKind, n: number, extra: Partial<BankEvent> = {}): BankEvent => ({ bank: 'BS2', kind, eventId: `bs2:n-${n}:${kind}`, occurredAt: at, source: 'webhook', ...extra });
+      const fact = (kind: BankEventKind, n: number, extra: Partial<BankEvent> = {}): BankEvent => ({
+        bank: 'BS2',
+        kind,
+        eventId: `bs2:n-${n}:${kind}`,
+        occurredAt: at,
+        source: 'webhook',
+        ...extra,
+      });
       const registered = fact('REGISTERED', 0);
       const paid = fact('PAID', 1, { paidCents: 40_000 });
       const settled = fact('SETTLED', 2, { settledCents: 39_800 });
@@ -137,7 +153,11 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
   it('never paid › due date + 60 days › baixa sent to the bank and confirmed: EXPIRED with the reason', async () => {
     await syncClocks();
     const due = addDays(today, 5);
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-expire'), args: [input(30_000, due)] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-expire'),
+      args: [input(30_000, due)],
+    });
     const worker = await bench.newWorker();
     const view = await worker.runUntil(h.result());
     expect(view.rejection ?? view.status).toBe('EXPIRED');
@@ -150,7 +170,11 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
       return f ? [defaultPayloadConverter.fromPayload<string>(f)] : [];
     });
     expect(statuses).toEqual(['REGISTERED', 'OVERDUE', 'EXPIRED']);
-    const calls = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    const calls = (history.events ?? []).flatMap((e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name
+        ? [e.activityTaskScheduledEventAttributes.activityType.name]
+        : [],
+    );
     expect(calls.filter((c) => c === 'bankCancelBoleto')).toHaveLength(1);
     // Registration runs as a local activity (a marker, not a scheduled task): check the bank instead.
     expect(sim.bank.boletos.values().filter((x) => x.valorCents === 30_000)).toHaveLength(1);
@@ -165,21 +189,39 @@ describe('boleto lifecycle over weeks (time-skipping server + BS2 simulator)', (
   it('updates › a refused and an accepted due-date change, a resend, a cancel › each answered, and the run ends CANCELLED', async () => {
     await syncClocks();
     const due = addDays(today, 10);
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-updates'), args: [input(35_000, due)] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-updates'),
+      args: [input(35_000, due)],
+    });
     const worker = await bench.newWorker();
     const view = await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       // Refused by its validator (not in history): the type says why, whatever the words.
-      const refused = await h.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: today, requestedAt: new Date().toISOString() }] }).catch((e: unknown) => e);
+      const refused = await h
+        .executeUpdate(changeDueDateUpdate, { args: [{ dueDate: today, requestedAt: new Date().toISOString() }] })
+        .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(((refused as WorkflowUpdateFailedError).cause as { type?: string }).type).toBe('InvalidUpdate');
-      const moved = await h.executeUpdate(changeDueDateUpdate, { args: [{ dueDate: addDays(due, 5), requestedAt: new Date().toISOString() }] });
+      const moved = await h.executeUpdate(changeDueDateUpdate, {
+        args: [{ dueDate: addDays(due, 5), requestedAt: new Date().toISOString() }],
+      });
       expect(moved.dueDate).toBe(addDays(due, 5));
-      await eventually(() => h.query(getDeliveriesQuery), (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'));
+      await eventually(
+        () => h.query(getDeliveriesQuery),
+        (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'),
+      );
       const [first] = await h.query(getDeliveriesQuery);
-      expect((await h.executeUpdate(resendDeliveryUpdate, { args: [{ deliveryId: first!.deliveryId }] })).deliveryId).toBe(first!.deliveryId);
-      await eventually(() => h.query(getDeliveriesQuery), (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'));
-      const cancelled = await h.executeUpdate(cancelUpdate, { args: [{ reason: 'pedido cancelado', requestedAt: new Date().toISOString() }] });
+      expect(
+        (await h.executeUpdate(resendDeliveryUpdate, { args: [{ deliveryId: first!.deliveryId }] })).deliveryId,
+      ).toBe(first!.deliveryId);
+      await eventually(
+        () => h.query(getDeliveriesQuery),
+        (ds) => ds.length > 0 && ds.every((d) => d.status !== 'PENDING'),
+      );
+      const cancelled = await h.executeUpdate(cancelUpdate, {
+        args: [{ reason: 'pedido cancelado', requestedAt: new Date().toISOString() }],
+      });
       expect(['CANCELLING', 'CANCELLED']).toContain(cancelled.status);
       return h.result();
     });

@@ -43,18 +43,42 @@ const input = (over: Partial<StartBoletoInput['request']> = {}): StartBoletoInpu
     amountCents: 10_000,
     issueDate: '2026-03-02',
     dueDate: '2026-03-14', // a Saturday: payable through Monday 16th
-    payer: { name: 'Maria', document: '52998224725', address: { street: 'R', number: '1', district: 'C', city: 'SP', state: 'SP', zipCode: '01001000' } },
+    payer: {
+      name: 'Maria',
+      document: '52998224725',
+      address: { street: 'R', number: '1', district: 'C', city: 'SP', state: 'SP', zipCode: '01001000' },
+    },
     ...over,
   },
 });
 
 function registered(): LifecycleState {
   const s = initialState(input());
-  applyRegistered(s, { bankId: 'b1', nossoNumero: '80110000001', status: 'OPEN', bankStatus: '1', amountCents: 10_000, dueDate: '2026-03-14', barcode: '2'.repeat(44), linhaDigitavel: '2'.repeat(47) }, '2026-03-02T15:00:01.000Z');
+  applyRegistered(
+    s,
+    {
+      bankId: 'b1',
+      nossoNumero: '80110000001',
+      status: 'OPEN',
+      bankStatus: '1',
+      amountCents: 10_000,
+      dueDate: '2026-03-14',
+      barcode: '2'.repeat(44),
+      linhaDigitavel: '2'.repeat(47),
+    },
+    '2026-03-02T15:00:01.000Z',
+  );
   return s;
 }
 
-const ev = (id: string, kind: BankEvent['kind'], at: string, extra: Partial<BankEvent> = {}): BankEvent => ({ bank: 'BS2', eventId: id, kind, occurredAt: at, source: 'webhook', ...extra });
+const ev = (id: string, kind: BankEvent['kind'], at: string, extra: Partial<BankEvent> = {}): BankEvent => ({
+  bank: 'BS2',
+  eventId: id,
+  kind,
+  occurredAt: at,
+  source: 'webhook',
+  ...extra,
+});
 const PAID = ev('n1:2', 'PAID', '2026-03-10T10:00:00-03:00', { paidCents: 10_000 });
 const SETTLED = ev('n2:3', 'SETTLED', '2026-03-11T05:00:00-03:00', { settledCents: 9_950 });
 const REGISTERED = ev('n0:1', 'REGISTERED', '2026-03-02T12:00:00-03:00');
@@ -72,7 +96,13 @@ describe('boleto state', () => {
     const s = registered();
     applyBankEvents(s, [PAID], 'now', '2026-03-10');
     applyBankEvents(s, [SETTLED], 'now', '2026-03-11');
-    expect(s.view).toMatchObject({ status: 'SETTLED', paid: true, settled: true, payment: { paidCents: 10_000 }, settlement: { settledCents: 9_950 } });
+    expect(s.view).toMatchObject({
+      status: 'SETTLED',
+      paid: true,
+      settled: true,
+      payment: { paidCents: 10_000 },
+      settlement: { settledCents: 9_950 },
+    });
     expect(s.events.map((e) => e.kind)).toEqual(['REGISTERED', 'PAID', 'SETTLED']);
   });
 
@@ -92,7 +122,14 @@ describe('boleto state', () => {
       fc.property(fc.array(fc.constantFrom(...facts), { minLength: 1, maxLength: 12 }), (seq) => {
         const s = registered();
         for (const e of [...seq, ...facts]) applyBankEvents(s, [e], 'now', '2026-03-11');
-        const strip = (x: LifecycleState) => x.events.map(({ seq: n, kind, at, details }) => ({ n, kind, at, paid: details?.paidCents, settled: details?.settledCents }));
+        const strip = (x: LifecycleState) =>
+          x.events.map(({ seq: n, kind, at, details }) => ({
+            n,
+            kind,
+            at,
+            paid: details?.paidCents,
+            settled: details?.settledCents,
+          }));
         expect(s.view).toEqual(reference.view);
         expect(strip(s)).toEqual(strip(reference));
       }),
@@ -163,21 +200,54 @@ describe('boleto schedule', () => {
 describe('update validators', () => {
   it('boleto validators › each refusal › typed, and mapped by its type', () => {
     const s = registered();
-    expect(refusalOf(() => validateRegistrationWait('other', 'f'))).toMatchObject({ type: Failure.IdempotencyKeyReused, status: 422 });
-    expect(refusalOf(() => validateDueDateChange(s, '2026-02-30', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
-    expect(refusalOf(() => validateDueDateChange(s, '2026-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
-    expect(refusalOf(() => validateDueDateChange(s, '2046-03-05', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
-    expect(refusalOf(() => validateDueDateChange(s, '2026-03-14', '2026-03-05'))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
+    expect(refusalOf(() => validateRegistrationWait('other', 'f'))).toMatchObject({
+      type: Failure.IdempotencyKeyReused,
+      status: 422,
+    });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-02-30', '2026-03-05'))).toMatchObject({
+      type: Failure.InvalidUpdate,
+      status: 422,
+    });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-05', '2026-03-05'))).toMatchObject({
+      type: Failure.InvalidUpdate,
+      status: 422,
+    });
+    expect(refusalOf(() => validateDueDateChange(s, '2046-03-05', '2026-03-05'))).toMatchObject({
+      type: Failure.InvalidUpdate,
+      status: 422,
+    });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-14', '2026-03-05'))).toMatchObject({
+      type: Failure.InvalidUpdate,
+      status: 422,
+    });
     expect(refusalOf(() => validateCancel(s, '  '))).toMatchObject({ type: Failure.InvalidUpdate, status: 422 });
-    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:9'))).toMatchObject({ type: Failure.DeliveryNotFound, status: 404 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:9'))).toMatchObject({
+      type: Failure.DeliveryNotFound,
+      status: 404,
+    });
     s.deliveries.push({ deliveryId: 'bol-acc-ABC:1', eventSeq: 1, status: 'PENDING', attempts: 0 });
-    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:1'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateResend(s, 'bol-acc-ABC:1'))).toMatchObject({
+      type: Failure.UpdateConflict,
+      status: 409,
+    });
     s.pendingOp = 'CANCEL';
-    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
-    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({
+      type: Failure.UpdateConflict,
+      status: 409,
+    });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({
+      type: Failure.UpdateConflict,
+      status: 409,
+    });
     s.pendingOp = undefined;
     s.view.status = 'PAID';
-    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
-    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({ type: Failure.UpdateConflict, status: 409 });
+    expect(refusalOf(() => validateDueDateChange(s, '2026-03-20', '2026-03-05'))).toMatchObject({
+      type: Failure.UpdateConflict,
+      status: 409,
+    });
+    expect(refusalOf(() => validateCancel(s, 'cliente desistiu'))).toMatchObject({
+      type: Failure.UpdateConflict,
+      status: 409,
+    });
   });
 });

@@ -34,7 +34,11 @@ describe('BS2 no paid pulse, found by polling (time-skipping server + BS2 simula
     const due = addDays(today, 10);
     const worker = await bench.newWorker();
     const input = bench.input({ kind: 'BOLETO', amountCents: 31_009, issueDate: today, dueDate: due });
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-nopulse'), args: [input] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-nopulse'),
+      args: [input],
+    });
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       const b = sim.bank.boletos.values().find((x) => x.valorCents === 31_009)!;
@@ -50,7 +54,13 @@ describe('BS2 no paid pulse, found by polling (time-skipping server + BS2 simula
       await sim.tick();
       expect(b.history.map((x) => x.status)).toEqual([1, 3]);
       await env.sleep('3 days');
-      expect(await h.query(getBoletoQuery)).toMatchObject({ status: 'SETTLED', paid: true, settled: true, payment: { paidCents: 31_009 }, settlement: { settledCents: 31_009 } });
+      expect(await h.query(getBoletoQuery)).toMatchObject({
+        status: 'SETTLED',
+        paid: true,
+        settled: true,
+        payment: { paidCents: 31_009 },
+        settlement: { settledCents: 31_009 },
+      });
       const events = await h.query(getEventsQuery);
       expect(events.map((e) => [e.kind, e.source])).toEqual([
         ['REGISTERED', 'bank-response'],

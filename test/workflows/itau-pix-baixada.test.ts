@@ -31,9 +31,18 @@ describe('Itaú bolecode paid by Pix, then "Baixada" (time-skipping server + str
 
   it('cents ,10 › no notification, the consulta shows "Baixada" with the Pix payment › the weekly poll moves it to PAID and SETTLED', async () => {
     const today = saoPauloDate(await env.currentTimeMs());
-    const input = bench.input({ kind: 'BOLECODE', amountCents: 30_010, issueDate: sim.clock.today(), dueDate: addDays(today, 20) });
+    const input = bench.input({
+      kind: 'BOLECODE',
+      amountCents: 30_010,
+      issueDate: sim.clock.today(),
+      dueDate: addDays(today, 20),
+    });
     const worker = await bench.newWorker();
-    const h = await env.client.workflow.start(boletoLifecycle, { taskQueue, workflowId: uniqueId('bol-pix'), args: [input] });
+    const h = await env.client.workflow.start(boletoLifecycle, {
+      taskQueue,
+      workflowId: uniqueId('bol-pix'),
+      args: [input],
+    });
     await worker.runUntil(async () => {
       await until(h, 'REGISTERED');
       const nn = (await h.query(getBoletoQuery)).nossoNumero ?? '';
@@ -46,7 +55,13 @@ describe('Itaú bolecode paid by Pix, then "Baixada" (time-skipping server + str
       expect(sim.webhooks.snapshot().filter((d) => d.subject.startsWith(nn))).toEqual([]);
       await env.sleep('8 days');
       const v = await h.query(getBoletoQuery);
-      expect(v).toMatchObject({ status: 'SETTLED', paid: true, settled: true, payment: { paidCents: 30_010 }, settlement: { settledCents: 30_010 } });
+      expect(v).toMatchObject({
+        status: 'SETTLED',
+        paid: true,
+        settled: true,
+        payment: { paidCents: 30_010 },
+        settlement: { settledCents: 30_010 },
+      });
       // The Pix credit is the payment itself: settled at the payment time, not at the poll's.
       expect(v.settlement?.settledAt).toBe(v.payment?.paidAt);
       const events = await h.query(getEventsQuery);

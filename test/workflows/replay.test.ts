@@ -31,7 +31,10 @@ describe('replay of recorded workflow histories', () => {
     it(`${file} › replays on the current workflow code without non-determinism`, async () => {
       const history = historyFromFile(readFileSync(join(DIR, file), 'utf8'));
       await Worker.runReplayHistory(
-        { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: [WORKFLOWS_PATH.replace(/index\.(ts|js)$/, 'interceptors.$1')] } },
+        {
+          workflowsPath: WORKFLOWS_PATH,
+          interceptors: { workflowModules: [WORKFLOWS_PATH.replace(/index\.(ts|js)$/, 'interceptors.$1')] },
+        },
         history,
         file.replace(/\.json$/, ''),
       );

@@ -33,7 +33,9 @@ describe('systemCheck on a real Temporal dev server', () => {
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const types = (history.events ?? []).map((e) => e.eventType);
     expect(types.length).toBeGreaterThan(3);
-    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const markers = (history.events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
     expect(markers).toHaveLength(1);
     const described = await env.client.workflow.getHandle(workflowId).describe();
     expect(described.status.name).toBe('COMPLETED');

@@ -25,16 +25,47 @@ describe('registration burst on a worker without a BS2 token', () => {
       accountId: s.accountId,
       amountCents: 15_000,
       dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' } },
+      payer: {
+        name: 'Maria da Silva',
+        document: '52998224725',
+        address: {
+          street: 'Rua A',
+          number: '1',
+          district: 'Centro',
+          city: 'São Paulo',
+          state: 'SP',
+          zipCode: '01001000',
+        },
+      },
     };
     const answers = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
-        const r = await fetch(`${s.base}/v1/boletos`, { method: 'POST', headers: { Authorization: `Bearer ${s.keys.t1.integrator}`, 'content-type': 'application/json', 'Idempotency-Key': `burst-${i}` }, body: JSON.stringify(body) });
+        const r = await fetch(`${s.base}/v1/boletos`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${s.keys.t1.integrator}`,
+            'content-type': 'application/json',
+            'Idempotency-Key': `burst-${i}`,
+          },
+          body: JSON.stringify(body),
+        });
         return (await r.json()) as { id: string };
       }),
     );
     const statuses = await eventually(
-      () => Promise.all(answers.map(async (a) => ((await (await fetch(`${s.base}/v1/boletos/${a.id}`, { headers: { Authorization: `Bearer ${s.keys.t1.integrator}` } })).json()) as { status: string }).status)),
+      () =>
+        Promise.all(
+          answers.map(
+            async (a) =>
+              (
+                (await (
+                  await fetch(`${s.base}/v1/boletos/${a.id}`, {
+                    headers: { Authorization: `Bearer ${s.keys.t1.integrator}` },
+                  })
+                ).json()) as { status: string }
+              ).status,
+          ),
+        ),
       (xs) => xs.every((x) => x === 'REGISTERED'),
       40_000,
     );

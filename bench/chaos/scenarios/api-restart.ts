@@ -64,10 +64,20 @@ export const apiRestart = defineScenario({
     const slowStops = restarts.filter((r) => r.signal === 'SIGTERM' && r.stopMs > 15_000);
     const ms = issued.map((b) => b.ms);
     return resultOf(ctx, run, verdict, {
-      in: { keys: issued.length, requests: issued.reduce((n, b) => n + b.attempts, 0), resentAfterAnswer: resent, restarts: restarts.length },
+      in: {
+        keys: issued.length,
+        requests: issued.reduce((n, b) => n + b.attempts, 0),
+        resentAfterAnswer: resent,
+        restarts: restarts.length,
+      },
       out: { ...answers(issued), idempotentReplays: issued.reduce((n, b) => n + b.replayed, 0) },
       figures: {
-        restartMsP50: Math.round(pct(restarts.map((r) => r.downMs), 50)),
+        restartMsP50: Math.round(
+          pct(
+            restarts.map((r) => r.downMs),
+            50,
+          ),
+        ),
         sigtermStopMsMax: Math.max(0, ...restarts.filter((r) => r.signal === 'SIGTERM').map((r) => r.stopMs)),
         requestsInFlightAtKill: restarts.map((r) => r.inFlight).join('/'),
         clientRetries: issued.reduce((n, b) => n + b.retried, 0),

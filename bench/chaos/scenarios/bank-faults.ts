@@ -16,9 +16,23 @@ import { CENTS, type Issue, issue, nossoNumeroOf, plan, pool, postBs2Webhook, si
 import { defineScenario, resultOf, retryCauses, shuffle } from '../scenario';
 
 const SIZES = {
-  full: { perPhase: 40, concurrency: 10, copies: 3, hoursLate: [5, 3], retryAfterSeconds: 2, phases: ['storm503', 'lostResponse', 'first503', 'retryAfter429', 'tokenDown503', 'token429'] },
+  full: {
+    perPhase: 40,
+    concurrency: 10,
+    copies: 3,
+    hoursLate: [5, 3],
+    retryAfterSeconds: 2,
+    phases: ['storm503', 'lostResponse', 'first503', 'retryAfter429', 'tokenDown503', 'token429'],
+  },
   // The smoke keeps one fault of each family (5xx, lost response, token endpoint); the full run has them all.
-  smoke: { perPhase: 1, concurrency: 4, copies: 3, hoursLate: [5, 3], retryAfterSeconds: 1, phases: ['storm503', 'lostResponse', 'tokenDown503'] },
+  smoke: {
+    perPhase: 1,
+    concurrency: 4,
+    copies: 3,
+    hoursLate: [5, 3],
+    retryAfterSeconds: 1,
+    phases: ['storm503', 'lostResponse', 'tokenDown503'],
+  },
 } as const;
 
 interface Faults {
@@ -35,7 +49,8 @@ interface PendingDelivery {
 export const bankFaults = defineScenario({
   name: 'bank-faults',
   title: 'Bank faults: 503 storm, lost responses, 429, token outage, webhooks hours late ×3 shuffled',
-  proves: 'every way the bank fails (5xx, 429 with Retry-After, a response lost after the bank committed, token endpoint down, notifications late, repeated and out of order) ends with one boleto at the bank and the right state',
+  proves:
+    'every way the bank fails (5xx, 429 with Retry-After, a response lost after the bank committed, token endpoint down, notifications late, repeated and out of order) ends with one boleto at the bank and the right state',
   sizes: SIZES,
   stack: () => ({ workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }),
   async body({ p, ctx, run, stack, log }) {
@@ -52,10 +67,18 @@ export const bankFaults = defineScenario({
       await pool(batch, p.concurrency, (b) => issue(stack, b));
       const left = await stack.sim<Faults>('GET', '/faults');
       // The faults must really have been met (else the phase proves nothing).
-      if (left.api.count || left.token.count) invalid.push(`${name}: ${left.api.count + left.token.count} injected faults were never met`);
-      figures[`${name}P50Ms`] = Math.round(pct(batch.map((b) => b.ms), 50));
+      if (left.api.count || left.token.count)
+        invalid.push(`${name}: ${left.api.count + left.token.count} injected faults were never met`);
+      figures[`${name}P50Ms`] = Math.round(
+        pct(
+          batch.map((b) => b.ms),
+          50,
+        ),
+      );
       const tokens = await stack.sim<{ issued: number; rejected: number; rateLimited: number }>('GET', '/tokens');
-      log(`bank-faults: ${name} done (${batch.length} boletos, p50 ${figures[`${name}P50Ms`]} ms; tokens issued by the bank so far ${tokens.issued})`);
+      log(
+        `bank-faults: ${name} done (${batch.length} boletos, p50 ${figures[`${name}P50Ms`]} ms; tokens issued by the bank so far ${tokens.issued})`,
+      );
     };
     const fault = (endpoint: 'api' | 'token', count: number, status: number, retryAfterSeconds: number) => {
       injected[`${endpoint}${status}`] = (injected[`${endpoint}${status}`] ?? 0) + count;
@@ -69,7 +92,11 @@ export const bankFaults = defineScenario({
     await phase('retryAfter429', CENTS.MANUAL, () => fault('api', p.perPhase * 2, 429, p.retryAfterSeconds));
     // Faults first: whatever call meets the expired token first must meet them.
     await phase('tokenDown503', CENTS.MANUAL, async () => (await fault('token', 3, 503, 1), await expireAccessToken()));
-    await phase('token429', CENTS.MANUAL, async () => (await fault('token', 2, 429, p.retryAfterSeconds + 1), await expireAccessToken()));
+    await phase(
+      'token429',
+      CENTS.MANUAL,
+      async () => (await fault('token', 2, 429, p.retryAfterSeconds + 1), await expireAccessToken()),
+    );
 
     // Notifications delayed by hours, then duplicated and shuffled.
     await stack.bankWebhooks(false);
@@ -82,7 +109,9 @@ export const bankFaults = defineScenario({
     await stack.sim('POST', '/clock/advance', { hours: p.hoursLate[0] });
     await pool(issued, 8, async (b) => nn.has(b.id) && stack.sim('POST', `/boletos/${nn.get(b.id)}/settle`, {}));
     await stack.sim('POST', '/clock/advance', { hours: p.hoursLate[1] });
-    const bankIds = new Set((await simBoletos(stack)).filter((s) => issued.some((b) => b.seuNumero === s.seuNumero)).map((s) => s.id));
+    const bankIds = new Set(
+      (await simBoletos(stack)).filter((s) => issued.some((b) => b.seuNumero === s.seuNumero)).map((s) => s.id),
+    );
     const held = (await stack.sim<{ deliveries: PendingDelivery[] }>('GET', '/webhooks')).deliveries.filter(
       (d) => d.state === 'PENDING' && bankIds.has(d.subject) && d.body.StatusBoleto.some((s) => s.Status >= 2),
     );
@@ -95,7 +124,9 @@ export const bankFaults = defineScenario({
     // And the bank's own deliveries, hours late, in its order.
     await stack.bankWebhooks(true);
     await stack.sim('POST', '/tick');
-    log(`bank-faults: ${held.length} notifications held ${p.hoursLate[0] + p.hoursLate[1]} h, sent ${copies.length} shuffled copies (${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}) + the bank's own`);
+    log(
+      `bank-faults: ${held.length} notifications held ${p.hoursLate[0] + p.hoursLate[1]} h, sent ${copies.length} shuffled copies (${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}) + the bank's own`,
+    );
     await sleep(500);
 
     const bankTimes = new Map((await simBoletos(stack)).map((s) => [s.seuNumero, s]));
@@ -108,8 +139,10 @@ export const bankFaults = defineScenario({
         const s = bankTimes.get(b.seuNumero);
         const paidAt = s?.history.find((h) => h.status === 2)?.at;
         const settledAt = s?.history.find((h) => h.status === 3)?.at;
-        if (!paidAt || Date.parse(got.view.payment?.paidAt ?? '') !== Date.parse(paidAt)) return `paid at ${got.view.payment?.paidAt}, the bank says ${paidAt}`;
-        if (!settledAt || Date.parse(got.view.settlement?.settledAt ?? '') !== Date.parse(settledAt)) return `settled at ${got.view.settlement?.settledAt}, the bank says ${settledAt}`;
+        if (!paidAt || Date.parse(got.view.payment?.paidAt ?? '') !== Date.parse(paidAt))
+          return `paid at ${got.view.payment?.paidAt}, the bank says ${paidAt}`;
+        if (!settledAt || Date.parse(got.view.settlement?.settledAt ?? '') !== Date.parse(settledAt))
+          return `settled at ${got.view.settlement?.settledAt}, the bank says ${settledAt}`;
         return undefined;
       },
     });
@@ -118,7 +151,12 @@ export const bankFaults = defineScenario({
     return resultOf(ctx, run, verdict, {
       in: { requests: issued.length, ...injected, notificationsHeld: held.length, shuffledCopies: copies.length },
       out: { copiesAccepted: statuses.get(200) ?? 0, copiesRefused: refused },
-      figures: { ...figures, hoursLate: p.hoursLate[0] + p.hoursLate[1], clientRetries: issued.reduce((n, b) => n + b.retried, 0), retriedOn: retryCauses(issued) },
+      figures: {
+        ...figures,
+        hoursLate: p.hoursLate[0] + p.hoursLate[1],
+        clientRetries: issued.reduce((n, b) => n + b.retried, 0),
+        retriedOn: retryCauses(issued),
+      },
       invalid,
     });
   },

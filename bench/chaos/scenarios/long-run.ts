@@ -16,7 +16,9 @@ const SIZES = {
 } as const;
 
 /** The worker's sticky-cache figures from its Prometheus endpoint. */
-export async function cacheMetrics(stack: ChaosStack): Promise<{ size: number; hits: number; misses: number; evictions: number }> {
+export async function cacheMetrics(
+  stack: ChaosStack,
+): Promise<{ size: number; hits: number; misses: number; evictions: number }> {
   const worker = [...stack.workers][0];
   if (!worker) throw new Error('no worker');
   const text = await (await fetch(stack.workerMetricsUrl(worker))).text();
@@ -25,23 +27,39 @@ export async function cacheMetrics(stack: ChaosStack): Promise<{ size: number; h
       .split('\n')
       .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
       .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { size: sum('temporal_sticky_cache_size'), hits: sum('temporal_sticky_cache_hit'), misses: sum('temporal_sticky_cache_miss'), evictions: sum('temporal_sticky_cache_total_forced_eviction') };
+  return {
+    size: sum('temporal_sticky_cache_size'),
+    hits: sum('temporal_sticky_cache_hit'),
+    misses: sum('temporal_sticky_cache_miss'),
+    evictions: sum('temporal_sticky_cache_total_forced_eviction'),
+  };
 }
 
 /** True when the workflow's last timer was started and has neither fired nor been cancelled. */
 async function waitingOnTimer(stack: ChaosStack, id: string): Promise<boolean> {
   const events = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-  const started = events.filter((e) => e.timerStartedEventAttributes).map((e) => e.timerStartedEventAttributes!.timerId);
-  const closed = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId]).filter(Boolean));
+  const started = events
+    .filter((e) => e.timerStartedEventAttributes)
+    .map((e) => e.timerStartedEventAttributes!.timerId);
+  const closed = new Set(
+    events
+      .flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId])
+      .filter(Boolean),
+  );
   return started.length > 0 && !closed.has(started[started.length - 1]);
 }
 
 export const longRun = defineScenario({
   name: 'long-run',
   title: 'Open boleto workflows waiting on timers',
-  proves: 'thousands of open boletos waiting on their timers keep the worker’s memory bounded: the workflow cache evicts and evicted boletos come back from history intact',
+  proves:
+    'thousands of open boletos waiting on their timers keep the worker’s memory bounded: the workflow cache evicts and evicted boletos come back from history intact',
   sizes: SIZES,
-  stack: (p) => ({ workers: 1, env: { BS2_TIMEOUT_MS: '5000' }, ...(p.workerHeapMb ? { workerEnv: { NODE_OPTIONS: `--max-old-space-size=${p.workerHeapMb}` } } : {}) }),
+  stack: (p) => ({
+    workers: 1,
+    env: { BS2_TIMEOUT_MS: '5000' },
+    ...(p.workerHeapMb ? { workerEnv: { NODE_OPTIONS: `--max-old-space-size=${p.workerHeapMb}` } } : {}),
+  }),
   async body({ p, ctx, run, stack, log }) {
     const own = ctx.shared === undefined;
     const rss: number[] = [];
@@ -58,7 +76,10 @@ export const longRun = defineScenario({
     let done = 0;
     await pool(issued, p.concurrency, async (b) => {
       await issue(stack, b);
-      if (++done % 1000 === 0) log(`long-run: ${done}/${issued.length} registered (${((done * 1000) / (Date.now() - t0)).toFixed(1)}/s), worker RSS ${stack.rss().workers.join('/')} MB`);
+      if (++done % 1000 === 0)
+        log(
+          `long-run: ${done}/${issued.length} registered (${((done * 1000) / (Date.now() - t0)).toFixed(1)}/s), worker RSS ${stack.rss().workers.join('/')} MB`,
+        );
     });
     const registerSeconds = (Date.now() - t0) / 1000;
     await sleep(own ? 5_000 : 1_000);
@@ -67,7 +88,9 @@ export const longRun = defineScenario({
 
     // Touch the oldest boletos (long evicted if the cache works): queries replay them from history.
     const oldest = issued.slice(0, Math.min(issued.length, p.sample ?? issued.length, 300));
-    const touched = await Promise.all(oldest.map((b) => stack.call<{ status: string }>('GET', `/v1/boletos/${b.id}`).then((r) => r.body.status)));
+    const touched = await Promise.all(
+      oldest.map((b) => stack.call<{ status: string }>('GET', `/v1/boletos/${b.id}`).then((r) => r.body.status)),
+    );
     const afterTouch = await cacheMetrics(stack);
     const timerSample = shuffle(issued).slice(0, p.timerSample);
     let onTimer = 0;
@@ -79,21 +102,43 @@ export const longRun = defineScenario({
 
     // One by one: the touched ones and a random sample (all of them at small sizes); every one through visibility and the bank.
     const only = p.sample ? [...new Set([...oldest, ...shuffle(issued).slice(0, p.sample)])] : undefined;
-    const verdict = await verify(stack, issued, { baseline: run.base, log, settleMs: 600_000, ...(only ? { only } : {}) });
+    const verdict = await verify(stack, issued, {
+      baseline: run.base,
+      log,
+      settleMs: 600_000,
+      ...(only ? { only } : {}),
+    });
     const problems: string[] = [];
     const invalid: string[] = [];
-    if (onTimer !== timerSample.length) invalid.push(`${timerSample.length - onTimer} of ${timerSample.length} sampled boletos are not waiting on a timer`);
+    if (onTimer !== timerSample.length)
+      invalid.push(
+        `${timerSample.length - onTimer} of ${timerSample.length} sampled boletos are not waiting on a timer`,
+      );
     // On a stack of its own the worker holds every workflow of this run: the cache must be smaller and evicting.
     const open = run.base.workflows + issued.length;
-    if (own && !(afterRegistering.size < open && afterRegistering.evictions > 0 && afterTouch.misses > afterRegistering.misses)) {
-      invalid.push(`the cache did not evict (size ${afterRegistering.size} for ${open} open workflows, evictions ${afterRegistering.evictions}, misses ${afterRegistering.misses} → ${afterTouch.misses})`);
+    if (
+      own &&
+      !(afterRegistering.size < open && afterRegistering.evictions > 0 && afterTouch.misses > afterRegistering.misses)
+    ) {
+      invalid.push(
+        `the cache did not evict (size ${afterRegistering.size} for ${open} open workflows, evictions ${afterRegistering.evictions}, misses ${afterRegistering.misses} → ${afterTouch.misses})`,
+      );
     }
     return resultOf(ctx, run, verdict, {
       in: { openWorkflows: issued.length, touchedAfterwards: oldest.length },
-      out: { waitingOnTimer: onTimer, timerSample: timerSample.length, touchedRegistered: touched.filter((s) => s === 'REGISTERED').length },
+      out: {
+        waitingOnTimer: onTimer,
+        timerSample: timerSample.length,
+        touchedRegistered: touched.filter((s) => s === 'REGISTERED').length,
+      },
       figures: {
         registeredPerS: +(issued.length / registerSeconds).toFixed(1),
-        registrationP99Ms: Math.round(pct(issued.map((b) => b.ms), 99)),
+        registrationP99Ms: Math.round(
+          pct(
+            issued.map((b) => b.ms),
+            99,
+          ),
+        ),
         workerRssMbPeak: Math.max(0, ...rss),
         workerRssMbEnd: rssAfterRegistering,
         ...(p.workerHeapMb ? { workerHeapMb: p.workerHeapMb } : {}),

@@ -23,17 +23,25 @@ interface Delivery {
 }
 
 /** The bank's webhook deliveries: how many, how many attempts, how many failed on the way. */
-export async function bankDeliveries(stack: ChaosStack): Promise<{ deliveries: number; attempts: number; failedAttempts: number; pending: number }> {
+export async function bankDeliveries(
+  stack: ChaosStack,
+): Promise<{ deliveries: number; attempts: number; failedAttempts: number; pending: number }> {
   const ds = (await stack.sim<{ deliveries: Delivery[] }>('GET', '/webhooks')).deliveries;
   const attempts = ds.reduce((n, d) => n + d.attempts, 0);
   const delivered = ds.filter((d) => d.state === 'DELIVERED').length;
-  return { deliveries: ds.length, attempts, failedAttempts: attempts - delivered, pending: ds.filter((d) => d.state === 'PENDING').length };
+  return {
+    deliveries: ds.length,
+    attempts,
+    failedAttempts: attempts - delivered,
+    pending: ds.filter((d) => d.state === 'PENDING').length,
+  };
 }
 
 export const serverRestart = defineScenario({
   name: 'server-restart',
   title: 'Temporal server restarted (same SQLite file)',
-  proves: 'boletos in flight and bank webhooks arriving while the Temporal server is down or restarting all complete, exactly once',
+  proves:
+    'boletos in flight and bank webhooks arriving while the Temporal server is down or restarting all complete, exactly once',
   sizes: SIZES,
   stack: () => ({ workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }),
   async body({ p, ctx, run, stack, log }) {
@@ -97,7 +105,13 @@ export const serverRestart = defineScenario({
     const hooks = await bankDeliveries(stack);
     const ms = issued.map((b) => b.ms);
     return resultOf(ctx, run, verdict, {
-      in: { requests: issued.length, restarts: restarts.length, paidAtBank: paid, settledAtBank: settled, bankWebhooks: hooks.deliveries },
+      in: {
+        requests: issued.length,
+        restarts: restarts.length,
+        paidAtBank: paid,
+        settledAtBank: settled,
+        bankWebhooks: hooks.deliveries,
+      },
       out: { ...answers(issued), webhookAttempts: hooks.attempts, webhookAttemptsRefused: hooks.failedAttempts },
       figures: {
         downtimeMs: restarts.map((r) => r.downMs).join('/'),

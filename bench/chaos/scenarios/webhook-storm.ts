@@ -8,7 +8,17 @@
  */
 import { Agent } from 'undici';
 import { pct } from '../../common';
-import { bs2Notification, CENTS, type Issue, issue, nossoNumeroOf, plan, pool, postBs2Webhook, verify } from '../boletos';
+import {
+  bs2Notification,
+  CENTS,
+  type Issue,
+  issue,
+  nossoNumeroOf,
+  plan,
+  pool,
+  postBs2Webhook,
+  verify,
+} from '../boletos';
 import { answers, defineScenario, resultOf } from '../scenario';
 import type { ChaosStack } from '../stack';
 
@@ -35,7 +45,8 @@ export async function bankSignals(stack: ChaosStack, workflowId: string): Promis
 export const webhookStorm = defineScenario({
   name: 'webhook-storm',
   title: 'Webhook storm while registering',
-  proves: 'under a sustained webhook storm every accepted webhook becomes exactly one signal, duplicates change nothing, and registration goes on',
+  proves:
+    'under a sustained webhook storm every accepted webhook becomes exactly one signal, duplicates change nothing, and registration goes on',
   sizes: SIZES,
   stack: () => ({ workers: 1, env: { BS2_TIMEOUT_MS: '5000' } }),
   async body({ p, ctx, run, stack, log }) {
@@ -80,7 +91,10 @@ export const webhookStorm = defineScenario({
           const b = targets[j % targets.length]!;
           const at = new Date().toISOString();
           const history = j < total / 2 ? [1, 2] : [1, 2, 3];
-          const body = bs2Notification({ nossoNumero: b.nossoNumero ?? '0', seuNumero: b.seuNumero, amountCents: b.amountCents }, history.map((status) => ({ status: status as 1 | 2 | 3, at })));
+          const body = bs2Notification(
+            { nossoNumero: b.nossoNumero ?? '0', seuNumero: b.seuNumero, amountCents: b.amountCents },
+            history.map((status) => ({ status: status as 1 | 2 | 3, at })),
+          );
           sent++;
           outstanding++;
           const t = performance.now();
@@ -110,7 +124,9 @@ export const webhookStorm = defineScenario({
     storming = false;
     await registering;
     const accepted = [...statuses].filter(([s]) => s >= 200 && s < 300).reduce((n, [, c]) => n + c, 0);
-    log(`webhook-storm: sent ${sent} in ${sendSeconds.toFixed(1)} s, ${accepted} accepted, all answered after ${drainSeconds.toFixed(1)} s; counting signals …`);
+    log(
+      `webhook-storm: sent ${sent} in ${sendSeconds.toFixed(1)} s, ${accepted} accepted, all answered after ${drainSeconds.toFixed(1)} s; counting signals …`,
+    );
 
     let signalled = 0;
     await pool(targets, 8, async (b) => {
@@ -118,14 +134,25 @@ export const webhookStorm = defineScenario({
       signalled += n;
     });
     await stack.bankWebhooks(true);
-    const verdict = await verify(stack, [...targets, ...fresh], { baseline: run.base, log, expected: (b) => (targets.includes(b) ? 'SETTLED' : 'REGISTERED') });
+    const verdict = await verify(stack, [...targets, ...fresh], {
+      baseline: run.base,
+      log,
+      expected: (b) => (targets.includes(b) ? 'SETTLED' : 'REGISTERED'),
+    });
     const problems: string[] = [];
     if (signalled < accepted) problems.push(`${accepted - signalled} accepted webhooks never became a signal`);
     if (signalled > sent) problems.push(`${signalled - sent} more signals than webhooks sent`);
     const refused = [...statuses].filter(([s]) => s < 200 || s >= 300);
     return resultOf(ctx, run, verdict, {
       in: { webhooksSent: sent, notSentBacklog: skipped, targets: targets.length, registrations: fresh.length },
-      out: { accepted, refused: refused.reduce((n, [, c]) => n + c, 0), errors: errorCount, signalled, signalledWithoutAnswer: Math.max(0, signalled - accepted), ...answers(fresh) },
+      out: {
+        accepted,
+        refused: refused.reduce((n, [, c]) => n + c, 0),
+        errors: errorCount,
+        signalled,
+        signalledWithoutAnswer: Math.max(0, signalled - accepted),
+        ...answers(fresh),
+      },
       figures: {
         targetRatePerS: p.rate,
         sentRatePerS: Math.round(sent / sendSeconds),
@@ -136,7 +163,12 @@ export const webhookStorm = defineScenario({
         ...(refused.length ? { refusedByStatus: refused.map(([s, c]) => `${c}×${s}`).join(' ') } : {}),
         ...(errorCount ? { errorsByKind: [...errors].map(([k, c]) => `${c}×${k}`).join(' ') } : {}),
         senderConnections: p.connections,
-        registrationP99Ms: Math.round(pct(fresh.map((b) => b.ms), 99)),
+        registrationP99Ms: Math.round(
+          pct(
+            fresh.map((b) => b.ms),
+            99,
+          ),
+        ),
       },
       lost: Math.max(0, accepted - signalled),
       duplicated: Math.max(0, signalled - sent),

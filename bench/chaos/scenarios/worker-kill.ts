@@ -16,12 +16,25 @@ const SIZES = {
 } as const;
 
 /** 7 in 10 plain, then one each of refused, lost response, 503 first. */
-export const mixedCents = (i: number): number => [CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.MANUAL, CENTS.REJECTED, CENTS.LOST_RESPONSE, CENTS.UNAVAILABLE_FIRST_N][i % 10]!;
+export const mixedCents = (i: number): number =>
+  [
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.MANUAL,
+    CENTS.REJECTED,
+    CENTS.LOST_RESPONSE,
+    CENTS.UNAVAILABLE_FIRST_N,
+  ][i % 10]!;
 
 export const workerKill = defineScenario({
   name: 'worker-kill',
   title: 'Worker SIGKILLed during registration',
-  proves: 'a worker dying at any moment (mid bank call, mid workflow task) loses no boleto and makes no second boleto at the bank; another worker finishes the work',
+  proves:
+    'a worker dying at any moment (mid bank call, mid workflow task) loses no boleto and makes no second boleto at the bank; another worker finishes the work',
   sizes: SIZES,
   stack: () => ({ workers: 2, env: { BS2_TIMEOUT_MS: '3000' } }),
   async body({ p, ctx, run, stack, log }) {
@@ -66,7 +79,8 @@ export const workerKill = defineScenario({
         .startWorker()
         .then(() => (replacements++, boots.push(Date.now() - t)))
         .catch((e: unknown) => log(`replacement worker: ${(e as Error).message.split('\n')[0]}`));
-      if (kills % 10 === 0) log(`worker-kill: ${kills}/${p.kills} kills, ${issued.length} boletos issued, ${inflight} in flight`);
+      if (kills % 10 === 0)
+        log(`worker-kill: ${kills}/${p.kills} kills, ${issued.length} boletos issued, ${inflight} in flight`);
     }
     await registering;
     log(`worker-kill: ${issued.length} boletos answered; verifying …`);

@@ -6,7 +6,12 @@
  * value the routes (src/api/routes/boletos.ts) turn into an answer; a refused update is thrown as the client's
  * WorkflowUpdateFailedError, which the routes map by its failure type (src/api/failure-status.ts).
  */
-import { type Client, type WorkflowHandle, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  type Client,
+  type WorkflowHandle,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/client';
 import type { AccountDirectory, AccountInfo } from '../../boletos/directory';
 import { requestRuleProblems, requestRulesFor } from '../../banks/request-rules';
 import { boletoIdFor, deriveSeuNumero, parseBoletoId, requestFingerprint } from '../../boletos/ids';
@@ -22,7 +27,15 @@ import {
   type StartBoletoInput,
 } from '../../contracts/boleto';
 import { Failure } from '../../contracts/failures';
-import { AccountId, AmountCents, Bank, BoletoStatus, DueDate, SeuNumero, TenantId } from '../../contracts/search-attributes';
+import {
+  AccountId,
+  AmountCents,
+  Bank,
+  BoletoStatus,
+  DueDate,
+  SeuNumero,
+  TenantId,
+} from '../../contracts/search-attributes';
 import { addDays, assertDueDateReadsBack, isDomainValidationError, saoPauloDate, saoPauloInstant } from '../../domain';
 import type { Logger } from '../../logging';
 import type { BoletoRecords } from '../../records';
@@ -82,7 +95,11 @@ export function dueDateProblem(dueDate: string, today: string): FieldProblem | u
 }
 
 /** Fills interest, fine, discount, messages and (when the request did not choose) the kind from the account's defaults. */
-export function applyChargeDefaults(body: CreateBoletoBody, defaults: AccountInfo['chargeDefaults'], kindUnset: boolean): void {
+export function applyChargeDefaults(
+  body: CreateBoletoBody,
+  defaults: AccountInfo['chargeDefaults'],
+  kindUnset: boolean,
+): void {
   if (!defaults) return;
   if (kindUnset) body.kind = defaults.defaultKind;
   if (!body.interest && defaults.interest) body.interest = defaults.interest;
@@ -101,10 +118,19 @@ export function boletoService(deps: BoletoServiceDeps) {
 
   /** What we answer is what the next GET reads; best effort (the workflow's own record of the event follows). */
   const remember = (view: BoletoView, log: Logger) =>
-    records.recordView(view, 0).catch((err: unknown) => log.warn({ err }, 'records: answer not written (the workflow records it)'));
+    records
+      .recordView(view, 0)
+      .catch((err: unknown) => log.warn({ err }, 'records: answer not written (the workflow records it)'));
 
   /** The workflow's input for a new boleto: the request after the account's defaults, under our identifiers. */
-  function startInput(tenantId: string, account: AccountInfo, body: CreateBoletoBody, key: string, fingerprint: string, today: string): StartBoletoInput {
+  function startInput(
+    tenantId: string,
+    account: AccountInfo,
+    body: CreateBoletoBody,
+    key: string,
+    fingerprint: string,
+    today: string,
+  ): StartBoletoInput {
     const seuNumero = deriveSeuNumero(tenantId, account.accountId, key);
     return {
       boletoId: boletoIdFor(account.accountId, seuNumero),
@@ -136,7 +162,10 @@ export function boletoService(deps: BoletoServiceDeps) {
   }
 
   /** Starts the workflow (or finds it) and waits for the bank's verdict up to the cap. */
-  async function startAndAwait(input: StartBoletoInput, account: AccountInfo): Promise<CreateOutcome | { kind: 'started'; view: BoletoView }> {
+  async function startAndAwait(
+    input: StartBoletoInput,
+    account: AccountInfo,
+  ): Promise<CreateOutcome | { kind: 'started'; view: BoletoView }> {
     const { boletoId: id, tenantId, request } = input;
     const start = new WithStartWorkflowOperation<typeof boletoLifecycle>('boletoLifecycle', {
       workflowId: id,
@@ -156,13 +185,20 @@ export function boletoService(deps: BoletoServiceDeps) {
       ],
     });
     try {
-      const verdict = client.workflow.executeUpdateWithStart(awaitRegistrationUpdate, { args: [{ requestFingerprint: input.requestFingerprint }], startWorkflowOperation: start });
+      const verdict = client.workflow.executeUpdateWithStart(awaitRegistrationUpdate, {
+        args: [{ requestFingerprint: input.requestFingerprint }],
+        startWorkflowOperation: start,
+      });
       const capped = new Promise<undefined>((r) => setTimeout(() => r(undefined), deps.registerWaitMs).unref());
       const first = await Promise.race([verdict, capped]);
       verdict.catch(() => undefined); // answered 202 meanwhile: the workflow carries on
       // Past the cap the boleto's state is asked for; with no worker running (all restarting) nothing can answer,
       // but the workflow exists (durable since update-with-start): 202 with what the request said, not a 500.
-      const view = first ?? (await client.withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery)).catch(() => registeringView(input)));
+      const view =
+        first ??
+        (await client
+          .withDeadline(Date.now() + STATE_QUERY_MS, () => client.workflow.getHandle(id).query(getBoletoQuery))
+          .catch(() => registeringView(input)));
       return { kind: 'started', view };
     } catch (e) {
       const refusal = updateRefusal(e);
@@ -170,7 +206,8 @@ export function boletoService(deps: BoletoServiceDeps) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
       // The workflow finished before the store knew its verdict (a boleto from before the store): ask the store.
       const stored = await records.get(tenantId, id);
-      if (!stored || stored.status === 'REGISTERING') return { kind: 'unavailable', detail: 'This boleto’s first answer is not recorded yet; retry shortly.' };
+      if (!stored || stored.status === 'REGISTERING')
+        return { kind: 'unavailable', detail: 'This boleto’s first answer is not recorded yet; retry shortly.' };
       return { kind: 'answer', view: stored, replay: true };
     }
   }
@@ -180,28 +217,51 @@ export function boletoService(deps: BoletoServiceDeps) {
      * Issues a boleto, or answers again for the same Idempotency-Key and body. `sent` is the body as the client sent
      * it (its fingerprint; whether it chose a kind); `body` is parsed and gets the account's charge defaults.
      */
-    async create(tenantId: string, key: string, body: CreateBoletoBody, sent: unknown, log: Logger): Promise<CreateOutcome> {
+    async create(
+      tenantId: string,
+      key: string,
+      body: CreateBoletoBody,
+      sent: unknown,
+      log: Logger,
+    ): Promise<CreateOutcome> {
       const account = await deps.directory.resolveForTenant(tenantId, body.accountId);
       if (!account) return { kind: 'account-not-found' };
       if (!account.active) return { kind: 'account-not-active' };
       const today = saoPauloDate(Date.now());
-      if (body.dueDate < today) return { kind: 'invalid', errors: [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }] };
+      if (body.dueDate < today)
+        return { kind: 'invalid', errors: [{ field: 'body.dueDate', reason: `must be today (${today}) or later` }] };
       const beyondWindow = dueDateProblem(body.dueDate, today);
       if (beyondWindow) return { kind: 'invalid', errors: [beyondWindow] };
       // The account's charge defaults (onboarding) fill what the request does not say; the fingerprint below is of
       // the request as sent, so a retry with the same body matches even if the defaults changed meanwhile.
       applyChargeDefaults(body, account.chargeDefaults, (sent as { kind?: unknown }).kind === undefined);
       const rules = account.requestRules ?? requestRulesFor(account.bank);
-      if (body.kind === 'BOLECODE' && !rules.capabilities.has('BOLECODE')) return { kind: 'invalid', errors: [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }] };
+      if (body.kind === 'BOLECODE' && !rules.capabilities.has('BOLECODE'))
+        return {
+          kind: 'invalid',
+          errors: [{ field: 'body.kind', reason: `${account.bank} accounts issue BOLETO only` }],
+        };
       // What the bank is known to refuse is answered now, naming our field: no key claimed, no workflow, no bank call.
       const refused = requestRuleProblems(rules, body, account.bank);
-      if (refused.length) return { kind: 'bank-would-refuse', errors: refused.map((p) => ({ field: `body.${p.field}`, reason: p.reason })) };
+      if (refused.length)
+        return {
+          kind: 'bank-would-refuse',
+          errors: refused.map((p) => ({ field: `body.${p.field}`, reason: p.reason })),
+        };
 
       const fingerprint = requestFingerprint(sent);
       const input = startInput(tenantId, account, body, key, fingerprint, today);
       // The key is claimed in the records store, forever, before anything else: a replay is answered from there (no
       // Temporal call, no bank call), long after the workflow is gone.
-      const claim = await records.claimKey({ tenantId, key, fingerprint, registering: registeringView(input), payer: body.payer, messages: body.messages ?? [], beneficiary: account.beneficiary });
+      const claim = await records.claimKey({
+        tenantId,
+        key,
+        fingerprint,
+        registering: registeringView(input),
+        payer: body.payer,
+        messages: body.messages ?? [],
+        beneficiary: account.beneficiary,
+      });
       if (claim.outcome === 'conflict') return { kind: 'key-reused' };
       if (claim.outcome === 'replay') return { kind: 'answer', view: claim.view, replay: true };
       const started = await startAndAwait(input, account);
@@ -209,7 +269,9 @@ export function boletoService(deps: BoletoServiceDeps) {
       const { view } = started;
       // The workflow records the same verdict as the key's first answer when it notifies: a store hiccup here must not
       // turn a registered boleto into an error.
-      await records.answerKey(tenantId, key, view).catch((err: unknown) => log.warn({ err }, 'records: first answer not written (the workflow writes it)'));
+      await records
+        .answerKey(tenantId, key, view)
+        .catch((err: unknown) => log.warn({ err }, 'records: first answer not written (the workflow writes it)'));
       return { kind: 'answer', view, replay: claim.outcome === 'pending' && view.createdAt !== input.createdAt };
     },
 
@@ -222,7 +284,9 @@ export function boletoService(deps: BoletoServiceDeps) {
       let view = await records.get(tenantId, id);
       if (!view && !(await records.exists(id))) {
         try {
-          const imported = await client.withDeadline(Date.now() + READ_THROUGH_MS, () => importFromWorkflow(client, records, id));
+          const imported = await client.withDeadline(Date.now() + READ_THROUGH_MS, () =>
+            importFromWorkflow(client, records, id),
+          );
           if (imported.found) view = await records.get(tenantId, id);
         } catch {
           return 'unavailable';
@@ -234,21 +298,33 @@ export function boletoService(deps: BoletoServiceDeps) {
 
     /** Asks the bank for a baixa; the view after the bank's answer (CANCELLED, CANCELLING, or PAID if a payment won). */
     async cancel(boleto: OwnedBoleto, reason: string, log: Logger): Promise<BoletoView> {
-      const view = await boundedUpdate(client, API_BOUNDS, () => boleto.handle.startUpdate(cancelUpdate, { args: [{ reason, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
+      const view = await boundedUpdate(client, API_BOUNDS, () =>
+        boleto.handle.startUpdate(cancelUpdate, {
+          args: [{ reason, requestedAt: new Date().toISOString() }],
+          waitForStage: 'ACCEPTED',
+        }),
+      );
       await remember(view, log);
       return view;
     },
 
     /** Moves the due date at the bank; the view after the change. */
     async changeDueDate(boleto: OwnedBoleto, dueDate: string, log: Logger): Promise<BoletoView> {
-      const view = await boundedUpdate(client, API_BOUNDS, () => boleto.handle.startUpdate(changeDueDateUpdate, { args: [{ dueDate, requestedAt: new Date().toISOString() }], waitForStage: 'ACCEPTED' }));
+      const view = await boundedUpdate(client, API_BOUNDS, () =>
+        boleto.handle.startUpdate(changeDueDateUpdate, {
+          args: [{ dueDate, requestedAt: new Date().toISOString() }],
+          waitForStage: 'ACCEPTED',
+        }),
+      );
       await remember(view, log);
       return view;
     },
 
     /** Queues a notification again; the delivery as queued. */
     resend(boleto: OwnedBoleto, deliveryId: string): Promise<Delivery> {
-      return boundedUpdate(client, API_BOUNDS, () => boleto.handle.startUpdate(resendDeliveryUpdate, { args: [{ deliveryId }], waitForStage: 'ACCEPTED' }));
+      return boundedUpdate(client, API_BOUNDS, () =>
+        boleto.handle.startUpdate(resendDeliveryUpdate, { args: [{ deliveryId }], waitForStage: 'ACCEPTED' }),
+      );
     },
   };
 }

@@ -52,7 +52,8 @@ function el(tag, attrs = {}, ...children) {
     if (k === 'class') e.className = v;
     else e.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) e.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat())
+    if (c !== undefined && c !== null && c !== false) e.append(c instanceof Node ? c : String(c));
   return e;
 }
 
@@ -102,7 +103,11 @@ async function api(method, path, body) {
   try {
     res = await fetch(path, init);
   } catch (e) {
-    throw new Problem({ status: 0, title: 'Sem conexão com a API', detail: `${e instanceof Error ? e.message : String(e)}. Verifique a rede e tente de novo.` });
+    throw new Problem({
+      status: 0,
+      title: 'Sem conexão com a API',
+      detail: `${e instanceof Error ? e.message : String(e)}. Verifique a rede e tente de novo.`,
+    });
   }
   const text = await res.text();
   let data;
@@ -124,7 +129,14 @@ async function api(method, path, body) {
 }
 
 /** Anything thrown by our code that is not a Problem still gets a readable message. */
-const asProblem = (e) => (e instanceof Problem ? e : new Problem({ status: 0, title: 'Erro inesperado no console', detail: e instanceof Error ? e.message : String(e) }));
+const asProblem = (e) =>
+  e instanceof Problem
+    ? e
+    : new Problem({
+        status: 0,
+        title: 'Erro inesperado no console',
+        detail: e instanceof Error ? e.message : String(e),
+      });
 
 // ── Problems on screen ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -171,7 +183,14 @@ function showProblem(box, problem, form) {
   if (p.status) box.append(' ', el('span', { class: 'muted' }, `(HTTP ${p.status})`));
   if (p.detail) box.append(el('p', { class: 'problem-detail' }, p.detail));
   if (p.errors.length > unplaced.length) box.append(el('p', {}, 'Veja a mensagem abaixo de cada campo marcado.'));
-  if (unplaced.length) box.append(el('ul', { class: 'problem-errors' }, unplaced.map((u) => el('li', {}, el('code', {}, u.field || '(corpo)'), ': ', u.reason))));
+  if (unplaced.length)
+    box.append(
+      el(
+        'ul',
+        { class: 'problem-errors' },
+        unplaced.map((u) => el('li', {}, el('code', {}, u.field || '(corpo)'), ': ', u.reason)),
+      ),
+    );
   if (p.retryAfter) box.append(el('p', {}, `Tente de novo em ${p.retryAfter} s.`));
   if (p.requestId) box.append(el('small', { class: 'muted' }, `requestId ${p.requestId}`));
   box.hidden = false;
@@ -201,7 +220,14 @@ function setPath(obj, path, value) {
 function readFile(file, mode) {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
-    r.onerror = () => reject(new Problem({ status: 0, title: 'Não foi possível ler o arquivo', detail: `${file.name}: ${r.error?.message ?? 'erro de leitura'}` }));
+    r.onerror = () =>
+      reject(
+        new Problem({
+          status: 0,
+          title: 'Não foi possível ler o arquivo',
+          detail: `${file.name}: ${r.error?.message ?? 'erro de leitura'}`,
+        }),
+      );
     r.onload = () => {
       const s = String(r.result);
       resolve(mode === 'base64' ? s.slice(s.indexOf(',') + 1) : s);
@@ -221,7 +247,11 @@ function hundredths(v) {
 function convert(v, type) {
   if (type === 'int') return /^-?\d+$/.test(v) ? Number(v) : v;
   if (type === 'hundredths') return hundredths(v);
-  if (type === 'lines') return v.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (type === 'lines')
+    return v
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   return v;
 }
 
@@ -281,7 +311,11 @@ function showLogin(problem) {
 async function loadMe() {
   me = await api('GET', '/v1/me');
   const who = $('#whoami');
-  who.replaceChildren(el('span', {}, 'Conectado: '), el('strong', { id: 'whoami-role' }, me.role), ` · tenant ${me.tenantId} · chave ${me.keyId}`);
+  who.replaceChildren(
+    el('span', {}, 'Conectado: '),
+    el('strong', { id: 'whoami-role' }, me.role),
+    ` · tenant ${me.tenantId} · chave ${me.keyId}`,
+  );
   if (me.role === 'integrator') who.append(el('span', { class: 'badge stalled' }, 'somente leitura: use uma chave cs'));
 }
 
@@ -300,7 +334,12 @@ async function loadList() {
     const { items } = await api('GET', `/v1/onboardings${q.toString() ? `?${q}` : ''}`);
     if (seq !== listSeq) return;
     renderList(items);
-    setText('list-status', items.length ? `${items.length} integração(ões) · atualizado às ${new Date().toLocaleTimeString('pt-BR')}` : 'Nenhuma integração com estes filtros.');
+    setText(
+      'list-status',
+      items.length
+        ? `${items.length} integração(ões) · atualizado às ${new Date().toLocaleTimeString('pt-BR')}`
+        : 'Nenhuma integração com estes filtros.',
+    );
   } catch (e) {
     if (seq !== listSeq) return;
     setText('list-status', '');
@@ -318,9 +357,20 @@ function renderList(items) {
       'tr',
       { 'data-account-id': o.accountId },
       el('td', {}, o.bank),
-      el('td', {}, el('a', { href: `#/o/${encodeURIComponent(o.accountId)}`, class: 'open' }, o.legalName || o.accountId)),
+      el(
+        'td',
+        {},
+        el('a', { href: `#/o/${encodeURIComponent(o.accountId)}`, class: 'open' }, o.legalName || o.accountId),
+      ),
       el('td', {}, el('code', {}, o.accountId)),
-      el('td', {}, stepBadge(o.step), ' ', el('span', { class: 'muted' }, STEP_LABELS[o.step] ?? ''), o.stalled ? [' ', el('span', { class: 'badge stalled', 'data-stalled': '' }, 'parada')] : []),
+      el(
+        'td',
+        {},
+        stepBadge(o.step),
+        ' ',
+        el('span', { class: 'muted' }, STEP_LABELS[o.step] ?? ''),
+        o.stalled ? [' ', el('span', { class: 'badge stalled', 'data-stalled': '' }, 'parada')] : [],
+      ),
       el('td', { class: 'num', 'data-age': '' }, String(o.ageDays)),
       el('td', {}, timeEl(o.startedAt)),
     ),
@@ -380,7 +430,11 @@ function resetDetailForms() {
 }
 
 function dl(target, pairs) {
-  target.replaceChildren(...pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  target.replaceChildren(
+    ...pairs
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]),
+  );
 }
 
 /** 250 → "2,50" (basis points as a percentage, cents as reais). */
@@ -419,7 +473,18 @@ function renderDetail(v) {
   $('#timeline tbody').replaceChildren(
     ...[...(v.timeline ?? [])]
       .reverse()
-      .map((t) => el('tr', { 'data-kind': t.kind }, el('td', { class: 'num' }, String(t.seq)), el('td', {}, timeEl(t.at)), el('td', {}, stepBadge(t.step)), el('td', {}, t.kind), el('td', {}, t.by), el('td', {}, t.detail))),
+      .map((t) =>
+        el(
+          'tr',
+          { 'data-kind': t.kind },
+          el('td', { class: 'num' }, String(t.seq)),
+          el('td', {}, timeEl(t.at)),
+          el('td', {}, stepBadge(t.step)),
+          el('td', {}, t.kind),
+          el('td', {}, t.by),
+          el('td', {}, t.detail),
+        ),
+      ),
   );
 
   const p = (x) => (x ? `${x.name} · ${x.phone} · ${x.email}` : undefined);
@@ -513,7 +578,8 @@ function syncCredentialKind() {
   const kind = form.elements.kind.value;
   const format = form.elements['certificate.format'].value;
   for (const f of $$('[data-kind]', form)) {
-    f.hidden = !f.dataset.kind.split(' ').includes(kind) || (f.dataset.format !== undefined && f.dataset.format !== format);
+    f.hidden =
+      !f.dataset.kind.split(' ').includes(kind) || (f.dataset.format !== undefined && f.dataset.format !== format);
     for (const i of $$('input, select, textarea', f)) i.disabled = f.hidden;
   }
 }
@@ -525,11 +591,20 @@ function renderEmail(e) {
   setText('e-subject', e?.subject ?? '');
   setText('e-body', e?.body ?? '');
   for (const b of $$('#email button[data-copy]')) b.disabled = !document.getElementById(b.dataset.copy).textContent;
-  if (!e?.to) $('#e-to').replaceChildren(el('span', { class: 'muted' }, '(sem e-mail do gerente: informe o destinatário no seu e-mail)'));
+  if (!e?.to)
+    $('#e-to').replaceChildren(
+      el('span', { class: 'muted' }, '(sem e-mail do gerente: informe o destinatário no seu e-mail)'),
+    );
   const items = (e?.attachments ?? []).map((a) => {
     const url = URL.createObjectURL(new Blob([a.content], { type: a.contentType || 'application/octet-stream' }));
     blobUrls.push(url);
-    return el('li', {}, el('a', { href: url, download: a.filename, class: 'attachment' }, a.filename), ' ', el('span', { class: 'muted' }, a.contentType));
+    return el(
+      'li',
+      {},
+      el('a', { href: url, download: a.filename, class: 'attachment' }, a.filename),
+      ' ',
+      el('span', { class: 'muted' }, a.contentType),
+    );
   });
   $('#e-attachments').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, 'nenhum')]));
 }
@@ -545,7 +620,15 @@ function renderConnectivity(k) {
   at.textContent = when(k.at);
   setText('k-message', k.message);
   $('#k-checks').replaceChildren(
-    ...(k.checks ?? []).map((c) => el('tr', { 'data-check': c.name, 'data-ok': String(c.ok) }, el('td', {}, c.name), el('td', {}, el('span', { class: `badge ${c.ok ? 'ok' : 'stalled'}` }, c.ok ? 'ok' : 'falhou')), el('td', {}, c.detail))),
+    ...(k.checks ?? []).map((c) =>
+      el(
+        'tr',
+        { 'data-check': c.name, 'data-ok': String(c.ok) },
+        el('td', {}, c.name),
+        el('td', {}, el('span', { class: `badge ${c.ok ? 'ok' : 'stalled'}` }, c.ok ? 'ok' : 'falhou')),
+        el('td', {}, c.detail),
+      ),
+    ),
   );
 }
 
@@ -560,14 +643,40 @@ function renderSetup(v) {
     ['API key', c?.apiKey],
     ['Escopo', c?.scope],
     ['Certificado válido até', c?.certificateNotAfter ? when(c.certificateNotAfter) : undefined],
-    ['Renovação do certificado', v.certificateRenewal ? `${v.certificateRenewal.ok ? `renovado em ${when(v.certificateRenewal.at)}: válido até ${when(v.certificateRenewal.notAfter)} (era ${when(v.certificateRenewal.previousNotAfter)})` : `recusada em ${when(v.certificateRenewal.at)}: ${v.certificateRenewal.message}`}` : undefined],
-    ['Notificações Itaú', v.notifications ? (v.notifications.ok ? v.notifications.subscriptions.map((x) => `${x.type} → ${x.webhookUrl} (${x.id})`).join(' · ') || v.notifications.message : `FALHOU: ${v.notifications.message}`) : undefined],
-    ['Convênio', cfg ? `${cfg.convenio.number} · carteira ${cfg.convenio.carteira} · CNAB ${cfg.convenio.cnab} · API ${cfg.convenio.apiVersion} · 1ª remessa ${cfg.convenio.firstRemessa}` : undefined],
+    [
+      'Renovação do certificado',
+      v.certificateRenewal
+        ? `${v.certificateRenewal.ok ? `renovado em ${when(v.certificateRenewal.at)}: válido até ${when(v.certificateRenewal.notAfter)} (era ${when(v.certificateRenewal.previousNotAfter)})` : `recusada em ${when(v.certificateRenewal.at)}: ${v.certificateRenewal.message}`}`
+        : undefined,
+    ],
+    [
+      'Notificações Itaú',
+      v.notifications
+        ? v.notifications.ok
+          ? v.notifications.subscriptions.map((x) => `${x.type} → ${x.webhookUrl} (${x.id})`).join(' · ') ||
+            v.notifications.message
+          : `FALHOU: ${v.notifications.message}`
+        : undefined,
+    ],
+    [
+      'Convênio',
+      cfg
+        ? `${cfg.convenio.number} · carteira ${cfg.convenio.carteira} · CNAB ${cfg.convenio.cnab} · API ${cfg.convenio.apiVersion} · 1ª remessa ${cfg.convenio.firstRemessa}`
+        : undefined,
+    ],
     ['Chave Pix', cfg?.convenio.pixKey],
     ['Tipo padrão', cd?.defaultKind],
-    ['Juros', cd?.interest ? `${amount(cd.interest)}${cd.interest.type === 'PERCENT_MONTHLY' ? ' ao mês' : ' por dia'}` : undefined],
+    [
+      'Juros',
+      cd?.interest
+        ? `${amount(cd.interest)}${cd.interest.type === 'PERCENT_MONTHLY' ? ' ao mês' : ' por dia'}`
+        : undefined,
+    ],
     ['Multa', amount(cd?.fine)],
-    ['Desconto', cd?.discount ? `${amount(cd.discount)} até ${cd.discount.daysBeforeDue} dia(s) antes do vencimento` : undefined],
+    [
+      'Desconto',
+      cd?.discount ? `${amount(cd.discount)} até ${cd.discount.daysBeforeDue} dia(s) antes do vencimento` : undefined,
+    ],
     ['Mensagens', cd?.messages?.join(' / ')],
   ]);
 }
@@ -604,7 +713,9 @@ async function submitStep(form) {
   try {
     const body = 'empty' in form.dataset ? undefined : await formBody(form);
     const slow = action === 'credentials' || action === 'configuration' || action === 'connectivity-check';
-    const view = await busy(form, slow ? 'Aguardando o banco…' : 'Enviando…', () => api('POST', `/v1/onboardings/${encodeURIComponent(accountId)}/${action}`, body));
+    const view = await busy(form, slow ? 'Aguardando o banco…' : 'Enviando…', () =>
+      api('POST', `/v1/onboardings/${encodeURIComponent(accountId)}/${action}`, body),
+    );
     form.reset();
     delete form.dataset.for;
     renderDetail(view);
@@ -639,7 +750,15 @@ async function submitLogin(form) {
   clearProblem(box, form);
   const key = form.elements.apiKey.value.trim();
   if (!key) {
-    showProblem(box, new Problem({ status: 0, title: 'Informe a chave de API', errors: [{ field: 'apiKey', reason: 'cole a chave bfk_… criada para você (papel cs)' }] }), form);
+    showProblem(
+      box,
+      new Problem({
+        status: 0,
+        title: 'Informe a chave de API',
+        errors: [{ field: 'apiKey', reason: 'cole a chave bfk_… criada para você (papel cs)' }],
+      }),
+      form,
+    );
     return;
   }
   sessionStorage.setItem(KEY, key);

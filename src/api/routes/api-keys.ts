@@ -22,7 +22,12 @@ const ApiKey = z
   })
   .meta({ id: 'ApiKey' });
 const NewApiKey = z
-  .object({ keyId: z.string(), tenantId: z.string(), role: z.enum(ROLES), token: z.string().meta({ description: 'Shown once; store it now.' }) })
+  .object({
+    keyId: z.string(),
+    tenantId: z.string(),
+    role: z.enum(ROLES),
+    token: z.string().meta({ description: 'Shown once; store it now.' }),
+  })
   .meta({ id: 'NewApiKey' });
 const KeyIdParams = z.object({ keyId: z.string().regex(/^[a-z2-7]{12}$/, 'must be a 12-character key id') });
 
@@ -32,7 +37,12 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
   const ownKey = async (tenantId: string, keyId: string) =>
     (await deps.registry.snapshot()).keys.find((k) => k.keyId === keyId && k.tenantId === tenantId);
   const notFound = (res: Parameters<typeof sendProblem>[0], keyId: string) =>
-    sendProblem(res, { type: 'not-found', title: 'API key not found', status: 404, detail: `No API key ${keyId} in your tenant.` });
+    sendProblem(res, {
+      type: 'not-found',
+      title: 'API key not found',
+      status: 404,
+      detail: `No API key ${keyId} in your tenant.`,
+    });
 
   return [
     defineRoute({
@@ -56,7 +66,10 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
       tags: ['access'],
       access: ['operator'],
       request: { params: KeyIdParams },
-      responses: { 200: { description: 'The key', schema: ApiKey }, 404: { description: 'No such key in your tenant' } },
+      responses: {
+        200: { description: 'The key', schema: ApiKey },
+        404: { description: 'No such key in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const key = await ownKey(principal.tenantId, params.keyId);
         if (!key) return notFound(res, params.keyId);
@@ -73,7 +86,17 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
       request: {
         body: z.strictObject({
           role: z.enum(ROLES),
-          label: z.string().max(80).trim().min(1).max(80).regex(/^ *[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F._-][A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ._-]*$/, 'Latin letters (accents included), digits, spaces and . _ - only').optional(),
+          label: z
+            .string()
+            .max(80)
+            .trim()
+            .min(1)
+            .max(80)
+            .regex(
+              /^ *[A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F._-][A-Za-z0-9\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F ._-]*$/,
+              'Latin letters (accents included), digits, spaces and . _ - only',
+            )
+            .optional(),
         }),
       },
       responses: { 201: { description: 'Created; the token is shown only in this response', schema: NewApiKey } },
@@ -88,7 +111,8 @@ export function apiKeyRoutes(deps: { registry: AccessRegistryClient; access: Acc
       path: '/v1/api-keys/:keyId',
       operationId: 'revokeApiKey',
       summary: 'Revoke an API key of your tenant (effective within seconds on every API process)',
-      description: 'The key stops working; its record stays readable (GET answers it with revokedAt), as audit data of who had access and until when.',
+      description:
+        'The key stops working; its record stays readable (GET answers it with revokedAt), as audit data of who had access and until when.',
       tags: ['access'],
       access: ['operator'],
       request: { params: KeyIdParams },

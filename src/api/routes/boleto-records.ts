@@ -17,20 +17,28 @@ export interface BoletoRecordRouteDeps {
 }
 
 const CURSOR = z.union([
-  z.strictObject({ o: z.literal('c'), t: z.iso.datetime(), i: z.string().regex(/^bol-[A-Za-z0-9._-]{1,64}-[A-Z2-7]{10}$/) }),
+  z.strictObject({
+    o: z.literal('c'),
+    t: z.iso.datetime(),
+    i: z.string().regex(/^bol-[A-Za-z0-9._-]{1,64}-[A-Z2-7]{10}$/),
+  }),
   z.strictObject({ o: z.literal('u'), s: z.number().int().min(0) }),
 ]);
 
 /** Opaque to clients: base64url of a small JSON naming the last row of the page. */
 export const encodeCursor = (c: ListCursor): string =>
-  Buffer.from(JSON.stringify(c.order === 'created' ? { o: 'c', t: c.createdAt, i: c.id } : { o: 'u', s: c.changeSeq })).toString('base64url');
+  Buffer.from(
+    JSON.stringify(c.order === 'created' ? { o: 'c', t: c.createdAt, i: c.id } : { o: 'u', s: c.changeSeq }),
+  ).toString('base64url');
 
 /** The cursor, or undefined if it is not one of ours (checked without touching the database). */
 export function decodeCursor(raw: string): ListCursor | undefined {
   try {
     const c = CURSOR.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
     if (!c.success) return undefined;
-    return c.data.o === 'c' ? { order: 'created', createdAt: c.data.t, id: c.data.i } : { order: 'changed', changeSeq: c.data.s };
+    return c.data.o === 'c'
+      ? { order: 'created', createdAt: c.data.t, id: c.data.i }
+      : { order: 'changed', changeSeq: c.data.s };
   } catch {
     return undefined;
   }
@@ -44,7 +52,12 @@ export function filtersOf(q: FilterQuery & { limit?: number; cursor?: string }):
 }
 
 const badCursor = (res: Response) =>
-  sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors: [{ field: 'query.cursor', reason: 'must be a cursor from a previous page of the same query' }] });
+  sendProblem(res, {
+    type: 'validation',
+    title: 'The request has invalid fields',
+    status: 400,
+    errors: [{ field: 'query.cursor', reason: 'must be a cursor from a previous page of the same query' }],
+  });
 
 // ---- CSV, as Brazilian spreadsheets read it: semicolons, decimal comma, dd/mm/yyyy, UTF-8 with a BOM ----
 
@@ -53,10 +66,15 @@ const csvCell = (v: string | number | undefined | null): string => {
   const s = String(v);
   return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-const reais = (cents: number | undefined): string => (cents === undefined ? '' : `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)},${String(Math.abs(cents) % 100).padStart(2, '0')}`);
-const brDate = (iso: string | undefined): string => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
+const reais = (cents: number | undefined): string =>
+  cents === undefined
+    ? ''
+    : `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)},${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+const brDate = (iso: string | undefined): string =>
+  iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '';
 /** An instant as the São Paulo calendar day (dd/mm/yyyy) it fell on. */
-const brDay = (instant: string | undefined): string => (instant ? brDate(new Date(Date.parse(instant) - 3 * 3_600_000).toISOString()) : '');
+const brDay = (instant: string | undefined): string =>
+  instant ? brDate(new Date(Date.parse(instant) - 3 * 3_600_000).toISOString()) : '';
 
 export const CSV_COLUMNS: readonly [string, (r: ExportRow) => string | number | undefined][] = [
   ['id', (r) => r.view.id],
@@ -101,13 +119,20 @@ export function boletoRecordRoutes(deps: BoletoRecordRouteDeps): ApiRoute[] {
       access: ['integrator', 'operator'],
       request: { query: BoletoListQuery },
       responses: {
-        200: { description: 'A page of boletos', schema: z.object({ items: z.array(BoletoSchema), nextCursor: z.string().optional() }) },
+        200: {
+          description: 'A page of boletos',
+          schema: z.object({ items: z.array(BoletoSchema), nextCursor: z.string().optional() }),
+        },
         400: { description: 'An invalid filter (named in errors)' },
       },
       handler: async ({ principal, query, res }) => {
         const filters = filtersOf(query);
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        if (query.cursor !== undefined && (!cursor || (cursor.order === 'changed') !== (filters.updatedSince !== undefined))) return badCursor(res);
+        if (
+          query.cursor !== undefined &&
+          (!cursor || (cursor.order === 'changed') !== (filters.updatedSince !== undefined))
+        )
+          return badCursor(res);
         const page = await records.list(principal.tenantId, filters, query.limit, cursor);
         res.json({ items: page.items, ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) });
       },
@@ -124,16 +149,23 @@ export function boletoRecordRoutes(deps: BoletoRecordRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator', 'operator'],
       request: { query: BoletoFilterQuery },
-      responses: { 200: { description: 'CSV', schema: z.string(), contentType: 'text/csv' }, 400: { description: 'An invalid filter (named in errors)' } },
+      responses: {
+        200: { description: 'CSV', schema: z.string(), contentType: 'text/csv' },
+        400: { description: 'An invalid filter (named in errors)' },
+      },
       handler: async ({ principal, query, req, res }) => {
         const rows = records.export(principal.tenantId, filtersOf(query));
-        res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="boletos.csv"');
+        res
+          .status(200)
+          .type('text/csv; charset=utf-8')
+          .setHeader('Content-Disposition', 'attachment; filename="boletos.csv"');
         res.write('\uFEFF' + csvLine(CSV_COLUMNS.map(([name]) => name)));
         let aborted = false;
         req.on('close', () => (aborted = !res.writableFinished));
         for await (const batch of rows) {
           if (aborted) break;
-          if (!res.write(batch.map((r) => csvLine(CSV_COLUMNS.map(([, cell]) => cell(r)))).join(''))) await once(res, 'drain');
+          if (!res.write(batch.map((r) => csvLine(CSV_COLUMNS.map(([, cell]) => cell(r)))).join('')))
+            await once(res, 'drain');
         }
         res.end();
       },
@@ -151,17 +183,41 @@ export function boletoRecordRoutes(deps: BoletoRecordRouteDeps): ApiRoute[] {
       access: ['integrator', 'operator'],
       request: {
         query: z
-          .strictObject({ from: isoDate, to: isoDate, account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id').optional() })
+          .strictObject({
+            from: isoDate,
+            to: isoDate,
+            account: z
+              .string()
+              .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id')
+              .optional(),
+          })
           .superRefine((q, ctx) => {
             // Zod runs this even when a bound already failed as a date (its issues do not abort): only two dates compare.
             if (!isIsoDate(q.from) || !isIsoDate(q.to)) return;
             if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
-            else if (daysBetween(q.from, q.to) >= REPORT_MAX_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be within ${REPORT_MAX_DAYS} days of from (at most ${addDays(q.from, REPORT_MAX_DAYS - 1)})` });
+            else if (daysBetween(q.from, q.to) >= REPORT_MAX_DAYS)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['to'],
+                message: `must be within ${REPORT_MAX_DAYS} days of from (at most ${addDays(q.from, REPORT_MAX_DAYS - 1)})`,
+              });
           }),
       },
-      responses: { 200: { description: 'Totals, by day then account (days with nothing are left out)', schema: z.object({ items: z.array(DailyTotalsSchema) }) }, 400: { description: 'Invalid range' } },
+      responses: {
+        200: {
+          description: 'Totals, by day then account (days with nothing are left out)',
+          schema: z.object({ items: z.array(DailyTotalsSchema) }),
+        },
+        400: { description: 'Invalid range' },
+      },
       handler: async ({ principal, query, res }) => {
-        res.json({ items: await records.dailyTotals(principal.tenantId, { from: query.from, to: query.to, ...(query.account ? { account: query.account } : {}) }) });
+        res.json({
+          items: await records.dailyTotals(principal.tenantId, {
+            from: query.from,
+            to: query.to,
+            ...(query.account ? { account: query.account } : {}),
+          }),
+        });
       },
     }),
   ];

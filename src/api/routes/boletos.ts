@@ -14,23 +14,41 @@ import { type BoletoServiceDeps, boletoService, dueDateProblem, type OwnedBoleto
 import { FAILURE_STATUS, updateRefusal } from '../failure-status';
 import { type FieldProblem, sendProblem } from '../problem';
 import { type ApiRoute, defineRoute } from '../route';
-import { BoletoIdParams, BoletoSchema, CreateBoletoBody, DeliverySchema, EventSchema, newDueDate } from '../schemas/boleto';
+import {
+  BoletoIdParams,
+  BoletoSchema,
+  CreateBoletoBody,
+  DeliverySchema,
+  EventSchema,
+  newDueDate,
+} from '../schemas/boleto';
 import { freeText } from '../schemas/text';
 
 export type BoletoRouteDeps = BoletoServiceDeps;
 
 const notFound = (res: Response, id: string) =>
-  sendProblem(res, { type: 'not-found', title: 'Boleto not found', status: 404, detail: `No boleto ${id} in your tenant.` });
+  sendProblem(res, {
+    type: 'not-found',
+    title: 'Boleto not found',
+    status: 404,
+    detail: `No boleto ${id} in your tenant.`,
+  });
 
 const unavailable = (res: Response, detail: string) => {
   res.setHeader('Retry-After', '5');
   sendProblem(res, { type: 'temporarily-unavailable', title: 'Temporarily unavailable', status: 503, detail });
 };
 
-const invalid = (res: Response, errors: FieldProblem[]) => sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors });
+const invalid = (res: Response, errors: FieldProblem[]) =>
+  sendProblem(res, { type: 'validation', title: 'The request has invalid fields', status: 400, errors });
 
 const keyReused = (res: Response, detail?: string) =>
-  sendProblem(res, { type: 'idempotency-key-reused', title: 'Idempotency-Key already used for a different request', status: FAILURE_STATUS.IdempotencyKeyReused, ...(detail ? { detail } : {}) });
+  sendProblem(res, {
+    type: 'idempotency-key-reused',
+    title: 'Idempotency-Key already used for a different request',
+    status: FAILURE_STATUS.IdempotencyKeyReused,
+    ...(detail ? { detail } : {}),
+  });
 
 function answerCreated(res: Response, view: BoletoView, replay: boolean) {
   res.setHeader('Location', `/v1/boletos/${view.id}`);
@@ -56,7 +74,11 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
   async function owned(tenantId: string, id: string, res: Response): Promise<OwnedBoleto | undefined> {
     const found = await boletos.owned(tenantId, id);
     if (found === 'not-found') return void notFound(res, id);
-    if (found === 'unavailable') return void unavailable(res, 'This boleto is not in the records store yet and its workflow cannot be read right now.');
+    if (found === 'unavailable')
+      return void unavailable(
+        res,
+        'This boleto is not in the records store yet and its workflow cannot be read right now.',
+      );
     return found;
   }
 
@@ -73,7 +95,9 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator'],
       request: {
-        headers: z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'required: 1-255 printable ASCII characters') }),
+        headers: z.object({
+          'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'required: 1-255 printable ASCII characters'),
+        }),
         body: CreateBoletoBody,
       },
       responses: {
@@ -94,13 +118,28 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           case 'answer':
             return answerCreated(res, out.view, out.replay);
           case 'account-not-found':
-            return sendProblem(res, { type: 'not-found', title: 'Account not found', status: 404, detail: `No account ${body.accountId} in your tenant.` });
+            return sendProblem(res, {
+              type: 'not-found',
+              title: 'Account not found',
+              status: 404,
+              detail: `No account ${body.accountId} in your tenant.`,
+            });
           case 'account-not-active':
-            return sendProblem(res, { type: 'account-not-active', title: 'Account not active', status: 409, detail: 'Boletos can only be issued on ACTIVE accounts.' });
+            return sendProblem(res, {
+              type: 'account-not-active',
+              title: 'Account not active',
+              status: 409,
+              detail: 'Boletos can only be issued on ACTIVE accounts.',
+            });
           case 'invalid':
             return invalid(res, out.errors);
           case 'bank-would-refuse':
-            return sendProblem(res, { type: 'bank-would-refuse', title: 'The account’s bank does not accept this boleto', status: 422, errors: out.errors });
+            return sendProblem(res, {
+              type: 'bank-would-refuse',
+              title: 'The account’s bank does not accept this boleto',
+              status: 422,
+              errors: out.errors,
+            });
           case 'key-reused':
             return keyReused(res, out.detail);
           case 'unavailable':
@@ -117,7 +156,10 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator', 'operator'],
       request: { params: BoletoIdParams },
-      responses: { 200: { description: 'The boleto', schema: BoletoSchema }, 404: { description: 'No such boleto in your tenant' } },
+      responses: {
+        200: { description: 'The boleto', schema: BoletoSchema },
+        404: { description: 'No such boleto in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json(found.view);
@@ -132,7 +174,10 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator', 'operator'],
       request: { params: BoletoIdParams },
-      responses: { 200: { description: 'Events, oldest first', schema: z.object({ items: z.array(EventSchema) }) }, 404: { description: 'No such boleto in your tenant' } },
+      responses: {
+        200: { description: 'Events, oldest first', schema: z.object({ items: z.array(EventSchema) }) },
+        404: { description: 'No such boleto in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json({ items: (await records.events(principal.tenantId, params.id)) ?? [] });
@@ -147,7 +192,10 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator', 'operator'],
       request: { params: BoletoIdParams },
-      responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliverySchema) }) }, 404: { description: 'No such boleto in your tenant' } },
+      responses: {
+        200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliverySchema) }) },
+        404: { description: 'No such boleto in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal.tenantId, params.id, res);
         if (found) res.json({ items: (await records.deliveries(principal.tenantId, params.id)) ?? [] });
@@ -161,8 +209,16 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       summary: 'Send a notification again',
       tags: ['boletos'],
       access: ['integrator', 'operator'],
-      request: { params: BoletoIdParams.extend({ deliveryId: z.string().regex(/^bol-[A-Za-z0-9._-]+:\d{1,6}$/, 'must be a delivery id') }) },
-      responses: { 202: { description: 'Queued', schema: DeliverySchema }, 404: { description: 'No such boleto or delivery' }, 409: { description: 'Still being attempted' } },
+      request: {
+        params: BoletoIdParams.extend({
+          deliveryId: z.string().regex(/^bol-[A-Za-z0-9._-]+:\d{1,6}$/, 'must be a delivery id'),
+        }),
+      },
+      responses: {
+        202: { description: 'Queued', schema: DeliverySchema },
+        404: { description: 'No such boleto or delivery' },
+        409: { description: 'Still being attempted' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
@@ -171,7 +227,11 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          sendProblem(res, { type: refusal.status === 404 ? 'not-found' : 'conflict', title: refusal.message, status: refusal.status });
+          sendProblem(res, {
+            type: refusal.status === 404 ? 'not-found' : 'conflict',
+            title: refusal.message,
+            status: refusal.status,
+          });
         }
       },
     }),
@@ -181,7 +241,8 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       path: '/v1/boletos/:id/cancel',
       operationId: 'cancelBoleto',
       summary: 'Cancel (baixa) the boleto at the bank',
-      description: 'If the bank identifies a payment while the cancellation is in flight, the payment wins: 409 with the boleto PAID.',
+      description:
+        'If the bank identifies a payment while the cancellation is in flight, the payment wins: 409 with the boleto PAID.',
       tags: ['boletos'],
       access: ['integrator'],
       request: { params: BoletoIdParams, body: z.strictObject({ reason: freeText(200, { min: 3 }) }) },
@@ -201,11 +262,20 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
         } catch (e) {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
-          return sendProblem(res, { type: refusal.status === 409 ? 'conflict' : 'bank-rejected', title: refusal.message, status: refusal.status });
+          return sendProblem(res, {
+            type: refusal.status === 409 ? 'conflict' : 'bank-rejected',
+            title: refusal.message,
+            status: refusal.status,
+          });
         }
         if (view.status === 'CANCELLED') return void res.json(view);
         if (view.status === 'CANCELLING') return void res.status(202).json(view);
-        sendProblem(res, { type: 'conflict', title: `The boleto is ${view.status}: the payment came first`, status: 409, boleto: view });
+        sendProblem(res, {
+          type: 'conflict',
+          title: `The boleto is ${view.status}: the payment came first`,
+          status: 409,
+          boleto: view,
+        });
       },
     }),
 
@@ -234,7 +304,12 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
           const refusal = updateRefusal(e);
           if (!refusal) throw e;
           const { status, message } = refusal;
-          sendProblem(res, { type: status === 409 ? 'conflict' : 'validation', title: message, status, ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: message }] } : {}) });
+          sendProblem(res, {
+            type: status === 409 ? 'conflict' : 'validation',
+            title: message,
+            status,
+            ...(status === 422 ? { errors: [{ field: 'body.dueDate', reason: message }] } : {}),
+          });
         }
       },
     }),
@@ -247,21 +322,47 @@ export function boletoRoutes(deps: BoletoRouteDeps): ApiRoute[] {
       tags: ['boletos'],
       access: ['integrator', 'operator'],
       request: { params: BoletoIdParams },
-      responses: { 200: { description: 'PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' }, 404: { description: 'No such boleto' }, 409: { description: 'Not registered (no barcode)' } },
+      responses: {
+        200: { description: 'PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+        404: { description: 'No such boleto' },
+        409: { description: 'Not registered (no barcode)' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal.tenantId, params.id, res);
         if (!found) return;
         const printable = await records.printable(principal.tenantId, params.id);
         const { boleto, payer, messages } = printable ?? { boleto: found.view, messages: [] };
-        if (!boleto.barcode && !boleto.linhaDigitavel) return sendProblem(res, { type: 'conflict', title: `A ${boleto.status} boleto has no barcode to print`, status: 409 });
-        if (!payer) return unavailable(res, 'The payer of this boleto is not in the records store yet (the drift repair imports it).');
+        if (!boleto.barcode && !boleto.linhaDigitavel)
+          return sendProblem(res, {
+            type: 'conflict',
+            title: `A ${boleto.status} boleto has no barcode to print`,
+            status: 409,
+          });
+        if (!payer)
+          return unavailable(
+            res,
+            'The payer of this boleto is not in the records store yet (the drift repair imports it).',
+          );
         // As printed at issue; boletos imported from Temporal take the account's current data.
-        const beneficiary = printable?.beneficiary ?? (await deps.directory.resolve(boleto.accountId).catch(() => undefined))?.beneficiary;
+        const beneficiary =
+          printable?.beneficiary ??
+          (await deps.directory.resolve(boleto.accountId).catch(() => undefined))?.beneficiary;
         if (!beneficiary) return unavailable(res, 'The beneficiary of this boleto cannot be read right now.');
         const pdf = await renderBoletoPdf({
           bank: { code: bankDescriptor(boleto.bank).number, name: bankDescriptor(boleto.bank).name },
-          beneficiary: { name: beneficiary.name, document: beneficiary.document, agencyAccount: beneficiary.agencyAccount },
-          payer: { name: payer.name, document: payer.document, address: [`${payer.address.street}, ${payer.address.number}`, `${payer.address.district} - ${payer.address.city}/${payer.address.state} - ${payer.address.zipCode}`] },
+          beneficiary: {
+            name: beneficiary.name,
+            document: beneficiary.document,
+            agencyAccount: beneficiary.agencyAccount,
+          },
+          payer: {
+            name: payer.name,
+            document: payer.document,
+            address: [
+              `${payer.address.street}, ${payer.address.number}`,
+              `${payer.address.district} - ${payer.address.city}/${payer.address.state} - ${payer.address.zipCode}`,
+            ],
+          },
           nossoNumero: boleto.nossoNumero ?? '',
           documentNumber: boleto.seuNumero,
           issueDate: boleto.issueDate,

@@ -44,14 +44,18 @@ const LOGIN_HINT = 'From a browser (the Temporal Web UI), log in once at /codec/
 
 /** How the codec routes recognise a login session: a valid cookie, sent from a page we trust. */
 export const codecSessionAuth = (deps: CodecDeps): SessionAuth => ({
-  keyId: (req) => (trustedOrigin(req, deps.corsOrigins, deps.publicBaseUrl) ? deps.sessions.fromRequest(req)?.keyId : undefined),
+  keyId: (req) =>
+    trustedOrigin(req, deps.corsOrigins, deps.publicBaseUrl) ? deps.sessions.fromRequest(req)?.keyId : undefined,
   hint: LOGIN_HINT,
 });
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const JsonPayload = z
   .object({
-    metadata: z.record(z.string(), Base64).optional().meta({ description: 'Each value base64 (proto3 JSON bytes), e.g. encoding' }),
+    metadata: z
+      .record(z.string(), Base64)
+      .optional()
+      .meta({ description: 'Each value base64 (proto3 JSON bytes), e.g. encoding' }),
     data: Base64.optional(),
   })
   .meta({ id: 'CodecPayload', description: 'A temporal.api.common.v1.Payload in proto3 JSON' });
@@ -59,7 +63,9 @@ const PayloadList = z.array(JsonPayload).max(10_000);
 const JsonPayloads = z.strictObject({ payloads: PayloadList }).meta({ id: 'CodecPayloads' });
 /** What clients send: proto3 JSON leaves out an empty repeated field, so the CLI sends `{}` for no payloads (e.g. a query without arguments). */
 const JsonPayloadsRequest = z
-  .strictObject({ payloads: PayloadList.default([]).meta({ description: 'Absent (`{}`, proto3 JSON of no payloads) = none' }) })
+  .strictObject({
+    payloads: PayloadList.default([]).meta({ description: 'Absent (`{}`, proto3 JSON of no payloads) = none' }),
+  })
   .meta({ id: 'CodecPayloadsRequest' });
 /** The Web UI and the CLI send the namespace; the document says which one is served (another is a 400 naming the header). */
 const codecHeaders = (namespace: string) =>
@@ -67,7 +73,9 @@ const codecHeaders = (namespace: string) =>
     'x-namespace': z
       .literal(namespace, { error: `this codec endpoint serves namespace ${namespace} only` })
       .optional()
-      .meta({ description: `Namespace of the payloads (the Web UI and the CLI send it); only ${namespace} is served here` }),
+      .meta({
+        description: `Namespace of the payloads (the Web UI and the CLI send it); only ${namespace} is served here`,
+      }),
   });
 const SessionInfo = z
   .object({ keyId: z.string(), tenantId: z.string(), role: z.string(), expiresAt: instant })
@@ -81,7 +89,9 @@ const fromJson = (p: JsonPayloadT): Payload => ({
 });
 
 const toJson = (p: Payload): JsonPayloadT => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   ...(p.data?.length ? { data: Buffer.from(p.data).toString('base64') } : {}),
 });
 
@@ -101,7 +111,10 @@ function refusal(deps: CodecDeps, p: Principal): Problem | undefined {
 }
 
 export function codecRoutes(deps: CodecDeps): ApiRoute[] {
-  async function run(kind: 'encode' | 'decode', payloads: JsonPayloadT[]): Promise<{ payloads: JsonPayloadT[] } | FieldProblem[]> {
+  async function run(
+    kind: 'encode' | 'decode',
+    payloads: JsonPayloadT[],
+  ): Promise<{ payloads: JsonPayloadT[] } | FieldProblem[]> {
     const codecs = kind === 'encode' ? deps.codecs : [...deps.codecs].reverse();
     const out: JsonPayloadT[] = [];
     const errors: FieldProblem[] = [];
@@ -112,7 +125,10 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
         for (const codec of codecs) p = await codec[kind](p);
         out.push(toJson(p[0]!));
       } catch (e) {
-        errors.push({ field: `body.payloads[${i}]`, reason: e instanceof PayloadDecryptionError ? e.message : `cannot be ${kind}d` });
+        errors.push({
+          field: `body.payloads[${i}]`,
+          reason: e instanceof PayloadDecryptionError ? e.message : `cannot be ${kind}d`,
+        });
       }
     }
     return errors.length ? errors : { payloads: out };
@@ -123,7 +139,10 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       method: 'post',
       path: `/codec/${kind}`,
       operationId: `codec${kind === 'decode' ? 'Decode' : 'Encode'}`,
-      summary: kind === 'decode' ? 'Decrypt workflow payloads (Temporal remote codec protocol)' : 'Encrypt payloads as the service does (Temporal remote codec protocol)',
+      summary:
+        kind === 'decode'
+          ? 'Decrypt workflow payloads (Temporal remote codec protocol)'
+          : 'Encrypt payloads as the service does (Temporal remote codec protocol)',
       description:
         'For the Temporal Web UI (session cookie from /codec/login, CORS for CODEC_CORS_ORIGINS) and `temporal --codec-endpoint <api>/codec ' +
         '--codec-auth "Bearer <key>"`. Operator keys of the tenants in CODEC_TENANTS only.',
@@ -133,14 +152,22 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       request: { headers: codecHeaders(deps.namespace), body: JsonPayloadsRequest },
       responses: {
         200: { description: `The payloads, ${kind}d, in the same order`, schema: JsonPayloads },
-        400: { description: 'Invalid body, another namespace, or a payload that cannot be decoded (e.g. its key id is not configured); errors names each payload' },
+        400: {
+          description:
+            'Invalid body, another namespace, or a payload that cannot be decoded (e.g. its key id is not configured); errors names each payload',
+        },
       },
       handler: async ({ body, principal, res }) => {
         const problem = refusal(deps, principal);
         if (problem) return sendProblem(res, problem);
         const result = await run(kind, body.payloads);
         if (Array.isArray(result)) {
-          return sendProblem(res, { type: `payload-not-${kind}d`, title: `Some payloads cannot be ${kind}d`, status: 400, errors: result });
+          return sendProblem(res, {
+            type: `payload-not-${kind}d`,
+            title: `Some payloads cannot be ${kind}d`,
+            status: 400,
+            errors: result,
+          });
         }
         res.setHeader('Cache-Control', 'no-store');
         res.json(result);
@@ -149,19 +176,25 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
 
   const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
   const secure = (req: Request) => req.secure || deps.publicBaseUrl?.startsWith('https:') === true;
-  const endpointFor = (req: Request) => `${deps.publicBaseUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/codec`;
+  const endpointFor = (req: Request) =>
+    `${deps.publicBaseUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/codec`;
 
   /** The session on this request whose key is still valid, with that key. */
   async function currentSession(req: Request): Promise<{ session: Session; principal: Principal } | undefined> {
     const session = deps.sessions.fromRequest(req);
     const record = session && (await deps.access.find(session.keyId).catch(() => undefined));
-    return session && record && !record.revokedAt ? { session, principal: { keyId: record.keyId, tenantId: record.tenantId, role: record.role } } : undefined;
+    return session && record && !record.revokedAt
+      ? { session, principal: { keyId: record.keyId, tenantId: record.tenantId, role: record.role } }
+      : undefined;
   }
 
   function refuse(req: Request, res: Response, problem: Problem): void {
     if (!wantsHtml(req)) return sendProblem(res, problem);
     htmlHeaders(res);
-    res.status(problem.status).type('html').send(loginPage({ endpoint: endpointFor(req), error: problem.detail ?? problem.title }));
+    res
+      .status(problem.status)
+      .type('html')
+      .send(loginPage({ endpoint: endpointFor(req), error: problem.detail ?? problem.title }));
   }
 
   return [
@@ -174,7 +207,13 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       summary: 'Page where an operator logs the browser in to the codec endpoint (for the Temporal Web UI)',
       tags: ['codec'],
       access: 'public',
-      responses: { 200: { description: 'HTML page: the session status, the login form and how to set up the Web UI', contentType: 'text/html', schema: z.string() } },
+      responses: {
+        200: {
+          description: 'HTML page: the session status, the login form and how to set up the Web UI',
+          contentType: 'text/html',
+          schema: z.string(),
+        },
+      },
       handler: async ({ req, res }) => {
         const current = await currentSession(req);
         htmlHeaders(res);
@@ -200,26 +239,51 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
       },
       handler: async ({ req, res, log }) => {
         if (!sameOriginPost(req, deps.publicBaseUrl)) {
-          return refuse(req, res, { type: 'forbidden', title: 'Cross-site login refused', status: 403, detail: 'Log in from this API’s own /codec/login page.' });
+          return refuse(req, res, {
+            type: 'forbidden',
+            title: 'Cross-site login refused',
+            status: 403,
+            detail: 'Log in from this API’s own /codec/login page.',
+          });
         }
         const given = (req.body as { apiKey?: unknown } | undefined)?.apiKey;
         const apiKey = typeof given === 'string' ? given.trim() : '';
-        if (!apiKey) return refuse(req, res, { type: 'unauthorized', title: 'API key required', status: 401, detail: 'Paste an operator API key (bfk_…).' });
+        if (!apiKey)
+          return refuse(req, res, {
+            type: 'unauthorized',
+            title: 'API key required',
+            status: 401,
+            detail: 'Paste an operator API key (bfk_…).',
+          });
         let record;
         try {
           record = await recordForApiKey(deps.access, apiKey);
         } catch (err) {
           log.error({ err }, 'access registry unavailable');
-          return refuse(req, res, { type: 'unavailable', title: 'Service temporarily unavailable', status: 503, detail: 'Could not verify the API key; retry shortly.' });
+          return refuse(req, res, {
+            type: 'unavailable',
+            title: 'Service temporarily unavailable',
+            status: 503,
+            detail: 'Could not verify the API key; retry shortly.',
+          });
         }
-        if (!record) return refuse(req, res, { type: 'invalid-api-key', title: 'API key not valid', status: 401, detail: 'The API key is unknown, malformed or revoked.' });
+        if (!record)
+          return refuse(req, res, {
+            type: 'invalid-api-key',
+            title: 'API key not valid',
+            status: 401,
+            detail: 'The API key is unknown, malformed or revoked.',
+          });
         const principal: Principal = { keyId: record.keyId, tenantId: record.tenantId, role: record.role };
         const problem = refusal(deps, principal);
         if (problem) return refuse(req, res, problem);
         const { value, session } = deps.sessions.issue(record.keyId);
         res.setHeader('Set-Cookie', sessionCookie(value, Math.floor(deps.sessions.ttlMs / 1000), secure(req)));
         res.setHeader('Cache-Control', 'no-store');
-        log.info({ keyId: record.keyId, tenantId: record.tenantId, expiresAt: session.expiresAt.toISOString() }, 'codec session started');
+        log.info(
+          { keyId: record.keyId, tenantId: record.tenantId, expiresAt: session.expiresAt.toISOString() },
+          'codec session started',
+        );
         if (wantsHtml(req)) return void res.redirect(303, 'login');
         res.json({ ...principal, expiresAt: session.expiresAt.toISOString() });
       },
@@ -243,7 +307,10 @@ export function codecRoutes(deps: CodecDeps): ApiRoute[] {
 
 function htmlHeaders(res: Response): void {
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   res.setHeader('X-Frame-Options', 'DENY');
   // Not no-referrer: under it Chromium posts the login form with Origin: null. same-origin still sends nothing elsewhere.
   res.setHeader('Referrer-Policy', 'same-origin');
@@ -251,7 +318,11 @@ function htmlHeaders(res: Response): void {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function loginPage(p: { endpoint: string; current?: { session: Session; principal: Principal }; error?: string }): string {
+function loginPage(p: {
+  endpoint: string;
+  current?: { session: Session; principal: Principal };
+  error?: string;
+}): string {
   const status = p.current
     ? `<p class="ok">This browser is logged in with key <code>${escapeHtml(p.current.principal.keyId)}</code> (tenant ${escapeHtml(p.current.principal.tenantId)}, ` +
       `${escapeHtml(p.current.principal.role)}) until ${escapeHtml(p.current.session.expiresAt.toISOString())}.</p>` +

@@ -49,7 +49,10 @@ export function consoleRouter(dir = CONSOLE_DIR): Router {
     try {
       body = readFileSync(join(dir, a.file));
     } catch (e) {
-      throw new Error(`CS console asset ${join(dir, a.file)} is missing (npm run build copies src/api/console to dist): ${(e as Error).message}`, { cause: e });
+      throw new Error(
+        `CS console asset ${join(dir, a.file)} is missing (npm run build copies src/api/console to dist): ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     router.get(a.path, (_req, res) => {
       res.locals.routeTemplate = a.path;

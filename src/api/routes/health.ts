@@ -42,13 +42,18 @@ const Check = z
   .object({
     ok: z.boolean(),
     detail: z.string().optional(),
-    affectsReadiness: z.boolean().optional().meta({ description: 'false: a failing check shown for operators that does not make the API not ready (e.g. a locked bank account)' }),
+    affectsReadiness: z.boolean().optional().meta({
+      description:
+        'false: a failing check shown for operators that does not make the API not ready (e.g. a locked bank account)',
+    }),
   })
   .catchall(z.unknown());
 const Readiness = z
   .object({ status: z.enum(['ready', 'not ready']), checks: z.record(z.string(), Check) })
   .meta({ id: 'Readiness' });
-const Health = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() }).meta({ id: 'Health' });
+const Health = z
+  .object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() })
+  .meta({ id: 'Health' });
 
 type CheckResult = z.infer<typeof Check>;
 const reason = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
@@ -68,7 +73,12 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
 
   async function checkRecords(records: BoletoRecords): Promise<CheckResult> {
     try {
-      await Promise.race([records.ping(), new Promise((_r, fail) => setTimeout(() => fail(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
+      await Promise.race([
+        records.ping(),
+        new Promise((_r, fail) =>
+          setTimeout(() => fail(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+        ),
+      ]);
       return { ok: true };
     } catch (e) {
       return { ok: false, detail: `records store not reachable: ${reason(e)}` };
@@ -115,7 +125,10 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       });
       return { ok: true, roundTripMs: Date.now() - started, worker: result.worker.identity };
     } catch (e) {
-      return { ok: false, detail: `systemCheck workflow failed: ${reason(e instanceof WorkflowFailedError ? (e.cause ?? e) : e)}` };
+      return {
+        ok: false,
+        detail: `systemCheck workflow failed: ${reason(e instanceof WorkflowFailedError ? (e.cause ?? e) : e)}`,
+      };
     }
   }
 
@@ -141,7 +154,9 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
       description:
         'With deep=1 and an operator API key also runs the systemCheck workflow end to end (one at a time, its result reused for 10 s); ' +
         'without one, deep=1 answers the cheap checks (workflow: skipped). ' +
-        BANK_LIST.map((bank) => bankModule(bank).api.readinessDoc ?? '').filter(Boolean).join(' '),
+        BANK_LIST.map((bank) => bankModule(bank).api.readinessDoc ?? '')
+          .filter(Boolean)
+          .join(' '),
       tags: ['operations'],
       access: 'public',
       rateLimited: false,
@@ -158,23 +173,36 @@ export function healthRoutes(deps: HealthDeps): ApiRoute[] {
         // anyone else (a load balancer's probe) sees how many, and that readiness is not affected.
         const operator = deps.access ? await isOperatorRequest(deps.access, req) : false;
         // Each bank's own entries (e.g. locked accounts), which do not affect readiness.
-        if (checks.worker?.ok) for (const bank of BANK_LIST) Object.assign(checks, (await bankModule(bank).api.readiness?.(deps.client, deadline(), operator)) ?? {});
+        if (checks.worker?.ok)
+          for (const bank of BANK_LIST)
+            Object.assign(checks, (await bankModule(bank).api.readiness?.(deps.client, deadline(), operator)) ?? {});
         if (query.deep === '1' || query.deep === 'true') {
           // A workflow per call for anyone would be a cost amplifier: operators only, shared, cached.
           checks.workflow = !checks.worker?.ok
             ? { ok: false, detail: 'skipped: no worker polling' }
             : operator
               ? await checkWorkflowShared()
-              : { ok: true, skipped: true, affectsReadiness: false, detail: 'not run: deep=1 needs an operator API key (Authorization: Bearer <key>)' };
+              : {
+                  ok: true,
+                  skipped: true,
+                  affectsReadiness: false,
+                  detail: 'not run: deep=1 needs an operator API key (Authorization: Bearer <key>)',
+                };
         }
         for (const bank of BANK_LIST) {
           const unsigned = deps.unverifiedWebhookAccounts?.[bank] ?? [];
           const entry = bankModule(bank).api.unverifiedWebhooks;
           if (unsigned.length && entry) {
-            checks[entry.check] = { ok: false, affectsReadiness: false, ...(operator ? { accounts: [...unsigned] } : { accounts: unsigned.length }), detail: entry.detail };
+            checks[entry.check] = {
+              ok: false,
+              affectsReadiness: false,
+              ...(operator ? { accounts: [...unsigned] } : { accounts: unsigned.length }),
+              detail: entry.detail,
+            };
           }
         }
-        const ready = checks.worker !== undefined && Object.values(checks).every((c) => c.ok || c.affectsReadiness === false);
+        const ready =
+          checks.worker !== undefined && Object.values(checks).every((c) => c.ok || c.affectsReadiness === false);
         res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
       },
     }),

@@ -3,7 +3,12 @@
  * perform each CS step. Every step is an Update on the account's onboarding workflow; its validator decides whether
  * the step is allowed now (409 with what to do instead) or what is wrong with it (422). Secrets go in, never out.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowUpdateHandle } from '@temporalio/client';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -56,13 +61,29 @@ export interface OnboardingRouteDeps {
   supportEmail?: string;
 }
 
-export const DEFAULT_ONBOARDING_POLICY: OnboardingPolicy = { remindAfterDays: 5, escalateAfterDays: 14, certificateReminderDays: 30, itauCarteira: '109' };
+export const DEFAULT_ONBOARDING_POLICY: OnboardingPolicy = {
+  remindAfterDays: 5,
+  escalateAfterDays: 14,
+  certificateReminderDays: 30,
+  itauCarteira: '109',
+};
 
 const CS: readonly ['cs', 'operator'] = ['cs', 'operator'];
 const READERS: readonly ['cs', 'operator', 'integrator'] = ['cs', 'operator', 'integrator'];
 const Params = z.object({ accountId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be an onboarding account id') });
 const ListQuery = z.object({
-  step: z.enum(['DATA_CAPTURED', 'REQUEST_SENT', 'BANK_RELEASED', 'CREDENTIALS_RECEIVED', 'CONFIGURED', 'CONNECTIVITY_FAILED', 'ACTIVE', 'CANCELLED']).optional(),
+  step: z
+    .enum([
+      'DATA_CAPTURED',
+      'REQUEST_SENT',
+      'BANK_RELEASED',
+      'CREDENTIALS_RECEIVED',
+      'CONFIGURED',
+      'CONNECTIVITY_FAILED',
+      'ACTIVE',
+      'CANCELLED',
+    ])
+    .optional(),
   bank: z.enum(BANK_CODES).optional(),
   stalled: z.enum(['true', 'false']).optional(),
 });
@@ -71,7 +92,13 @@ const actor = (p: Principal) => `${p.role}:${p.keyId}`;
 
 export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
   const { client } = deps;
-  const notFound = (res: Response, id: string) => sendProblem(res, { type: 'not-found', title: 'Onboarding not found', status: 404, detail: `No onboarding ${id} in your tenant.` });
+  const notFound = (res: Response, id: string) =>
+    sendProblem(res, {
+      type: 'not-found',
+      title: 'Onboarding not found',
+      status: 404,
+      detail: `No onboarding ${id} in your tenant.`,
+    });
 
   /** The onboarding's handle and view when it exists and is the caller's tenant's (otherwise 404 already sent). */
   async function owned(principal: Principal, accountId: string, res: Response) {
@@ -87,10 +114,21 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
   }
 
   /** Runs a CS step; a refused step answers 409 (not now) or 422 (not like this) with the workflow's words. */
-  async function step<A>(principal: Principal, accountId: string, res: Response, run: (h: NonNullable<Awaited<ReturnType<typeof owned>>>['handle']) => Promise<WorkflowUpdateHandle<A>>) {
+  async function step<A>(
+    principal: Principal,
+    accountId: string,
+    res: Response,
+    run: (h: NonNullable<Awaited<ReturnType<typeof owned>>>['handle']) => Promise<WorkflowUpdateHandle<A>>,
+  ) {
     const found = await owned(principal, accountId, res);
     if (!found) return;
-    if (found.view.step === 'CANCELLED') return sendProblem(res, { type: 'onboarding-step', title: 'The onboarding was cancelled', status: 409, detail: 'Start a new onboarding for this account.' });
+    if (found.view.step === 'CANCELLED')
+      return sendProblem(res, {
+        type: 'onboarding-step',
+        title: 'The onboarding was cancelled',
+        status: 409,
+        detail: 'Start a new onboarding for this account.',
+      });
     try {
       // Started to the accepted stage: with no worker to accept it, a fast 503 instead of an endless wait.
       const view = await boundedUpdate(client, API_BOUNDS, () => run(found.handle));
@@ -100,11 +138,22 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       const refusal = updateRefusal(e);
       if (!refusal) throw e;
       const conflict = refusal.status === 409;
-      sendProblem(res, { type: conflict ? 'onboarding-step' : 'onboarding-input', title: conflict ? 'Not possible in this step' : 'The step was refused', status: refusal.status, detail: refusal.message });
+      sendProblem(res, {
+        type: conflict ? 'onboarding-step' : 'onboarding-input',
+        title: conflict ? 'Not possible in this step' : 'The step was refused',
+        status: refusal.status,
+        detail: refusal.message,
+      });
     }
   }
 
-  const stepRoute = (o: { path: string; operationId: string; summary: string; body?: z.ZodType; handler: (ctx: { principal: Principal; accountId: string; body: unknown; res: Response }) => Promise<unknown> }) =>
+  const stepRoute = (o: {
+    path: string;
+    operationId: string;
+    summary: string;
+    body?: z.ZodType;
+    handler: (ctx: { principal: Principal; accountId: string; body: unknown; res: Response }) => Promise<unknown>;
+  }) =>
     defineRoute({
       method: 'post',
       path: `/v1/onboardings/:accountId/${o.path}`,
@@ -137,7 +186,13 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       },
       handler: async ({ principal, body, res }) => {
         const accountId = onboardingAccountId(body);
-        if (deps.directory.isStatic(accountId)) return sendProblem(res, { type: 'conflict', title: 'Account id in use', status: 409, detail: `${accountId} is configured in the environment.` });
+        if (deps.directory.isStatic(accountId))
+          return sendProblem(res, {
+            type: 'conflict',
+            title: 'Account id in use',
+            status: 409,
+            detail: `${accountId} is configured in the environment.`,
+          });
         const base = deps.publicBaseUrl.replace(/\/$/, '');
         const input: StartOnboardingInput = {
           accountId,
@@ -174,23 +229,35 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
             // A cancelled onboarding finishes its last notifications before it closes: wait for that, then start anew.
             if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
             const existing = client.workflow.getHandle(onboardingWorkflowId(accountId));
-            const current = await boundedQuery(client, API_BOUNDS, () => existing.query(onboardingStateQuery)).catch((q: unknown) => {
-              if (q instanceof WorkersUnavailable) throw q;
-              return undefined;
-            });
+            const current = await boundedQuery(client, API_BOUNDS, () => existing.query(onboardingStateQuery)).catch(
+              (q: unknown) => {
+                if (q instanceof WorkersUnavailable) throw q;
+                return undefined;
+              },
+            );
             if (current?.step !== 'CANCELLED') throw e;
-            await Promise.race([existing.result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+            await Promise.race([
+              existing.result().catch(() => undefined),
+              new Promise((r) => setTimeout(r, 10_000).unref()),
+            ]);
             handle = await start();
           }
-          const view = await boundedQuery(client, API_BOUNDS, () => handle.query(onboardingStateQuery)).catch((q: unknown) => {
-            // Started durably; only its first state could not be read.
-            throw q instanceof WorkersUnavailable ? new WorkersUnavailable(q.message, true) : q;
-          });
+          const view = await boundedQuery(client, API_BOUNDS, () => handle.query(onboardingStateQuery)).catch(
+            (q: unknown) => {
+              // Started durably; only its first state could not be read.
+              throw q instanceof WorkersUnavailable ? new WorkersUnavailable(q.message, true) : q;
+            },
+          );
           deps.directory.invalidate(accountId);
           res.status(201).location(`/v1/onboardings/${accountId}`).json(view);
         } catch (e) {
           if (e instanceof WorkflowExecutionAlreadyStartedError) {
-            return sendProblem(res, { type: 'conflict', title: 'Already being onboarded', status: 409, detail: `The onboarding ${accountId} is running; open it instead.` });
+            return sendProblem(res, {
+              type: 'conflict',
+              title: 'Already being onboarded',
+              status: 409,
+              detail: `The onboarding ${accountId} is running; open it instead.`,
+            });
           }
           throw e;
         }
@@ -237,11 +304,15 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       method: 'get',
       path: '/v1/onboardings/:accountId',
       operationId: 'getOnboarding',
-      summary: 'An onboarding: step, timeline, configuration, and for cs/operator the manager e-mail (never a bank secret)',
+      summary:
+        'An onboarding: step, timeline, configuration, and for cs/operator the manager e-mail (never a bank secret)',
       tags: ['onboarding'],
       access: READERS,
       request: { params: Params },
-      responses: { 200: { description: 'The onboarding', schema: OnboardingSchema }, 404: { description: 'No such onboarding in your tenant' } },
+      responses: {
+        200: { description: 'The onboarding', schema: OnboardingSchema },
+        404: { description: 'No such onboarding in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.accountId, res);
         if (!found) return;
@@ -258,7 +329,10 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       tags: ['onboarding'],
       access: CS,
       request: { params: Params },
-      responses: { 200: { description: 'The e-mail', schema: EmailSchema }, 404: { description: 'No such onboarding in your tenant' } },
+      responses: {
+        200: { description: 'The e-mail', schema: EmailSchema },
+        404: { description: 'No such onboarding in your tenant' },
+      },
       handler: async ({ principal, params, res }) => {
         const found = await owned(principal, params.accountId, res);
         if (found) res.json(found.view.email);
@@ -270,7 +344,12 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'CS sent the e-mail to the account manager',
       body: NoteBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.startUpdate(markRequestSentUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }], waitForStage: 'ACCEPTED' })),
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(markRequestSentUpdate, {
+            args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }],
+            waitForStage: 'ACCEPTED',
+          }),
+        ),
     }),
     stepRoute({
       path: 'bank-released',
@@ -278,7 +357,12 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'The bank released the product for the account',
       body: NoteBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.startUpdate(markBankReleasedUpdate, { args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }], waitForStage: 'ACCEPTED' })),
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(markBankReleasedUpdate, {
+            args: [{ by: actor(principal), ...(body as z.infer<typeof NoteBody>) }],
+            waitForStage: 'ACCEPTED',
+          }),
+        ),
     }),
     stepRoute({
       path: 'credentials',
@@ -288,15 +372,27 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       handler: async ({ principal, accountId, body, res }) => {
         const b = body as { kind: string };
         // The bank whose credential kind this is converts the body (e.g. an uploaded certificate, checked here).
-        const bank = BANK_CODES.find((code) => bankModule(code).onboardingCredentials.bodies.some((s) => s.shape.kind.value === b.kind));
+        const bank = BANK_CODES.find((code) =>
+          bankModule(code).onboardingCredentials.bodies.some((s) => s.shape.kind.value === b.kind),
+        );
         let credentials: CredentialsInput;
         try {
           credentials = bank ? bankModule(bank).onboardingCredentials.toInput(b) : (b as CredentialsInput);
         } catch (e) {
           if (!(e instanceof CertificateError)) throw e;
-          return sendProblem(res, { type: 'validation', title: 'The certificate was refused', status: 400, errors: [{ field: `body.certificate.${e.field}`, reason: e.message }] });
+          return sendProblem(res, {
+            type: 'validation',
+            title: 'The certificate was refused',
+            status: 400,
+            errors: [{ field: `body.certificate.${e.field}`, reason: e.message }],
+          });
         }
-        return step(principal, accountId, res, (h) => h.startUpdate(submitCredentialsUpdate, { args: [{ by: actor(principal), credentials }], waitForStage: 'ACCEPTED' }));
+        return step(principal, accountId, res, (h) =>
+          h.startUpdate(submitCredentialsUpdate, {
+            args: [{ by: actor(principal), credentials }],
+            waitForStage: 'ACCEPTED',
+          }),
+        );
       },
     }),
     stepRoute({
@@ -305,13 +401,21 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Convênio and charge defaults; runs the connectivity check (ACTIVE when it passes)',
       body: ConfigurationBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.startUpdate(configureConvenioUpdate, { args: [{ by: actor(principal), configuration: body as z.infer<typeof ConfigurationBody> }], waitForStage: 'ACCEPTED' })),
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(configureConvenioUpdate, {
+            args: [{ by: actor(principal), configuration: body as z.infer<typeof ConfigurationBody> }],
+            waitForStage: 'ACCEPTED',
+          }),
+        ),
     }),
     stepRoute({
       path: 'connectivity-check',
       operationId: 'checkOnboardingConnectivity',
       summary: 'Run the connectivity check again',
-      handler: ({ principal, accountId, res }) => step(principal, accountId, res, (h) => h.startUpdate(retryConnectivityUpdate, { args: [{ by: actor(principal) }], waitForStage: 'ACCEPTED' })),
+      handler: ({ principal, accountId, res }) =>
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(retryConnectivityUpdate, { args: [{ by: actor(principal) }], waitForStage: 'ACCEPTED' }),
+        ),
     }),
     stepRoute({
       path: 'notes',
@@ -319,7 +423,12 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Add a note to the timeline',
       body: NoteTextBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.startUpdate(addNoteUpdate, { args: [{ by: actor(principal), text: (body as z.infer<typeof NoteTextBody>).text }], waitForStage: 'ACCEPTED' })),
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(addNoteUpdate, {
+            args: [{ by: actor(principal), text: (body as z.infer<typeof NoteTextBody>).text }],
+            waitForStage: 'ACCEPTED',
+          }),
+        ),
     }),
     stepRoute({
       path: 'cancel',
@@ -327,7 +436,12 @@ export function onboardingRoutes(deps: OnboardingRouteDeps): ApiRoute[] {
       summary: 'Cancel the onboarding (an ACTIVE account stops issuing boletos)',
       body: ReasonBody,
       handler: ({ principal, accountId, body, res }) =>
-        step(principal, accountId, res, (h) => h.startUpdate(cancelOnboardingUpdate, { args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }], waitForStage: 'ACCEPTED' })),
+        step(principal, accountId, res, (h) =>
+          h.startUpdate(cancelOnboardingUpdate, {
+            args: [{ by: actor(principal), reason: (body as z.infer<typeof ReasonBody>).reason }],
+            waitForStage: 'ACCEPTED',
+          }),
+        ),
     }),
   ];
 }

@@ -42,7 +42,10 @@ export const allowedWebhookUrl = (allowedHosts: readonly string[] | undefined) =
   });
 };
 
-export function webhookEndpointRoutes(deps: { registry: AccessRegistryClient; allowedHosts?: readonly string[] }): ApiRoute[] {
+export function webhookEndpointRoutes(deps: {
+  registry: AccessRegistryClient;
+  allowedHosts?: readonly string[];
+}): ApiRoute[] {
   const url = allowedWebhookUrl(deps.allowedHosts);
   return [
     defineRoute({
@@ -67,7 +70,14 @@ export function webhookEndpointRoutes(deps: { registry: AccessRegistryClient; al
       tags: ['notifications'],
       access: ['operator'],
       request: { body: z.strictObject({ url }) },
-      responses: { 200: { description: 'Set', schema: Endpoint.extend({ secret: z.string().meta({ description: 'HMAC-SHA256 signing secret; shown once' }) }) } },
+      responses: {
+        200: {
+          description: 'Set',
+          schema: Endpoint.extend({
+            secret: z.string().meta({ description: 'HMAC-SHA256 signing secret; shown once' }),
+          }),
+        },
+      },
       handler: async ({ principal, body, res }) => {
         const secret = `whsec_${randomBytes(32).toString('base64url')}`;
         const r = await deps.registry.setTenantWebhook(principal.tenantId, body.url, secret);

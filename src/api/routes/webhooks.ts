@@ -46,7 +46,10 @@ export interface HintGuard {
   perBoleto: HintCoalescer;
 }
 
-export function createHintGuard(hints: { perSourcePerMinute: number; windowMs: number } = DEFAULT_UNSIGNED_HINTS, logger?: Logger): HintGuard {
+export function createHintGuard(
+  hints: { perSourcePerMinute: number; windowMs: number } = DEFAULT_UNSIGNED_HINTS,
+  logger?: Logger,
+): HintGuard {
   return {
     perSource: new WindowLimiter(hints.perSourcePerMinute, 60_000),
     perBoleto: new HintCoalescer(hints.windowMs, (boletoId, err) => {
@@ -55,7 +58,9 @@ export function createHintGuard(hints: { perSourcePerMinute: number; windowMs: n
   };
 }
 
-const Received = z.object({ received: z.number().int(), boletoId: z.string().optional() }).meta({ id: 'WebhookReceived' });
+const Received = z
+  .object({ received: z.number().int(), boletoId: z.string().optional() })
+  .meta({ id: 'WebhookReceived' });
 const BANK_LIST = Object.keys(BANKS) as BankCode[];
 const bySlug = new Map(BANK_LIST.map((bank) => [bankModule(bank).webhooks.slug, bank]));
 
@@ -64,10 +69,19 @@ async function boletoIdOf(client: Client, account: WebhookAccount, events: BankE
   const e = events[0];
   if (!e) return undefined;
   if (e.seuNumero && /^[A-Z2-7]{10}$/.test(e.seuNumero)) return boletoIdFor(account.accountId, e.seuNumero);
-  const by = e.seuNumero && /^[A-Za-z0-9]{1,20}$/.test(e.seuNumero) ? `SeuNumero = '${e.seuNumero}'` : e.nossoNumero && /^\d{1,20}$/.test(e.nossoNumero) ? `NossoNumero = '${e.nossoNumero}'` : undefined;
+  const by =
+    e.seuNumero && /^[A-Za-z0-9]{1,20}$/.test(e.seuNumero)
+      ? `SeuNumero = '${e.seuNumero}'`
+      : e.nossoNumero && /^\d{1,20}$/.test(e.nossoNumero)
+        ? `NossoNumero = '${e.nossoNumero}'`
+        : undefined;
   if (!by) return undefined;
   return boundedList(client, API_BOUNDS, async () => {
-    for await (const w of client.workflow.list({ query: `WorkflowType = 'boletoLifecycle' AND AccountId = '${account.accountId}' AND ${by}`, pageSize: 1 })) return w.workflowId;
+    for await (const w of client.workflow.list({
+      query: `WorkflowType = 'boletoLifecycle' AND AccountId = '${account.accountId}' AND ${by}`,
+      pageSize: 1,
+    }))
+      return w.workflowId;
     return undefined;
   });
 }
@@ -95,22 +109,42 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
       const retryAfter = perSource.take(req.socket.remoteAddress ?? 'unknown');
       if (retryAfter === undefined) return true;
       res.setHeader('Retry-After', String(retryAfter));
-      sendProblem(res, { type: 'rate-limited', title: 'Too many requests', status: 429, detail: 'Too many unauthenticated webhooks from this address.' });
+      sendProblem(res, {
+        type: 'rate-limited',
+        title: 'Too many requests',
+        status: 429,
+        detail: 'Too many unauthenticated webhooks from this address.',
+      });
       return false;
     },
-    async deliver(account: WebhookAccount, groups: BankEvent[][], trust: WebhookTrust, receivedAt: string): Promise<Delivery[]> {
+    async deliver(
+      account: WebhookAccount,
+      groups: BankEvent[][],
+      trust: WebhookTrust,
+      receivedAt: string,
+    ): Promise<Delivery[]> {
       const out: Delivery[] = [];
       for (const group of groups) {
         const boletoId = await boletoIdOf(deps.client, account, group);
         if (!boletoId) {
-          deps.logger?.warn({ bank: account.bank, nossoNumero: group[0]?.nossoNumero }, 'webhook for an unknown boleto');
+          deps.logger?.warn(
+            { bank: account.bank, nossoNumero: group[0]?.nossoNumero },
+            'webhook for an unknown boleto',
+          );
           out.push({ outcome: 'unknown' });
           continue;
         }
-        const signal = () => deps.client.workflow.getHandle(boletoId).signal(bankEventSignal, { events: group, verified: trust === 'verified', receivedAt });
+        const signal = () =>
+          deps.client.workflow
+            .getHandle(boletoId)
+            .signal(bankEventSignal, { events: group, verified: trust === 'verified', receivedAt });
         try {
           // A hint makes the workflow ask the bank: many hints for one boleto within the window cost one look-up.
-          if (trust === 'hint') out.push({ outcome: (await perBoleto.offer(boletoId, signal)) === 'merged' ? 'merged' : 'signalled', boletoId });
+          if (trust === 'hint')
+            out.push({
+              outcome: (await perBoleto.offer(boletoId, signal)) === 'merged' ? 'merged' : 'signalled',
+              boletoId,
+            });
           else out.push((await signal(), { outcome: 'signalled', boletoId }));
         } catch (e) {
           if (!(e instanceof WorkflowNotFoundError)) throw e;
@@ -130,7 +164,12 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
         if (challenge) res.setHeader('WWW-Authenticate', challenge);
         return sendProblem(res, { type: 'unauthenticated', title: e.message, status: 401 });
       }
-      sendProblem(res, { type: 'validation', title: e.message, status: 400, errors: (e.details.fields ?? []).map((f) => ({ field: `body.${f.field}`, reason: f.message })) });
+      sendProblem(res, {
+        type: 'validation',
+        title: e.message,
+        status: 400,
+        errors: (e.details.fields ?? []).map((f) => ({ field: `body.${f.field}`, reason: f.message })),
+      });
     },
   };
 
@@ -139,7 +178,9 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
     path: '/webhooks/:bank/:accountId',
     operationId: 'receiveBankWebhook',
     summary: 'A bank’s boleto notifications for one account (configure this URL with the bank)',
-    description: BANK_LIST.map((bank) => `\`${bankModule(bank).webhooks.slug}\`: ${bankModule(bank).webhooks.doc.summary}.`).join(' '),
+    description: BANK_LIST.map(
+      (bank) => `\`${bankModule(bank).webhooks.slug}\`: ${bankModule(bank).webhooks.doc.summary}.`,
+    ).join(' '),
     tags: ['webhooks'],
     access: 'public',
     foreignBody: true,
@@ -148,7 +189,10 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
         bank: z.string().meta({ description: `the bank: ${[...bySlug.keys()].join(', ')}` }),
         accountId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id'),
       }),
-      body: z.object({}).catchall(z.unknown()).meta({ description: BANK_LIST.map((bank) => bankModule(bank).webhooks.doc.body).join('; ') }),
+      body: z
+        .object({})
+        .catchall(z.unknown())
+        .meta({ description: BANK_LIST.map((bank) => bankModule(bank).webhooks.doc.body).join('; ') }),
     },
     responses: {
       200: {
@@ -156,15 +200,21 @@ export function webhookRoutes(deps: WebhookDeps): ApiRoute[] {
           'Signalled to the boletos’ workflows (verified notifications name the boleto). Unauthenticated hints: the same answer, without boletoId, whether the boleto exists or not; repeated hints for one boleto are merged',
         schema: Received,
       },
-      400: { description: 'Not this bank’s notification: the field named is missing or wrong (e.g. body.boletos, body.StatusBoleto)' },
-      401: { description: 'Authorization (agreed value, or Bearer token from the bank’s OAuth endpoint) missing or wrong' },
+      400: {
+        description:
+          'Not this bank’s notification: the field named is missing or wrong (e.g. body.boletos, body.StatusBoleto)',
+      },
+      401: {
+        description: 'Authorization (agreed value, or Bearer token from the bank’s OAuth endpoint) missing or wrong',
+      },
       404: { description: 'Unknown bank or account, or (authenticated notifications only) unknown boleto' },
       429: { description: 'Unauthenticated hints: too many from this source address; see Retry-After' },
     },
     handler: async ({ params, req, res, log }) => {
       const bank = bySlug.get(params.bank);
       const account = bank ? await deps.directory.resolve(params.accountId) : undefined;
-      if (!bank || !account || account.bank !== bank) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+      if (!bank || !account || account.bank !== bank)
+        return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
       const hooks = bankModule(bank).webhooks;
       const headers = headersOf(req);
       let trust: WebhookTrust | 'unknown';

@@ -9,7 +9,10 @@ import type { BoletoEvent, BoletoView, Delivery } from '../../contracts/boleto';
 import { emailAddress, freeText } from './text';
 import { instant } from './time';
 
-export const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' }).meta({ example: '2026-12-20', format: 'date' });
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' })
+  .meta({ example: '2026-12-20', format: 'date' });
 const WINDOW =
   `at most ${FEBRABAN_FATOR_WINDOW.daysAhead} days after today (São Paulo): the barcode carries the due date as a fator, which names dates ` +
   `9000 days apart, and the payer's bank reads it inside FEBRABAN's window (${FEBRABAN_FATOR_WINDOW.daysBack} days back, ` +
@@ -18,7 +21,11 @@ const WINDOW =
 export const dueDate = isoDate.meta({ description: `Today or later, and ${WINDOW}` });
 /** A new due date (POST /v1/boletos/{id}/due-date): the same window, after today. */
 export const newDueDate = isoDate.meta({ description: `After today, and ${WINDOW}` });
-const cents = z.number().int('must be whole cents').min(1, 'must be at least 1 cent').max(9_999_999_999, 'must be at most R$ 99.999.999,99');
+const cents = z
+  .number()
+  .int('must be whole cents')
+  .min(1, 'must be at least 1 cent')
+  .max(9_999_999_999, 'must be at most R$ 99.999.999,99');
 const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
 const text = (max: number) => freeText(max);
 
@@ -48,9 +55,16 @@ const Address = z.strictObject({
 
 const Payer = z.strictObject({
   name: text(100),
-  document: cpfOrCnpj.meta({ description: 'CPF (11 digits) or CNPJ (14, numeric or alphanumeric) with valid check digits; punctuation is ignored', example: '52998224725' }),
+  document: cpfOrCnpj.meta({
+    description:
+      'CPF (11 digits) or CNPJ (14, numeric or alphanumeric) with valid check digits; punctuation is ignored',
+    example: '52998224725',
+  }),
   email: emailAddress().optional(),
-  phone: z.string().regex(/^\+?\d{10,14}$/, 'must be digits with area code').optional(),
+  phone: z
+    .string()
+    .regex(/^\+?\d{10,14}$/, 'must be digits with area code')
+    .optional(),
   address: Address,
 });
 
@@ -58,13 +72,19 @@ const Payer = z.strictObject({
 const FinalBeneficiary = z.strictObject({
   name: text(100).meta({ description: 'razão social, or the person’s name' }),
   tradeName: text(100).optional().meta({ description: 'nome fantasia' }),
-  document: cpfOrCnpj.meta({ description: 'CPF or CNPJ with valid check digits; punctuation is ignored', example: '11222333000181' }),
+  document: cpfOrCnpj.meta({
+    description: 'CPF or CNPJ with valid check digits; punctuation is ignored',
+    example: '11222333000181',
+  }),
 });
 
 /** Sacador/avalista (drawer or guarantor), printed on the boleto: with a CPF/CNPJ the bank requires all of its data. */
 const Guarantor = z.strictObject({
   name: text(100),
-  document: cpfOrCnpj.meta({ description: 'CPF or CNPJ with valid check digits; punctuation is ignored', example: '11222333000181' }),
+  document: cpfOrCnpj.meta({
+    description: 'CPF or CNPJ with valid check digits; punctuation is ignored',
+    example: '11222333000181',
+  }),
   address: Address,
 });
 
@@ -75,26 +95,57 @@ export const CreateBoletoBody = z
     amountCents: cents,
     dueDate,
     issueDate: isoDate.optional().meta({ description: 'default: today' }),
-    paymentDeadline: isoDate.optional().meta({ description: 'last day the bank accepts payment (default: the bank’s window)' }),
+    paymentDeadline: isoDate
+      .optional()
+      .meta({ description: 'last day the bank accepts payment (default: the bank’s window)' }),
     payer: Payer,
-    interest: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }), z.strictObject({ type: z.literal('FIXED_DAILY'), cents })]).optional(),
-    fine: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints }), z.strictObject({ type: z.literal('FIXED'), cents })]).optional(),
+    interest: z
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }),
+        z.strictObject({ type: z.literal('FIXED_DAILY'), cents }),
+      ])
+      .optional(),
+    fine: z
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('PERCENT'), basisPoints }),
+        z.strictObject({ type: z.literal('FIXED'), cents }),
+      ])
+      .optional(),
     discount: z
-      .discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints, until: isoDate }), z.strictObject({ type: z.literal('FIXED'), cents, until: isoDate })])
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('PERCENT'), basisPoints, until: isoDate }),
+        z.strictObject({ type: z.literal('FIXED'), cents, until: isoDate }),
+      ])
       .optional(),
     messages: z.array(text(80)).max(4).optional(),
-    finalBeneficiary: FinalBeneficiary.optional().meta({ description: 'for payment intermediaries (who receive and pass the money on): the final beneficiary, mandatory by BS2 contract for them' }),
+    finalBeneficiary: FinalBeneficiary.optional().meta({
+      description:
+        'for payment intermediaries (who receive and pass the money on): the final beneficiary, mandatory by BS2 contract for them',
+    }),
     guarantor: Guarantor.optional().meta({ description: 'sacador/avalista printed on the boleto' }),
     reference: text(64).optional().meta({ description: 'your own reference (invoice number); returned as is' }),
   })
   .superRefine((b, ctx) => {
-    if (b.paymentDeadline && b.paymentDeadline < b.dueDate) ctx.addIssue({ code: 'custom', path: ['paymentDeadline'], message: 'must be on or after dueDate' });
-    if (b.issueDate && b.issueDate > b.dueDate) ctx.addIssue({ code: 'custom', path: ['issueDate'], message: 'must be on or before dueDate' });
-    if (b.discount && b.discount.until > b.dueDate) ctx.addIssue({ code: 'custom', path: ['discount', 'until'], message: 'must be on or before dueDate' });
+    if (b.paymentDeadline && b.paymentDeadline < b.dueDate)
+      ctx.addIssue({ code: 'custom', path: ['paymentDeadline'], message: 'must be on or after dueDate' });
+    if (b.issueDate && b.issueDate > b.dueDate)
+      ctx.addIssue({ code: 'custom', path: ['issueDate'], message: 'must be on or before dueDate' });
+    if (b.discount && b.discount.until > b.dueDate)
+      ctx.addIssue({ code: 'custom', path: ['discount', 'until'], message: 'must be on or before dueDate' });
   });
 export type CreateBoletoBody = z.output<typeof CreateBoletoBody>;
 
-const Status = z.enum(['REGISTERING', 'REGISTERED', 'REJECTED', 'OVERDUE', 'CANCELLING', 'PAID', 'SETTLED', 'CANCELLED', 'EXPIRED']);
+const Status = z.enum([
+  'REGISTERING',
+  'REGISTERED',
+  'REJECTED',
+  'OVERDUE',
+  'CANCELLING',
+  'PAID',
+  'SETTLED',
+  'CANCELLED',
+  'EXPIRED',
+]);
 
 export const BoletoSchema = z
   .object({
@@ -118,8 +169,12 @@ export const BoletoSchema = z
     pix: z.object({ emv: z.string(), txid: z.string().optional() }).optional(),
     payment: z.object({ paidCents: z.number().int(), paidAt: instant, channel: z.string().optional() }).optional(),
     settlement: z.object({ settledCents: z.number().int(), settledAt: instant }).optional(),
-    cancellation: z.object({ requestedAt: instant.optional(), reason: z.string().optional(), cancelledAt: instant.optional() }).optional(),
-    rejection: z.object({ code: z.string(), reasons: z.array(z.object({ field: z.string(), message: z.string() })) }).optional(),
+    cancellation: z
+      .object({ requestedAt: instant.optional(), reason: z.string().optional(), cancelledAt: instant.optional() })
+      .optional(),
+    rejection: z
+      .object({ code: z.string(), reasons: z.array(z.object({ field: z.string(), message: z.string() })) })
+      .optional(),
     reference: z.string().optional(),
     createdAt: instant,
     updatedAt: instant,
@@ -131,34 +186,61 @@ const _boletoMatches: z.ZodType<BoletoView> = BoletoSchema;
 const STATUSES = Status.options;
 /** The filters of the list and of the CSV export (unknown parameters are refused: a typo must not widen a query). */
 const BoletoFilterFields = z.strictObject({
-    status: z
-      .string()
-      .regex(new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`), `must be one or more of ${STATUSES.join(', ')}, comma-separated`)
-      .transform((v) => [...new Set(v.split(','))] as z.infer<typeof Status>[])
-      .optional()
-      .meta({ example: 'PAID,SETTLED' }),
-    bank: z.enum(BANK_CODES).optional(),
-    account: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id').optional(),
-    dueFrom: isoDate.optional(),
-    dueTo: isoDate.optional(),
-    issuedFrom: isoDate.optional(),
-    issuedTo: isoDate.optional(),
-    paidFrom: isoDate.optional(),
-    paidTo: isoDate.optional(),
-    settledFrom: isoDate.optional(),
-    settledTo: isoDate.optional(),
-    payerDocument: cpfOrCnpj
-      .optional()
-      .meta({ description: 'the payer’s CPF or CNPJ (matched through a keyed hash; never stored in clear)' }),
-    reference: text(64).optional(),
-    seuNumero: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits').optional(),
-    nossoNumero: z.string().regex(/^[A-Za-z0-9-]{1,30}$/, 'must be letters, digits and hyphens').optional(),
-    updatedSince: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z' }).optional(),
+  status: z
+    .string()
+    .regex(
+      new RegExp(`^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`),
+      `must be one or more of ${STATUSES.join(', ')}, comma-separated`,
+    )
+    .transform((v) => [...new Set(v.split(','))] as z.infer<typeof Status>[])
+    .optional()
+    .meta({ example: 'PAID,SETTLED' }),
+  bank: z.enum(BANK_CODES).optional(),
+  account: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an account id')
+    .optional(),
+  dueFrom: isoDate.optional(),
+  dueTo: isoDate.optional(),
+  issuedFrom: isoDate.optional(),
+  issuedTo: isoDate.optional(),
+  paidFrom: isoDate.optional(),
+  paidTo: isoDate.optional(),
+  settledFrom: isoDate.optional(),
+  settledTo: isoDate.optional(),
+  payerDocument: cpfOrCnpj
+    .optional()
+    .meta({ description: 'the payer’s CPF or CNPJ (matched through a keyed hash; never stored in clear)' }),
+  reference: text(64).optional(),
+  seuNumero: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits')
+    .optional(),
+  nossoNumero: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,30}$/, 'must be letters, digits and hyphens')
+    .optional(),
+  updatedSince: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z' })
+    .optional(),
 });
 
 /** Reversed ranges are refused on the upper bound's name. */
-const rangesInOrder = (q: Partial<Record<'dueFrom' | 'dueTo' | 'issuedFrom' | 'issuedTo' | 'paidFrom' | 'paidTo' | 'settledFrom' | 'settledTo', string>>, ctx: z.RefinementCtx) => {
-  for (const [from, to] of [['dueFrom', 'dueTo'], ['issuedFrom', 'issuedTo'], ['paidFrom', 'paidTo'], ['settledFrom', 'settledTo']] as const) {
+const rangesInOrder = (
+  q: Partial<
+    Record<
+      'dueFrom' | 'dueTo' | 'issuedFrom' | 'issuedTo' | 'paidFrom' | 'paidTo' | 'settledFrom' | 'settledTo',
+      string
+    >
+  >,
+  ctx: z.RefinementCtx,
+) => {
+  for (const [from, to] of [
+    ['dueFrom', 'dueTo'],
+    ['issuedFrom', 'issuedTo'],
+    ['paidFrom', 'paidTo'],
+    ['settledFrom', 'settledTo'],
+  ] as const) {
     const a = q[from];
     const b = q[to];
     if (a && b && b < a) ctx.addIssue({ code: 'custom', path: [to], message: `must be on or after ${from}` });
@@ -168,12 +250,23 @@ const rangesInOrder = (q: Partial<Record<'dueFrom' | 'dueTo' | 'issuedFrom' | 'i
 export const BoletoFilterQuery = BoletoFilterFields.superRefine(rangesInOrder);
 export const BoletoListQuery = BoletoFilterFields.extend({
   limit: z.coerce.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(50),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from a previous page')
+    .optional(),
 }).superRefine(rangesInOrder);
 
 const Totals = z.object({ count: z.number().int(), amountCents: z.number().int() });
 export const DailyTotalsSchema = z
-  .object({ date: z.string(), accountId: z.string(), issued: Totals, paid: Totals, settled: Totals, cancelled: Totals, expired: Totals })
+  .object({
+    date: z.string(),
+    accountId: z.string(),
+    issued: Totals,
+    paid: Totals,
+    settled: Totals,
+    cancelled: Totals,
+    expired: Totals,
+  })
   .meta({ id: 'DailyTotals' });
 
 export const EventSchema = z
@@ -183,10 +276,10 @@ export const EventSchema = z
     at: instant.meta({ description: 'when it happened (the bank’s time for bank facts), RFC 3339 in UTC' }),
     source: z.string(),
     eventId: z.string(),
-    details: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: 'what the event carries; `bankTime` is the bank’s own text for `at` when it was not UTC (e.g. São Paulo local time), verbatim' }),
+    details: z.record(z.string(), z.unknown()).optional().meta({
+      description:
+        'what the event carries; `bankTime` is the bank’s own text for `at` when it was not UTC (e.g. São Paulo local time), verbatim',
+    }),
   })
   .meta({ id: 'BoletoEvent' });
 const _eventMatches: z.ZodType<BoletoEvent> = EventSchema as unknown as z.ZodType<BoletoEvent>;
@@ -204,4 +297,6 @@ export const DeliverySchema = z
   .meta({ id: 'Delivery' });
 const _deliveryMatches: z.ZodType<Delivery> = DeliverySchema;
 
-export const BoletoIdParams = z.object({ id: z.string().regex(/^bol-[A-Za-z0-9._-]{1,64}-[A-Z2-7]{10}$/, 'must be a boleto id') });
+export const BoletoIdParams = z.object({
+  id: z.string().regex(/^bol-[A-Za-z0-9._-]{1,64}-[A-Z2-7]{10}$/, 'must be a boleto id'),
+});

@@ -16,7 +16,10 @@ const uf = z.string().regex(/^[A-Z]{2}$/, 'must be a UF such as SP');
 
 const Person = z.strictObject({
   name: text(100),
-  phone: z.string().trim().regex(/^\+?[\d ().-]{10,20}$/, 'must be a phone number with area code'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d ().-]{10,20}$/, 'must be a phone number with area code'),
   email: emailAddress(),
 });
 
@@ -39,26 +42,42 @@ export const AccountDataBody = z
     agency: digits(4),
     account: z.string().regex(/^\d{1,12}$/, 'must be the account number, digits only, without the check digit'),
     accountDigit: z.string().regex(/^[0-9X]$/, 'must be one digit (or X)'),
-    operatorCode: z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits').optional().meta({ description: 'Itaú Empresas operator code (required for Itaú)' }),
+    operatorCode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{1,20}$/, 'must be letters and digits')
+      .optional()
+      .meta({ description: 'Itaú Empresas operator code (required for Itaú)' }),
     legalRepresentative: Person,
     csContact: Person,
     manager: z.strictObject({ name: text(100), email: emailAddress().optional() }),
   })
   .superRefine((d, ctx) => {
     // The bank's own rules for its account data (its descriptor).
-    for (const i of bankDescriptor(d.bank).onboarding.accountDataIssues(d)) ctx.addIssue({ code: 'custom', path: [i.field], message: i.message });
+    for (const i of bankDescriptor(d.bank).onboarding.accountDataIssues(d))
+      ctx.addIssue({ code: 'custom', path: [i.field], message: i.message });
   })
   .meta({ id: 'OnboardingAccountData' });
 
 /** The account id an onboarding gets: one per bank account, so the same account cannot be onboarded twice. */
-export const onboardingAccountId = (d: { bank: string; agency: string; account: string; accountDigit: string }): string =>
-  `${d.bank.toLowerCase()}-${d.agency}-${d.account}-${d.accountDigit.toLowerCase()}`;
+export const onboardingAccountId = (d: {
+  bank: string;
+  agency: string;
+  account: string;
+  accountDigit: string;
+}): string => `${d.bank.toLowerCase()}-${d.agency}-${d.account}-${d.accountDigit.toLowerCase()}`;
 
 export const NoteBody = z.strictObject({ note: text(500).optional() });
 
 /** Every bank's credential kinds (each bank's module says its own bodies). */
 export const CredentialsBody = z
-  .discriminatedUnion('kind', BANK_CODES.flatMap((bank) => bankModule(bank).onboardingCredentials.bodies) as unknown as [OnboardingCredentialBody, ...OnboardingCredentialBody[]])
+  .discriminatedUnion(
+    'kind',
+    BANK_CODES.flatMap((bank) => bankModule(bank).onboardingCredentials.bodies) as unknown as [
+      OnboardingCredentialBody,
+      ...OnboardingCredentialBody[],
+    ],
+  )
   .meta({ id: 'OnboardingCredentials' });
 
 const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
@@ -75,8 +94,18 @@ export const ConfigurationBody = z
       pixKey: freeText(77).optional(),
     }),
     chargeDefaults: z.strictObject({
-      interest: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }), z.strictObject({ type: z.literal('FIXED_DAILY'), cents })]).optional(),
-      fine: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('PERCENT'), basisPoints }), z.strictObject({ type: z.literal('FIXED'), cents })]).optional(),
+      interest: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }),
+          z.strictObject({ type: z.literal('FIXED_DAILY'), cents }),
+        ])
+        .optional(),
+      fine: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('PERCENT'), basisPoints }),
+          z.strictObject({ type: z.literal('FIXED'), cents }),
+        ])
+        .optional(),
       discount: z
         .discriminatedUnion('type', [
           z.strictObject({ type: z.literal('PERCENT'), basisPoints, daysBeforeDue: z.number().int().min(0).max(365) }),
@@ -92,7 +121,14 @@ export const ConfigurationBody = z
 export const ReasonBody = z.strictObject({ reason: text(500) });
 export const NoteTextBody = z.strictObject({ text: freeText(2000, { multiline: true }) });
 
-const Timeline = z.object({ seq: z.number(), at: instant, kind: z.string(), step: z.string(), by: z.string(), detail: z.string() });
+const Timeline = z.object({
+  seq: z.number(),
+  at: instant,
+  kind: z.string(),
+  step: z.string(),
+  by: z.string(),
+  detail: z.string(),
+});
 const Email = z.object({
   to: z.string().optional(),
   cc: z.array(z.string()),
@@ -113,23 +149,51 @@ export const OnboardingSchema = z
     stalled: z.object({ since: instant, reason: z.string() }).optional(),
     reminders: z.number(),
     data: z.object({}).catchall(z.unknown()),
-    email: Email.optional().meta({ description: 'cs and operator keys only (it carries the BS2 webhook Authorization value)' }),
+    email: Email.optional().meta({
+      description: 'cs and operator keys only (it carries the BS2 webhook Authorization value)',
+    }),
     credentials: z.object({}).catchall(z.unknown()).optional(),
     configuration: z.object({}).catchall(z.unknown()).optional(),
-    connectivity: z.object({ ok: z.boolean(), at: instant, message: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }).optional(),
+    connectivity: z
+      .object({
+        ok: z.boolean(),
+        at: instant,
+        message: z.string(),
+        checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+      })
+      .optional(),
     notifications: z
       .object({
         ok: z.boolean(),
         at: instant,
         message: z.string(),
-        subscriptions: z.array(z.object({ id: z.string(), type: z.enum(['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA']), webhookUrl: z.string(), oauthUrl: z.string(), createdAt: instant.optional() })),
+        subscriptions: z.array(
+          z.object({
+            id: z.string(),
+            type: z.enum(['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA']),
+            webhookUrl: z.string(),
+            oauthUrl: z.string(),
+            createdAt: instant.optional(),
+          }),
+        ),
       })
       .optional()
-      .meta({ description: 'Itaú: the boleto-notification subscriptions registered at the bank when the account reached ACTIVE' }),
+      .meta({
+        description:
+          'Itaú: the boleto-notification subscriptions registered at the bank when the account reached ACTIVE',
+      }),
     certificateRenewal: z
-      .object({ ok: z.boolean(), at: instant, message: z.string(), previousNotAfter: z.string(), notAfter: z.string().optional() })
+      .object({
+        ok: z.boolean(),
+        at: instant,
+        message: z.string(),
+        previousNotAfter: z.string(),
+        notAfter: z.string().optional(),
+      })
       .optional()
-      .meta({ description: 'Itaú: the last renewal of the certificado dinâmico by the onboarding (inside the renewal window)' }),
+      .meta({
+        description: 'Itaú: the last renewal of the certificado dinâmico by the onboarding (inside the renewal window)',
+      }),
     timeline: z.array(Timeline),
   })
   .meta({ id: 'Onboarding' });

@@ -5,4 +5,6 @@
  */
 import { z } from 'zod';
 
-export const instant = z.string().meta({ format: 'date-time', description: 'RFC 3339 instant in UTC', example: '2026-12-03T13:00:00.000Z' });
+export const instant = z
+  .string()
+  .meta({ format: 'date-time', description: 'RFC 3339 instant in UTC', example: '2026-12-03T13:00:00.000Z' });

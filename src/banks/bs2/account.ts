@@ -42,7 +42,11 @@ export interface Bs2SimulatedAccount {
 }
 
 /** The BS2 adapter settings every BS2 account of this installation shares (the simulator unless BS2_BASE_URL). */
-export function bs2AdapterFromSettings(s: Bs2AccountSettings, version: string, webhookAuthorization?: string): { adapter: Bs2AdapterConfig; simulated: boolean } {
+export function bs2AdapterFromSettings(
+  s: Bs2AccountSettings,
+  version: string,
+  webhookAuthorization?: string,
+): { adapter: Bs2AdapterConfig; simulated: boolean } {
   const real = s.BS2_BASE_URL !== undefined;
   const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
   const authorization = webhookAuthorization ?? s.BS2_WEBHOOK_AUTHORIZATION;
@@ -62,13 +66,22 @@ export function bs2AdapterFromSettings(s: Bs2AccountSettings, version: string, w
  * The environment's BS2 account: the one BS2_API_KEY… configure, or the simulator's default (when injected);
  * none with BS2_BASE_URL alone (onboarded accounts only).
  */
-export function bs2AccountsFromSettings(s: Bs2AccountSettings, version: string, injected = readSimulatedAccounts(s.DATA_DIR).BS2 as Bs2SimulatedAccount | undefined): Bs2Account[] {
+export function bs2AccountsFromSettings(
+  s: Bs2AccountSettings,
+  version: string,
+  injected = readSimulatedAccounts(s.DATA_DIR).BS2 as Bs2SimulatedAccount | undefined,
+): Bs2Account[] {
   const { adapter, simulated } = bs2AdapterFromSettings(s, version);
   const credentials: Bs2Credentials | undefined = simulated
     ? injected?.credentials
     : s.BS2_API_KEY === undefined
       ? undefined
-      : { apiKey: s.BS2_API_KEY, apiSecret: s.BS2_API_SECRET ?? '', scope: s.BS2_SCOPE ?? '', initialRefreshToken: s.BS2_REFRESH_TOKEN ?? '' };
+      : {
+          apiKey: s.BS2_API_KEY,
+          apiSecret: s.BS2_API_SECRET ?? '',
+          scope: s.BS2_SCOPE ?? '',
+          initialRefreshToken: s.BS2_REFRESH_TOKEN ?? '',
+        };
   return credentials ? [{ accountId: s.BS2_ACCOUNT_ID, bank: 'BS2', credentials, adapter, simulated }] : [];
 }
 
@@ -81,6 +94,11 @@ export function bs2AccountFromOnboarded(o: OnboardedAccount, s: Bs2AccountSettin
     bank: 'BS2',
     adapter,
     simulated,
-    credentials: { apiKey: c?.apiKey ?? '', apiSecret: c?.apiSecret ?? '', scope: c?.scope ?? '', initialRefreshToken: c?.refreshToken ?? '' },
+    credentials: {
+      apiKey: c?.apiKey ?? '',
+      apiSecret: c?.apiSecret ?? '',
+      scope: c?.scope ?? '',
+      initialRefreshToken: c?.refreshToken ?? '',
+    },
   };
 }

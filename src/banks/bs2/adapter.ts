@@ -4,7 +4,14 @@
  */
 import type { BankAdapter, BankCapability, InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
-import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../../contracts/bank';
+import type {
+  BankBoleto,
+  BankEvent,
+  BoletoRef,
+  RegisterBoletoRequest,
+  SearchBoletosFilter,
+  SearchBoletosResult,
+} from '../../contracts/bank';
 import { BS2_CAPABILITIES } from './capabilities';
 import type { Bs2Http, Bs2Response } from './client';
 import { checkResponse, fromBs2Boleto, searchItems, toBs2Register, toBs2SearchQuery } from './mapping';
@@ -19,7 +26,10 @@ export interface Bs2AdapterDeps {
 
 function refOf(ref: BoletoRef): string {
   const id = ref.bankId || ref.nossoNumero;
-  if (!id) throw new BankError('VALIDATION', 'a boleto reference needs bankId or nossoNumero', { fields: [{ field: 'ref', message: 'bankId or nossoNumero required' }] });
+  if (!id)
+    throw new BankError('VALIDATION', 'a boleto reference needs bankId or nossoNumero', {
+      fields: [{ field: 'ref', message: 'bankId or nossoNumero required' }],
+    });
   return id;
 }
 
@@ -56,7 +66,9 @@ export class Bs2Adapter implements BankAdapter {
   async authenticate(): Promise<{ ok: true; expiresAt?: string }> {
     const t = await this.tokens.accessToken();
     // Prove the token works on the Cobrança API itself (a one-item search creates nothing).
-    const res = await this.authed((token) => this.http.searchBoletos(token, { inicio: String(this.config.searchFirstPage), limite: '1' }));
+    const res = await this.authed((token) =>
+      this.http.searchBoletos(token, { inicio: String(this.config.searchFirstPage), limite: '1' }),
+    );
     this.check(res, 'authenticate', false);
     return { ok: true, expiresAt: t.expiresAt };
   }
@@ -74,16 +86,28 @@ export class Bs2Adapter implements BankAdapter {
     return fromBs2Boleto(body?.item ?? body, this.now().toISOString());
   }
 
-  async findRegistered(req: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>): Promise<BankBoleto | null> {
+  async findRegistered(
+    req: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>,
+  ): Promise<BankBoleto | null> {
     if (req.nossoNumero) return this.get({ nossoNumero: req.nossoNumero });
-    const res = await this.authed((token) => this.http.searchBoletos(token, { inicio: String(this.config.searchFirstPage), limite: '100', seuNumero: req.seuNumero }));
+    const res = await this.authed((token) =>
+      this.http.searchBoletos(token, {
+        inicio: String(this.config.searchFirstPage),
+        limite: '100',
+        seuNumero: req.seuNumero,
+      }),
+    );
     const seenAt = this.now().toISOString();
     const found = searchItems(this.check(res, 'findRegistered', false))
       .map((i) => fromBs2Boleto(i, seenAt))
       .filter((b) => b.seuNumero === req.seuNumero);
     if (found.length === 0) return null;
     // Several with one seuNumero (BS2 may allow it [U]): prefer a live one, then the newest.
-    found.sort((a, b) => Number(a.status === 'CANCELLED') - Number(b.status === 'CANCELLED') || Number(b.nossoNumero) - Number(a.nossoNumero));
+    found.sort(
+      (a, b) =>
+        Number(a.status === 'CANCELLED') - Number(b.status === 'CANCELLED') ||
+        Number(b.nossoNumero) - Number(a.nossoNumero),
+    );
     return found[0] ?? null;
   }
 
@@ -99,9 +123,13 @@ export class Bs2Adapter implements BankAdapter {
 
   async pdf(ref: BoletoRef): Promise<Uint8Array> {
     const res = await this.authed((token) => this.http.getPdf(token, refOf(ref)));
-    if (res.status >= 200 && res.status < 300 && res.body.subarray(0, 5).toString('latin1') === '%PDF-') return new Uint8Array(res.body);
+    if (res.status >= 200 && res.status < 300 && res.body.subarray(0, 5).toString('latin1') === '%PDF-')
+      return new Uint8Array(res.body);
     this.check(res, 'pdf', false);
-    throw new BankError('UNAVAILABLE', 'BS2 pdf: the answer is not a PDF', { httpStatus: res.status, operation: 'pdf' });
+    throw new BankError('UNAVAILABLE', 'BS2 pdf: the answer is not a PDF', {
+      httpStatus: res.status,
+      operation: 'pdf',
+    });
   }
 
   async changeDueDate(ref: BoletoRef, dueDate: string): Promise<{ accepted: true; requestId?: string }> {
@@ -117,7 +145,8 @@ export class Bs2Adapter implements BankAdapter {
       return { accepted: true, ...(typeof body?.solicitacaoId === 'string' ? { requestId: body.solicitacaoId } : {}) };
     } catch (e) {
       // A retried baixa whose first answer was lost finds the boleto already cancelled: that is success.
-      if (e instanceof BankError && e.kind === 'CONFLICT' && (await this.get(ref))?.status === 'CANCELLED') return { accepted: true };
+      if (e instanceof BankError && e.kind === 'CONFLICT' && (await this.get(ref))?.status === 'CANCELLED')
+        return { accepted: true };
       throw e;
     }
   }

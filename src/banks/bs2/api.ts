@@ -31,22 +31,35 @@ export const Bs2RefreshToken = z
 const TokenStatus = z
   .object({
     accountId: z.string(),
-    started: z.boolean().meta({ description: 'false until the account first needed a token (then nothing else is set)' }),
-    locked: z.boolean().meta({ description: 'BS2 refused the refresh token: boletos of the account wait until a new one is handed over' }),
+    started: z
+      .boolean()
+      .meta({ description: 'false until the account first needed a token (then nothing else is set)' }),
+    locked: z.boolean().meta({
+      description: 'BS2 refused the refresh token: boletos of the account wait until a new one is handed over',
+    }),
     lockedReason: z.string().optional().meta({ description: "BS2's answer, e.g. invalid_grant" }),
     lockedAt: instant.optional(),
     hasAccessToken: z.boolean(),
     accessExpiresAt: instant.optional(),
     lastRefreshAt: instant.optional(),
     refreshCount: z.number().int(),
-    refreshTokenSetBy: z.string().optional().meta({ description: 'Who last handed over a refresh token: api-key:<keyId> or cli:<user>@<host>' }),
+    refreshTokenSetBy: z
+      .string()
+      .optional()
+      .meta({ description: 'Who last handed over a refresh token: api-key:<keyId> or cli:<user>@<host>' }),
     refreshTokenSetAt: instant.optional(),
   })
   .meta({ id: 'Bs2TokenStatus', description: 'A BS2 account token keeper (never a token)' });
 
 const HandOver = TokenStatus.extend({
-  applied: z.boolean().meta({ description: 'false: the same token as the last hand-over (a retried request); the keeper has used it since, nothing changed' }),
-  verified: z.boolean().meta({ description: 'The keeper obtained an access token afterwards (false: BS2 could not be reached; the keeper keeps the token and goes on)' }),
+  applied: z.boolean().meta({
+    description:
+      'false: the same token as the last hand-over (a retried request); the keeper has used it since, nothing changed',
+  }),
+  verified: z.boolean().meta({
+    description:
+      'The keeper obtained an access token afterwards (false: BS2 could not be reached; the keeper keeps the token and goes on)',
+  }),
   detail: z.string().optional(),
 }).meta({ id: 'Bs2TokenHandOver' });
 
@@ -72,12 +85,22 @@ export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
   async function ownBs2Account(p: Principal, accountId: string, res: Response): Promise<boolean> {
     const a = await deps.directory.resolveForTenant(p.tenantId, accountId);
     if (a?.bank === 'BS2') return true;
-    sendProblem(res, { type: 'not-found', title: 'BS2 account not found', status: 404, detail: `No BS2 account ${accountId} in your tenant.` });
+    sendProblem(res, {
+      type: 'not-found',
+      title: 'BS2 account not found',
+      status: 404,
+      detail: `No BS2 account ${accountId} in your tenant.`,
+    });
     return false;
   }
   const unresponsive = (res: Response, e: Bs2KeeperUnresponsive) => {
     res.setHeader('Retry-After', '10');
-    sendProblem(res, { type: 'temporarily-unavailable', title: 'The token keeper did not answer', status: 503, detail: `${e.message}. A hand-over may still be applied: check GET before sending it again.` });
+    sendProblem(res, {
+      type: 'temporarily-unavailable',
+      title: 'The token keeper did not answer',
+      status: 503,
+      detail: `${e.message}. A hand-over may still be applied: check GET before sending it again.`,
+    });
   };
 
   return [
@@ -108,7 +131,8 @@ export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
       method: 'put',
       path: '/v1/bank-tokens/bs2/:accountId',
       operationId: 'setBs2RefreshToken',
-      summary: 'Hand the account’s token keeper a new BS2 refresh token (unlocks it); verified at once with one refresh',
+      summary:
+        'Hand the account’s token keeper a new BS2 refresh token (unlocks it); verified at once with one refresh',
       description:
         'Generate a new refresh token for the application in BS2 Empresas (API Banking), then send it here. ' +
         'The keeper takes it (clearing a lock), refreshes once to prove it and the account’s waiting boletos register. ' +
@@ -117,28 +141,59 @@ export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
       access: ['operator'],
       request: { params: Params, body: z.strictObject({ refreshToken: Bs2RefreshToken }) },
       responses: {
-        200: { description: 'Handed over: unlocked (verified), kept unverified because BS2 could not be reached, or a repeat of the last hand-over (applied false)', schema: HandOver },
+        200: {
+          description:
+            'Handed over: unlocked (verified), kept unverified because BS2 could not be reached, or a repeat of the last hand-over (applied false)',
+          schema: HandOver,
+        },
         404: { description: 'No BS2 account with this id in your tenant' },
-        422: { description: 'BS2 refused this refresh token too (the keeper stays locked); the detail has BS2’s words' },
+        422: {
+          description: 'BS2 refused this refresh token too (the keeper stays locked); the detail has BS2’s words',
+        },
         503: { description: 'The keeper did not answer (no worker running?); the token may still be applied' },
       },
       handler: async ({ principal, params, body, res, log }) => {
         if (!(await ownBs2Account(principal, params.accountId, res))) return;
         const by = `api-key:${principal.keyId}`;
-        const audit = { audit: 'bs2.refresh-token.set', accountId: params.accountId, tenantId: principal.tenantId, keyId: principal.keyId, role: principal.role };
+        const audit = {
+          audit: 'bs2.refresh-token.set',
+          accountId: params.accountId,
+          tenantId: principal.tenantId,
+          keyId: principal.keyId,
+          role: principal.role,
+        };
         let r;
         try {
-          r = await handBs2RefreshToken(deps.client, { accountId: params.accountId, taskQueue: deps.taskQueue, refreshToken: body.refreshToken, by, startIfMissing: true });
+          r = await handBs2RefreshToken(deps.client, {
+            accountId: params.accountId,
+            taskQueue: deps.taskQueue,
+            refreshToken: body.refreshToken,
+            by,
+            startIfMissing: true,
+          });
         } catch (e) {
           if (!(e instanceof Bs2KeeperUnresponsive)) throw e;
           log.warn({ ...audit, outcome: 'unresponsive' }, 'BS2 refresh token hand-over: the keeper did not answer');
           return unresponsive(res, e);
         }
-        log.info({ ...audit, outcome: r.outcome, applied: r.applied, wasLocked: r.wasLocked }, 'BS2 refresh token handed to the token keeper');
+        log.info(
+          { ...audit, outcome: r.outcome, applied: r.applied, wasLocked: r.wasLocked },
+          'BS2 refresh token handed to the token keeper',
+        );
         if (r.outcome === 'refused') {
-          return sendProblem(res, { type: 'bank-refused', title: 'BS2 refused this refresh token', status: 422, detail: `${r.status.locked}. The account stays locked: generate a new token in BS2 Empresas and send it.` });
+          return sendProblem(res, {
+            type: 'bank-refused',
+            title: 'BS2 refused this refresh token',
+            status: 422,
+            detail: `${r.status.locked}. The account stays locked: generate a new token in BS2 Empresas and send it.`,
+          });
         }
-        res.json({ ...bs2TokenStatusView(params.accountId, r.status), applied: r.applied, verified: r.verified, ...(r.detail ? { detail: r.detail } : {}) });
+        res.json({
+          ...bs2TokenStatusView(params.accountId, r.status),
+          applied: r.applied,
+          verified: r.verified,
+          ...(r.detail ? { detail: r.detail } : {}),
+        });
       },
     }),
   ];
@@ -152,7 +207,10 @@ export const bs2KeeperCheckName = (accountId: string): string => `bs2Keeper:${ac
  * They do not make the API "not ready": taking it out of rotation would not unlock the account and would stop
  * every other one. A keeper list that cannot be read is one such check too.
  */
-export async function bs2KeeperChecks(client: Client, deadline: number): Promise<Record<string, ReadinessCheck & { ok: false; affectsReadiness: false }>> {
+export async function bs2KeeperChecks(
+  client: Client,
+  deadline: number,
+): Promise<Record<string, ReadinessCheck & { ok: false; affectsReadiness: false }>> {
   try {
     const locked = await lockedBs2Keepers(client, deadline);
     return Object.fromEntries(
@@ -168,7 +226,13 @@ export async function bs2KeeperChecks(client: Client, deadline: number): Promise
       ]),
     );
   } catch (e) {
-    return { bs2Keepers: { ok: false, affectsReadiness: false, detail: `BS2 token keepers not readable: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}` } };
+    return {
+      bs2Keepers: {
+        ok: false,
+        affectsReadiness: false,
+        detail: `BS2 token keepers not readable: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}`,
+      },
+    };
   }
 }
 
@@ -176,11 +240,22 @@ export async function bs2KeeperChecks(client: Client, deadline: number): Promise
 function summarised(checks: Record<string, ReadinessCheck>): Record<string, ReadinessCheck> {
   const locked = Object.keys(checks).filter((k) => k.startsWith('bs2Keeper:')).length;
   if (!locked) return checks; // nothing locked, or the one bs2Keepers entry saying they could not be read
-  return { bs2Keepers: { ok: false, affectsReadiness: false, locked, detail: `${locked} BS2 account(s) locked; their boletos wait. An operator API key shows which, and how to unlock them.` } };
+  return {
+    bs2Keepers: {
+      ok: false,
+      affectsReadiness: false,
+      locked,
+      detail: `${locked} BS2 account(s) locked; their boletos wait. An operator API key shows which, and how to unlock them.`,
+    },
+  };
 }
 
 /** BS2's /readyz entries: each locked keeper (operators), or how many are locked (anyone else). */
-export async function bs2Readiness(client: Client, deadline: number, operator: boolean): Promise<Record<string, ReadinessCheck>> {
+export async function bs2Readiness(
+  client: Client,
+  deadline: number,
+  operator: boolean,
+): Promise<Record<string, ReadinessCheck>> {
   const checks = await bs2KeeperChecks(client, deadline);
   return operator ? checks : summarised(checks);
 }

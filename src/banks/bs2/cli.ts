@@ -40,18 +40,54 @@ export async function runBs2Cli(argv: string[], deps: Bs2CliDeps): Promise<void>
   switch (command) {
     case 'status': {
       if (rest.length) throw new StartupError(USAGE);
-      deps.out(JSON.stringify(bs2TokenStatusView(accountId, await keeperCall(() => bs2KeeperStatusOf(deps.client, accountId)))));
+      deps.out(
+        JSON.stringify(
+          bs2TokenStatusView(accountId, await keeperCall(() => bs2KeeperStatusOf(deps.client, accountId))),
+        ),
+      );
       return;
     }
     case 'set-refresh-token': {
-      if (rest.length) throw new StartupError('the refresh token is read from stdin, never from the command line (it would stay in the shell history and in ps)\n' + USAGE);
+      if (rest.length)
+        throw new StartupError(
+          'the refresh token is read from stdin, never from the command line (it would stay in the shell history and in ps)\n' +
+            USAGE,
+        );
       const parsed = Bs2RefreshToken.safeParse(await deps.readToken());
       if (!parsed.success) throw new StartupError(`refresh token ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
       const by = deps.by ?? `cli:${userInfo().username}@${hostname()}`;
-      const r = await keeperCall(() => handBs2RefreshToken(deps.client, { accountId, taskQueue: deps.taskQueue, refreshToken: parsed.data, by, startIfMissing: false }));
-      deps.log.info({ audit: 'bs2.refresh-token.set', accountId, by, outcome: r.outcome, applied: r.applied, wasLocked: r.wasLocked }, 'BS2 refresh token handed to the token keeper');
-      if (r.outcome === 'refused') throw new StartupError(`BS2 refused this refresh token too: ${r.status.locked}. The account stays locked: generate a new token in BS2 Empresas and try again.`);
-      deps.out(JSON.stringify({ ...bs2TokenStatusView(accountId, r.status), applied: r.applied, verified: r.verified, ...(r.detail ? { detail: r.detail } : {}) }));
+      const r = await keeperCall(() =>
+        handBs2RefreshToken(deps.client, {
+          accountId,
+          taskQueue: deps.taskQueue,
+          refreshToken: parsed.data,
+          by,
+          startIfMissing: false,
+        }),
+      );
+      deps.log.info(
+        {
+          audit: 'bs2.refresh-token.set',
+          accountId,
+          by,
+          outcome: r.outcome,
+          applied: r.applied,
+          wasLocked: r.wasLocked,
+        },
+        'BS2 refresh token handed to the token keeper',
+      );
+      if (r.outcome === 'refused')
+        throw new StartupError(
+          `BS2 refused this refresh token too: ${r.status.locked}. The account stays locked: generate a new token in BS2 Empresas and try again.`,
+        );
+      deps.out(
+        JSON.stringify({
+          ...bs2TokenStatusView(accountId, r.status),
+          applied: r.applied,
+          verified: r.verified,
+          ...(r.detail ? { detail: r.detail } : {}),
+        }),
+      );
       return;
     }
     default:

@@ -22,13 +22,25 @@ export const BS2_PATHS = {
   cancel: (id: string) => `/pj/forintegration/cobranca/v1/boletos/${encodeURIComponent(id)}/solicitacoes/cancelamentos`,
 };
 
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export class Bs2Http {
   private readonly agent: Agent;
 
   constructor(readonly config: Bs2AdapterConfig) {
-    this.agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 16, connect: { timeout: config.connectTimeoutMs } });
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+      connections: 16,
+      connect: { timeout: config.connectTimeoutMs },
+    });
   }
 
   close(): Promise<void> {
@@ -54,11 +66,16 @@ export class Bs2Http {
       return { status: res.statusCode, headers: res.headers, body };
     } catch (e) {
       const code = (e as { code?: string }).code ?? (e as Error).name;
-      const notSent = CONNECT_FAILURES.has(code) || CONNECT_FAILURES.has((e as { cause?: { code?: string } }).cause?.code ?? '');
-      throw new BankError('UNAVAILABLE', `BS2 ${operation}: ${notSent ? 'could not connect' : 'no response'} (${code})`, {
-        operation,
-        outcomeUnknown: opts.write && !notSent,
-      });
+      const notSent =
+        CONNECT_FAILURES.has(code) || CONNECT_FAILURES.has((e as { cause?: { code?: string } }).cause?.code ?? '');
+      throw new BankError(
+        'UNAVAILABLE',
+        `BS2 ${operation}: ${notSent ? 'could not connect' : 'no response'} (${code})`,
+        {
+          operation,
+          outcomeUnknown: opts.write && !notSent,
+        },
+      );
     }
   }
 
@@ -87,28 +104,49 @@ export class Bs2Http {
   }
 
   createBoleto(accessToken: string, version: 'v1' | 'v2', body: unknown): Promise<Bs2Response> {
-    return this.send('register', 'POST', BS2_PATHS.register(version), { write: true, headers: this.json(accessToken), body: JSON.stringify(body) });
+    return this.send('register', 'POST', BS2_PATHS.register(version), {
+      write: true,
+      headers: this.json(accessToken),
+      body: JSON.stringify(body),
+    });
   }
 
   getBoleto(accessToken: string, idOrNossoNumero: string): Promise<Bs2Response> {
-    return this.send('get', 'GET', BS2_PATHS.boleto(idOrNossoNumero), { write: false, headers: this.json(accessToken) });
+    return this.send('get', 'GET', BS2_PATHS.boleto(idOrNossoNumero), {
+      write: false,
+      headers: this.json(accessToken),
+    });
   }
 
   searchBoletos(accessToken: string, query: Record<string, string>): Promise<Bs2Response> {
     const qs = new URLSearchParams(query).toString();
-    return this.send('search', 'GET', `${BS2_PATHS.boletos}${qs ? `?${qs}` : ''}`, { write: false, headers: this.json(accessToken) });
+    return this.send('search', 'GET', `${BS2_PATHS.boletos}${qs ? `?${qs}` : ''}`, {
+      write: false,
+      headers: this.json(accessToken),
+    });
   }
 
   getPdf(accessToken: string, idOrNossoNumero: string): Promise<Bs2Response> {
-    return this.send('pdf', 'GET', BS2_PATHS.pdf(idOrNossoNumero), { write: false, headers: { authorization: `Bearer ${accessToken}`, accept: 'application/pdf' } });
+    return this.send('pdf', 'GET', BS2_PATHS.pdf(idOrNossoNumero), {
+      write: false,
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/pdf' },
+    });
   }
 
   requestCancel(accessToken: string, idOrNossoNumero: string, justificativa: string): Promise<Bs2Response> {
-    return this.send('cancel', 'POST', BS2_PATHS.cancel(idOrNossoNumero), { write: true, headers: this.json(accessToken), body: JSON.stringify({ justificativa }) });
+    return this.send('cancel', 'POST', BS2_PATHS.cancel(idOrNossoNumero), {
+      write: true,
+      headers: this.json(accessToken),
+      body: JSON.stringify({ justificativa }),
+    });
   }
 
   requestDueDate(accessToken: string, idOrNossoNumero: string, vencimento: string): Promise<Bs2Response> {
     const path = this.config.dueDateChangePath.replace('{id}', encodeURIComponent(idOrNossoNumero));
-    return this.send('changeDueDate', 'POST', path, { write: true, headers: this.json(accessToken), body: JSON.stringify({ vencimento }) });
+    return this.send('changeDueDate', 'POST', path, {
+      write: true,
+      headers: this.json(accessToken),
+      body: JSON.stringify({ vencimento }),
+    });
   }
 }

@@ -36,7 +36,12 @@ export interface Bs2AdapterConfig {
 }
 
 /** Our guess at beneficiarioFinal's keys, after `cliente`'s (tipo, documento, nome) [U]. */
-export const BS2_DEFAULT_FINAL_BENEFICIARY_KEYS = Object.freeze({ name: 'nome', tradeName: 'nomeFantasia', document: 'documento', type: 'tipo' });
+export const BS2_DEFAULT_FINAL_BENEFICIARY_KEYS = Object.freeze({
+  name: 'nome',
+  tradeName: 'nomeFantasia',
+  document: 'documento',
+  type: 'tipo',
+});
 
 export const BS2_DEFAULT_DUE_DATE_PATH = '/pj/forintegration/cobranca/v1/boletos/{id}/solicitacoes/vencimentos';
 

@@ -21,11 +21,19 @@ export const BS2_MODULE = {
   descriptor: BS2_DESCRIPTOR,
   accountsFromSettings: bs2AccountsFromSettings,
   accountFromOnboarded: bs2AccountFromOnboarded,
-  webhookVerification: (a) => (a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {}),
+  webhookVerification: (a) =>
+    a.adapter.webhookAuthorization ? { webhookAuthorization: a.adapter.webhookAuthorization } : {},
   onboardedWebhookVerification: (o) => (o.webhook.bs2 ? { webhookAuthorization: o.webhook.bs2.authorization } : {}),
   connect: connectBs2,
   tokens: { kind: 'keeper', tokenSources: keeperTokenSources },
-  onboardingStart: (base, accountId) => ({ webhook: { bs2: { url: `${base}/webhooks/bs2/${accountId}`, authorization: `Bearer ${randomBytes(32).toString('base64url')}` } } }),
+  onboardingStart: (base, accountId) => ({
+    webhook: {
+      bs2: {
+        url: `${base}/webhooks/bs2/${accountId}`,
+        authorization: `Bearer ${randomBytes(32).toString('base64url')}`,
+      },
+    },
+  }),
   connectivityProbe: {
     name: 'search',
     async run(adapter) {
@@ -44,9 +52,14 @@ export const BS2_MODULE = {
       '(others see `bs2Keepers` with how many are locked, and `bs2Webhooks.accounts` as a count).',
     unverifiedWebhooks: {
       check: 'bs2Webhooks',
-      detail: 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): they are only hints, rate-limited and checked with the bank',
-      warning: 'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
+      detail:
+        'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): they are only hints, rate-limited and checked with the bank',
+      warning:
+        'BS2 webhooks are unauthenticated (BS2_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
     },
   },
-  activities: (deps) => ({ ...createBs2TokenActivities({ registry: deps.registry }), ...createBs2OnboardingActivities() }),
+  activities: (deps) => ({
+    ...createBs2TokenActivities({ registry: deps.registry }),
+    ...createBs2OnboardingActivities(),
+  }),
 } satisfies BankModule<Bs2Account, Bs2AccountSettings>;

@@ -5,7 +5,12 @@
  * keepers for /readyz, and handing it a new refresh token, which unlocks it.
  */
 import { createHash } from 'node:crypto';
-import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import {
   BS2_KEEPER_WORKFLOW_TYPE,
   bs2KeeperStatus,
@@ -31,11 +36,16 @@ export class KeeperTokenSource implements Bs2TokenSource {
     const start = new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
       workflowId: bs2KeeperWorkflowId(this.opts.accountId),
       taskQueue: this.opts.taskQueue,
-      args: [{ accountId: this.opts.accountId, ...(this.opts.keeperOptions ? { options: this.opts.keeperOptions } : {}) }],
+      args: [
+        { accountId: this.opts.accountId, ...(this.opts.keeperOptions ? { options: this.opts.keeperOptions } : {}) },
+      ],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
     try {
-      return await this.client.workflow.executeUpdateWithStart(getBs2AccessToken, { args: [o.stale ? { stale: o.stale } : {}], startWorkflowOperation: start });
+      return await this.client.workflow.executeUpdateWithStart(getBs2AccessToken, {
+        args: [o.stale ? { stale: o.stale } : {}],
+        startWorkflowOperation: start,
+      });
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) {
         const cause = e.cause as { type?: string; message?: string } | undefined;
@@ -82,7 +92,11 @@ export class CachedTokenSource implements Bs2TokenSource {
     const c = this.current;
     const left = c ? Date.parse(c.expiresAt) - this.now() : 0;
     if (!c || c.accessToken === o.stale || left <= CachedTokenSource.MIN_VALIDITY_MS) return undefined;
-    if (left <= CachedTokenSource.REFRESH_AHEAD_MS && !this.inflight && this.now() - this.lastAheadAt >= CachedTokenSource.AHEAD_RETRY_MS) {
+    if (
+      left <= CachedTokenSource.REFRESH_AHEAD_MS &&
+      !this.inflight &&
+      this.now() - this.lastAheadAt >= CachedTokenSource.AHEAD_RETRY_MS
+    ) {
       this.lastAheadAt = this.now();
       this.fetch({}).catch(() => undefined); // a failure here is retried by a later caller
     }
@@ -112,7 +126,9 @@ export class CachedTokenSource implements Bs2TokenSource {
     pending.catch(() => undefined); // a failure after we gave up is the next caller's to see
     let timer: NodeJS.Timeout | undefined;
     const left = waitMs - (this.now() - this.inflightSince);
-    const giveUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, left))));
+    const giveUp = new Promise<undefined>(
+      (resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, left))),
+    );
     try {
       return await Promise.race([pending, giveUp]);
     } finally {
@@ -125,9 +141,15 @@ export class CachedTokenSource implements Bs2TokenSource {
  * The keeper's status (no secrets); undefined when the account's keeper never started (no bank call yet).
  * Bs2KeeperUnresponsive after `timeoutMs` (a query needs a worker).
  */
-export async function bs2KeeperStatusOf(client: Client, accountId: string, timeoutMs = 10_000): Promise<Bs2KeeperStatus | undefined> {
+export async function bs2KeeperStatusOf(
+  client: Client,
+  accountId: string,
+  timeoutMs = 10_000,
+): Promise<Bs2KeeperStatus | undefined> {
   try {
-    return await within(client, timeoutMs, () => client.workflow.getHandle(bs2KeeperWorkflowId(accountId)).query(bs2KeeperStatus));
+    return await within(client, timeoutMs, () =>
+      client.workflow.getHandle(bs2KeeperWorkflowId(accountId)).query(bs2KeeperStatus),
+    );
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return undefined;
     throw e;
@@ -138,7 +160,10 @@ export async function bs2KeeperStatusOf(client: Client, accountId: string, timeo
 export async function lockedBs2Keepers(client: Client, deadline: number): Promise<Bs2KeeperStatus[]> {
   return client.withDeadline(deadline, async () => {
     const ids: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowType = '${BS2_KEEPER_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) ids.push(w.workflowId);
+    for await (const w of client.workflow.list({
+      query: `WorkflowType = '${BS2_KEEPER_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
+    }))
+      ids.push(w.workflowId);
     const all = await Promise.all(ids.map((id) => client.workflow.getHandle(id).query(bs2KeeperStatus)));
     return all.filter((s) => s.locked !== undefined);
   });
@@ -181,34 +206,61 @@ export interface Bs2HandOverResult {
  */
 export async function handBs2RefreshToken(
   client: Client,
-  o: { accountId: string; taskQueue: string; refreshToken: string; by: string; startIfMissing: boolean; timeoutMs?: number; verifyTimeoutMs?: number },
+  o: {
+    accountId: string;
+    taskQueue: string;
+    refreshToken: string;
+    by: string;
+    startIfMissing: boolean;
+    timeoutMs?: number;
+    verifyTimeoutMs?: number;
+  },
 ): Promise<Bs2HandOverResult> {
   const workflowId = bs2KeeperWorkflowId(o.accountId);
   // The hash lets the keeper recognise a retried hand-over (it has rotated that token since: taking it again would lock).
   const tokenSha256 = createHash('sha256').update(o.refreshToken).digest('hex');
-  const args: [{ refreshToken: string; by: string; tokenSha256: string }] = [{ refreshToken: o.refreshToken, by: o.by, tokenSha256 }];
+  const args: [{ refreshToken: string; by: string; tokenSha256: string }] = [
+    { refreshToken: o.refreshToken, by: o.by, tokenSha256 },
+  ];
   const before = await bs2KeeperStatusOf(client, o.accountId, o.timeoutMs);
-  if (!before && !o.startIfMissing) throw new Bs2KeeperNotFound(`no BS2 token keeper for account ${o.accountId} (${workflowId}): check the account id`);
+  if (!before && !o.startIfMissing)
+    throw new Bs2KeeperNotFound(`no BS2 token keeper for account ${o.accountId} (${workflowId}): check the account id`);
   const set: { applied: boolean } | undefined = await within(client, o.timeoutMs ?? 10_000, () =>
     before
       ? client.workflow.getHandle(workflowId).executeUpdate(setBs2RefreshToken, { args })
       : client.workflow.executeUpdateWithStart(setBs2RefreshToken, {
           args,
-          startWorkflowOperation: new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, { workflowId, taskQueue: o.taskQueue, args: [{ accountId: o.accountId }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+          startWorkflowOperation: new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: o.taskQueue,
+            args: [{ accountId: o.accountId }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
         }),
   );
   let detail: string | undefined;
   try {
-    await client.withDeadline(Date.now() + (o.verifyTimeoutMs ?? 20_000), () => new KeeperTokenSource(client, { accountId: o.accountId, taskQueue: o.taskQueue }).accessToken());
+    await client.withDeadline(Date.now() + (o.verifyTimeoutMs ?? 20_000), () =>
+      new KeeperTokenSource(client, { accountId: o.accountId, taskQueue: o.taskQueue }).accessToken(),
+    );
   } catch (e) {
     // The status below tells a refusal (locked again) from the bank being unreachable.
     detail = isBankError(e) ? e.message : `no answer from BS2 in time (${(e as Error).message.split('\n')[0]})`;
   }
-  const status = await within(client, o.timeoutMs ?? 10_000, () => client.workflow.getHandle(workflowId).query(bs2KeeperStatus));
+  const status = await within(client, o.timeoutMs ?? 10_000, () =>
+    client.workflow.getHandle(workflowId).query(bs2KeeperStatus),
+  );
   const applied = set?.applied ?? true; // a worker still on the previous release answers nothing: it applied it
   const verified = detail === undefined;
   const outcome = status.locked ? 'refused' : !applied ? 'unchanged' : verified ? 'unlocked' : 'unverified';
-  return { outcome, applied, verified, wasLocked: before?.locked !== undefined, status, ...(detail !== undefined && !status.locked ? { detail } : {}) };
+  return {
+    outcome,
+    applied,
+    verified,
+    wasLocked: before?.locked !== undefined,
+    status,
+    ...(detail !== undefined && !status.locked ? { detail } : {}),
+  };
 }
 
 /** `fn` under the API's one rule for calls that need a worker (src/temporal/bounded.ts), said in the keeper's words. */
@@ -216,7 +268,8 @@ async function within<T>(client: Client, ms: number, fn: () => Promise<T>): Prom
   try {
     return await withinDeadline(client, ms, 'the BS2 token keeper', fn);
   } catch (e) {
-    if (e instanceof WorkersUnavailable) throw new Bs2KeeperUnresponsive(`the BS2 token keeper did not answer in ${ms / 1000} s (is a worker running?)`);
+    if (e instanceof WorkersUnavailable)
+      throw new Bs2KeeperUnresponsive(`the BS2 token keeper did not answer in ${ms / 1000} s (is a worker running?)`);
     throw e;
   }
 }

@@ -37,7 +37,12 @@ export interface Bs2KeeperState {
 export interface Bs2KeeperInput {
   accountId: string;
   state?: Bs2KeeperState;
-  options?: { maxRefreshesPerMinute?: number; idleRefreshHours?: number; earlyRefreshSeconds?: number; continueAsNewAfter?: number };
+  options?: {
+    maxRefreshesPerMinute?: number;
+    idleRefreshHours?: number;
+    earlyRefreshSeconds?: number;
+    continueAsNewAfter?: number;
+  };
 }
 
 export interface Bs2KeeperStatus {
@@ -54,15 +59,19 @@ export interface Bs2KeeperStatus {
   refreshing: boolean;
 }
 
-export const getBs2AccessToken = defineUpdate<{ accessToken: string; expiresAt: string }, [{ stale?: string }]>('getBs2AccessToken');
+export const getBs2AccessToken = defineUpdate<{ accessToken: string; expiresAt: string }, [{ stale?: string }]>(
+  'getBs2AccessToken',
+);
 /**
  * `by` names who hands the token over, for the audit trail; `tokenSha256` lets the keeper recognise a repeat of the
  * last hand-over (both absent in onboarding's and older calls). `applied: false`: a repeat, nothing changed.
  */
-export const setBs2RefreshToken = defineUpdate<{ applied: boolean }, [{ refreshToken: string; by?: string; tokenSha256?: string }]>('setBs2RefreshToken');
+export const setBs2RefreshToken = defineUpdate<
+  { applied: boolean },
+  [{ refreshToken: string; by?: string; tokenSha256?: string }]
+>('setBs2RefreshToken');
 export const bs2TokensIssued = defineSignal<[Bs2IssuedTokens]>('bs2TokensIssued');
 export const bs2KeeperStatus = defineQuery<Bs2KeeperStatus>('bs2KeeperStatus');
 
 export const bs2KeeperWorkflowId = (accountId: string): string => `bs2-token-keeper:${accountId}`;
 export const BS2_KEEPER_WORKFLOW_TYPE = 'bs2TokenKeeper';
-

@@ -45,17 +45,38 @@ import {
 
 const { bs2RefreshToken } = proxyActivities<ReturnType<typeof createBs2TokenActivities>>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: ['Bs2CredentialsRejected'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['Bs2CredentialsRejected'],
+  },
 });
 
 export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
-  const opts = { maxRefreshesPerMinute: 10, idleRefreshHours: 20, earlyRefreshSeconds: 30, continueAsNewAfter: 500, ...input.options };
+  const opts = {
+    maxRefreshesPerMinute: 10,
+    idleRefreshHours: 20,
+    earlyRefreshSeconds: 30,
+    continueAsNewAfter: 500,
+    ...input.options,
+  };
   const state: Bs2KeeperState = input.state ?? { generation: 0, recentRefreshes: [], refreshCount: 0 };
   let refreshing: Promise<void> | undefined;
   let refreshesThisRun = 0;
   // Metrics are not history: the SDK emits them only when not replaying, so they change nothing on replay.
-  const lockedGauge = metricMeter.createGauge('boletoflow_bs2_keeper_locked', 'int', 'accounts', '1 while BS2 refuses the account\'s refresh token (a new one is needed), 0 once unlocked');
-  const locks = metricMeter.createCounter('boletoflow_bs2_keeper_locks', 'locks', 'times BS2 refused an account\'s refresh token');
+  const lockedGauge = metricMeter.createGauge(
+    'boletoflow_bs2_keeper_locked',
+    'int',
+    'accounts',
+    "1 while BS2 refuses the account's refresh token (a new one is needed), 0 once unlocked",
+  );
+  const locks = metricMeter.createCounter(
+    'boletoflow_bs2_keeper_locks',
+    'locks',
+    "times BS2 refused an account's refresh token",
+  );
   const showLock = () => lockedGauge.set(state.locked ? 1 : 0, { account_id: input.accountId });
 
   const apply = (t: Bs2IssuedTokens): void => {
@@ -78,7 +99,12 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
     const generation = state.generation;
     const scope = new CancellationScope();
     const call = scope.run(() =>
-      bs2RefreshToken({ accountId: input.accountId, generation, keeperWorkflowId: workflowInfo().workflowId, ...(state.refreshToken ? { refreshToken: state.refreshToken } : {}) }),
+      bs2RefreshToken({
+        accountId: input.accountId,
+        generation,
+        keeperWorkflowId: workflowInfo().workflowId,
+        ...(state.refreshToken ? { refreshToken: state.refreshToken } : {}),
+      }),
     );
     let failure: unknown;
     const done = call.then(apply, (e: unknown) => {
@@ -127,7 +153,10 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
         } catch (e) {
           if (state.locked) throw lockedFailure();
           const cause = (e as { cause?: { type?: string; message?: string } }).cause;
-          throw ApplicationFailure.create({ type: cause?.type ?? 'BankUnavailable', message: `BS2 token refresh failed: ${cause?.message ?? 'unknown'}` });
+          throw ApplicationFailure.create({
+            type: cause?.type ?? 'BankUnavailable',
+            message: `BS2 token refresh failed: ${cause?.message ?? 'unknown'}`,
+          });
         }
       }
     },
@@ -164,9 +193,15 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
     },
     {
       validator: (arg: { refreshToken?: unknown; by?: unknown; tokenSha256?: unknown }) => {
-        if (typeof arg?.refreshToken !== 'string' || arg.refreshToken.trim() === '') throw new Error('refreshToken must be a non-empty string');
-        if (arg.by !== undefined && (typeof arg.by !== 'string' || arg.by.length > 200)) throw new Error('by must be a string of at most 200 characters');
-        if (arg.tokenSha256 !== undefined && (typeof arg.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(arg.tokenSha256))) throw new Error('tokenSha256 must be 64 hex digits');
+        if (typeof arg?.refreshToken !== 'string' || arg.refreshToken.trim() === '')
+          throw new Error('refreshToken must be a non-empty string');
+        if (arg.by !== undefined && (typeof arg.by !== 'string' || arg.by.length > 200))
+          throw new Error('by must be a string of at most 200 characters');
+        if (
+          arg.tokenSha256 !== undefined &&
+          (typeof arg.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(arg.tokenSha256))
+        )
+          throw new Error('tokenSha256 must be 64 hex digits');
       },
     },
   );
@@ -189,7 +224,10 @@ export async function bs2TokenKeeper(input: Bs2KeeperInput): Promise<void> {
   const idleMs = opts.idleRefreshHours * 3600_000;
   for (;;) {
     const wantsNewRun = () => workflowInfo().continueAsNewSuggested || refreshesThisRun >= opts.continueAsNewAfter;
-    const woke = await condition(wantsNewRun, Math.max(60_000, (state.lastRefreshAt ?? Date.now()) + idleMs - Date.now()));
+    const woke = await condition(
+      wantsNewRun,
+      Math.max(60_000, (state.lastRefreshAt ?? Date.now()) + idleMs - Date.now()),
+    );
     if (woke) break;
     // Idle: refresh so the (48 h) refresh token never lapses unused.
     if (!state.locked && state.refreshToken !== undefined && Date.now() - (state.lastRefreshAt ?? 0) >= idleMs) {

@@ -16,8 +16,10 @@ export interface Bs2WireError {
 
 type Obj = Record<string, unknown>;
 const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const date = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined);
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+const date = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined;
 const cents = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? bs2NumberToCents(v) : undefined);
 
 export function parseJson(res: Bs2Response): unknown {
@@ -37,20 +39,39 @@ function wireErrors(body: unknown): BankFieldError[] | undefined {
 }
 
 /** Every non-success BS2 answer → BankError; returns the parsed body when the call succeeded. */
-export function checkResponse(res: Bs2Response, op: string, write: boolean, config: Pick<Bs2AdapterConfig, 'duplicateTags' | 'conflictTags'>): unknown {
+export function checkResponse(
+  res: Bs2Response,
+  op: string,
+  write: boolean,
+  config: Pick<Bs2AdapterConfig, 'duplicateTags' | 'conflictTags'>,
+): unknown {
   const body = parseJson(res);
   const fields = wireErrors(body);
   const base = { httpStatus: res.status, operation: op };
   const retryAfterMs = parseRetryAfter(String(res.headers['retry-after'] ?? '') || undefined);
   if (res.status >= 200 && res.status < 300 && !fields) return body;
   const text = fields?.map((f) => `${f.field}: ${f.message}`).join('; ');
-  if (res.status === 429) throw new BankError('UNAVAILABLE', `BS2 ${op}: rate limited (429)`, { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  if (res.status === 429)
+    throw new BankError('UNAVAILABLE', `BS2 ${op}: rate limited (429)`, {
+      ...base,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   if (res.status >= 500) {
-    throw new BankError('UNAVAILABLE', `BS2 ${op}: HTTP ${res.status}`, { ...base, outcomeUnknown: write, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    throw new BankError('UNAVAILABLE', `BS2 ${op}: HTTP ${res.status}`, {
+      ...base,
+      outcomeUnknown: write,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
-  if (res.status === 401 || res.status === 403) throw new BankError('AUTH', `BS2 ${op}: credentials refused (HTTP ${res.status})`, base);
-  if (res.status === 404) throw new BankError('NOT_FOUND', `BS2 ${op}: not found`, { ...base, ...(fields ? { fields } : {}) });
-  if (res.status === 409 || res.status === 422) throw new BankError('CONFLICT', `BS2 ${op}: ${text ?? `HTTP ${res.status}`}`, { ...base, ...(fields ? { fields } : {}) });
+  if (res.status === 401 || res.status === 403)
+    throw new BankError('AUTH', `BS2 ${op}: credentials refused (HTTP ${res.status})`, base);
+  if (res.status === 404)
+    throw new BankError('NOT_FOUND', `BS2 ${op}: not found`, { ...base, ...(fields ? { fields } : {}) });
+  if (res.status === 409 || res.status === 422)
+    throw new BankError('CONFLICT', `BS2 ${op}: ${text ?? `HTTP ${res.status}`}`, {
+      ...base,
+      ...(fields ? { fields } : {}),
+    });
   if (fields && op === 'register' && fields.some((f) => config.duplicateTags.includes(f.field))) {
     throw new BankError('ALREADY_REGISTERED', `BS2 ${op}: ${text}`, { ...base, fields });
   }
@@ -108,14 +129,32 @@ const bs2Address = (a: RegisterBoletoRequest['payer']['address']) => ({
  * client and BS2's echo, docs/banks/bs2.md]; `beneficiarioFinal` exists only on the v2 route [C seed 004 l. 37–38]
  * and its keys are [U] (`finalBeneficiaryKeys`).
  */
-export function toBs2Register(req: RegisterBoletoRequest, config: Pick<Bs2AdapterConfig, 'registerApi' | 'finalBeneficiaryKeys'> = { registerApi: 'v2', finalBeneficiaryKeys: BS2_DEFAULT_FINAL_BENEFICIARY_KEYS }): Obj {
-  if (req.kind !== 'BOLETO') throw new BankError('VALIDATION', 'BS2 Cobrança does not issue bolecodes (boleto + Pix)', { fields: [{ field: 'kind', message: 'BS2 supports BOLETO only' }] });
+export function toBs2Register(
+  req: RegisterBoletoRequest,
+  config: Pick<Bs2AdapterConfig, 'registerApi' | 'finalBeneficiaryKeys'> = {
+    registerApi: 'v2',
+    finalBeneficiaryKeys: BS2_DEFAULT_FINAL_BENEFICIARY_KEYS,
+  },
+): Obj {
+  if (req.kind !== 'BOLETO')
+    throw new BankError('VALIDATION', 'BS2 Cobrança does not issue bolecodes (boleto + Pix)', {
+      fields: [{ field: 'kind', message: 'BS2 supports BOLETO only' }],
+    });
   if (req.interest?.type === 'FIXED_DAILY') {
-    throw new BankError('VALIDATION', 'BS2 takes interest as a monthly percentage only', { fields: [{ field: 'interest', message: 'use PERCENT_MONTHLY with BS2' }] });
+    throw new BankError('VALIDATION', 'BS2 takes interest as a monthly percentage only', {
+      fields: [{ field: 'interest', message: 'use PERCENT_MONTHLY with BS2' }],
+    });
   }
   if (req.finalBeneficiary && config.registerApi === 'v1') {
     // Sending it to v1 would drop a field the intermediary must register: refuse instead.
-    throw new BankError('VALIDATION', 'BS2 takes beneficiarioFinal on the v2 route only', { fields: [{ field: 'finalBeneficiary', message: 'this BS2 account registers through v1 (BS2_REGISTER_API), which has no beneficiarioFinal' }] });
+    throw new BankError('VALIDATION', 'BS2 takes beneficiarioFinal on the v2 route only', {
+      fields: [
+        {
+          field: 'finalBeneficiary',
+          message: 'this BS2 account registers through v1 (BS2_REGISTER_API), which has no beneficiarioFinal',
+        },
+      ],
+    });
   }
   const p = req.payer;
   const body: Obj = {
@@ -135,16 +174,30 @@ export function toBs2Register(req: RegisterBoletoRequest, config: Pick<Bs2Adapte
   if (req.paymentDeadline) body.dataLimitePagamento = req.paymentDeadline;
   if (req.guarantor) {
     const g = req.guarantor;
-    body.sacadorAvalista = { tipo: personType(g.document), documento: g.document, nome: g.name, endereco: bs2Address(g.address) };
+    body.sacadorAvalista = {
+      tipo: personType(g.document),
+      documento: g.document,
+      nome: g.name,
+      endereco: bs2Address(g.address),
+    };
   }
   if (req.finalBeneficiary) {
     const f = req.finalBeneficiary;
     const k = config.finalBeneficiaryKeys;
-    body.beneficiarioFinal = { [k.type]: personType(f.document), [k.document]: f.document, [k.name]: f.name, ...(f.tradeName ? { [k.tradeName]: f.tradeName } : {}) };
+    body.beneficiarioFinal = {
+      [k.type]: personType(f.document),
+      [k.document]: f.document,
+      [k.name]: f.name,
+      ...(f.tradeName ? { [k.tradeName]: f.tradeName } : {}),
+    };
   }
   if (req.fine || req.interest) {
     // multa { valor: amount in reais, data: from when, juros: % a month } — units [U]; BS2 has no percent fine.
-    const fineCents = !req.fine ? 0 : req.fine.type === 'FIXED' ? req.fine.cents : Math.round((req.amountCents * req.fine.basisPoints) / 10_000);
+    const fineCents = !req.fine
+      ? 0
+      : req.fine.type === 'FIXED'
+        ? req.fine.cents
+        : Math.round((req.amountCents * req.fine.basisPoints) / 10_000);
     body.multa = {
       valor: centsToBs2Number(fineCents),
       data: addDays(req.dueDate, 1),
@@ -194,7 +247,12 @@ export function fromBs2Boleto(raw: unknown, seenAt: string): BankBoleto {
   if (paid !== undefined) {
     // São Paulo local times (BS2 sends no offset) → UTC; the bank's text is kept for the event details.
     const t = bankTime(b.pagamento ?? b.notificacaoPagamento, seenAt);
-    out.payment = { paidCents: paid, paidAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(typeof b.canalPagamento === 'string' ? { channel: b.canalPagamento } : {}) };
+    out.payment = {
+      paidCents: paid,
+      paidAt: t.at,
+      ...(t.bankTime ? { bankTime: t.bankTime } : {}),
+      ...(typeof b.canalPagamento === 'string' ? { channel: b.canalPagamento } : {}),
+    };
   }
   const settled = cents(b.valorLiquidado);
   if (settled !== undefined) out.settlement = { settledCents: settled, settledAt: seenAt };
@@ -202,13 +260,20 @@ export function fromBs2Boleto(raw: unknown, seenAt: string): BankBoleto {
   if (status === 'CANCELLED' || c) {
     const co = obj(c);
     const t = bankTime(typeof c === 'string' ? c : co?.data, seenAt);
-    out.cancellation = { cancelledAt: t.at, ...(t.bankTime ? { bankTime: t.bankTime } : {}), ...(typeof co?.justificativa === 'string' ? { reason: co.justificativa } : {}) };
+    out.cancellation = {
+      cancelledAt: t.at,
+      ...(t.bankTime ? { bankTime: t.bankTime } : {}),
+      ...(typeof co?.justificativa === 'string' ? { reason: co.justificativa } : {}),
+    };
   }
   return out;
 }
 
 /** Our search filter → BS2 query parameters ([U]: names from the seed). */
-export function toBs2SearchQuery(f: SearchBoletosFilter, firstPage: number): { query: Record<string, string>; page: number; limit: number } {
+export function toBs2SearchQuery(
+  f: SearchBoletosFilter,
+  firstPage: number,
+): { query: Record<string, string>; page: number; limit: number } {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 100);
   const page = f.cursor !== undefined && /^\d+$/.test(f.cursor) ? Number(f.cursor) : firstPage;
   const q: Record<string, string> = { inicio: String(page), limite: String(limit) };

@@ -23,18 +23,30 @@ export const BS2_ONBOARDING_HOOKS: BankOnboardingHooks<Bs2OnboardingState, Bs2On
 
   credentialsProblem: (_input, c) =>
     c.kind === 'BS2'
-      ? (textProblem(c.apiKey, 'apiKey', 256) ?? textProblem(c.apiSecret, 'apiSecret', 256) ?? textProblem(c.scope, 'scope', 1024) ?? textProblem(c.refreshToken, 'refreshToken', 256))
+      ? (textProblem(c.apiKey, 'apiKey', 256) ??
+        textProblem(c.apiSecret, 'apiSecret', 256) ??
+        textProblem(c.scope, 'scope', 1024) ??
+        textProblem(c.refreshToken, 'refreshToken', 256))
       : 'unknown credentials kind',
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async like every bank's conversion (one promise per submission)
   async storeCredentials(_ctx, c) {
     if (c.kind !== 'BS2') throw new Error('unknown credentials kind');
-    return { kind: 'BS2' as const, apiKey: c.apiKey.trim(), apiSecret: c.apiSecret, scope: c.scope.trim(), refreshToken: c.refreshToken.trim() };
+    return {
+      kind: 'BS2' as const,
+      apiKey: c.apiKey.trim(),
+      apiSecret: c.apiSecret,
+      scope: c.scope.trim(),
+      refreshToken: c.refreshToken.trim(),
+    };
   },
 
   credentialsText: () => 'BS2 application credentials received',
 
-  credentialsView: (c) => (c.kind === 'BS2' ? { kind: c.kind, apiKey: c.apiKey, scope: c.scope, receivedAt: c.receivedAt } : { kind: c.kind, receivedAt: c.receivedAt }),
+  credentialsView: (c) =>
+    c.kind === 'BS2'
+      ? { kind: c.kind, apiKey: c.apiKey, scope: c.scope, receivedAt: c.receivedAt }
+      : { kind: c.kind, receivedAt: c.receivedAt },
 
   configurationProblem: () => undefined,
 
@@ -44,7 +56,10 @@ export const BS2_ONBOARDING_HOOKS: BankOnboardingHooks<Bs2OnboardingState, Bs2On
     const c = state.credentials;
     if (c?.kind !== 'BS2' || state.keeperGeneration === state.credentialsGeneration) return undefined;
     return {
-      call: ctx.activities.onboardingHandOverBs2RefreshToken({ accountId: ctx.input.accountId, refreshToken: c.refreshToken }),
+      call: ctx.activities.onboardingHandOverBs2RefreshToken({
+        accountId: ctx.input.accountId,
+        refreshToken: c.refreshToken,
+      }),
       done: () => {
         state.keeperGeneration = state.credentialsGeneration;
       },

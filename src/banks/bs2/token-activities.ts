@@ -9,7 +9,12 @@ import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { withBankFailures } from '../../activities/to-failure';
 import type { BankRegistry } from '../registry';
-import { BS2_KEEPER_WORKFLOW_TYPE, type Bs2IssuedTokens, bs2KeeperWorkflowId, setBs2RefreshToken } from './keeper-contract';
+import {
+  BS2_KEEPER_WORKFLOW_TYPE,
+  type Bs2IssuedTokens,
+  bs2KeeperWorkflowId,
+  setBs2RefreshToken,
+} from './keeper-contract';
 import { bs2Http } from './connection';
 import { refreshBs2Token } from './tokens';
 
@@ -22,12 +27,23 @@ export interface Bs2TokenActivityDeps {
 }
 
 export const createBs2TokenActivities = (deps: Bs2TokenActivityDeps) => ({
-  async bs2RefreshToken(input: { accountId: string; generation: number; keeperWorkflowId: string; refreshToken?: string }): Promise<Bs2IssuedTokens> {
+  async bs2RefreshToken(input: {
+    accountId: string;
+    generation: number;
+    keeperWorkflowId: string;
+    refreshToken?: string;
+  }): Promise<Bs2IssuedTokens> {
     await deps.registry.ensure(input.accountId);
     const account = deps.registry.accountOf(input.accountId, 'BS2');
     let issued;
     try {
-      issued = await withBankFailures(() => refreshBs2Token(bs2Http(deps.registry, input.accountId), account.credentials, input.refreshToken ?? account.credentials.initialRefreshToken));
+      issued = await withBankFailures(() =>
+        refreshBs2Token(
+          bs2Http(deps.registry, input.accountId),
+          account.credentials,
+          input.refreshToken ?? account.credentials.initialRefreshToken,
+        ),
+      );
     } catch (e) {
       if (e instanceof ApplicationFailure && e.type === 'BankAuthError') {
         throw ApplicationFailure.create({ type: 'Bs2CredentialsRejected', message: e.message, nonRetryable: true });
@@ -47,16 +63,18 @@ export const createBs2TokenActivities = (deps: Bs2TokenActivityDeps) => ({
 
 /** BS2's part of onboarding (an activity; its name is part of history). */
 export const createBs2OnboardingActivities = () => ({
-    /** Gives the account's token keeper the first refresh token of a (new) BS2 application (starts it if needed). */
-    async onboardingHandOverBs2RefreshToken(input: { accountId: string; refreshToken: string }): Promise<void> {
-      const ctx = Context.current();
-      const start = new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
-        workflowId: bs2KeeperWorkflowId(input.accountId),
-        taskQueue: ctx.info.taskQueue,
-        args: [{ accountId: input.accountId }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-      await ctx.client.workflow.executeUpdateWithStart(setBs2RefreshToken, { args: [{ refreshToken: input.refreshToken }], startWorkflowOperation: start });
-    },
-
+  /** Gives the account's token keeper the first refresh token of a (new) BS2 application (starts it if needed). */
+  async onboardingHandOverBs2RefreshToken(input: { accountId: string; refreshToken: string }): Promise<void> {
+    const ctx = Context.current();
+    const start = new WithStartWorkflowOperation(BS2_KEEPER_WORKFLOW_TYPE, {
+      workflowId: bs2KeeperWorkflowId(input.accountId),
+      taskQueue: ctx.info.taskQueue,
+      args: [{ accountId: input.accountId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    await ctx.client.workflow.executeUpdateWithStart(setBs2RefreshToken, {
+      args: [{ refreshToken: input.refreshToken }],
+      startWorkflowOperation: start,
+    });
+  },
 });

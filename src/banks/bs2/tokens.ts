@@ -33,12 +33,21 @@ export class Bs2CredentialsRejected extends BankError {
   }
 }
 
-export async function refreshBs2Token(http: Bs2Http, creds: Bs2Credentials, refreshToken: string): Promise<IssuedTokens> {
+export async function refreshBs2Token(
+  http: Bs2Http,
+  creds: Bs2Credentials,
+  refreshToken: string,
+): Promise<IssuedTokens> {
   const res = await http.token(creds, refreshToken);
-  const body = parseJson(res) as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
+  const body = parseJson(res) as
+    { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
   if (res.status === 200 && typeof body?.access_token === 'string' && typeof body.refresh_token === 'string') {
     const ttl = Number(body.expires_in);
-    return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresInSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 300 };
+    return {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      expiresInSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 300,
+    };
   }
   const retryAfter = res.headers['retry-after'];
   if (res.status === 429 || res.status >= 500) {
@@ -50,7 +59,10 @@ export async function refreshBs2Token(http: Bs2Http, creds: Bs2Credentials, refr
     });
   }
   const code = typeof body?.error === 'string' ? body.error : `HTTP ${res.status}`;
-  throw new Bs2CredentialsRejected(`BS2 token: refused (${code}); generate a new refresh token in BS2 Empresas`, res.status);
+  throw new Bs2CredentialsRejected(
+    `BS2 token: refused (${code}); generate a new refresh token in BS2 Empresas`,
+    res.status,
+  );
 }
 
 /** Single-flight refresh within one process; holds the rotated refresh token in memory only. */
@@ -71,7 +83,8 @@ export class InMemoryBs2TokenSource implements Bs2TokenSource {
   async accessToken(opts: { stale?: string } = {}): Promise<AccessToken> {
     for (;;) {
       const c = this.current;
-      if (c && c.token !== opts.stale && c.expiresAt - this.now() > 15_000) return { accessToken: c.token, expiresAt: new Date(c.expiresAt).toISOString() };
+      if (c && c.token !== opts.stale && c.expiresAt - this.now() > 15_000)
+        return { accessToken: c.token, expiresAt: new Date(c.expiresAt).toISOString() };
       this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
       await this.inflight;
     }

@@ -9,7 +9,8 @@ import { translateBs2Webhook } from './webhook';
 export const BS2_WEBHOOKS: BankWebhooks = {
   slug: 'bs2',
   doc: {
-    summary: 'Banco BS2 boleto notifications (configure this URL with BS2 for the account); without an agreed Authorization they are unauthenticated hints',
+    summary:
+      'Banco BS2 boleto notifications (configure this URL with BS2 for the account); without an agreed Authorization they are unauthenticated hints',
     body: 'BS2: PascalCase notification (Id, NossoNumeroBoleto, SeuNumeroBoleto, StatusBoleto[] …)',
   },
   authenticate: (account) => (account.webhookAuthorization !== undefined ? 'verified' : 'hint'),

@@ -19,7 +19,9 @@ const notification = z.object({
   Valor: z.number().nullish(),
   ValorLiquidado: z.number().nullish(),
   Situacao: z.number().nullish(),
-  StatusBoleto: z.array(z.object({ Status: z.number(), Descricao: z.string().nullish(), DataStatus: z.string().min(1) })),
+  StatusBoleto: z.array(
+    z.object({ Status: z.number(), Descricao: z.string().nullish(), DataStatus: z.string().min(1) }),
+  ),
 });
 
 const KIND: Record<number, BankEventKind> = { 1: 'REGISTERED', 2: 'PAID', 3: 'SETTLED', 4: 'CANCELLED' };
@@ -43,7 +45,8 @@ export function translateBs2Webhook(webhook: InboundWebhook, expectedAuthorizati
     });
   }
   const n = parsed.data;
-  const amount = typeof n.ValorLiquidado === 'number' && n.ValorLiquidado > 0 ? bs2NumberToCents(n.ValorLiquidado) : undefined;
+  const amount =
+    typeof n.ValorLiquidado === 'number' && n.ValorLiquidado > 0 ? bs2NumberToCents(n.ValorLiquidado) : undefined;
   const events: BankEvent[] = [];
   for (const s of n.StatusBoleto) {
     const kind = KIND[s.Status];

@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 import type { OnboardedAccount } from '../../contracts/onboarding';
 import { BankError } from '../errors';
 import { readSimulatedAccounts } from '../simulated';
-import { accountFromIdBeneficiario, itauAdapterConfig, type ItauAdapterConfig, type ItauBolecodeApi, type ItauCredentials, ITAU_PRODUCTION_URLS, itauSimulatorUrls } from './config';
+import {
+  accountFromIdBeneficiario,
+  itauAdapterConfig,
+  type ItauAdapterConfig,
+  type ItauBolecodeApi,
+  type ItauCredentials,
+  ITAU_PRODUCTION_URLS,
+  itauSimulatorUrls,
+} from './config';
 
 /** Where an Itaú account's client_id, secret, certificate, key and CA come from (read when first used). */
 export type ItauCredentialSource =
@@ -42,10 +50,17 @@ export function loadItauCredentials(source: ItauCredentialSource): ItauCredentia
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {
-      throw new BankError('AUTH', `Itaú ${what} cannot be read from ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { operation: 'credentials' });
+      throw new BankError(
+        'AUTH',
+        `Itaú ${what} cannot be read from ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        { operation: 'credentials' },
+      );
     }
   };
-  const { clientId, clientSecret } = source.kind === 'files' ? source : (JSON.parse(read('simulated app', source.appPath)) as { clientId: string; clientSecret: string });
+  const { clientId, clientSecret } =
+    source.kind === 'files'
+      ? source
+      : (JSON.parse(read('simulated app', source.appPath)) as { clientId: string; clientSecret: string });
   return {
     clientId,
     clientSecret,
@@ -101,7 +116,10 @@ export function itauAdapterFromSettings(
 ): { adapter: ItauAdapterConfig; simulated: boolean } {
   const real = itauIsReal(s);
   const simHost = s.SIM_HOST === '0.0.0.0' ? '127.0.0.1' : s.SIM_HOST;
-  const simUrls = itauSimulatorUrls(`https://${simHost}:${s.SIM_ITAU_PORT}`, `https://${simHost}:${s.SIM_ITAU_PUBLIC_PORT}`);
+  const simUrls = itauSimulatorUrls(
+    `https://${simHost}:${s.SIM_ITAU_PORT}`,
+    `https://${simHost}:${s.SIM_ITAU_PUBLIC_PORT}`,
+  );
   const base = real ? ITAU_PRODUCTION_URLS : simUrls;
   const pixKey = account.pixKey ?? s.ITAU_PIX_KEY ?? (real ? undefined : 'pix@empresa-simulada.example');
   const adapter = itauAdapterConfig({
@@ -111,8 +129,10 @@ export function itauAdapterFromSettings(
       consulta: s.ITAU_CONSULTA_URL ?? base.consulta,
       boletosV3: s.ITAU_BOLETOS_V3_URL ?? base.boletosV3,
       bolecode: s.ITAU_BOLECODE_URL ?? base.bolecode,
-      ...(s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes ? { bolecodeConciliacoes: s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes } : {}),
-      ...(s.ITAU_PIX_URL ?? base.pix ? { pix: s.ITAU_PIX_URL ?? base.pix } : {}),
+      ...((s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes)
+        ? { bolecodeConciliacoes: s.ITAU_BOLECODE_CONCILIACOES_URL ?? base.bolecodeConciliacoes }
+        : {}),
+      ...((s.ITAU_PIX_URL ?? base.pix) ? { pix: s.ITAU_PIX_URL ?? base.pix } : {}),
       certificateRequest: s.ITAU_CERT_REQUEST_URL ?? base.certificateRequest,
       certificateRenewal: s.ITAU_CERT_RENEWAL_URL ?? base.certificateRenewal,
     },
@@ -144,9 +164,14 @@ export function itauServerCa(s: ItauAccountSettings): string | undefined {
  * The environment's Itaú account: the one ITAU_CLIENT_ID… configure, or the embedded simulator's (when the
  * supervisor injected it); none in production mode without them.
  */
-export function itauAccountFromSettings(s: ItauAccountSettings, injected = injectedItau(s.DATA_DIR)): ItauAccount | undefined {
+export function itauAccountFromSettings(
+  s: ItauAccountSettings,
+  injected = injectedItau(s.DATA_DIR),
+): ItauAccount | undefined {
   if (s.ITAU_CLIENT_ID !== undefined) {
-    const where = s.ITAU_ID_BENEFICIARIO ? accountFromIdBeneficiario(s.ITAU_ID_BENEFICIARIO) : { agencia: '', conta: '' };
+    const where = s.ITAU_ID_BENEFICIARIO
+      ? accountFromIdBeneficiario(s.ITAU_ID_BENEFICIARIO)
+      : { agencia: '', conta: '' };
     const credentials: ItauCredentialSource = {
       kind: 'files',
       clientId: s.ITAU_CLIENT_ID,
@@ -159,8 +184,20 @@ export function itauAccountFromSettings(s: ItauAccountSettings, injected = injec
   }
   if (itauIsReal(s) || !injected) return undefined;
   const { pkiDir, paths } = injected;
-  const credentials: ItauCredentialSource = { kind: 'simulator', pkiDir, appPath: paths.app, certPath: paths.clientCert, keyPath: paths.clientKey, caPath: paths.caCert };
-  return { accountId: s.ITAU_ACCOUNT_ID, bank: 'ITAU', credentials, ...itauAdapterFromSettings(s, { agencia: injected.agencia, conta: injected.conta }) };
+  const credentials: ItauCredentialSource = {
+    kind: 'simulator',
+    pkiDir,
+    appPath: paths.app,
+    certPath: paths.clientCert,
+    keyPath: paths.clientKey,
+    caPath: paths.caCert,
+  };
+  return {
+    accountId: s.ITAU_ACCOUNT_ID,
+    bank: 'ITAU',
+    credentials,
+    ...itauAdapterFromSettings(s, { agencia: injected.agencia, conta: injected.conta }),
+  };
 }
 
 /** An onboarded Itaú account: the installation's endpoints and options, the onboarding's certificate (empty until issued). */
@@ -180,7 +217,13 @@ export function itauAccountFromOnboarded(o: OnboardedAccount, s: ItauAccountSett
     simulated,
     credentials: {
       kind: 'inline',
-      credentials: { clientId: c?.clientId ?? '', clientSecret: c?.clientSecret ?? '', certPem: c?.certificatePem ?? '', keyPem: c?.privateKeyPem ?? '', ...(caPem ? { caPem } : {}) },
+      credentials: {
+        clientId: c?.clientId ?? '',
+        clientSecret: c?.clientSecret ?? '',
+        certPem: c?.certificatePem ?? '',
+        keyPem: c?.privateKeyPem ?? '',
+        ...(caPem ? { caPem } : {}),
+      },
     },
   };
 }

@@ -9,10 +9,26 @@ import { itauIdBeneficiario, itauIdBoleto, saoPauloDate } from '../../domain';
 import type { BankAdapter, BankCapability, InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import { bankInstant } from '../time';
-import type { BankBoleto, BankEvent, BoletoRef, RegisterBoletoRequest, SearchBoletosFilter, SearchBoletosResult } from '../../contracts/bank';
+import type {
+  BankBoleto,
+  BankEvent,
+  BoletoRef,
+  RegisterBoletoRequest,
+  SearchBoletosFilter,
+  SearchBoletosResult,
+} from '../../contracts/bank';
 import { ITAU_CAPABILITIES } from './capabilities';
 import type { ItauHttp, ItauResponse } from './client';
-import { checkItauResponse, consultaItems, fromItauBoleto, fromPixCob, itauRegisterEndpoint, itauUnwrapped, parseJson, toItauRegister } from './mapping';
+import {
+  checkItauResponse,
+  consultaItems,
+  fromItauBoleto,
+  fromPixCob,
+  itauRegisterEndpoint,
+  itauUnwrapped,
+  parseJson,
+  toItauRegister,
+} from './mapping';
 import { ItauTokenCache } from './tokens';
 import { translateItauWebhook } from './webhook';
 
@@ -81,17 +97,26 @@ export class ItauAdapter implements BankAdapter {
     if (ref.nossoNumero) return ref.nossoNumero.padStart(8, '0');
     // bankId = id_beneficiario(12) + carteira(3) + nosso número.
     if (ref.bankId && /^\d{23,31}$/.test(ref.bankId)) return ref.bankId.slice(15).padStart(8, '0').slice(-8);
-    throw new BankError('VALIDATION', 'an Itaú boleto reference needs the nosso número or the id_boleto', { fields: [{ field: 'ref', message: 'nossoNumero or bankId (id_boleto) required' }] });
+    throw new BankError('VALIDATION', 'an Itaú boleto reference needs the nosso número or the id_boleto', {
+      fields: [{ field: 'ref', message: 'nossoNumero or bankId (id_boleto) required' }],
+    });
   }
 
   private idBoletoOf(ref: BoletoRef): string {
-    return itauIdBoleto({ agencia: this.config.agencia, conta: this.config.conta, carteira: this.config.carteira, nossoNumero: this.nossoNumeroOf(ref) });
+    return itauIdBoleto({
+      agencia: this.config.agencia,
+      conta: this.config.conta,
+      carteira: this.config.carteira,
+      nossoNumero: this.nossoNumeroOf(ref),
+    });
   }
 
   /** A token, then a consulta of a nosso número that need not exist: proves certificate, secret, apikey and beneficiary. */
   async authenticate(): Promise<{ ok: true; expiresAt?: string }> {
     const t = await this.tokens.accessToken();
-    const res = await this.authed((token) => this.http.consulta(token, this.idBeneficiario, this.config.carteira, '00000000'));
+    const res = await this.authed((token) =>
+      this.http.consulta(token, this.idBeneficiario, this.config.carteira, '00000000'),
+    );
     if (res.status !== 404) this.check(res, 'authenticate', false);
     return { ok: true, expiresAt: t.expiresAt };
   }
@@ -118,18 +143,24 @@ export class ItauAdapter implements BankAdapter {
       const found = await this.findRegistered(req);
       if (found) return found;
     }
-    throw new BankError('UNAVAILABLE', `Itaú register: 202 "operação em andamento" and the boleto is not in the consulta after ${this.config.pendingQueryAttempts} queries`, {
-      httpStatus: 202,
-      operation: 'register',
-      outcomeUnknown: true,
-    });
+    throw new BankError(
+      'UNAVAILABLE',
+      `Itaú register: 202 "operação em andamento" and the boleto is not in the consulta after ${this.config.pendingQueryAttempts} queries`,
+      {
+        httpStatus: 202,
+        operation: 'register',
+        outcomeUnknown: true,
+      },
+    );
   }
 
   /** Validates a registration at the bank without creating anything (cash_management: etapa validacao; the bolecode APIs: simulacao). */
   async validate(req: RegisterBoletoRequest): Promise<{ ok: true }> {
     const endpoint = itauRegisterEndpoint(req, this.config);
     const data = toItauRegister(req, this.config, endpoint === 'cash_management' ? 'validacao' : 'simulacao', endpoint);
-    const res = await this.authed((token) => this.http.register(token, itauUnwrapped(endpoint) ? data : { data }, endpoint, 'validate'));
+    const res = await this.authed((token) =>
+      this.http.register(token, itauUnwrapped(endpoint) ? data : { data }, endpoint, 'validate'),
+    );
     this.check(res, 'validate', false);
     return { ok: true };
   }
@@ -153,7 +184,14 @@ export class ItauAdapter implements BankAdapter {
    */
   private async withPixSide(b: BankBoleto): Promise<BankBoleto> {
     const txid = b.pix?.txid;
-    if (!this.config.pixChargeLookup || !this.config.urls.pix || !txid || b.payment || (b.status !== 'OPEN' && b.status !== 'OVERDUE')) return b;
+    if (
+      !this.config.pixChargeLookup ||
+      !this.config.urls.pix ||
+      !txid ||
+      b.payment ||
+      (b.status !== 'OPEN' && b.status !== 'OVERDUE')
+    )
+      return b;
     let cob: ReturnType<typeof fromPixCob>;
     try {
       const res = await this.authed((token) => this.http.pixCharge(token, txid));
@@ -175,8 +213,13 @@ export class ItauAdapter implements BankAdapter {
     };
   }
 
-  async findRegistered(req: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>): Promise<BankBoleto | null> {
-    if (!req.nossoNumero) throw new BankError('VALIDATION', 'Itaú finds a registration by nosso número only', { fields: [{ field: 'nossoNumero', message: 'required' }] });
+  async findRegistered(
+    req: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>,
+  ): Promise<BankBoleto | null> {
+    if (!req.nossoNumero)
+      throw new BankError('VALIDATION', 'Itaú finds a registration by nosso número only', {
+        fields: [{ field: 'nossoNumero', message: 'required' }],
+      });
     const b = await this.get({ nossoNumero: req.nossoNumero });
     // A nosso número reused after quarantine belongs to another boleto: check it is ours.
     if (b && b.seuNumero !== undefined && req.seuNumero && b.seuNumero !== req.seuNumero) return null;
@@ -184,11 +227,19 @@ export class ItauAdapter implements BankAdapter {
   }
 
   search(_filter: SearchBoletosFilter): Promise<SearchBoletosResult> {
-    return Promise.reject(new BankError('VALIDATION', 'Itaú has no boleto search in its API (the consulta needs the nosso número)', { fields: [{ field: 'filter', message: 'SEARCH is not a capability of ITAU' }] }));
+    return Promise.reject(
+      new BankError('VALIDATION', 'Itaú has no boleto search in its API (the consulta needs the nosso número)', {
+        fields: [{ field: 'filter', message: 'SEARCH is not a capability of ITAU' }],
+      }),
+    );
   }
 
   pdf(_ref: BoletoRef): Promise<Uint8Array> {
-    return Promise.reject(new BankError('VALIDATION', 'Itaú offers no boleto PDF in its API: render it with src/domain/pdf', { fields: [{ field: 'ref', message: 'BANK_PDF is not a capability of ITAU' }] }));
+    return Promise.reject(
+      new BankError('VALIDATION', 'Itaú offers no boleto PDF in its API: render it with src/domain/pdf', {
+        fields: [{ field: 'ref', message: 'BANK_PDF is not a capability of ITAU' }],
+      }),
+    );
   }
 
   /**
@@ -196,13 +247,23 @@ export class ItauAdapter implements BankAdapter {
    * message says it awaits the manager's approval ("Aguardando aprovação", `approvalPatterns`) is flagged
    * `awaitingApproval`: accepted, not applied.
    */
-  async instruction(ref: BoletoRef, instrucao: string, data: Record<string, unknown>): Promise<{ accepted: true; httpStatus: number; message?: string; awaitingApproval?: true }> {
+  async instruction(
+    ref: BoletoRef,
+    instrucao: string,
+    data: Record<string, unknown>,
+  ): Promise<{ accepted: true; httpStatus: number; message?: string; awaitingApproval?: true }> {
     const res = await this.authed((token) => this.http.instruction(token, this.idBoletoOf(ref), instrucao, data));
     const body = this.check(res, instrucao, true) as { data?: { mensagem?: unknown }; mensagem?: unknown } | undefined;
     const raw = body?.data?.mensagem ?? body?.mensagem;
     const m = typeof raw === 'string' ? raw.trim() : undefined;
-    const awaiting = res.status === 200 && m !== undefined && this.config.approvalPatterns.some((p) => new RegExp(p, 'i').test(m));
-    return { accepted: true, httpStatus: res.status, ...(m !== undefined ? { message: m } : {}), ...(awaiting ? { awaitingApproval: true as const } : {}) };
+    const awaiting =
+      res.status === 200 && m !== undefined && this.config.approvalPatterns.some((p) => new RegExp(p, 'i').test(m));
+    return {
+      accepted: true,
+      httpStatus: res.status,
+      ...(m !== undefined ? { message: m } : {}),
+      ...(awaiting ? { awaitingApproval: true as const } : {}),
+    };
   }
 
   /** After an "Aguardando aprovação": the consulta, a few times, until it shows the change (true) or not (false). */
@@ -219,11 +280,15 @@ export class ItauAdapter implements BankAdapter {
   async changeDueDate(ref: BoletoRef, dueDate: string): Promise<{ accepted: true; requestId?: string }> {
     const r = await this.instruction(ref, 'data_vencimento', { data_vencimento: dueDate });
     if (r.awaitingApproval && !(await this.appliedAtBank(ref, (b) => b.dueDate === dueDate))) {
-      throw new BankError('CONFLICT', `Itaú data_vencimento: "${r.message}" — the change awaits the manager's approval and the consulta does not show ${dueDate} yet`, {
-        httpStatus: 200,
-        operation: 'data_vencimento',
-        fields: [{ field: 'data_vencimento', message: r.message ?? 'Aguardando aprovação', value: dueDate }],
-      });
+      throw new BankError(
+        'CONFLICT',
+        `Itaú data_vencimento: "${r.message}" — the change awaits the manager's approval and the consulta does not show ${dueDate} yet`,
+        {
+          httpStatus: 200,
+          operation: 'data_vencimento',
+          fields: [{ field: 'data_vencimento', message: r.message ?? 'Aguardando aprovação', value: dueDate }],
+        },
+      );
     }
     return { accepted: true };
   }
@@ -239,7 +304,8 @@ export class ItauAdapter implements BankAdapter {
       return { accepted: true };
     } catch (e) {
       // A retried baixa whose first answer was lost finds the boleto already written off: that is success.
-      if (e instanceof BankError && e.kind === 'CONFLICT' && (await this.get(ref))?.status === 'CANCELLED') return { accepted: true };
+      if (e instanceof BankError && e.kind === 'CONFLICT' && (await this.get(ref))?.status === 'CANCELLED')
+        return { accepted: true };
       throw e;
     }
   }
@@ -278,7 +344,11 @@ export class ItauAdapter implements BankAdapter {
       ...(s.scope ? { webhook_oauth_scope: s.scope } : {}),
       ...(s.minimumCents !== undefined ? { valor_minimo: (s.minimumCents / 100).toFixed(2) } : {}),
     };
-    this.check(await this.authed((token) => this.http.updateSubscription(token, id, data)), 'subscription-update', true);
+    this.check(
+      await this.authed((token) => this.http.updateSubscription(token, id, data)),
+      'subscription-update',
+      true,
+    );
   }
 
   /** DELETE a subscription; one already gone counts as deleted. */
@@ -294,16 +364,22 @@ export class ItauAdapter implements BankAdapter {
    * (the first answer lost) finds what the first made and creates nothing. Itaú keys a subscription by beneficiary +
    * type (id = agência + conta + DAC + `01`/`02` [C S13]), so there is one per type.
    */
-  async ensureNotificationSubscription(s: ItauSubscription): Promise<{ subscriptions: ItauSubscriptionInfo[]; created: string[]; updated: string[]; kept: string[] }> {
+  async ensureNotificationSubscription(
+    s: ItauSubscription,
+  ): Promise<{ subscriptions: ItauSubscriptionInfo[]; created: string[]; updated: string[]; kept: string[] }> {
     const types = s.types ?? ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'];
-    const existing = (await this.listSubscriptions()).map(subscriptionInfo).filter((x): x is ItauSubscriptionInfo => x !== undefined);
+    const existing = (await this.listSubscriptions())
+      .map(subscriptionInfo)
+      .filter((x): x is ItauSubscriptionInfo => x !== undefined);
     const created: string[] = [];
     const updated: string[] = [];
     const kept: string[] = [];
     const missing: ItauNotificationType[] = [];
     for (const type of types) {
       const mine = existing.filter((e) => e.type === type);
-      const same = mine.find((e) => e.webhookUrl === s.webhookUrl && e.oauthUrl === s.oauthUrl && e.clientId === s.clientId);
+      const same = mine.find(
+        (e) => e.webhookUrl === s.webhookUrl && e.oauthUrl === s.oauthUrl && e.clientId === s.clientId,
+      );
       if (same) kept.push(same.id);
       else if (mine[0]) {
         await this.updateSubscription(mine[0].id, s);
@@ -311,12 +387,20 @@ export class ItauAdapter implements BankAdapter {
       } else missing.push(type);
     }
     if (missing.length) created.push(...(await this.subscribeNotifications({ ...s, types: missing })).ids);
-    const after = created.length || updated.length ? (await this.listSubscriptions()).map(subscriptionInfo).filter((x): x is ItauSubscriptionInfo => x !== undefined) : existing;
+    const after =
+      created.length || updated.length
+        ? (await this.listSubscriptions())
+            .map(subscriptionInfo)
+            .filter((x): x is ItauSubscriptionInfo => x !== undefined)
+        : existing;
     return { subscriptions: after.filter((x) => types.includes(x.type)), created, updated, kept };
   }
 
   translateWebhook(webhook: InboundWebhook): BankEvent[] {
-    return translateItauWebhook(webhook, this.config.liquidacaoCodes ? { liquidacaoCodes: this.config.liquidacaoCodes } : {});
+    return translateItauWebhook(
+      webhook,
+      this.config.liquidacaoCodes ? { liquidacaoCodes: this.config.liquidacaoCodes } : {},
+    );
   }
 }
 
@@ -346,5 +430,13 @@ function subscriptionInfo(raw: unknown): ItauSubscriptionInfo | undefined {
   const minimum = str('valor_minimo');
   // The bank's time (São Paulo, maybe without an offset) as an RFC 3339 UTC instant, like every time we answer.
   const createdAt = bankInstant(str('data_criacao'));
-  return { id, type, webhookUrl: str('webhook_url') ?? '', oauthUrl: str('webhook_oauth_url') ?? '', ...(clientId ? { clientId } : {}), ...(minimum ? { minimum } : {}), ...(createdAt ? { createdAt } : {}) };
+  return {
+    id,
+    type,
+    webhookUrl: str('webhook_url') ?? '',
+    oauthUrl: str('webhook_oauth_url') ?? '',
+    ...(clientId ? { clientId } : {}),
+    ...(minimum ? { minimum } : {}),
+    ...(createdAt ? { createdAt } : {}),
+  };
 }

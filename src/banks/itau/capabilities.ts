@@ -6,7 +6,12 @@ import type { BankRequestRules } from '../request-rules';
  * validate-only registration (etapa validacao). Not offered: lookup by seu número (the consulta needs the nosso
  * número, which we choose, so findRegistered still works), a general search, a bank PDF.
  */
-export const ITAU_CAPABILITIES: ReadonlySet<BankCapability> = new Set<BankCapability>(['BOLECODE', 'CHANGE_DUE_DATE', 'WEBHOOKS', 'VALIDATE_ONLY']);
+export const ITAU_CAPABILITIES: ReadonlySet<BankCapability> = new Set<BankCapability>([
+  'BOLECODE',
+  'CHANGE_DUE_DATE',
+  'WEBHOOKS',
+  'VALIDATE_ONLY',
+]);
 
 /** The installation's overrides of Itaú's unconfirmed request rules (docs/banks/itau.md). */
 export interface ItauRuleSettings {
@@ -18,5 +23,9 @@ export interface ItauRuleSettings {
  * alphanumeric CNPJ is refused until Itaú says otherwise ([U], overridable). No amount limits are documented.
  */
 export function itauRequestRules(s: Partial<ItauRuleSettings> = {}): BankRequestRules {
-  return { capabilities: s.ITAU_ALPHANUMERIC_CNPJ ? new Set<BankCapability>([...ITAU_CAPABILITIES, 'ALPHANUMERIC_CNPJ']) : ITAU_CAPABILITIES };
+  return {
+    capabilities: s.ITAU_ALPHANUMERIC_CNPJ
+      ? new Set<BankCapability>([...ITAU_CAPABILITIES, 'ALPHANUMERIC_CNPJ'])
+      : ITAU_CAPABILITIES,
+  };
 }

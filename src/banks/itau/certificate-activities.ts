@@ -8,7 +8,14 @@
 import { withBankFailures } from '../../activities/to-failure';
 import type { BankRegistry } from '../registry';
 import { loadItauCredentials } from './account';
-import { type CsrSubject, generateKeyAndCsr, type IssuedItauCertificate, renewalStatus, renewCertificate, requestCertificate } from './certificate';
+import {
+  type CsrSubject,
+  generateKeyAndCsr,
+  type IssuedItauCertificate,
+  renewalStatus,
+  renewCertificate,
+  requestCertificate,
+} from './certificate';
 
 export interface ItauCertificateMaterial {
   clientId: string;
@@ -35,7 +42,13 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
     } catch {
       caPem = undefined; // onboarding before any credential exists: Node's roots
     }
-    return { urls: a.adapter.urls, caPem, forceCertHeader: a.adapter.renewalForceCertHeader, windowDays: a.adapter.renewalWindowDays, timeoutMs: a.adapter.timeoutMs };
+    return {
+      urls: a.adapter.urls,
+      caPem,
+      forceCertHeader: a.adapter.renewalForceCertHeader,
+      windowDays: a.adapter.renewalWindowDays,
+      timeoutMs: a.adapter.timeoutMs,
+    };
   };
 
   return {
@@ -45,37 +58,85 @@ export const createItauCertificateActivities = (deps: ItauCertificateActivityDep
     },
 
     /** Step 4/5: the CSR with the temporary token (7 days), no client certificate; answer `Secret:` + PEM. */
-    itauRequestCertificate(input: { accountId: string; clientId: string; temporaryToken: string; privateKeyPem: string; csrPem: string }): Promise<ItauCertificateMaterial> {
+    itauRequestCertificate(input: {
+      accountId: string;
+      clientId: string;
+      temporaryToken: string;
+      privateKeyPem: string;
+      csrPem: string;
+    }): Promise<ItauCertificateMaterial> {
       return withBankFailures(async () => {
         const e = await endpoints(input.accountId);
-        const issued: IssuedItauCertificate = await requestCertificate({ url: e.urls.certificateRequest, temporaryToken: input.temporaryToken, csrPem: input.csrPem, ...(e.caPem ? { caPem: e.caPem } : {}), timeoutMs: e.timeoutMs });
-        return { clientId: input.clientId, clientSecret: issued.clientSecret ?? '', certificatePem: issued.certificatePem, privateKeyPem: input.privateKeyPem, csrPem: input.csrPem, notAfter: issued.notAfter };
+        const issued: IssuedItauCertificate = await requestCertificate({
+          url: e.urls.certificateRequest,
+          temporaryToken: input.temporaryToken,
+          csrPem: input.csrPem,
+          ...(e.caPem ? { caPem: e.caPem } : {}),
+          timeoutMs: e.timeoutMs,
+        });
+        return {
+          clientId: input.clientId,
+          clientSecret: issued.clientSecret ?? '',
+          certificatePem: issued.certificatePem,
+          privateKeyPem: input.privateKeyPem,
+          csrPem: input.csrPem,
+          notAfter: issued.notAfter,
+        };
       });
     },
 
     /** When to renew: from `windowDays` (30) before expiry; `now` defaults to the activity's clock. */
-    async itauCertificateStatus(input: { accountId: string; certificatePem: string; now?: string }): Promise<{ notAfter: string; renewFrom: string; renewalDue: boolean; expired: boolean; daysLeft: number }> {
-      return withBankFailures(async () => renewalStatus(input.certificatePem, input.now ? new Date(input.now) : new Date(), (await endpoints(input.accountId)).windowDays));
+    async itauCertificateStatus(input: {
+      accountId: string;
+      certificatePem: string;
+      now?: string;
+    }): Promise<{ notAfter: string; renewFrom: string; renewalDue: boolean; expired: boolean; daysLeft: number }> {
+      return withBankFailures(async () =>
+        renewalStatus(
+          input.certificatePem,
+          input.now ? new Date(input.now) : new Date(),
+          (await endpoints(input.accountId)).windowDays,
+        ),
+      );
     },
 
     /**
      * Renewal over mTLS with the current certificate and a normal access token; reuses the stored CSR (same key)
      * unless `newKey`, which makes a new key pair + CSR. Keeps the old secret when the answer has none [U].
      */
-    itauRenewCertificate(input: { accountId: string; current: ItauCertificateMaterial; newKey?: { company: string; city: string; state: string } }): Promise<ItauCertificateMaterial> {
+    itauRenewCertificate(input: {
+      accountId: string;
+      current: ItauCertificateMaterial;
+      newKey?: { company: string; city: string; state: string };
+    }): Promise<ItauCertificateMaterial> {
       return withBankFailures(async () => {
         const e = await endpoints(input.accountId);
         const c = input.current;
-        const fresh = input.newKey ? generateKeyAndCsr({ clientId: c.clientId, ...input.newKey }) : { privateKeyPem: c.privateKeyPem, csrPem: c.csrPem };
+        const fresh = input.newKey
+          ? generateKeyAndCsr({ clientId: c.clientId, ...input.newKey })
+          : { privateKeyPem: c.privateKeyPem, csrPem: c.csrPem };
         const issued = await renewCertificate({
           tokenUrl: e.urls.token,
           renewalUrl: e.urls.certificateRenewal,
-          current: { clientId: c.clientId, clientSecret: c.clientSecret, certPem: c.certificatePem, keyPem: c.privateKeyPem, ...(e.caPem ? { caPem: e.caPem } : {}) },
+          current: {
+            clientId: c.clientId,
+            clientSecret: c.clientSecret,
+            certPem: c.certificatePem,
+            keyPem: c.privateKeyPem,
+            ...(e.caPem ? { caPem: e.caPem } : {}),
+          },
           csrPem: fresh.csrPem,
           forceCertHeader: e.forceCertHeader,
           timeoutMs: e.timeoutMs,
         });
-        return { clientId: c.clientId, clientSecret: issued.clientSecret ?? c.clientSecret, certificatePem: issued.certificatePem, privateKeyPem: fresh.privateKeyPem, csrPem: fresh.csrPem, notAfter: issued.notAfter };
+        return {
+          clientId: c.clientId,
+          clientSecret: issued.clientSecret ?? c.clientSecret,
+          certificatePem: issued.certificatePem,
+          privateKeyPem: fresh.privateKeyPem,
+          csrPem: fresh.csrPem,
+          notAfter: issued.notAfter,
+        };
       });
     },
   };

@@ -50,7 +50,11 @@ export function generateKeyAndCsr(subject: CsrSubject, existingPrivateKeyPem?: s
   if (!/^[A-Z]{2}$/.test(subject.state)) throw fail('state (ST) must be the two-letter UF', 'state');
   let privateKeyPem = existingPrivateKeyPem;
   if (!privateKeyPem) {
-    privateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).privateKey;
+    privateKeyPem = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    }).privateKey;
   }
   const key = forge.pki.privateKeyFromPem(privateKeyPem);
   const csr = forge.pki.createCertificationRequest();
@@ -67,7 +71,12 @@ export function generateKeyAndCsr(subject: CsrSubject, existingPrivateKeyPem?: s
 }
 
 /** Validity and subject of a PEM certificate. */
-export function certificateInfo(pem: string): { notBefore: string; notAfter: string; commonName: string; serialNumber: string } {
+export function certificateInfo(pem: string): {
+  notBefore: string;
+  notAfter: string;
+  commonName: string;
+  serialNumber: string;
+} {
   let c: forge.pki.Certificate;
   try {
     c = forge.pki.certificateFromPem(pem);
@@ -75,21 +84,39 @@ export function certificateInfo(pem: string): { notBefore: string; notAfter: str
     throw fail('not a PEM certificate', 'certificatePem');
   }
   const cn = c.subject.getField('CN') as { value?: string } | null;
-  return { notBefore: c.validity.notBefore.toISOString(), notAfter: c.validity.notAfter.toISOString(), commonName: cn?.value ?? '', serialNumber: c.serialNumber };
+  return {
+    notBefore: c.validity.notBefore.toISOString(),
+    notAfter: c.validity.notAfter.toISOString(),
+    commonName: cn?.value ?? '',
+    serialNumber: c.serialNumber,
+  };
 }
 
 /** Parses the text answer: a `Secret: …` line (optional for renewals) and one PEM certificate. */
 export function parseCertificateAnswer(text: string, requireSecret: boolean): IssuedItauCertificate {
   const secret = /^\s*Secret:\s*(\S+)\s*$/im.exec(text)?.[1];
   const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0];
-  if (!pem) throw new BankError('UNAVAILABLE', 'Itaú certificate: the answer has no PEM certificate', { operation: 'certificate' });
-  if (requireSecret && !secret) throw new BankError('UNAVAILABLE', 'Itaú certificate: the answer has no Secret line', { operation: 'certificate' });
+  if (!pem)
+    throw new BankError('UNAVAILABLE', 'Itaú certificate: the answer has no PEM certificate', {
+      operation: 'certificate',
+    });
+  if (requireSecret && !secret)
+    throw new BankError('UNAVAILABLE', 'Itaú certificate: the answer has no Secret line', { operation: 'certificate' });
   const info = certificateInfo(pem);
-  return { ...(secret ? { clientSecret: secret } : {}), certificatePem: `${pem}\n`, notBefore: info.notBefore, notAfter: info.notAfter };
+  return {
+    ...(secret ? { clientSecret: secret } : {}),
+    certificatePem: `${pem}\n`,
+    notBefore: info.notBefore,
+    notAfter: info.notAfter,
+  };
 }
 
 /** When to renew: from `windowDays` before notAfter; expired certificates need a new temporary token instead. */
-export function renewalStatus(certificatePem: string, now: Date, windowDays = 30): { notAfter: string; renewFrom: string; renewalDue: boolean; expired: boolean; daysLeft: number } {
+export function renewalStatus(
+  certificatePem: string,
+  now: Date,
+  windowDays = 30,
+): { notAfter: string; renewFrom: string; renewalDue: boolean; expired: boolean; daysLeft: number } {
   const { notAfter } = certificateInfo(certificatePem);
   const end = Date.parse(notAfter);
   const renewFrom = end - windowDays * DAY_MS;
@@ -105,14 +132,31 @@ export function renewalStatus(certificatePem: string, now: Date, windowDays = 30
 function classify(status: number, text: string, op: string): never {
   // The body is Itaú's text; it never holds our secrets, but keep it short.
   const why = text.replace(/\s+/g, ' ').trim().slice(0, 200) || `HTTP ${status}`;
-  if (status === 401 || status === 403) throw new BankError('AUTH', `Itaú ${op}: refused (${why})`, { httpStatus: status, operation: op });
-  if (status === 429 || status >= 500) throw new BankError('UNAVAILABLE', `Itaú ${op}: HTTP ${status}`, { httpStatus: status, operation: op, outcomeUnknown: status >= 500 });
-  if (status === 409 || status === 422) throw new BankError('CONFLICT', `Itaú ${op}: ${why}`, { httpStatus: status, operation: op });
-  throw new BankError('VALIDATION', `Itaú ${op}: ${why}`, { httpStatus: status, operation: op, fields: [{ field: 'csr', message: why }] });
+  if (status === 401 || status === 403)
+    throw new BankError('AUTH', `Itaú ${op}: refused (${why})`, { httpStatus: status, operation: op });
+  if (status === 429 || status >= 500)
+    throw new BankError('UNAVAILABLE', `Itaú ${op}: HTTP ${status}`, {
+      httpStatus: status,
+      operation: op,
+      outcomeUnknown: status >= 500,
+    });
+  if (status === 409 || status === 422)
+    throw new BankError('CONFLICT', `Itaú ${op}: ${why}`, { httpStatus: status, operation: op });
+  throw new BankError('VALIDATION', `Itaú ${op}: ${why}`, {
+    httpStatus: status,
+    operation: op,
+    fields: [{ field: 'csr', message: why }],
+  });
 }
 
 /** Step 4 of onboarding: the CSR with the temporary token (no client certificate). */
-export async function requestCertificate(input: { url: string; temporaryToken: string; csrPem: string; caPem?: string; timeoutMs?: number }): Promise<IssuedItauCertificate> {
+export async function requestCertificate(input: {
+  url: string;
+  temporaryToken: string;
+  csrPem: string;
+  caPem?: string;
+  timeoutMs?: number;
+}): Promise<IssuedItauCertificate> {
   const agent = itauAgent({ ...(input.caPem ? { caPem: input.caPem } : {}) });
   try {
     const res = await itauSend(agent, 'certificateRequest', 'POST', input.url, {
@@ -144,8 +188,17 @@ export async function renewCertificate(input: {
   const agent = itauAgent(input.current);
   const timeoutMs = input.timeoutMs ?? 30_000;
   try {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: input.current.clientId, client_secret: input.current.clientSecret });
-    const t = await itauSend(agent, 'token', 'POST', input.tokenUrl, { write: false, timeoutMs, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: input.current.clientId,
+      client_secret: input.current.clientSecret,
+    });
+    const t = await itauSend(agent, 'token', 'POST', input.tokenUrl, {
+      write: false,
+      timeoutMs,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+    });
     let token: string | undefined;
     try {
       token = (JSON.parse(t.body.toString('utf8')) as { access_token?: string }).access_token;

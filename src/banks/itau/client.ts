@@ -16,7 +16,14 @@ export interface ItauResponse {
   body: Buffer;
 }
 
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const TLS_FAILURE = /SSL|CERT|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ERR_TLS/i;
 
 export interface SendOptions {
@@ -41,7 +48,13 @@ export function itauAgent(tls: { certPem?: string; keyPem?: string; caPem?: stri
   });
 }
 
-export async function itauSend(agent: Agent, operation: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, opts: SendOptions & { timeoutMs: number }): Promise<ItauResponse> {
+export async function itauSend(
+  agent: Agent,
+  operation: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  opts: SendOptions & { timeoutMs: number },
+): Promise<ItauResponse> {
   try {
     const res = await request(url, {
       method,
@@ -58,10 +71,18 @@ export async function itauSend(agent: Agent, operation: string, method: 'GET' | 
     const code = err.code ?? err.cause?.code ?? err.name ?? 'ERROR';
     const text = `${code} ${err.message ?? ''} ${err.cause?.message ?? ''}`;
     if (TLS_FAILURE.test(text)) {
-      throw new BankError('AUTH', `Itaú ${operation}: TLS refused (${code}); check the client certificate, its key and the CA`, { operation });
+      throw new BankError(
+        'AUTH',
+        `Itaú ${operation}: TLS refused (${code}); check the client certificate, its key and the CA`,
+        { operation },
+      );
     }
     const notSent = CONNECT_FAILURES.has(code) || CONNECT_FAILURES.has(err.cause?.code ?? '');
-    throw new BankError('UNAVAILABLE', `Itaú ${operation}: ${notSent ? 'could not connect' : 'no response'} (${code})`, { operation, outcomeUnknown: opts.write && !notSent });
+    throw new BankError(
+      'UNAVAILABLE',
+      `Itaú ${operation}: ${notSent ? 'could not connect' : 'no response'} (${code})`,
+      { operation, outcomeUnknown: opts.write && !notSent },
+    );
   }
 }
 
@@ -80,7 +101,12 @@ export class ItauHttp {
     return this.agent.close();
   }
 
-  send(operation: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, opts: SendOptions): Promise<ItauResponse> {
+  send(
+    operation: string,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    opts: SendOptions,
+  ): Promise<ItauResponse> {
     return itauSend(this.agent, operation, method, url, { ...opts, timeoutMs: this.config.timeoutMs });
   }
 
@@ -98,57 +124,116 @@ export class ItauHttp {
 
   /** POST {token} form client_credentials over mTLS. */
   token(): Promise<ItauResponse> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentials.clientId, client_secret: this.credentials.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.credentials.clientId,
+      client_secret: this.credentials.clientSecret,
+    });
     return this.send('token', 'POST', this.config.urls.token, {
       write: false,
       body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-itau-correlationID': randomUUID(), 'x-itau-flowID': 'boletoflow' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'x-itau-correlationID': randomUUID(),
+        'x-itau-flowID': 'boletoflow',
+      },
     });
   }
 
   /** POST a registration to one of the three endpoints (the body already in that endpoint's shape). */
-  register(accessToken: string, body: unknown, endpoint: ItauBolecodeApi = 'cash_management', operation = 'register'): Promise<ItauResponse> {
-    return this.send(operation, 'POST', this.registerUrl(endpoint), { write: operation === 'register', headers: this.apiHeaders(accessToken), body: JSON.stringify(body) });
+  register(
+    accessToken: string,
+    body: unknown,
+    endpoint: ItauBolecodeApi = 'cash_management',
+    operation = 'register',
+  ): Promise<ItauResponse> {
+    return this.send(operation, 'POST', this.registerUrl(endpoint), {
+      write: operation === 'register',
+      headers: this.apiHeaders(accessToken),
+      body: JSON.stringify(body),
+    });
   }
 
   registerUrl(endpoint: ItauBolecodeApi): string {
     const u = this.config.urls;
     if (endpoint === 'recebimentos_pix') return `${u.bolecode}/boletos-pix`;
-    if (endpoint === 'pix_recebimentos_conciliacoes') return `${u.bolecodeConciliacoes ?? ITAU_PRODUCTION_URLS.bolecodeConciliacoes}/boletos_pix`;
+    if (endpoint === 'pix_recebimentos_conciliacoes')
+      return `${u.bolecodeConciliacoes ?? ITAU_PRODUCTION_URLS.bolecodeConciliacoes}/boletos_pix`;
     return `${u.cashManagement}/boletos`;
   }
 
   consulta(accessToken: string, idBeneficiario: string, carteira: string, nossoNumero: string): Promise<ItauResponse> {
-    const qs = new URLSearchParams({ id_beneficiario: idBeneficiario, codigo_carteira: carteira, nosso_numero: nossoNumero, view: 'specific' });
-    return this.send('get', 'GET', `${this.config.urls.consulta}/boletos?${qs.toString()}`, { write: false, headers: this.apiHeaders(accessToken, false) });
+    const qs = new URLSearchParams({
+      id_beneficiario: idBeneficiario,
+      codigo_carteira: carteira,
+      nosso_numero: nossoNumero,
+      view: 'specific',
+    });
+    return this.send('get', 'GET', `${this.config.urls.consulta}/boletos?${qs.toString()}`, {
+      write: false,
+      headers: this.apiHeaders(accessToken, false),
+    });
   }
 
   /** The Pix charge (cob) of a bolecode by its txid: `GET {pix}/cob/{txid}` (BCB Pix API; RFC 7807 errors). */
   pixCharge(accessToken: string, txid: string): Promise<ItauResponse> {
-    return this.send('pix-cob', 'GET', `${this.config.urls.pix ?? ''}/cob/${encodeURIComponent(txid)}`, { write: false, headers: this.apiHeaders(accessToken, false) });
+    return this.send('pix-cob', 'GET', `${this.config.urls.pix ?? ''}/cob/${encodeURIComponent(txid)}`, {
+      write: false,
+      headers: this.apiHeaders(accessToken, false),
+    });
   }
 
   /** PATCH an instruction; the body flat (Itaú's OpenAPI examples) or in `{data}`, per `instructionBody` [U]. */
-  instruction(accessToken: string, idBoleto: string, instrucao: string, data: Record<string, unknown>): Promise<ItauResponse> {
+  instruction(
+    accessToken: string,
+    idBoleto: string,
+    instrucao: string,
+    data: Record<string, unknown>,
+  ): Promise<ItauResponse> {
     const body = this.config.instructionBody === 'data' ? { data } : data;
-    return this.send(instrucao, 'PATCH', `${this.config.urls.cashManagement}/boletos/${encodeURIComponent(idBoleto)}/${instrucao}`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify(body) });
+    return this.send(
+      instrucao,
+      'PATCH',
+      `${this.config.urls.cashManagement}/boletos/${encodeURIComponent(idBoleto)}/${instrucao}`,
+      { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify(body) },
+    );
   }
 
   subscribe(accessToken: string, data: Record<string, unknown>): Promise<ItauResponse> {
-    return this.send('subscribe', 'POST', `${this.config.urls.boletosV3}/notificacoes_boletos`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify({ data }) });
+    return this.send('subscribe', 'POST', `${this.config.urls.boletosV3}/notificacoes_boletos`, {
+      write: true,
+      headers: this.apiHeaders(accessToken),
+      body: JSON.stringify({ data }),
+    });
   }
 
   subscriptions(accessToken: string, idBeneficiario: string): Promise<ItauResponse> {
-    return this.send('subscriptions', 'GET', `${this.config.urls.boletosV3}/notificacoes_boletos?id_beneficiario=${idBeneficiario}`, { write: false, headers: this.apiHeaders(accessToken, false) });
+    return this.send(
+      'subscriptions',
+      'GET',
+      `${this.config.urls.boletosV3}/notificacoes_boletos?id_beneficiario=${idBeneficiario}`,
+      { write: false, headers: this.apiHeaders(accessToken, false) },
+    );
   }
 
   /** PATCH /notificacoes_boletos/{id_notificacao_boleto} (Boletos v3 [C S13]), body `{data}` as the POST's. */
   updateSubscription(accessToken: string, id: string, data: Record<string, unknown>): Promise<ItauResponse> {
-    return this.send('subscription-update', 'PATCH', `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`, { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify({ data }) });
+    return this.send(
+      'subscription-update',
+      'PATCH',
+      `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`,
+      { write: true, headers: this.apiHeaders(accessToken), body: JSON.stringify({ data }) },
+    );
   }
 
   /** DELETE /notificacoes_boletos/{id_notificacao_boleto} (Boletos v3 [C S13]). */
   deleteSubscription(accessToken: string, id: string): Promise<ItauResponse> {
-    return this.send('subscription-delete', 'DELETE', `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`, { write: true, headers: this.apiHeaders(accessToken, false) });
+    return this.send(
+      'subscription-delete',
+      'DELETE',
+      `${this.config.urls.boletosV3}/notificacoes_boletos/${encodeURIComponent(id)}`,
+      { write: true, headers: this.apiHeaders(accessToken, false) },
+    );
   }
 }

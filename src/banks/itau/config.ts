@@ -150,9 +150,15 @@ export const DEFAULT_PIX_PAYMENT_PATTERNS = ['\\bpix\\b'];
 /** nome 50, logradouro 45, bairro 15, cidade 20 (boletos-pix OpenAPI descriptions; the clients of docs/banks/itau.md truncate the same). */
 export const ITAU_PAYER_TEXT_LIMITS = { name: 50, street: 45, district: 15, city: 20 } as const;
 
-export const DEFAULT_DUPLICATE_PATTERNS = ['nosso n[uú]mero j[aá] (utilizado|existe|cadastrado)', 't[ií]tulo j[aá] (registrado|cadastrado)', 'duplicidade'];
+export const DEFAULT_DUPLICATE_PATTERNS = [
+  'nosso n[uú]mero j[aá] (utilizado|existe|cadastrado)',
+  't[ií]tulo j[aá] (registrado|cadastrado)',
+  'duplicidade',
+];
 
-export function itauAdapterConfig(c: Partial<ItauAdapterConfig> & { urls: ItauUrls; agencia: string; conta: string }): ItauAdapterConfig {
+export function itauAdapterConfig(
+  c: Partial<ItauAdapterConfig> & { urls: ItauUrls; agencia: string; conta: string },
+): ItauAdapterConfig {
   return {
     carteira: '109',
     timeoutMs: 15_000,

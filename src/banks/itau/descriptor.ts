@@ -26,13 +26,23 @@ export const ITAU_DESCRIPTOR = {
 } as const satisfies BankDescriptor;
 
 /** An Itaú account: 5 digits, its DAC checked (agency + account, mod 10), and the Itaú Empresas operator code. */
-function itauAccountDataIssues(d: { agency: string; account: string; accountDigit: string; operatorCode?: string | undefined }): { field: string; message: string }[] {
+function itauAccountDataIssues(d: {
+  agency: string;
+  account: string;
+  accountDigit: string;
+  operatorCode?: string | undefined;
+}): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   if (!/^\d{5}$/.test(d.account)) out.push({ field: 'account', message: 'an Itaú account number has 5 digits' });
   else if (/^\d{4}$/.test(d.agency)) {
     const dac = mod10(d.agency + d.account);
-    if (d.accountDigit !== String(dac)) out.push({ field: 'accountDigit', message: `is ${d.accountDigit}, but the DAC of agency ${d.agency} and account ${d.account} is ${dac}` });
+    if (d.accountDigit !== String(dac))
+      out.push({
+        field: 'accountDigit',
+        message: `is ${d.accountDigit}, but the DAC of agency ${d.agency} and account ${d.account} is ${dac}`,
+      });
   }
-  if (!d.operatorCode) out.push({ field: 'operatorCode', message: 'is required for Itaú (Itaú Empresas > Operadores e Perfis)' });
+  if (!d.operatorCode)
+    out.push({ field: 'operatorCode', message: 'is required for Itaú (Itaú Empresas > Operadores e Perfis)' });
   return out;
 }

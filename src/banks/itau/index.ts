@@ -7,7 +7,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { addDays, saoPauloDate } from '../../domain';
 import type { RegisterBoletoRequest } from '../../contracts/bank';
 import type { BankModule } from '../module';
-import { type ItauAccount, itauAccountFromOnboarded, itauAccountFromSettings, type ItauAccountSettings } from './account';
+import {
+  type ItauAccount,
+  itauAccountFromOnboarded,
+  itauAccountFromSettings,
+  type ItauAccountSettings,
+} from './account';
 import type { ItauAdapter } from './adapter';
 import { createItauCertificateActivities } from './certificate-activities';
 import { connectItau } from './connection';
@@ -32,12 +37,23 @@ export interface ItauSettings extends ItauAccountSettings {
 const VALIDATION_PAYER: RegisterBoletoRequest['payer'] = {
   name: 'Pagador de Teste de Conectividade',
   document: '52998224725',
-  address: { street: 'Rua Teste', number: '1', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' },
+  address: {
+    street: 'Rua Teste',
+    number: '1',
+    district: 'Centro',
+    city: 'Sao Paulo',
+    state: 'SP',
+    zipCode: '01001000',
+  },
 };
 
 /** RSA-2048: the public key goes to Itaú with the e-mail; the private key signs the CSR later and stays encrypted. */
 function itauKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
@@ -51,11 +67,20 @@ export const ITAU_MODULE = {
     const clientSecret = s.ITAU_WEBHOOK_CLIENT_SECRET ?? (a.simulated ? s.SIM_ITAU_WEBHOOK_CLIENT_SECRET : undefined);
     return clientId && clientSecret ? { webhookClient: { clientId, clientSecret } } : {};
   },
-  onboardedWebhookVerification: (o) => (o.webhook.itau ? { webhookClient: { clientId: o.webhook.itau.clientId, clientSecret: o.webhook.itau.clientSecret } } : {}),
+  onboardedWebhookVerification: (o) =>
+    o.webhook.itau
+      ? { webhookClient: { clientId: o.webhook.itau.clientId, clientSecret: o.webhook.itau.clientSecret } }
+      : {},
   connect: connectItau,
   tokens: { kind: 'self' },
   onboardingStart: (base, accountId) => ({
-    webhook: { itau: { url: `${base}/webhooks/itau/${accountId}`, clientId: `bf-${randomBytes(8).toString('hex')}`, clientSecret: randomBytes(32).toString('base64url') } },
+    webhook: {
+      itau: {
+        url: `${base}/webhooks/itau/${accountId}`,
+        clientId: `bf-${randomBytes(8).toString('hex')}`,
+        clientSecret: randomBytes(32).toString('base64url'),
+      },
+    },
     itauKeyPair: itauKeyPair(),
   }),
   connectivityProbe: {
@@ -80,6 +105,9 @@ export const ITAU_MODULE = {
   api: {},
   activities: (deps) => ({
     ...createItauCertificateActivities({ registry: deps.registry }),
-    ...createItauOnboardingActivities({ registry: deps.registry, ...(deps.settings ? { settings: deps.settings } : {}) }),
+    ...createItauOnboardingActivities({
+      registry: deps.registry,
+      ...(deps.settings ? { settings: deps.settings } : {}),
+    }),
   }),
 } satisfies BankModule<ItauAccount, ItauSettings>;

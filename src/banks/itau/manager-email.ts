@@ -12,7 +12,15 @@ import { companyLines, managerEmailOf, representativeLines, technicalLines } fro
 export const ITAU_PRODUCT = 'Cobranças – Bolecode';
 
 export function itauManagerEmail(d: AccountData, extras: ManagerEmailExtras = {}): ManagerEmail {
-  const attachments = extras.publicKeyPem ? [{ filename: `chave_publica_${d.agency}_${d.account}.pem`, contentType: 'application/x-pem-file', content: extras.publicKeyPem }] : [];
+  const attachments = extras.publicKeyPem
+    ? [
+        {
+          filename: `chave_publica_${d.agency}_${d.account}.pem`,
+          contentType: 'application/x-pem-file',
+          content: extras.publicKeyPem,
+        },
+      ]
+    : [];
   return managerEmailOf(
     d,
     extras,

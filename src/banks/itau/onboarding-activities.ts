@@ -25,15 +25,39 @@ export const createItauOnboardingActivities = (deps: ItauOnboardingActivityDeps)
 
   return {
     /** CSR from the onboarding's private key (CN = client_id, OU = company, L, ST), sent with the temporary token. */
-    onboardingIssueItauCertificate(input: { account: OnboardedAccount; clientId: string; temporaryToken: string; privateKeyPem: string }): Promise<{ clientSecret: string; certificatePem: string; csrPem: string; notAfter: string }> {
+    onboardingIssueItauCertificate(input: {
+      account: OnboardedAccount;
+      clientId: string;
+      temporaryToken: string;
+      privateKeyPem: string;
+    }): Promise<{ clientSecret: string; certificatePem: string; csrPem: string; notAfter: string }> {
       return withBankFailures(async () => {
         const a = build(input.account);
         const company = input.account.data.company;
-        const { csrPem } = generateKeyAndCsr({ clientId: input.clientId, company: company.legalName, city: company.city, state: company.state }, input.privateKeyPem);
+        const { csrPem } = generateKeyAndCsr(
+          { clientId: input.clientId, company: company.legalName, city: company.city, state: company.state },
+          input.privateKeyPem,
+        );
         const caPem = a.credentials.kind === 'inline' ? a.credentials.credentials.caPem : undefined;
-        const issued = await requestCertificate({ url: a.adapter.urls.certificateRequest, temporaryToken: input.temporaryToken, csrPem, ...(caPem ? { caPem } : {}), timeoutMs: a.adapter.timeoutMs });
-        if (!issued.clientSecret) throw new BankError('VALIDATION', 'Itaú answered without the Secret line; ask the bank for a new temporary token', { operation: 'certificate' });
-        return { clientSecret: issued.clientSecret, certificatePem: issued.certificatePem, csrPem, notAfter: issued.notAfter };
+        const issued = await requestCertificate({
+          url: a.adapter.urls.certificateRequest,
+          temporaryToken: input.temporaryToken,
+          csrPem,
+          ...(caPem ? { caPem } : {}),
+          timeoutMs: a.adapter.timeoutMs,
+        });
+        if (!issued.clientSecret)
+          throw new BankError(
+            'VALIDATION',
+            'Itaú answered without the Secret line; ask the bank for a new temporary token',
+            { operation: 'certificate' },
+          );
+        return {
+          clientSecret: issued.clientSecret,
+          certificatePem: issued.certificatePem,
+          csrPem,
+          notAfter: issued.notAfter,
+        };
       });
     },
 
@@ -46,19 +70,40 @@ export const createItauOnboardingActivities = (deps: ItauOnboardingActivityDeps)
     onboardingEnsureItauNotifications(input: { account: OnboardedAccount }): Promise<NotificationSubscriptionsView> {
       return withBankFailures(async () => {
         const hook = input.account.webhook.itau;
-        if (input.account.bank !== 'ITAU' || !hook) throw new BankError('VALIDATION', 'not an Itaú account with a notification receiver', { operation: 'subscribe' });
+        if (input.account.bank !== 'ITAU' || !hook)
+          throw new BankError('VALIDATION', 'not an Itaú account with a notification receiver', {
+            operation: 'subscribe',
+          });
         const a = build(input.account);
         deps.registry.put(a, { ttlMs: 30_000 });
-        const r = await itauConnection(deps.registry, a.accountId).adapter().ensureNotificationSubscription({ webhookUrl: hook.url, oauthUrl: `${hook.url}/oauth/token`, clientId: hook.clientId, clientSecret: hook.clientSecret });
-        const what = [r.created.length ? `created ${r.created.join(', ')}` : '', r.updated.length ? `updated ${r.updated.join(', ')}` : '', r.kept.length ? `kept ${r.kept.join(', ')}` : ''].filter(Boolean).join('; ');
+        const r = await itauConnection(deps.registry, a.accountId)
+          .adapter()
+          .ensureNotificationSubscription({
+            webhookUrl: hook.url,
+            oauthUrl: `${hook.url}/oauth/token`,
+            clientId: hook.clientId,
+            clientSecret: hook.clientSecret,
+          });
+        const what = [
+          r.created.length ? `created ${r.created.join(', ')}` : '',
+          r.updated.length ? `updated ${r.updated.join(', ')}` : '',
+          r.kept.length ? `kept ${r.kept.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
         return {
           at: new Date().toISOString(),
           ok: true,
           message: `Itaú notifications (BAIXA_OPERACIONAL, BAIXA_EFETIVA) to ${hook.url}: ${what || 'nothing to do'}`,
-          subscriptions: r.subscriptions.map((x) => ({ id: x.id, type: x.type, webhookUrl: x.webhookUrl, oauthUrl: x.oauthUrl, ...(x.createdAt ? { createdAt: x.createdAt } : {}) })),
+          subscriptions: r.subscriptions.map((x) => ({
+            id: x.id,
+            type: x.type,
+            webhookUrl: x.webhookUrl,
+            oauthUrl: x.oauthUrl,
+            ...(x.createdAt ? { createdAt: x.createdAt } : {}),
+          })),
         };
       });
     },
-
   };
 };

@@ -8,14 +8,27 @@ import { clientIdUuid, secretText } from '../../api/schemas/text';
 import type { CredentialsInput } from '../../contracts/onboarding';
 import { checkUploadedCertificate } from '../../onboarding/certificate';
 
-const Dynamic = z.strictObject({ kind: z.literal('ITAU_DYNAMIC'), clientId: clientIdUuid, temporaryToken: secretText(8192).meta({ description: 'the 7-day temporary token Itaú sent' }) });
+const Dynamic = z.strictObject({
+  kind: z.literal('ITAU_DYNAMIC'),
+  clientId: clientIdUuid,
+  temporaryToken: secretText(8192).meta({ description: 'the 7-day temporary token Itaú sent' }),
+});
 const Certificate = z.strictObject({
   kind: z.literal('ITAU_CERTIFICATE'),
   clientId: clientIdUuid,
   clientSecret: secretText(1024),
   certificate: z.discriminatedUnion('format', [
-    z.strictObject({ format: z.literal('PFX'), pfxBase64: secretText(200_000).meta({ description: 'the .pfx/.p12 file, base64' }), password: z.string().max(200) }),
-    z.strictObject({ format: z.literal('PEM'), certificatePem: secretText(100_000), privateKeyPem: secretText(100_000), password: z.string().max(200).optional() }),
+    z.strictObject({
+      format: z.literal('PFX'),
+      pfxBase64: secretText(200_000).meta({ description: 'the .pfx/.p12 file, base64' }),
+      password: z.string().max(200),
+    }),
+    z.strictObject({
+      format: z.literal('PEM'),
+      certificatePem: secretText(100_000),
+      privateKeyPem: secretText(100_000),
+      password: z.string().max(200).optional(),
+    }),
   ]),
 });
 
@@ -25,6 +38,13 @@ export const ITAU_ONBOARDING_CREDENTIALS = {
     if (body.kind !== 'ITAU_CERTIFICATE') return body as z.infer<typeof Dynamic>;
     const b = body as z.infer<typeof Certificate>;
     const c = checkUploadedCertificate(b.certificate);
-    return { kind: 'ITAU_CERTIFICATE', clientId: b.clientId, clientSecret: b.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
+    return {
+      kind: 'ITAU_CERTIFICATE',
+      clientId: b.clientId,
+      clientSecret: b.clientSecret,
+      certificatePem: c.certificatePem,
+      privateKeyPem: c.privateKeyPem,
+      notAfter: c.notAfter,
+    };
   },
 };

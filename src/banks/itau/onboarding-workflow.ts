@@ -6,7 +6,12 @@
  */
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { CertificateRenewalView, NotificationSubscriptionsView } from '../../contracts/onboarding';
-import { activityFailureMessage, type BankOnboardingHooks, type OnboardingHookContext, textProblem } from '../onboarding-hooks';
+import {
+  activityFailureMessage,
+  type BankOnboardingHooks,
+  type OnboardingHookContext,
+  textProblem,
+} from '../onboarding-hooks';
 import type { createItauCertificateActivities } from './certificate-activities';
 import type { createItauOnboardingActivities } from './onboarding-activities';
 
@@ -25,7 +30,8 @@ export const ITAU_NOTIFICATION_SUBSCRIPTION = 'itau-notification-subscription';
 export const ITAU_CERTIFICATE_RENEWAL = 'itau-certificate-renewal';
 
 /** Itaú's activities the onboarding workflow calls (names are part of history). */
-export type ItauOnboardingWorkflowActivities = ReturnType<typeof createItauOnboardingActivities> & ReturnType<typeof createItauCertificateActivities>;
+export type ItauOnboardingWorkflowActivities = ReturnType<typeof createItauOnboardingActivities> &
+  ReturnType<typeof createItauCertificateActivities>;
 
 /** Itaú's fields in the onboarding's state (names are part of history: continue-as-new carries them). */
 export interface ItauOnboardingState {
@@ -56,7 +62,12 @@ async function ensureNotifications(ctx: Ctx): Promise<void> {
     ctx.record(Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: state.notifications.message });
   } catch (e) {
     const message = `Itaú notification subscription failed: ${activityFailureMessage(e)}; retried at the next connectivity check`;
-    state.notifications = { at: new Date().toISOString(), ok: false, message, subscriptions: state.notifications?.subscriptions ?? [] };
+    state.notifications = {
+      at: new Date().toISOString(),
+      ok: false,
+      message,
+      subscriptions: state.notifications?.subscriptions ?? [],
+    };
     ctx.record(Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: message });
     ctx.notify('onboarding.notifications_failed', message);
   }
@@ -82,7 +93,14 @@ async function renewCertificate(ctx: Ctx): Promise<boolean> {
     try {
       r = await ctx.activities.itauRenewCertificate({
         accountId: input.accountId,
-        current: { clientId: c.clientId, clientSecret: c.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, csrPem: c.csrPem ?? '', notAfter: c.notAfter },
+        current: {
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          certificatePem: c.certificatePem,
+          privateKeyPem: c.privateKeyPem,
+          csrPem: c.csrPem ?? '',
+          notAfter: c.notAfter,
+        },
         ...(c.csrPem ? {} : { newKey: { company: company.legalName, city: company.city, state: company.state } }),
       });
     } catch (e) {
@@ -91,10 +109,25 @@ async function renewCertificate(ctx: Ctx): Promise<boolean> {
       ctx.record(now, { kind: 'CERTIFICATE', by: 'system', detail: `${message}; next attempt in 7 days` });
       return false;
     }
-    state.credentials = { ...c, clientSecret: r.clientSecret, certificatePem: r.certificatePem, privateKeyPem: r.privateKeyPem, csrPem: r.csrPem, notAfter: r.notAfter, receivedAt: at };
+    state.credentials = {
+      ...c,
+      clientSecret: r.clientSecret,
+      certificatePem: r.certificatePem,
+      privateKeyPem: r.privateKeyPem,
+      csrPem: r.csrPem,
+      notAfter: r.notAfter,
+      receivedAt: at,
+    };
     state.credentialsGeneration++;
     const message = `The Itaú certificate was renewed: valid until ${r.notAfter} (was ${c.notAfter})`;
-    state.certificateRenewal = { attemptedAt: now, at, ok: true, message, previousNotAfter: c.notAfter, notAfter: r.notAfter };
+    state.certificateRenewal = {
+      attemptedAt: now,
+      at,
+      ok: true,
+      message,
+      previousNotAfter: c.notAfter,
+      notAfter: r.notAfter,
+    };
     ctx.record(now, { kind: 'CERTIFICATE', by: 'system', detail: message });
     ctx.notify('onboarding.certificate_renewed', message);
     await ctx.checkConnectivity('system');
@@ -113,14 +146,18 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
         if (!UUID.test(String(c.clientId))) return BAD_CLIENT_ID;
         return (
           textProblem(c.temporaryToken, 'temporaryToken', 8192) ??
-          (input.itauKeyPair ? undefined : 'this onboarding has no key pair to request a certificate with; upload a certificate instead')
+          (input.itauKeyPair
+            ? undefined
+            : 'this onboarding has no key pair to request a certificate with; upload a certificate instead')
         );
       case 'ITAU_CERTIFICATE': {
         if (!UUID.test(String(c.clientId))) return BAD_CLIENT_ID;
         const secret = textProblem(c.clientSecret, 'clientSecret', 1024);
         if (secret) return secret;
-        if (!String(c.certificatePem).includes('-----BEGIN CERTIFICATE-----')) return 'certificatePem must be a PEM certificate';
-        if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(String(c.privateKeyPem))) return 'privateKeyPem must be a PEM private key';
+        if (!String(c.certificatePem).includes('-----BEGIN CERTIFICATE-----'))
+          return 'certificatePem must be a PEM certificate';
+        if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(String(c.privateKeyPem)))
+          return 'privateKeyPem must be a PEM private key';
         if (!(Date.parse(c.notAfter) > now)) return `the certificate expired at ${c.notAfter}`;
         return undefined;
       }
@@ -132,11 +169,25 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
   /** An uploaded certificate is stored as is; the certificado dinâmico is issued here with the onboarding's key pair. */
   async storeCredentials(ctx, c) {
     if (c.kind === 'ITAU_CERTIFICATE') {
-      return { kind: 'ITAU' as const, source: 'UPLOADED' as const, clientId: c.clientId, clientSecret: c.clientSecret, certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, notAfter: c.notAfter };
+      return {
+        kind: 'ITAU' as const,
+        source: 'UPLOADED' as const,
+        clientId: c.clientId,
+        clientSecret: c.clientSecret,
+        certificatePem: c.certificatePem,
+        privateKeyPem: c.privateKeyPem,
+        notAfter: c.notAfter,
+      };
     }
-    if (c.kind !== 'ITAU_DYNAMIC') throw ApplicationFailure.create({ type: 'StepError', message: 'unknown credentials kind', nonRetryable: true });
+    if (c.kind !== 'ITAU_DYNAMIC')
+      throw ApplicationFailure.create({ type: 'StepError', message: 'unknown credentials kind', nonRetryable: true });
     const keyPair = ctx.input.itauKeyPair;
-    if (!keyPair) throw ApplicationFailure.create({ type: 'StepError', message: 'no key pair to request a certificate with', nonRetryable: true });
+    if (!keyPair)
+      throw ApplicationFailure.create({
+        type: 'StepError',
+        message: 'no key pair to request a certificate with',
+        nonRetryable: true,
+      });
     try {
       const issued = await ctx.activities.onboardingIssueItauCertificate({
         account: ctx.account(),
@@ -144,23 +195,43 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
         temporaryToken: c.temporaryToken,
         privateKeyPem: keyPair.privateKeyPem,
       });
-      return { kind: 'ITAU' as const, source: 'DYNAMIC' as const, clientId: c.clientId, ...issued, privateKeyPem: keyPair.privateKeyPem };
+      return {
+        kind: 'ITAU' as const,
+        source: 'DYNAMIC' as const,
+        clientId: c.clientId,
+        ...issued,
+        privateKeyPem: keyPair.privateKeyPem,
+      };
     } catch (e) {
       const cause = (e as { cause?: { message?: string } }).cause;
-      throw ApplicationFailure.create({ type: 'CertificateRequestFailed', message: `Itaú refused the certificate request: ${cause?.message ?? 'unknown error'}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'CertificateRequestFailed',
+        message: `Itaú refused the certificate request: ${cause?.message ?? 'unknown error'}`,
+        nonRetryable: true,
+      });
     }
   },
 
   credentialsText: (c) =>
-    c.kind === 'ITAU' ? `Itaú certificate ${c.source === 'DYNAMIC' ? 'issued (certificado dinâmico)' : 'uploaded'}, valid until ${c.notAfter}` : 'unknown credentials',
+    c.kind === 'ITAU'
+      ? `Itaú certificate ${c.source === 'DYNAMIC' ? 'issued (certificado dinâmico)' : 'uploaded'}, valid until ${c.notAfter}`
+      : 'unknown credentials',
 
   credentialsView: (c) =>
     c.kind === 'ITAU'
-      ? { kind: c.kind, source: c.source, clientId: c.clientId, certificateNotAfter: c.notAfter, receivedAt: c.receivedAt }
+      ? {
+          kind: c.kind,
+          source: c.source,
+          clientId: c.clientId,
+          certificateNotAfter: c.notAfter,
+          receivedAt: c.receivedAt,
+        }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
   configurationProblem: (input, cfg) =>
-    cfg.convenio.carteira !== input.policy.itauCarteira ? `convenio.carteira must be ${input.policy.itauCarteira} for Itaú Cobranças – Bolecode` : undefined,
+    cfg.convenio.carteira !== input.policy.itauCarteira
+      ? `convenio.carteira must be ${input.policy.itauCarteira} for Itaú Cobranças – Bolecode`
+      : undefined,
 
   atActive: ensureNotifications,
 
@@ -194,7 +265,11 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
     } else {
       state.certificateNotices = { notAfter, count: prev, expired: true };
       state.stalled = { since: new Date(now).toISOString(), reason: `The Itaú certificate expired at ${notAfter}` };
-      ctx.record(now, { kind: 'ESCALATION', by: 'system', detail: `${state.stalled.reason}; the bank will refuse calls until new credentials are submitted` });
+      ctx.record(now, {
+        kind: 'ESCALATION',
+        by: 'system',
+        detail: `${state.stalled.reason}; the bank will refuse calls until new credentials are submitted`,
+      });
       ctx.publishStep();
       ctx.notify('onboarding.certificate_expired', state.stalled.reason);
     }
@@ -202,6 +277,8 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
 
   viewExtras: (state) => ({
     ...(state.notifications ? { notifications: state.notifications } : {}),
-    ...(state.certificateRenewal ? { certificateRenewal: (({ attemptedAt: _a, ...r }) => r)(state.certificateRenewal) } : {}),
+    ...(state.certificateRenewal
+      ? { certificateRenewal: (({ attemptedAt: _a, ...r }) => r)(state.certificateRenewal) }
+      : {}),
   }),
 };

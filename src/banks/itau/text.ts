@@ -15,12 +15,18 @@ const ADDRESS_ALLOWED = new RegExp(`[^a-zA-Z0-9\\s\\-.,${ITAU_ACCENTED}]`, 'g');
 /** §2.4: refused anywhere in a bolecode payload. */
 const FORBIDDEN = /[:<>&;'"`()#*/|\\[\]]/g;
 
-const stripAccents = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+const stripAccents = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC');
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** An accented letter Itaú does not list (e.g. `ü`, `ÿ`, `ò`… ) → its base letter; listed ones stay. */
 function foldUnlisted(s: string): string {
-  return [...s.normalize('NFC')].map((ch) => (ch.charCodeAt(0) > 127 && /\p{L}/u.test(ch) && !ITAU_ACCENTED.includes(ch) ? stripAccents(ch) : ch)).join('');
+  return [...s.normalize('NFC')]
+    .map((ch) => (ch.charCodeAt(0) > 127 && /\p{L}/u.test(ch) && !ITAU_ACCENTED.includes(ch) ? stripAccents(ch) : ch))
+    .join('');
 }
 
 type TextRules = Pick<ItauAdapterConfig, 'payerTextAccents' | 'payerTextSanitize'>;
@@ -49,7 +55,10 @@ export function fitItauText(s: string, max: number, kind: 'name' | 'address', ru
  * Street + number + complement in 45 characters: the number is kept whole, the complement shortened first, then the
  * street name.
  */
-export function fitItauStreet(address: Payer['address'], rules: TextRules & Pick<ItauAdapterConfig, 'payerTextLimits'>): string {
+export function fitItauStreet(
+  address: Payer['address'],
+  rules: TextRules & Pick<ItauAdapterConfig, 'payerTextLimits'>,
+): string {
   const max = rules.payerTextLimits.street;
   const fit = (x: string | undefined) => (x && x.trim() ? fitItauText(x, max, 'address', rules) : '');
   const street = fit(address.street);
@@ -64,7 +73,9 @@ export function fitItauStreet(address: Payer['address'], rules: TextRules & Pick
     return join(base, truncateText(complement, room));
   }
   const room = max - (number ? [...number].length + 1 : 0);
-  return join(truncateText(street, Math.max(1, room)), number).slice(0, max).trim();
+  return join(truncateText(street, Math.max(1, room)), number)
+    .slice(0, max)
+    .trim();
 }
 
 /**

@@ -15,17 +15,31 @@ export interface ItauAccessToken {
 
 export async function fetchItauToken(http: ItauHttp): Promise<{ accessToken: string; expiresInSeconds: number }> {
   const res = await http.token();
-  const body = parseJson(res.body) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } | undefined;
+  const body = parseJson(res.body) as
+    { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } | undefined;
   if (res.status === 200 && typeof body?.access_token === 'string' && body.access_token !== '') {
     const ttl = Number(body.expires_in);
     return { accessToken: body.access_token, expiresInSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : 300 };
   }
   if (res.status === 429 || res.status >= 500) {
     const retryAfterMs = parseRetryAfter(String(res.headers['retry-after'] ?? '') || undefined);
-    throw new BankError('UNAVAILABLE', `Itaú token: HTTP ${res.status}`, { httpStatus: res.status, operation: 'token', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    throw new BankError('UNAVAILABLE', `Itaú token: HTTP ${res.status}`, {
+      httpStatus: res.status,
+      operation: 'token',
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
-  const why = typeof body?.error_description === 'string' ? body.error_description : typeof body?.error === 'string' ? body.error : `HTTP ${res.status}`;
-  throw new BankError('AUTH', `Itaú token: refused (${why}); check client_id, client_secret and that the certificate belongs to this client_id`, { httpStatus: res.status, operation: 'token' });
+  const why =
+    typeof body?.error_description === 'string'
+      ? body.error_description
+      : typeof body?.error === 'string'
+        ? body.error
+        : `HTTP ${res.status}`;
+  throw new BankError(
+    'AUTH',
+    `Itaú token: refused (${why}); check client_id, client_secret and that the certificate belongs to this client_id`,
+    { httpStatus: res.status, operation: 'token' },
+  );
 }
 
 export class ItauTokenCache {
@@ -49,7 +63,8 @@ export class ItauTokenCache {
       await this.inflight;
       // A token shorter-lived than the margin is still used once rather than refreshed forever.
       const n = this.current;
-      if (n && n.token !== opts.stale && n.expiresAt > this.now()) return { accessToken: n.token, expiresAt: new Date(n.expiresAt).toISOString() };
+      if (n && n.token !== opts.stale && n.expiresAt > this.now())
+        return { accessToken: n.token, expiresAt: new Date(n.expiresAt).toISOString() };
     }
     throw new BankError('AUTH', 'Itaú token: no usable token after refreshing', { operation: 'token' });
   }

@@ -19,7 +19,9 @@ import { type ItauPixNotice, translateItauPixWebhook, translateItauWebhook } fro
 const ITAU_TOKEN_TTL_S = 300;
 
 export function issueItauWebhookToken(accountId: string, secret: string, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ a: accountId, e: Math.floor(nowMs / 1000) + ITAU_TOKEN_TTL_S })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ a: accountId, e: Math.floor(nowMs / 1000) + ITAU_TOKEN_TTL_S }),
+  ).toString('base64url');
   return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
 }
 
@@ -55,11 +57,18 @@ const AccountParams = z.object({ accountId: z.string().regex(/^[A-Za-z0-9._-]{1,
 /** Distinct bolecodes looked up per Pix webhook delivery (the rest is ignored, counted: the next poll finds them). */
 const PIX_LOOKUPS_PER_DELIVERY = 50;
 
-const withClient = (a: WebhookAccount | undefined) => (a && a.bank === 'ITAU' && a.webhookClient ? { ...a, webhookClient: a.webhookClient } : undefined);
+const withClient = (a: WebhookAccount | undefined) =>
+  a && a.bank === 'ITAU' && a.webhookClient ? { ...a, webhookClient: a.webhookClient } : undefined;
 
 function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
   const oauthError = (res: Response, status: number, error: string, description: string) =>
-    sendProblem(res, { type: status === 401 ? 'unauthenticated' : 'bad-request', title: description, status, error, error_description: description });
+    sendProblem(res, {
+      type: status === 401 ? 'unauthenticated' : 'bad-request',
+      title: description,
+      status,
+      error,
+      error_description: description,
+    });
 
   return [
     defineRoute({
@@ -71,7 +80,10 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
       access: 'public',
       request: { params: AccountParams },
       responses: {
-        200: { description: 'Token', schema: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }) },
+        200: {
+          description: 'Token',
+          schema: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }),
+        },
         400: { description: 'unsupported_grant_type (RFC 6749 error members included)' },
         401: { description: 'invalid_client' },
         404: { description: 'Unknown account' },
@@ -80,14 +92,27 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
         const account = withClient(await deps.resolve(params.accountId));
         if (!account) return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
         const form = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-        const creds = basicCredentials(req.get('authorization')) ?? (typeof form.client_id === 'string' && typeof form.client_secret === 'string' ? { id: form.client_id, secret: form.client_secret } : undefined);
-        if (!creds || !same(creds.id, account.webhookClient.clientId) || !same(creds.secret, account.webhookClient.clientSecret)) {
+        const creds =
+          basicCredentials(req.get('authorization')) ??
+          (typeof form.client_id === 'string' && typeof form.client_secret === 'string'
+            ? { id: form.client_id, secret: form.client_secret }
+            : undefined);
+        if (
+          !creds ||
+          !same(creds.id, account.webhookClient.clientId) ||
+          !same(creds.secret, account.webhookClient.clientSecret)
+        ) {
           res.setHeader('WWW-Authenticate', 'Basic');
           return oauthError(res, 401, 'invalid_client', 'Client authentication failed.');
         }
-        if (form.grant_type !== 'client_credentials') return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+        if (form.grant_type !== 'client_credentials')
+          return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
         res.setHeader('Cache-Control', 'no-store');
-        res.json({ access_token: issueItauWebhookToken(account.accountId, account.webhookClient.clientSecret), token_type: 'Bearer', expires_in: ITAU_TOKEN_TTL_S });
+        res.json({
+          access_token: issueItauWebhookToken(account.accountId, account.webhookClient.clientSecret),
+          token_type: 'Bearer',
+          expires_in: ITAU_TOKEN_TTL_S,
+        });
       },
     }),
     defineRoute({
@@ -103,17 +128,26 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
       foreignBody: true,
       request: {
         params: AccountParams,
-        body: z.object({}).catchall(z.unknown()).meta({ description: 'BCB Pix webhook: {"pix":[{endToEndId, txid, valor, horario, infoPagador?, devolucoes?}]}' }),
+        body: z.object({}).catchall(z.unknown()).meta({
+          description: 'BCB Pix webhook: {"pix":[{endToEndId, txid, valor, horario, infoPagador?, devolucoes?}]}',
+        }),
       },
       responses: {
-        200: { description: 'Received (the same answer, without boletoId, whether the txid is known or not); repeated hints for one boleto are merged', schema: z.object({ received: z.number().int() }) },
-        400: { description: 'Not a Pix webhook: the field named is missing or wrong (e.g. body.pix, body.pix[0].endToEndId)' },
+        200: {
+          description:
+            'Received (the same answer, without boletoId, whether the txid is known or not); repeated hints for one boleto are merged',
+          schema: z.object({ received: z.number().int() }),
+        },
+        400: {
+          description: 'Not a Pix webhook: the field named is missing or wrong (e.g. body.pix, body.pix[0].endToEndId)',
+        },
         404: { description: 'Unknown account' },
         429: { description: 'Too many from this source address; see Retry-After' },
       },
       handler: async ({ params, req, res, log }) => {
         const account = await deps.resolve(params.accountId);
-        if (!account || account.bank !== 'ITAU') return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
+        if (!account || account.bank !== 'ITAU')
+          return sendProblem(res, { type: 'not-found', title: 'Unknown account', status: 404 });
         if (!deps.admitHint(req, res)) return;
         const receivedAt = new Date().toISOString();
         let notices: ItauPixNotice[];
@@ -126,7 +160,12 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
         const byNossoNumero = new Map<string, BankEvent[]>();
         let ignored = 0;
         for (const n of notices) {
-          if (!n.event || !n.nossoNumero || (!byNossoNumero.has(n.nossoNumero) && byNossoNumero.size >= PIX_LOOKUPS_PER_DELIVERY)) ignored++;
+          if (
+            !n.event ||
+            !n.nossoNumero ||
+            (!byNossoNumero.has(n.nossoNumero) && byNossoNumero.size >= PIX_LOOKUPS_PER_DELIVERY)
+          )
+            ignored++;
           else byNossoNumero.set(n.nossoNumero, [...(byNossoNumero.get(n.nossoNumero) ?? []), n.event]);
         }
         const groups = [...byNossoNumero.values()];
@@ -138,7 +177,18 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
         });
         if (ignored) {
           deps.metrics.countWebhookHints('ITAU_PIX', 'ignored', ignored);
-          log.info({ bank: 'ITAU', accountId: account.accountId, ignored, txids: notices.filter((n) => !n.event).map((n) => n.txid ?? null).slice(0, 5) }, 'Pix webhook items for no known bolecode ignored');
+          log.info(
+            {
+              bank: 'ITAU',
+              accountId: account.accountId,
+              ignored,
+              txids: notices
+                .filter((n) => !n.event)
+                .map((n) => n.txid ?? null)
+                .slice(0, 5),
+            },
+            'Pix webhook items for no known bolecode ignored',
+          );
         }
         res.json({ received: notices.length });
       },
@@ -149,14 +199,16 @@ function itauExtraRoutes(deps: WebhookRouteDeps): ApiRoute[] {
 export const ITAU_WEBHOOKS: BankWebhooks = {
   slug: 'itau',
   doc: {
-    summary: 'Itaú boleto notifications (Boletos v3 subscriptions): each boleto listed makes its workflow re-query the consulta; first a Bearer token from .../oauth/token',
+    summary:
+      'Itaú boleto notifications (Boletos v3 subscriptions): each boleto listed makes its workflow re-query the consulta; first a Bearer token from .../oauth/token',
     body: 'Itaú: {"boletos":[{numeroNossoNumero, tipoLiquidacao, valorPagoTotalCobranca, dataNotificacao, …}]} (no notification-type field)',
   },
   authenticate(account, headers) {
     const a = withClient(account);
     if (!a) return 'unknown';
     const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
-    if (!token || !verifyItauWebhookToken(token, a.accountId, a.webhookClient.clientSecret)) throw new BankError('AUTH', 'Missing or invalid Bearer token', { operation: 'webhook' });
+    if (!token || !verifyItauWebhookToken(token, a.accountId, a.webhookClient.clientSecret))
+      throw new BankError('AUTH', 'Missing or invalid Bearer token', { operation: 'webhook' });
     return 'trigger';
   },
   challenge: 'Bearer',

@@ -21,8 +21,10 @@ import type { BankEvent, BankEventKind } from '../../contracts/bank';
 import { bankTime } from '../time';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const s = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+const s = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
 /**
  * `tipoLiquidacao` → what it most likely reports [U]. Evidence (docs/banks/itau.md): `"95"` in Itaú's example with
@@ -66,7 +68,10 @@ export function translateItauWebhook(webhook: InboundWebhook, opts: ItauNotifica
   const root = obj(webhook.body);
   const list = root?.boletos;
   if (!Array.isArray(list)) {
-    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boletos list)', { operation: 'webhook', fields: [{ field: 'boletos', message: 'expected a list of notified boletos' }] });
+    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boletos list)', {
+      operation: 'webhook',
+      fields: [{ field: 'boletos', message: 'expected a list of notified boletos' }],
+    });
   }
   const table: Record<string, BankEventKind> = { ...DEFAULT_LIQUIDACAO_CODES };
   for (const [k, v] of Object.entries(opts.liquidacaoCodes ?? {})) table[codeKey(k)] = v;
@@ -82,11 +87,15 @@ export function translateItauWebhook(webhook: InboundWebhook, opts: ItauNotifica
     const code = s(it.tipoLiquidacao);
     const paid = cents(it.valorPagoTotalCobranca);
     const credited = cents(it.valorCreditado);
-    const kind: BankEventKind = (code ? table[codeKey(code)] : undefined) ?? (credited !== undefined ? 'SETTLED' : 'PAID');
+    const kind: BankEventKind =
+      (code ? table[codeKey(code)] : undefined) ?? (credited !== undefined ? 'SETTLED' : 'PAID');
     // Itaú's example has a date only ("2022-07-27"): no instant in it, so the time we received it (the date kept as
     // bankTime); a local or offset date-time is read as such.
     const day = s(it.dataNotificacao);
-    const t = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? { at: webhook.receivedAt, bankTime: day } : bankTime(day, webhook.receivedAt);
+    const t =
+      day && /^\d{4}-\d{2}-\d{2}$/.test(day)
+        ? { at: webhook.receivedAt, bankTime: day }
+        : bankTime(day, webhook.receivedAt);
     events.push({
       bank: 'ITAU',
       eventId: `${nn}:${code ? codeKey(code) : 'NOTIFICACAO'}`,
@@ -100,7 +109,10 @@ export function translateItauWebhook(webhook: InboundWebhook, opts: ItauNotifica
     });
   });
   if (bad.length && events.length === 0) {
-    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boleto with a nosso número)', { operation: 'webhook', fields: bad });
+    throw new BankError('VALIDATION', 'not an Itaú boleto notification (no boleto with a nosso número)', {
+      operation: 'webhook',
+      fields: bad,
+    });
   }
   return events;
 }
@@ -137,16 +149,31 @@ export function itauNossoNumeroOfTxid(txid: string): { carteira: string; nossoNu
 export function translateItauPixWebhook(webhook: InboundWebhook): ItauPixNotice[] {
   const list = obj(webhook.body)?.pix;
   if (!Array.isArray(list)) {
-    throw new BankError('VALIDATION', 'not a Pix webhook (no pix list)', { operation: 'webhook', fields: [{ field: 'pix', message: 'expected the list of Pix received ({"pix":[{endToEndId, txid, valor, horario}]})' }] });
+    throw new BankError('VALIDATION', 'not a Pix webhook (no pix list)', {
+      operation: 'webhook',
+      fields: [
+        { field: 'pix', message: 'expected the list of Pix received ({"pix":[{endToEndId, txid, valor, horario}]})' },
+      ],
+    });
   }
   const out: ItauPixNotice[] = [];
   const bad: { field: string; message: string }[] = [];
   list.forEach((raw, i) => {
     const it = obj(raw);
     const e2e = typeof it?.endToEndId === 'string' ? it.endToEndId.trim() : undefined;
-    if (!it || !e2e || !/^[A-Za-z0-9]{1,35}$/.test(e2e)) return void bad.push({ field: `pix[${i}].endToEndId`, message: 'expected the Pix endToEndId (letters and digits)' });
-    if (it.txid !== undefined && it.txid !== null && (typeof it.txid !== 'string' || !/^[A-Za-z0-9]{1,35}$/.test(it.txid.trim()))) return void bad.push({ field: `pix[${i}].txid`, message: 'expected the txid (1–35 letters and digits)' });
-    if (it.valor !== undefined && !(typeof it.valor === 'string' && /^\d{1,10}\.\d{2}$/.test(it.valor.trim()))) return void bad.push({ field: `pix[${i}].valor`, message: 'expected an amount such as "123.45"' });
+    if (!it || !e2e || !/^[A-Za-z0-9]{1,35}$/.test(e2e))
+      return void bad.push({
+        field: `pix[${i}].endToEndId`,
+        message: 'expected the Pix endToEndId (letters and digits)',
+      });
+    if (
+      it.txid !== undefined &&
+      it.txid !== null &&
+      (typeof it.txid !== 'string' || !/^[A-Za-z0-9]{1,35}$/.test(it.txid.trim()))
+    )
+      return void bad.push({ field: `pix[${i}].txid`, message: 'expected the txid (1–35 letters and digits)' });
+    if (it.valor !== undefined && !(typeof it.valor === 'string' && /^\d{1,10}\.\d{2}$/.test(it.valor.trim())))
+      return void bad.push({ field: `pix[${i}].valor`, message: 'expected an amount such as "123.45"' });
     const at = it.horario === undefined ? undefined : bankTime(it.horario, '');
     if (at && !at.at) return void bad.push({ field: `pix[${i}].horario`, message: 'expected a date-time (RFC 3339)' });
     const txid = typeof it.txid === 'string' ? it.txid.trim() : undefined;
@@ -174,6 +201,10 @@ export function translateItauPixWebhook(webhook: InboundWebhook): ItauPixNotice[
         : {}),
     });
   });
-  if (bad.length && out.length === 0) throw new BankError('VALIDATION', 'not a Pix webhook (no Pix with an endToEndId)', { operation: 'webhook', fields: bad });
+  if (bad.length && out.length === 0)
+    throw new BankError('VALIDATION', 'not a Pix webhook (no Pix with an endToEndId)', {
+      operation: 'webhook',
+      fields: bad,
+    });
   return out;
 }

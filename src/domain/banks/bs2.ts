@@ -20,7 +20,11 @@ export interface Bs2CampoLivreLayout {
 }
 
 /** The layout observed in the S10 fixture: 13 + 11 + 1 = 25 [U]. */
-export const BS2_OBSERVED_LAYOUT: Readonly<Bs2CampoLivreLayout> = Object.freeze({ accountBlockLength: 13, nossoNumeroLength: 11, trailingLength: 1 });
+export const BS2_OBSERVED_LAYOUT: Readonly<Bs2CampoLivreLayout> = Object.freeze({
+  accountBlockLength: 13,
+  nossoNumeroLength: 11,
+  trailingLength: 1,
+});
 
 export interface Bs2CampoLivreInput {
   /** Per-account constant block, e.g. "0010003135853" in the fixture [U]. */
@@ -34,7 +38,11 @@ export interface Bs2CampoLivreInput {
 function checkLayout(layout: Bs2CampoLivreLayout): void {
   const total = layout.accountBlockLength + layout.nossoNumeroLength + layout.trailingLength;
   if (total !== 25) {
-    throw new DomainValidationError('INVALID_FORMAT', 'layout', `BS2 campo livre layout must add up to 25 digits, got ${total}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'layout',
+      `BS2 campo livre layout must add up to 25 digits, got ${total}`,
+    );
   }
 }
 
@@ -47,7 +55,10 @@ export function bs2CampoLivre(input: Bs2CampoLivreInput, layout: Bs2CampoLivreLa
   );
 }
 
-export function parseBs2CampoLivre(campoLivre: string, layout: Bs2CampoLivreLayout = BS2_OBSERVED_LAYOUT): { accountBlock: string; nossoNumero: string; trailing: string } {
+export function parseBs2CampoLivre(
+  campoLivre: string,
+  layout: Bs2CampoLivreLayout = BS2_OBSERVED_LAYOUT,
+): { accountBlock: string; nossoNumero: string; trailing: string } {
   checkLayout(layout);
   const cl = requireDigits(campoLivre, 'campoLivre', 25);
   const a = layout.accountBlockLength;

@@ -12,10 +12,26 @@ import { requireDigits } from '../input';
 export const ITAU_BANK_CODE = '341';
 
 /** Carteiras whose nosso-número DAC is mod10(carteira + nosso número) instead of including agência/conta [3P S17]. */
-export const ITAU_DAC_EXCEPTION_CARTEIRAS: readonly string[] = Object.freeze(['112', '126', '131', '146', '150', '168']);
+export const ITAU_DAC_EXCEPTION_CARTEIRAS: readonly string[] = Object.freeze([
+  '112',
+  '126',
+  '131',
+  '146',
+  '150',
+  '168',
+]);
 
 /** Carteiras with a different campo livre (seu número + código do cliente) — not implemented here [3P S17]. */
-export const ITAU_OTHER_LAYOUT_CARTEIRAS: readonly string[] = Object.freeze(['106', '107', '122', '142', '143', '195', '196', '198']);
+export const ITAU_OTHER_LAYOUT_CARTEIRAS: readonly string[] = Object.freeze([
+  '106',
+  '107',
+  '122',
+  '142',
+  '143',
+  '195',
+  '196',
+  '198',
+]);
 
 export interface ItauAccount {
   /** 4 digits. */
@@ -46,7 +62,11 @@ function account(a: ItauAccount): { agencia: string; conta: string } {
 function titulo(t: ItauTitulo): { agencia: string; conta: string; carteira: string; nossoNumero: string } {
   const carteira = requireDigits(t.carteira, 'carteira', 3);
   if (ITAU_OTHER_LAYOUT_CARTEIRAS.includes(carteira)) {
-    throw new DomainValidationError('UNSUPPORTED', 'carteira', `Itaú carteira ${carteira} uses the seu-número layout, which is not supported`);
+    throw new DomainValidationError(
+      'UNSUPPORTED',
+      'carteira',
+      `Itaú carteira ${carteira} uses the seu-número layout, which is not supported`,
+    );
   }
   return { ...account(t), carteira, nossoNumero: requireDigits(t.nossoNumero, 'nossoNumero', 8, { pad: true }) };
 }
@@ -61,7 +81,9 @@ export function itauAccountDac(a: ItauAccount): number {
 export function itauNossoNumeroDac(t: ItauTitulo, options: ItauOptions = {}): number {
   const { agencia, conta, carteira, nossoNumero } = titulo(t);
   const exceptions = options.dacExceptionCarteiras ?? ITAU_DAC_EXCEPTION_CARTEIRAS;
-  return exceptions.includes(carteira) ? mod10(carteira + nossoNumero) : mod10(agencia + conta + carteira + nossoNumero);
+  return exceptions.includes(carteira)
+    ? mod10(carteira + nossoNumero)
+    : mod10(agencia + conta + carteira + nossoNumero);
 }
 
 /** The 25-digit campo livre of the barcode. */
@@ -88,14 +110,28 @@ export function parseItauCampoLivre(campoLivre: string, options: ItauOptions = {
   };
   const expectedNn = itauNossoNumeroDac(parsed, options);
   if (parsed.nossoNumeroDac !== expectedNn) {
-    throw new DomainValidationError('CHECK_DIGIT_MISMATCH', 'campoLivre', `Itaú campo livre nosso número DAC (position 12) is ${parsed.nossoNumeroDac}, expected ${expectedNn}`, { actual: parsed.nossoNumeroDac, expected: expectedNn });
+    throw new DomainValidationError(
+      'CHECK_DIGIT_MISMATCH',
+      'campoLivre',
+      `Itaú campo livre nosso número DAC (position 12) is ${parsed.nossoNumeroDac}, expected ${expectedNn}`,
+      { actual: parsed.nossoNumeroDac, expected: expectedNn },
+    );
   }
   const expectedAcc = itauAccountDac(parsed);
   if (parsed.accountDac !== expectedAcc) {
-    throw new DomainValidationError('CHECK_DIGIT_MISMATCH', 'campoLivre', `Itaú campo livre agência/conta DAC (position 22) is ${parsed.accountDac}, expected ${expectedAcc}`, { actual: parsed.accountDac, expected: expectedAcc });
+    throw new DomainValidationError(
+      'CHECK_DIGIT_MISMATCH',
+      'campoLivre',
+      `Itaú campo livre agência/conta DAC (position 22) is ${parsed.accountDac}, expected ${expectedAcc}`,
+      { actual: parsed.accountDac, expected: expectedAcc },
+    );
   }
   if (cl.slice(22) !== '000') {
-    throw new DomainValidationError('INVALID_FORMAT', 'campoLivre', `Itaú campo livre must end in 000, got ${cl.slice(22)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'campoLivre',
+      `Itaú campo livre must end in 000, got ${cl.slice(22)}`,
+    );
   }
   return parsed;
 }
@@ -116,14 +152,23 @@ export function itauIdBeneficiario(a: ItauAccount): string {
 export function parseItauIdBeneficiario(id: string): ItauAccount & { dac: number } {
   const s = requireDigits(id, 'id_beneficiario', 12);
   if (!s.startsWith('00', 4)) {
-    throw new DomainValidationError('INVALID_FORMAT', 'id_beneficiario', `id_beneficiario positions 5–6 must be 00 (7-digit conta), got ${s.slice(4, 6)}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'id_beneficiario',
+      `id_beneficiario positions 5–6 must be 00 (7-digit conta), got ${s.slice(4, 6)}`,
+    );
   }
   const agencia = s.slice(0, 4);
   const conta = s.slice(6, 11);
   const dac = Number(s[11]);
   const expected = mod10(agencia + conta);
   if (dac !== expected) {
-    throw new DomainValidationError('CHECK_DIGIT_MISMATCH', 'id_beneficiario', `id_beneficiario account DAC is ${dac}, expected ${expected}`, { actual: dac, expected });
+    throw new DomainValidationError(
+      'CHECK_DIGIT_MISMATCH',
+      'id_beneficiario',
+      `id_beneficiario account DAC is ${dac}, expected ${expected}`,
+      { actual: dac, expected },
+    );
   }
   return { agencia, conta, dac };
 }

@@ -63,7 +63,8 @@ export function sicoobNossoNumeroDv(t: SicoobTitulo): number {
   const { cooperativa, codigoCliente, nossoNumero } = titulo(t);
   const digits = `${cooperativa}${codigoCliente.padStart(10, '0')}${nossoNumero}`;
   let sum = 0;
-  for (let i = 0; i < digits.length; i++) sum += (digits.charCodeAt(i) - 48) * SICOOB_DV_WEIGHTS[i % SICOOB_DV_WEIGHTS.length]!;
+  for (let i = 0; i < digits.length; i++)
+    sum += (digits.charCodeAt(i) - 48) * SICOOB_DV_WEIGHTS[i % SICOOB_DV_WEIGHTS.length]!;
   const r = sum % 11;
   return r <= 1 ? 0 : 11 - r;
 }
@@ -80,7 +81,12 @@ export function formatSicoobNossoNumero(t: SicoobTitulo): string {
  * DV is appended). Reading "appended" as the integer n·10 + DV is [U] (docs/banks/sicoob.md).
  */
 export function sicoobNossoNumeroFromFaixa(n: number, validaDigitoVerificador: boolean, b: SicoobBeneficiario): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new DomainValidationError('INVALID_FORMAT', 'nossoNumero', `nossoNumero must be a non-negative integer, got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'nossoNumero',
+      `nossoNumero must be a non-negative integer, got ${String(n)}`,
+    );
   return validaDigitoVerificador ? n * 10 + sicoobNossoNumeroDv({ ...b, nossoNumero: n }) : n;
 }
 
@@ -118,7 +124,12 @@ export function parseSicoobCampoLivre(campoLivre: string): ParsedSicoobCampoLivr
   };
   const expected = sicoobNossoNumeroDv(parsed);
   if (parsed.nossoNumeroDv !== expected) {
-    throw new DomainValidationError('CHECK_DIGIT_MISMATCH', 'campoLivre', `Sicoob campo livre nosso número DV (position 22) is ${parsed.nossoNumeroDv}, expected ${expected}`, { actual: parsed.nossoNumeroDv, expected });
+    throw new DomainValidationError(
+      'CHECK_DIGIT_MISMATCH',
+      'campoLivre',
+      `Sicoob campo livre nosso número DV (position 22) is ${parsed.nossoNumeroDv}, expected ${expected}`,
+      { actual: parsed.nossoNumeroDv, expected },
+    );
   }
   return parsed;
 }

@@ -64,18 +64,34 @@ export function checkBoletoPdfInput(input: BoletoPdfInput): Checked {
   const barcode = toBarcode(data.barcode ?? data.linhaDigitavel ?? '');
   const linha = barcodeToLinha(barcode);
   if (data.barcode !== undefined && data.linhaDigitavel !== undefined && toBarcode(data.linhaDigitavel) !== barcode) {
-    throw new DomainValidationError('INVALID_FORMAT', 'linhaDigitavel', 'barcode and linhaDigitavel describe different boletos');
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'linhaDigitavel',
+      'barcode and linhaDigitavel describe different boletos',
+    );
   }
   const parts = parseBarcode(barcode);
   if (parts.bankCode !== data.bank.code) {
-    throw new DomainValidationError('INVALID_FORMAT', 'bank.code', `bank.code ${data.bank.code} differs from the barcode's bank ${parts.bankCode}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'bank.code',
+      `bank.code ${data.bank.code} differs from the barcode's bank ${parts.bankCode}`,
+    );
   }
   if (parts.amountCents !== 0 && parts.amountCents !== data.amountCents) {
-    throw new DomainValidationError('INVALID_FORMAT', 'amountCents', `amountCents ${data.amountCents} differs from the barcode's amount ${parts.amountCents}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'amountCents',
+      `amountCents ${data.amountCents} differs from the barcode's amount ${parts.amountCents}`,
+    );
   }
   const fator = data.dueDate === null ? 0 : fatorFromDate(data.dueDate);
   if (fator !== parts.fator) {
-    throw new DomainValidationError('INVALID_FORMAT', 'dueDate', `dueDate ${String(data.dueDate)} (fator ${fator}) differs from the barcode's fator ${parts.fator}`);
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      'dueDate',
+      `dueDate ${String(data.dueDate)} (fator ${fator}) differs from the barcode's fator ${parts.fator}`,
+    );
   }
   if (data.pixEmv !== undefined) parsePix(data.pixEmv);
   return { data, barcode, linha };
@@ -84,8 +100,17 @@ export function checkBoletoPdfInput(input: BoletoPdfInput): Checked {
 /** Renders the boleto; resolves to the PDF bytes. */
 export async function renderBoletoPdf(input: BoletoPdfInput, options: { creationDate?: Date } = {}): Promise<Buffer> {
   const { data, barcode, linha } = checkBoletoPdfInput(input);
-  const barcodePng = await bwipjs.toBuffer({ bcid: 'interleaved2of5', text: barcode, scale: 4, height: 13, includetext: false });
-  const qrPng = data.pixEmv === undefined ? null : await QRCode.toBuffer(data.pixEmv, { errorCorrectionLevel: 'M', margin: 1, scale: 6 });
+  const barcodePng = await bwipjs.toBuffer({
+    bcid: 'interleaved2of5',
+    text: barcode,
+    scale: 4,
+    height: 13,
+    includetext: false,
+  });
+  const qrPng =
+    data.pixEmv === undefined
+      ? null
+      : await QRCode.toBuffer(data.pixEmv, { errorCorrectionLevel: 'M', margin: 1, scale: 6 });
 
   const pdf = new PDFDocument({
     size: 'A4',
@@ -110,22 +135,57 @@ export async function renderBoletoPdf(input: BoletoPdfInput, options: { creation
   const due = data.dueDate === null ? 'Contra-apresentação' : br(data.dueDate);
 
   /** A labelled box: small caption top-left, value below. */
-  const box = (x: number, y: number, w: number, h: number, label: string, value: string | string[], opts: { align?: 'left' | 'right'; bold?: boolean } = {}): void => {
+  const box = (
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    label: string,
+    value: string | string[],
+    opts: { align?: 'left' | 'right'; bold?: boolean } = {},
+  ): void => {
     pdf.lineWidth(0.5).rect(x, y, w, h).stroke();
-    pdf.font('Helvetica').fontSize(5.5).fillColor('#000').text(label, x + 2, y + 1.5, { width: w - 4, lineBreak: false });
+    pdf
+      .font('Helvetica')
+      .fontSize(5.5)
+      .fillColor('#000')
+      .text(label, x + 2, y + 1.5, { width: w - 4, lineBreak: false });
     const lines = Array.isArray(value) ? value : [value];
     pdf.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
-    lines.forEach((line, i) => pdf.text(line, x + 3, y + 9 + i * 9, { width: w - 6, align: opts.align ?? 'left', lineBreak: false }));
+    lines.forEach((line, i) =>
+      pdf.text(line, x + 3, y + 9 + i * 9, { width: w - 6, align: opts.align ?? 'left', lineBreak: false }),
+    );
   };
 
   /** Bank name | code | right-hand title, with the thick rule FEBRABAN puts under the header. */
   const header = (y: number, right: string, rightFont: number): number => {
-    pdf.font('Helvetica-Bold').fontSize(12).text(data.bank.name, MARGIN, y + 6, { width: 136, lineBreak: false });
-    pdf.lineWidth(1.5).moveTo(MARGIN + 140, y).lineTo(MARGIN + 140, y + 22).stroke();
-    pdf.font('Helvetica-Bold').fontSize(14).text(bankCode, MARGIN + 140, y + 5, { width: 56, align: 'center', lineBreak: false });
-    pdf.lineWidth(1.5).moveTo(MARGIN + 196, y).lineTo(MARGIN + 196, y + 22).stroke();
-    pdf.font('Helvetica-Bold').fontSize(rightFont).text(right, MARGIN + 200, y + 7, { width: W - 200, align: 'right', lineBreak: false });
-    pdf.lineWidth(1.5).moveTo(MARGIN, y + 22).lineTo(MARGIN + W, y + 22).stroke();
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(12)
+      .text(data.bank.name, MARGIN, y + 6, { width: 136, lineBreak: false });
+    pdf
+      .lineWidth(1.5)
+      .moveTo(MARGIN + 140, y)
+      .lineTo(MARGIN + 140, y + 22)
+      .stroke();
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(14)
+      .text(bankCode, MARGIN + 140, y + 5, { width: 56, align: 'center', lineBreak: false });
+    pdf
+      .lineWidth(1.5)
+      .moveTo(MARGIN + 196, y)
+      .lineTo(MARGIN + 196, y + 22)
+      .stroke();
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(rightFont)
+      .text(right, MARGIN + 200, y + 7, { width: W - 200, align: 'right', lineBreak: false });
+    pdf
+      .lineWidth(1.5)
+      .moveTo(MARGIN, y + 22)
+      .lineTo(MARGIN + W, y + 22)
+      .stroke();
     return y + 24;
   };
 
@@ -141,19 +201,42 @@ export async function renderBoletoPdf(input: BoletoPdfInput, options: { creation
   y += ROW_H;
   box(MARGIN, y, cw, ROW_H, 'Número do Documento', data.documentNumber);
   box(MARGIN + cw, y, cw, ROW_H, 'Data do Documento', br(data.issueDate));
-  box(MARGIN + W - RIGHT_COL, y, RIGHT_COL, ROW_H, '(-) Desconto/Abatimento', data.discountCents ? formatBrl(data.discountCents) : '', { align: 'right' });
+  box(
+    MARGIN + W - RIGHT_COL,
+    y,
+    RIGHT_COL,
+    ROW_H,
+    '(-) Desconto/Abatimento',
+    data.discountCents ? formatBrl(data.discountCents) : '',
+    { align: 'right' },
+  );
   y += ROW_H;
-  box(MARGIN, y, W - RIGHT_COL, ROW_H + 9, 'Pagador', [`${data.payer.name} — ${doc(data.payer.document)}`, data.payer.address.join(' ')]);
+  box(MARGIN, y, W - RIGHT_COL, ROW_H + 9, 'Pagador', [
+    `${data.payer.name} — ${doc(data.payer.document)}`,
+    data.payer.address.join(' '),
+  ]);
   box(MARGIN + W - RIGHT_COL, y, RIGHT_COL, ROW_H + 9, '(=) Valor Cobrado', '', { align: 'right' });
   y += ROW_H + 9;
   box(MARGIN, y, W, 50, 'Demonstrativo', data.description);
   y += 52;
-  pdf.font('Helvetica').fontSize(6).text('Recibo do Pagador — Autenticação Mecânica', MARGIN, y, { width: W, align: 'right' });
+  pdf
+    .font('Helvetica')
+    .fontSize(6)
+    .text('Recibo do Pagador — Autenticação Mecânica', MARGIN, y, { width: W, align: 'right' });
   y += 22;
 
   // ── Cut line ─────────────────────────────────────────────────────────────────────────────────────────────────
-  pdf.lineWidth(0.5).dash(3, { space: 3 }).moveTo(MARGIN, y).lineTo(MARGIN + W, y).stroke().undash();
-  pdf.font('Helvetica').fontSize(5.5).text('Corte na linha pontilhada', MARGIN, y - 8, { width: W, align: 'right' });
+  pdf
+    .lineWidth(0.5)
+    .dash(3, { space: 3 })
+    .moveTo(MARGIN, y)
+    .lineTo(MARGIN + W, y)
+    .stroke()
+    .undash();
+  pdf
+    .font('Helvetica')
+    .fontSize(5.5)
+    .text('Corte na linha pontilhada', MARGIN, y - 8, { width: W, align: 'right' });
   y += 16;
 
   // ── Ficha de Compensação ─────────────────────────────────────────────────────────────────────────────────────
@@ -163,7 +246,10 @@ export async function renderBoletoPdf(input: BoletoPdfInput, options: { creation
   box(MARGIN, y, L, ROW_H, 'Local de Pagamento', data.paymentPlace);
   box(R, y, RIGHT_COL, ROW_H, 'Vencimento', due, { align: 'right', bold: true });
   y += ROW_H;
-  box(MARGIN, y, L, ROW_H + 9, 'Beneficiário', [`${data.beneficiary.name} — ${doc(data.beneficiary.document)}`, data.beneficiary.address.join(' ')]);
+  box(MARGIN, y, L, ROW_H + 9, 'Beneficiário', [
+    `${data.beneficiary.name} — ${doc(data.beneficiary.document)}`,
+    data.beneficiary.address.join(' '),
+  ]);
   box(R, y, RIGHT_COL, ROW_H + 9, 'Agência/Código do Beneficiário', data.beneficiary.agencyAccount, { align: 'right' });
   y += ROW_H + 9;
   const c6 = L / 6;
@@ -181,8 +267,21 @@ export async function renderBoletoPdf(input: BoletoPdfInput, options: { creation
   box(MARGIN + c6 * 4, y, c6 * 2, ROW_H, 'Valor', '');
   box(R, y, RIGHT_COL, ROW_H, '(=) Valor do Documento', amount, { align: 'right', bold: true });
   y += ROW_H;
-  const rightLabels = ['(-) Desconto/Abatimento', '(-) Outras Deduções', '(+) Mora/Multa', '(+) Outros Acréscimos', '(=) Valor Cobrado'];
-  box(MARGIN, y, L, ROW_H * rightLabels.length, 'Instruções (texto de responsabilidade do beneficiário)', data.instructions);
+  const rightLabels = [
+    '(-) Desconto/Abatimento',
+    '(-) Outras Deduções',
+    '(+) Mora/Multa',
+    '(+) Outros Acréscimos',
+    '(=) Valor Cobrado',
+  ];
+  box(
+    MARGIN,
+    y,
+    L,
+    ROW_H * rightLabels.length,
+    'Instruções (texto de responsabilidade do beneficiário)',
+    data.instructions,
+  );
   rightLabels.forEach((label, i) => {
     const value = i === 0 && data.discountCents ? formatBrl(data.discountCents) : '';
     box(R, y + i * ROW_H, RIGHT_COL, ROW_H, label, value, { align: 'right' });
@@ -195,14 +294,23 @@ export async function renderBoletoPdf(input: BoletoPdfInput, options: { creation
 
   // Barcode: FEBRABAN places it bottom-left, 103 mm × 13 mm, with a quiet zone.
   pdf.image(barcodePng, MARGIN + 5, y + 6, { width: 103 * MM, height: 13 * MM });
-  pdf.font('Helvetica').fontSize(6).text('Autenticação Mecânica — Ficha de Compensação', MARGIN + W - 200, y + 4, { width: 200, align: 'right' });
+  pdf
+    .font('Helvetica')
+    .fontSize(6)
+    .text('Autenticação Mecânica — Ficha de Compensação', MARGIN + W - 200, y + 4, { width: 200, align: 'right' });
   if (qrPng) {
     const size = 88;
     const qx = MARGIN + W - size;
     const qy = y + 16;
     pdf.image(qrPng, qx, qy, { width: size, height: size });
-    pdf.font('Helvetica-Bold').fontSize(7).text('Pague com Pix', qx - 70, qy + 30, { width: 66, align: 'right' });
-    pdf.font('Helvetica').fontSize(5.5).text('Leia o QR Code no app do seu banco', qx - 70, qy + 40, { width: 66, align: 'right' });
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(7)
+      .text('Pague com Pix', qx - 70, qy + 30, { width: 66, align: 'right' });
+    pdf
+      .font('Helvetica')
+      .fontSize(5.5)
+      .text('Leia o QR Code no app do seu banco', qx - 70, qy + 40, { width: 66, align: 'right' });
   }
   pdf.end();
   return done;

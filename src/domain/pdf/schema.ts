@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { isIsoDate } from '../dates';
 
 const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
-const cents = z.number().int().nonnegative().refine(Number.isSafeInteger, { message: 'must be a safe integer number of cents' });
+const cents = z
+  .number()
+  .int()
+  .nonnegative()
+  .refine(Number.isSafeInteger, { message: 'must be a safe integer number of cents' });
 
 const party = z.object({
   name: z.string().min(1),
@@ -22,7 +26,10 @@ export const boletoPdfSchema = z
       code: z.string().regex(/^\d{3}$/),
       name: z.string().min(1),
       /** Printed "341-7"; computed (mod 11) when absent. */
-      codeWithDv: z.string().regex(/^\d{3}-[0-9X]$/).optional(),
+      codeWithDv: z
+        .string()
+        .regex(/^\d{3}-[0-9X]$/)
+        .optional(),
     }),
     beneficiary: party.extend({
       /** "Agência/Código do Beneficiário" as printed, e.g. "1500/05206-1". */
@@ -51,7 +58,10 @@ export const boletoPdfSchema = z
     /** Pix "copia e cola" of a hybrid boleto (bolecode); printed as a QR code. */
     pixEmv: z.string().optional(),
   })
-  .refine((b) => b.barcode !== undefined || b.linhaDigitavel !== undefined, { message: 'barcode or linhaDigitavel is required', path: ['barcode'] });
+  .refine((b) => b.barcode !== undefined || b.linhaDigitavel !== undefined, {
+    message: 'barcode or linhaDigitavel is required',
+    path: ['barcode'],
+  });
 
 export type BoletoPdfInput = z.input<typeof boletoPdfSchema>;
 export type BoletoPdfData = z.output<typeof boletoPdfSchema>;

@@ -77,7 +77,13 @@ export interface SimBoleto {
   noPaidPulse?: boolean;
   /** Scenario WEBHOOKS_DUPLICATED_SHUFFLED: notifications held until settlement or write-off. */
   held: unknown[];
-  requests: { solicitacaoId: string; kind: 'CANCELAMENTO' | 'VENCIMENTO'; at: number; vencimento?: IsoDate; justificativa?: string }[];
+  requests: {
+    solicitacaoId: string;
+    kind: 'CANCELAMENTO' | 'VENCIMENTO';
+    at: number;
+    vencimento?: IsoDate;
+    justificativa?: string;
+  }[];
 }
 
 export class Bs2Rejection extends Error {
@@ -99,7 +105,8 @@ function wireDate(v: unknown): IsoDate | undefined {
   return isIsoDate(d) ? d : undefined;
 }
 
-const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** BS2's date-times in GET bodies: São Paulo local time, no offset, 7 fractional digits ("2021-02-24T23:59:13.6729296" [3P S10]). */
@@ -114,7 +121,12 @@ function bs2OffsetTime(ms: number): string {
 }
 
 /** Empty party as BS2 echoes it: numeric tipo 0 and every field null [3P S10 register/GET fixtures]. */
-const EMPTY_PARTY = { tipo: 0, documento: null, nome: null, endereco: { cep: null, estado: null, cidade: null, bairro: null, logradouro: null, numero: null, complemento: null } };
+const EMPTY_PARTY = {
+  tipo: 0,
+  documento: null,
+  nome: null,
+  endereco: { cep: null, estado: null, cidade: null, bairro: null, logradouro: null, numero: null, complemento: null },
+};
 /** Parts of a boleto not sent, as BS2 echoes them (strict): every field null [3P S10 register/GET fixtures]. */
 const NULL_PARTS = {
   multa: () => ({ valor: null, data: null, juros: null }),
@@ -124,7 +136,10 @@ const NULL_PARTS = {
 const ADDRESS_FIELDS = ['cep', 'estado', 'cidade', 'bairro', 'logradouro', 'numero'] as const;
 
 export class Bs2Bank {
-  readonly boletos = new MemoryStore<SimBoleto, 'seuNumero' | 'nossoNumero'>({ seuNumero: (b) => b.seuNumero, nossoNumero: (b) => String(b.nossoNumero) });
+  readonly boletos = new MemoryStore<SimBoleto, 'seuNumero' | 'nossoNumero'>({
+    seuNumero: (b) => b.seuNumero,
+    nossoNumero: (b) => String(b.nossoNumero),
+  });
   nextNossoNumero: number;
   /** Registration attempts per seuNumero (scenarios 07 and 08). */
   attempts = new Map<string, number>();
@@ -171,18 +186,29 @@ export class Bs2Bank {
     if (!g) return void errors.push({ descricao: 'Sacador/avalista inválido.', tag: 'SacadorAvalista' });
     const doc = str(g.documento);
     if (!doc) return; // no CPF/CNPJ: no guarantor
-    if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ do sacador/avalista inválido.', tag: 'SacadorAvalista' });
-    if (!str(g.nome)) errors.push({ descricao: 'Nome do sacador/avalista não pode ser nulo ou vazio.', tag: 'SacadorAvalista' });
-    if (g.tipo !== 'fisica' && g.tipo !== 'juridica') errors.push({ descricao: 'Tipo do sacador/avalista deve ser fisica ou juridica.', tag: 'SacadorAvalista' });
+    if (!inspectCpfOrCnpj(doc).valid)
+      errors.push({ descricao: 'CPF/CNPJ do sacador/avalista inválido.', tag: 'SacadorAvalista' });
+    if (!str(g.nome))
+      errors.push({ descricao: 'Nome do sacador/avalista não pode ser nulo ou vazio.', tag: 'SacadorAvalista' });
+    if (g.tipo !== 'fisica' && g.tipo !== 'juridica')
+      errors.push({ descricao: 'Tipo do sacador/avalista deve ser fisica ou juridica.', tag: 'SacadorAvalista' });
     const e = obj(g.endereco);
     const missing = ADDRESS_FIELDS.filter((k) => !str(e?.[k]));
-    if (missing.length) errors.push({ descricao: `Endereço do sacador/avalista incompleto: ${missing.join(', ')}.`, tag: 'SacadorAvalista' });
+    if (missing.length)
+      errors.push({
+        descricao: `Endereço do sacador/avalista incompleto: ${missing.join(', ')}.`,
+        tag: 'SacadorAvalista',
+      });
   }
 
   /** beneficiarioFinal (v2 only, seed 004 l. 37–38): "razão social, nome fantasia e CPF/CNPJ" [C S4]; keys and tags [U]. */
   private checkFinalBeneficiary(v: unknown, version: 'v1' | 'v2', errors: Bs2WireError[]): void {
     if (version === 'v1') {
-      if (this.config.intermediary) errors.push({ descricao: 'Intermediador de pagamento deve emitir pela rota v2 com beneficiarioFinal.', tag: 'BeneficiarioFinal' });
+      if (this.config.intermediary)
+        errors.push({
+          descricao: 'Intermediador de pagamento deve emitir pela rota v2 com beneficiarioFinal.',
+          tag: 'BeneficiarioFinal',
+        });
       return; // v1 has no such field: ignored
     }
     if (v === undefined || v === null) {
@@ -193,11 +219,18 @@ export class Bs2Bank {
     const f = obj(v);
     if (!f) return void errors.push({ descricao: 'Beneficiário final inválido.', tag: 'BeneficiarioFinal' });
     const doc = str(f[k.document]);
-    if (!doc) errors.push({ descricao: 'CPF/CNPJ do beneficiário final não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
-    else if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ do beneficiário final inválido.', tag: 'BeneficiarioFinal' });
-    if (!str(f[k.name])) errors.push({ descricao: 'Nome do beneficiário final não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
+    if (!doc)
+      errors.push({
+        descricao: 'CPF/CNPJ do beneficiário final não pode ser nulo ou vazio.',
+        tag: 'BeneficiarioFinal',
+      });
+    else if (!inspectCpfOrCnpj(doc).valid)
+      errors.push({ descricao: 'CPF/CNPJ do beneficiário final inválido.', tag: 'BeneficiarioFinal' });
+    if (!str(f[k.name]))
+      errors.push({ descricao: 'Nome do beneficiário final não pode ser nulo ou vazio.', tag: 'BeneficiarioFinal' });
     const tipo = f[k.type];
-    if (tipo !== undefined && tipo !== null && tipo !== 'fisica' && tipo !== 'juridica') errors.push({ descricao: 'Tipo do beneficiário final deve ser fisica ou juridica.', tag: 'BeneficiarioFinal' });
+    if (tipo !== undefined && tipo !== null && tipo !== 'fisica' && tipo !== 'juridica')
+      errors.push({ descricao: 'Tipo do beneficiário final deve ser fisica ou juridica.', tag: 'BeneficiarioFinal' });
   }
 
   /** Counts a registration attempt with this seuNumero; returns the attempt number (1-based). */
@@ -218,19 +251,29 @@ export class Bs2Bank {
       try {
         valorCents = bs2NumberToCents(body.valor);
         if (valorCents < 500) errors.push({ descricao: 'Boleto com valor inferior a R$ 5,00', tag: 'ValorBoleto' });
-        if (valorCents > 50_000_000) errors.push({ descricao: 'Boleto com valor superior a R$ 500.000,00', tag: 'ValorBoleto' });
+        if (valorCents > 50_000_000)
+          errors.push({ descricao: 'Boleto com valor superior a R$ 500.000,00', tag: 'ValorBoleto' });
       } catch {
         errors.push({ descricao: 'Valor inválido.', tag: 'Valor' });
       }
     }
     const vencimento = wireDate(body.vencimento);
-    if (body.vencimento === undefined || body.vencimento === null) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Vencimento' });
+    if (body.vencimento === undefined || body.vencimento === null)
+      errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Vencimento' });
     else if (!vencimento) errors.push({ descricao: 'Data de vencimento inválida.', tag: 'Vencimento' });
-    else if (compareIsoDates(vencimento, today) < 0) errors.push({ descricao: 'Data de vencimento deve ser maior ou igual a data de hoje.', tag: 'Vencimento' });
-    const limite = body.dataLimitePagamento === undefined || body.dataLimitePagamento === null ? undefined : wireDate(body.dataLimitePagamento);
-    if (body.dataLimitePagamento && !limite) errors.push({ descricao: 'Data limite de pagamento inválida.', tag: 'DataLimitePagamento' });
+    else if (compareIsoDates(vencimento, today) < 0)
+      errors.push({ descricao: 'Data de vencimento deve ser maior ou igual a data de hoje.', tag: 'Vencimento' });
+    const limite =
+      body.dataLimitePagamento === undefined || body.dataLimitePagamento === null
+        ? undefined
+        : wireDate(body.dataLimitePagamento);
+    if (body.dataLimitePagamento && !limite)
+      errors.push({ descricao: 'Data limite de pagamento inválida.', tag: 'DataLimitePagamento' });
     if (limite && vencimento && compareIsoDates(limite, vencimento) < 0) {
-      errors.push({ descricao: 'Data limite de pagamento deve ser maior ou igual a data de vencimento.', tag: 'DataLimitePagamento' });
+      errors.push({
+        descricao: 'Data limite de pagamento deve ser maior ou igual a data de vencimento.',
+        tag: 'DataLimitePagamento',
+      });
     }
     const cliente = obj(body.cliente);
     if (!cliente) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Cliente' });
@@ -239,11 +282,18 @@ export class Bs2Bank {
       if (!doc) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Documento' });
       else if (!inspectCpfOrCnpj(doc).valid) errors.push({ descricao: 'CPF/CNPJ inválido.', tag: 'Documento' });
       if (!str(cliente.nome)) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Nome' });
-      if (cliente.tipo !== 'fisica' && cliente.tipo !== 'juridica') errors.push({ descricao: 'Tipo deve ser fisica ou juridica.', tag: 'Tipo' });
+      if (cliente.tipo !== 'fisica' && cliente.tipo !== 'juridica')
+        errors.push({ descricao: 'Tipo deve ser fisica ou juridica.', tag: 'Tipo' });
       if (!obj(cliente.endereco)) errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Endereco' });
     }
-    const seu = body.seuNumero === undefined || body.seuNumero === null ? undefined : typeof body.seuNumero === 'string' || typeof body.seuNumero === 'number' ? String(body.seuNumero) : '!';
-    if (seu !== undefined && !/^[A-Za-z0-9]{1,10}$/.test(seu)) errors.push({ descricao: 'Aceita apenas números e letras, até 10 caracteres.', tag: 'SeuNumero' });
+    const seu =
+      body.seuNumero === undefined || body.seuNumero === null
+        ? undefined
+        : typeof body.seuNumero === 'string' || typeof body.seuNumero === 'number'
+          ? String(body.seuNumero)
+          : '!';
+    if (seu !== undefined && !/^[A-Za-z0-9]{1,10}$/.test(seu))
+      errors.push({ descricao: 'Aceita apenas números e letras, até 10 caracteres.', tag: 'SeuNumero' });
     this.checkGuarantor(body.sacadorAvalista, errors);
     this.checkFinalBeneficiary(body.beneficiarioFinal, version, errors);
     if (errors.length) throw new Bs2Rejection(400, errors);
@@ -275,7 +325,12 @@ export class Bs2Bank {
       held: [],
       requests: [],
     };
-    if (scenario === 'PAID_ON_TIME' || scenario === 'NO_WEBHOOK' || scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED' || scenario === 'NO_PAID_PULSE') {
+    if (
+      scenario === 'PAID_ON_TIME' ||
+      scenario === 'NO_WEBHOOK' ||
+      scenario === 'WEBHOOKS_DUPLICATED_SHUFFLED' ||
+      scenario === 'NO_PAID_PULSE'
+    ) {
       b.autoPayAt = brtInstant(due, 10);
       b.autoPayCents = cents;
       if (scenario === 'NO_PAID_PULSE') b.noPaidPulse = true;
@@ -290,14 +345,21 @@ export class Bs2Bank {
   }
 
   private barcode(nossoNumero: number, due: IsoDate, cents: number): string {
-    const campoLivre = bs2CampoLivre({ accountBlock: this.config.accountBlock, nossoNumero, trailing: this.config.trailingDigit });
+    const campoLivre = bs2CampoLivre({
+      accountBlock: this.config.accountBlock,
+      nossoNumero,
+      trailing: this.config.trailingDigit,
+    });
     return buildBarcode({ bankCode: BS2_BANK_CODE, dueDate: due, amountCents: cents, campoLivre });
   }
 
   /** Fine (multa.valor in reais, or the default %) + interest (multa.juros % a month, pro rata) for `days` late. */
   private lateCharges(b: SimBoleto, days: number): number {
     const multa = obj(b.request.multa);
-    const fine = typeof multa?.valor === 'number' && multa.valor > 0 ? Math.round(multa.valor * 100) : Math.round((b.valorCents * this.config.defaultLateFinePercent) / 100);
+    const fine =
+      typeof multa?.valor === 'number' && multa.valor > 0
+        ? Math.round(multa.valor * 100)
+        : Math.round((b.valorCents * this.config.defaultLateFinePercent) / 100);
     const juros = typeof multa?.juros === 'number' ? multa.juros : 0;
     return fine + Math.round((b.valorCents * juros * days) / 100 / 30);
   }
@@ -318,7 +380,8 @@ export class Bs2Bank {
   pay(b: SimBoleto, at: number, amountCents?: number, opts: { pulse?: boolean } = {}): SimBoleto {
     if (b.cancelledAt !== undefined) reject('Status', 'Boleto cancelado/baixado: pagamento recusado.', 422);
     if (b.paidAt !== undefined) reject('Status', 'Boleto já pago.', 422);
-    if (compareIsoDates(brtDate(at), this.lastPayableDay(b)) > 0) reject('Vencimento', 'Boleto fora do prazo de pagamento: pagamento recusado.', 422);
+    if (compareIsoDates(brtDate(at), this.lastPayableDay(b)) > 0)
+      reject('Vencimento', 'Boleto fora do prazo de pagamento: pagamento recusado.', 422);
     const late = compareIsoDates(brtDate(at), b.vencimento) > 0;
     const days = late ? Math.round((brtInstant(brtDate(at)) - brtInstant(b.vencimento)) / 86_400_000) : 0;
     b.valorPagoCents = amountCents ?? b.valorCents + (late ? this.lateCharges(b, days) : 0);
@@ -328,7 +391,8 @@ export class Bs2Bank {
     const n = min + (b.nossoNumero % (max - min + 1));
     b.settleDueAt = brtInstant(addBusinessDays(brtDate(at), n), this.config.settlementHour);
     if (opts.pulse === false) b.noPaidPulse = true;
-    if (b.noPaidPulse) this.changed(); // BS2 hears nothing: no Status 2, no webhook
+    if (b.noPaidPulse)
+      this.changed(); // BS2 hears nothing: no Status 2, no webhook
     else this.event(b, 2, at);
     return b;
   }
@@ -362,14 +426,19 @@ export class Bs2Bank {
     const d = wireDate(vencimento);
     if (!d) reject('Vencimento', 'Não pode ser nulo ou vazio.');
     const due = d as IsoDate;
-    if (compareIsoDates(due, this.clock.today()) <= 0) reject('Vencimento', 'Nova data de vencimento deve ser maior que a data de hoje.');
+    if (compareIsoDates(due, this.clock.today()) <= 0)
+      reject('Vencimento', 'Nova data de vencimento deve ser maior que a data de hoje.');
     if (due === b.vencimento) reject('Vencimento', 'Nova data de vencimento deve ser diferente da atual.');
-    if (b.cancelledAt !== undefined || b.paidAt !== undefined) reject('Status', 'Boleto pago ou baixado não pode ter o vencimento alterado.');
+    if (b.cancelledAt !== undefined || b.paidAt !== undefined)
+      reject('Status', 'Boleto pago ou baixado não pode ter o vencimento alterado.');
     b.vencimento = due;
     b.barcode = this.barcode(b.nossoNumero, due, b.valorCents);
     b.linhaDigitavel = barcodeToLinha(b.barcode);
     if (b.autoPayAt !== undefined) {
-      b.autoPayAt = b.scenario === 'PAID_LATE' ? brtInstant(addDays(due, this.config.lateScenarioDaysAfterDue), 10) : brtInstant(due, 10);
+      b.autoPayAt =
+        b.scenario === 'PAID_LATE'
+          ? brtInstant(addDays(due, this.config.lateScenarioDaysAfterDue), 10)
+          : brtInstant(due, 10);
     }
     b.requests.push({ solicitacaoId: randomUUID(), kind: 'VENCIMENTO', at: this.clock.now(), vencimento: due });
     this.changed();
@@ -390,7 +459,11 @@ export class Bs2Bank {
       if (b.autoPayAt !== undefined && b.autoPayAt <= now) {
         const at = b.autoPayAt;
         const cents = b.autoPayCents;
-        jobs.push({ at, what: `paid ${b.nossoNumero}`, run: () => ((b.autoPayAt = undefined), this.pay(b, at, cents)) });
+        jobs.push({
+          at,
+          what: `paid ${b.nossoNumero}`,
+          run: () => ((b.autoPayAt = undefined), this.pay(b, at, cents)),
+        });
       }
       if (b.settleDueAt !== undefined && b.settleDueAt <= now) {
         const at = b.settleDueAt;
@@ -398,7 +471,12 @@ export class Bs2Bank {
       }
       if (b.cancelledAt === undefined && b.paidAt === undefined && b.autoPayAt === undefined) {
         const writeOffAt = this.writeOffAt(b);
-        if (writeOffAt <= now) jobs.push({ at: writeOffAt, what: `written off ${b.nossoNumero}`, run: () => this.cancel(b, writeOffAt, 'Baixa por decurso de prazo', false) });
+        if (writeOffAt <= now)
+          jobs.push({
+            at: writeOffAt,
+            what: `written off ${b.nossoNumero}`,
+            run: () => this.cancel(b, writeOffAt, 'Baixa por decurso de prazo', false),
+          });
       }
     }
     // e.g. an automatic payment after the deadline is refused, like the real network would.
@@ -416,7 +494,8 @@ export class Bs2Bank {
   /** One notification per event, carrying the whole status history [C]. */
   webhookBody(b: SimBoleto): Record<string, unknown> {
     const known = this.paymentKnown(b);
-    const situacao = b.cancelledAt !== undefined ? 3 : known ? 4 : compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
+    const situacao =
+      b.cancelledAt !== undefined ? 3 : known ? 4 : compareIsoDates(this.clock.today(), b.vencimento) > 0 ? 2 : 1;
     const time = this.config.strict ? bs2OffsetTime : brtIso;
     return {
       Id: randomUUID(),
@@ -425,10 +504,15 @@ export class Bs2Bank {
       NossoNumeroBoleto: b.nossoNumero,
       SeuNumeroBoleto: b.seuNumero,
       Valor: centsToBs2Number(b.valorCents),
-      ValorLiquidado: b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
+      ValorLiquidado:
+        b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
       SituacaoDescricao: SITUACAO_TEXT[situacao],
       Situacao: situacao,
-      StatusBoleto: b.history.map((h) => ({ Status: h.status, Descricao: EVENT_TEXT[h.status], DataStatus: time(h.at) })),
+      StatusBoleto: b.history.map((h) => ({
+        Status: h.status,
+        Descricao: EVENT_TEXT[h.status],
+        DataStatus: time(h.at),
+      })),
     };
   }
 
@@ -477,7 +561,8 @@ export class Bs2Bank {
       valor: centsToBs2Number(b.valorCents),
       canal: r.canal ?? 'API',
       multa: r.multa ?? (strict ? NULL_PARTS.multa() : { valor: 0, data: null, juros: 0 }),
-      desconto: r.desconto ?? (strict ? NULL_PARTS.desconto() : { percentual: 0, valorFixo: 0, valorDiario: 0, limite: null }),
+      desconto:
+        r.desconto ?? (strict ? NULL_PARTS.desconto() : { percentual: 0, valorFixo: 0, valorDiario: 0, limite: null }),
       mensagem: r.mensagem ?? NULL_PARTS.mensagem(),
       aceite: r.aceite ?? false,
       especie: 'Outro',
@@ -488,7 +573,8 @@ export class Bs2Bank {
 
   private sacado(v: unknown): Record<string, unknown> {
     const c = obj(v);
-    if (!c || (this.config.strict && !str(c.documento) && !str(c.clienteId))) return this.config.strict ? structuredClone(EMPTY_PARTY) : { tipo: 0, documento: null, nome: null };
+    if (!c || (this.config.strict && !str(c.documento) && !str(c.clienteId)))
+      return this.config.strict ? structuredClone(EMPTY_PARTY) : { tipo: 0, documento: null, nome: null };
     return { ...c, tipo: c.tipo === 'juridica' ? 2 : c.tipo === 'fisica' ? 1 : 0 };
   }
 
@@ -516,7 +602,12 @@ export class Bs2Bank {
       emissao: time(b.emissao),
       notificacaoPagamento: paidAt,
       pagamento: paidAt,
-      cancelamento: b.cancelledAt === undefined ? null : strict ? bs2LocalTime(b.cancelledAt) : { data: brtIso(b.cancelledAt), justificativa: b.cancelReason ?? null },
+      cancelamento:
+        b.cancelledAt === undefined
+          ? null
+          : strict
+            ? bs2LocalTime(b.cancelledAt)
+            : { data: brtIso(b.cancelledAt), justificativa: b.cancelReason ?? null },
       canal: r.canal ?? 'API',
       sacado: this.sacado(r.cliente),
       sacadorAvalista: this.sacado(r.sacadorAvalista),

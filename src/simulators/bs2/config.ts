@@ -24,7 +24,12 @@ export interface Bs2FinalBeneficiaryKeys {
   type: string;
 }
 
-export const BS2_FINAL_BENEFICIARY_KEYS: Readonly<Bs2FinalBeneficiaryKeys> = Object.freeze({ name: 'nome', tradeName: 'nomeFantasia', document: 'documento', type: 'tipo' });
+export const BS2_FINAL_BENEFICIARY_KEYS: Readonly<Bs2FinalBeneficiaryKeys> = Object.freeze({
+  name: 'nome',
+  tradeName: 'nomeFantasia',
+  document: 'documento',
+  type: 'tipo',
+});
 
 export interface Bs2SimConfig {
   app: Bs2SimApp;

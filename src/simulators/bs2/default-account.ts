@@ -4,7 +4,12 @@ import type { Config } from '../../config';
 import { BS2_SIM_DEFAULT_APP } from './config';
 
 export const bs2SimulatedAccount = (): Bs2SimulatedAccount => ({
-  credentials: { apiKey: BS2_SIM_DEFAULT_APP.apiKey, apiSecret: BS2_SIM_DEFAULT_APP.apiSecret, scope: BS2_SIM_DEFAULT_APP.scope, initialRefreshToken: BS2_SIM_DEFAULT_APP.refreshToken },
+  credentials: {
+    apiKey: BS2_SIM_DEFAULT_APP.apiKey,
+    apiSecret: BS2_SIM_DEFAULT_APP.apiSecret,
+    scope: BS2_SIM_DEFAULT_APP.scope,
+    initialRefreshToken: BS2_SIM_DEFAULT_APP.refreshToken,
+  },
 });
 
 /** What the supervisor says about this simulator: the ports it takes and its banner lines (npm start, cluster). */

@@ -49,7 +49,8 @@ interface Snapshot {
   webhookTarget?: WebhookTarget;
 }
 
-const bs2Error = (res: Response, status: number, descricao: string, tag: string) => res.status(status).json([{ descricao, tag }]);
+const bs2Error = (res: Response, status: number, descricao: string, tag: string) =>
+  res.status(status).json([{ descricao, tag }]);
 
 /** A boleto reference BS2 can parse: its uuid, or a nossoNumero (int64). Anything else is 400 tag NossoNumero [3P S10]. */
 const WELL_FORMED_REF = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/i;
@@ -100,7 +101,12 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
 
   // Production: BS2's per-client code in the User-Agent of every request [C].
   app.use((req, res, next) => {
-    if (config.requiredUserAgent && req.path !== '/' && !req.path.startsWith('/__sim') && req.get('user-agent') !== config.requiredUserAgent) {
+    if (
+      config.requiredUserAgent &&
+      req.path !== '/' &&
+      !req.path.startsWith('/__sim') &&
+      req.get('user-agent') !== config.requiredUserAgent
+    ) {
       return void res.status(403).json({ message: 'User-Agent não autorizado.' });
     }
     next();
@@ -123,7 +129,8 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     }
     const form = (req.body ?? {}) as Record<string, string | undefined>;
     const result = tokens.issue({ basic, form });
-    if ('retryAfterSeconds' in result && result.retryAfterSeconds) res.setHeader('Retry-After', String(result.retryAfterSeconds));
+    if ('retryAfterSeconds' in result && result.retryAfterSeconds)
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
     changed();
     res.status(result.status).json(result.body);
   });
@@ -138,13 +145,15 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     }
     const auth = req.get('authorization');
     const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
-    if (!tokens.validAccess(token)) return void res.status(401).json({ error: 'invalid_token', error_description: 'Token inválido ou expirado.' });
+    if (!tokens.validAccess(token))
+      return void res.status(401).json({ error: 'invalid_token', error_description: 'Token inválido ou expirado.' });
     next();
   });
 
   const register = (version: 'v1' | 'v2') => (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof body !== 'object' || Array.isArray(body)) return void bs2Error(res, 400, 'Corpo da requisição inválido.', 'Body');
+    if (typeof body !== 'object' || Array.isArray(body))
+      return void bs2Error(res, 400, 'Corpo da requisição inválido.', 'Body');
     const scenario = bank.scenarioOf(body);
     const seu = typeof body.seuNumero === 'string' ? body.seuNumero : undefined;
     const attempt = scenario === 'UNAVAILABLE_FIRST_N' || scenario === 'LOST_RESPONSE' ? bank.countAttempt(seu) : 0;
@@ -168,7 +177,8 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     } catch (e) {
       if (e instanceof Bs2Rejection) {
         // BS2 answers some refusals with its error array and HTTP 200 [3P S10: past due date]: strict mode does too.
-        const as200 = config.strict && e.httpStatus === 400 && e.errors.every((x) => config.http200ErrorTags.includes(x.tag));
+        const as200 =
+          config.strict && e.httpStatus === 400 && e.errors.every((x) => config.http200ErrorTags.includes(x.tag));
         return void res.status(as200 ? 200 : e.httpStatus).json(e.errors);
       }
       throw e;
@@ -184,16 +194,23 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     if (!Number.isInteger(limite) || limite < 1 || limite > config.maxSearchLimit) {
       return void bs2Error(res, 400, `Limite deve estar entre 1 e ${config.maxSearchLimit}.`, 'Limite');
     }
-    if (!Number.isInteger(inicio) || inicio < config.searchFirstPage) return void bs2Error(res, 400, 'Início inválido.', 'Inicio');
+    if (!Number.isInteger(inicio) || inicio < config.searchFirstPage)
+      return void bs2Error(res, 400, 'Início inválido.', 'Inicio');
     const d = (k: string) => (q[k] === undefined ? undefined : String(q[k]).slice(0, 10));
     for (const k of ['emissaoInicial', 'emissaoFinal', 'vencimentoInicial', 'vencimentoFinal']) {
       const v = d(k);
       if (v !== undefined && !isIsoDate(v)) return void bs2Error(res, 400, 'Data inválida.', k);
     }
     const status = q.status === undefined ? undefined : Number(String(q.status).slice(0, 1));
-    const inRange = (v: string, from?: string, to?: string) => (!from || compareIsoDates(v, from) >= 0) && (!to || compareIsoDates(v, to) <= 0);
+    const inRange = (v: string, from?: string, to?: string) =>
+      (!from || compareIsoDates(v, from) >= 0) && (!to || compareIsoDates(v, to) <= 0);
     // By seuNumero or nossoNumero from the store's indexes (what our adapter asks), else a scan.
-    const candidates = q.seuNumero !== undefined ? bank.boletos.by('seuNumero', String(q.seuNumero)) : q.nossoNumero !== undefined ? bank.boletos.by('nossoNumero', String(q.nossoNumero)) : bank.boletos.values();
+    const candidates =
+      q.seuNumero !== undefined
+        ? bank.boletos.by('seuNumero', String(q.seuNumero))
+        : q.nossoNumero !== undefined
+          ? bank.boletos.by('nossoNumero', String(q.nossoNumero))
+          : bank.boletos.values();
     const all = candidates
       .filter(
         (b) =>
@@ -203,7 +220,8 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
           (q.seuNumero === undefined || b.seuNumero === q.seuNumero) &&
           (q.nossoNumero === undefined || String(b.nossoNumero) === q.nossoNumero) &&
           (q.canal === undefined || (b.request.canal ?? 'API') === q.canal) &&
-          (q.documentoSacado === undefined || (b.request.cliente as { documento?: string } | undefined)?.documento === q.documentoSacado),
+          (q.documentoSacado === undefined ||
+            (b.request.cliente as { documento?: string } | undefined)?.documento === q.documentoSacado),
       )
       .sort((a, b) => a.nossoNumero - b.nossoNumero);
     const start = (inicio - config.searchFirstPage) * limite;
@@ -225,19 +243,34 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
       }
     });
 
-  api.get('/v1/boletos/:id', withBoleto((b, _req, res) => res.json({ item: bank.detail(b) })));
+  api.get(
+    '/v1/boletos/:id',
+    withBoleto((b, _req, res) => res.json({ item: bank.detail(b) })),
+  );
   api.get(
     '/v1/boletos/:id/imprimivel',
     withBoleto(async (b, _req, res) => {
-      const cliente = (b.request.cliente ?? {}) as { nome?: string; documento?: string; endereco?: Record<string, string | undefined> };
+      const cliente = (b.request.cliente ?? {}) as {
+        nome?: string;
+        documento?: string;
+        endereco?: Record<string, string | undefined>;
+      };
       const e = cliente.endereco ?? {};
       const pdf = await renderBoletoPdf({
         bank: { code: '218', name: 'Banco BS2 S.A.' },
-        beneficiary: { name: config.beneficiary.name, document: config.beneficiary.document, agencyAccount: config.beneficiary.agencyAccount, address: [] },
+        beneficiary: {
+          name: config.beneficiary.name,
+          document: config.beneficiary.document,
+          agencyAccount: config.beneficiary.agencyAccount,
+          address: [],
+        },
         payer: {
           name: cliente.nome ?? '',
           document: cliente.documento ?? '',
-          address: [[e.logradouro, e.numero, e.complemento].filter(Boolean).join(', '), [e.bairro, e.cidade, e.estado, e.cep].filter(Boolean).join(' - ')].filter((l) => l !== ''),
+          address: [
+            [e.logradouro, e.numero, e.complemento].filter(Boolean).join(', '),
+            [e.bairro, e.cidade, e.estado, e.cep].filter(Boolean).join(' - '),
+          ].filter((l) => l !== ''),
         },
         nossoNumero: String(b.nossoNumero),
         documentNumber: b.seuNumero,
@@ -246,7 +279,9 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
         amountCents: b.valorCents,
         carteira: '1',
         paymentPlace: 'Pagável em qualquer banco até o vencimento',
-        instructions: Object.values((b.request.mensagem ?? {}) as Record<string, string | null>).filter((l): l is string => typeof l === 'string' && l !== ''),
+        instructions: Object.values((b.request.mensagem ?? {}) as Record<string, string | null>).filter(
+          (l): l is string => typeof l === 'string' && l !== '',
+        ),
         barcode: b.barcode,
       });
       res.type('application/pdf').send(pdf);
@@ -255,10 +290,19 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
   api.post(
     '/v1/boletos/:id/solicitacoes/cancelamentos',
     withBoleto((b, req, res) => {
-      const justificativa = typeof (req.body as { justificativa?: unknown })?.justificativa === 'string' ? (req.body as { justificativa: string }).justificativa : 'Solicitado pelo cliente';
+      const justificativa =
+        typeof (req.body as { justificativa?: unknown })?.justificativa === 'string'
+          ? (req.body as { justificativa: string }).justificativa
+          : 'Solicitado pelo cliente';
       bank.cancel(b, clock.now(), justificativa, true);
       const s = b.requests.at(-1);
-      res.json({ solicitacaoId: s?.solicitacaoId, boletoId: b.id, nossoNumero: b.nossoNumero, status: 1, justificativa });
+      res.json({
+        solicitacaoId: s?.solicitacaoId,
+        boletoId: b.id,
+        nossoNumero: b.nossoNumero,
+        status: 1,
+        justificativa,
+      });
     }),
   );
   const duePath = config.dueDateChangePath.replace(BS2_API_PREFIX, '').replace('{id}', ':id');
@@ -267,7 +311,13 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     withBoleto((b, req, res) => {
       bank.changeDueDate(b, (req.body as { vencimento?: unknown })?.vencimento);
       const s = b.requests.at(-1);
-      res.json({ solicitacaoId: s?.solicitacaoId, boletoId: b.id, nossoNumero: b.nossoNumero, status: 1, vencimento: `${b.vencimento}T00:00:00` });
+      res.json({
+        solicitacaoId: s?.solicitacaoId,
+        boletoId: b.id,
+        nossoNumero: b.nossoNumero,
+        status: 1,
+        vencimento: `${b.vencimento}T00:00:00`,
+      });
     }),
   );
   app.use(BS2_API_PREFIX, api);
@@ -284,8 +334,18 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     },
   };
   const admin = sharedAdminRouter(core);
-  const adminView = (b: SimBoleto) => ({ ...bank.detail(b), scenario: b.scenario, history: b.history.map((h) => ({ status: h.status, at: brtIso(h.at) })), lastPayableDay: bank.lastPayableDay(b), settleDueAt: b.settleDueAt === undefined ? null : brtIso(b.settleDueAt), requests: b.requests });
-  admin.get('/scenarios', (_req, res) => void res.json({ rows: BS2_SCENARIOS.rows, markdown: BS2_SCENARIOS.markdown() }));
+  const adminView = (b: SimBoleto) => ({
+    ...bank.detail(b),
+    scenario: b.scenario,
+    history: b.history.map((h) => ({ status: h.status, at: brtIso(h.at) })),
+    lastPayableDay: bank.lastPayableDay(b),
+    settleDueAt: b.settleDueAt === undefined ? null : brtIso(b.settleDueAt),
+    requests: b.requests,
+  });
+  admin.get(
+    '/scenarios',
+    (_req, res) => void res.json({ rows: BS2_SCENARIOS.rows, markdown: BS2_SCENARIOS.markdown() }),
+  );
   admin.get('/boletos', (_req, res) => void res.json({ items: bank.boletos.values().map(adminView) }));
   const adminOp = (fn: (b: SimBoleto, body: Record<string, unknown>) => unknown) =>
     route(async (req, res) => {
@@ -302,10 +362,36 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     });
   const at = (body: Record<string, unknown>) => (typeof body.at === 'string' ? Date.parse(body.at) : clock.now());
   // `pulse: false`: paid at a bank that sends BS2 no "paid" pulse (Inter, Caixa, Banestes, Banco do Brasil: seed FAQ).
-  admin.post('/boletos/:id/pay', adminOp((b, body) => bank.pay(b, at(body), typeof body.amountCents === 'number' ? body.amountCents : undefined, body.pulse === false ? { pulse: false } : {})));
-  admin.post('/boletos/:id/settle', adminOp((b, body) => bank.settle(b, at(body))));
-  admin.post('/boletos/:id/cancel', adminOp((b, body) => bank.cancel(b, at(body), typeof body.reason === 'string' ? body.reason : 'Baixa pelo banco', false)));
-  admin.get('/tokens', (_req, res) => void res.json({ ...tokens.state.stats, refreshExpiresAt: brtIso(tokens.state.refreshExpiresAt), callsLastMinute: tokens.state.calls.filter((t) => clock.now() - t < 60_000).length }));
+  admin.post(
+    '/boletos/:id/pay',
+    adminOp((b, body) =>
+      bank.pay(
+        b,
+        at(body),
+        typeof body.amountCents === 'number' ? body.amountCents : undefined,
+        body.pulse === false ? { pulse: false } : {},
+      ),
+    ),
+  );
+  admin.post(
+    '/boletos/:id/settle',
+    adminOp((b, body) => bank.settle(b, at(body))),
+  );
+  admin.post(
+    '/boletos/:id/cancel',
+    adminOp((b, body) =>
+      bank.cancel(b, at(body), typeof body.reason === 'string' ? body.reason : 'Baixa pelo banco', false),
+    ),
+  );
+  admin.get(
+    '/tokens',
+    (_req, res) =>
+      void res.json({
+        ...tokens.state.stats,
+        refreshExpiresAt: brtIso(tokens.state.refreshExpiresAt),
+        callsLastMinute: tokens.state.calls.filter((t) => clock.now() - t < 60_000).length,
+      }),
+  );
   admin.post('/tokens/regenerate', (_req, res) => {
     const refreshToken = tokens.regenerate();
     changed();
@@ -313,8 +399,14 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
   });
   admin.get('/faults', (_req, res) => void res.json({ api: faults, token: tokenFaults }));
   admin.post('/faults', (req, res) => {
-    const b = (req.body ?? {}) as { count?: number; status?: number; retryAfterSeconds?: number; endpoint?: 'api' | 'token' };
-    if (b.endpoint !== undefined && b.endpoint !== 'api' && b.endpoint !== 'token') return void res.status(400).json({ error: 'endpoint must be api or token' });
+    const b = (req.body ?? {}) as {
+      count?: number;
+      status?: number;
+      retryAfterSeconds?: number;
+      endpoint?: 'api' | 'token';
+    };
+    if (b.endpoint !== undefined && b.endpoint !== 'api' && b.endpoint !== 'token')
+      return void res.status(400).json({ error: 'endpoint must be api or token' });
     const target = b.endpoint === 'token' ? tokenFaults : faults;
     target.count = b.count ?? 1;
     target.status = b.status ?? 503;
@@ -322,7 +414,10 @@ export async function createBs2Simulator(opts: Bs2SimulatorOptions = {}): Promis
     res.json({ endpoint: b.endpoint ?? 'api', ...target });
   });
   app.use('/__sim', admin);
-  app.get('/', (_req, res) => void res.json({ simulator: 'bs2', api: BS2_API_PREFIX, admin: '/__sim', today: clock.today() }));
+  app.get(
+    '/',
+    (_req, res) => void res.json({ simulator: 'bs2', api: BS2_API_PREFIX, admin: '/__sim', today: clock.today() }),
+  );
 
   let server: RunningServer;
   try {

@@ -16,8 +16,12 @@ export function bs2WebhookAuth(value: string | undefined): WebhookAuth | undefin
   return i > 0 ? { type: 'basic', username: decoded.slice(0, i), password: decoded.slice(i + 1) } : undefined;
 }
 
-export async function startBs2Simulator(config: Config, logger: Logger): Promise<{ url: string; close(): Promise<void> }> {
-  const webhookUrl = config.SIM_BS2_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/bs2/${config.BS2_ACCOUNT_ID}`;
+export async function startBs2Simulator(
+  config: Config,
+  logger: Logger,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const webhookUrl =
+    config.SIM_BS2_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/bs2/${config.BS2_ACCOUNT_ID}`;
   // Without it the API refuses every simulated webhook (401) when an Authorization is agreed.
   const auth = bs2WebhookAuth(config.BS2_WEBHOOK_AUTHORIZATION);
   const sim = await createBs2Simulator({

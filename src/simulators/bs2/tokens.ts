@@ -18,7 +18,10 @@ export interface TokenState {
 }
 
 export type TokenResult =
-  | { status: 200; body: { access_token: string; token_type: 'Bearer'; expires_in: number; refresh_token: string; scope: string } }
+  | {
+      status: 200;
+      body: { access_token: string; token_type: 'Bearer'; expires_in: number; refresh_token: string; scope: string };
+    }
   | { status: 400 | 401 | 429; body: { error: string; error_description: string }; retryAfterSeconds?: number };
 
 export class Bs2TokenAuthority {
@@ -43,13 +46,19 @@ export class Bs2TokenAuthority {
     if (s.calls.length >= this.config.tokenRateLimitPerMinute) {
       s.stats.rateLimited++;
       const retryAfterSeconds = Math.max(1, Math.ceil(((s.calls[0] ?? now) + 60_000 - now) / 1000));
-      return { status: 429, body: { error: 'too_many_requests', error_description: 'Limite de requisições de token excedido.' }, retryAfterSeconds };
+      return {
+        status: 429,
+        body: { error: 'too_many_requests', error_description: 'Limite de requisições de token excedido.' },
+        retryAfterSeconds,
+      };
     }
     s.calls.push(now);
     const app = this.config.app;
     const user = input.basic?.user ?? input.form.client_id;
     const pass = input.basic?.pass ?? input.form.client_secret;
-    const bodyClientOk = input.form.client_id === undefined || (input.form.client_id === app.apiKey && input.form.client_secret === app.apiSecret);
+    const bodyClientOk =
+      input.form.client_id === undefined ||
+      (input.form.client_id === app.apiKey && input.form.client_secret === app.apiSecret);
     if (user !== app.apiKey || pass !== app.apiSecret || !bodyClientOk) {
       s.stats.rejected++;
       return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } };
@@ -57,11 +66,20 @@ export class Bs2TokenAuthority {
     const grant = input.form.grant_type;
     if ((grant !== 'refresh_token' && grant !== 'password') || !this.config.grantTypes.includes(grant)) {
       s.stats.rejected++;
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Supported grant types: ${this.config.grantTypes.join(', ')}.` } };
+      return {
+        status: 400,
+        body: {
+          error: 'unsupported_grant_type',
+          error_description: `Supported grant types: ${this.config.grantTypes.join(', ')}.`,
+        },
+      };
     }
     if (input.form.scope !== app.scope) {
       s.stats.rejected++;
-      return { status: 400, body: { error: 'invalid_scope', error_description: 'The scope is not the application\'s scope.' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_scope', error_description: "The scope is not the application's scope." },
+      };
     }
     if (grant === 'password') {
       // The user's own credentials: a new pair of tokens, and (as every issuance [C]) the previous ones die.
@@ -80,14 +98,25 @@ export class Bs2TokenAuthority {
     s.stats.issued++;
     return {
       status: 200,
-      body: { access_token: s.accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtlSeconds, refresh_token: s.refreshToken, scope: app.scope },
+      body: {
+        access_token: s.accessToken,
+        token_type: 'Bearer',
+        expires_in: this.config.accessTokenTtlSeconds,
+        refresh_token: s.refreshToken,
+        scope: app.scope,
+      },
     };
   }
 
   /** True when `token` is the current, unexpired access token. */
   validAccess(token: string | undefined): boolean {
     const s = this.state;
-    return token !== undefined && token === s.accessToken && s.accessExpiresAt !== undefined && this.clock.now() < s.accessExpiresAt;
+    return (
+      token !== undefined &&
+      token === s.accessToken &&
+      s.accessExpiresAt !== undefined &&
+      this.clock.now() < s.accessExpiresAt
+    );
   }
 
   /** "Gerar novo token" in BS2 Empresas: a human regenerates the refresh token; every older token dies. */

@@ -92,7 +92,10 @@ export interface ItauSimConfig {
    * cash_management and pix_recebimentos_conciliacoes `/boletos_pix` (their examples, every client found),
    * `^\d+\.\d{2}$` for recebimentos-pix `/boletos-pix` [C its OpenAPI]. Answers use the same format.
    */
-  registrationAmountFormats: Record<'cash_management' | 'pix_recebimentos_conciliacoes' | 'recebimentos_pix', 'implied' | 'decimal'>;
+  registrationAmountFormats: Record<
+    'cash_management' | 'pix_recebimentos_conciliacoes' | 'recebimentos_pix',
+    'implied' | 'decimal'
+  >;
   /** PATCH instruction body style the bank reads [U]: flat (its OpenAPI examples) or inside `{data}`; strict mode accepts only this one. */
   instructionBody: 'flat' | 'data';
   /** Accented letters in payer text [U]: Itaú's boletos-pix patterns list them; off (strict mode): refused. */
@@ -110,7 +113,13 @@ export interface ItauSimConfig {
 
 export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimConfig {
   return {
-    beneficiary: { agencia: '1500', conta: '00005', nome: 'Empresa Simulada Ltda', document: '11222333000181', city: 'SAO PAULO' },
+    beneficiary: {
+      agencia: '1500',
+      conta: '00005',
+      nome: 'Empresa Simulada Ltda',
+      document: '11222333000181',
+      city: 'SAO PAULO',
+    },
     carteiras: ['109'],
     accessTokenTtlSeconds: 300,
     temporaryTokenTtlDays: 7,
@@ -139,7 +148,11 @@ export function itauSimConfig(overrides: Partial<ItauSimConfig> = {}): ItauSimCo
     webhookPolicy: DEFAULT_WEBHOOK_POLICY,
     tlsMaxVersion: 'TLSv1.2',
     strict: false,
-    registrationAmountFormats: { cash_management: 'implied', pix_recebimentos_conciliacoes: 'implied', recebimentos_pix: 'decimal' },
+    registrationAmountFormats: {
+      cash_management: 'implied',
+      pix_recebimentos_conciliacoes: 'implied',
+      recebimentos_pix: 'decimal',
+    },
     instructionBody: 'flat',
     acceptAccents: true,
     pixPaidSituacao: 'baixada',

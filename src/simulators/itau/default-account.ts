@@ -15,14 +15,29 @@ export const itauSimPkiDir = (dataDir: string): string => join(resolve(dataDir),
 export function itauSimulatedAccount(dataDir: string): ItauSimulatedAccount {
   const pki = ensurePkiDir(itauSimPkiDir(dataDir), ITAU_SIM_DEFAULT_CLIENT_ID);
   const { agencia, conta } = itauSimConfig().beneficiary;
-  return { agencia, conta, pkiDir: pki.dir, paths: { app: pki.paths.app, clientCert: pki.paths.clientCert, clientKey: pki.paths.clientKey, caCert: pki.paths.caCert } };
+  return {
+    agencia,
+    conta,
+    pkiDir: pki.dir,
+    paths: {
+      app: pki.paths.app,
+      clientCert: pki.paths.clientCert,
+      clientKey: pki.paths.clientKey,
+      caCert: pki.paths.caCert,
+    },
+  };
 }
 
 /** What the supervisor says about this simulator: the ports it takes and its banner lines (npm start, cluster). */
 export const itauSimulatorInfo = (c: Config) => ({
   ports: [
     { port: c.SIM_ITAU_PORT, host: c.SIM_HOST, variable: 'SIM_ITAU_PORT', what: 'Itaú simulator (mTLS API)' },
-    { port: c.SIM_ITAU_PUBLIC_PORT, host: c.SIM_HOST, variable: 'SIM_ITAU_PUBLIC_PORT', what: 'Itaú simulator (certificates, admin)' },
+    {
+      port: c.SIM_ITAU_PUBLIC_PORT,
+      host: c.SIM_HOST,
+      variable: 'SIM_ITAU_PUBLIC_PORT',
+      what: 'Itaú simulator (certificates, admin)',
+    },
   ],
   banner: `  Itaú simulator   https://localhost:${c.SIM_ITAU_PORT} (mTLS)   admin: https://localhost:${c.SIM_ITAU_PUBLIC_PORT}/__sim/boletos${c.ITAU_CLIENT_ID ? '' : '   (the default Itaú account)'}`,
   short: `Itaú https://localhost:${c.SIM_ITAU_PORT} (mTLS)`,

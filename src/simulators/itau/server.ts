@@ -20,7 +20,14 @@ import { brtIso, SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
-import { ItauBank, type ItauRegisterEndpoint, ItauRejection, type PixWebhook, type SimItauBoleto, type Subscription } from './bank';
+import {
+  ItauBank,
+  type ItauRegisterEndpoint,
+  ItauRejection,
+  type PixWebhook,
+  type SimItauBoleto,
+  type Subscription,
+} from './bank';
 import { ITAU_SIM_DEFAULT_CLIENT_ID, itauSimConfig, type ItauSimConfig } from './config';
 import { ITAU_SCENARIOS } from './scenarios';
 import { certificateFacts, ensurePkiDir, memoryPki, type Pki, type SimApp } from './tls';
@@ -89,9 +96,16 @@ function peerOf(req: Request): Peer | undefined {
   return { serialNumber: c.serialNumber, commonName: Array.isArray(cn) ? cn[0] : cn };
 }
 
-const itauError = (res: Response, e: ItauRejection) => (e.httpStatus === 403 || e.httpStatus >= 500 ? res.status(e.httpStatus).end() : res.status(e.httpStatus).json(e.body()));
+const itauError = (res: Response, e: ItauRejection) =>
+  e.httpStatus === 403 || e.httpStatus >= 500
+    ? res.status(e.httpStatus).end()
+    : res.status(e.httpStatus).json(e.body());
 const missingHeader = (res: Response, header: string) =>
-  res.status(400).json({ codigo: '400', mensagem: 'Erro na validacao de campos', campos: [{ campo: header, mensagem: 'Header obrigatório não informado', valor: '' }] });
+  res.status(400).json({
+    codigo: '400',
+    mensagem: 'Erro na validacao de campos',
+    campos: [{ campo: header, mensagem: 'Header obrigatório não informado', valor: '' }],
+  });
 
 export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Promise<ItauSimulator> {
   const config = itauSimConfig(opts.config);
@@ -148,7 +162,13 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       webhookTarget = saved.webhookTarget;
     }
   }
-  sts.putApp({ clientId: defaultApp.clientId, clientSecret: defaultApp.clientSecret, serialNumber: defaultSerial, notAfter: defaultNotAfter, company: 'boletoflow simulated company' });
+  sts.putApp({
+    clientId: defaultApp.clientId,
+    clientSecret: defaultApp.clientSecret,
+    serialNumber: defaultSerial,
+    notAfter: defaultNotAfter,
+    company: 'boletoflow simulated company',
+  });
   for (const s of config.subscriptions ?? []) {
     const oauth = s.target.oauth;
     if (!oauth) continue;
@@ -189,10 +209,18 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
 
   for (const path of config.renewalPaths) {
     app.post(path, (req, res) => {
-      if (path.includes('/v2/') && req.get('x-itau-force-cert') !== 'true') return void missingHeader(res, 'x-itau-force-cert');
-      const a = sts.renewCertificate(req.get('authorization'), peerOf(req), typeof req.body === 'string' ? req.body : '');
+      if (path.includes('/v2/') && req.get('x-itau-force-cert') !== 'true')
+        return void missingHeader(res, 'x-itau-force-cert');
+      const a = sts.renewCertificate(
+        req.get('authorization'),
+        peerOf(req),
+        typeof req.body === 'string' ? req.body : '',
+      );
       changed();
-      res.status(a.status).type('text/plain').send(a.text ?? '');
+      res
+        .status(a.status)
+        .type('text/plain')
+        .send(a.text ?? '');
     });
   }
 
@@ -207,12 +235,16 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     const token = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
     const access = sts.validAccess(token, peerOf(req));
     if ('error' in access) {
-      return void res.status(401).json({ codigo: '401', mensagem: access.error === 'token' ? 'Token inválido ou expirado' : 'Falha ao validar token HMAC' });
+      return void res.status(401).json({
+        codigo: '401',
+        mensagem: access.error === 'token' ? 'Token inválido ou expirado' : 'Falha ao validar token HMAC',
+      });
     }
     const apikey = req.get('x-itau-apikey');
     if (!apikey) return void missingHeader(res, 'x-itau-apikey');
     if (apikey !== access.clientId) return void res.status(403).end();
-    if (opts.correlationRequired && !req.get('x-itau-correlationID')) return void missingHeader(res, 'x-itau-correlationID');
+    if (opts.correlationRequired && !req.get('x-itau-correlationID'))
+      return void missingHeader(res, 'x-itau-correlationID');
     next();
   };
 
@@ -226,10 +258,17 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     route(async (req, res) => {
       const raw = (req.body ?? {}) as Record<string, unknown>;
       const unwrapOnly = config.strict && endpoint !== 'cash_management';
-      const data = (!unwrapOnly && raw.data && typeof raw.data === 'object' ? raw.data : raw) as Record<string, unknown>;
+      const data = (!unwrapOnly && raw.data && typeof raw.data === 'object' ? raw.data : raw) as Record<
+        string,
+        unknown
+      >;
       const wrapped = endpoint !== 'recebimentos_pix';
       const scenario = bank.scenarioOf(data);
-      if (scenario === 'UNAVAILABLE_FIRST_N' && data.etapa_processo_boleto === 'efetivacao' && bank.countAttempt(bank.nossoNumeroOf(data)) <= config.unavailableFirstN) {
+      if (
+        scenario === 'UNAVAILABLE_FIRST_N' &&
+        data.etapa_processo_boleto === 'efetivacao' &&
+        bank.countAttempt(bank.nossoNumeroOf(data)) <= config.unavailableFirstN
+      ) {
         res.setHeader('Retry-After', '1');
         return res.status(503).end();
       }
@@ -237,7 +276,9 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
         const { boleto, stored } = await bank.register(data, endpoint);
         if (stored) log(`registered ${boleto.nossoNumero} (${boleto.scenario})`);
         if (stored && scenario === 'PENDING_202') {
-          return res.status(202).json({ codigo: '202', mensagem: 'Operação em andamento, consulte seu bolecode em instantes' });
+          return res
+            .status(202)
+            .json({ codigo: '202', mensagem: 'Operação em andamento, consulte seu bolecode em instantes' });
         }
         const view = bank.registerView(boleto, stored);
         res.status(200).json(wrapped ? { data: view } : view);
@@ -253,8 +294,19 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
   // cash_management GET: by nosso número (view=specific needs data_inclusao too [C]); 204 when nothing matches.
   cm.get('/boletos', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    if (!q.id_beneficiario) return void res.status(400).json({ codigo: '400', mensagem: 'Erro na validacao de campos', campos: [{ campo: 'id_beneficiario', mensagem: 'Parâmetro obrigatório', valor: '' }] });
-    const items = bank.boletos.filter((b) => q.id_beneficiario === bank.idBeneficiario && (!q.codigo_carteira || b.carteira === q.codigo_carteira) && (!q.nosso_numero || b.nossoNumero === q.nosso_numero) && (!q.data_inclusao || brtIso(b.createdAt).slice(0, 10) === q.data_inclusao));
+    if (!q.id_beneficiario)
+      return void res.status(400).json({
+        codigo: '400',
+        mensagem: 'Erro na validacao de campos',
+        campos: [{ campo: 'id_beneficiario', mensagem: 'Parâmetro obrigatório', valor: '' }],
+      });
+    const items = bank.boletos.filter(
+      (b) =>
+        q.id_beneficiario === bank.idBeneficiario &&
+        (!q.codigo_carteira || b.carteira === q.codigo_carteira) &&
+        (!q.nosso_numero || b.nossoNumero === q.nosso_numero) &&
+        (!q.data_inclusao || brtIso(b.createdAt).slice(0, 10) === q.data_inclusao),
+    );
     if (!items.length) return void res.status(204).end();
     res.json({ data: items.map((b) => bank.detailView(b)) });
   });
@@ -267,11 +319,26 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
         const status = bank.instruction(b, String(req.params.instrucao), (req.body ?? {}) as Record<string, unknown>);
         // Itaú's own 200 example (cash_management OpenAPI `200_instrucao`), leading spaces included.
         if (status === 'approval') {
-          return res.json({ data: { codigo: '200', mensagem: ' Aguardando aprovação', campos: [{ campo: 'COD-RET', mensagem: ' Processamento efetuado. Aguardando aprovação do gerente', valor: '' }] } });
+          return res.json({
+            data: {
+              codigo: '200',
+              mensagem: ' Aguardando aprovação',
+              campos: [
+                { campo: 'COD-RET', mensagem: ' Processamento efetuado. Aguardando aprovação do gerente', valor: '' },
+              ],
+            },
+          });
         }
         if (status === 204) return res.status(204).end();
-        if (status === 202) return res.status(202).json({ data: { codigo: '202', mensagem: 'Instrução em processamento' } });
-        res.json({ data: { codigo: '200', mensagem: 'Operação realizada com sucesso', campos: [{ campo: 'COD-RET', mensagem: 'Processamento efetuado', valor: '' }] } });
+        if (status === 202)
+          return res.status(202).json({ data: { codigo: '202', mensagem: 'Instrução em processamento' } });
+        res.json({
+          data: {
+            codigo: '200',
+            mensagem: 'Operação realizada com sucesso',
+            campos: [{ campo: 'COD-RET', mensagem: 'Processamento efetuado', valor: '' }],
+          },
+        });
       } catch (e) {
         if (e instanceof ItauRejection) return itauError(res, e);
         throw e;
@@ -297,7 +364,13 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
   pixApi.get('/cob/:txid', (req, res) => {
     const b = bank.byTxid(String(req.params.txid));
     const cob = b ? bank.cobView(b) : undefined;
-    if (!cob) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/CobNaoEncontrado', title: 'Cobrança não encontrada', status: 404, detail: 'Nenhuma cobrança encontrada para o txid informado.' });
+    if (!cob)
+      return void res.status(404).json({
+        type: 'https://pix.bcb.gov.br/api/v2/error/CobNaoEncontrado',
+        title: 'Cobrança não encontrada',
+        status: 404,
+        detail: 'Nenhuma cobrança encontrada para o txid informado.',
+      });
     res.json(cob);
   });
   // The Pix webhook of a key (BCB Pix API): Itaú then POSTs {"pix":[…]} to `<webhookUrl>/pix` when a Pix with a txid is received.
@@ -307,19 +380,38 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       bank.putPixWebhook(String(req.params.chave), typeof url === 'string' ? url : '');
     } catch (e) {
       if (!(e instanceof ItauRejection)) throw e;
-      return void res.status(400).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookOperacaoInvalida', title: 'Webhook inválido', status: 400, detail: 'A requisição que busca alterar ou criar um webhook não respeita o schema ou está semanticamente errada.', violacoes: [{ razao: 'o campo webhookUrl não respeita o schema', propriedade: 'webhookUrl' }] });
+      return void res.status(400).json({
+        type: 'https://pix.bcb.gov.br/api/v2/error/WebhookOperacaoInvalida',
+        title: 'Webhook inválido',
+        status: 400,
+        detail:
+          'A requisição que busca alterar ou criar um webhook não respeita o schema ou está semanticamente errada.',
+        violacoes: [{ razao: 'o campo webhookUrl não respeita o schema', propriedade: 'webhookUrl' }],
+      });
     }
     res.status(200).end();
   });
   pixApi.get('/webhook/:chave', (req, res) => {
     const w = bank.pixWebhooks.find((x) => x.chave === req.params.chave);
-    if (!w) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado', title: 'Webhook não encontrado', status: 404, detail: 'Nenhum webhook encontrado para a chave informada.' });
+    if (!w)
+      return void res.status(404).json({
+        type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado',
+        title: 'Webhook não encontrado',
+        status: 404,
+        detail: 'Nenhum webhook encontrado para a chave informada.',
+      });
     res.json(w);
   });
   pixApi.delete('/webhook/:chave', (req, res) => {
     const before = bank.pixWebhooks.length;
     bank.pixWebhooks = bank.pixWebhooks.filter((x) => x.chave !== req.params.chave);
-    if (bank.pixWebhooks.length === before) return void res.status(404).json({ type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado', title: 'Webhook não encontrado', status: 404, detail: 'Nenhum webhook encontrado para a chave informada.' });
+    if (bank.pixWebhooks.length === before)
+      return void res.status(404).json({
+        type: 'https://pix.bcb.gov.br/api/v2/error/WebhookNaoEncontrado',
+        title: 'Webhook não encontrado',
+        status: 404,
+        detail: 'Nenhum webhook encontrado para a chave informada.',
+      });
     changed();
     res.status(204).end();
   });
@@ -332,9 +424,16 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     const q = req.query as Record<string, string | undefined>;
     const missing = ['id_beneficiario', 'codigo_carteira', 'nosso_numero'].filter((k) => !q[k]);
     if (missing.length) {
-      return void res.status(400).json({ codigo: '400', mensagem: 'Erro na validacao de campos', campos: missing.map((campo) => ({ campo, mensagem: 'Parâmetro obrigatório', valor: '' })) });
+      return void res.status(400).json({
+        codigo: '400',
+        mensagem: 'Erro na validacao de campos',
+        campos: missing.map((campo) => ({ campo, mensagem: 'Parâmetro obrigatório', valor: '' })),
+      });
     }
-    const b = q.id_beneficiario === bank.idBeneficiario ? bank.byNossoNumero(String(q.codigo_carteira), String(q.nosso_numero)) : undefined;
+    const b =
+      q.id_beneficiario === bank.idBeneficiario
+        ? bank.byNossoNumero(String(q.codigo_carteira), String(q.nosso_numero))
+        : undefined;
     let found = b;
     if (b && b.hiddenQueries > 0) {
       // Scenario 202: the registration is still "em andamento".
@@ -345,7 +444,8 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     // Scenario AWAITING_APPROVAL: what the manager approved by now shows (no tick needed).
     if (found) bank.approvePending(found);
     if (!found) {
-      if (config.unknownQuery === '404') return void res.status(404).json({ codigo: '404', mensagem: 'Boleto não encontrado', campos: [] });
+      if (config.unknownQuery === '404')
+        return void res.status(404).json({ codigo: '404', mensagem: 'Boleto não encontrado', campos: [] });
       return void res.json({ data: [], page: { page: 0, total_pages: 0, total_elements: 0, page_size: 10 } });
     }
     res.json({ data: [bank.detailView(found)], page: { page: 0, total_pages: 1, total_elements: 1, page_size: 10 } });
@@ -373,15 +473,24 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     if (!s) return void res.status(404).json({ messages: [{ codigo: '404', mensagem: 'Notificação não encontrada' }] });
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const data = (raw.data && typeof raw.data === 'object' ? raw.data : raw) as Record<string, unknown>;
-    for (const k of ['webhook_url', 'webhook_oauth_url', 'webhook_client_id', 'webhook_client_secret', 'webhook_oauth_scope'] as const) if (typeof data[k] === 'string') s[k] = data[k];
-    if (data.valor_minimo !== undefined && Number.isFinite(Number(data.valor_minimo))) s.valor_minimo = Number(data.valor_minimo);
+    for (const k of [
+      'webhook_url',
+      'webhook_oauth_url',
+      'webhook_client_id',
+      'webhook_client_secret',
+      'webhook_oauth_scope',
+    ] as const)
+      if (typeof data[k] === 'string') s[k] = data[k];
+    if (data.valor_minimo !== undefined && Number.isFinite(Number(data.valor_minimo)))
+      s.valor_minimo = Number(data.valor_minimo);
     changed();
     res.json({ data: ItauBank.shown(s) });
   });
   v3.delete('/notificacoes_boletos/:id', (req, res) => {
     const before = bank.subscriptions.length;
     bank.subscriptions = bank.subscriptions.filter((x) => x.id_notificacao_boleto !== req.params.id);
-    if (bank.subscriptions.length === before) return void res.status(404).json({ messages: [{ codigo: '404', mensagem: 'Notificação não encontrada' }] });
+    if (bank.subscriptions.length === before)
+      return void res.status(404).json({ messages: [{ codigo: '404', mensagem: 'Notificação não encontrada' }] });
     changed();
     res.status(204).end();
   });
@@ -396,7 +505,10 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
   pub.post(ITAU_SIM_PATHS.certificateRequest, (req, res) => {
     const a = sts.requestCertificate(req.get('authorization'), typeof req.body === 'string' ? req.body : '');
     changed();
-    res.status(a.status).type('text/plain').send(a.text ?? '');
+    res
+      .status(a.status)
+      .type('text/plain')
+      .send(a.text ?? '');
   });
 
   const core: SimulatorCore = {
@@ -410,14 +522,20 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     },
   };
   const admin = sharedAdminRouter(core);
-  admin.get('/scenarios', (_req, res) => void res.json({ rows: ITAU_SCENARIOS.rows, markdown: ITAU_SCENARIOS.markdown() }));
+  admin.get(
+    '/scenarios',
+    (_req, res) => void res.json({ rows: ITAU_SCENARIOS.rows, markdown: ITAU_SCENARIOS.markdown() }),
+  );
   admin.get('/ca.pem', (_req, res) => void res.type('application/x-pem-file').send(pki.caCertPem));
   admin.get('/boletos', (_req, res) => void res.json({ items: bank.boletos.values().map((b) => bank.adminView(b)) }));
   admin.get('/subscriptions', (_req, res) => void res.json({ items: bank.subscriptions.map(ItauBank.shown) }));
   const adminOp = (fn: (b: SimItauBoleto, body: Record<string, unknown>) => unknown) =>
     route(async (req, res) => {
       const id = String(req.params.nn);
-      const b = bank.boletos.get(id) ?? bank.byNossoNumero(config.carteiras[0] ?? '109', id.padStart(8, '0')) ?? bank.byIdBoleto(id);
+      const b =
+        bank.boletos.get(id) ??
+        bank.byNossoNumero(config.carteiras[0] ?? '109', id.padStart(8, '0')) ??
+        bank.byIdBoleto(id);
       if (!b) return res.status(404).json({ error: 'no such boleto' });
       try {
         fn(b, (req.body ?? {}) as Record<string, unknown>);
@@ -429,15 +547,48 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
       res.json({ boleto: bank.adminView(b), tick: report });
     });
   const at = (body: Record<string, unknown>) => (typeof body.at === 'string' ? Date.parse(body.at) : clock.now());
-  admin.post('/boletos/:nn/pay', adminOp((b, body) => bank.pay(b, at(body), typeof body.amountCents === 'number' ? body.amountCents : undefined, body.pix === true ? 'pix' : 'boleto')));
-  admin.post('/boletos/:nn/settle', adminOp((b, body) => bank.settle(b, at(body))));
-  admin.post('/boletos/:nn/cancel', adminOp((b, body) => bank.writeOff(b, at(body), false)));
+  admin.post(
+    '/boletos/:nn/pay',
+    adminOp((b, body) =>
+      bank.pay(
+        b,
+        at(body),
+        typeof body.amountCents === 'number' ? body.amountCents : undefined,
+        body.pix === true ? 'pix' : 'boleto',
+      ),
+    ),
+  );
+  admin.post(
+    '/boletos/:nn/settle',
+    adminOp((b, body) => bank.settle(b, at(body))),
+  );
+  admin.post(
+    '/boletos/:nn/cancel',
+    adminOp((b, body) => bank.writeOff(b, at(body), false)),
+  );
   // The manager approves every instruction waiting (scenario AWAITING_APPROVAL).
-  admin.post('/boletos/:nn/approve', adminOp((b) => bank.approvePending(b, clock.now(), true)));
-  admin.get('/tokens', (_req, res) => void res.json({ ...sts.state.stats, apps: sts.state.apps.map((a) => ({ clientId: a.clientId, certificates: a.certificates.map((c) => ({ serialNumber: c.serialNumber, notAfter: brtIso(c.notAfter) })) })), subscriberOAuthRequests: webhooks.oauthRequests }));
+  admin.post(
+    '/boletos/:nn/approve',
+    adminOp((b) => bank.approvePending(b, clock.now(), true)),
+  );
+  admin.get(
+    '/tokens',
+    (_req, res) =>
+      void res.json({
+        ...sts.state.stats,
+        apps: sts.state.apps.map((a) => ({
+          clientId: a.clientId,
+          certificates: a.certificates.map((c) => ({ serialNumber: c.serialNumber, notAfter: brtIso(c.notAfter) })),
+        })),
+        subscriberOAuthRequests: webhooks.oauthRequests,
+      }),
+  );
   // "Itaú e-mails client_id + temporary token" (certificado dinâmico, step 2): a new app.
   admin.post('/apps', (req, res) => {
-    const company = typeof (req.body as { company?: unknown })?.company === 'string' ? (req.body as { company: string }).company : undefined;
+    const company =
+      typeof (req.body as { company?: unknown })?.company === 'string'
+        ? (req.body as { company: string }).company
+        : undefined;
     const a = sts.newApp(company);
     changed();
     res.status(201).json({ clientId: a.clientId, temporaryToken: a.temporaryToken, expiresAt: brtIso(a.expiresAt) });
@@ -456,9 +607,24 @@ export async function createItauSimulator(opts: ItauSimulatorOptions = {}): Prom
     res.json(faults);
   });
   pub.use('/__sim', admin);
-  pub.get('/', (_req, res) => void res.json({ simulator: 'itau', api: 'mTLS listener', admin: '/__sim', today: clock.today()}));
+  pub.get(
+    '/',
+    (_req, res) => void res.json({ simulator: 'itau', api: 'mTLS listener', admin: '/__sim', today: clock.today() }),
+  );
 
-  const { server, publicServer, close } = await startMtlsServers({ app, pub, pki, port: opts.port, publicPort: opts.publicPort, host: opts.host, tlsMaxVersion: config.tlsMaxVersion, autoTickMs: opts.autoTickMs, tick, idle, flush: () => persistence?.flush() });
+  const { server, publicServer, close } = await startMtlsServers({
+    app,
+    pub,
+    pki,
+    port: opts.port,
+    publicPort: opts.publicPort,
+    host: opts.host,
+    tlsMaxVersion: config.tlsMaxVersion,
+    autoTickMs: opts.autoTickMs,
+    tick,
+    idle,
+    flush: () => persistence?.flush(),
+  });
 
   return {
     ...core,

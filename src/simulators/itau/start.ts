@@ -6,9 +6,13 @@ import { itauSimConfig } from './config';
 import { itauSimPkiDir } from './default-account';
 import { createItauSimulator } from './server';
 
-export async function startItauSimulator(config: Config, logger: Logger): Promise<{ url: string; close(): Promise<void> }> {
+export async function startItauSimulator(
+  config: Config,
+  logger: Logger,
+): Promise<{ url: string; close(): Promise<void> }> {
   // Itaú delivers notifications after a client_credentials token from the subscriber's OAuth URL.
-  const webhookUrl = config.SIM_ITAU_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/itau/${config.ITAU_ACCOUNT_ID}`;
+  const webhookUrl =
+    config.SIM_ITAU_WEBHOOK_URL ?? `http://127.0.0.1:${config.API_PORT}/webhooks/itau/${config.ITAU_ACCOUNT_ID}`;
   const oauthUrl = config.SIM_ITAU_WEBHOOK_OAUTH_URL ?? `${webhookUrl}/oauth/token`;
   const sim = await createItauSimulator({
     port: config.SIM_ITAU_PORT,
@@ -22,7 +26,14 @@ export async function startItauSimulator(config: Config, logger: Logger): Promis
       txidNossoNumeroWidth: config.ITAU_TXID_NOSSO_NUMERO_WIDTH,
       subscriptions: [
         {
-          target: { url: webhookUrl, oauth: { tokenUrl: oauthUrl, clientId: config.SIM_ITAU_WEBHOOK_CLIENT_ID, clientSecret: config.SIM_ITAU_WEBHOOK_CLIENT_SECRET } },
+          target: {
+            url: webhookUrl,
+            oauth: {
+              tokenUrl: oauthUrl,
+              clientId: config.SIM_ITAU_WEBHOOK_CLIENT_ID,
+              clientSecret: config.SIM_ITAU_WEBHOOK_CLIENT_SECRET,
+            },
+          },
           tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'],
         },
       ],

@@ -73,13 +73,23 @@ export function createPki(names: { ca?: string; server?: string } = {}): Pki {
   server.publicKey = forge.pki.publicKeyFromPem(serverKeys.publicKeyPem);
   server.serialNumber = serial();
   validity(server, now, 3650);
-  server.setSubject([{ shortName: 'CN', value: names.server ?? 'localhost' }, { shortName: 'O', value: 'boletoflow simulators' }]);
+  server.setSubject([
+    { shortName: 'CN', value: names.server ?? 'localhost' },
+    { shortName: 'O', value: 'boletoflow simulators' },
+  ]);
   server.setIssuer(caSubject);
   server.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
   ]);
   server.sign(caKey(caKeys.privateKeyPem), forge.md.sha256.create());
   return {
@@ -100,7 +110,13 @@ export interface IssuedCertificate {
 export class CsrRejected extends Error {}
 
 /** What a CSR asks for, after checking its signature; throws CsrRejected with Itaú-like reasons. */
-export function inspectCsr(csrPem: string): { commonName: string; subject: Record<string, string>; keyBits: number; signatureHash: string; publicKeyPem: string } {
+export function inspectCsr(csrPem: string): {
+  commonName: string;
+  subject: Record<string, string>;
+  keyBits: number;
+  signatureHash: string;
+  publicKeyPem: string;
+} {
   let csr: forge.pki.CertificateSigningRequest;
   try {
     csr = forge.pki.certificationRequestFromPem(csrPem);
@@ -109,16 +125,33 @@ export function inspectCsr(csrPem: string): { commonName: string; subject: Recor
   }
   if (!csr.verify()) throw new CsrRejected('CSR inválido: assinatura não confere');
   const subject: Record<string, string> = {};
-  for (const a of csr.subject.attributes) if (a.shortName && typeof a.value === 'string') subject[a.shortName] = a.value;
+  for (const a of csr.subject.attributes)
+    if (a.shortName && typeof a.value === 'string') subject[a.shortName] = a.value;
   const pub = csr.publicKey as forge.pki.rsa.PublicKey | null;
   if (!pub || !('n' in pub)) throw new CsrRejected('CSR inválido: a chave deve ser RSA');
   const oid = csr.siginfo.algorithmOid;
-  const hash = oid === forge.pki.oids.sha512WithRSAEncryption ? 'SHA-512' : oid === forge.pki.oids.sha256WithRSAEncryption ? 'SHA-256' : String(oid);
-  return { commonName: subject.CN ?? '', subject, keyBits: pub.n.bitLength(), signatureHash: hash, publicKeyPem: forge.pki.publicKeyToPem(pub) };
+  const hash =
+    oid === forge.pki.oids.sha512WithRSAEncryption
+      ? 'SHA-512'
+      : oid === forge.pki.oids.sha256WithRSAEncryption
+        ? 'SHA-256'
+        : String(oid);
+  return {
+    commonName: subject.CN ?? '',
+    subject,
+    keyBits: pub.n.bitLength(),
+    signatureHash: hash,
+    publicKeyPem: forge.pki.publicKeyToPem(pub),
+  };
 }
 
 /** Signs a client certificate (CN = client_id) for `publicKeyPem`, valid `days` from the simulator's now. */
-export function issueClientCertificate(pki: Pki, req: { subject: Record<string, string>; publicKeyPem: string }, simNow: number, days: number): IssuedCertificate {
+export function issueClientCertificate(
+  pki: Pki,
+  req: { subject: Record<string, string>; publicKeyPem: string },
+  simNow: number,
+  days: number,
+): IssuedCertificate {
   const ca = forge.pki.certificateFromPem(pki.caCertPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(req.publicKeyPem);
@@ -132,7 +165,12 @@ export function issueClientCertificate(pki: Pki, req: { subject: Record<string, 
     { name: 'extKeyUsage', clientAuth: true },
   ]);
   cert.sign(caKey(pki.caKeyPem), forge.md.sha256.create());
-  return { certificatePem: forge.pki.certificateToPem(cert), serialNumber: cert.serialNumber, commonName: req.subject.CN ?? '', notAfter: cert.validity.notAfter.getTime() };
+  return {
+    certificatePem: forge.pki.certificateToPem(cert),
+    serialNumber: cert.serialNumber,
+    commonName: req.subject.CN ?? '',
+    notAfter: cert.validity.notAfter.getTime(),
+  };
 }
 
 /** The embedded default app: client_id, client_secret and a client certificate + key issued by the test CA. */
@@ -165,9 +203,24 @@ function read(dir: string): PkiDir {
   const app = JSON.parse(f(FILES.app)) as { clientId: string; clientSecret: string };
   return {
     dir,
-    pki: { caCertPem: f(FILES.caCert), caKeyPem: f(FILES.caKey), serverCertPem: f(FILES.serverCert), serverKeyPem: f(FILES.serverKey) },
-    app: { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: f(FILES.clientCert), privateKeyPem: f(FILES.clientKey) },
-    paths: { caCert: join(dir, FILES.caCert), clientCert: join(dir, FILES.clientCert), clientKey: join(dir, FILES.clientKey), app: join(dir, FILES.app) },
+    pki: {
+      caCertPem: f(FILES.caCert),
+      caKeyPem: f(FILES.caKey),
+      serverCertPem: f(FILES.serverCert),
+      serverKeyPem: f(FILES.serverKey),
+    },
+    app: {
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      certificatePem: f(FILES.clientCert),
+      privateKeyPem: f(FILES.clientKey),
+    },
+    paths: {
+      caCert: join(dir, FILES.caCert),
+      clientCert: join(dir, FILES.clientCert),
+      clientKey: join(dir, FILES.clientKey),
+      app: join(dir, FILES.app),
+    },
   };
 }
 
@@ -176,14 +229,27 @@ function read(dir: string): PkiDir {
  * worker reading the default account's certificate): everything is written to a temporary sibling folder and
  * renamed into place, so a concurrent creator either wins or reads the winner's files.
  */
-export function ensurePkiDir(dir: string, defaultClientId: string, clientCertDays = 3650, names: { ca?: string } = {}): PkiDir {
+export function ensurePkiDir(
+  dir: string,
+  defaultClientId: string,
+  clientCertDays = 3650,
+  names: { ca?: string } = {},
+): PkiDir {
   if (existsSync(join(dir, FILES.app))) return read(dir);
   mkdirSync(dirname(dir), { recursive: true });
   const tmp = mkdtempSync(`${dir}.tmp-`);
   try {
     const pki = createPki(names);
     const keys = rsaKeyPair();
-    const cert = issueClientCertificate(pki, { subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' }, publicKeyPem: keys.publicKeyPem }, Date.now(), clientCertDays);
+    const cert = issueClientCertificate(
+      pki,
+      {
+        subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' },
+        publicKeyPem: keys.publicKeyPem,
+      },
+      Date.now(),
+      clientCertDays,
+    );
     const app = { clientId: defaultClientId, clientSecret: randomUUID() };
     const w = (n: string, data: string, mode = 0o600) => writeFileSync(join(tmp, n), data, { mode });
     w(FILES.caCert, pki.caCertPem, 0o644);
@@ -205,11 +271,33 @@ export function ensurePkiDir(dir: string, defaultClientId: string, clientCertDay
 }
 
 /** An in-memory PKI with a default app (tests: nothing touches the disk). */
-export function memoryPki(defaultClientId: string, simNow = Date.now(), clientCertDays = 365, names: { ca?: string } = {}): { pki: Pki; app: SimApp; serialNumber: string } {
+export function memoryPki(
+  defaultClientId: string,
+  simNow = Date.now(),
+  clientCertDays = 365,
+  names: { ca?: string } = {},
+): { pki: Pki; app: SimApp; serialNumber: string } {
   const pki = createPki(names);
   const keys = rsaKeyPair();
-  const cert = issueClientCertificate(pki, { subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' }, publicKeyPem: keys.publicKeyPem }, simNow, clientCertDays);
-  return { pki, app: { clientId: defaultClientId, clientSecret: randomUUID(), certificatePem: cert.certificatePem, privateKeyPem: keys.privateKeyPem }, serialNumber: cert.serialNumber };
+  const cert = issueClientCertificate(
+    pki,
+    {
+      subject: { CN: defaultClientId, OU: 'boletoflow simulated company', L: 'Sao Paulo', ST: 'SP', C: 'BR' },
+      publicKeyPem: keys.publicKeyPem,
+    },
+    simNow,
+    clientCertDays,
+  );
+  return {
+    pki,
+    app: {
+      clientId: defaultClientId,
+      clientSecret: randomUUID(),
+      certificatePem: cert.certificatePem,
+      privateKeyPem: keys.privateKeyPem,
+    },
+    serialNumber: cert.serialNumber,
+  };
 }
 
 /** Serial number, CN and notAfter of a PEM certificate (for the token endpoint's peer-certificate check). */

@@ -31,7 +31,12 @@ export const HMAC_FAILURE = 'Falha ao validar token HMAC';
 const normSerial = (s: string): string => s.toLowerCase().replace(/^0+/, '');
 
 export class ItauSts {
-  state: ItauTokenState = { apps: [], temporaryTokens: [], accessTokens: [], stats: { issued: 0, rejected: 0, certificatesIssued: 0, certificatesRenewed: 0 } };
+  state: ItauTokenState = {
+    apps: [],
+    temporaryTokens: [],
+    accessTokens: [],
+    stats: { issued: 0, rejected: 0, certificatesIssued: 0, certificatesRenewed: 0 },
+  };
 
   constructor(
     private readonly config: ItauSimConfig,
@@ -44,14 +49,25 @@ export class ItauSts {
   }
 
   /** Registers (or updates) an app with a certificate already issued (the embedded default app). */
-  putApp(app: { clientId: string; clientSecret: string; serialNumber: string; notAfter: number; company?: string }): void {
+  putApp(app: {
+    clientId: string;
+    clientSecret: string;
+    serialNumber: string;
+    notAfter: number;
+    company?: string;
+  }): void {
     const existing = this.app(app.clientId);
     const cert = { serialNumber: normSerial(app.serialNumber), notAfter: app.notAfter };
     if (existing) {
       existing.clientSecret = app.clientSecret;
       if (!existing.certificates.some((c) => c.serialNumber === cert.serialNumber)) existing.certificates.push(cert);
     } else {
-      this.state.apps.push({ clientId: app.clientId, clientSecret: app.clientSecret, certificates: [cert], ...(app.company ? { company: app.company } : {}) });
+      this.state.apps.push({
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        certificates: [cert],
+        ...(app.company ? { company: app.company } : {}),
+      });
     }
   }
 
@@ -74,14 +90,24 @@ export class ItauSts {
   private certificateOwner(peer: { serialNumber?: string; commonName?: string } | undefined): SimAppRecord | undefined {
     if (!peer?.serialNumber) return undefined;
     const serial = normSerial(peer.serialNumber);
-    return this.state.apps.find((a) => a.clientId === peer.commonName && a.certificates.some((c) => c.serialNumber === serial && c.notAfter > this.clock.now()));
+    return this.state.apps.find(
+      (a) =>
+        a.clientId === peer.commonName &&
+        a.certificates.some((c) => c.serialNumber === serial && c.notAfter > this.clock.now()),
+    );
   }
 
   /** POST /api/oauth/token (client_credentials, over mTLS). */
-  token(form: Record<string, string | undefined>, peer: { serialNumber?: string; commonName?: string } | undefined): StsAnswer {
+  token(
+    form: Record<string, string | undefined>,
+    peer: { serialNumber?: string; commonName?: string } | undefined,
+  ): StsAnswer {
     if (form.grant_type !== 'client_credentials') {
       this.state.stats.rejected++;
-      return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant_type deve ser client_credentials' } };
+      return {
+        status: 400,
+        json: { error: 'unsupported_grant_type', error_description: 'grant_type deve ser client_credentials' },
+      };
     }
     const app = this.app(form.client_id);
     if (!app || !app.clientSecret || form.client_secret !== app.clientSecret) {
@@ -96,14 +122,33 @@ export class ItauSts {
     const now = this.clock.now();
     this.state.accessTokens = this.state.accessTokens.filter((t) => t.expiresAt > now);
     const token = randomBytes(32).toString('base64url');
-    this.state.accessTokens.push({ token, clientId: app.clientId, expiresAt: now + this.config.accessTokenTtlSeconds * 1000 });
+    this.state.accessTokens.push({
+      token,
+      clientId: app.clientId,
+      expiresAt: now + this.config.accessTokenTtlSeconds * 1000,
+    });
     this.state.stats.issued++;
-    return { status: 200, json: { access_token: token, token_type: 'Bearer', expires_in: this.config.accessTokenTtlSeconds, scope: 'cash_management boletos', active: true } };
+    return {
+      status: 200,
+      json: {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: this.config.accessTokenTtlSeconds,
+        scope: 'cash_management boletos',
+        active: true,
+      },
+    };
   }
 
   /** The client_id of a valid access token presented over a connection with that app's certificate. */
-  validAccess(token: string | undefined, peer: { serialNumber?: string; commonName?: string } | undefined): { clientId: string } | { error: 'token' | 'certificate' } {
-    const t = token === undefined ? undefined : this.state.accessTokens.find((x) => x.token === token && x.expiresAt > this.clock.now());
+  validAccess(
+    token: string | undefined,
+    peer: { serialNumber?: string; commonName?: string } | undefined,
+  ): { clientId: string } | { error: 'token' | 'certificate' } {
+    const t =
+      token === undefined
+        ? undefined
+        : this.state.accessTokens.find((x) => x.token === token && x.expiresAt > this.clock.now());
     if (!t) return { error: 'token' };
     const owner = this.certificateOwner(peer);
     if (!owner || owner.clientId !== t.clientId) return { error: 'certificate' };
@@ -121,7 +166,12 @@ export class ItauSts {
     if (csr.commonName !== app.clientId) return { status: 400, text: 'CSR inválido: o CN deve ser o client_id' };
     if (csr.keyBits < 2048) return { status: 400, text: 'CSR inválido: chave RSA de pelo menos 2048 bits' };
     if (csr.subject.C !== 'BR') return { status: 400, text: 'CSR inválido: C deve ser BR' };
-    const issued = issueClientCertificate(this.pki, { subject: csr.subject, publicKeyPem: csr.publicKeyPem }, this.clock.now(), this.config.certificateDays);
+    const issued = issueClientCertificate(
+      this.pki,
+      { subject: csr.subject, publicKeyPem: csr.publicKeyPem },
+      this.clock.now(),
+      this.config.certificateDays,
+    );
     app.certificates.push({ serialNumber: normSerial(issued.serialNumber), notAfter: issued.notAfter });
     return { certificatePem: issued.certificatePem, notAfter: issued.notAfter };
   }
@@ -144,15 +194,23 @@ export class ItauSts {
   }
 
   /** Renewal over mTLS with the current certificate and an access token of the same app, from N days before expiry. */
-  renewCertificate(authorization: string | undefined, peer: { serialNumber?: string; commonName?: string } | undefined, csrPem: string): StsAnswer {
+  renewCertificate(
+    authorization: string | undefined,
+    peer: { serialNumber?: string; commonName?: string } | undefined,
+    csrPem: string,
+  ): StsAnswer {
     const bearer = authorization && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
     const access = this.validAccess(bearer, peer);
-    if ('error' in access) return { status: 401, text: access.error === 'token' ? 'Token inválido ou expirado' : HMAC_FAILURE };
+    if ('error' in access)
+      return { status: 401, text: access.error === 'token' ? 'Token inválido ou expirado' : HMAC_FAILURE };
     const app = this.app(access.clientId) as SimAppRecord;
     const serial = normSerial(peer?.serialNumber ?? '');
     const current = app.certificates.find((c) => c.serialNumber === serial);
     if (current && current.notAfter - this.clock.now() > this.config.renewalWindowDays * DAY_MS) {
-      return { status: 422, text: `Certificado ainda não pode ser renovado: renovação permitida a partir de ${this.config.renewalWindowDays} dias antes do vencimento` };
+      return {
+        status: 422,
+        text: `Certificado ainda não pode ser renovado: renovação permitida a partir de ${this.config.renewalWindowDays} dias antes do vencimento`,
+      };
     }
     const signed = this.sign(app, csrPem);
     if ('status' in signed) return signed;

@@ -50,7 +50,12 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 's
  */
 export function sharedAdminRouter(core: SimulatorCore): Router {
   const r = express.Router();
-  const clockView = () => ({ now: brtIso(core.clock.now()), epochMs: core.clock.now(), today: core.clock.today(), frozen: core.clock.frozen });
+  const clockView = () => ({
+    now: brtIso(core.clock.now()),
+    epochMs: core.clock.now(),
+    today: core.clock.today(),
+    frozen: core.clock.frozen,
+  });
   r.get('/clock', (_req, res) => void res.json(clockView()));
   r.post(
     '/clock',
@@ -83,14 +88,33 @@ export function sharedAdminRouter(core: SimulatorCore): Router {
       res.json({ ...clockView(), ticks: reports });
     }),
   );
-  r.post('/tick', route(async (_req, res) => res.json(await core.tick())));
+  r.post(
+    '/tick',
+    route(async (_req, res) => res.json(await core.tick())),
+  );
   // Subscriber OAuth secrets are not shown back.
-  const shownTarget = (t: WebhookTarget | undefined) => t && { url: t.url, ...(t.oauth ? { oauthTokenUrl: t.oauth.tokenUrl } : {}) };
-  r.get('/webhooks', (_req, res) => void res.json({ target: core.getWebhookTarget()?.url ?? null, deliveries: core.webhooks.list().map(({ target, ...d }) => ({ ...d, ...(target ? { target: shownTarget(target) } : {}) })) }));
+  const shownTarget = (t: WebhookTarget | undefined) =>
+    t && { url: t.url, ...(t.oauth ? { oauthTokenUrl: t.oauth.tokenUrl } : {}) };
+  r.get(
+    '/webhooks',
+    (_req, res) =>
+      void res.json({
+        target: core.getWebhookTarget()?.url ?? null,
+        deliveries: core.webhooks
+          .list()
+          .map(({ target, ...d }) => ({ ...d, ...(target ? { target: shownTarget(target) } : {}) })),
+      }),
+  );
   r.put('/webhook', (req, res) => {
     const b = req.body as Partial<WebhookTarget>;
-    if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) return void res.status(400).json({ error: 'url must be http(s)' });
-    if (b.oauth !== undefined && (typeof b.oauth?.tokenUrl !== 'string' || typeof b.oauth.clientId !== 'string' || typeof b.oauth.clientSecret !== 'string')) {
+    if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url))
+      return void res.status(400).json({ error: 'url must be http(s)' });
+    if (
+      b.oauth !== undefined &&
+      (typeof b.oauth?.tokenUrl !== 'string' ||
+        typeof b.oauth.clientId !== 'string' ||
+        typeof b.oauth.clientSecret !== 'string')
+    ) {
       return void res.status(400).json({ error: 'oauth needs tokenUrl, clientId and clientSecret' });
     }
     core.setWebhookTarget({ url: b.url, ...(b.auth ? { auth: b.auth } : {}), ...(b.oauth ? { oauth: b.oauth } : {}) });
@@ -114,7 +138,12 @@ export interface RunningServer {
  * Listens (port 0 = any free port) and returns the URL; close() also drops kept-alive and held connections.
  * With `tls`, an HTTPS server (mutual TLS when `requestCert` + `rejectUnauthorized`).
  */
-export function listen(app: Express, port: number, host = '127.0.0.1', tls?: HttpsServerOptions): Promise<RunningServer> {
+export function listen(
+  app: Express,
+  port: number,
+  host = '127.0.0.1',
+  tls?: HttpsServerOptions,
+): Promise<RunningServer> {
   const server: Server = tls ? createHttpsServer(tls, app) : createServer(app);
   const scheme = tls ? 'https' : 'http';
   return new Promise((resolve, reject) => {
@@ -166,7 +195,12 @@ export async function startMtlsServers(p: {
   let server: RunningServer;
   let publicServer: RunningServer;
   try {
-    server = await listen(p.app, p.port ?? 0, p.host, { ...tlsBase, requestCert: true, rejectUnauthorized: true, maxVersion: p.tlsMaxVersion });
+    server = await listen(p.app, p.port ?? 0, p.host, {
+      ...tlsBase,
+      requestCert: true,
+      rejectUnauthorized: true,
+      maxVersion: p.tlsMaxVersion,
+    });
     publicServer = await listen(p.pub, p.publicPort ?? 0, p.host, { ...tlsBase, requestCert: false });
   } catch (e) {
     p.flush?.();

@@ -5,7 +5,13 @@
  *
  * Brazilian banks live in America/Sao_Paulo: local calendar dates follow the domain's one rule (src/domain/dates.ts).
  */
-import { type IsoDate, SAO_PAULO_UTC_OFFSET, SAO_PAULO_UTC_OFFSET_MS, saoPauloDate, saoPauloInstant } from '../../domain';
+import {
+  type IsoDate,
+  SAO_PAULO_UTC_OFFSET,
+  SAO_PAULO_UTC_OFFSET_MS,
+  saoPauloDate,
+  saoPauloInstant,
+} from '../../domain';
 
 export interface SimClockOptions {
   /** Start instant (ISO or epoch ms). Default: now. */
@@ -19,7 +25,8 @@ export class SimClock {
   private frozenAt: number | undefined;
 
   constructor(opts: SimClockOptions = {}) {
-    const start = opts.start === undefined ? Date.now() : typeof opts.start === 'number' ? opts.start : Date.parse(opts.start);
+    const start =
+      opts.start === undefined ? Date.now() : typeof opts.start === 'number' ? opts.start : Date.parse(opts.start);
     if (Number.isNaN(start)) throw new Error(`bad clock start ${String(opts.start)}`);
     if (opts.frozen) this.frozenAt = start;
     else this.offsetMs = start - Date.now();

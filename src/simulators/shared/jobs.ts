@@ -48,7 +48,11 @@ export function memoPerItem<T extends object, V>(inputs: (t: T) => string, f: (t
  * `tick`: the bank's due jobs, then due webhook deliveries; concurrent callers share one tick.
  * `idle`: resolves once no tick is running (the simulator waits for it before closing).
  */
-export function singleFlightTick(runJobs: () => string[], webhooks: WebhookQueue, clock: SimClock): { tick: () => Promise<TickReport>; idle: () => Promise<void> } {
+export function singleFlightTick(
+  runJobs: () => string[],
+  webhooks: WebhookQueue,
+  clock: SimClock,
+): { tick: () => Promise<TickReport>; idle: () => Promise<void> } {
   let ticking: Promise<TickReport> | undefined;
   const tick = () => {
     ticking ??= (async () => {
@@ -58,5 +62,12 @@ export function singleFlightTick(runJobs: () => string[], webhooks: WebhookQueue
     })().finally(() => (ticking = undefined));
     return ticking;
   };
-  return { tick, idle: () => (ticking ?? Promise.resolve()).then(() => undefined, () => undefined) };
+  return {
+    tick,
+    idle: () =>
+      (ticking ?? Promise.resolve()).then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
 }

@@ -17,7 +17,8 @@ export class ScenarioTable<N extends string> {
     readonly fallback: N,
   ) {
     for (const r of rows) {
-      if (!Number.isInteger(r.cents) || r.cents < 0 || r.cents > 99) throw new Error(`scenario ${r.name}: cents must be 0..99`);
+      if (!Number.isInteger(r.cents) || r.cents < 0 || r.cents > 99)
+        throw new Error(`scenario ${r.name}: cents must be 0..99`);
       if (this.byCents.has(r.cents)) throw new Error(`two scenarios on cents ${r.cents}`);
       this.byCents.set(r.cents, r);
     }
@@ -30,6 +31,10 @@ export class ScenarioTable<N extends string> {
 
   /** Markdown table (for the README and `GET /__sim/scenarios`). */
   markdown(): string {
-    return ['| cents | scenario | what the bank does |', '|---|---|---|', ...this.rows.map((r) => `| ,${String(r.cents).padStart(2, '0')} | \`${r.name}\` | ${r.description} |`)].join('\n');
+    return [
+      '| cents | scenario | what the bank does |',
+      '|---|---|---|',
+      ...this.rows.map((r) => `| ,${String(r.cents).padStart(2, '0')} | \`${r.name}\` | ${r.description} |`),
+    ].join('\n');
   }
 }

@@ -137,8 +137,13 @@ export class JsonPersistence<S extends object> {
     };
     // Membership as of now: arrays are copied, other values serialised at once (they are small).
     const parts = work(() =>
-      Object.entries(this.snapshot()).flatMap(([k, v]): ({ key: string; items: unknown[] } | { key: string; json: string })[] =>
-        v === undefined ? [] : Array.isArray(v) ? [{ key: k, items: v.slice() }] : [{ key: k, json: JSON.stringify(v) }],
+      Object.entries(this.snapshot()).flatMap(
+        ([k, v]): ({ key: string; items: unknown[] } | { key: string; json: string })[] =>
+          v === undefined
+            ? []
+            : Array.isArray(v)
+              ? [{ key: k, items: v.slice() }]
+              : [{ key: k, json: JSON.stringify(v) }],
       ),
     );
     mkdirSync(dirname(this.file), { recursive: true });
@@ -160,7 +165,12 @@ export class JsonPersistence<S extends object> {
         }
         await write('[');
         for (let from = 0; from < part.items.length; from += this.chunkItems) {
-          const chunk = work(() => part.items.slice(from, from + this.chunkItems).map((item) => JSON.stringify(item) ?? 'null').join(','));
+          const chunk = work(() =>
+            part.items
+              .slice(from, from + this.chunkItems)
+              .map((item) => JSON.stringify(item) ?? 'null')
+              .join(','),
+          );
           await write(from ? `,${chunk}` : chunk);
           await new Promise((r) => setImmediate(r)); // let the bank answer between chunks
           if (generation !== this.generation) break;

@@ -85,7 +85,16 @@ export class WebhookQueue {
 
   enqueue(subject: string, body: unknown, delayMs = 0, target?: WebhookTarget): Delivery {
     const now = this.clock.now();
-    const d: Delivery = { deliveryId: randomUUID(), subject, body, ...(target ? { target } : {}), createdAt: now, dueAt: now + delayMs, attempts: 0, state: 'PENDING' };
+    const d: Delivery = {
+      deliveryId: randomUUID(),
+      subject,
+      body,
+      ...(target ? { target } : {}),
+      createdAt: now,
+      dueAt: now + delayMs,
+      attempts: 0,
+      state: 'PENDING',
+    };
     this.deliveries.push(d);
     this.waiting.add(d);
     this.onChange();
@@ -132,9 +141,13 @@ export class WebhookQueue {
     } catch {
       throw new Error('OAuth token: the answer is not JSON');
     }
-    if (typeof parsed.access_token !== 'string' || parsed.access_token === '') throw new Error('OAuth token: no access_token in the answer');
+    if (typeof parsed.access_token !== 'string' || parsed.access_token === '')
+      throw new Error('OAuth token: no access_token in the answer');
     const ttl = Number(parsed.expires_in);
-    this.oauthTokens.set(key, { token: parsed.access_token, expiresAt: this.clock.now() + (Number.isFinite(ttl) && ttl > 0 ? ttl : 300) * 1000 });
+    this.oauthTokens.set(key, {
+      token: parsed.access_token,
+      expiresAt: this.clock.now() + (Number.isFinite(ttl) && ttl > 0 ? ttl : 300) * 1000,
+    });
     return parsed.access_token;
   }
 
@@ -147,7 +160,10 @@ export class WebhookQueue {
       attempted++;
       d.attempts++;
       try {
-        const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'boletoflow-simulator' };
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'user-agent': 'boletoflow-simulator',
+        };
         const auth = target.oauth ? `Bearer ${await this.oauthToken(target.oauth)}` : authHeader(target.auth);
         if (auth) headers.authorization = auth;
         const res = await request(target.url, {
@@ -160,7 +176,8 @@ export class WebhookQueue {
         await res.body.dump();
         d.lastStatus = res.statusCode;
         // A refused token is forgotten, so the next attempt asks the subscriber for a new one.
-        if ((res.statusCode === 401 || res.statusCode === 403) && target.oauth) this.oauthTokens.delete(`${target.oauth.tokenUrl} ${target.oauth.clientId}`);
+        if ((res.statusCode === 401 || res.statusCode === 403) && target.oauth)
+          this.oauthTokens.delete(`${target.oauth.tokenUrl} ${target.oauth.clientId}`);
         if (res.statusCode >= 200 && res.statusCode < 300) {
           d.state = 'DELIVERED';
           d.deliveredAt = this.clock.now();

@@ -70,7 +70,11 @@ const descontoFields = {
   valorTerceiroDesconto: money.optional(),
 };
 const multaFields = { tipoMulta: z.number().int(), dataMulta: date.optional(), valorMulta: money.optional() };
-const jurosFields = { tipoJurosMora: z.number().int(), dataJurosMora: date.optional(), valorJurosMora: money.optional() };
+const jurosFields = {
+  tipoJurosMora: z.number().int(),
+  dataJurosMora: date.optional(),
+  valorJurosMora: money.optional(),
+};
 
 const rateio = z.object({
   numeroBanco: int32,
@@ -155,14 +159,32 @@ export const alteracaoSchema = z.object({
   codigoModalidade: int32,
   numeroContratoCobranca: int64.optional(),
   ...Object.fromEntries(Object.entries(ALTERATION_OBJECTS).map(([k, v]) => [k, v.optional()])),
-}) as z.ZodType<{ numeroCliente: number; codigoModalidade: number; numeroContratoCobranca?: number } & { [K in SicoobAlteration]?: z.infer<(typeof ALTERATION_OBJECTS)[K]> }>;
+}) as z.ZodType<
+  { numeroCliente: number; codigoModalidade: number; numeroContratoCobranca?: number } & {
+    [K in SicoobAlteration]?: z.infer<(typeof ALTERATION_OBJECTS)[K]>;
+  }
+>;
 
 export const baixaSchema = z.object({ numeroCliente: int32, codigoModalidade: int32 });
 /** `Negativacao` and `Protesto` (the same shape; `codigoModalidade` is a `number` there). */
-export const apontamentoSchema = z.object({ numeroCliente: int32, codigoModalidade: z.number(), numeroContratoCobranca: int64.optional() });
+export const apontamentoSchema = z.object({
+  numeroCliente: int32,
+  codigoModalidade: z.number(),
+  numeroContratoCobranca: int64.optional(),
+});
 export const pagadorSchema = pagador.extend({ numeroCliente: int32 });
-export const movimentacaoSchema = z.object({ numeroCliente: int32, tipoMovimento: int32, dataInicial: date, dataFinal: date });
-export const webhookCadastroSchema = z.object({ url: z.string(), codigoTipoMovimento: int32, codigoPeriodoMovimento: int32, email: z.string().optional() });
+export const movimentacaoSchema = z.object({
+  numeroCliente: int32,
+  tipoMovimento: int32,
+  dataInicial: date,
+  dataFinal: date,
+});
+export const webhookCadastroSchema = z.object({
+  url: z.string(),
+  codigoTipoMovimento: int32,
+  codigoPeriodoMovimento: int32,
+  email: z.string().optional(),
+});
 export const webhookAlteracaoSchema = z.object({ url: z.string(), email: z.string().optional() });
 
 /** Parses a body or throws the 406 naming each field. */
@@ -171,7 +193,10 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (r.success) return r.data;
   throw new SicoobError(
     406,
-    r.error.issues.map((i) => ({ codigo: '406', mensagem: `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}` })),
+    r.error.issues.map((i) => ({
+      codigo: '406',
+      mensagem: `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`,
+    })),
   );
 }
 
@@ -261,7 +286,11 @@ export const TIPOS_MOVIMENTO: Record<number, { sigla: string; descricao: string 
 
 export const WEBHOOK_TIPOS: Record<number, string> = { 7: 'Pagamento (Baixa operacional)' };
 export const WEBHOOK_PERIODOS: Record<number, string> = { 1: 'Movimento atual (D0)' };
-export const WEBHOOK_SITUACOES: Record<1 | 2 | 3, string> = { 1: 'Aguardando validação', 2: 'Validado com sucesso', 3: 'Inativo' };
+export const WEBHOOK_SITUACOES: Record<1 | 2 | 3, string> = {
+  1: 'Aguardando validação',
+  2: 'Validado com sucesso',
+  3: 'Inativo',
+};
 
 /** "yyyy-MM-ddTHH:mm:ss-03:00", the movement files' format. */
 export function brtSeconds(ms: number): string {
@@ -299,43 +328,69 @@ export class SicoobBank {
 
   private nossoNumeroFor(n: number): number {
     const b = this.config.beneficiary;
-    return this.config.faixa.validaDigitoVerificadorNossoNumero ? n * 10 + sicoobNossoNumeroDv({ cooperativa: b.cooperativa, codigoCliente: b.codigoCliente, nossoNumero: n }) : n;
+    return this.config.faixa.validaDigitoVerificadorNossoNumero
+      ? n * 10 + sicoobNossoNumeroDv({ cooperativa: b.cooperativa, codigoCliente: b.codigoCliente, nossoNumero: n })
+      : n;
   }
 
   /** The nosso número sent by the client: inside the range and, with the DV flag, ending in its DV. */
   private checkNossoNumero(nn: number): void {
     const { faixa } = this.config;
     const base = faixa.validaDigitoVerificadorNossoNumero ? Math.floor(nn / 10) : nn;
-    if (base < faixa.numeroInicial || base > faixa.numeroFinal) throw negocio('4101', `Nosso número ${nn} fora da faixa disponível para o beneficiário.`);
-    if (faixa.validaDigitoVerificadorNossoNumero && this.nossoNumeroFor(base) !== nn) throw negocio('4102', `Dígito verificador do nosso número ${nn} inválido.`);
+    if (base < faixa.numeroInicial || base > faixa.numeroFinal)
+      throw negocio('4101', `Nosso número ${nn} fora da faixa disponível para o beneficiário.`);
+    if (faixa.validaDigitoVerificadorNossoNumero && this.nossoNumeroFor(base) !== nn)
+      throw negocio('4102', `Dígito verificador do nosso número ${nn} inválido.`);
     if (this.boletos.get(String(nn))) throw negocio('4103', `Nosso número ${nn} já cadastrado para o beneficiário.`);
   }
 
   private assignNossoNumero(): number {
     for (;;) {
       const base = this.nextNossoNumero++;
-      if (base > this.config.faixa.numeroFinal) throw negocio('4104', 'Não há nosso número disponível na faixa do beneficiário.');
+      if (base > this.config.faixa.numeroFinal)
+        throw negocio('4104', 'Não há nosso número disponível na faixa do beneficiário.');
       const nn = this.nossoNumeroFor(base);
       if (!this.boletos.get(String(nn))) return nn;
     }
   }
 
   checkContract(numeroCliente: number, codigoModalidade: number): void {
-    if (numeroCliente !== this.config.beneficiary.numeroCliente) throw negocio('4001', `Número do cliente ${numeroCliente} não pertence ao beneficiário autenticado.`);
-    if (!this.config.modalidades.includes(codigoModalidade)) throw negocio('4002', `Modalidade ${codigoModalidade} não permitida para o contrato.`);
+    if (numeroCliente !== this.config.beneficiary.numeroCliente)
+      throw negocio('4001', `Número do cliente ${numeroCliente} não pertence ao beneficiário autenticado.`);
+    if (!this.config.modalidades.includes(codigoModalidade))
+      throw negocio('4002', `Modalidade ${codigoModalidade} não permitida para o contrato.`);
   }
 
-  private numbers(nossoNumero: number, dataVencimento: IsoDate, valorCents: number, parcela: number): { codigoBarras: string; linhaDigitavel: string } {
+  private numbers(
+    nossoNumero: number,
+    dataVencimento: IsoDate,
+    valorCents: number,
+    parcela: number,
+  ): { codigoBarras: string; linhaDigitavel: string } {
     const b = this.config.beneficiary;
     const base = this.config.faixa.validaDigitoVerificadorNossoNumero ? Math.floor(nossoNumero / 10) : nossoNumero;
-    const campoLivre = sicoobCampoLivre({ cooperativa: b.cooperativa, codigoCliente: b.codigoCliente, nossoNumero: base, parcela });
-    const codigoBarras = buildBarcode({ bankCode: SICOOB_BANK_CODE, dueDate: dataVencimento, amountCents: valorCents, campoLivre });
+    const campoLivre = sicoobCampoLivre({
+      cooperativa: b.cooperativa,
+      codigoCliente: b.codigoCliente,
+      nossoNumero: base,
+      parcela,
+    });
+    const codigoBarras = buildBarcode({
+      bankCode: SICOOB_BANK_CODE,
+      dueDate: dataVencimento,
+      amountCents: valorCents,
+      campoLivre,
+    });
     return { codigoBarras, linhaDigitavel: barcodeToLinha(codigoBarras) };
   }
 
   private qrCodeFor(): string {
     const b = this.config.beneficiary;
-    return buildDynamicPix({ locationUrl: `${this.config.pixLocationHost}/${randomUUID()}`, merchantName: b.nome, merchantCity: b.city });
+    return buildDynamicPix({
+      locationUrl: `${this.config.pixLocationHost}/${randomUUID()}`,
+      merchantName: b.nome,
+      merchantCity: b.city,
+    });
   }
 
   /** POST /boletos. Returns the boleto, or throws SicoobError; `lost` tells the server to drop the connection. */
@@ -351,7 +406,8 @@ export class SicoobBank {
       const n = (this.attempts.get(req.seuNumero) ?? 0) + 1;
       this.attempts.set(req.seuNumero, n);
       this.changed();
-      if (n <= this.config.unavailableFirstN) throw new SicoobError(500, [{ codigo: '5000', mensagem: 'Erro interno. Tente novamente mais tarde.' }]);
+      if (n <= this.config.unavailableFirstN)
+        throw new SicoobError(500, [{ codigo: '5000', mensagem: 'Erro interno. Tente novamente mais tarde.' }]);
     }
     this.checkContract(req.numeroCliente, req.codigoModalidade);
     if (req.numeroContaCorrente !== 0 && req.numeroContaCorrente !== this.config.beneficiary.numeroContaCorrente) {
@@ -360,12 +416,15 @@ export class SicoobBank {
     if (scenario === 'REJECTED') throw negocio('4005', 'Pagador com restrição para emissão de boletos.');
     if (valorCents <= 0) throw negocio('4006', 'Valor do boleto deve ser maior que zero.');
     if (req.seuNumero.length > 18) throw negocio('4007', 'Seu número deve ter no máximo 18 caracteres.');
-    if (!isValidCpf(req.pagador.numeroCpfCnpj) && !isValidCnpj(req.pagador.numeroCpfCnpj)) throw negocio('4012', 'CPF/CNPJ do pagador inválido.');
+    if (!isValidCpf(req.pagador.numeroCpfCnpj) && !isValidCnpj(req.pagador.numeroCpfCnpj))
+      throw negocio('4012', 'CPF/CNPJ do pagador inválido.');
     if (req.pagador.nome.length > 50) throw negocio('4008', 'Nome do pagador deve ter no máximo 50 caracteres.');
-    if (req.numeroParcela < 1 || req.numeroParcela > 99) throw negocio('4009', 'Número da parcela deve estar entre 1 e 99.');
+    if (req.numeroParcela < 1 || req.numeroParcela > 99)
+      throw negocio('4009', 'Número da parcela deve estar entre 1 e 99.');
     const today = this.clock.today();
     if (req.dataVencimento < today) throw negocio('4010', 'Data de vencimento não pode ser anterior à data atual.');
-    if (req.dataLimitePagamento !== undefined && req.dataLimitePagamento < req.dataVencimento) throw negocio('4011', 'Data limite de pagamento não pode ser anterior à data de vencimento.');
+    if (req.dataLimitePagamento !== undefined && req.dataLimitePagamento < req.dataVencimento)
+      throw negocio('4011', 'Data limite de pagamento não pode ser anterior à data de vencimento.');
     if (req.nossoNumero !== undefined) this.checkNossoNumero(req.nossoNumero);
     const nossoNumero = req.nossoNumero ?? this.assignNossoNumero();
     const now = this.clock.now();
@@ -399,18 +458,26 @@ export class SicoobBank {
     return q.nossoNumero === undefined ? undefined : this.boletos.get(String(q.nossoNumero));
   }
 
-  byPayer(cpfCnpj: string, filter: { codigoSituacao?: number; dataInicio?: IsoDate; dataFim?: IsoDate }): SimSicoobBoleto[] {
+  byPayer(
+    cpfCnpj: string,
+    filter: { codigoSituacao?: number; dataInicio?: IsoDate; dataFim?: IsoDate },
+  ): SimSicoobBoleto[] {
     const situacao: Record<number, SituacaoBoleto> = { 1: 'Em Aberto', 2: 'Baixado', 3: 'Liquidado' };
     return this.boletos
       .by('payer', cpfCnpj)
       .filter((b) => filter.codigoSituacao === undefined || b.situacao === situacao[filter.codigoSituacao])
-      .filter((b) => (filter.dataInicio === undefined || b.dataVencimento >= filter.dataInicio) && (filter.dataFim === undefined || b.dataVencimento <= filter.dataFim));
+      .filter(
+        (b) =>
+          (filter.dataInicio === undefined || b.dataVencimento >= filter.dataInicio) &&
+          (filter.dataFim === undefined || b.dataVencimento <= filter.dataFim),
+      );
   }
 
   private open(nossoNumero: number): SimSicoobBoleto {
     const b = this.boletos.get(String(nossoNumero));
     if (!b) throw negocio('4201', `Boleto com nosso número ${nossoNumero} não encontrado.`);
-    if (b.situacao !== 'Em Aberto') throw negocio('4202', `Boleto ${nossoNumero} não está em aberto (situação: ${b.situacao}).`);
+    if (b.situacao !== 'Em Aberto')
+      throw negocio('4202', `Boleto ${nossoNumero} não está em aberto (situação: ${b.situacao}).`);
     return b;
   }
 
@@ -421,7 +488,10 @@ export class SicoobBank {
     this.checkContract(body.numeroCliente, body.codigoModalidade);
     const present = (Object.keys(ALTERATION_OBJECTS) as SicoobAlteration[]).filter((k) => body[k] !== undefined);
     if (present.length !== 1) {
-      throw negocio('4301', `Deve ser feita a alteração de somente um objeto do boleto por requisição (informados: ${present.length ? present.join(', ') : 'nenhum'}).`);
+      throw negocio(
+        '4301',
+        `Deve ser feita a alteração de somente um objeto do boleto por requisição (informados: ${present.length ? present.join(', ') : 'nenhum'}).`,
+      );
     }
     const b = this.open(nossoNumero);
     const today = this.clock.today();
@@ -429,19 +499,34 @@ export class SicoobBank {
     switch (present[0]!) {
       case 'prorrogacaoVencimento': {
         const { dataVencimento } = body.prorrogacaoVencimento!;
-        if (dataVencimento < today) throw negocio('4302', 'Nova data de vencimento não pode ser anterior à data atual.');
+        if (dataVencimento < today)
+          throw negocio('4302', 'Nova data de vencimento não pode ser anterior à data atual.');
         const anterior = b.dataVencimento;
         b.dataVencimento = dataVencimento;
         r.dataVencimento = dataVencimento;
-        if (b.dataLimitePagamento !== undefined && b.dataLimitePagamento < dataVencimento) b.dataLimitePagamento = r.dataLimitePagamento = dataVencimento;
+        if (b.dataLimitePagamento !== undefined && b.dataLimitePagamento < dataVencimento)
+          b.dataLimitePagamento = r.dataLimitePagamento = dataVencimento;
         Object.assign(b, this.numbers(b.nossoNumero, dataVencimento, b.valorCents, r.numeroParcela));
-        this.movements.push({ sigla: 'PROR', at: this.clock.now(), nossoNumero: b.nossoNumero, fields: { dataMovimentoProrrogacao: brtSeconds(this.clock.now()), dataVencimentoAnterior: `${anterior}T00:00:00-03:00` } });
-        b.history.push({ dataHistorico: today, tipoHistorico: '2', descricaoHistorico: `PRORROGAÇÃO DE VENCIMENTO PARA ${dataVencimento}` });
+        this.movements.push({
+          sigla: 'PROR',
+          at: this.clock.now(),
+          nossoNumero: b.nossoNumero,
+          fields: {
+            dataMovimentoProrrogacao: brtSeconds(this.clock.now()),
+            dataVencimentoAnterior: `${anterior}T00:00:00-03:00`,
+          },
+        });
+        b.history.push({
+          dataHistorico: today,
+          tipoHistorico: '2',
+          descricaoHistorico: `PRORROGAÇÃO DE VENCIMENTO PARA ${dataVencimento}`,
+        });
         break;
       }
       case 'prorrogacaoLimitePagamento': {
         const { dataLimitePagamento } = body.prorrogacaoLimitePagamento!;
-        if (dataLimitePagamento < b.dataVencimento) throw negocio('4303', 'Data limite de pagamento não pode ser anterior à data de vencimento.');
+        if (dataLimitePagamento < b.dataVencimento)
+          throw negocio('4303', 'Data limite de pagamento não pode ser anterior à data de vencimento.');
         b.dataLimitePagamento = r.dataLimitePagamento = dataLimitePagamento;
         break;
       }
@@ -460,7 +545,8 @@ export class SicoobBank {
         break;
       case 'seuNumero':
         r.seuNumero = body.seuNumero!.seuNumero;
-        if (body.seuNumero!.identificacaoBoletoEmpresa !== undefined) r.identificacaoBoletoEmpresa = body.seuNumero!.identificacaoBoletoEmpresa;
+        if (body.seuNumero!.identificacaoBoletoEmpresa !== undefined)
+          r.identificacaoBoletoEmpresa = body.seuNumero!.identificacaoBoletoEmpresa;
         break;
       case 'especieDocumento':
         r.codigoEspecieDocumento = body.especieDocumento!.codigoEspecieDocumento;
@@ -485,14 +571,16 @@ export class SicoobBank {
     this.checkContract(body.numeroCliente, body.codigoModalidade);
     const b = this.boletos.get(String(nossoNumero));
     if (!b) throw negocio('4201', `Boleto com nosso número ${nossoNumero} não encontrado.`);
-    if (what.startsWith('POST') && (b.situacao !== 'Em Aberto' || b.dataVencimento >= this.clock.today())) throw negocio('4401', 'Somente boletos vencidos e não pagos podem ser protestados ou negativados.');
+    if (what.startsWith('POST') && (b.situacao !== 'Em Aberto' || b.dataVencimento >= this.clock.today()))
+      throw negocio('4401', 'Somente boletos vencidos e não pagos podem ser protestados ou negativados.');
     b.apontamentos.push(`${what} ${brtSeconds(this.clock.now())}`);
     this.changed();
   }
 
   /** PUT /pagadores: the payer's data on every boleto of that payer. */
   updatePayer(body: z.infer<typeof pagadorSchema>): void {
-    if (body.numeroCliente !== this.config.beneficiary.numeroCliente) throw negocio('4001', `Número do cliente ${body.numeroCliente} não pertence ao beneficiário autenticado.`);
+    if (body.numeroCliente !== this.config.beneficiary.numeroCliente)
+      throw negocio('4001', `Número do cliente ${body.numeroCliente} não pertence ao beneficiário autenticado.`);
     const list = this.boletos.by('payer', body.numeroCpfCnpj);
     if (list.length === 0) throw negocio('4501', 'Pagador não encontrado para o beneficiário.');
     const { numeroCliente: _n, ...p } = body;
@@ -519,7 +607,11 @@ export class SicoobBank {
     b.settlement = { at };
     b.situacao = 'Liquidado';
     const pix = b.payment!.channel === 'pix';
-    b.history.push({ dataHistorico: brtDate(at), tipoHistorico: '5', descricaoHistorico: pix ? 'LIQUIDAÇÃO VIA PIX' : 'LIQUIDAÇÃO VIA COMPENSAÇÃO' });
+    b.history.push({
+      dataHistorico: brtDate(at),
+      tipoHistorico: '5',
+      descricaoHistorico: pix ? 'LIQUIDAÇÃO VIA PIX' : 'LIQUIDAÇÃO VIA COMPENSAÇÃO',
+    });
     this.movements.push({
       sigla: 'LIQUI',
       at,
@@ -544,12 +636,32 @@ export class SicoobBank {
     this.changed();
   }
 
-  writeOff(b: SimSicoobBoleto, at: number, idTipoOpFinanceira = 11, tipoOpFinanceira = '01 - Por Decurso de Prazo'): void {
+  writeOff(
+    b: SimSicoobBoleto,
+    at: number,
+    idTipoOpFinanceira = 11,
+    tipoOpFinanceira = '01 - Por Decurso de Prazo',
+  ): void {
     if (b.situacao !== 'Em Aberto') throw new Error(`boleto ${b.id} is ${b.situacao}`);
     b.situacao = 'Baixado';
     b.baixa = { at, idTipoOpFinanceira, tipoOpFinanceira };
-    b.history.push({ dataHistorico: brtDate(at), tipoHistorico: '6', descricaoHistorico: `BAIXA - ${tipoOpFinanceira.slice(5).toUpperCase()}` });
-    this.movements.push({ sigla: 'BAIX', at, nossoNumero: b.nossoNumero, fields: { dataMovimentoLiquidacao: brtSeconds(at), dataLiquidacao: brtSeconds(at), idTipoOpFinanceira, tipoOpFinanceira, valorTarifaMovimento: reais(0) } });
+    b.history.push({
+      dataHistorico: brtDate(at),
+      tipoHistorico: '6',
+      descricaoHistorico: `BAIXA - ${tipoOpFinanceira.slice(5).toUpperCase()}`,
+    });
+    this.movements.push({
+      sigla: 'BAIX',
+      at,
+      nossoNumero: b.nossoNumero,
+      fields: {
+        dataMovimentoLiquidacao: brtSeconds(at),
+        dataLiquidacao: brtSeconds(at),
+        idTipoOpFinanceira,
+        tipoOpFinanceira,
+        valorTarifaMovimento: reais(0),
+      },
+    });
     this.changed();
   }
 
@@ -576,7 +688,15 @@ export class SicoobBank {
       if (w.codigoTipoMovimento !== 7 || w.codigoSituacao === 3) continue;
       if (this.config.webhookValidation && w.codigoSituacao !== 2) continue;
       const d = this.webhooks.enqueue(`${b.nossoNumero}:7`, this.notificationBody(b), 0, { url: w.url });
-      this.solicitacoes.push({ idWebhook: w.idWebhook, deliveryId: d.deliveryId, createdAt: this.clock.now(), validacaoWebhook: false, nossoNumero: b.nossoNumero, codigoBarras: b.codigoBarras, url: w.url });
+      this.solicitacoes.push({
+        idWebhook: w.idWebhook,
+        deliveryId: d.deliveryId,
+        createdAt: this.clock.now(),
+        validacaoWebhook: false,
+        nossoNumero: b.nossoNumero,
+        codigoBarras: b.codigoBarras,
+        url: w.url,
+      });
     }
   }
 
@@ -589,17 +709,39 @@ export class SicoobBank {
       return;
     }
     w.codigoSituacao = 1;
-    const d = this.webhooks.enqueue(`webhook:${w.idWebhook}:validacao`, { validacaoWebhook: true, idWebhook: w.idWebhook, codigoTipoMovimento: w.codigoTipoMovimento }, 0, { url: w.url });
+    const d = this.webhooks.enqueue(
+      `webhook:${w.idWebhook}:validacao`,
+      { validacaoWebhook: true, idWebhook: w.idWebhook, codigoTipoMovimento: w.codigoTipoMovimento },
+      0,
+      { url: w.url },
+    );
     w.validationDeliveryId = d.deliveryId;
-    this.solicitacoes.push({ idWebhook: w.idWebhook, deliveryId: d.deliveryId, createdAt: this.clock.now(), validacaoWebhook: true, url: w.url });
+    this.solicitacoes.push({
+      idWebhook: w.idWebhook,
+      deliveryId: d.deliveryId,
+      createdAt: this.clock.now(),
+      validacaoWebhook: true,
+      url: w.url,
+    });
   }
 
   createWebhook(body: z.infer<typeof webhookCadastroSchema>): SimWebhook {
-    if (!WEBHOOK_TIPOS[body.codigoTipoMovimento]) throw negocio('4601', `Tipo de movimento ${body.codigoTipoMovimento} não permitido para webhook.`);
-    if (!WEBHOOK_PERIODOS[body.codigoPeriodoMovimento]) throw negocio('4602', `Período de movimento ${body.codigoPeriodoMovimento} não permitido para webhook.`);
+    if (!WEBHOOK_TIPOS[body.codigoTipoMovimento])
+      throw negocio('4601', `Tipo de movimento ${body.codigoTipoMovimento} não permitido para webhook.`);
+    if (!WEBHOOK_PERIODOS[body.codigoPeriodoMovimento])
+      throw negocio('4602', `Período de movimento ${body.codigoPeriodoMovimento} não permitido para webhook.`);
     if (!/^https?:\/\/\S+$/.test(body.url)) throw negocio('4603', 'URL do webhook inválida.');
-    if (this.webhooksRegistered.some((w) => w.codigoTipoMovimento === body.codigoTipoMovimento)) throw negocio('4604', `Já existe webhook cadastrado para o tipo de movimento ${body.codigoTipoMovimento}.`);
-    const w: SimWebhook = { idWebhook: this.nextIds.webhook++, url: body.url, ...(body.email ? { email: body.email } : {}), codigoTipoMovimento: body.codigoTipoMovimento, codigoPeriodoMovimento: body.codigoPeriodoMovimento, codigoSituacao: 1, dataHoraCadastro: this.clock.now() };
+    if (this.webhooksRegistered.some((w) => w.codigoTipoMovimento === body.codigoTipoMovimento))
+      throw negocio('4604', `Já existe webhook cadastrado para o tipo de movimento ${body.codigoTipoMovimento}.`);
+    const w: SimWebhook = {
+      idWebhook: this.nextIds.webhook++,
+      url: body.url,
+      ...(body.email ? { email: body.email } : {}),
+      codigoTipoMovimento: body.codigoTipoMovimento,
+      codigoPeriodoMovimento: body.codigoPeriodoMovimento,
+      codigoSituacao: 1,
+      dataHoraCadastro: this.clock.now(),
+    };
     this.webhooksRegistered.push(w);
     this.validate(w);
     this.changed();
@@ -649,7 +791,12 @@ export class SicoobBank {
         this.changed();
       }
       if (w.codigoSituacao === 3) continue;
-      const failed = this.solicitacoes.find((s) => s.idWebhook === w.idWebhook && s.createdAt >= (w.activeSince ?? 0) && byId.get(s.deliveryId)?.state === 'GAVE_UP');
+      const failed = this.solicitacoes.find(
+        (s) =>
+          s.idWebhook === w.idWebhook &&
+          s.createdAt >= (w.activeSince ?? 0) &&
+          byId.get(s.deliveryId)?.state === 'GAVE_UP',
+      );
       if (failed) {
         w.codigoSituacao = 3;
         w.dataHoraInativacao = this.clock.now();
@@ -662,21 +809,34 @@ export class SicoobBank {
   // ---- movimentações ----
 
   requestMovements(body: z.infer<typeof movimentacaoSchema>): SimMovementRequest {
-    if (body.numeroCliente !== this.config.beneficiary.numeroCliente) throw negocio('4001', `Número do cliente ${body.numeroCliente} não pertence ao beneficiário autenticado.`);
-    if (!TIPOS_MOVIMENTO[body.tipoMovimento]) throw negocio('4701', `Tipo de movimento ${body.tipoMovimento} inválido.`);
+    if (body.numeroCliente !== this.config.beneficiary.numeroCliente)
+      throw negocio('4001', `Número do cliente ${body.numeroCliente} não pertence ao beneficiário autenticado.`);
+    if (!TIPOS_MOVIMENTO[body.tipoMovimento])
+      throw negocio('4701', `Tipo de movimento ${body.tipoMovimento} inválido.`);
     const span = daysBetween(body.dataInicial, body.dataFinal);
     if (span < 0) throw negocio('4702', 'Data final deve ser maior ou igual à data inicial.');
-    if (span > this.config.movementMaxDays) throw negocio('4703', `As consultas estão limitadas em um período máximo de ${this.config.movementMaxDays} dias.`);
+    if (span > this.config.movementMaxDays)
+      throw negocio(
+        '4703',
+        `As consultas estão limitadas em um período máximo de ${this.config.movementMaxDays} dias.`,
+      );
     if (body.dataFinal > this.clock.today()) throw negocio('4704', 'Data final não pode ser posterior à data atual.');
     const now = this.clock.now();
-    const r: SimMovementRequest = { codigoSolicitacao: this.nextIds.solicitacao++, ...body, requestedAt: now, readyAt: now + this.config.movementProcessingSeconds * 1000 };
+    const r: SimMovementRequest = {
+      codigoSolicitacao: this.nextIds.solicitacao++,
+      ...body,
+      requestedAt: now,
+      readyAt: now + this.config.movementProcessingSeconds * 1000,
+    };
     this.movementRequests.push(r);
     this.changed();
     return r;
   }
 
   movementRequest(numeroCliente: number, codigoSolicitacao: number): SimMovementRequest {
-    const r = this.movementRequests.find((x) => x.codigoSolicitacao === codigoSolicitacao && x.numeroCliente === numeroCliente);
+    const r = this.movementRequests.find(
+      (x) => x.codigoSolicitacao === codigoSolicitacao && x.numeroCliente === numeroCliente,
+    );
     if (!r) throw negocio('4705', `Solicitação ${codigoSolicitacao} não encontrada.`);
     if (r.records === undefined && this.clock.now() >= r.readyAt) {
       r.records = this.records(r);
@@ -706,12 +866,23 @@ export class SicoobBank {
     if (tipo.sigla === 'AVENC' || tipo.sigla === 'VENC') {
       const today = brtDate(r.readyAt);
       return this.boletos
-        .filter((b) => b.situacao === 'Em Aberto' && (tipo.sigla === 'AVENC' ? b.dataVencimento >= today : b.dataVencimento < today))
+        .filter(
+          (b) =>
+            b.situacao === 'Em Aberto' &&
+            (tipo.sigla === 'AVENC' ? b.dataVencimento >= today : b.dataVencimento < today),
+        )
         .map((b) => ({
           ...base(b),
           ...(tipo.sigla === 'AVENC'
-            ? { dataEmissaoDocumento: `${b.request.dataEmissao}T00:00:00-03:00`, numeroContaCorrente: b0.numeroContaCorrente }
-            : { qtdDiasVencido: daysBetween(b.dataVencimento, today), valorAbatimento: b.request.valorAbatimento ?? 0, valorTituloAtualizado: reais(b.valorCents) }),
+            ? {
+                dataEmissaoDocumento: `${b.request.dataEmissao}T00:00:00-03:00`,
+                numeroContaCorrente: b0.numeroContaCorrente,
+              }
+            : {
+                qtdDiasVencido: daysBetween(b.dataVencimento, today),
+                valorAbatimento: b.request.valorAbatimento ?? 0,
+                valorTituloAtualizado: reais(b.valorCents),
+              }),
         }));
     }
     return this.movements
@@ -725,7 +896,8 @@ export class SicoobBank {
   // ---- jobs ----
 
   private readonly dueJobsOf = memoPerItem(
-    (b: SimSicoobBoleto) => `${b.situacao}|${b.dataVencimento}|${b.dataLimitePagamento ?? ''}|${b.payment?.at ?? ''}|${b.settlement?.at ?? ''}`,
+    (b: SimSicoobBoleto) =>
+      `${b.situacao}|${b.dataVencimento}|${b.dataLimitePagamento ?? ''}|${b.payment?.at ?? ''}|${b.settlement?.at ?? ''}`,
     (b: SimSicoobBoleto): { at: number; what: string; run: (b: SimSicoobBoleto) => void }[] => {
       if (b.situacao !== 'Em Aberto') return [];
       const c = this.config;
@@ -733,10 +905,23 @@ export class SicoobBank {
         case 'PAID_AND_SETTLED':
         case 'NO_NOTIFICATION':
         case 'PAID_NOT_SETTLED': {
-          if (!b.payment) return [{ at: brtInstant(b.dataVencimento, 10), what: `paid ${b.id}`, run: (x) => this.pay(x, brtInstant(x.dataVencimento, 10)) }];
+          if (!b.payment)
+            return [
+              {
+                at: brtInstant(b.dataVencimento, 10),
+                what: `paid ${b.id}`,
+                run: (x) => this.pay(x, brtInstant(x.dataVencimento, 10)),
+              },
+            ];
           if (b.scenario === 'PAID_NOT_SETTLED') return [];
           const day = addBusinessDays(brtDate(b.payment.at), c.settlementBusinessDays);
-          return [{ at: brtInstant(day, c.settlementHour), what: `settled ${b.id}`, run: (x) => this.settle(x, brtInstant(day, c.settlementHour)) }];
+          return [
+            {
+              at: brtInstant(day, c.settlementHour),
+              what: `settled ${b.id}`,
+              run: (x) => this.settle(x, brtInstant(day, c.settlementHour)),
+            },
+          ];
         }
         case 'PIX_PAID': {
           if (!b.qrCode) return [];
@@ -757,7 +942,8 @@ export class SicoobBank {
   runJobs(): string[] {
     const now = this.clock.now();
     const jobs: SimJob[] = [];
-    for (const b of this.boletos.values()) for (const j of this.dueJobsOf(b)) if (j.at <= now) jobs.push({ at: j.at, what: j.what, run: () => j.run(b) });
+    for (const b of this.boletos.values())
+      for (const j of this.dueJobsOf(b)) if (j.at <= now) jobs.push({ at: j.at, what: j.what, run: () => j.run(b) });
     const done = runInOrder(jobs);
     this.syncWebhooks();
     return done;
@@ -765,7 +951,15 @@ export class SicoobBank {
 
   // ---- persistence ----
 
-  snapshot(): { boletos: SimSicoobBoleto[]; movements: SimMovement[]; movementRequests: SimMovementRequest[]; webhooksRegistered: SimWebhook[]; solicitacoes: SimSolicitacao[]; attempts: [string, number][]; next: { nossoNumero: number; solicitacao: number; webhook: number } } {
+  snapshot(): {
+    boletos: SimSicoobBoleto[];
+    movements: SimMovement[];
+    movementRequests: SimMovementRequest[];
+    webhooksRegistered: SimWebhook[];
+    solicitacoes: SimSolicitacao[];
+    attempts: [string, number][];
+    next: { nossoNumero: number; solicitacao: number; webhook: number };
+  } {
     return {
       boletos: this.boletos.values(),
       movements: this.movements,

@@ -86,7 +86,15 @@ export interface SicoobSimConfig {
 
 export function sicoobSimConfig(overrides: Partial<SicoobSimConfig> = {}): SicoobSimConfig {
   return {
-    beneficiary: { cooperativa: '4327', codigoCliente: '0229385', numeroCliente: 229385, numeroContaCorrente: 417270, nome: 'Empresa Simulada Ltda', document: '11222333000181', city: 'BRASILIA' },
+    beneficiary: {
+      cooperativa: '4327',
+      codigoCliente: '0229385',
+      numeroCliente: 229385,
+      numeroContaCorrente: 417270,
+      nome: 'Empresa Simulada Ltda',
+      document: '11222333000181',
+      city: 'BRASILIA',
+    },
     modalidades: [1],
     accessTokenTtlSeconds: 300,
     enforceScopes: true,

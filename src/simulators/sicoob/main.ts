@@ -23,6 +23,14 @@ runMain(async () => {
     pkiDir: join(dir, 'sicoob', 'pki'),
     stateFile: join(dir, 'sicoob.json'),
   });
-  logger.info({ apiUrl: sim.apiUrl, tokenUrl: sim.tokenUrl, adminUrl: `${sim.publicUrl}/__sim`, clientId: sim.defaultApp.clientId }, 'Sicoob simulator listening (mTLS)');
+  logger.info(
+    {
+      apiUrl: sim.apiUrl,
+      tokenUrl: sim.tokenUrl,
+      adminUrl: `${sim.publicUrl}/__sim`,
+      clientId: sim.defaultApp.clientId,
+    },
+    'Sicoob simulator listening (mTLS)',
+  );
   onShutdown(() => sim.close());
 });

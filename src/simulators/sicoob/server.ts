@@ -35,12 +35,25 @@ import {
   webhookAlteracaoSchema,
   webhookCadastroSchema,
 } from './bank';
-import { SICOOB_SIM_DEFAULT_CLIENT_ID, SICOOB_SIM_PATHS, type SicoobScope, sicoobSimConfig, type SicoobSimConfig } from './config';
+import {
+  SICOOB_SIM_DEFAULT_CLIENT_ID,
+  SICOOB_SIM_PATHS,
+  type SicoobScope,
+  sicoobSimConfig,
+  type SicoobSimConfig,
+} from './config';
 import { SICOOB_SCENARIOS } from './scenarios';
 import { consultaView, payerListView, registeredView, segundaViaView, solicitacoesView, webhookView } from './views';
 
 /** The scopes the simulated realm grants [3P: the set public clients request]; `openid` is accepted and ignored. */
-export const SICOOB_SCOPES: readonly SicoobScope[] = ['boletos_inclusao', 'boletos_consulta', 'boletos_alteracao', 'webhooks_inclusao', 'webhooks_consulta', 'webhooks_alteracao'];
+export const SICOOB_SCOPES: readonly SicoobScope[] = [
+  'boletos_inclusao',
+  'boletos_consulta',
+  'boletos_alteracao',
+  'webhooks_inclusao',
+  'webhooks_consulta',
+  'webhooks_alteracao',
+];
 
 export interface SicoobSimulatorOptions {
   port?: number;
@@ -82,7 +95,9 @@ const CA_NAME = { ca: 'boletoflow Sicoob simulator test CA' };
 
 /** The gateway's own refusals (401/403) [U: the document lists none; IBM API Connect's shape, as `x-ibm-name` suggests]. */
 const gatewayError = (res: Response, status: 401 | 403, moreInformation: string) =>
-  void res.status(status).json({ httpCode: String(status), httpMessage: status === 401 ? 'Unauthorized' : 'Forbidden', moreInformation });
+  void res
+    .status(status)
+    .json({ httpCode: String(status), httpMessage: status === 401 ? 'Unauthorized' : 'Forbidden', moreInformation });
 
 const sicoobError = (res: Response, e: SicoobError) => void res.status(e.status).json(e.body());
 
@@ -92,26 +107,31 @@ function intParam(req: Request, name: string, required?: false): number | undefi
 function intParam(req: Request, name: string, required = false): number | undefined {
   const v = req.query[name];
   if (v === undefined || v === '') {
-    if (required) throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: parâmetro obrigatório não informado` }]);
+    if (required)
+      throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: parâmetro obrigatório não informado` }]);
     return undefined;
   }
-  if (typeof v !== 'string' || !/^-?\d{1,18}$/.test(v)) throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: deve ser um número inteiro` }]);
+  if (typeof v !== 'string' || !/^-?\d{1,18}$/.test(v))
+    throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: deve ser um número inteiro` }]);
   return Number(v);
 }
 
 function dateParam(req: Request, name: string, required = false): string | undefined {
   const v = req.query[name];
   if (v === undefined || v === '') {
-    if (required) throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: parâmetro obrigatório não informado` }]);
+    if (required)
+      throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: parâmetro obrigatório não informado` }]);
     return undefined;
   }
-  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !isIsoDate(v)) throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: data no formato yyyy-MM-dd` }]);
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !isIsoDate(v))
+    throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: data no formato yyyy-MM-dd` }]);
   return v;
 }
 
 function pathInt(req: Request, name: string): number {
   const v = req.params[name];
-  if (typeof v !== 'string' || !/^\d{1,18}$/.test(v)) throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: deve ser um número inteiro` }]);
+  if (typeof v !== 'string' || !/^\d{1,18}$/.test(v))
+    throw new SicoobError(406, [{ codigo: '406', mensagem: `${name}: deve ser um número inteiro` }]);
   return Number(v);
 }
 
@@ -164,7 +184,12 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   }
 
   if (opts.stateFile) {
-    persistence = new JsonPersistence<Snapshot>(opts.stateFile, () => ({ clock: clock.snapshot(), bank: bank.snapshot(), webhooks: webhooks.snapshot(), ...(webhookTarget ? { webhookTarget } : {}) }));
+    persistence = new JsonPersistence<Snapshot>(opts.stateFile, () => ({
+      clock: clock.snapshot(),
+      bank: bank.snapshot(),
+      webhooks: webhooks.snapshot(),
+      ...(webhookTarget ? { webhookTarget } : {}),
+    }));
     const saved = persistence.load();
     if (saved) {
       if (!opts.clock) clock.restore(saved.clock);
@@ -183,23 +208,47 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false }));
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err) return void res.status(406).json({ mensagens: [{ codigo: '406', mensagem: 'Corpo da requisição inválido (JSON malformado).' }] });
+    if (err)
+      return void res
+        .status(406)
+        .json({ mensagens: [{ codigo: '406', mensagem: 'Corpo da requisição inválido (JSON malformado).' }] });
     next();
   });
 
   // auth.openapi.yaml: client_credentials over mTLS; the client is authenticated by its certificate (no secret).
   app.post(SICOOB_SIM_PATHS.token, (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    if (b.grant_type !== 'client_credentials') return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'Unsupported grant_type' });
-    if (typeof b.client_id !== 'string' || b.client_id === '') return void res.status(400).json({ error: 'invalid_request', error_description: 'Missing parameter: client_id' });
-    if (b.client_id !== peerCommonName(req)) return void res.status(401).json({ error: 'invalid_client', error_description: 'Client certificate does not match client_id' });
+    if (b.grant_type !== 'client_credentials')
+      return void res
+        .status(400)
+        .json({ error: 'unsupported_grant_type', error_description: 'Unsupported grant_type' });
+    if (typeof b.client_id !== 'string' || b.client_id === '')
+      return void res.status(400).json({ error: 'invalid_request', error_description: 'Missing parameter: client_id' });
+    if (b.client_id !== peerCommonName(req))
+      return void res
+        .status(401)
+        .json({ error: 'invalid_client', error_description: 'Client certificate does not match client_id' });
     const asked = typeof b.scope === 'string' ? b.scope.split(/\s+/).filter(Boolean) : [];
     const unknown = asked.filter((s) => s !== 'openid' && !(SICOOB_SCOPES as readonly string[]).includes(s));
-    if (unknown.length) return void res.status(400).json({ error: 'invalid_scope', error_description: `Invalid scopes: ${unknown.join(' ')}` });
+    if (unknown.length)
+      return void res
+        .status(400)
+        .json({ error: 'invalid_scope', error_description: `Invalid scopes: ${unknown.join(' ')}` });
     const token = randomBytes(24).toString('hex');
-    tokens.set(token, { clientId: b.client_id, scopes: new Set(asked), expiresAt: clock.now() + config.accessTokenTtlSeconds * 1000 });
+    tokens.set(token, {
+      clientId: b.client_id,
+      scopes: new Set(asked),
+      expiresAt: clock.now() + config.accessTokenTtlSeconds * 1000,
+    });
     issued++;
-    res.json({ access_token: token, expires_in: config.accessTokenTtlSeconds, refresh_expires_in: 0, token_type: 'Bearer', 'not-before-policy': 0, scope: asked.join(' ') });
+    res.json({
+      access_token: token,
+      expires_in: config.accessTokenTtlSeconds,
+      refresh_expires_in: 0,
+      token_type: 'Bearer',
+      'not-before-policy': 0,
+      scope: asked.join(' '),
+    });
   });
 
   const v3 = express.Router();
@@ -210,24 +259,39 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       const t = m ? tokens.get(m[1]!) : undefined;
       if (!t || t.expiresAt <= clock.now()) return gatewayError(res, 401, 'Token de acesso inválido ou expirado.');
       if (t.clientId !== peerCommonName(req)) return gatewayError(res, 401, 'Token emitido para outro certificado.');
-      if (config.requireClientIdHeader && req.get('client_id') !== t.clientId) return gatewayError(res, 401, 'Header client_id ausente ou diferente do token.');
-      if (config.enforceScopes && scope && !t.scopes.has(scope)) return gatewayError(res, 403, `Escopo ${scope} não autorizado para o token.`);
+      if (config.requireClientIdHeader && req.get('client_id') !== t.clientId)
+        return gatewayError(res, 401, 'Header client_id ausente ou diferente do token.');
+      if (config.enforceScopes && scope && !t.scopes.has(scope))
+        return gatewayError(res, 403, `Escopo ${scope} não autorizado para o token.`);
       next();
     };
 
-  const found = (res: Response, body: unknown) => (body === undefined ? void res.status(204).end() : void res.json({ resultado: body }));
+  const found = (res: Response, body: unknown) =>
+    body === undefined ? void res.status(204).end() : void res.json({ resultado: body });
   const lookup = (req: Request) => {
     const numeroCliente = intParam(req, 'numeroCliente', true);
     const codigoModalidade = intParam(req, 'codigoModalidade', true);
     bank.checkContract(numeroCliente, codigoModalidade);
-    const q = { nossoNumero: intParam(req, 'nossoNumero'), linhaDigitavel: typeof req.query.linhaDigitavel === 'string' ? req.query.linhaDigitavel : undefined, codigoBarras: typeof req.query.codigoBarras === 'string' ? req.query.codigoBarras : undefined };
-    if (q.nossoNumero === undefined && !q.linhaDigitavel && !q.codigoBarras) throw new SicoobError(400, [{ codigo: '4200', mensagem: 'Informe o nosso número, a linha digitável ou o código de barras.' }]);
+    const q = {
+      nossoNumero: intParam(req, 'nossoNumero'),
+      linhaDigitavel: typeof req.query.linhaDigitavel === 'string' ? req.query.linhaDigitavel : undefined,
+      codigoBarras: typeof req.query.codigoBarras === 'string' ? req.query.codigoBarras : undefined,
+    };
+    if (q.nossoNumero === undefined && !q.linhaDigitavel && !q.codigoBarras)
+      throw new SicoobError(400, [
+        { codigo: '4200', mensagem: 'Informe o nosso número, a linha digitável ou o código de barras.' },
+      ]);
     const b = bank.find(q);
-    if (!b && config.unknownBoleto === 400) throw new SicoobError(400, [{ codigo: '4201', mensagem: 'Boleto não encontrado.' }]);
+    if (!b && config.unknownBoleto === 400)
+      throw new SicoobError(400, [{ codigo: '4201', mensagem: 'Boleto não encontrado.' }]);
     return b;
   };
 
-  v3.get('/health', need(undefined), (_req, res) => void res.json({ status: 'UP', RestHealthCheck: { name: 'api-rest', status: 'UP' } }));
+  v3.get(
+    '/health',
+    need(undefined),
+    (_req, res) => void res.json({ status: 'UP', RestHealthCheck: { name: 'api-rest', status: 'UP' } }),
+  );
 
   v3.post(
     '/boletos',
@@ -261,7 +325,11 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       bank.checkContract(intParam(req, 'numeroCliente', true), intParam(req, 'codigoModalidade', true));
       const quantidade = intParam(req, 'quantidade', true);
       const { faixa, beneficiary } = config;
-      const used = new Set(bank.boletos.values().map((b) => (faixa.validaDigitoVerificadorNossoNumero ? Math.floor(b.nossoNumero / 10) : b.nossoNumero)));
+      const used = new Set(
+        bank.boletos
+          .values()
+          .map((b) => (faixa.validaDigitoVerificadorNossoNumero ? Math.floor(b.nossoNumero / 10) : b.nossoNumero)),
+      );
       // The free runs of the range holding at least `quantidade` numbers.
       const runs: { numeroInicial: number; numeroFinal: number }[] = [];
       let start: number | undefined;
@@ -297,13 +365,22 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     need('boletos_consulta'),
     api((req, res) => {
       const r = bank.requestMovements(parseBody(movimentacaoSchema, req.body));
-      res.json({ resultado: { mensagem: "Solicitação recebida com sucesso. Utilize o 'Código da Solicitação' para verificar se já foi processada.", codigoSolicitacao: r.codigoSolicitacao } });
+      res.json({
+        resultado: {
+          mensagem:
+            "Solicitação recebida com sucesso. Utilize o 'Código da Solicitação' para verificar se já foi processada.",
+          codigoSolicitacao: r.codigoSolicitacao,
+        },
+      });
     }),
   );
   const filesOf = (r: { codigoSolicitacao: number; records?: unknown[] }) => {
     const per = config.movementRecordsPerFile;
     const n = r.records && r.records.length ? Math.ceil(r.records.length / per) : 0;
-    return Array.from({ length: n }, (_, i) => ({ idArquivo: r.codigoSolicitacao * 1000 + i + 1, records: r.records!.slice(i * per, (i + 1) * per) }));
+    return Array.from({ length: n }, (_, i) => ({
+      idArquivo: r.codigoSolicitacao * 1000 + i + 1,
+      records: r.records!.slice(i * per, (i + 1) * per),
+    }));
   };
   v3.get(
     '/boletos/movimentacoes',
@@ -312,10 +389,19 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       const r = bank.movementRequest(intParam(req, 'numeroCliente', true), intParam(req, 'codigoSolicitacao', true));
       if (!r.records) {
         if (config.movementPendingStatus === 204) return void res.status(204).end();
-        throw new SicoobError(400, [{ codigo: '4706', mensagem: 'Solicitação em processamento. Tente novamente em instantes.' }]);
+        throw new SicoobError(400, [
+          { codigo: '4706', mensagem: 'Solicitação em processamento. Tente novamente em instantes.' },
+        ]);
       }
       const files = filesOf(r);
-      res.json({ resultado: { quantidadeTotalRegistros: r.records.length, quantidadeRegistrosArquivo: config.movementRecordsPerFile, quantidadeArquivo: files.length, idArquivos: files.map((f) => f.idArquivo) } });
+      res.json({
+        resultado: {
+          quantidadeTotalRegistros: r.records.length,
+          quantidadeRegistrosArquivo: config.movementRecordsPerFile,
+          quantidadeArquivo: files.length,
+          idArquivos: files.map((f) => f.idArquivo),
+        },
+      });
     }),
   );
   v3.get(
@@ -325,9 +411,15 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       const r = bank.movementRequest(intParam(req, 'numeroCliente', true), intParam(req, 'codigoSolicitacao', true));
       const idArquivo = intParam(req, 'idArquivo', true);
       const file = r.records ? filesOf(r).find((f) => f.idArquivo === idArquivo) : undefined;
-      if (!file) throw new SicoobError(400, [{ codigo: '4707', mensagem: `Arquivo ${idArquivo} não encontrado para a solicitação ${r.codigoSolicitacao}.` }]);
+      if (!file)
+        throw new SicoobError(400, [
+          {
+            codigo: '4707',
+            mensagem: `Arquivo ${idArquivo} não encontrado para a solicitação ${r.codigoSolicitacao}.`,
+          },
+        ]);
       const stamp = brtSeconds(r.requestedAt).replace(/\D/g, '').slice(0, 14);
-      const name = `${TIPOS_MOVIMENTO[r.tipoMovimento]!.sigla}_${config.beneficiary.cooperativa}_${config.beneficiary.numeroCliente}_${stamp}_${r.codigoSolicitacao}_${idArquivo % 1000 - 1}`;
+      const name = `${TIPOS_MOVIMENTO[r.tipoMovimento]!.sigla}_${config.beneficiary.cooperativa}_${config.beneficiary.numeroCliente}_${stamp}_${r.codigoSolicitacao}_${(idArquivo % 1000) - 1}`;
       const zip = zipSync({ [`${name}.json`]: strToU8(JSON.stringify(file.records)) });
       res.json({ resultado: { arquivo: Buffer.from(zip).toString('base64'), nomeArquivo: `${name}.zip` } });
     }),
@@ -353,7 +445,11 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
         `/boletos/:nossoNumero/${what}`,
         need('boletos_alteracao'),
         noContent((req) => {
-          bank.apontar(pathInt(req, 'nossoNumero'), parseBody(apontamentoSchema, req.body), `${method.toUpperCase()} ${what}`);
+          bank.apontar(
+            pathInt(req, 'nossoNumero'),
+            parseBody(apontamentoSchema, req.body),
+            `${method.toUpperCase()} ${what}`,
+          );
         }),
       );
     }
@@ -363,11 +459,18 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     need('boletos_consulta'),
     api((req, res) => {
       const numeroCliente = intParam(req, 'numeroCliente', true);
-      if (numeroCliente !== config.beneficiary.numeroCliente) throw new SicoobError(400, [{ codigo: '4001', mensagem: `Número do cliente ${numeroCliente} não pertence ao beneficiário autenticado.` }]);
+      if (numeroCliente !== config.beneficiary.numeroCliente)
+        throw new SicoobError(400, [
+          { codigo: '4001', mensagem: `Número do cliente ${numeroCliente} não pertence ao beneficiário autenticado.` },
+        ]);
       const codigoSituacao = intParam(req, 'codigoSituacao');
       const dataInicio = dateParam(req, 'dataInicio');
       const dataFim = dateParam(req, 'dataFim');
-      const list = bank.byPayer(String(req.params.numeroCpfCnpj), { ...(codigoSituacao !== undefined ? { codigoSituacao } : {}), ...(dataInicio ? { dataInicio } : {}), ...(dataFim ? { dataFim } : {}) });
+      const list = bank.byPayer(String(req.params.numeroCpfCnpj), {
+        ...(codigoSituacao !== undefined ? { codigoSituacao } : {}),
+        ...(dataInicio ? { dataInicio } : {}),
+        ...(dataFim ? { dataFim } : {}),
+      });
       if (list.length === 0) return void res.status(204).end();
       res.json({ resultado: list.map((b) => payerListView(b, config)) });
     }),
@@ -387,7 +490,9 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       bank.syncWebhooks();
       const id = intParam(req, 'idWebhook');
       const tipo = intParam(req, 'codigoTipoMovimento');
-      const list = bank.webhooksRegistered.filter((w) => (id === undefined || w.idWebhook === id) && (tipo === undefined || w.codigoTipoMovimento === tipo));
+      const list = bank.webhooksRegistered.filter(
+        (w) => (id === undefined || w.idWebhook === id) && (tipo === undefined || w.codigoTipoMovimento === tipo),
+      );
       if (list.length === 0) return void res.status(204).end();
       res.json({ resultado: list.map(webhookView) });
     }),
@@ -432,7 +537,9 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       const q = {
         dataSolicitacao,
         pagina: intParam(req, 'pagina') ?? 1,
-        ...(intParam(req, 'codigoSolicitacaoSituacao') !== undefined ? { codigoSolicitacaoSituacao: intParam(req, 'codigoSolicitacaoSituacao')! } : {}),
+        ...(intParam(req, 'codigoSolicitacaoSituacao') !== undefined
+          ? { codigoSolicitacaoSituacao: intParam(req, 'codigoSolicitacaoSituacao')! }
+          : {}),
         ...(intParam(req, 'nossoNumero') !== undefined ? { nossoNumero: intParam(req, 'nossoNumero')! } : {}),
         ...(typeof req.query.codigoBarras === 'string' ? { codigoBarras: req.query.codigoBarras } : {}),
       };
@@ -440,19 +547,34 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     }),
   );
   app.use(SICOOB_SIM_PATHS.api, v3);
-  app.use((_req, res) => void res.status(404).json({ mensagens: [{ codigo: '404', mensagem: 'Recurso não encontrado.' }] }));
+  app.use(
+    (_req, res) => void res.status(404).json({ mensagens: [{ codigo: '404', mensagem: 'Recurso não encontrado.' }] }),
+  );
 
   // ---- admin (TLS only) ----
-  const core: SimulatorCore = { clock, webhooks, tick, getWebhookTarget: () => webhookTarget, setWebhookTarget: (t) => void ((webhookTarget = t), changed()) };
+  const core: SimulatorCore = {
+    clock,
+    webhooks,
+    tick,
+    getWebhookTarget: () => webhookTarget,
+    setWebhookTarget: (t) => void ((webhookTarget = t), changed()),
+  };
   const pub = express();
   pub.disable('x-powered-by');
   pub.use(express.json());
   const admin = sharedAdminRouter(core);
-  admin.get('/scenarios', (_req, res) => void res.json({ rows: SICOOB_SCENARIOS.rows, markdown: SICOOB_SCENARIOS.markdown() }));
+  admin.get(
+    '/scenarios',
+    (_req, res) => void res.json({ rows: SICOOB_SCENARIOS.rows, markdown: SICOOB_SCENARIOS.markdown() }),
+  );
   admin.get('/ca.pem', (_req, res) => void res.type('application/x-pem-file').send(pki.caCertPem));
   admin.get('/boletos', (_req, res) => void res.json({ items: bank.boletos.values() }));
-  admin.get('/registered-webhooks', (_req, res) => void (bank.syncWebhooks(), res.json({ items: bank.webhooksRegistered })));
-  const at = (body: Record<string, unknown>) => (typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : clock.now());
+  admin.get(
+    '/registered-webhooks',
+    (_req, res) => void (bank.syncWebhooks(), res.json({ items: bank.webhooksRegistered })),
+  );
+  const at = (body: Record<string, unknown>) =>
+    typeof body.at === 'string' && !Number.isNaN(Date.parse(body.at)) ? Date.parse(body.at) : clock.now();
   const adminOp = (fn: (b: NonNullable<ReturnType<SicoobBank['find']>>, body: Record<string, unknown>) => void) =>
     route(async (req, res) => {
       const b = bank.boletos.get(String(req.params.nn));
@@ -464,12 +586,40 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       }
       res.json({ boleto: b, tick: await tick() });
     });
-  admin.post('/boletos/:nn/pay', adminOp((b, body) => bank.pay(b, at(body), body.pix === true ? 'pix' : 'boleto', typeof body.amountCents === 'number' ? body.amountCents : undefined)));
-  admin.post('/boletos/:nn/settle', adminOp((b, body) => bank.settle(b, at(body))));
-  admin.post('/boletos/:nn/cancel', adminOp((b, body) => bank.writeOff(b, at(body))));
+  admin.post(
+    '/boletos/:nn/pay',
+    adminOp((b, body) =>
+      bank.pay(
+        b,
+        at(body),
+        body.pix === true ? 'pix' : 'boleto',
+        typeof body.amountCents === 'number' ? body.amountCents : undefined,
+      ),
+    ),
+  );
+  admin.post(
+    '/boletos/:nn/settle',
+    adminOp((b, body) => bank.settle(b, at(body))),
+  );
+  admin.post(
+    '/boletos/:nn/cancel',
+    adminOp((b, body) => bank.writeOff(b, at(body))),
+  );
   pub.use('/__sim', admin);
 
-  const { server, publicServer, close } = await startMtlsServers({ app, pub, pki, port: opts.port, publicPort: opts.publicPort, host: opts.host, tlsMaxVersion: config.tlsMaxVersion, autoTickMs: opts.autoTickMs, tick, idle, flush: () => persistence?.flush() });
+  const { server, publicServer, close } = await startMtlsServers({
+    app,
+    pub,
+    pki,
+    port: opts.port,
+    publicPort: opts.publicPort,
+    host: opts.host,
+    tlsMaxVersion: config.tlsMaxVersion,
+    autoTickMs: opts.autoTickMs,
+    tick,
+    idle,
+    flush: () => persistence?.flush(),
+  });
 
   return {
     ...core,

@@ -6,7 +6,15 @@ import { centsToBs2Number, formatSicoobNossoNumero, type IsoDate } from '../../d
 import { renderBoletoPdf } from '../../domain/pdf';
 import { brtDate } from '../shared/clock';
 import type { Delivery } from '../shared/webhooks';
-import { type SicoobBank, type SimSicoobBoleto, type SimSolicitacao, type SimWebhook, WEBHOOK_PERIODOS, WEBHOOK_SITUACOES, WEBHOOK_TIPOS } from './bank';
+import {
+  type SicoobBank,
+  type SimSicoobBoleto,
+  type SimSolicitacao,
+  type SimWebhook,
+  WEBHOOK_PERIODOS,
+  WEBHOOK_SITUACOES,
+  WEBHOOK_TIPOS,
+} from './bank';
 import type { SicoobSimConfig } from './config';
 
 const reais = (cents: number): number => centsToBs2Number(cents);
@@ -47,21 +55,79 @@ function full(b: SimSicoobBoleto, config: SicoobSimConfig): Record<string, unkno
   };
 }
 
-const COMMON = ['numeroCliente', 'codigoModalidade', 'numeroContaCorrente', 'codigoEspecieDocumento', 'dataEmissao', 'nossoNumero', 'seuNumero', 'identificacaoBoletoEmpresa', 'codigoBarras', 'linhaDigitavel', 'valor', 'dataVencimento', 'valorAbatimento', 'dataPrimeiroDesconto', 'valorPrimeiroDesconto', 'dataSegundoDesconto', 'valorSegundoDesconto', 'dataTerceiroDesconto', 'valorTerceiroDesconto', 'tipoMulta', 'dataMulta', 'valorMulta', 'tipoJurosMora', 'dataJurosMora', 'valorJurosMora', 'numeroParcela', 'aceite', 'quantidadeDiasFloat', 'mensagensInstrucao', 'qrCode', 'numeroContratoCobranca', 'tipoDesconto'] as const;
+const COMMON = [
+  'numeroCliente',
+  'codigoModalidade',
+  'numeroContaCorrente',
+  'codigoEspecieDocumento',
+  'dataEmissao',
+  'nossoNumero',
+  'seuNumero',
+  'identificacaoBoletoEmpresa',
+  'codigoBarras',
+  'linhaDigitavel',
+  'valor',
+  'dataVencimento',
+  'valorAbatimento',
+  'dataPrimeiroDesconto',
+  'valorPrimeiroDesconto',
+  'dataSegundoDesconto',
+  'valorSegundoDesconto',
+  'dataTerceiroDesconto',
+  'valorTerceiroDesconto',
+  'tipoMulta',
+  'dataMulta',
+  'valorMulta',
+  'tipoJurosMora',
+  'dataJurosMora',
+  'valorJurosMora',
+  'numeroParcela',
+  'aceite',
+  'quantidadeDiasFloat',
+  'mensagensInstrucao',
+  'qrCode',
+  'numeroContratoCobranca',
+  'tipoDesconto',
+] as const;
 
 /** `_boletos_post_200_response_resultado` (POST /boletos). */
 export async function registeredView(b: SimSicoobBoleto, config: SicoobSimConfig): Promise<Record<string, unknown>> {
   const f = full(b, config);
-  const keys = [...COMMON, 'identificacaoEmissaoBoleto', 'identificacaoDistribuicaoBoleto', 'dataLimitePagamento', 'codigoNegativacao', 'numeroDiasNegativacao', 'codigoProtesto', 'numeroDiasProtesto', 'pagador', 'beneficiarioFinal', 'rateioCreditos'];
+  const keys = [
+    ...COMMON,
+    'identificacaoEmissaoBoleto',
+    'identificacaoDistribuicaoBoleto',
+    'dataLimitePagamento',
+    'codigoNegativacao',
+    'numeroDiasNegativacao',
+    'codigoProtesto',
+    'numeroDiasProtesto',
+    'pagador',
+    'beneficiarioFinal',
+    'rateioCreditos',
+  ];
   const view = pick(f, keys);
   if (b.request.gerarPdf) view.pdfBoleto = await pdfBase64(b, config);
-  if (b.request.codigoCadastrarPIX === 1 && !b.qrCode) view.descricaoRejeicaoPix = 'Modalidade não permitida para geração de QR Code.';
+  if (b.request.codigoCadastrarPIX === 1 && !b.qrCode)
+    view.descricaoRejeicaoPix = 'Modalidade não permitida para geração de QR Code.';
   return view;
 }
 
 /** `_boletos_get_200_response_resultado` (GET /boletos). */
 export function consultaView(b: SimSicoobBoleto, config: SicoobSimConfig): Record<string, unknown> {
-  return pick(full(b, config), [...COMMON, 'identificacaoEmissaoBoleto', 'identificacaoDistribuicaoBoleto', 'dataLimitePagamento', 'numeroDiasNegativacao', 'numeroDiasProtesto', 'pagador', 'beneficiarioFinal', 'listaHistorico', 'situacaoBoleto', 'rateioCreditos']);
+  return pick(full(b, config), [
+    ...COMMON,
+    'identificacaoEmissaoBoleto',
+    'identificacaoDistribuicaoBoleto',
+    'dataLimitePagamento',
+    'numeroDiasNegativacao',
+    'numeroDiasProtesto',
+    'pagador',
+    'beneficiarioFinal',
+    'listaHistorico',
+    'situacaoBoleto',
+    'rateioCreditos',
+  ]);
 }
 
 /** `_pagadores__numeroCpfCnpj__boletos_get_200_response_resultado_inner` (GET /pagadores/{cpf}/boletos). */
@@ -74,8 +140,36 @@ export function payerListView(b: SimSicoobBoleto, config: SicoobSimConfig): Reco
 }
 
 /** `_boletos_segunda_via_get_200_response_resultado` (GET /boletos/segunda-via). */
-export async function segundaViaView(b: SimSicoobBoleto, config: SicoobSimConfig, gerarPdf: boolean): Promise<Record<string, unknown>> {
-  const view = pick(full(b, config), ['numeroCliente', 'codigoModalidade', 'codigoEspecieDocumento', 'dataEmissao', 'nossoNumero', 'seuNumero', 'codigoBarras', 'linhaDigitavel', 'valor', 'dataVencimento', 'valorAbatimento', 'numeroParcela', 'aceite', 'tipoMulta', 'valorMulta', 'tipoJurosMora', 'valorJurosMora', 'pagador', 'beneficiarioFinal', 'mensagensInstrucao', 'qrCode', 'numeroContratoCobranca', 'tipoDesconto']);
+export async function segundaViaView(
+  b: SimSicoobBoleto,
+  config: SicoobSimConfig,
+  gerarPdf: boolean,
+): Promise<Record<string, unknown>> {
+  const view = pick(full(b, config), [
+    'numeroCliente',
+    'codigoModalidade',
+    'codigoEspecieDocumento',
+    'dataEmissao',
+    'nossoNumero',
+    'seuNumero',
+    'codigoBarras',
+    'linhaDigitavel',
+    'valor',
+    'dataVencimento',
+    'valorAbatimento',
+    'numeroParcela',
+    'aceite',
+    'tipoMulta',
+    'valorMulta',
+    'tipoJurosMora',
+    'valorJurosMora',
+    'pagador',
+    'beneficiarioFinal',
+    'mensagensInstrucao',
+    'qrCode',
+    'numeroContratoCobranca',
+    'tipoDesconto',
+  ]);
   if (gerarPdf) view.pdfBoleto = await pdfBase64(b, config);
   return view;
 }
@@ -88,8 +182,16 @@ async function pdfBase64(b: SimSicoobBoleto, config: SicoobSimConfig): Promise<s
     {
       bank: { code: '756', name: 'Sicoob' },
       beneficiary: { name: ben.nome, document: ben.document, agencyAccount: `${ben.cooperativa}/${ben.codigoCliente}` },
-      payer: { name: p.nome, document: p.numeroCpfCnpj, address: [p.endereco, `${p.bairro} - ${p.cidade}/${p.uf} - CEP ${p.cep}`] },
-      nossoNumero: formatSicoobNossoNumero({ cooperativa: ben.cooperativa, codigoCliente: ben.codigoCliente, nossoNumero: Math.floor(b.nossoNumero / 10) }),
+      payer: {
+        name: p.nome,
+        document: p.numeroCpfCnpj,
+        address: [p.endereco, `${p.bairro} - ${p.cidade}/${p.uf} - CEP ${p.cep}`],
+      },
+      nossoNumero: formatSicoobNossoNumero({
+        cooperativa: ben.cooperativa,
+        codigoCliente: ben.codigoCliente,
+        nossoNumero: Math.floor(b.nossoNumero / 10),
+      }),
       documentNumber: b.seuNumero,
       issueDate: b.request.dataEmissao,
       dueDate: b.dataVencimento,
@@ -124,21 +226,35 @@ export function webhookView(w: SimWebhook): Record<string, unknown> {
   };
 }
 
-const SOLICITACAO_SITUACOES: Record<Delivery['state'], [number, string]> = { PENDING: [2, 'Aguardando envio'], DELIVERED: [3, 'Enviado com sucesso'], GAVE_UP: [6, 'Erro no envio'] };
+const SOLICITACAO_SITUACOES: Record<Delivery['state'], [number, string]> = {
+  PENDING: [2, 'Aguardando envio'],
+  DELIVERED: [3, 'Enviado com sucesso'],
+  GAVE_UP: [6, 'Erro no envio'],
+};
 
 /** `WebhookSolicitacoes` (GET /webhooks/{idWebhook}/solicitacoes): the delivery log of one day, paginated. */
 export function solicitacoesView(
   bank: SicoobBank,
   deliveries: ReadonlyMap<string, Delivery>,
   w: SimWebhook,
-  q: { dataSolicitacao: IsoDate; pagina: number; codigoSolicitacaoSituacao?: number; nossoNumero?: number; codigoBarras?: string },
+  q: {
+    dataSolicitacao: IsoDate;
+    pagina: number;
+    codigoSolicitacaoSituacao?: number;
+    nossoNumero?: number;
+    codigoBarras?: string;
+  },
 ): Record<string, unknown> {
   const rows = bank.solicitacoes
     .filter((s: SimSolicitacao) => s.idWebhook === w.idWebhook && brtDate(s.createdAt) === q.dataSolicitacao)
     .filter((s) => q.nossoNumero === undefined || s.nossoNumero === q.nossoNumero)
     .filter((s) => q.codigoBarras === undefined || s.codigoBarras === q.codigoBarras)
     .map((s) => ({ s, d: deliveries.get(s.deliveryId) }))
-    .filter(({ d }) => q.codigoSolicitacaoSituacao === undefined || (d && SOLICITACAO_SITUACOES[d.state][0] === q.codigoSolicitacaoSituacao));
+    .filter(
+      ({ d }) =>
+        q.codigoSolicitacaoSituacao === undefined ||
+        (d && SOLICITACAO_SITUACOES[d.state][0] === q.codigoSolicitacaoSituacao),
+    );
   const size = bank.config.solicitacoesPageSize;
   const totalPaginas = Math.max(1, Math.ceil(rows.length / size));
   const page = rows.slice((q.pagina - 1) * size, q.pagina * size);

@@ -31,13 +31,20 @@ describe('BS2 adapter › contract against the simulator', () => {
 
   it('register › a valid request › returns id, 11-digit sequential nossoNumero, and a bank-218 barcode/linha the domain library validates', async () => {
     const a = await t.adapter.register(boletoRequest({ amountCents: 12_345 }));
-    const b = await t.adapter.register(boletoRequest({ amountCents: 12_345, payer: { ...boletoRequest().payer, document: CNPJ } }));
+    const b = await t.adapter.register(
+      boletoRequest({ amountCents: 12_345, payer: { ...boletoRequest().payer, document: CNPJ } }),
+    );
     expect(a.bankId).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.nossoNumero).toMatch(/^\d{11}$/);
     expect(Number(b.nossoNumero)).toBe(Number(a.nossoNumero) + 1);
     expect(a.status).toBe('OPEN');
     const decoded = decodeBoleto(a.linhaDigitavel, { today: TODAY });
-    expect(decoded).toMatchObject({ bankCode: '218', amountCents: 12_345, dueDate: addDays(TODAY, 10), barcode: a.barcode });
+    expect(decoded).toMatchObject({
+      bankCode: '218',
+      amountCents: 12_345,
+      dueDate: addDays(TODAY, 10),
+      barcode: a.barcode,
+    });
     expect(decoded.campoLivre.slice(13, 24)).toBe(a.nossoNumero);
   });
 
@@ -53,23 +60,32 @@ describe('BS2 adapter › contract against the simulator', () => {
     expect(low.kind).toBe('VALIDATION');
     expect(low.details.fields).toEqual([{ field: 'ValorBoleto', message: 'Boleto com valor inferior a R$ 5,00' }]);
     const high = await bankError(t.adapter.register(boletoRequest({ amountCents: 50_000_001 })));
-    expect(high.details.fields).toEqual([{ field: 'ValorBoleto', message: 'Boleto com valor superior a R$ 500.000,00' }]);
+    expect(high.details.fields).toEqual([
+      { field: 'ValorBoleto', message: 'Boleto com valor superior a R$ 500.000,00' },
+    ]);
     expect(high.details.httpStatus).toBe(400);
   });
 
   it('register › due date in the past › VALIDATION tag Vencimento', async () => {
     const e = await bankError(t.adapter.register(boletoRequest({ dueDate: addDays(TODAY, -1) })));
-    expect(e.details.fields).toEqual([{ field: 'Vencimento', message: 'Data de vencimento deve ser maior ou igual a data de hoje.' }]);
+    expect(e.details.fields).toEqual([
+      { field: 'Vencimento', message: 'Data de vencimento deve ser maior ou igual a data de hoje.' },
+    ]);
   });
 
   it('register › bad CPF › VALIDATION tag Documento', async () => {
-    const e = await bankError(t.adapter.register(boletoRequest({ payer: { ...boletoRequest().payer, document: '12345678900' } })));
+    const e = await bankError(
+      t.adapter.register(boletoRequest({ payer: { ...boletoRequest().payer, document: '12345678900' } })),
+    );
     expect(e.kind).toBe('VALIDATION');
     expect(e.details.fields?.[0]?.field).toBe('Documento');
   });
 
   it('simulator › missing payer or several problems › HTTP 400 with every error in BS2 array shape', async () => {
-    const r = await rawCall(sim, t, 'POST', '/pj/forintegration/cobranca/v2/boletos/simplificado', { valor: 1, vencimento: '2020-01-01' });
+    const r = await rawCall(sim, t, 'POST', '/pj/forintegration/cobranca/v2/boletos/simplificado', {
+      valor: 1,
+      vencimento: '2020-01-01',
+    });
     expect(r.status).toBe(400);
     expect(r.body).toEqual([
       { descricao: 'Boleto com valor inferior a R$ 5,00', tag: 'ValorBoleto' },
@@ -80,7 +96,10 @@ describe('BS2 adapter › contract against the simulator', () => {
 
   it('register › a bolecode or fixed daily interest › refused locally as VALIDATION (BS2 cannot express them)', async () => {
     expect((await bankError(t.adapter.register(boletoRequest({ kind: 'BOLECODE' })))).kind).toBe('VALIDATION');
-    expect((await bankError(t.adapter.register(boletoRequest({ interest: { type: 'FIXED_DAILY', cents: 10 } })))).details.fields?.[0]?.field).toBe('interest');
+    expect(
+      (await bankError(t.adapter.register(boletoRequest({ interest: { type: 'FIXED_DAILY', cents: 10 } })))).details
+        .fields?.[0]?.field,
+    ).toBe('interest');
   });
 
   it('register › seuNumero the bank already holds › ALREADY_REGISTERED', async () => {
@@ -91,16 +110,34 @@ describe('BS2 adapter › contract against the simulator', () => {
   });
 
   it('get › by bank id and by nossoNumero › the same boleto, wrapped item parsed; unknown › null', async () => {
-    const b = await t.adapter.register(boletoRequest({ amountCents: 7_000, fine: { type: 'PERCENT', basisPoints: 200 }, interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 }, messages: ['Não receber após 30 dias'] }));
+    const b = await t.adapter.register(
+      boletoRequest({
+        amountCents: 7_000,
+        fine: { type: 'PERCENT', basisPoints: 200 },
+        interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 },
+        messages: ['Não receber após 30 dias'],
+      }),
+    );
     const byId = await t.adapter.get({ bankId: b.bankId });
     const byNn = await t.adapter.get({ nossoNumero: b.nossoNumero });
     expect(byId).toEqual(byNn);
-    expect(byId).toMatchObject({ bankId: b.bankId, nossoNumero: b.nossoNumero, amountCents: 7_000, barcode: b.barcode, status: 'OPEN', bankStatus: '1' });
+    expect(byId).toMatchObject({
+      bankId: b.bankId,
+      nossoNumero: b.nossoNumero,
+      amountCents: 7_000,
+      barcode: b.barcode,
+      status: 'OPEN',
+      bankStatus: '1',
+    });
     expect(await t.adapter.get({ bankId: '00000000-0000-4000-8000-000000000000' })).toBeNull();
     // A reference BS2 cannot parse is not "not found": 400 tag NossoNumero (test/fixtures/bs2/error-invalid-id.json).
-    expect((await bankError(t.adapter.get({ bankId: 'abc123' }))).details.fields).toEqual([{ field: 'NossoNumero', message: 'Não pode ser nulo ou vazio.' }]);
+    expect((await bankError(t.adapter.get({ bankId: 'abc123' }))).details.fields).toEqual([
+      { field: 'NossoNumero', message: 'Não pode ser nulo ou vazio.' },
+    ]);
     const raw = await rawCall(sim, t, 'GET', `/pj/forintegration/cobranca/v1/boletos/${b.bankId}`);
-    expect(Object.keys(raw.body.item as object)).toEqual(expect.arrayContaining(['codigoBarras', 'valorPago', 'valorLiquidado', 'registrado', 'status', 'multa']));
+    expect(Object.keys(raw.body.item as object)).toEqual(
+      expect.arrayContaining(['codigoBarras', 'valorPago', 'valorLiquidado', 'registrado', 'status', 'multa']),
+    );
     expect(raw.body.item.multa).toEqual({ valor: 1.4, data: addDays(TODAY, 11), juros: 1 });
   });
 
@@ -113,7 +150,10 @@ describe('BS2 adapter › contract against the simulator', () => {
 
   it('search › filters (due range, status, payer document, seuNumero) and paging › match what the bank holds', async () => {
     const doc = '39053344705';
-    const mk = (days: number) => t.adapter.register(boletoRequest({ dueDate: addDays(TODAY, days), payer: { ...boletoRequest().payer, document: doc } }));
+    const mk = (days: number) =>
+      t.adapter.register(
+        boletoRequest({ dueDate: addDays(TODAY, days), payer: { ...boletoRequest().payer, document: doc } }),
+      );
     const made = [await mk(20), await mk(21), await mk(22)];
     const page1 = await t.adapter.search({ payerDocument: doc, limit: 2 });
     expect(page1.items.map((i) => i.bankId)).toEqual(made.slice(0, 2).map((m) => m.bankId));
@@ -121,10 +161,16 @@ describe('BS2 adapter › contract against the simulator', () => {
     const page2 = await t.adapter.search({ payerDocument: doc, limit: 2, cursor: page1.nextCursor! });
     expect(page2.items.map((i) => i.bankId)).toEqual([made[2]!.bankId]);
     expect(page2.nextCursor).toBeUndefined();
-    const ranged = await t.adapter.search({ payerDocument: doc, dueFrom: addDays(TODAY, 21), dueTo: addDays(TODAY, 21) });
+    const ranged = await t.adapter.search({
+      payerDocument: doc,
+      dueFrom: addDays(TODAY, 21),
+      dueTo: addDays(TODAY, 21),
+    });
     expect(ranged.items.map((i) => i.bankId)).toEqual([made[1]!.bankId]);
     await t.adapter.cancel({ bankId: made[0]!.bankId }, 'teste');
-    expect((await t.adapter.search({ payerDocument: doc, status: 'CANCELLED' })).items.map((i) => i.bankId)).toEqual([made[0]!.bankId]);
+    expect((await t.adapter.search({ payerDocument: doc, status: 'CANCELLED' })).items.map((i) => i.bankId)).toEqual([
+      made[0]!.bankId,
+    ]);
     expect((await t.adapter.search({ seuNumero: made[2]!.seuNumero! })).items).toHaveLength(1);
     const over = await rawCall(sim, t, 'GET', '/pj/forintegration/cobranca/v1/boletos?limite=101');
     expect(over.status).toBe(400);
@@ -194,7 +240,9 @@ describe('BS2 adapter › contract against the simulator', () => {
     const one = adapterFor(other);
     const tok = await one.tokens.accessToken();
     other.tokens.regenerate();
-    const r = await fetch(`${other.url}/pj/forintegration/cobranca/v1/boletos?limite=1`, { headers: { authorization: `Bearer ${tok.accessToken}` } });
+    const r = await fetch(`${other.url}/pj/forintegration/cobranca/v1/boletos?limite=1`, {
+      headers: { authorization: `Bearer ${tok.accessToken}` },
+    });
     expect(r.status).toBe(401);
     const e = await bankError(one.adapter.search({ limit: 1 }));
     expect(e.kind).toBe('AUTH');
@@ -207,12 +255,18 @@ describe('BS2 adapter › contract against the simulator', () => {
     const b = await t.adapter.register(boletoRequest());
     await admin(sim, '/faults', { count: 1, status: 503, retryAfterSeconds: 7 });
     const w = await bankError(t.adapter.register(boletoRequest()));
-    expect(w).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 503, retryAfterMs: 7000, outcomeUnknown: true } });
+    expect(w).toMatchObject({
+      kind: 'UNAVAILABLE',
+      details: { httpStatus: 503, retryAfterMs: 7000, outcomeUnknown: true },
+    });
     await admin(sim, '/faults', { count: 1, status: 500 });
     const r = await bankError(t.adapter.get({ bankId: b.bankId }));
     expect(r).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 500, outcomeUnknown: false } });
     await admin(sim, '/faults', { count: 1, status: 429, retryAfterSeconds: 3 });
-    expect(await bankError(t.adapter.get({ bankId: b.bankId }))).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 429, retryAfterMs: 3000 } });
+    expect(await bankError(t.adapter.get({ bankId: b.bankId }))).toMatchObject({
+      kind: 'UNAVAILABLE',
+      details: { httpStatus: 429, retryAfterMs: 3000 },
+    });
   });
 
   it('token endpoint outage › 503 with Retry-After on the refresh › UNAVAILABLE (not credentials refused), nothing rotated; the next refresh works', async () => {
@@ -221,9 +275,15 @@ describe('BS2 adapter › contract against the simulator', () => {
     const before = other.tokens.state.refreshToken;
     await admin(other, '/faults', { count: 1, status: 503, retryAfterSeconds: 4, endpoint: 'token' });
     const e = await bankError(one.adapter.search({ limit: 1 }));
-    expect(e).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 503, retryAfterMs: 4000, operation: 'token' } });
+    expect(e).toMatchObject({
+      kind: 'UNAVAILABLE',
+      details: { httpStatus: 503, retryAfterMs: 4000, operation: 'token' },
+    });
     expect(other.tokens.state.refreshToken).toBe(before);
-    expect((await admin(other, '/faults', undefined, 'GET')).body).toMatchObject({ api: { count: 0 }, token: { count: 0, status: 503 } });
+    expect((await admin(other, '/faults', undefined, 'GET')).body).toMatchObject({
+      api: { count: 0 },
+      token: { count: 0, status: 503 },
+    });
     expect((await one.adapter.search({ limit: 1 })).items).toEqual([]);
     expect(other.tokens.state.stats.issued).toBe(1);
     await one.http.close();
@@ -254,7 +314,9 @@ describe('BS2 adapter › contract against the simulator', () => {
     const b = await a.adapter.register(boletoRequest());
     expect((await a.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 12))).accepted).toBe(true);
     const wrong = adapterFor(other, {}, {}, a.tokens);
-    expect((await bankError(wrong.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 13)))).kind).toBe('NOT_FOUND');
+    expect((await bankError(wrong.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 13)))).kind).toBe(
+      'NOT_FOUND',
+    );
     await Promise.all([a.http.close(), wrong.http.close()]);
     await other.close();
   });

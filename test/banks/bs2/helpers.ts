@@ -29,7 +29,13 @@ export function credsOf(sim: Bs2Simulator): Bs2Credentials {
 
 /** The simulator's account as the worker's bank registry holds it (its app's credentials and refresh token). */
 export function accountOf(sim: Bs2Simulator, accountId: string, timeoutMs: number): Bs2Account {
-  return { accountId, bank: 'BS2', simulated: true, credentials: credsOf(sim), adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs }) };
+  return {
+    accountId,
+    bank: 'BS2',
+    simulated: true,
+    credentials: credsOf(sim),
+    adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs }),
+  };
 }
 
 export interface TestAdapter {
@@ -42,7 +48,12 @@ export interface TestAdapter {
  * An adapter on `sim`. BS2 rotates refresh tokens, so a second adapter on the same simulator must share the first
  * one's token source (`share`), or start from a newly generated refresh token.
  */
-export function adapterFor(sim: Bs2Simulator, config: Partial<Bs2AdapterConfig> = {}, creds: Partial<Bs2Credentials> = {}, share?: InMemoryBs2TokenSource): TestAdapter {
+export function adapterFor(
+  sim: Bs2Simulator,
+  config: Partial<Bs2AdapterConfig> = {},
+  creds: Partial<Bs2Credentials> = {},
+  share?: InMemoryBs2TokenSource,
+): TestAdapter {
   const http = new Bs2Http(bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: 5_000, ...config }));
   const tokens = share ?? new InMemoryBs2TokenSource(http, { ...credsOf(sim), ...creds }, () => sim.clock.now());
   return { adapter: new Bs2Adapter({ http, tokens, now: () => new Date(sim.clock.now()) }), http, tokens };
@@ -61,14 +72,26 @@ export function boletoRequest(over: Partial<RegisterBoletoRequest> = {}): Regist
       name: 'Maria da Silva',
       document: CPF,
       email: 'maria@example.com',
-      address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' },
+      address: {
+        street: 'Rua das Flores',
+        number: '100',
+        district: 'Centro',
+        city: 'São Paulo',
+        state: 'SP',
+        zipCode: '01001000',
+      },
     },
     ...over,
   };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function admin<T = any>(sim: Bs2Simulator, path: string, body?: unknown, method?: string): Promise<{ status: number; body: T }> {
+export async function admin<T = any>(
+  sim: Bs2Simulator,
+  path: string,
+  body?: unknown,
+  method?: string,
+): Promise<{ status: number; body: T }> {
   const r = await fetch(`${sim.url}/__sim${path}`, {
     method: method ?? (body === undefined ? 'GET' : 'POST'),
     headers: { 'content-type': 'application/json' },
@@ -84,7 +107,9 @@ export interface Received {
 }
 
 /** A tiny real HTTP receiver; answers with `statuses` in turn (then 200). */
-export async function startReceiver(statuses: number[] = []): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
+export async function startReceiver(
+  statuses: number[] = [],
+): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
   const received: Received[] = [];
   const queue = [...statuses];
   const server = createServer((req, res) => {
@@ -107,8 +132,14 @@ export async function startReceiver(statuses: number[] = []): Promise<{ url: str
 }
 
 /** A raw authorised call to the simulator (for shapes the adapter would never send). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function rawCall(sim: Bs2Simulator, t: TestAdapter, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function rawCall(
+  sim: Bs2Simulator,
+  t: TestAdapter,
+  method: string,
+  path: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
   const { accessToken } = await t.tokens.accessToken();
   const r = await fetch(sim.url + path, {
     method,

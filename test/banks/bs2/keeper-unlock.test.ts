@@ -32,9 +32,26 @@ const freePort = () =>
     });
   });
 
-type Problem = { type: string; status: number; title: string; detail?: string; errors?: { field: string; reason: string }[] };
-type TokenStatus = { accountId: string; locked: boolean; lockedReason?: string; verified?: boolean; applied?: boolean; refreshTokenSetBy?: string; refreshTokenSetAt?: string };
-type Readiness = { status: string; checks: Record<string, { ok: boolean; detail?: string; accountId?: string; affectsReadiness?: boolean }> };
+type Problem = {
+  type: string;
+  status: number;
+  title: string;
+  detail?: string;
+  errors?: { field: string; reason: string }[];
+};
+type TokenStatus = {
+  accountId: string;
+  locked: boolean;
+  lockedReason?: string;
+  verified?: boolean;
+  applied?: boolean;
+  refreshTokenSetBy?: string;
+  refreshTokenSetAt?: string;
+};
+type Readiness = {
+  status: string;
+  checks: Record<string, { ok: boolean; detail?: string; accountId?: string; affectsReadiness?: boolean }>;
+};
 
 describe('a locked BS2 account: readyz, metrics, unlock through the API and the CLI (dev server, worker, simulator)', () => {
   let s: BoletoStack;
@@ -46,7 +63,10 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
   beforeAll(async () => {
     // The worker's Prometheus endpoint, as in production (src/worker.ts); must be installed before any connection.
     metricsPort = await freePort();
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } });
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } },
+    });
     s = await startBoletoStack({ registerWaitMs: 1_500, logs });
     spec = new OpenApiValidator((await (await fetch(`${s.base}/openapi.json`)).json()) as never);
   }, 120_000);
@@ -54,11 +74,17 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
     await s?.close();
   });
 
-  const key = (t: 't1' | 't2', role: 'integrator' | 'operator' | 'cs') => ({ Authorization: `Bearer ${s.keys[t][role]}` });
+  const key = (t: 't1' | 't2', role: 'integrator' | 'operator' | 'cs') => ({
+    Authorization: `Bearer ${s.keys[t][role]}`,
+  });
   const operatorKeyId = () => parseApiKey(s.keys.t1.operator)!.keyId;
   const tokenPath = () => `/v1/bank-tokens/bs2/${s.accountId}`;
   async function putToken(body: unknown, headers = key('t1', 'operator')) {
-    const r = await fetch(s.base + tokenPath(), { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(s.base + tokenPath(), {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await r.json()) as TokenStatus & Problem;
     spec.expectValid('put', '/v1/bank-tokens/bs2/{accountId}', r.status, r.headers.get('content-type') ?? '', json);
     return { status: r.status, json };
@@ -71,12 +97,28 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
         accountId: s.accountId,
         amountCents: 15_000,
         dueDate: due,
-        payer: { name: 'Maria da Silva', document: '52998224725', address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'Sao Paulo', state: 'SP', zipCode: '01001000' } },
+        payer: {
+          name: 'Maria da Silva',
+          document: '52998224725',
+          address: {
+            street: 'Rua das Flores',
+            number: '100',
+            district: 'Centro',
+            city: 'Sao Paulo',
+            state: 'SP',
+            zipCode: '01001000',
+          },
+        },
       }),
     });
     return { status: r.status, json: (await r.json()) as { id: string; status: string } };
   }
-  const boletoStatus = async (id: string) => ((await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: key('t1', 'integrator') })).json()) as { status: string }).status;
+  const boletoStatus = async (id: string) =>
+    (
+      (await (await fetch(`${s.base}/v1/boletos/${id}`, { headers: key('t1', 'integrator') })).json()) as {
+        status: string;
+      }
+    ).status;
   const readyz = async () => {
     const r = await fetch(`${s.base}/readyz`, { headers: key('t1', 'operator') });
     return { status: r.status, json: (await r.json()) as Readiness };
@@ -84,7 +126,9 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
   const lockCheck = (r: Readiness) => r.checks[`bs2Keeper:${s.accountId}`];
   const lockedGauge = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('boletoflow_bs2_keeper_locked{') && l.includes(`account_id="${s.accountId}"`));
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith('boletoflow_bs2_keeper_locked{') && l.includes(`account_id="${s.accountId}"`));
     return line === undefined ? undefined : Number(line.split(' ').pop());
   };
   /** The keeper locks: BS2 Empresas' "Gerar novo token" kills every token, the next bank call gets invalid_grant. */
@@ -96,7 +140,12 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
     return { fresh, pendingBoleto: b.json.id };
   }
   /** Every payload byte of the keeper's history, as the server stores it. */
-  const rawKeeperHistory = async () => Buffer.from(temporal.api.history.v1.History.encode(await s.client.workflow.getHandle(bs2KeeperWorkflowId(s.accountId)).fetchHistory()).finish()).toString('latin1');
+  const rawKeeperHistory = async () =>
+    Buffer.from(
+      temporal.api.history.v1.History.encode(
+        await s.client.workflow.getHandle(bs2KeeperWorkflowId(s.accountId)).fetchHistory(),
+      ).finish(),
+    ).toString('latin1');
 
   it('locked › readyz names the account (no secret, still 200), the worker gauge is 1; PUT with an operator key › unlocked, audited, the waiting boleto registers', async () => {
     const first = await issue('unlock-api-0');
@@ -120,7 +169,13 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
 
     const status = await fetch(s.base + tokenPath(), { headers: key('t1', 'operator') });
     const statusJson = (await status.json()) as TokenStatus;
-    spec.expectValid('get', '/v1/bank-tokens/bs2/{accountId}', status.status, status.headers.get('content-type') ?? '', statusJson);
+    spec.expectValid(
+      'get',
+      '/v1/bank-tokens/bs2/{accountId}',
+      status.status,
+      status.headers.get('content-type') ?? '',
+      statusJson,
+    );
     expect(statusJson).toMatchObject({ accountId: s.accountId, locked: true });
     expect(statusJson.lockedReason).toContain('invalid_grant');
 
@@ -143,7 +198,12 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
 
     const ok = await putToken({ refreshToken: fresh });
     expect(ok.status).toBe(200);
-    expect(ok.json).toMatchObject({ accountId: s.accountId, locked: false, verified: true, refreshTokenSetBy: expect.stringContaining(operatorKeyId()) as unknown });
+    expect(ok.json).toMatchObject({
+      accountId: s.accountId,
+      locked: false,
+      verified: true,
+      refreshTokenSetBy: expect.stringContaining(operatorKeyId()) as unknown,
+    });
     expect(JSON.stringify(ok.json)).not.toContain(fresh);
     expect(ok.json.applied).toBe(true);
 
@@ -155,15 +215,27 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
     expect(s.sim.tokens.state.stats.rejected).toBe(rejectedBefore);
 
     // The boleto that arrived while locked registers now (its registration retries with backoff).
-    await eventually(() => boletoStatus(pendingBoleto), (st) => st === 'REGISTERED', 45_000);
+    await eventually(
+      () => boletoStatus(pendingBoleto),
+      (st) => st === 'REGISTERED',
+      45_000,
+    );
     expect((await issue('unlock-api-2')).status).toBe(201);
     expect(lockCheck((await readyz()).json)).toBeUndefined();
     expect(await eventually(lockedGauge, (v) => v === 0)).toBe(0);
 
     // Audited: who, when, which account; the token in no log line, and only encrypted in history.
-    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === 'bs2.refresh-token.set');
+    const audit = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.audit === 'bs2.refresh-token.set');
     expect(audit.map((l) => l.outcome)).toEqual(['refused', 'unlocked', 'unchanged']);
-    expect(audit[1]).toMatchObject({ accountId: s.accountId, tenantId: s.tenants.t1, keyId: operatorKeyId(), outcome: 'unlocked', time: expect.any(String) as unknown });
+    expect(audit[1]).toMatchObject({
+      accountId: s.accountId,
+      tenantId: s.tenants.t1,
+      keyId: operatorKeyId(),
+      outcome: 'unlocked',
+      time: expect.any(String) as unknown,
+    });
     for (const l of logs) expect(l).not.toContain(fresh);
     expect(await rawKeeperHistory()).not.toContain(fresh);
   }, 120_000);
@@ -187,7 +259,8 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
               LOG_LEVEL: 'info',
             },
           },
-          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+          (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
         );
         child.stdin!.end(stdin);
       });
@@ -204,11 +277,20 @@ describe('a locked BS2 account: readyz, metrics, unlock through the API and the 
     expect(r.stderr).not.toContain(fresh);
     expect(r.stdout).not.toContain(fresh);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toMatchObject({ accountId: s.accountId, locked: false, verified: true, refreshTokenSetBy: expect.stringMatching(/^cli:/) as unknown });
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({
+      accountId: s.accountId,
+      locked: false,
+      verified: true,
+      refreshTokenSetBy: expect.stringMatching(/^cli:/) as unknown,
+    });
     const status = await cli(['status', s.accountId], '');
     expect(JSON.parse(status.stdout.trim())).toMatchObject({ accountId: s.accountId, locked: false });
 
-    await eventually(() => boletoStatus(pendingBoleto), (st) => st === 'REGISTERED', 45_000);
+    await eventually(
+      () => boletoStatus(pendingBoleto),
+      (st) => st === 'REGISTERED',
+      45_000,
+    );
     expect((await issue('unlock-cli-2')).status).toBe(201);
     expect(lockCheck((await readyz()).json)).toBeUndefined();
     expect(await rawKeeperHistory()).not.toContain(fresh);

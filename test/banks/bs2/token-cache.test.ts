@@ -13,7 +13,8 @@ function upstream(clock: { now: number }) {
   const source: Bs2TokenSource = {
     accessToken: (o = {}) => new Promise<AccessToken>((resolve, reject) => asks.push({ ...o, resolve, reject })),
   };
-  const issue = (i = asks.length - 1) => asks[i]!.resolve({ accessToken: `t${++n}`, expiresAt: new Date(clock.now + 300_000).toISOString() });
+  const issue = (i = asks.length - 1) =>
+    asks[i]!.resolve({ accessToken: `t${++n}`, expiresAt: new Date(clock.now + 300_000).toISOString() });
   return { source, asks, issue };
 }
 const flush = () => new Promise((r) => setImmediate(r));

@@ -35,21 +35,52 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     ...createBankActivities({ registry }),
   });
   const worker = (taskQueue: string, identity: string, connection?: NativeConnection) =>
-    Worker.create({ connection: connection ?? env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, identity, workflowBundle: bundle, activities: activities(), shutdownGraceTime: '1s' });
+    Worker.create({
+      connection: connection ?? env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      identity,
+      workflowBundle: bundle,
+      activities: activities(),
+      shutdownGraceTime: '1s',
+    });
 
   /** A fresh simulator + account (BS2 credentials are per account; rotation makes them unshareable). */
   async function account(opts: { timeoutMs?: number } = {}): Promise<{ sim: Bs2Simulator; accountId: string }> {
     const sim = await startSim({ lostResponseHoldMs: 3_000 });
     sims.push(sim);
     const accountId = uniqueId('acct');
-    const a: Bs2Account = { accountId, bank: 'BS2', simulated: true, credentials: credsOf(sim), adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.timeoutMs ?? 5_000 }) };
+    const a: Bs2Account = {
+      accountId,
+      bank: 'BS2',
+      simulated: true,
+      credentials: credsOf(sim),
+      adapter: bs2AdapterConfig({ baseUrl: sim.url, timeoutMs: opts.timeoutMs ?? 5_000 }),
+    };
     registry.put(a);
     return { sim, accountId };
   }
-  const adapterVia = (accountId: string, taskQueue: string) => new Bs2Adapter({ http: bs2Http(registry, accountId), tokens: new KeeperTokenSource(env.client, { accountId, taskQueue }) });
+  const adapterVia = (accountId: string, taskQueue: string) =>
+    new Bs2Adapter({
+      http: bs2Http(registry, accountId),
+      tokens: new KeeperTokenSource(env.client, { accountId, taskQueue }),
+    });
 
   beforeAll(async () => {
-    [env, bundle] = await Promise.all([createDevEnv(), bundleWorkflowCode({ workflowsPath: join(__dirname, '../../fixtures/workflows/bank-flows.ts'), logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined, log: () => undefined } })]);
+    [env, bundle] = await Promise.all([
+      createDevEnv(),
+      bundleWorkflowCode({
+        workflowsPath: join(__dirname, '../../fixtures/workflows/bank-flows.ts'),
+        logger: {
+          info: () => undefined,
+          warn: () => undefined,
+          error: () => undefined,
+          debug: () => undefined,
+          trace: () => undefined,
+          log: () => undefined,
+        },
+      }),
+    ]);
   });
   afterAll(async () => {
     await registry.close();
@@ -65,7 +96,9 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     const [w1, w2] = await Promise.all([worker(tq, 'w1'), worker(tq, 'w2', second)]);
     await w1.runUntil(
       w2.runUntil(async () => {
-        const results = await Promise.all(Array.from({ length: 20 }, () => adapterVia(accountId, tq).search({ limit: 1 })));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => adapterVia(accountId, tq).search({ limit: 1 })),
+        );
         expect(results).toHaveLength(20);
       }),
     );
@@ -85,7 +118,7 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     expect(sim.tokens.state.stats).toEqual({ issued: 2, rejected: 0, rateLimited: 0 });
   });
 
-  it('crash between refresh and use › the worker that refreshed is gone, a new worker replays › same token still usable, and the persisted refresh token is the bank\'s current one', async () => {
+  it("crash between refresh and use › the worker that refreshed is gone, a new worker replays › same token still usable, and the persisted refresh token is the bank's current one", async () => {
     const { sim, accountId } = await account();
     const tq = uniqueId('tq');
     const a = await worker(tq, 'dies');
@@ -133,7 +166,9 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     await w.runUntil(async () => {
       await adapterVia(accountId, tq).authenticate();
       const fresh = sim.tokens.regenerate(); // "Gerar novo token" in BS2 Empresas: every old token dies
-      const e = await adapterVia(accountId, tq).search({ limit: 1 }).catch((x: unknown) => x);
+      const e = await adapterVia(accountId, tq)
+        .search({ limit: 1 })
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(BankError);
       expect((e as BankError).kind).toBe('AUTH');
       const handle = env.client.workflow.getHandle(bs2KeeperWorkflowId(accountId));
@@ -166,23 +201,41 @@ describe('BS2 token keeper and bank activities on real Temporal', () => {
     const tq = uniqueId('tq');
     const w = await worker(tq, 'w1');
     const req = boletoRequest({ amountCents: 70_007 });
-    const out = await w.runUntil(env.client.workflow.execute(registerBoleto, { taskQueue: tq, workflowId: uniqueId('reg'), args: [accountId, req] }));
+    const out = await w.runUntil(
+      env.client.workflow.execute(registerBoleto, {
+        taskQueue: tq,
+        workflowId: uniqueId('reg'),
+        args: [accountId, req],
+      }),
+    );
     expect(out.via).toBe('findRegistered');
     expect(out.failures).toEqual(['BankUnavailable']);
     expect(out.boleto).toMatchObject({ seuNumero: req.seuNumero, amountCents: 70_007 });
     expect(sim.bank.boletos.filter((b) => b.seuNumero === req.seuNumero)).toHaveLength(1);
   });
 
-  it('bank activities › bank validation error › non-retryable BankValidationError carrying BS2\'s field and message', async () => {
+  it("bank activities › bank validation error › non-retryable BankValidationError carrying BS2's field and message", async () => {
     const { accountId } = await account();
     const tq = uniqueId('tq');
     const w = await worker(tq, 'w1');
     const err = await w
-      .runUntil(env.client.workflow.execute(registerBoleto, { taskQueue: tq, workflowId: uniqueId('reg'), args: [accountId, boletoRequest({ amountCents: 100 })] }))
-      .catch((e: unknown) => e as { cause?: { cause?: { type?: string; nonRetryable?: boolean; details?: unknown[] } } });
-    const failure = (err as { cause?: { cause?: { type?: string; nonRetryable?: boolean; details?: unknown[] } } }).cause?.cause;
+      .runUntil(
+        env.client.workflow.execute(registerBoleto, {
+          taskQueue: tq,
+          workflowId: uniqueId('reg'),
+          args: [accountId, boletoRequest({ amountCents: 100 })],
+        }),
+      )
+      .catch(
+        (e: unknown) => e as { cause?: { cause?: { type?: string; nonRetryable?: boolean; details?: unknown[] } } },
+      );
+    const failure = (err as { cause?: { cause?: { type?: string; nonRetryable?: boolean; details?: unknown[] } } })
+      .cause?.cause;
     expect(failure?.type).toBe('BankValidationError');
     expect(failure?.nonRetryable).toBe(true);
-    expect(failure?.details?.[0]).toMatchObject({ fields: [{ field: 'ValorBoleto', message: 'Boleto com valor inferior a R$ 5,00' }], httpStatus: 400 });
+    expect(failure?.details?.[0]).toMatchObject({
+      fields: [{ field: 'ValorBoleto', message: 'Boleto com valor inferior a R$ 5,00' }],
+      httpStatus: 400,
+    });
   });
 });

@@ -29,22 +29,51 @@ export const bs2Harness: BankHarness = {
   webhookHeaders: WEBHOOK_HEADERS,
   webhooks: [
     // One notification carries the boleto's status history: one event per StatusBoleto entry.
-    webhookFixture('bs2', 'webhook-paid.json', [
-      { kind: 'REGISTERED', nossoNumero: '10016587895', seuNumero: '12345', eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:1' },
-      { kind: 'PAID', nossoNumero: '10016587895', seuNumero: '12345', eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:2', paidCents: 100_000 },
-    ], WEBHOOK_HEADERS),
+    webhookFixture(
+      'bs2',
+      'webhook-paid.json',
+      [
+        {
+          kind: 'REGISTERED',
+          nossoNumero: '10016587895',
+          seuNumero: '12345',
+          eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:1',
+        },
+        {
+          kind: 'PAID',
+          nossoNumero: '10016587895',
+          seuNumero: '12345',
+          eventId: 'f3ac8876-5fcb-4dbd-868d-fb5ce76b4af7:2',
+          paidCents: 100_000,
+        },
+      ],
+      WEBHOOK_HEADERS,
+    ),
   ],
   async start() {
     const rx = await startReceiver();
-    const sim = await startSim({ lostResponseHoldMs: 4 * TIMEOUT_MS, webhook: { url: rx.url, auth: WEBHOOK_AUTHORIZATION } });
+    const sim = await startSim({
+      lostResponseHoldMs: 4 * TIMEOUT_MS,
+      webhook: { url: rx.url, auth: WEBHOOK_AUTHORIZATION },
+    });
     const plain = accountOf(sim, 'bs2-contract', TIMEOUT_MS);
     const account = { ...plain, adapter: { ...plain.adapter, webhookAuthorization: WEBHOOK_HEADERS.authorization } };
     const registry = new BankRegistry([account]);
-    const tokens = new InMemoryBs2TokenSource(bs2Http(registry, account.accountId), account.credentials, () => sim.clock.now());
+    const tokens = new InMemoryBs2TokenSource(bs2Http(registry, account.accountId), account.credentials, () =>
+      sim.clock.now(),
+    );
     const boletos = async () => (await admin<{ items: { seuNumero?: string }[] }>(sim, '/boletos')).body.items;
     return {
       // The rejection, ,04: HTTP 400 [{"descricao":"Sacado bloqueado para emissão de boletos.","tag":"Cliente"}].
-      ...simulatedBank({ sim, registry, receiver: rx, request: boletoRequest, scenarios: BS2_SCENARIOS, lostResponse: 'LOST_RESPONSE', rejected: { scenario: 'REJECTED', field: 'Cliente' } }),
+      ...simulatedBank({
+        sim,
+        registry,
+        receiver: rx,
+        request: boletoRequest,
+        scenarios: BS2_SCENARIOS,
+        lostResponse: 'LOST_RESPONSE',
+        rejected: { scenario: 'REJECTED', field: 'Cliente' },
+      }),
       adapter: registry.adapter(account.accountId, tokens),
       unknownRef: { bankId: '00000000-0000-4000-8000-000000000000' },
       nossoNumeroOf: (campoLivre) => parseBs2CampoLivre(campoLivre).nossoNumero,

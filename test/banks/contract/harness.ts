@@ -83,7 +83,10 @@ export interface BankHarness {
 export interface SimulatedParts<N extends string> {
   sim: { clock: { today(): string }; close(): Promise<void> };
   registry: { close(): Promise<void> };
-  receiver: { received: { headers: Record<string, string | string[] | undefined>; body: unknown }[]; close(): Promise<void> };
+  receiver: {
+    received: { headers: Record<string, string | string[] | undefined>; body: unknown }[];
+    close(): Promise<void>;
+  };
   /** A valid request with a fresh identity (the bank's test helper). */
   request: (over?: Partial<RegisterBoletoRequest>) => RegisterBoletoRequest;
   /** The simulator's cents scenarios, and which of them loses a registration's answer and which refuses it (naming `field`). */
@@ -92,7 +95,9 @@ export interface SimulatedParts<N extends string> {
   rejected: { scenario: N; field: string };
 }
 
-export function simulatedBank<N extends string>(p: SimulatedParts<N>): Pick<RunningBank, 'today' | 'request' | 'lostResponse' | 'rejected' | 'notifications' | 'stop'> {
+export function simulatedBank<N extends string>(
+  p: SimulatedParts<N>,
+): Pick<RunningBank, 'today' | 'request' | 'lostResponse' | 'rejected' | 'notifications' | 'stop'> {
   const inScenario = (name: N) => p.request({ amountCents: scenarioAmount(p.scenarios, name) });
   return {
     today: p.sim.clock.today(),
@@ -119,14 +124,24 @@ export function scenarioAmount<N extends string>(table: ScenarioTable<N>, name: 
 export const RECEIVED_AT = '2026-03-06T13:00:00.000Z';
 
 /** A golden body from test/fixtures/<dir>/<file> (received with `headers`) and the events it must translate to. */
-export function webhookFixture(dir: string, file: string, events: Partial<BankEvent>[], headers: InboundWebhook['headers'] = {}): WebhookFixture {
+export function webhookFixture(
+  dir: string,
+  file: string,
+  events: Partial<BankEvent>[],
+  headers: InboundWebhook['headers'] = {},
+): WebhookFixture {
   const body: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', dir, file), 'utf8'));
   return { file, webhook: { headers, body, receivedAt: RECEIVED_AT }, events };
 }
 
 /** A request a test receiver took (Node's headers: a repeated one is an array) as the adapter's inbound webhook. */
-export function inboundOf(r: { headers: Record<string, string | string[] | undefined>; body: unknown }): InboundWebhook {
-  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
+export function inboundOf(r: {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}): InboundWebhook {
+  const headers = Object.fromEntries(
+    Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]),
+  );
   return { headers, body: r.body, receivedAt: new Date().toISOString() };
 }
 

@@ -26,26 +26,52 @@ export const itauHarness: BankHarness = {
   webhookHeaders: {},
   webhooks: [
     // Itaú's own example (tipoLiquidacao 95, valorCreditado null: payment identified, not credited).
-    webhookFixture('itau', 'notification-itau-example.json', [{ kind: 'PAID', nossoNumero: '00007965', eventId: '00007965:95', paidCents: 30_000 }]),
-    webhookFixture('itau', 'notification-liquidado.json', [{ kind: 'SETTLED', nossoNumero: '00000001', eventId: '00000001:LIQUIDADO', paidCents: 100, settledCents: 100 }]),
+    webhookFixture('itau', 'notification-itau-example.json', [
+      { kind: 'PAID', nossoNumero: '00007965', eventId: '00007965:95', paidCents: 30_000 },
+    ]),
+    webhookFixture('itau', 'notification-liquidado.json', [
+      { kind: 'SETTLED', nossoNumero: '00000001', eventId: '00000001:LIQUIDADO', paidCents: 100, settledCents: 100 },
+    ]),
   ],
   async start() {
     // Our side of Itaú notifications: an OAuth token endpoint, then the webhook with that Bearer token.
     const rx = await startReceiver();
     const oauth = { tokenUrl: rx.oauthUrl, clientId: rx.creds.clientId, clientSecret: rx.creds.clientSecret };
-    const sim = await startSim({ pendingQueriesBeforeVisible: PENDING_QUERIES, subscriptions: [{ target: { url: rx.webhookUrl, oauth }, tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'] }] });
-    const account = { ...accountOf(sim, 'itau-contract'), adapter: adapterConfigOf(sim, { pixKey: PIX_KEY, pendingQueryAttempts: PENDING_QUERIES }) };
+    const sim = await startSim({
+      pendingQueriesBeforeVisible: PENDING_QUERIES,
+      subscriptions: [{ target: { url: rx.webhookUrl, oauth }, tipos: ['BAIXA_OPERACIONAL', 'BAIXA_EFETIVA'] }],
+    });
+    const account = {
+      ...accountOf(sim, 'itau-contract'),
+      adapter: adapterConfigOf(sim, { pixKey: PIX_KEY, pendingQueryAttempts: PENDING_QUERIES }),
+    };
     const registry = new BankRegistry([account]);
     const boletos = async () =>
-      (await admin<{ items: { dado_boleto: { dados_individuais_boleto: { numero_nosso_numero: string }[] } }[] }>(sim, '/boletos')).body.items;
+      (
+        await admin<{ items: { dado_boleto: { dados_individuais_boleto: { numero_nosso_numero: string }[] } }[] }>(
+          sim,
+          '/boletos',
+        )
+      ).body.items;
     return {
       // The rejection, ,04: 422 {codigo:"422", mensagem:"Pagador bloqueado para emissão", campos:[{campo:"pagador", …}]}.
-      ...simulatedBank({ sim, registry, receiver: rx, request: boletoRequest, scenarios: ITAU_SCENARIOS, lostResponse: 'PENDING_202', rejected: { scenario: 'REJECTED', field: 'pagador' } }),
+      ...simulatedBank({
+        sim,
+        registry,
+        receiver: rx,
+        request: boletoRequest,
+        scenarios: ITAU_SCENARIOS,
+        lostResponse: 'PENDING_202',
+        rejected: { scenario: 'REJECTED', field: 'pagador' },
+      }),
       adapter: registry.adapter(account.accountId),
       unknownRef: { nossoNumero: '99999998' },
       nossoNumeroOf: (campoLivre) => parseItauCampoLivre(campoLivre).nossoNumero,
       // Itaú's identity of a boleto is the nosso número we choose (carteira 109).
-      countAtBank: async (req) => (await boletos()).filter((b) => b.dado_boleto.dados_individuais_boleto.some((i) => i.numero_nosso_numero === req.nossoNumero)).length,
+      countAtBank: async (req) =>
+        (await boletos()).filter((b) =>
+          b.dado_boleto.dados_individuais_boleto.some((i) => i.numero_nosso_numero === req.nossoNumero),
+        ).length,
       pay: async (b) => expectAdminOk('pay', await admin(sim, `/boletos/${b.nossoNumero}/pay`, {})),
       dueDateAppliedOnAccept: true,
     };

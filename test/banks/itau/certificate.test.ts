@@ -11,10 +11,18 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankActivities } from '../../../src/activities/bank';
-import { createItauCertificateActivities, type ItauCertificateMaterial } from '../../../src/banks/itau/certificate-activities';
+import {
+  createItauCertificateActivities,
+  type ItauCertificateMaterial,
+} from '../../../src/banks/itau/certificate-activities';
 import type { ItauAccount } from '../../../src/banks/itau/account';
 import { itauConnection } from '../../../src/banks/itau/connection';
-import { certificateInfo, generateKeyAndCsr, parseCertificateAnswer, renewalStatus } from '../../../src/banks/itau/certificate';
+import {
+  certificateInfo,
+  generateKeyAndCsr,
+  parseCertificateAnswer,
+  renewalStatus,
+} from '../../../src/banks/itau/certificate';
 import { BankRegistry } from '../../../src/banks/registry';
 import type { ItauSimulator } from '../../../src/simulators/itau/server';
 import { inspectCsr } from '../../../src/simulators/itau/tls';
@@ -23,7 +31,14 @@ import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../../he
 import { adapterConfigOf, adapterFor, admin, boletoRequest, credsOf, startSim } from './helpers';
 
 const DAY = 86_400_000;
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined, log: () => undefined };
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  trace: () => undefined,
+  log: () => undefined,
+};
 
 describe('Itaú certificado dinâmico › activities on real Temporal against the simulator', () => {
   let env: TestWorkflowEnvironment;
@@ -36,8 +51,18 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
   const taskQueue = uniqueId('itau-cert');
 
   beforeAll(async () => {
-    [env, bundle, sim] = await Promise.all([createDevEnv(), bundleWorkflowCode({ workflowsPath: join(__dirname, '../../fixtures/workflows/itau-flows.ts'), logger: quiet }), startSim()]);
-    const account: ItauAccount = { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim) };
+    [env, bundle, sim] = await Promise.all([
+      createDevEnv(),
+      bundleWorkflowCode({ workflowsPath: join(__dirname, '../../fixtures/workflows/itau-flows.ts'), logger: quiet }),
+      startSim(),
+    ]);
+    const account: ItauAccount = {
+      accountId,
+      bank: 'ITAU',
+      simulated: true,
+      credentials: { kind: 'inline', credentials: credsOf(sim) },
+      adapter: adapterConfigOf(sim),
+    };
     registry.put(account);
     worker = await Worker.create({
       connection: env.nativeConnection,
@@ -58,7 +83,12 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
     await env?.teardown();
   });
 
-  const run = <T>(workflow: string, arg: unknown): Promise<T> => codecClient(env).workflow.execute<(a: unknown) => Promise<T>>(workflow, { taskQueue, workflowId: uniqueId(workflow), args: [arg] });
+  const run = <T>(workflow: string, arg: unknown): Promise<T> =>
+    codecClient(env).workflow.execute<(a: unknown) => Promise<T>>(workflow, {
+      taskQueue,
+      workflowId: uniqueId(workflow),
+      args: [arg],
+    });
 
   /** Every payload byte of a workflow's history, as the server stores it. */
   async function rawHistory(workflowId: string): Promise<string> {
@@ -69,13 +99,27 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
   let issued: ItauCertificateMaterial;
 
   it('issue › RSA-2048 + SHA-512 CSR (CN = client_id, OU, L, ST, C=BR) with the temporary token › a 365-day certificate and the Secret; it works over mTLS; history holds only ciphertext', async () => {
-    const app = await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', { company: 'Construtora Exemplo Ltda' });
-    const workflowId = uniqueId('issue');
-    issued = await codecClient(env).workflow.execute<(a: unknown) => Promise<ItauCertificateMaterial>>('itauIssueCertificate', {
-      taskQueue,
-      workflowId,
-      args: [{ accountId, clientId: app.body.clientId, temporaryToken: app.body.temporaryToken, company: 'Construtora Exemplo Ltda', city: 'Sao Paulo', state: 'SP' }],
+    const app = await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', {
+      company: 'Construtora Exemplo Ltda',
     });
+    const workflowId = uniqueId('issue');
+    issued = await codecClient(env).workflow.execute<(a: unknown) => Promise<ItauCertificateMaterial>>(
+      'itauIssueCertificate',
+      {
+        taskQueue,
+        workflowId,
+        args: [
+          {
+            accountId,
+            clientId: app.body.clientId,
+            temporaryToken: app.body.temporaryToken,
+            company: 'Construtora Exemplo Ltda',
+            city: 'Sao Paulo',
+            state: 'SP',
+          },
+        ],
+      },
+    );
     expect(issued.clientId).toBe(app.body.clientId);
     expect(issued.clientSecret).toMatch(/^[0-9a-f-]{36}$/);
     expect(certificateInfo(issued.certificatePem).commonName).toBe(app.body.clientId);
@@ -83,18 +127,41 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
     expect(issued.privateKeyPem).toContain('BEGIN PRIVATE KEY');
 
     // The new app's credentials register a boleto over mTLS.
-    const x = adapterFor(sim, {}, { clientId: issued.clientId, clientSecret: issued.clientSecret, certPem: issued.certificatePem, keyPem: issued.privateKeyPem });
+    const x = adapterFor(
+      sim,
+      {},
+      {
+        clientId: issued.clientId,
+        clientSecret: issued.clientSecret,
+        certPem: issued.certificatePem,
+        keyPem: issued.privateKeyPem,
+      },
+    );
     await expect(x.adapter.register(boletoRequest())).resolves.toMatchObject({ status: 'OPEN' });
     await x.close();
 
     const raw = await rawHistory(workflowId);
     expect(raw).toContain('binary/encrypted');
-    for (const secret of ['BEGIN CERTIFICATE', 'PRIVATE KEY', 'CERTIFICATE REQUEST', issued.clientSecret, app.body.temporaryToken]) expect(raw).not.toContain(secret);
+    for (const secret of [
+      'BEGIN CERTIFICATE',
+      'PRIVATE KEY',
+      'CERTIFICATE REQUEST',
+      issued.clientSecret,
+      app.body.temporaryToken,
+    ])
+      expect(raw).not.toContain(secret);
   });
 
   it('issue › the temporary token a second time › refused (single use) › BankAuthError, the token not in the failure', async () => {
     const app = await admin<{ clientId: string; temporaryToken: string }>(sim, '/apps', {});
-    const args = { accountId, clientId: app.body.clientId, temporaryToken: app.body.temporaryToken, company: 'X Ltda', city: 'Recife', state: 'PE' };
+    const args = {
+      accountId,
+      clientId: app.body.clientId,
+      temporaryToken: app.body.temporaryToken,
+      company: 'X Ltda',
+      city: 'Recife',
+      state: 'PE',
+    };
     await run('itauIssueCertificate', args);
     const err = await run('itauIssueCertificate', args).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -104,14 +171,22 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
   });
 
   it('renewal › 200 days before expiry › not due, and the bank refuses an early renewal (BankConflict)', async () => {
-    await expect(run('itauRenewIfDue', { accountId, current: issued, now: brtIso(sim.clock.now()) })).resolves.toEqual({ renewalDue: false });
-    const err = (await run('itauRenewNow', { accountId, current: issued }).catch((e: unknown) => e)) as WorkflowFailedError;
+    await expect(run('itauRenewIfDue', { accountId, current: issued, now: brtIso(sim.clock.now()) })).resolves.toEqual({
+      renewalDue: false,
+    });
+    const err = (await run('itauRenewNow', { accountId, current: issued }).catch(
+      (e: unknown) => e,
+    )) as WorkflowFailedError;
     expect((err.cause?.cause as { type?: string }).type).toBe('BankConflict');
   });
 
   it('renewal › 340 days later (25 days left) › renewed over mTLS with the current certificate: a new 365-day certificate, same key and secret, and it works', async () => {
     await admin(sim, '/clock/advance', { days: 340, stepMinutes: 1440 });
-    const r = await run<{ renewalDue: boolean; renewed?: ItauCertificateMaterial }>('itauRenewIfDue', { accountId, current: issued, now: brtIso(sim.clock.now()) });
+    const r = await run<{ renewalDue: boolean; renewed?: ItauCertificateMaterial }>('itauRenewIfDue', {
+      accountId,
+      current: issued,
+      now: brtIso(sim.clock.now()),
+    });
     expect(r.renewalDue).toBe(true);
     const renewed = r.renewed as ItauCertificateMaterial;
     expect(renewed.certificatePem).not.toBe(issued.certificatePem);
@@ -119,15 +194,26 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
     expect(renewed.clientSecret).toBe(issued.clientSecret);
     expect(Math.round((Date.parse(renewed.notAfter) - sim.clock.now()) / DAY)).toBe(365);
     expect(renewalStatus(renewed.certificatePem, new Date(sim.clock.now())).renewalDue).toBe(false);
-    const x = adapterFor(sim, {}, { clientId: renewed.clientId, clientSecret: renewed.clientSecret, certPem: renewed.certificatePem, keyPem: renewed.privateKeyPem });
+    const x = adapterFor(
+      sim,
+      {},
+      {
+        clientId: renewed.clientId,
+        clientSecret: renewed.clientSecret,
+        certPem: renewed.certificatePem,
+        keyPem: renewed.privateKeyPem,
+      },
+    );
     await expect(x.adapter.authenticate()).resolves.toMatchObject({ ok: true });
     await x.close();
     expect((await admin<{ certificatesRenewed: number }>(sim, '/tokens')).body.certificatesRenewed).toBe(1);
   });
 
-  it('bank activities on an Itaú account › registered through Temporal with the registry\'s own token cache (no keeper workflow)', async () => {
+  it("bank activities on an Itaú account › registered through Temporal with the registry's own token cache (no keeper workflow)", async () => {
     const req = boletoRequest({ issueDate: sim.clock.today(), dueDate: sim.clock.today() });
-    const r = await codecClient(env).workflow.execute<(a: string, b: unknown) => Promise<{ boleto: { status: string; nossoNumero: string }; via: string }>>('registerBoleto', {
+    const r = await codecClient(env).workflow.execute<
+      (a: string, b: unknown) => Promise<{ boleto: { status: string; nossoNumero: string }; via: string }>
+    >('registerBoleto', {
       taskQueue,
       workflowId: uniqueId('register'),
       args: [accountId, req],
@@ -137,8 +223,18 @@ describe('Itaú certificado dinâmico › activities on real Temporal against th
   });
 
   it('CSR and answer parsing › subject and SHA-512 as Itaú asks; a text answer without Secret › refused for a request', () => {
-    const { csrPem } = generateKeyAndCsr({ clientId: '0f0e0d0c-0b0a-4909-8807-060504030201', company: 'ACME', city: 'Curitiba', state: 'PR' });
-    expect(inspectCsr(csrPem)).toMatchObject({ commonName: '0f0e0d0c-0b0a-4909-8807-060504030201', subject: { OU: 'ACME', L: 'Curitiba', ST: 'PR', C: 'BR' }, keyBits: 2048, signatureHash: 'SHA-512' });
+    const { csrPem } = generateKeyAndCsr({
+      clientId: '0f0e0d0c-0b0a-4909-8807-060504030201',
+      company: 'ACME',
+      city: 'Curitiba',
+      state: 'PR',
+    });
+    expect(inspectCsr(csrPem)).toMatchObject({
+      commonName: '0f0e0d0c-0b0a-4909-8807-060504030201',
+      subject: { OU: 'ACME', L: 'Curitiba', ST: 'PR', C: 'BR' },
+      keyBits: 2048,
+      signatureHash: 'SHA-512',
+    });
     expect(() => parseCertificateAnswer(issued.certificatePem, true)).toThrow(/no Secret line/);
     expect(parseCertificateAnswer(`Secret: abc\r\n${issued.certificatePem}`, true).clientSecret).toBe('abc');
   });

@@ -6,7 +6,12 @@ import type { ItauAccount } from '../../../src/banks/itau/account';
 import { BankError } from '../../../src/banks/errors';
 import { ItauAdapter } from '../../../src/banks/itau/adapter';
 import { ItauHttp } from '../../../src/banks/itau/client';
-import { itauAdapterConfig, type ItauAdapterConfig, type ItauCredentials, itauSimulatorUrls } from '../../../src/banks/itau/config';
+import {
+  itauAdapterConfig,
+  type ItauAdapterConfig,
+  type ItauCredentials,
+  itauSimulatorUrls,
+} from '../../../src/banks/itau/config';
 import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
 import { addDays } from '../../../src/domain';
 import { brtDate, brtInstant, SimClock } from '../../../src/simulators/shared/clock';
@@ -25,21 +30,46 @@ export const PIX_KEY = 'financeiro@empresa-simulada.example';
 
 /** Strict by default (it refuses what Itaú refuses: src/simulators/itau/config.ts `strict`); pass `strict: false` for the lenient one. */
 export function startSim(config: Partial<ItauSimConfig> = {}): Promise<ItauSimulator> {
-  return createItauSimulator({ port: 0, publicPort: 0, clock: new SimClock({ start: T0, frozen: true }), config: { strict: true, ...config } });
+  return createItauSimulator({
+    port: 0,
+    publicPort: 0,
+    clock: new SimClock({ start: T0, frozen: true }),
+    config: { strict: true, ...config },
+  });
 }
 
 export function credsOf(sim: ItauSimulator): ItauCredentials {
-  return { clientId: sim.defaultApp.clientId, clientSecret: sim.defaultApp.clientSecret, certPem: sim.defaultApp.certificatePem, keyPem: sim.defaultApp.privateKeyPem, caPem: sim.pki.caCertPem };
+  return {
+    clientId: sim.defaultApp.clientId,
+    clientSecret: sim.defaultApp.clientSecret,
+    certPem: sim.defaultApp.certificatePem,
+    keyPem: sim.defaultApp.privateKeyPem,
+    caPem: sim.pki.caCertPem,
+  };
 }
 
 export function adapterConfigOf(sim: ItauSimulator, config: Partial<ItauAdapterConfig> = {}): ItauAdapterConfig {
   const b = sim.config.beneficiary;
-  return itauAdapterConfig({ urls: itauSimulatorUrls(sim.url, sim.publicUrl), agencia: b.agencia, conta: b.conta, pixKey: PIX_KEY, timeoutMs: 5_000, pendingQueryDelayMs: 5, ...config });
+  return itauAdapterConfig({
+    urls: itauSimulatorUrls(sim.url, sim.publicUrl),
+    agencia: b.agencia,
+    conta: b.conta,
+    pixKey: PIX_KEY,
+    timeoutMs: 5_000,
+    pendingQueryDelayMs: 5,
+    ...config,
+  });
 }
 
 /** The simulator's account as the worker's bank registry holds it (inline credentials, Pix key PIX_KEY). */
 export function accountOf(sim: ItauSimulator, accountId: string): ItauAccount {
-  return { accountId, bank: 'ITAU', simulated: true, credentials: { kind: 'inline', credentials: credsOf(sim) }, adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }) };
+  return {
+    accountId,
+    bank: 'ITAU',
+    simulated: true,
+    credentials: { kind: 'inline', credentials: credsOf(sim) },
+    adapter: adapterConfigOf(sim, { pixKey: PIX_KEY }),
+  };
 }
 
 export interface TestAdapter {
@@ -48,7 +78,11 @@ export interface TestAdapter {
   close(): Promise<void>;
 }
 
-export function adapterFor(sim: ItauSimulator, config: Partial<ItauAdapterConfig> = {}, creds: Partial<ItauCredentials> = {}): TestAdapter {
+export function adapterFor(
+  sim: ItauSimulator,
+  config: Partial<ItauAdapterConfig> = {},
+  creds: Partial<ItauCredentials> = {},
+): TestAdapter {
   const http = new ItauHttp(adapterConfigOf(sim, config), { ...credsOf(sim), ...creds });
   const adapter = new ItauAdapter({ http, now: () => new Date(sim.clock.now()), sleep: () => Promise.resolve() });
   return { adapter, http, close: () => http.close() };
@@ -58,7 +92,9 @@ let seq = 0;
 /** A unique 8-digit nosso número per call (per test process). */
 export function nextNossoNumero(): string {
   seq++;
-  return String((Date.now() % 9_000_000) * 10 + seq).slice(-8).padStart(8, '1');
+  return String((Date.now() % 9_000_000) * 10 + seq)
+    .slice(-8)
+    .padStart(8, '1');
 }
 
 export function boletoRequest(over: Partial<RegisterBoletoRequest> = {}): RegisterBoletoRequest {
@@ -74,7 +110,14 @@ export function boletoRequest(over: Partial<RegisterBoletoRequest> = {}): Regist
       name: 'Maria da Silva',
       document: CPF,
       email: 'maria@example.com',
-      address: { street: 'Rua das Flores', number: '100', district: 'Centro', city: 'São Paulo', state: 'SP', zipCode: '01001000' },
+      address: {
+        street: 'Rua das Flores',
+        number: '100',
+        district: 'Centro',
+        city: 'São Paulo',
+        state: 'SP',
+        zipCode: '01001000',
+      },
     },
     ...over,
   };
@@ -82,11 +125,18 @@ export function boletoRequest(over: Partial<RegisterBoletoRequest> = {}): Regist
 
 /** An undici agent trusting the simulator's CA (for /__sim on the TLS-only listener and raw calls). */
 export function trustAgent(sim: ItauSimulator, client?: { certPem: string; keyPem: string }): Agent {
-  return new Agent({ connect: { ca: sim.pki.caCertPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) } });
+  return new Agent({
+    connect: { ca: sim.pki.caCertPem, ...(client ? { cert: client.certPem, key: client.keyPem } : {}) },
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function admin<T = any>(sim: ItauSimulator, path: string, body?: unknown, method?: string): Promise<{ status: number; body: T }> {
+export async function admin<T = any>(
+  sim: ItauSimulator,
+  path: string,
+  body?: unknown,
+  method?: string,
+): Promise<{ status: number; body: T }> {
   const agent = trustAgent(sim);
   try {
     const r = await request(`${sim.publicUrl}/__sim${path}`, {
@@ -118,12 +168,23 @@ export async function rawCall(
         method: 'POST',
         dispatcher: agent,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.defaultApp.clientId, client_secret: sim.defaultApp.clientSecret }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: sim.defaultApp.clientId,
+          client_secret: sim.defaultApp.clientSecret,
+        }).toString(),
       });
       const tok = (await t.body.json()) as { access_token: string };
       headers.authorization ??= `Bearer ${tok.access_token}`;
     }
-    const r = await request(sim.url + path, { method, dispatcher: agent, headers, ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}) });
+    const r = await request(sim.url + path, {
+      method,
+      dispatcher: agent,
+      headers,
+      ...(opts.body !== undefined
+        ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+        : {}),
+    });
     const text = await r.body.text();
     let body: unknown = text;
     try {

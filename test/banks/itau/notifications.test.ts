@@ -14,7 +14,8 @@ import { eventually } from '../../helpers/boleto-stack';
 import { adapterFor, admin, boletoRequest, startReceiver, startSim, type TestAdapter } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const fixture = (name: string): any => JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'itau', name), 'utf8'));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'itau', name), 'utf8'));
 const SEEN = '2026-03-06T13:00:00.000Z';
 const translate = (body: unknown, opts = {}) => translateItauWebhook({ headers: {}, body, receivedAt: SEEN }, opts);
 
@@ -22,12 +23,33 @@ describe('Itaú adapter › golden notification bodies', () => {
   it("Itaú's example (tipoLiquidacao 95, valorCreditado null) › one PAID trigger for its nosso número with the paid amount; a re-delivery › the same eventId", () => {
     const body = fixture('notification-itau-example.json');
     const events = translate(body);
-    expect(events).toEqual([{ bank: 'ITAU', eventId: '00007965:95', kind: 'PAID', occurredAt: SEEN, bankTime: '2022-07-27', nossoNumero: '00007965', paidCents: 30_000, source: 'webhook' }]);
-    expect(translateItauWebhook({ headers: {}, body, receivedAt: '2026-03-07T00:00:00.000Z' })[0]!.eventId).toBe(events[0]!.eventId);
+    expect(events).toEqual([
+      {
+        bank: 'ITAU',
+        eventId: '00007965:95',
+        kind: 'PAID',
+        occurredAt: SEEN,
+        bankTime: '2022-07-27',
+        nossoNumero: '00007965',
+        paidCents: 30_000,
+        source: 'webhook',
+      },
+    ]);
+    expect(translateItauWebhook({ headers: {}, body, receivedAt: '2026-03-07T00:00:00.000Z' })[0]!.eventId).toBe(
+      events[0]!.eventId,
+    );
   });
 
   it('a receiver’s LIQUIDADO bodies, with and without an amount › SETTLED with the amount when there is one', () => {
-    expect(translate(fixture('notification-liquidado.json'))).toEqual([expect.objectContaining({ kind: 'SETTLED', nossoNumero: '00000001', eventId: '00000001:LIQUIDADO', paidCents: 100, settledCents: 100 })]);
+    expect(translate(fixture('notification-liquidado.json'))).toEqual([
+      expect.objectContaining({
+        kind: 'SETTLED',
+        nossoNumero: '00000001',
+        eventId: '00000001:LIQUIDADO',
+        paidCents: 100,
+        settledCents: 100,
+      }),
+    ]);
     const [bare] = translate(fixture('notification-liquidado-no-amount.json'));
     expect(bare).toMatchObject({ kind: 'SETTLED', nossoNumero: '00000001' });
     expect(bare).not.toHaveProperty('paidCents');
@@ -35,13 +57,18 @@ describe('Itaú adapter › golden notification bodies', () => {
 
   it('the code table is configurable; an unknown code is still a notification (PAID, or SETTLED once credited)', () => {
     const body = fixture('notification-itau-example.json');
-    expect(translate(body, { liquidacaoCodes: { '95': 'SETTLED' } })[0]).toMatchObject({ kind: 'SETTLED', settledCents: 30_000 });
+    expect(translate(body, { liquidacaoCodes: { '95': 'SETTLED' } })[0]).toMatchObject({
+      kind: 'SETTLED',
+      settledCents: 30_000,
+    });
     const unknown = { boletos: [{ ...body.boletos[0], tipoLiquidacao: 'ZZ' }] };
     expect(translate(unknown)[0]).toMatchObject({ kind: 'PAID', eventId: '00007965:ZZ' });
     const credited = { boletos: [{ ...body.boletos[0], tipoLiquidacao: 'ZZ', valorCreditado: '299.50' }] };
     expect(translate(credited)[0]).toMatchObject({ kind: 'SETTLED', paidCents: 30_000, settledCents: 29_950 });
     // Amounts in implied cents, as one receiver reports Itaú may send them.
-    expect(translate({ boletos: [{ numeroNossoNumero: '12345678', valorPagoTotalCobranca: '000000000012345' }] })[0]).toMatchObject({ paidCents: 12_345 });
+    expect(
+      translate({ boletos: [{ numeroNossoNumero: '12345678', valorPagoTotalCobranca: '000000000012345' }] })[0],
+    ).toMatchObject({ paidCents: 12_345 });
   });
 
   it('shapes without evidence (snake_case, a data envelope) and items without a nosso número › VALIDATION naming the field; an empty list › no events', () => {
@@ -54,8 +81,13 @@ describe('Itaú adapter › golden notification bodies', () => {
       }
       throw new Error('accepted');
     };
-    expect(refused({ data: { tipo_notificacao: 'BAIXA_EFETIVA', boletos: [{ numero_nosso_numero: '12345678' }] } }).details.fields).toEqual([{ field: 'boletos', message: expect.any(String) }]);
-    expect(refused({ boletos: [{ numero_nosso_numero: '12345678' }] }).details.fields).toEqual([{ field: 'boletos[0].numeroNossoNumero', message: expect.any(String) }]);
+    expect(
+      refused({ data: { tipo_notificacao: 'BAIXA_EFETIVA', boletos: [{ numero_nosso_numero: '12345678' }] } }).details
+        .fields,
+    ).toEqual([{ field: 'boletos', message: expect.any(String) }]);
+    expect(refused({ boletos: [{ numero_nosso_numero: '12345678' }] }).details.fields).toEqual([
+      { field: 'boletos[0].numeroNossoNumero', message: expect.any(String) },
+    ]);
     expect(refused({ hello: 'world' }).kind).toBe('VALIDATION');
     expect(translate({ boletos: [] })).toEqual([]);
   });
@@ -71,7 +103,12 @@ describe('Itaú simulator › sends exactly the real notification shape (over HT
     sim = await startSim();
     t = adapterFor(sim);
     rcv = await startReceiver();
-    await t.adapter.subscribeNotifications({ webhookUrl: rcv.webhookUrl, oauthUrl: rcv.oauthUrl, clientId: rcv.creds.clientId, clientSecret: rcv.creds.clientSecret });
+    await t.adapter.subscribeNotifications({
+      webhookUrl: rcv.webhookUrl,
+      oauthUrl: rcv.oauthUrl,
+      clientId: rcv.creds.clientId,
+      clientSecret: rcv.creds.clientSecret,
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -94,15 +131,33 @@ describe('Itaú simulator › sends exactly the real notification shape (over HT
     await t.adapter.register(req);
     const start = rcv.received.length;
     expect((await admin(sim, `/boletos/${req.nossoNumero}/pay`, {})).status).toBe(200);
-    const [paid] = (await eventually(() => Promise.resolve(rcv.received.slice(start)), (r) => r.length >= 1)).map((r) => r.body as Record<string, unknown>);
+    const [paid] = (
+      await eventually(
+        () => Promise.resolve(rcv.received.slice(start)),
+        (r) => r.length >= 1,
+      )
+    ).map((r) => r.body as Record<string, unknown>);
     expect(Object.keys(paid!)).toEqual(['boletos']);
     const p = (paid!.boletos as Record<string, unknown>[])[0]!;
     sameShape(p);
-    expect(p).toMatchObject({ tipoLiquidacao: '95', numeroNossoNumero: req.nossoNumero, valorTitulo: '123.00', valorPagoTotalCobranca: '123.00', valorCreditado: null });
-    expect(translate(paid)).toEqual([expect.objectContaining({ kind: 'PAID', nossoNumero: req.nossoNumero, paidCents: 12_300 })]);
+    expect(p).toMatchObject({
+      tipoLiquidacao: '95',
+      numeroNossoNumero: req.nossoNumero,
+      valorTitulo: '123.00',
+      valorPagoTotalCobranca: '123.00',
+      valorCreditado: null,
+    });
+    expect(translate(paid)).toEqual([
+      expect.objectContaining({ kind: 'PAID', nossoNumero: req.nossoNumero, paidCents: 12_300 }),
+    ]);
 
     expect((await admin(sim, `/boletos/${req.nossoNumero}/settle`, {})).status).toBe(200);
-    const [settled] = (await eventually(() => Promise.resolve(rcv.received.slice(start + 1)), (r) => r.length >= 1)).map((r) => r.body as Record<string, unknown>);
+    const [settled] = (
+      await eventually(
+        () => Promise.resolve(rcv.received.slice(start + 1)),
+        (r) => r.length >= 1,
+      )
+    ).map((r) => r.body as Record<string, unknown>);
     const s = (settled!.boletos as Record<string, unknown>[])[0]!;
     sameShape(s);
     expect(s).toMatchObject({ tipoLiquidacao: '06', valorCreditado: '123.00' });
@@ -114,8 +169,23 @@ describe('Itaú simulator › sends exactly the real notification shape (over HT
 describe('Itaú adapter › notification subscription: create, list, update, delete, ensure (idempotent)', () => {
   let sim: ItauSimulator;
   let t: TestAdapter;
-  const ours = { webhookUrl: 'https://boletos.example.com/webhooks/itau/acc-1', oauthUrl: 'https://boletos.example.com/webhooks/itau/acc-1/oauth/token', clientId: 'bf-client', clientSecret: 'bf-secret-0123456789' };
-  const simSubs = async () => (await admin<{ items: { id_notificacao_boleto: string; tipo_notificacao: string; webhook_url: string; webhook_client_secret?: string }[] }>(sim, '/subscriptions')).body.items;
+  const ours = {
+    webhookUrl: 'https://boletos.example.com/webhooks/itau/acc-1',
+    oauthUrl: 'https://boletos.example.com/webhooks/itau/acc-1/oauth/token',
+    clientId: 'bf-client',
+    clientSecret: 'bf-secret-0123456789',
+  };
+  const simSubs = async () =>
+    (
+      await admin<{
+        items: {
+          id_notificacao_boleto: string;
+          tipo_notificacao: string;
+          webhook_url: string;
+          webhook_client_secret?: string;
+        }[];
+      }>(sim, '/subscriptions')
+    ).body.items;
 
   beforeAll(async () => {
     sim = await startSim();
@@ -131,7 +201,9 @@ describe('Itaú adapter › notification subscription: create, list, update, del
     const first = await t.adapter.ensureNotificationSubscription(ours);
     expect(first.created.sort()).toEqual([`${id}01`, `${id}02`]);
     expect(first.subscriptions.map((s) => s.type).sort()).toEqual(['BAIXA_EFETIVA', 'BAIXA_OPERACIONAL']);
-    expect(first.subscriptions.every((s) => s.webhookUrl === ours.webhookUrl && s.oauthUrl === ours.oauthUrl)).toBe(true);
+    expect(first.subscriptions.every((s) => s.webhookUrl === ours.webhookUrl && s.oauthUrl === ours.oauthUrl)).toBe(
+      true,
+    );
     expect(JSON.stringify(first)).not.toContain(ours.clientSecret);
 
     const again = await t.adapter.ensureNotificationSubscription(ours);
@@ -143,7 +215,11 @@ describe('Itaú adapter › notification subscription: create, list, update, del
 
   it('ensure with another receiver URL › PATCHes both (no new one); delete › gone; ensure › recreates only the missing type', async () => {
     const id = sim.bank.idBeneficiario;
-    const moved = { ...ours, webhookUrl: 'https://novo.example.com/webhooks/itau/acc-1', oauthUrl: 'https://novo.example.com/webhooks/itau/acc-1/oauth/token' };
+    const moved = {
+      ...ours,
+      webhookUrl: 'https://novo.example.com/webhooks/itau/acc-1',
+      oauthUrl: 'https://novo.example.com/webhooks/itau/acc-1/oauth/token',
+    };
     const r = await t.adapter.ensureNotificationSubscription(moved);
     expect(r.updated.sort()).toEqual([`${id}01`, `${id}02`]);
     expect(r.created).toEqual([]);
@@ -157,6 +233,10 @@ describe('Itaú adapter › notification subscription: create, list, update, del
     expect(await simSubs()).toHaveLength(2);
 
     await t.adapter.updateSubscription(`${id}01`, { minimumCents: 500 });
-    expect(((await t.adapter.listSubscriptions()) as { id_notificacao_boleto: string; valor_minimo: number }[]).find((s) => s.id_notificacao_boleto === `${id}01`)?.valor_minimo).toBe(5);
+    expect(
+      ((await t.adapter.listSubscriptions()) as { id_notificacao_boleto: string; valor_minimo: number }[]).find(
+        (s) => s.id_notificacao_boleto === `${id}01`,
+      )?.valor_minimo,
+    ).toBe(5);
   });
 });

@@ -16,17 +16,53 @@ import { fitItauPayer, fitItauText } from '../../../src/banks/itau/text';
 import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
 import { addDays, parsePix } from '../../../src/domain';
 import type { ItauSimulator } from '../../../src/simulators/itau/server';
-import { adapterConfigOf, adapterFor, admin, bankErrorOf, boletoRequest, CPF, nextNossoNumero, rawCall, startSim, type TestAdapter, TODAY } from './helpers';
+import {
+  adapterConfigOf,
+  adapterFor,
+  admin,
+  bankErrorOf,
+  boletoRequest,
+  CPF,
+  nextNossoNumero,
+  rawCall,
+  startSim,
+  type TestAdapter,
+  TODAY,
+} from './helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures/itau');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 
 /** Each endpoint, its fixture, and the interest kind its fixture carries (so the same fields are compared). */
-const ENDPOINTS: { api: ItauBolecodeApi; path: string; file: string; answerWrapped: boolean; interest: RegisterBoletoRequest['interest'] }[] = [
-  { api: 'pix_recebimentos_conciliacoes', path: '/pix_recebimentos_conciliacoes/v2/boletos_pix', file: 'request-pix-recebimentos-conciliacoes-boletos-pix.json', answerWrapped: true, interest: { type: 'FIXED_DAILY', cents: 10 } },
-  { api: 'recebimentos_pix', path: '/recebimentos-pix/v1/boletos-pix', file: 'request-recebimentos-pix-boletos-pix.json', answerWrapped: false, interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 } },
-  { api: 'cash_management', path: '/cash_management/v2/boletos', file: 'request-cash-management-boletos.json', answerWrapped: true, interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 } },
+const ENDPOINTS: {
+  api: ItauBolecodeApi;
+  path: string;
+  file: string;
+  answerWrapped: boolean;
+  interest: RegisterBoletoRequest['interest'];
+}[] = [
+  {
+    api: 'pix_recebimentos_conciliacoes',
+    path: '/pix_recebimentos_conciliacoes/v2/boletos_pix',
+    file: 'request-pix-recebimentos-conciliacoes-boletos-pix.json',
+    answerWrapped: true,
+    interest: { type: 'FIXED_DAILY', cents: 10 },
+  },
+  {
+    api: 'recebimentos_pix',
+    path: '/recebimentos-pix/v1/boletos-pix',
+    file: 'request-recebimentos-pix-boletos-pix.json',
+    answerWrapped: false,
+    interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 },
+  },
+  {
+    api: 'cash_management',
+    path: '/cash_management/v2/boletos',
+    file: 'request-cash-management-boletos.json',
+    answerWrapped: true,
+    interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 },
+  },
 ];
 
 /**
@@ -37,10 +73,13 @@ const ENDPOINTS: { api: ItauBolecodeApi; path: string; file: string; answerWrapp
 function shapeOf(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
   const key = path.split('.').at(-1)?.replace('[]', '') ?? '';
   if (Array.isArray(v)) v.forEach((x) => shapeOf(x, `${path}[]`, out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) shapeOf(x, path ? `${path}.${k}` : k, out);
-  else if (/^(valor|percentual)_/.test(key) && typeof v === 'string') out.set(path, /^\d+$/.test(v) ? 'implied' : /^\d+\.\d{2}$|^\d+\.\d{5}$/.test(v) ? 'decimal' : `bad:${v}`);
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) shapeOf(x, path ? `${path}.${k}` : k, out);
+  else if (/^(valor|percentual)_/.test(key) && typeof v === 'string')
+    out.set(path, /^\d+$/.test(v) ? 'implied' : /^\d+\.\d{2}$|^\d+\.\d{5}$/.test(v) ? 'decimal' : `bad:${v}`);
   else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) out.set(path, 'date');
-  else if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v) && /^(quantidade|codigo)_/.test(key))) out.set(path, 'numeric');
+  else if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v) && /^(quantidade|codigo)_/.test(key)))
+    out.set(path, 'numeric');
   else out.set(path, typeof v);
   return out;
 }
@@ -68,7 +107,11 @@ const COMMON_OPTIONAL = [
   'dados_qrcode.chave',
   'dados_qrcode.tipo_cobranca',
 ];
-const CASH_FIELDS = ['dado_boleto.pagamento_parcial', 'dado_boleto.quantidade_maximo_parcial', 'dado_boleto.desconto_expresso'];
+const CASH_FIELDS = [
+  'dado_boleto.pagamento_parcial',
+  'dado_boleto.quantidade_maximo_parcial',
+  'dado_boleto.desconto_expresso',
+];
 
 /** A full bolecode request: interest, fine, seu número, deadline, e-mail (a CPF payer, as the fixtures'). */
 const fullRequest = (over: Partial<RegisterBoletoRequest> = {}): RegisterBoletoRequest =>
@@ -139,10 +182,15 @@ describe('Itaú outbound › bolecode endpoints, amount formats and golden fixtu
       // Every field both carry: the same class.
       for (const [k, cls] of mine) if (theirs.has(k)) expect({ k, cls }).toEqual({ k, cls: theirs.get(k) });
       // Nothing the endpoint's schema does not have.
-      const allowed = new Set([...theirs.keys(), ...COMMON_OPTIONAL, ...(api === 'recebimentos_pix' ? [] : CASH_FIELDS)]);
+      const allowed = new Set([
+        ...theirs.keys(),
+        ...COMMON_OPTIONAL,
+        ...(api === 'recebimentos_pix' ? [] : CASH_FIELDS),
+      ]);
       expect([...mine.keys()].filter((k) => !allowed.has(k))).toEqual([]);
       // Every field of the fixture we model is sent (answer-only and features we do not offer aside).
-      const notOurs = /id_boleto|codigo_barras|linha_digitavel|texto_uso_beneficiario|mensagem_email|texto_endereco_email|instrucao_cobranca|protesto|recebimento_divergente|valor_abatimento|quantidade_dias_multa|mensagens_cobranca|pagamento_parcial|quantidade_maximo_parcial/;
+      const notOurs =
+        /id_boleto|codigo_barras|linha_digitavel|texto_uso_beneficiario|mensagem_email|texto_endereco_email|instrucao_cobranca|protesto|recebimento_divergente|valor_abatimento|quantidade_dias_multa|mensagens_cobranca|pagamento_parcial|quantidade_maximo_parcial/;
       expect([...theirs.keys()].filter((k) => !mine.has(k) && !notOurs.test(k))).toEqual([]);
     });
 
@@ -165,7 +213,9 @@ describe('Itaú outbound › bolecode endpoints, amount formats and golden fixtu
       const b = await t.adapter.register(req);
       expect(b).toMatchObject({ status: 'OPEN', nossoNumero: req.nossoNumero, amountCents: 4_321 });
       expect(parsePix(b.pix?.emv ?? '').amountCents).toBe(4_321);
-      expect(sim.bank.byNossoNumero('109', req.nossoNumero ?? '')?.endpoint).toBe(api === 'cash_management' ? undefined : api);
+      expect(sim.bank.byNossoNumero('109', req.nossoNumero ?? '')?.endpoint).toBe(
+        api === 'cash_management' ? undefined : api,
+      );
       await t.close();
     });
   });
@@ -175,15 +225,24 @@ describe('Itaú outbound › bolecode endpoints, amount formats and golden fixtu
     const { body } = runnable(sim, fixture('request-recebimentos-pix-boletos-pix.json'));
     body.dado_boleto.valor_total_titulo = '00000000000123456';
     body.dado_boleto.dados_individuais_boleto[0].valor_titulo = '00000000000123456';
-    const r = await rawCall(sim, 'POST', '/recebimentos-pix/v1/boletos-pix', { headers: { 'x-itau-apikey': sim.defaultApp.clientId }, body });
+    const r = await rawCall(sim, 'POST', '/recebimentos-pix/v1/boletos-pix', {
+      headers: { 'x-itau-apikey': sim.defaultApp.clientId },
+      body,
+    });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ codigo: '400', mensagem: 'Erro na validacao de campos' });
-    expect((r.body.campos as { campo: string }[]).map((c) => c.campo)).toEqual(['dado_boleto.valor_total_titulo', 'dado_boleto.dados_individuais_boleto[0].valor_titulo']);
+    expect((r.body.campos as { campo: string }[]).map((c) => c.campo)).toEqual([
+      'dado_boleto.valor_total_titulo',
+      'dado_boleto.dados_individuais_boleto[0].valor_titulo',
+    ]);
     expect(r.body.campos[0]).toMatchObject({ valor: '00000000000123456' });
     // pix_recebimentos_conciliacoes with "1234.56" (what recebimentos-pix takes).
     const legacy = runnable(sim, fixture('request-pix-recebimentos-conciliacoes-boletos-pix.json')).body;
     legacy.dado_boleto.valor_total_titulo = '1234.56';
-    const l = await rawCall(sim, 'POST', '/pix_recebimentos_conciliacoes/v2/boletos_pix', { headers: { 'x-itau-apikey': sim.defaultApp.clientId }, body: legacy });
+    const l = await rawCall(sim, 'POST', '/pix_recebimentos_conciliacoes/v2/boletos_pix', {
+      headers: { 'x-itau-apikey': sim.defaultApp.clientId },
+      body: legacy,
+    });
     expect(l.status).toBe(400);
     expect(l.body.campos[0]).toMatchObject({ campo: 'dado_boleto.valor_total_titulo', valor: '1234.56' });
     // Through the adapter: an account configured with the other format gets VALIDATION naming the field, nothing registered.
@@ -198,9 +257,14 @@ describe('Itaú outbound › bolecode endpoints, amount formats and golden fixtu
 
   it('a bolecode API body in a {data} envelope › refused by the strict simulator (the fields are not where its schema has them)', async () => {
     const { body } = runnable(sim, fixture('request-recebimentos-pix-boletos-pix.json'));
-    const r = await rawCall(sim, 'POST', '/recebimentos-pix/v1/boletos-pix', { headers: { 'x-itau-apikey': sim.defaultApp.clientId }, body: { data: body } });
+    const r = await rawCall(sim, 'POST', '/recebimentos-pix/v1/boletos-pix', {
+      headers: { 'x-itau-apikey': sim.defaultApp.clientId },
+      body: { data: body },
+    });
     expect(r.status).toBe(400);
-    expect((r.body.campos as { campo: string }[]).map((c) => c.campo)).toEqual(expect.arrayContaining(['etapa_processo_boleto', 'dado_boleto']));
+    expect((r.body.campos as { campo: string }[]).map((c) => c.campo)).toEqual(
+      expect.arrayContaining(['etapa_processo_boleto', 'dado_boleto']),
+    );
   });
 
   it('the lenient simulator (strict off) › still takes either format, as before', async () => {
@@ -208,7 +272,10 @@ describe('Itaú outbound › bolecode endpoints, amount formats and golden fixtu
     const { body } = runnable(lenient, fixture('request-recebimentos-pix-boletos-pix.json'));
     body.dado_boleto.valor_total_titulo = '00000000000123456';
     body.dado_boleto.dados_individuais_boleto[0].valor_titulo = '00000000000123456';
-    const r = await rawCall(lenient, 'POST', '/recebimentos-pix/v1/boletos-pix', { headers: { 'x-itau-apikey': lenient.defaultApp.clientId }, body });
+    const r = await rawCall(lenient, 'POST', '/recebimentos-pix/v1/boletos-pix', {
+      headers: { 'x-itau-apikey': lenient.defaultApp.clientId },
+      body,
+    });
     expect(r.status).toBe(200);
     await lenient.close();
   });
@@ -230,7 +297,19 @@ describe('Itaú outbound › payer text fitted to Itaú’s limits', () => {
   it('limits › name 50, street 45 (the number kept), district 15, city 20; accents kept by default, stripped on request', () => {
     expect([...longCompany]).toHaveLength(57);
     const config = adapterConfigOf(sim);
-    const p = { ...boletoRequest().payer, name: longCompany, address: { street: 'Avenida Brigadeiro Faria Lima da Cidade de São Paulo', number: '3477', complement: 'Conjunto 12', district, city: 'São José do Rio Preto do Norte', state: 'SP', zipCode: '01451000' } };
+    const p = {
+      ...boletoRequest().payer,
+      name: longCompany,
+      address: {
+        street: 'Avenida Brigadeiro Faria Lima da Cidade de São Paulo',
+        number: '3477',
+        complement: 'Conjunto 12',
+        district,
+        city: 'São José do Rio Preto do Norte',
+        state: 'SP',
+        zipCode: '01451000',
+      },
+    };
     const f = fitItauPayer(p, config, true);
     expect([...f.name].length).toBeLessThanOrEqual(50);
     expect(longCompany.startsWith(f.name)).toBe(true);
@@ -254,10 +333,14 @@ describe('Itaú outbound › payer text fitted to Itaú’s limits', () => {
 
   it('a 57-character company name and a 17-character district › registered at the strict simulator (which enforces the limits); the request keeps the full text', async () => {
     const t = adapterFor(sim);
-    const req = fullRequest({ payer: { ...fullRequest().payer, name: longCompany, address: { ...fullRequest().payer.address, district } } });
+    const req = fullRequest({
+      payer: { ...fullRequest().payer, name: longCompany, address: { ...fullRequest().payer.address, district } },
+    });
     const b = await t.adapter.register(req);
     expect(b.status).toBe('OPEN');
-    const atBank = sim.bank.byNossoNumero('109', req.nossoNumero ?? '')?.data as { dado_boleto: { pagador: { pessoa: { nome_pessoa: string }; endereco: { nome_bairro: string } } } };
+    const atBank = sim.bank.byNossoNumero('109', req.nossoNumero ?? '')?.data as {
+      dado_boleto: { pagador: { pessoa: { nome_pessoa: string }; endereco: { nome_bairro: string } } };
+    };
     expect(atBank.dado_boleto.pagador.pessoa.nome_pessoa.length).toBeLessThanOrEqual(50);
     expect(atBank.dado_boleto.pagador.endereco.nome_bairro.length).toBeLessThanOrEqual(15);
     expect(req.payer.name).toBe(longCompany);
@@ -265,7 +348,10 @@ describe('Itaú outbound › payer text fitted to Itaú’s limits', () => {
     // Without the fitting the same payer is refused with Itaú's field errors.
     const raw = adapterFor(sim, { payerTextLimits: { name: 100, street: 100, district: 100, city: 100 } });
     const e = await bankErrorOf(raw.adapter.register({ ...req, nossoNumero: nextNossoNumero() }));
-    expect(e.details.fields?.map((f) => f.field)).toEqual(['dado_boleto.pagador.pessoa.nome_pessoa', 'dado_boleto.pagador.endereco.nome_bairro']);
+    expect(e.details.fields?.map((f) => f.field)).toEqual([
+      'dado_boleto.pagador.pessoa.nome_pessoa',
+      'dado_boleto.pagador.endereco.nome_bairro',
+    ]);
     await Promise.all([t.close(), raw.close()]);
   });
 
@@ -274,9 +360,14 @@ describe('Itaú outbound › payer text fitted to Itaú’s limits', () => {
     const keep = adapterFor(strictAscii);
     const req = fullRequest({ payer: { ...fullRequest().payer, name: 'José Conceição' } });
     const e = await bankErrorOf(keep.adapter.register(req));
-    expect(e.details.fields?.[0]).toMatchObject({ field: 'dado_boleto.pagador.pessoa.nome_pessoa', message: 'Caracter não permitido' });
+    expect(e.details.fields?.[0]).toMatchObject({
+      field: 'dado_boleto.pagador.pessoa.nome_pessoa',
+      message: 'Caracter não permitido',
+    });
     const strip = adapterFor(strictAscii, { payerTextAccents: 'strip' });
-    await expect(strip.adapter.register({ ...req, nossoNumero: nextNossoNumero() })).resolves.toMatchObject({ status: 'OPEN' });
+    await expect(strip.adapter.register({ ...req, nossoNumero: nextNossoNumero() })).resolves.toMatchObject({
+      status: 'OPEN',
+    });
     await Promise.all([keep.close(), strip.close()]);
     await strictAscii.close();
   });
@@ -297,12 +388,18 @@ describe('Itaú outbound › instructions: body style and "Aguardando aprovaçã
   it('flat body (the default, as Itaú’s OpenAPI example) › the fixture’s body accepted by the strict simulator; {data} refused naming the field', async () => {
     const b = await t.adapter.register(boletoRequest());
     const body = { ...fixture('request-patch-data-vencimento.json'), data_vencimento: addDays(TODAY, 30) };
-    const ok = await rawCall(sim, 'PATCH', `/cash_management/v2/boletos/${b.bankId}/data_vencimento`, { headers: { 'x-itau-apikey': sim.defaultApp.clientId }, body });
+    const ok = await rawCall(sim, 'PATCH', `/cash_management/v2/boletos/${b.bankId}/data_vencimento`, {
+      headers: { 'x-itau-apikey': sim.defaultApp.clientId },
+      body,
+    });
     expect(ok.status).toBe(200);
     expect((await t.adapter.get({ bankId: b.bankId }))?.dueDate).toBe(addDays(TODAY, 30));
     const wrapped = adapterFor(sim, { instructionBody: 'data' });
     const e = await bankErrorOf(wrapped.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 31)));
-    expect(e).toMatchObject({ kind: 'VALIDATION', details: { httpStatus: 400, fields: [{ field: 'data_vencimento', message: 'Data de vencimento inválida' }] } });
+    expect(e).toMatchObject({
+      kind: 'VALIDATION',
+      details: { httpStatus: 400, fields: [{ field: 'data_vencimento', message: 'Data de vencimento inválida' }] },
+    });
     await wrapped.close();
   });
 
@@ -311,8 +408,12 @@ describe('Itaú outbound › instructions: body style and "Aguardando aprovaçã
     const flat = adapterFor(dataSim);
     const wrapped = adapterFor(dataSim, { instructionBody: 'data' });
     const b = await flat.adapter.register(boletoRequest());
-    expect((await bankErrorOf(flat.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 25)))).kind).toBe('VALIDATION');
-    await expect(wrapped.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 25))).resolves.toEqual({ accepted: true });
+    expect((await bankErrorOf(flat.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 25)))).kind).toBe(
+      'VALIDATION',
+    );
+    await expect(wrapped.adapter.changeDueDate({ bankId: b.bankId }, addDays(TODAY, 25))).resolves.toEqual({
+      accepted: true,
+    });
     expect((await wrapped.adapter.get({ bankId: b.bankId }))?.dueDate).toBe(addDays(TODAY, 25));
     await Promise.all([flat.close(), wrapped.close()]);
     await dataSim.close();
@@ -320,7 +421,10 @@ describe('Itaú outbound › instructions: body style and "Aguardando aprovaçã
 
   it('cents ,11 › the PATCH answer is exactly Itaú’s 200 "Aguardando aprovação" example, and nothing changed yet', async () => {
     const b = await t.adapter.register(boletoRequest({ amountCents: 10_011 }));
-    const r = await rawCall(sim, 'PATCH', `/cash_management/v2/boletos/${b.bankId}/data_vencimento`, { headers: { 'x-itau-apikey': sim.defaultApp.clientId }, body: { data_vencimento: addDays(TODAY, 30) } });
+    const r = await rawCall(sim, 'PATCH', `/cash_management/v2/boletos/${b.bankId}/data_vencimento`, {
+      headers: { 'x-itau-apikey': sim.defaultApp.clientId },
+      body: { data_vencimento: addDays(TODAY, 30) },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toEqual(fixture('response-patch-aguardando-aprovacao.json'));
     expect((await t.adapter.get({ bankId: b.bankId }))?.dueDate).toBe(addDays(TODAY, 10));
@@ -356,7 +460,7 @@ describe('Itaú outbound › instructions: body style and "Aguardando aprovaçã
     await expect(t.adapter.cancel({ bankId: b.bankId }, 'x')).resolves.toEqual({ accepted: true });
     expect((await t.adapter.get({ bankId: b.bankId }))?.status).toBe('OPEN');
     await admin(sim, `/boletos/${b.nossoNumero}/approve`, {});
-    expect((await t.adapter.get({ bankId: b.bankId }))).toMatchObject({ status: 'CANCELLED', bankStatus: 'Baixada' });
+    expect(await t.adapter.get({ bankId: b.bankId })).toMatchObject({ status: 'CANCELLED', bankStatus: 'Baixada' });
   });
 });
 
@@ -364,18 +468,55 @@ describe('Itaú outbound › a bolecode paid by Pix, then "Baixada"', () => {
   const consultaItem = (situacao: string, meio: string) => ({
     dado_boleto: {
       codigo_carteira: '109',
-      pagamentos_cobranca: [{ valor_pago_total_cobranca: '300.00', data_hora_inclusao_pagamento: '2026-12-04T10:00:00', descricao_meio_pagamento: meio }],
-      dados_individuais_boleto: [{ numero_nosso_numero: '12345678', situacao_geral_boleto: situacao, data_vencimento: '2026-12-20', valor_titulo: '300.00' }],
+      pagamentos_cobranca: [
+        {
+          valor_pago_total_cobranca: '300.00',
+          data_hora_inclusao_pagamento: '2026-12-04T10:00:00',
+          descricao_meio_pagamento: meio,
+        },
+      ],
+      dados_individuais_boleto: [
+        {
+          numero_nosso_numero: '12345678',
+          situacao_geral_boleto: situacao,
+          data_vencimento: '2026-12-20',
+          valor_titulo: '300.00',
+        },
+      ],
     },
   });
-  const base = { agencia: '1500', conta: '00005', carteira: '109', situacaoOverrides: {}, pixPaymentPatterns: ['\\bpix\\b'] };
+  const base = {
+    agencia: '1500',
+    conta: '00005',
+    carteira: '109',
+    situacaoOverrides: {},
+    pixPaymentPatterns: ['\\bpix\\b'],
+  };
 
   it('mapping [U] › SETTLED_IF_PIX (default): Baixada + Pix payment → SETTLED at the payment time; + another payment → PAID; PAID keeps the old reading', () => {
-    const pix = fromItauBoleto(consultaItem('Baixada', 'Pix'), '2026-12-05T12:00:00.000Z', { ...base, baixadaWithPayment: 'SETTLED_IF_PIX' }, '2026-12-05');
-    expect(pix).toMatchObject({ status: 'SETTLED', payment: { paidCents: 30_000 }, settlement: { settledCents: 30_000 } });
+    const pix = fromItauBoleto(
+      consultaItem('Baixada', 'Pix'),
+      '2026-12-05T12:00:00.000Z',
+      { ...base, baixadaWithPayment: 'SETTLED_IF_PIX' },
+      '2026-12-05',
+    );
+    expect(pix).toMatchObject({
+      status: 'SETTLED',
+      payment: { paidCents: 30_000 },
+      settlement: { settledCents: 30_000 },
+    });
     expect(pix.settlement?.settledAt).toBe(pix.payment?.paidAt);
-    expect(fromItauBoleto(consultaItem('Baixada', 'Especie'), 'x', { ...base, baixadaWithPayment: 'SETTLED_IF_PIX' }, '2026-12-05').status).toBe('PAID');
-    expect(fromItauBoleto(consultaItem('Baixada', 'Pix'), 'x', { ...base, baixadaWithPayment: 'PAID' }, '2026-12-05').status).toBe('PAID');
+    expect(
+      fromItauBoleto(
+        consultaItem('Baixada', 'Especie'),
+        'x',
+        { ...base, baixadaWithPayment: 'SETTLED_IF_PIX' },
+        '2026-12-05',
+      ).status,
+    ).toBe('PAID');
+    expect(
+      fromItauBoleto(consultaItem('Baixada', 'Pix'), 'x', { ...base, baixadaWithPayment: 'PAID' }, '2026-12-05').status,
+    ).toBe('PAID');
     expect(normaliseSituacao('Baixada', { hasPayment: true, overdue: false }, {}, 'SETTLED')).toBe('SETTLED');
     expect(normaliseSituacao('Baixada', { hasPayment: false, overdue: false }, {}, 'SETTLED')).toBe('CANCELLED');
   });
@@ -387,8 +528,15 @@ describe('Itaú outbound › a bolecode paid by Pix, then "Baixada"', () => {
     const req = boletoRequest({ kind: 'BOLECODE', amountCents: 30_010 });
     await t.adapter.register(req);
     await admin(sim, '/clock/advance', { days: 10, stepMinutes: 360 });
-    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada', payment: { channel: 'Pix' } });
-    expect(await old.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'PAID', bankStatus: 'Baixada' });
+    expect(await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'SETTLED',
+      bankStatus: 'Baixada',
+      payment: { channel: 'Pix' },
+    });
+    expect(await old.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'PAID',
+      bankStatus: 'Baixada',
+    });
     await Promise.all([t.close(), old.close()]);
     await sim.close();
   });
@@ -404,7 +552,8 @@ describe('Itaú outbound › the Pix side of a bolecode (GET /cob/{txid})', () =
     await sim.close();
   });
 
-  const cob = (txid: string) => rawCall(sim, 'GET', `/regulatorio-pix/v2/cob/${txid}`, { headers: { 'x-itau-apikey': sim.defaultApp.clientId } });
+  const cob = (txid: string) =>
+    rawCall(sim, 'GET', `/regulatorio-pix/v2/cob/${txid}`, { headers: { 'x-itau-apikey': sim.defaultApp.clientId } });
 
   it('an active charge › the keys and types of Itaú’s regulatório Pix example (devedor and solicitacaoPagador aside: a bolecode’s cob has none)', async () => {
     const t = adapterFor(sim);
@@ -412,7 +561,12 @@ describe('Itaú outbound › the Pix side of a bolecode (GET /cob/{txid})', () =
     const r = await cob(b.pix?.txid ?? '');
     expect(r.status).toBe(200);
     const golden = fixture('pix-cob-ativa.json') as Record<string, unknown>;
-    const typed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'devedor' && k !== 'solicitacaoPagador').map(([k, v]) => [k, v !== null && typeof v === 'object' ? Object.keys(v).sort() : typeof v]));
+    const typed = (o: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(o)
+          .filter(([k]) => k !== 'devedor' && k !== 'solicitacaoPagador')
+          .map(([k, v]) => [k, v !== null && typeof v === 'object' ? Object.keys(v).sort() : typeof v]),
+      );
     expect(typed(r.body as Record<string, unknown>)).toEqual(typed(golden));
     expect(r.body).toMatchObject({ status: 'ATIVA', txid: b.pix?.txid, valor: { original: '77.00' } });
     await t.close();
@@ -424,16 +578,28 @@ describe('Itaú outbound › the Pix side of a bolecode (GET /cob/{txid})', () =
     const req = boletoRequest({ kind: 'BOLECODE', amountCents: 30_010 });
     const registered = await t.adapter.register(req);
     await admin(sim, '/clock/advance', { hours: 2, stepMinutes: 30 });
-    expect(await consultaOnly.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'OPEN', bankStatus: 'Em Aberto' });
+    expect(await consultaOnly.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'OPEN',
+      bankStatus: 'Em Aberto',
+    });
     const r = await cob(registered.pix?.txid ?? '');
     expect(r.body).toMatchObject({ status: 'CONCLUIDA', pix: [{ txid: registered.pix?.txid, valor: '300.10' }] });
     expect((r.body as { pix: { endToEndId: string }[] }).pix[0]?.endToEndId).toMatch(/^E60701190\d{12}[0-9a-f]{11}$/);
     const seen = await t.adapter.get({ nossoNumero: req.nossoNumero ?? '' });
-    expect(seen).toMatchObject({ status: 'SETTLED', bankStatus: 'Em Aberto; Pix CONCLUIDA', payment: { paidCents: 30_010, channel: 'Pix' }, settlement: { settledCents: 30_010 } });
+    expect(seen).toMatchObject({
+      status: 'SETTLED',
+      bankStatus: 'Em Aberto; Pix CONCLUIDA',
+      payment: { paidCents: 30_010, channel: 'Pix' },
+      settlement: { settledCents: 30_010 },
+    });
     expect(seen?.settlement?.settledAt).toBe(seen?.payment?.paidAt);
     // A day later the boleto side shows it too ("Baixada" with the Pix payment): the same facts.
     await admin(sim, '/clock/advance', { days: 1, stepMinutes: 360 });
-    expect(await consultaOnly.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({ status: 'SETTLED', bankStatus: 'Baixada', payment: { paidCents: 30_010 } });
+    expect(await consultaOnly.adapter.get({ nossoNumero: req.nossoNumero ?? '' })).toMatchObject({
+      status: 'SETTLED',
+      bankStatus: 'Baixada',
+      payment: { paidCents: 30_010 },
+    });
     await Promise.all([t.close(), consultaOnly.close()]);
   });
 
@@ -447,18 +613,41 @@ describe('Itaú outbound › the Pix side of a bolecode (GET /cob/{txid})', () =
 describe('Itaú outbound › the [U] switches from the environment (src/banks/itau/settings.ts → ItauAdapterConfig)', () => {
   it('defaults › pix_recebimentos_conciliacoes on the simulator’s /boletos_pix, flat instructions, accents kept, SETTLED_IF_PIX, the Pix side on', () => {
     // The simulated default account, as the supervisor injects it (src/simulators/defaults.ts).
-    const a = itauAccountFromSettings(loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test' }), simulatedAccounts('/tmp/boletoflow-outbound-test').ITAU)!.adapter;
-    expect(a).toMatchObject({ bolecodeApi: 'pix_recebimentos_conciliacoes', amountFormat: 'implied', instructionBody: 'flat', payerTextAccents: 'keep', baixadaWithPayment: 'SETTLED_IF_PIX', pixChargeLookup: true });
+    const a = itauAccountFromSettings(
+      loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test' }),
+      simulatedAccounts('/tmp/boletoflow-outbound-test').ITAU,
+    )!.adapter;
+    expect(a).toMatchObject({
+      bolecodeApi: 'pix_recebimentos_conciliacoes',
+      amountFormat: 'implied',
+      instructionBody: 'flat',
+      payerTextAccents: 'keep',
+      baixadaWithPayment: 'SETTLED_IF_PIX',
+      pixChargeLookup: true,
+    });
     expect(a.urls.bolecodeConciliacoes).toBe('https://127.0.0.1:4341/pix_recebimentos_conciliacoes/v2');
     expect(a.urls.pix).toBe('https://127.0.0.1:4341/regulatorio-pix/v2');
   });
 
   it('overrides › each variable reaches the account; a bad value stops start-up naming the variable', () => {
     const a = itauAccountFromSettings(
-      loadConfig({ DATA_DIR: '/tmp/boletoflow-outbound-test', ITAU_BOLECODE_API: 'recebimentos_pix', ITAU_INSTRUCTION_BODY: 'data', ITAU_PAYER_ACCENTS: 'strip', ITAU_BAIXADA_WITH_PAYMENT: 'PAID', ITAU_PIX_URL: 'https://pix.example/regulatorio-pix/v2' }),
+      loadConfig({
+        DATA_DIR: '/tmp/boletoflow-outbound-test',
+        ITAU_BOLECODE_API: 'recebimentos_pix',
+        ITAU_INSTRUCTION_BODY: 'data',
+        ITAU_PAYER_ACCENTS: 'strip',
+        ITAU_BAIXADA_WITH_PAYMENT: 'PAID',
+        ITAU_PIX_URL: 'https://pix.example/regulatorio-pix/v2',
+      }),
       simulatedAccounts('/tmp/boletoflow-outbound-test').ITAU,
     )!.adapter;
-    expect(a).toMatchObject({ bolecodeApi: 'recebimentos_pix', instructionBody: 'data', payerTextAccents: 'strip', baixadaWithPayment: 'PAID', urls: { pix: 'https://pix.example/regulatorio-pix/v2' } });
+    expect(a).toMatchObject({
+      bolecodeApi: 'recebimentos_pix',
+      instructionBody: 'data',
+      payerTextAccents: 'strip',
+      baixadaWithPayment: 'PAID',
+      urls: { pix: 'https://pix.example/regulatorio-pix/v2' },
+    });
     expect(() => loadConfig({ ITAU_BOLECODE_API: 'boletos_pix' })).toThrow(/ITAU_BOLECODE_API/);
     expect(() => loadConfig({ ITAU_INSTRUCTION_BODY: 'wrapped' })).toThrow(/ITAU_INSTRUCTION_BODY/);
   });
