@@ -49,57 +49,20 @@ export function decimalStringToCents(value: string, field = 'amount'): Cents {
   return cents;
 }
 
-/** Itaú cash_management amounts: 17 digits with 2 implied decimals, e.g. R$ 10,00 → "00000000000001000" (§2.4). */
-export const ITAU_IMPLIED_DECIMAL_DIGITS = 17;
-
-export function centsToItauImplied(cents: Cents, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amountCents'): string {
-  assertCents(cents, field);
-  const s = String(cents);
-  if (s.length > width)
-    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${cents} does not fit in ${width} digits`);
-  return s.padStart(width, '0');
-}
-
-export function itauImpliedToCents(value: string, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amount'): Cents {
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
-    throw new DomainValidationError(
-      'INVALID_FORMAT',
-      field,
-      `${field} must be ${width} digits with implied decimals, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (value.length !== width) {
-    throw new DomainValidationError('INVALID_LENGTH', field, `${field} has ${value.length} digits, expected ${width}`);
-  }
-  const cents = Number(value);
-  if (!Number.isSafeInteger(cents))
-    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} exceeds the safe integer range`);
-  return cents;
-}
-
 /**
- * Either Itaú format on input (the simulator must accept both, §2.4): 17-digit implied decimals or "123.45".
- */
-export function itauAmountToCents(value: string, field = 'amount'): Cents {
-  return /^\d{17}$/.test(value)
-    ? itauImpliedToCents(value, ITAU_IMPLIED_DECIMAL_DIGITS, field)
-    : decimalStringToCents(value, field);
-}
-
-/**
- * BS2 sends and expects JSON numbers in reais (`"valor": 23.5`, §1.3). cents / 100 is the double closest to the
+ * Reais as a JSON number, as BS2 (`"valor": 23.5`, §1.3) and Sicoob send and expect them. cents / 100 is the double closest to the
  * decimal value, and JSON.stringify prints it as the shortest round-tripping decimal ("23.5"), so no drift.
  */
-export function centsToBs2Number(cents: Cents, field = 'amountCents'): number {
+export function centsToReaisNumber(cents: Cents, field = 'amountCents'): number {
   assertCents(cents, field);
   return cents / 100;
 }
 
 /**
- * A reais number (as parsed from BS2 JSON, or computed as 0.1 + 0.2) → cents, rounding away binary noise only.
+ * A reais number (as parsed from a bank's JSON, or computed as 0.1 + 0.2) → cents, rounding away binary noise only.
  * A value with a real third decimal (1.005, 0.001) is rejected rather than silently rounded.
  */
-export function bs2NumberToCents(value: number, field = 'valor'): Cents {
+export function reaisNumberToCents(value: number, field = 'valor'): Cents {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new DomainValidationError('INVALID_FORMAT', field, `${field} must be a finite number, got ${String(value)}`);
   }

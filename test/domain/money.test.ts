@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  bs2NumberToCents,
-  centsToBs2Number,
+  reaisNumberToCents,
+  centsToReaisNumber,
   centsToDecimalString,
   centsToItauImplied,
   decimalStringToCents,
@@ -42,16 +42,16 @@ describe('money in cents', () => {
 
   it('BS2 numbers › R$ 0.1 + 0.2 computed in floating point › is 30 cents, not 30.000000000000004', () => {
     expect(0.1 + 0.2).not.toBe(0.3);
-    expect(bs2NumberToCents(0.1 + 0.2)).toBe(30);
-    expect(bs2NumberToCents(23.5)).toBe(2350); // BS2 fixture "valor": 23.5
-    expect(bs2NumberToCents(1.15)).toBe(115); // 1.15 * 100 = 114.99999999999999
-    expect(JSON.stringify({ valor: centsToBs2Number(2350) })).toBe('{"valor":23.5}');
+    expect(reaisNumberToCents(0.1 + 0.2)).toBe(30);
+    expect(reaisNumberToCents(23.5)).toBe(2350); // BS2 fixture "valor": 23.5
+    expect(reaisNumberToCents(1.15)).toBe(115); // 1.15 * 100 = 114.99999999999999
+    expect(JSON.stringify({ valor: centsToReaisNumber(2350) })).toBe('{"valor":23.5}');
   });
 
   it('BS2 numbers › a real third decimal › is rejected, not rounded', () => {
-    expect(domainError(() => bs2NumberToCents(1.005)).message).toBe('valor 1.005 has more than 2 decimal places');
-    expect(() => bs2NumberToCents(0.001)).toThrow(/more than 2 decimal/);
-    expect(() => bs2NumberToCents(Number.NaN)).toThrow(/finite/);
+    expect(domainError(() => reaisNumberToCents(1.005)).message).toBe('valor 1.005 has more than 2 decimal places');
+    expect(() => reaisNumberToCents(0.001)).toThrow(/more than 2 decimal/);
+    expect(() => reaisNumberToCents(Number.NaN)).toThrow(/finite/);
   });
 
   it('round trip › any amount up to R$ 99.999.999,99 › survives every bank format exactly', () => {
@@ -59,8 +59,8 @@ describe('money in cents', () => {
       fc.property(fc.integer({ min: 0, max: MAX }), (cents) => {
         expect(decimalStringToCents(centsToDecimalString(cents))).toBe(cents);
         expect(itauImpliedToCents(centsToItauImplied(cents))).toBe(cents);
-        expect(bs2NumberToCents(centsToBs2Number(cents))).toBe(cents);
-        expect(bs2NumberToCents(JSON.parse(JSON.stringify(centsToBs2Number(cents))) as number)).toBe(cents);
+        expect(reaisNumberToCents(centsToReaisNumber(cents))).toBe(cents);
+        expect(reaisNumberToCents(JSON.parse(JSON.stringify(centsToReaisNumber(cents))) as number)).toBe(cents);
       }),
       { numRuns: 3000 },
     );
@@ -72,7 +72,7 @@ describe('money in cents', () => {
         fc.integer({ min: 0, max: Math.floor(MAX / 2) }),
         fc.integer({ min: 0, max: Math.floor(MAX / 2) }),
         (a, b) => {
-          expect(bs2NumberToCents(centsToBs2Number(a) + centsToBs2Number(b))).toBe(a + b);
+          expect(reaisNumberToCents(centsToReaisNumber(a) + centsToReaisNumber(b))).toBe(a + b);
         },
       ),
       { numRuns: 3000 },

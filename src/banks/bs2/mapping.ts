@@ -2,7 +2,7 @@
  * BS2 wire format ↔ the bank-neutral model, and BS2 responses → BankError (the one classification of BS2 errors).
  * Bodies are parsed defensively: BS2 has been seen returning its error array with HTTP 200 [3P].
  */
-import { addDays, bs2NumberToCents, centsToBs2Number } from '../../domain';
+import { addDays, reaisNumberToCents, centsToReaisNumber } from '../../domain';
 import { BankError, type BankFieldError, parseRetryAfter } from '../errors';
 import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest, SearchBoletosFilter } from '../../contracts/bank';
 import type { Bs2Response } from './client';
@@ -20,7 +20,7 @@ const obj = (v: unknown): Obj | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
 const date = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined;
-const cents = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? bs2NumberToCents(v) : undefined);
+const cents = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? reaisNumberToCents(v) : undefined);
 
 export function parseJson(res: Bs2Response): unknown {
   if (res.body.length === 0) return undefined;
@@ -168,7 +168,7 @@ export function toBs2Register(
       endereco: bs2Address(p.address),
     },
     vencimento: req.dueDate,
-    valor: centsToBs2Number(req.amountCents),
+    valor: centsToReaisNumber(req.amountCents),
     aceite: false,
   };
   if (req.paymentDeadline) body.dataLimitePagamento = req.paymentDeadline;
@@ -199,7 +199,7 @@ export function toBs2Register(
         ? req.fine.cents
         : Math.round((req.amountCents * req.fine.basisPoints) / 10_000);
     body.multa = {
-      valor: centsToBs2Number(fineCents),
+      valor: centsToReaisNumber(fineCents),
       data: addDays(req.dueDate, 1),
       juros: req.interest?.type === 'PERCENT_MONTHLY' ? req.interest.basisPoints / 100 : 0,
     };
@@ -207,7 +207,7 @@ export function toBs2Register(
   if (req.discount) {
     body.desconto = {
       percentual: req.discount.type === 'PERCENT' ? req.discount.basisPoints / 100 : 0,
-      valorFixo: req.discount.type === 'FIXED' ? centsToBs2Number(req.discount.cents) : 0,
+      valorFixo: req.discount.type === 'FIXED' ? centsToReaisNumber(req.discount.cents) : 0,
       valorDiario: 0,
       limite: req.discount.until,
     };
@@ -236,7 +236,7 @@ export function fromBs2Boleto(raw: unknown, seenAt: string): BankBoleto {
     ...(typeof b.seuNumero === 'string' ? { seuNumero: b.seuNumero } : {}),
     status,
     bankStatus: s(b.status),
-    amountCents: typeof b.valor === 'number' ? bs2NumberToCents(b.valor) : 0,
+    amountCents: typeof b.valor === 'number' ? reaisNumberToCents(b.valor) : 0,
     dueDate,
     barcode: s(b.codigoBarras ?? b.codigoDeBarra),
     linhaDigitavel: s(b.linhaDigitavel),

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { bs2NumberToCents } from '../../domain';
+import { reaisNumberToCents } from '../../domain';
 import type { InboundWebhook } from '../bank-adapter';
 import { BankError } from '../errors';
 import type { BankEvent, BankEventKind } from '../../contracts/bank';
@@ -46,7 +46,7 @@ export function translateBs2Webhook(webhook: InboundWebhook, expectedAuthorizati
   }
   const n = parsed.data;
   const amount =
-    typeof n.ValorLiquidado === 'number' && n.ValorLiquidado > 0 ? bs2NumberToCents(n.ValorLiquidado) : undefined;
+    typeof n.ValorLiquidado === 'number' && n.ValorLiquidado > 0 ? reaisNumberToCents(n.ValorLiquidado) : undefined;
   const events: BankEvent[] = [];
   for (const s of n.StatusBoleto) {
     const kind = KIND[s.Status];

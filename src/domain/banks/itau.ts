@@ -8,6 +8,7 @@
 import { mod10 } from '../check-digits';
 import { DomainValidationError } from '../errors';
 import { requireDigits } from '../input';
+import { assertCents, type Cents, decimalStringToCents } from '../money';
 
 export const ITAU_BANK_CODE = '341';
 
@@ -191,4 +192,41 @@ export function itauBolecodeTxid(t: ItauTitulo, nossoNumeroWidth: number = ITAU_
   const carteira = requireDigits(t.carteira, 'carteira', 3);
   const nn = requireDigits(t.nossoNumero, 'nossoNumero', nossoNumeroWidth, { pad: true });
   return `BL${agencia}00${conta}${carteira}${nn}`;
+}
+
+/** Itaú cash_management amounts: 17 digits with 2 implied decimals, e.g. R$ 10,00 → "00000000000001000" (§2.4). */
+export const ITAU_IMPLIED_DECIMAL_DIGITS = 17;
+
+export function centsToItauImplied(cents: Cents, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amountCents'): string {
+  assertCents(cents, field);
+  const s = String(cents);
+  if (s.length > width)
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${cents} does not fit in ${width} digits`);
+  return s.padStart(width, '0');
+}
+
+export function itauImpliedToCents(value: string, width = ITAU_IMPLIED_DECIMAL_DIGITS, field = 'amount'): Cents {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new DomainValidationError(
+      'INVALID_FORMAT',
+      field,
+      `${field} must be ${width} digits with implied decimals, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (value.length !== width) {
+    throw new DomainValidationError('INVALID_LENGTH', field, `${field} has ${value.length} digits, expected ${width}`);
+  }
+  const cents = Number(value);
+  if (!Number.isSafeInteger(cents))
+    throw new DomainValidationError('OUT_OF_RANGE', field, `${field} ${value} exceeds the safe integer range`);
+  return cents;
+}
+
+/**
+ * Either Itaú format on input (the simulator must accept both, §2.4): 17-digit implied decimals or "123.45".
+ */
+export function itauAmountToCents(value: string, field = 'amount'): Cents {
+  return /^\d{17}$/.test(value)
+    ? itauImpliedToCents(value, ITAU_IMPLIED_DECIMAL_DIGITS, field)
+    : decimalStringToCents(value, field);
 }

@@ -13,10 +13,10 @@ import {
   addDays,
   barcodeToLinha,
   bs2CampoLivre,
-  bs2NumberToCents,
+  reaisNumberToCents,
   buildBarcode,
   BS2_BANK_CODE,
-  centsToBs2Number,
+  centsToReaisNumber,
   compareIsoDates,
   inspectCpfOrCnpj,
   isIsoDate,
@@ -249,7 +249,7 @@ export class Bs2Bank {
     if (typeof body.valor !== 'number') errors.push({ descricao: 'Não pode ser nulo ou vazio.', tag: 'Valor' });
     else {
       try {
-        valorCents = bs2NumberToCents(body.valor);
+        valorCents = reaisNumberToCents(body.valor);
         if (valorCents < 500) errors.push({ descricao: 'Boleto com valor inferior a R$ 5,00', tag: 'ValorBoleto' });
         if (valorCents > 50_000_000)
           errors.push({ descricao: 'Boleto com valor superior a R$ 500.000,00', tag: 'ValorBoleto' });
@@ -503,9 +503,9 @@ export class Bs2Bank {
       DataNotificacao: time(this.clock.now()),
       NossoNumeroBoleto: b.nossoNumero,
       SeuNumeroBoleto: b.seuNumero,
-      Valor: centsToBs2Number(b.valorCents),
+      Valor: centsToReaisNumber(b.valorCents),
       ValorLiquidado:
-        b.valorPagoCents === undefined || !known ? null : centsToBs2Number(b.valorLiquidadoCents ?? b.valorPagoCents),
+        b.valorPagoCents === undefined || !known ? null : centsToReaisNumber(b.valorLiquidadoCents ?? b.valorPagoCents),
       SituacaoDescricao: SITUACAO_TEXT[situacao],
       Situacao: situacao,
       StatusBoleto: b.history.map((h) => ({
@@ -558,7 +558,7 @@ export class Bs2Bank {
       clienteId: b.clienteId,
       sacadorAvalista: this.sacado(r.sacadorAvalista),
       vencimento: `${b.vencimento}${midnight}`,
-      valor: centsToBs2Number(b.valorCents),
+      valor: centsToReaisNumber(b.valorCents),
       canal: r.canal ?? 'API',
       multa: r.multa ?? (strict ? NULL_PARTS.multa() : { valor: 0, data: null, juros: 0 }),
       desconto:
@@ -593,9 +593,9 @@ export class Bs2Bank {
       id: b.id,
       nossoNumero: b.nossoNumero,
       seuNumero: b.seuNumero,
-      valor: centsToBs2Number(b.valorCents),
-      valorPago: known && b.valorPagoCents !== undefined ? centsToBs2Number(b.valorPagoCents) : null,
-      valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToBs2Number(b.valorLiquidadoCents),
+      valor: centsToReaisNumber(b.valorCents),
+      valorPago: known && b.valorPagoCents !== undefined ? centsToReaisNumber(b.valorPagoCents) : null,
+      valorLiquidado: b.valorLiquidadoCents === undefined ? null : centsToReaisNumber(b.valorLiquidadoCents),
       carteira: strict ? { descricao: null, codigo: 21 } : { descricao: 'Simples', codigo: '1' },
       movimento: strict ? null : (b.history.at(-1)?.status ?? 1),
       vencimento: `${b.vencimento}${midnight}`,

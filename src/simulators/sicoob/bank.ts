@@ -12,10 +12,10 @@ import {
   addBusinessDays,
   addDays,
   barcodeToLinha,
-  bs2NumberToCents,
+  reaisNumberToCents,
   buildBarcode,
   buildDynamicPix,
-  centsToBs2Number,
+  centsToReaisNumber,
   daysBetween,
   isIsoDate,
   isValidCnpj,
@@ -297,7 +297,7 @@ export function brtSeconds(ms: number): string {
   return new Date(ms - 3 * 3600_000).toISOString().slice(0, 19) + '-03:00';
 }
 
-const reais = (cents: number): number => centsToBs2Number(cents);
+const reais = (cents: number): number => centsToReaisNumber(cents);
 
 export class SicoobBank {
   readonly boletos = new MemoryStore<SimSicoobBoleto, 'linha' | 'barcode' | 'payer' | 'seuNumero'>({
@@ -397,7 +397,7 @@ export class SicoobBank {
   register(req: SicoobBoletoRequest): { boleto: SimSicoobBoleto; lost: boolean } {
     let valorCents: number;
     try {
-      valorCents = bs2NumberToCents(req.valor, 'valor');
+      valorCents = reaisNumberToCents(req.valor, 'valor');
     } catch {
       throw new SicoobError(406, [{ codigo: '406', mensagem: 'valor: deve ter no máximo 2 casas decimais' }]);
     }
@@ -531,7 +531,7 @@ export class SicoobBank {
         break;
       }
       case 'valorNominal': {
-        const cents = bs2NumberToCents(body.valorNominal!.valor, 'valor');
+        const cents = reaisNumberToCents(body.valorNominal!.valor, 'valor');
         if (cents <= 0) throw negocio('4304', 'Valor nominal deve ser maior que zero.');
         b.valorCents = cents;
         r.valor = body.valorNominal!.valor;

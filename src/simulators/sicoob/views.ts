@@ -2,7 +2,7 @@
  * The simulator's answers, one builder per response schema of Sicoob's OpenAPI (`cobranca-v3.openapi.yaml`
  * components.schemas, named in each comment): only that schema's properties, every `required` one present.
  */
-import { centsToBs2Number, formatSicoobNossoNumero, type IsoDate } from '../../domain';
+import { centsToReaisNumber, formatSicoobNossoNumero, type IsoDate } from '../../domain';
 import { renderBoletoPdf } from '../../domain/pdf';
 import { brtDate } from '../shared/clock';
 import type { Delivery } from '../shared/webhooks';
@@ -17,7 +17,7 @@ import {
 } from './bank';
 import type { SicoobSimConfig } from './config';
 
-const reais = (cents: number): number => centsToBs2Number(cents);
+const reais = (cents: number): number => centsToReaisNumber(cents);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function pick<T extends Record<string, unknown>>(o: T, keys: readonly string[]): Record<string, unknown> {
