@@ -20,8 +20,8 @@ import {
   sicoobCampoLivre,
   sicoobNossoNumeroDv,
   sicoobNossoNumeroFromFaixa,
-} from '../../src/domain';
-import { domainError } from './helpers';
+} from '../../../src/domain';
+import { domainError } from '../helpers';
 
 const digits = (s: string): string => s.replace(/\D/g, '');
 

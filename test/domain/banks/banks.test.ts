@@ -16,8 +16,8 @@ import {
   parseBs2CampoLivre,
   parseItauCampoLivre,
   parseItauIdBeneficiario,
-} from '../../src/domain';
-import { domainError } from './helpers';
+} from '../../../src/domain';
+import { domainError } from '../helpers';
 
 // Vectors from kivanio/brcobranca spec/brcobranca/boleto/itau_spec.rb (agência 0810, conta 53678 unless noted).
 const BASE = { agencia: '0810', conta: '53678' };
