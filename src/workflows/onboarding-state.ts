@@ -8,17 +8,18 @@ import { Failure, type FailureType } from '../contracts/failures';
 import { BANK_DESCRIPTORS, bankDescriptor } from '../banks/descriptors';
 import type { MaintenanceWake, OnboardingHookState, StateCredentials } from '../banks/onboarding-hooks';
 import { type BankOnboardingState, bankOnboardingHooks, initialBankState } from '../banks/onboarding-registry';
-import type {
-  ConnectivityResult,
-  ConvenioConfig,
-  CredentialsInput,
-  ManagerEmail,
-  OnboardedAccount,
-  OnboardingStepName,
-  OnboardingView,
-  StartOnboardingInput,
-  StoredCredentials,
-  TimelineEntry,
+import {
+  type ConnectivityResult,
+  type ConvenioConfig,
+  type CredentialsInput,
+  type ManagerEmail,
+  ONBOARDING_STEPS,
+  type OnboardedAccount,
+  type OnboardingStepName,
+  type OnboardingView,
+  type StartOnboardingInput,
+  type StoredCredentials,
+  type TimelineEntry,
 } from '../contracts/onboarding';
 
 /** The banks that issue bolecodes, as the messages name them. */
@@ -95,14 +96,10 @@ export class StepConflict extends StepError {
   }
 }
 
-const WAITING: ReadonlySet<OnboardingStepName> = new Set([
-  'DATA_CAPTURED',
-  'REQUEST_SENT',
-  'BANK_RELEASED',
-  'CREDENTIALS_RECEIVED',
-  'CONFIGURED',
-  'CONNECTIVITY_FAILED',
-]);
+/** Every step but the two final ones: the onboarding waits on CS or the bank. */
+const WAITING: ReadonlySet<OnboardingStepName> = new Set(
+  ONBOARDING_STEPS.filter((step) => step !== 'ACTIVE' && step !== 'CANCELLED'),
+);
 
 /** What CS should do next, per step (used in refusals and reminders). */
 export const NEXT_ACTION: Record<OnboardingStepName, string> = {

@@ -24,6 +24,7 @@ import {
   type CredentialsInput,
   markBankReleasedUpdate,
   markRequestSentUpdate,
+  ONBOARDING_STEPS,
   type OnboardingPolicy,
   type OnboardingView,
   onboardingStateQuery,
@@ -72,18 +73,7 @@ const CS: readonly ['cs', 'operator'] = ['cs', 'operator'];
 const READERS: readonly ['cs', 'operator', 'integrator'] = ['cs', 'operator', 'integrator'];
 const Params = z.object({ accountId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be an onboarding account id') });
 const ListQuery = z.object({
-  step: z
-    .enum([
-      'DATA_CAPTURED',
-      'REQUEST_SENT',
-      'BANK_RELEASED',
-      'CREDENTIALS_RECEIVED',
-      'CONFIGURED',
-      'CONNECTIVITY_FAILED',
-      'ACTIVE',
-      'CANCELLED',
-    ])
-    .optional(),
+  step: z.enum(ONBOARDING_STEPS).optional(),
   bank: z.enum(BANK_CODES).optional(),
   stalled: z.enum(['true', 'false']).optional(),
 });
