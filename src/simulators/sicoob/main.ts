@@ -1,14 +1,14 @@
 /**
- * `npm run sim:sicoob`: the Sicoob simulator alone, on ports 4756 (mTLS API + token) and 4757 (TLS-only /__sim),
- * test CA and default-app certificate in DATA_DIR/simulators/sicoob/pki, state in DATA_DIR/simulators/sicoob.json.
- * It is not part of `npm start` yet: the bank is registered (ports and settings in src/config.ts, the account, the
- * adapter) after the bank-module redesign (docs/banks/sicoob.md).
+ * `npm run sim:sicoob`: the Sicoob simulator alone, on SIM_SICOOB_PORT (4756: mTLS API + token) and
+ * SIM_SICOOB_PUBLIC_PORT (4757: TLS-only /__sim), test CA and default-app certificate in
+ * DATA_DIR/simulators/sicoob/pki, state in DATA_DIR/simulators/sicoob.json. `npm start` runs it with the others
+ * (./start.ts).
  */
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../logging';
 import { onShutdown, runMain } from '../../process';
-import { SICOOB_SIM_DEFAULT_PORTS } from './config';
+import { sicoobSimPkiDir } from './default-account';
 import { createSicoobSimulator } from './server';
 
 runMain(async () => {
@@ -16,11 +16,11 @@ runMain(async () => {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-sim-sicoob' });
   const dir = join(resolve(config.DATA_DIR), 'simulators');
   const sim = await createSicoobSimulator({
-    port: SICOOB_SIM_DEFAULT_PORTS.api,
-    publicPort: SICOOB_SIM_DEFAULT_PORTS.public,
+    port: config.SIM_SICOOB_PORT,
+    publicPort: config.SIM_SICOOB_PUBLIC_PORT,
     host: config.SIM_HOST,
     autoTickMs: 1000,
-    pkiDir: join(dir, 'sicoob', 'pki'),
+    pkiDir: sicoobSimPkiDir(config.DATA_DIR),
     stateFile: join(dir, 'sicoob.json'),
   });
   logger.info(
