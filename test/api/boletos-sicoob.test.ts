@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, decodeBoleto, parsePix, saoPauloDate } from '../../src/domain';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
+import { SICOOB_TEST_PAYER } from '../banks/sicoob/helpers';
 import { eventually, type SicoobBoletoStack, startSicoobBoletoStack } from '../helpers/boleto-stack';
 
 describe('boletos API on the Sicoob simulator (mTLS, bolecode, type-7 webhook)', () => {
@@ -48,18 +49,7 @@ describe('boletos API on the Sicoob simulator (mTLS, bolecode, type-7 webhook)',
         kind: 'BOLETO',
         amountCents: 12_300,
         dueDate: due,
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua das Flores',
-            number: '100',
-            district: 'Centro',
-            city: 'Brasilia',
-            state: 'DF',
-            zipCode: '70000000',
-          },
-        },
+        payer: SICOOB_TEST_PAYER,
         ...over,
       }),
     });
@@ -82,6 +72,16 @@ describe('boletos API on the Sicoob simulator (mTLS, bolecode, type-7 webhook)',
       dueDate: string;
     };
   const atBank = (nossoNumero: string) => sim.bank.boletos.get(nossoNumero)!;
+  /** What happens at the bank, then its notification delivered: the boleto ends SETTLED (paid and credited). */
+  const expectSettledAfter = async (id: string, atTheBank: () => void) => {
+    atTheBank();
+    await sim.tick();
+    const v = await eventually(
+      () => get(id),
+      (x) => x.status === 'SETTLED',
+    );
+    expect(v).toMatchObject({ paid: true, settled: true });
+  };
 
   it('boleto › created › 201 REGISTERED with our nosso número (its DV) and a barcode and linha of bank 756', async () => {
     const { r, json } = await create('sicoob-1');
@@ -102,32 +102,12 @@ describe('boletos API on the Sicoob simulator (mTLS, bolecode, type-7 webhook)',
     const { r, json } = await create('sicoob-2', { kind: 'BOLECODE', amountCents: 45_600 });
     expect(r.status).toBe(201);
     expect(parsePix(json.pix!.emv)).toMatchObject({ kind: 'dynamic', currency: '986' });
-    sim.bank.pay(atBank(json.nossoNumero), sim.clock.now(), 'pix');
-    await sim.tick();
-    expect(
-      await eventually(
-        () => get(json.id),
-        (v) => v.status === 'SETTLED',
-      ),
-    ).toMatchObject({
-      paid: true,
-      settled: true,
-    });
+    await expectSettledAfter(json.id, () => sim.bank.pay(atBank(json.nossoNumero), sim.clock.now(), 'pix'));
   });
 
   it('boleto › paid and liquidated at Sicoob › the type-7 notification → SETTLED', async () => {
     const { json } = await create('sicoob-3');
-    sim.bank.settle(atBank(json.nossoNumero), sim.clock.now());
-    await sim.tick();
-    expect(
-      await eventually(
-        () => get(json.id),
-        (v) => v.status === 'SETTLED',
-      ),
-    ).toMatchObject({
-      paid: true,
-      settled: true,
-    });
+    await expectSettledAfter(json.id, () => sim.bank.settle(atBank(json.nossoNumero), sim.clock.now()));
   });
 
   it('due date › a later date › PATCH prorrogacaoVencimento at Sicoob, the boleto and the bank agree', async () => {

@@ -4,9 +4,8 @@
  * injected them (src/banks/simulated.ts). Real credentials: SICOOB_CLIENT_ID + SICOOB_CERT_PATH + SICOOB_KEY_PATH
  * and the contract (SICOOB_NUMERO_CLIENTE, SICOOB_COOPERATIVA) (docs/banks/sicoob.md).
  */
-import { readFileSync } from 'node:fs';
 import type { OnboardedAccount } from '../../contracts/onboarding';
-import { BankError } from '../errors';
+import { readCredentialFile, serverCaPem } from '../credential-files';
 import type { BankAccountBase } from '../module';
 import { readSimulatedAccounts } from '../simulated';
 
@@ -100,17 +99,7 @@ const sicoobIsReal = (s: SicoobAccountSettings) =>
 /** The account's PEMs, read from disk. Errors name the file, never its content. */
 export function loadSicoobCredentials(source: SicoobCredentialSource): SicoobCredentials {
   if (source.kind === 'inline') return source.credentials;
-  const read = (what: string, path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new BankError(
-        'AUTH',
-        `Sicoob ${what} cannot be read from ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        { operation: 'credentials' },
-      );
-    }
-  };
+  const read = (what: string, path: string) => readCredentialFile('Sicoob', what, path);
   return {
     clientId: source.clientId,
     certPem: read('certificate', source.certPath),
@@ -165,12 +154,8 @@ export function sicoobAdapterFromSettings(
 }
 
 /** The CA Sicoob's servers are checked against: SICOOB_CA_PATH, the simulator's test CA (injected), or Node's roots. */
-function sicoobServerCa(s: SicoobAccountSettings): string | undefined {
-  if (s.SICOOB_CA_PATH) return readFileSync(s.SICOOB_CA_PATH, 'utf8');
-  if (sicoobIsReal(s)) return undefined;
-  const sim = injectedSicoob(s.DATA_DIR);
-  return sim ? readFileSync(sim.paths.caCert, 'utf8') : undefined;
-}
+const sicoobServerCa = (s: SicoobAccountSettings): string | undefined =>
+  serverCaPem(s.SICOOB_CA_PATH, sicoobIsReal(s), injectedSicoob(s.DATA_DIR)?.paths.caCert);
 
 /**
  * The environment's Sicoob account: the one SICOOB_CLIENT_ID… configure, or the embedded simulator's (when the

@@ -87,6 +87,20 @@ export function nextSicoobNossoNumero(sim: SicoobSimulator): string {
   return String(sicoobNossoNumeroFromFaixa(next++, sim.config.faixa.validaDigitoVerificadorNossoNumero, b));
 }
 
+/** The payer of the Sicoob tests' boletos (a valid CPF). */
+export const SICOOB_TEST_PAYER: RegisterBoletoRequest['payer'] = {
+  name: 'Maria da Silva',
+  document: '52998224725',
+  address: {
+    street: 'Rua das Flores',
+    number: '100',
+    district: 'Centro',
+    city: 'Brasilia',
+    state: 'DF',
+    zipCode: '70000000',
+  },
+};
+
 /** A plain boleto (nothing scripted: the MANUAL scenario), due in 10 days, with a fresh identity. */
 export function sicoobBoletoRequest(
   sim: SicoobSimulator,
@@ -100,18 +114,7 @@ export function sicoobBoletoRequest(
     amountCents: 10_000,
     issueDate: TODAY,
     dueDate: addDays(TODAY, 10),
-    payer: {
-      name: 'Maria da Silva',
-      document: '52998224725',
-      address: {
-        street: 'Rua das Flores',
-        number: '100',
-        district: 'Centro',
-        city: 'Brasilia',
-        state: 'DF',
-        zipCode: '70000000',
-      },
-    },
+    payer: SICOOB_TEST_PAYER,
     ...over,
   };
 }
