@@ -41,6 +41,16 @@ export const SICOOB_MODULE = {
   },
   webhooks: SICOOB_WEBHOOKS,
   onboardingCredentials: SICOOB_ONBOARDING_CREDENTIALS,
-  api: {},
+  api: {
+    readinessDoc:
+      '`sicoobWebhooks` (affectsReadiness false) says Sicoob notifications are unauthenticated hints (Sicoob documents no authentication; SICOOB_WEBHOOK_AUTHORIZATION unset).',
+    unverifiedWebhooks: {
+      check: 'sicoobWebhooks',
+      detail:
+        'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): they are only hints, rate-limited and checked with the bank',
+      warning:
+        'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
+    },
+  },
   activities: () => ({}),
 } satisfies BankModule<SicoobAccount, SicoobSettings>;
