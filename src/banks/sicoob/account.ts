@@ -202,14 +202,17 @@ export function sicoobAccountFromSettings(
 }
 
 /**
- * An onboarded Sicoob account: the installation's endpoints and options; the cooperativa from the account data, the
- * contract from the configuration step (`convenio.number` = numeroCliente, `carteira` = codigoModalidade), the
+ * An onboarded Sicoob account: the installation's endpoints and options; from the account data the cooperativa
+ * (agency) and the código do cliente (account + digit: the beneficiary code printed on the boleto, taken as the API's
+ * `numeroCliente` too, as the simulator does [U]); `codigoModalidade` from the configuration's `carteira`; the
  * onboarding's certificate (empty until received).
  */
 export function sicoobAccountFromOnboarded(o: OnboardedAccount, s: SicoobAccountSettings): SicoobAccount {
   const conv = o.configuration?.convenio;
+  const codigoCliente = `${o.data.account}${o.data.accountDigit}`;
   const { adapter, simulated } = sicoobAdapterFromSettings(s, {
-    numeroCliente: Number(conv?.number ?? 0),
+    numeroCliente: Number(codigoCliente),
+    codigoCliente,
     cooperativa: o.data.agency,
     ...(conv ? { codigoModalidade: Number(conv.carteira) } : {}),
   });

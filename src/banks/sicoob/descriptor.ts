@@ -21,8 +21,21 @@ export const SICOOB_DESCRIPTOR = {
     product: SICOOB_PRODUCT,
     credentialKinds: ['SICOOB'],
     wrongCredentials: 'a Sicoob account takes kind SICOOB credentials (clientId + the certificate registered for it)',
-    accountDataIssues: (d) =>
-      /^\d{4}$/.test(d.agency) ? [] : [{ field: 'agency', message: 'a Sicoob cooperativa has 4 digits' }],
+    accountDataIssues: sicoobAccountDataIssues,
     managerEmail: sicoobManagerEmail,
   },
 } as const satisfies BankDescriptor;
+
+/**
+ * A Sicoob account: the cooperativa (4 digits) as agency, the código do cliente (the beneficiary code printed on the
+ * boleto, up to 7 digits with its DV) as account + digit.
+ */
+function sicoobAccountDataIssues(d: { agency: string; account: string; accountDigit: string }) {
+  const out: { field: string; message: string }[] = [];
+  if (!/^\d{4}$/.test(d.agency)) out.push({ field: 'agency', message: 'a Sicoob cooperativa has 4 digits' });
+  if (!/^\d{1,6}$/.test(d.account))
+    out.push({ field: 'account', message: 'the Sicoob código do cliente without its digit (up to 6 digits)' });
+  if (!/^\d$/.test(d.accountDigit))
+    out.push({ field: 'accountDigit', message: 'the digit of the Sicoob código do cliente' });
+  return out;
+}

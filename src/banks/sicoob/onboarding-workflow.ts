@@ -1,6 +1,7 @@
 /**
  * Sicoob's part of the onboarding workflow (src/banks/onboarding-hooks.ts), workflow code: the app's client_id and
- * certificate, stored as submitted; the contract (`numeroCliente`, modalidade) from the configuration step. No
+ * certificate, stored as submitted; the modalidade from the configuration step (the código do cliente is the account
+ * data's account + digit, src/banks/sicoob/account.ts). No
  * Sicoob-specific steps yet (webhook registration at ACTIVE is not done: docs/banks/sicoob.md). Texts and state
  * fields are in histories.
  */
@@ -41,11 +42,9 @@ export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<object, object> = {
       ? { kind: c.kind, clientId: c.clientId, certificateNotAfter: c.notAfter, receivedAt: c.receivedAt }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
-  /** The convênio number is Sicoob's `numeroCliente`; the carteira its `codigoModalidade` (1 simples com registro). */
+  /** The carteira is Sicoob's `codigoModalidade` (1 simples com registro). */
   configurationProblem: (_input, conf) =>
-    !/^\d{1,9}$/.test(conf.convenio.number)
-      ? 'convenio.number must be the Sicoob numeroCliente (digits)'
-      : Number(conf.convenio.carteira) < 1
-        ? 'convenio.carteira must be the Sicoob codigoModalidade (1 = simples com registro)'
-        : undefined,
+    Number(conf.convenio.carteira) < 1
+      ? 'convenio.carteira must be the Sicoob codigoModalidade (1 = simples com registro)'
+      : undefined,
 };
