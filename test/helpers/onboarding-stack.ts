@@ -171,17 +171,22 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
   };
 }
 
-/** JSON call helper: returns status and parsed body. */
+/** JSON call helper (`headers`: more request headers, e.g. Idempotency-Key): returns status and parsed body. */
 export async function call<T = Record<string, unknown>>(
   base: string,
   key: string,
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
   const r = await fetch(`${base}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await r.text();

@@ -74,21 +74,15 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(v.body.connectivity).toMatchObject({ ok: true });
     expect(v.body.step).toBe('ACTIVE');
 
-    const boleto = await fetch(`${s.base}/v1/boletos`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${s.keys.integrator}`,
-        'content-type': 'application/json',
-        'Idempotency-Key': 'onb-sicoob-1',
-      },
-      body: JSON.stringify({
-        accountId: id,
-        amountCents: 15_000,
-        dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: SICOOB_TEST_PAYER,
-      }),
-    });
-    const json = (await boleto.json()) as { status: string; barcode: string; nossoNumero: string };
+    const boleto = await call<{ status: string; barcode: string; nossoNumero: string }>(
+      s.base,
+      s.keys.integrator,
+      'POST',
+      '/v1/boletos',
+      { accountId: id, amountCents: 15_000, dueDate: addDays(saoPauloDate(Date.now()), 10), payer: SICOOB_TEST_PAYER },
+      { 'Idempotency-Key': 'onb-sicoob-1' },
+    );
+    const json = boleto.body;
     expect(boleto.status).toBe(201);
     expect(json).toMatchObject({ status: 'REGISTERED' });
     expect(json.barcode).toMatch(/^756/);
