@@ -6,10 +6,12 @@ import type { BankCode } from '../contracts/bank';
 import type { BankDescriptor } from './descriptor';
 import { BS2_DESCRIPTOR } from './bs2/descriptor';
 import { ITAU_DESCRIPTOR } from './itau/descriptor';
+import { SICOOB_DESCRIPTOR } from './sicoob/descriptor';
 
 export const BANK_DESCRIPTORS = {
   BS2: BS2_DESCRIPTOR,
   ITAU: ITAU_DESCRIPTOR,
+  SICOOB: SICOOB_DESCRIPTOR,
 } as const satisfies Record<BankCode, BankDescriptor>;
 
 /** Every bank code, in the registry's order (API enums, loops). */

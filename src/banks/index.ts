@@ -6,11 +6,13 @@
 import type { BankCode } from '../contracts/bank';
 import { BS2_MODULE } from './bs2';
 import { ITAU_MODULE } from './itau';
+import { SICOOB_MODULE } from './sicoob';
 import type { BankAccountBase, BankModule } from './module';
 
 export const BANKS = {
   BS2: BS2_MODULE,
   ITAU: ITAU_MODULE,
+  SICOOB: SICOOB_MODULE,
 } satisfies { [K in BankCode]: { readonly descriptor: { readonly code: K } } };
 // Each module `satisfies BankModule<ItsAccount, ItsSettings>` in its own folder; here the key must be its code.
 

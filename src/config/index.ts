@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { BS2_SETTINGS } from '../banks/bs2/settings';
 import { ITAU_SETTINGS } from '../banks/itau/settings';
+import { SICOOB_SETTINGS } from '../banks/sicoob/settings';
 import type { BankCode } from '../contracts/bank';
 import { API_CONFIG } from './api';
 import { BOLETOS_CONFIG } from './boletos';
@@ -20,7 +21,10 @@ export { recordsUrl } from './records';
 export { isEmbedded, temporalAddress } from './temporal';
 
 /** Each bank's variables (the registry line a new bank adds here). */
-const BANK_SETTINGS = { BS2: BS2_SETTINGS, ITAU: ITAU_SETTINGS } satisfies Record<BankCode, unknown>;
+const BANK_SETTINGS = { BS2: BS2_SETTINGS, ITAU: ITAU_SETTINGS, SICOOB: SICOOB_SETTINGS } satisfies Record<
+  BankCode,
+  unknown
+>;
 
 const FRAGMENTS = [
   PROCESS_CONFIG,
@@ -42,6 +46,7 @@ export const configSchema = z
     ...SIMULATORS_CONFIG.shape,
     ...BANK_SETTINGS.BS2.shape,
     ...BANK_SETTINGS.ITAU.shape,
+    ...BANK_SETTINGS.SICOOB.shape,
   })
   .superRefine((c, ctx) => {
     // Each fragment checks its own variables together (e.g. the TLS pair, a bank's credentials).

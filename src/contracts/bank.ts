@@ -4,7 +4,7 @@
  * are 'YYYY-MM-DD'; instants are ISO-8601 strings with offset.
  */
 
-export type BankCode = 'BS2' | 'ITAU';
+export type BankCode = 'BS2' | 'ITAU' | 'SICOOB';
 
 /** What a bank offers (each bank's descriptor lists its own; src/banks/<bank>/descriptor.ts). */
 export type BankCapability =

@@ -9,7 +9,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
-export type OnboardingBank = 'ITAU' | 'BS2';
+export type OnboardingBank = 'ITAU' | 'BS2' | 'SICOOB';
 
 /** The steps in order; CANCELLED ends the workflow from any step. */
 export const ONBOARDING_STEPS = [
@@ -100,7 +100,9 @@ export type CredentialsInput =
       notAfter: string;
     }
   /** BS2 API Banking application: API key, secret, scope and the first refresh token. */
-  | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string };
+  | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string }
+  /** Sicoob developer-portal app: its client_id and the certificate registered for it (PFX/PEM converted by the API). */
+  | { kind: 'SICOOB'; clientId: string; certificatePem: string; privateKeyPem: string; notAfter: string };
 
 /** Credentials as kept in state (Itaú: always a certificate once issued). */
 export type StoredCredentials =
@@ -114,7 +116,8 @@ export type StoredCredentials =
       notAfter: string;
       source: 'DYNAMIC' | 'UPLOADED';
     }
-  | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string };
+  | { kind: 'BS2'; apiKey: string; apiSecret: string; scope: string; refreshToken: string }
+  | { kind: 'SICOOB'; clientId: string; certificatePem: string; privateKeyPem: string; notAfter: string };
 
 export type Amount = { type: 'PERCENT'; basisPoints: number } | { type: 'FIXED'; cents: number };
 

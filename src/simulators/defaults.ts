@@ -11,13 +11,18 @@ import type { Config } from '../config';
 import type { PortClaim } from '../supervisor/ports';
 import { bs2SimulatedAccount, bs2SimulatorInfo } from './bs2/default-account';
 import { itauSimulatedAccount, itauSimulatorInfo } from './itau/default-account';
+import { sicoobSimulatedAccount, sicoobSimulatorInfo } from './sicoob/default-account';
 
 /** Each bank's simulator describes its default account. */
 export const simulatedAccounts = (dataDir: string) =>
-  ({ BS2: bs2SimulatedAccount(), ITAU: itauSimulatedAccount(dataDir) }) satisfies Record<BankCode, unknown>;
+  ({
+    BS2: bs2SimulatedAccount(),
+    ITAU: itauSimulatedAccount(dataDir),
+    SICOOB: sicoobSimulatedAccount(dataDir),
+  }) satisfies Record<BankCode, unknown>;
 
 /** Every simulator as the supervisors show it: the ports it takes, its banner line, and a short form. */
-const simulatorInfo = (c: Config) => [bs2SimulatorInfo(c), itauSimulatorInfo(c)];
+const simulatorInfo = (c: Config) => [bs2SimulatorInfo(c), itauSimulatorInfo(c), sicoobSimulatorInfo(c)];
 
 /** The ports the simulators take (checked free before `npm start` and the cluster start anything). */
 export const simulatorPorts = (c: Config): PortClaim[] => simulatorInfo(c).flatMap((s) => s.ports);

@@ -1,5 +1,6 @@
 /**
- * Every bank simulator in one process (the `simulators` child of `npm start`). Itaú: mTLS API on SIM_ITAU_PORT
+ * Every bank simulator in one process (the `simulators` child of `npm start`). Sicoob: mTLS API on SIM_SICOOB_PORT,
+ * admin on SIM_SICOOB_PUBLIC_PORT (./sicoob/start.ts). Itaú: mTLS API on SIM_ITAU_PORT
  * and the TLS-only certificate/admin listener on SIM_ITAU_PUBLIC_PORT, test CA in DATA_DIR/simulators/itau/pki.
  * BS2 on SIM_BS2_PORT, running on
  * real time (its clock can be moved with POST /__sim/clock/advance), webhooks to SIM_BS2_WEBHOOK_URL, state kept
@@ -10,11 +11,12 @@ import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
 import { startBs2Simulator } from './bs2/start';
 import { startItauSimulator } from './itau/start';
+import { startSicoobSimulator } from './sicoob/start';
 
 export { bs2WebhookAuth } from './bs2/start';
 
 /** Every simulator, by name (one line per bank). */
-const SIMULATORS = { bs2: startBs2Simulator, itau: startItauSimulator } satisfies Record<
+const SIMULATORS = { bs2: startBs2Simulator, itau: startItauSimulator, sicoob: startSicoobSimulator } satisfies Record<
   string,
   (config: Config, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>
 >;

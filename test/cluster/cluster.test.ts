@@ -220,6 +220,8 @@ describe('npm run cluster › PostgreSQL + Temporal server + Web UI + 2 workers 
       SIM_BS2_PORT: await distinct(freePort),
       SIM_ITAU_PORT: await distinct(freePort),
       SIM_ITAU_PUBLIC_PORT: await distinct(freePort),
+      SIM_SICOOB_PORT: await distinct(freePort),
+      SIM_SICOOB_PUBLIC_PORT: await distinct(freePort),
       TEMPORAL_PORT: await temporalBase(),
     };
     env = {

@@ -1,8 +1,8 @@
 /**
  * The whole boleto path for tests, all real: Temporal dev server, a worker running every workflow and
  * activity, the BS2 simulator (HTTP, its own clock), the API on a random port, and a receiver standing in
- * for the client's system (collects our signed notifications). startItauBoletoStack: the same path on the Itaú
- * simulator (mTLS), without the receiver.
+ * for the client's system (collects our signed notifications). startItauBoletoStack / startSicoobBoletoStack: the
+ * same path on the Itaú / Sicoob simulator (mTLS), without the receiver.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,17 +14,22 @@ import { type AppDeps, buildApp, type BuiltApp } from '../../src/api/app';
 import { AccessCache } from '../../src/api/auth';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { BankRegistry } from '../../src/banks/registry';
+import type { BankAccount } from '../../src/banks';
+import { bankDescriptor } from '../../src/banks/descriptors';
+import type { WebhookVerification } from '../../src/banks/module';
 import { AccountDirectory, type AccountInfo, policyFor } from '../../src/boletos/directory';
 import { createLogger } from '../../src/logging';
 import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
+import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
 import { testRecords } from './records';
 import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
 import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';
+import { sicoobAccountOf, startSicoobSim } from '../banks/sicoob/helpers';
 import type { Role } from '../../src/contracts/access';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
@@ -213,37 +218,33 @@ export async function startBoletoStack(
   };
 }
 
-export interface ItauBoletoStack {
+/** The boleto path on one simulated bank's account (tenant 'acme'), all real: what the Itaú and Sicoob stacks share. */
+interface BankBoletoStack {
   base: string;
-  /** The strict Itaú simulator (mTLS). */
-  sim: ItauSimulator;
   accountId: string;
   /** Tenant 'acme''s integrator key. */
   key: string;
   /** The records store the worker writes and the API reads. */
   records: BoletoRecords;
-  /** The client Itaú uses at our OAuth endpoint for its notifications (the account's webhookClient). */
-  webhookClient: { clientId: string; clientSecret: string };
   close(): Promise<void>;
 }
 
 /**
- * The boleto path on Itaú, all real: Temporal dev server, a worker running every workflow and activity (no tenant
- * notifications), the strict Itaú simulator over mTLS with one account (`accountId`, nosso número chosen by us) of
- * tenant 'acme', and the API on a random port. No subscription at the simulator: a test registers one, or posts
- * Itaú's notifications itself.
+ * Temporal dev server, a worker running every workflow and activity (no tenant notifications) with the account in
+ * its bank registry, and the API on a random port with the account in its directory; `close` also closes `sim`.
  */
-export async function startItauBoletoStack(opts: {
-  accountId: string;
-  /** The beneficiary's agência/conta in our directory. */ agencyAccount?: string;
-}): Promise<ItauBoletoStack> {
-  const { accountId } = opts;
-  const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
+async function startBankBoletoStack(opts: {
+  account: BankAccount;
+  sim: { close(): Promise<void> };
+  /** The beneficiary's agência/conta in our directory. */ agencyAccount: string;
+  /** How the API verifies the account's notifications. */ verification: WebhookVerification;
+}): Promise<BankBoletoStack> {
+  const { account, sim } = opts;
+  const { accountId, bank } = account;
   const env = await createDevEnv();
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
-  const sim = await startItauSim();
-  const bankRegistry = new BankRegistry([itauAccountOf(sim, accountId)]);
+  const bankRegistry = new BankRegistry([account]);
   const records = await testRecords();
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
@@ -276,17 +277,13 @@ export async function startItauBoletoStack(opts: {
     directory: new AccountDirectory([
       {
         accountId,
-        bank: 'ITAU',
+        bank,
         tenantId: 'acme',
         active: true,
-        chooseNossoNumero: true,
-        policy: policyFor('ITAU', settings),
-        beneficiary: {
-          name: 'Acme Ltda',
-          document: '11222333000181',
-          agencyAccount: opts.agencyAccount ?? '1500/05206-1',
-        },
-        webhookClient,
+        chooseNossoNumero: bankDescriptor(bank).choosesNossoNumero,
+        policy: policyFor(bank, settings),
+        beneficiary: { name: 'Acme Ltda', document: '11222333000181', agencyAccount: opts.agencyAccount },
+        ...opts.verification,
       },
     ]),
     registerWaitMs: 15_000,
@@ -295,11 +292,9 @@ export async function startItauBoletoStack(opts: {
   const server = await listen(built.app, 0, '127.0.0.1');
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    sim,
     accountId,
     key,
     records,
-    webhookClient,
     async close() {
       await new Promise((r) => server.close(r));
       worker.shutdown();
@@ -310,6 +305,55 @@ export async function startItauBoletoStack(opts: {
       await env.teardown();
     },
   };
+}
+
+export interface ItauBoletoStack extends BankBoletoStack {
+  /** The strict Itaú simulator (mTLS). */
+  sim: ItauSimulator;
+  /** The client Itaú uses at our OAuth endpoint for its notifications (the account's webhookClient). */
+  webhookClient: { clientId: string; clientSecret: string };
+}
+
+/**
+ * The boleto path on Itaú: the strict Itaú simulator over mTLS with one account (`accountId`, nosso número chosen by
+ * us) of tenant 'acme'. No subscription at the simulator: a test registers one, or posts Itaú's notifications itself.
+ */
+export async function startItauBoletoStack(opts: {
+  accountId: string;
+  /** The beneficiary's agência/conta in our directory. */ agencyAccount?: string;
+}): Promise<ItauBoletoStack> {
+  const webhookClient = { clientId: 'boletoflow-hook', clientSecret: 'hook-secret-0123456789abcdef' };
+  const sim = await startItauSim();
+  const stack = await startBankBoletoStack({
+    account: itauAccountOf(sim, opts.accountId),
+    sim,
+    agencyAccount: opts.agencyAccount ?? '1500/05206-1',
+    verification: { webhookClient },
+  });
+  return { ...stack, sim, webhookClient };
+}
+
+export interface SicoobBoletoStack extends BankBoletoStack {
+  /** The strict Sicoob simulator (mTLS), each exchange checked against Sicoob's OpenAPI (`problems`). */
+  sim: SicoobSimulator;
+  problems: string[];
+}
+
+/**
+ * The boleto path on Sicoob: the strict Sicoob simulator over mTLS (its clock on real time, frozen at start, so due
+ * dates valid for the API are valid at the bank) with one account (`accountId`, nosso número chosen by us) of tenant
+ * 'acme'. Its notifications are unauthenticated hints (Sicoob documents no authentication). No webhook registered at
+ * the simulator: a test registers one.
+ */
+export async function startSicoobBoletoStack(opts: { accountId: string }): Promise<SicoobBoletoStack> {
+  const { sim, problems } = await startSicoobSim({}, new SimClock({ start: new Date().toISOString(), frozen: true }));
+  const stack = await startBankBoletoStack({
+    account: sicoobAccountOf(sim, opts.accountId),
+    sim,
+    agencyAccount: `${sim.config.beneficiary.cooperativa}/${sim.config.beneficiary.numeroContaCorrente}`,
+    verification: {},
+  });
+  return { ...stack, sim, problems };
 }
 
 /** POST /v1/boletos for tenant t1's integrator on the stack's BS2 account, due in 10 days; `over` changes the body. Answers the status and the body. */

@@ -1,6 +1,6 @@
 /**
  * The onboarding path for tests, all real: Temporal dev server, a worker whose bank registry resolves onboarded
- * accounts through their onboarding workflows (as in production), the Itaú (mTLS) and BS2 simulators, the API on a
+ * accounts through their onboarding workflows (as in production), the Itaú (mTLS), BS2 and Sicoob (mTLS) simulators, the API on a
  * random port with the account directory resolving onboarded accounts, and a receiver for our notifications.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,10 +22,12 @@ import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../../src/onboa
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import type { ItauSimConfig } from '../../src/simulators/itau/config';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
+import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker, defaultBankRegistry } from '../../src/worker';
 import type { Role } from '../../src/contracts/access';
 import { startSim } from '../banks/itau/helpers';
+import { startSicoobSim } from '../banks/sicoob/helpers';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
 import { testRecords } from './records';
 
@@ -35,6 +37,9 @@ export interface OnboardingStack {
   base: string;
   itau: ItauSimulator;
   bs2: Bs2Simulator;
+  /** The strict Sicoob simulator; `sicoobProblems`: its exchanges that broke Sicoob's OpenAPI. */
+  sicoob: SicoobSimulator;
+  sicoobProblems: string[];
   settings: Config;
   tenant: string;
   otherTenant: string;
@@ -56,16 +61,24 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
     port: 0,
     clock: new SimClock({ start: new Date().toISOString(), frozen: true }),
   });
+  const { sim: sicoob, problems: sicoobProblems } = await startSicoobSim(
+    {},
+    new SimClock({ start: new Date().toISOString(), frozen: true }),
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'onboarding-'));
   const caPath = join(dataDir, 'itau-ca.pem');
   writeFileSync(caPath, itau.pki.caCertPem);
+  const sicoobCaPath = join(dataDir, 'sicoob-ca.pem');
+  writeFileSync(sicoobCaPath, sicoob.pki.caCertPem);
   const settings = loadConfig({
     DATA_DIR: dataDir,
     SIM_HOST: '127.0.0.1',
     SIM_ITAU_PORT: port(itau.url),
     SIM_ITAU_PUBLIC_PORT: port(itau.publicUrl),
     SIM_BS2_PORT: port(bs2.url),
+    SIM_SICOOB_PORT: port(sicoob.url),
     ITAU_CA_PATH: caPath,
+    SICOOB_CA_PATH: sicoobCaPath,
     BS2_TIMEOUT_MS: '5000',
     ITAU_TIMEOUT_MS: '5000',
   });
@@ -135,6 +148,8 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
     base,
     itau,
     bs2,
+    sicoob,
+    sicoobProblems,
     settings,
     tenant,
     otherTenant,
@@ -150,22 +165,28 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
       await records.close();
       await itau.close();
       await bs2.close();
+      await sicoob.close();
       await env.teardown();
     },
   };
 }
 
-/** JSON call helper: returns status and parsed body. */
+/** JSON call helper (`headers`: more request headers, e.g. Idempotency-Key): returns status and parsed body. */
 export async function call<T = Record<string, unknown>>(
   base: string,
   key: string,
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
   const r = await fetch(`${base}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await r.text();

@@ -310,7 +310,7 @@ describe('onboarding through the API (dev server, simulators)', () => {
       chargeDefaults: { defaultKind: 'BOLECODE' },
     });
     expect(hybrid.status).toBe(422);
-    expect(hybrid.body.detail).toMatch(/BOLECODE .* Itaú accounts only/);
+    expect(hybrid.body.detail).toMatch(/BOLECODE .* Itaú, Sicoob accounts only/);
     const v = await call<View>(s.base, cs(), 'POST', `/v1/onboardings/${id}/configuration`, {
       convenio: { number: '000112345678', carteira: '1' },
       chargeDefaults: { defaultKind: 'BOLETO' },

@@ -255,7 +255,7 @@ describe('Itaú simulator › embedded default (npm start)', () => {
       simulated: true,
       credentials: { kind: 'simulator' },
     });
-    expect(accountsFromSettings(settings).map((a) => a.bank)).toEqual(['BS2', 'ITAU']);
+    expect(accountsFromSettings(settings).map((a) => a.bank)).toEqual(['BS2', 'ITAU', 'SICOOB']);
     const pkiDir = account.credentials.kind === 'simulator' ? account.credentials.pkiDir : '';
     const stateFile = join(dataDir, 'simulators', 'itau.json');
     const clock = () => new SimClock({ start: T0, frozen: true });

@@ -80,6 +80,8 @@ describe('npm start supervisor (embedded default)', () => {
       SIM_BS2_PORT: String(await freePort()),
       SIM_ITAU_PORT: String(await freePort()),
       SIM_ITAU_PUBLIC_PORT: String(await freePort()),
+      SIM_SICOOB_PORT: String(await freePort()),
+      SIM_SICOOB_PUBLIC_PORT: String(await freePort()),
       RECORDS_PORT: String(await freePort()),
       TEMPORAL_NAMESPACE: 'boletoflow',
       DATABASE_URL: '', // the embedded records store, whatever the environment running the tests says

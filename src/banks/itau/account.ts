@@ -4,9 +4,8 @@
  * (src/banks/simulated.ts); real credentials: ITAU_CLIENT_ID + ITAU_CLIENT_SECRET + ITAU_CERT_PATH + ITAU_KEY_PATH +
  * ITAU_ID_BENEFICIARIO (docs/banks/itau.md).
  */
-import { readFileSync } from 'node:fs';
 import type { OnboardedAccount } from '../../contracts/onboarding';
-import { BankError } from '../errors';
+import { readCredentialFile, serverCaPem } from '../credential-files';
 import { readSimulatedAccounts } from '../simulated';
 import {
   accountFromIdBeneficiario,
@@ -46,17 +45,7 @@ const injectedItau = (dataDir: string) => readSimulatedAccounts(dataDir).ITAU as
 /** The Itaú account's credentials, PEMs read from disk. Errors name the file, never its content. */
 export function loadItauCredentials(source: ItauCredentialSource): ItauCredentials {
   if (source.kind === 'inline') return source.credentials;
-  const read = (what: string, path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new BankError(
-        'AUTH',
-        `Itaú ${what} cannot be read from ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        { operation: 'credentials' },
-      );
-    }
-  };
+  const read = (what: string, path: string) => readCredentialFile('Itaú', what, path);
   const { clientId, clientSecret } =
     source.kind === 'files'
       ? source
@@ -154,10 +143,7 @@ export function itauAdapterFromSettings(
 
 /** The CA Itaú's servers are checked against: ITAU_CA_PATH, the simulator's test CA (injected), or Node's roots. */
 export function itauServerCa(s: ItauAccountSettings): string | undefined {
-  if (s.ITAU_CA_PATH) return readFileSync(s.ITAU_CA_PATH, 'utf8');
-  if (itauIsReal(s)) return undefined;
-  const sim = injectedItau(s.DATA_DIR);
-  return sim ? readFileSync(sim.paths.caCert, 'utf8') : undefined;
+  return serverCaPem(s.ITAU_CA_PATH, itauIsReal(s), injectedItau(s.DATA_DIR)?.paths.caCert);
 }
 
 /**

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { clientIdUuid, secretText } from '../../api/schemas/text';
 import type { CredentialsInput } from '../../contracts/onboarding';
 import { checkUploadedCertificate } from '../../onboarding/certificate';
+import { CertificateUploadBody } from '../certificate-upload';
 
 const Dynamic = z.strictObject({
   kind: z.literal('ITAU_DYNAMIC'),
@@ -17,19 +18,7 @@ const Certificate = z.strictObject({
   kind: z.literal('ITAU_CERTIFICATE'),
   clientId: clientIdUuid,
   clientSecret: secretText(1024),
-  certificate: z.discriminatedUnion('format', [
-    z.strictObject({
-      format: z.literal('PFX'),
-      pfxBase64: secretText(200_000).meta({ description: 'the .pfx/.p12 file, base64' }),
-      password: z.string().max(200),
-    }),
-    z.strictObject({
-      format: z.literal('PEM'),
-      certificatePem: secretText(100_000),
-      privateKeyPem: secretText(100_000),
-      password: z.string().max(200).optional(),
-    }),
-  ]),
+  certificate: CertificateUploadBody,
 });
 
 export const ITAU_ONBOARDING_CREDENTIALS = {

@@ -7,8 +7,8 @@ import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../shared/webhooks';
 /** The embedded default app's client_id (a UUID, as Sicoob's). Its certificate (CN = client_id) is made at first start. */
 export const SICOOB_SIM_DEFAULT_CLIENT_ID = '00000000-0000-4000-8000-000000000756';
 
-/** Ports of `npm run sim:sicoob` until the bank is registered in src/config.ts (mTLS API, TLS-only admin). */
-export const SICOOB_SIM_DEFAULT_PORTS = { api: 4756, public: 4757 } as const;
+/** The simulator's test CA (its PKI helpers are Itaú's). */
+export const SICOOB_SIM_CA_NAME = { ca: 'boletoflow Sicoob simulator test CA' };
 
 export const SICOOB_SIM_PATHS = {
   /** auth.openapi.yaml `paths` (server https://auth.sicoob.com.br). */

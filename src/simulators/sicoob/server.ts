@@ -36,6 +36,7 @@ import {
   webhookCadastroSchema,
 } from './bank';
 import {
+  SICOOB_SIM_CA_NAME,
   SICOOB_SIM_DEFAULT_CLIENT_ID,
   SICOOB_SIM_PATHS,
   type SicoobScope,
@@ -65,6 +66,19 @@ export interface SicoobSimulatorOptions {
   /** Keep the test CA and default-app certificate here (npm run sim:sicoob: DATA_DIR/simulators/sicoob/pki); else in memory. */
   pkiDir?: string;
   stateFile?: string;
+  /** Tests: every Cobrança v3 exchange once answered (a dropped connection is not one), to check it against the OpenAPI. */
+  observe?: (exchange: SicoobExchange) => void;
+}
+
+/** One API exchange as `observe` sees it (`path` relative to `/cobranca-bancaria/v3`). */
+export interface SicoobExchange {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  requestBody: unknown;
+  status: number;
+  contentType?: string;
+  body: unknown;
 }
 
 export interface SicoobSimulator extends SimulatorCore {
@@ -90,8 +104,6 @@ interface Snapshot {
   webhooks: Delivery[];
   webhookTarget?: WebhookTarget;
 }
-
-const CA_NAME = { ca: 'boletoflow Sicoob simulator test CA' };
 
 /** The gateway's own refusals (401/403) [U: the document lists none; IBM API Connect's shape, as `x-ibm-name` suggests]. */
 const gatewayError = (res: Response, status: 401 | 403, moreInformation: string) =>
@@ -174,11 +186,11 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   let pki: Pki;
   let defaultApp: SimApp;
   if (opts.pkiDir) {
-    const d = ensurePkiDir(opts.pkiDir, SICOOB_SIM_DEFAULT_CLIENT_ID, 3650, CA_NAME);
+    const d = ensurePkiDir(opts.pkiDir, SICOOB_SIM_DEFAULT_CLIENT_ID, 3650, SICOOB_SIM_CA_NAME);
     pki = d.pki;
     defaultApp = d.app;
   } else {
-    const m = memoryPki(SICOOB_SIM_DEFAULT_CLIENT_ID, clock.now(), 365, CA_NAME);
+    const m = memoryPki(SICOOB_SIM_DEFAULT_CLIENT_ID, clock.now(), 365, SICOOB_SIM_CA_NAME);
     pki = m.pki;
     defaultApp = m.app;
   }
@@ -252,6 +264,29 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
   });
 
   const v3 = express.Router();
+  const observe = opts.observe;
+  if (observe)
+    v3.use((req, res, next) => {
+      let body: unknown;
+      const json = res.json.bind(res);
+      res.json = (b: unknown) => ((body = b), json(b));
+      const requestBody: unknown = req.body;
+      res.on('finish', () => {
+        const contentType = res.getHeader('content-type');
+        observe({
+          method: req.method,
+          path: req.path,
+          query: Object.fromEntries(
+            Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+          ),
+          requestBody,
+          status: res.statusCode,
+          ...(contentType !== undefined ? { contentType: String(contentType) } : {}),
+          body,
+        });
+      });
+      next();
+    });
   const need =
     (scope: SicoobScope | undefined) =>
     (req: Request, res: Response, next: NextFunction): void => {

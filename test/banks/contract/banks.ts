@@ -5,5 +5,6 @@
 import { bs2Harness } from './bs2';
 import type { BankHarness } from './harness';
 import { itauHarness } from './itau';
+import { sicoobHarness } from './sicoob';
 
-export const HARNESSES: readonly BankHarness[] = [bs2Harness, itauHarness];
+export const HARNESSES: readonly BankHarness[] = [bs2Harness, itauHarness, sicoobHarness];

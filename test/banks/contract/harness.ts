@@ -61,6 +61,11 @@ export interface RunningBank {
    * once; the Itaú adapter reports "accepted" only once the consulta shows it, an approval pending is CONFLICT).
    */
   dueDateAppliedOnAccept: boolean;
+  /**
+   * True when the bank's bolecode Pix is a dynamic EMV (a location URL; the amount lives in the location's payload,
+   * not in the EMV: Sicoob's cobv, its own example has no amount field). Unset: the EMV carries the amount.
+   */
+  bolecodePixDynamic?: boolean;
   /** Closes the adapter's connections and the simulator. */
   stop(): Promise<void>;
 }

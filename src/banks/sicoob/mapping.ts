@@ -1,0 +1,180 @@
+/**
+ * Our model ↔ Sicoob's Cobrança v3 bodies (cobranca-v3.openapi.yaml, docs/banks/sicoob.md): amounts as JSON numbers
+ * in reais, dates `yyyy-MM-dd`, the nosso número an int32 we choose from the contract's range (with its DV).
+ * `MensagensErro` refusals become field errors under `mensagens` (Sicoob names no field; its codes are [U] and
+ * never matched).
+ */
+import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../../contracts/bank';
+import { addDays, centsToReaisNumber, reaisNumberToCents, sicoobNossoNumeroFromFaixa } from '../../domain';
+import { BankError, type BankFieldError } from '../errors';
+import { bankInstant } from '../time';
+import type { SicoobAdapterConfig } from './account';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+
+/**
+ * The nosso número sent for a request: ours when it already is a valid number of the account's range (with its DV
+ * when the range asks for it), else the request's number folded into the range, deterministically (a retry, and
+ * findRegistered after a lost answer, send the same one).
+ */
+export function sicoobNossoNumero(c: SicoobAdapterConfig, requested: string): number {
+  const { first, last, dv } = c.nossoNumero;
+  const n = Number(requested);
+  if (!/^\d{1,10}$/.test(requested) || !Number.isSafeInteger(n))
+    throw new BankError('VALIDATION', `nosso número ${requested} is not a number`, {
+      operation: 'register',
+      fields: [{ field: 'nossoNumero', message: 'must be digits' }],
+    });
+  const beneficiario = { cooperativa: c.cooperativa, codigoCliente: c.codigoCliente };
+  const base = dv ? Math.floor(n / 10) : n;
+  const inRange = base >= first && base <= last;
+  if (inRange && sicoobNossoNumeroFromFaixa(base, dv, beneficiario) === n) return n;
+  return sicoobNossoNumeroFromFaixa(first + (base % (last - first + 1)), dv, beneficiario);
+}
+
+const percent = (basisPoints: number) => basisPoints / 100;
+
+/** `Boleto` (POST /boletos): one boleto per request; a bolecode asks for its Pix with `codigoCadastrarPIX` 1. */
+export function toSicoobBoleto(c: SicoobAdapterConfig, req: RegisterBoletoRequest, nossoNumero: number): Obj {
+  const p = req.payer;
+  const a = p.address;
+  const interest = req.interest;
+  const fine = req.fine;
+  const discount = req.discount;
+  const dayAfterDue = addDays(req.dueDate, 1);
+  return {
+    numeroCliente: c.numeroCliente,
+    codigoModalidade: c.codigoModalidade,
+    numeroContaCorrente: c.numeroContaCorrente,
+    codigoEspecieDocumento: 'DM',
+    dataEmissao: req.issueDate,
+    nossoNumero,
+    seuNumero: req.seuNumero,
+    identificacaoBoletoEmpresa: req.seuNumero,
+    identificacaoEmissaoBoleto: 2,
+    identificacaoDistribuicaoBoleto: 2,
+    valor: centsToReaisNumber(req.amountCents),
+    dataVencimento: req.dueDate,
+    ...(req.paymentDeadline ? { dataLimitePagamento: req.paymentDeadline } : {}),
+    ...(discount
+      ? {
+          tipoDesconto: discount.type === 'FIXED' ? 1 : 2,
+          dataPrimeiroDesconto: discount.until,
+          valorPrimeiroDesconto:
+            discount.type === 'FIXED' ? centsToReaisNumber(discount.cents) : percent(discount.basisPoints),
+        }
+      : { tipoDesconto: 0 }),
+    ...(fine
+      ? {
+          tipoMulta: fine.type === 'FIXED' ? 1 : 2,
+          dataMulta: dayAfterDue,
+          valorMulta: fine.type === 'FIXED' ? centsToReaisNumber(fine.cents) : percent(fine.basisPoints),
+        }
+      : { tipoMulta: 0 }),
+    ...(interest
+      ? {
+          tipoJurosMora: interest.type === 'FIXED_DAILY' ? 1 : 2,
+          dataJurosMora: dayAfterDue,
+          valorJurosMora:
+            interest.type === 'FIXED_DAILY' ? centsToReaisNumber(interest.cents) : percent(interest.basisPoints),
+        }
+      : { tipoJurosMora: 3 }),
+    numeroParcela: 1,
+    pagador: {
+      numeroCpfCnpj: p.document,
+      nome: p.name.slice(0, 50),
+      endereco: [`${a.street}, ${a.number}`, a.complement].filter(Boolean).join(' '),
+      bairro: a.district,
+      cidade: a.city,
+      cep: a.zipCode,
+      uf: a.state,
+      ...(p.email ? { email: p.email } : {}),
+    },
+    ...(req.messages?.length ? { mensagensInstrucao: req.messages.slice(0, 5) } : {}),
+    gerarPdf: false,
+    codigoCadastrarPIX: req.kind === 'BOLECODE' ? 1 : 2,
+  };
+}
+
+const STATUS: Record<string, BankBoletoStatus> = {
+  'em aberto': 'OPEN',
+  liquidado: 'SETTLED',
+  baixado: 'CANCELLED',
+};
+
+/** The São Paulo day of a history entry as an instant (the consulta carries dates only). */
+const dayInstant = (day: string | undefined): string | undefined =>
+  day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? bankInstant(`${day}T00:00:00-03:00`) : undefined;
+
+/**
+ * A boleto as Sicoob answers it (POST /boletos, GET /boletos, the list by payer). The consulta says `Em Aberto`,
+ * `Liquidado` or `Baixado` and carries no paid amount or time: a liquidated boleto is taken as paid in full on the
+ * day of its liquidação history entry [U] (the movimentações' LIQUI record has the amount).
+ */
+export function fromSicoobBoleto(raw: unknown): BankBoleto {
+  const r = obj(raw);
+  const nn = str(r?.nossoNumero);
+  const valor = r?.valor;
+  if (!r || !nn || typeof valor !== 'number' || !str(r.codigoBarras) || !str(r.dataVencimento))
+    throw new BankError('UNAVAILABLE', 'Sicoob answered a boleto without nossoNumero, valor or codigoBarras', {
+      operation: 'map',
+    });
+  const situacao = str(r.situacaoBoleto) ?? 'Em Aberto';
+  const status = STATUS[situacao.toLowerCase()] ?? 'UNKNOWN';
+  const amountCents = reaisNumberToCents(valor);
+  const history = Array.isArray(r.listaHistorico) ? r.listaHistorico.map(obj) : [];
+  const dayOf = (tipo: string) =>
+    dayInstant(str(history.filter((h) => str(h?.tipoHistorico) === tipo).at(-1)?.dataHistorico));
+  const out: BankBoleto = {
+    bankId: nn,
+    nossoNumero: nn,
+    status,
+    bankStatus: situacao,
+    amountCents,
+    dueDate: str(r.dataVencimento)!,
+    barcode: str(r.codigoBarras)!,
+    linhaDigitavel: str(r.linhaDigitavel) ?? '',
+    ...(str(r.seuNumero) ? { seuNumero: str(r.seuNumero)! } : {}),
+    ...(str(r.dataLimitePagamento) ? { paymentDeadline: str(r.dataLimitePagamento)! } : {}),
+    ...(str(r.qrCode) ? { pix: { emv: str(r.qrCode)! } } : {}),
+  };
+  if (status === 'SETTLED') {
+    const at = dayOf('5') ?? new Date().toISOString();
+    out.payment = { paidCents: amountCents, paidAt: at };
+    out.settlement = { settledCents: amountCents, settledAt: at };
+  }
+  if (status === 'CANCELLED') out.cancellation = { cancelledAt: dayOf('6') ?? new Date().toISOString() };
+  return out;
+}
+
+/** `MensagensErro` → field errors (all under `mensagens`: Sicoob names no field). */
+export function mensagens(text: string): BankFieldError[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = obj(body)?.mensagens;
+  return Array.isArray(list)
+    ? list.map(obj).flatMap((m) => {
+        const mensagem = str(m?.mensagem);
+        return mensagem
+          ? [{ field: 'mensagens', message: mensagem, ...(str(m?.codigo) ? { value: str(m?.codigo)! } : {}) }]
+          : [];
+      })
+    : [];
+}
+
+/** The `resultado` of a JSON answer. */
+export function resultado(text: string): unknown {
+  try {
+    return obj(JSON.parse(text))?.resultado;
+  } catch {
+    return undefined;
+  }
+}

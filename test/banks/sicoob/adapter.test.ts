@@ -1,0 +1,118 @@
+/**
+ * What the Sicoob adapter does beyond the shared contract (test/banks/contract), against the strict simulator over
+ * mutual TLS, every exchange checked against Sicoob's OpenAPI: the token cache (single flight, a token the bank
+ * refuses dropped and fetched again), the 500 of an outage (outcome unknown, nothing created), the list by payer as
+ * the only search, the nosso número folded into the contract's range, and the notifications' edge cases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BankError } from '../../../src/banks/errors';
+import type { SicoobAccount } from '../../../src/banks/sicoob/account';
+import { connectSicoob, type SicoobConnection } from '../../../src/banks/sicoob/connection';
+import { sicoobNossoNumero } from '../../../src/banks/sicoob/mapping';
+import { sicoobNossoNumeroFromFaixa } from '../../../src/domain';
+import type { SicoobSimulator } from '../../../src/simulators/sicoob/server';
+import { type CheckedSicoobSimulator, sicoobAccountOf, sicoobBoletoRequest, startSicoobSim } from './helpers';
+
+describe('Sicoob adapter against its simulator (mTLS)', () => {
+  let checked: CheckedSicoobSimulator;
+  let sim: SicoobSimulator;
+  let account: SicoobAccount;
+  let conn: SicoobConnection;
+
+  beforeAll(async () => {
+    checked = await startSicoobSim();
+    sim = checked.sim;
+    account = sicoobAccountOf(sim, 'sicoob-adapter');
+    conn = connectSicoob(account);
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await sim?.close();
+  });
+
+  const bankError = async (p: Promise<unknown>): Promise<BankError> => {
+    const e: unknown = await p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(BankError);
+    return e as BankError;
+  };
+
+  it('token › concurrent calls › one token request; the bank refusing it (expired at the bank) › fetched again, the call succeeds', async () => {
+    const adapter = conn.adapter();
+    const before = sim.tokensIssued();
+    await Promise.all([1, 2, 3, 4].map(() => adapter.get({ nossoNumero: '17' })));
+    expect(sim.tokensIssued() - before).toBe(1);
+    // The bank's clock passes the token's lifetime while ours has not: the 401 drops it, one new token, one retry.
+    sim.clock.advance((sim.config.accessTokenTtlSeconds + 1) * 1000);
+    const b = await adapter.register(sicoobBoletoRequest(sim, { dueDate: '2099-12-31' }));
+    expect(b.status).toBe('OPEN');
+    expect(sim.tokensIssued() - before).toBe(2);
+  });
+
+  it('register › the bank answers 500 (outage) › UNAVAILABLE with outcome unknown; nothing at the bank; a later retry registers', async () => {
+    const adapter = conn.adapter();
+    const req = sicoobBoletoRequest(sim, { amountCents: 10_008, dueDate: '2099-12-31' }); // ,08: the first 2 calls 500
+    const e = await bankError(adapter.register(req));
+    expect(e).toMatchObject({ kind: 'UNAVAILABLE', details: { httpStatus: 500, outcomeUnknown: true } });
+    expect(await adapter.findRegistered(req)).toBeNull();
+    await bankError(adapter.register(req));
+    expect(await adapter.register(req)).toMatchObject({ nossoNumero: req.nossoNumero, status: 'OPEN' });
+  });
+
+  it('search › by the payer’s document › the payer’s boletos; any other filter › VALIDATION naming it', async () => {
+    const adapter = conn.adapter();
+    const payer = { ...sicoobBoletoRequest(sim).payer, document: '39053344705' };
+    const b = await adapter.register(sicoobBoletoRequest(sim, { payer, dueDate: '2099-12-30' }));
+    expect((await adapter.search({ payerDocument: payer.document })).items.map((i) => i.nossoNumero)).toContain(
+      b.nossoNumero,
+    );
+    expect((await adapter.search({ payerDocument: '11144477735' })).items).toEqual([]);
+    const e = await bankError(adapter.search({ payerDocument: payer.document, seuNumero: 'X1' }));
+    expect(e).toMatchObject({ kind: 'VALIDATION', details: { fields: [{ field: 'seuNumero' }] } });
+  });
+
+  it('nosso número › the workflow’s 8-digit candidate › folded into the range with its DV, the same each time', () => {
+    const c = account.adapter;
+    const nn = sicoobNossoNumero(c, '48213377');
+    expect(sicoobNossoNumero(c, '48213377')).toBe(nn);
+    const base = Math.floor(nn / 10);
+    expect(base).toBeGreaterThanOrEqual(c.nossoNumero.first);
+    expect(base).toBeLessThanOrEqual(c.nossoNumero.last);
+    expect(nn).toBe(sicoobNossoNumeroFromFaixa(base, true, c));
+    // A number already of the range, with its DV, is kept.
+    expect(sicoobNossoNumero(c, String(nn))).toBe(nn);
+  });
+
+  it('notifications › a URL validation › no event; a list › one event each; no nosso número › VALIDATION naming it', () => {
+    const adapter = conn.adapter();
+    const receivedAt = '2026-03-06T13:00:00.000Z';
+    expect(
+      adapter.translateWebhook({
+        headers: {},
+        body: { validacaoWebhook: true, idWebhook: 1, codigoTipoMovimento: 7 },
+        receivedAt,
+      }),
+    ).toEqual([]);
+    const events = adapter.translateWebhook({
+      headers: {},
+      body: [{ nossoNumero: 17 }, { nossoNumero: '24', codigoTipoMovimento: 7, valorPagamento: 10.5 }],
+      receivedAt,
+    });
+    expect(events).toMatchObject([
+      { kind: 'PAID', nossoNumero: '17', eventId: '17:7', occurredAt: receivedAt },
+      { kind: 'PAID', nossoNumero: '24', eventId: '24:7', paidCents: 1_050 },
+    ]);
+    expect(() => adapter.translateWebhook({ headers: {}, body: [{ nossoNumero: 'abc' }], receivedAt })).toThrow(
+      expect.objectContaining({
+        kind: 'VALIDATION',
+        details: expect.objectContaining({ fields: [expect.objectContaining({ field: '[0].nossoNumero' })] }),
+      }),
+    );
+  });
+
+  it('every exchange with the simulator › valid for Sicoob’s OpenAPI', () => {
+    expect(checked.problems).toEqual([]);
+  });
+});
