@@ -21,12 +21,22 @@ const WINDOW =
 export const dueDate = isoDate.meta({ description: `Today or later, and ${WINDOW}` });
 /** A new due date (POST /v1/boletos/{id}/due-date): the same window, after today. */
 export const newDueDate = isoDate.meta({ description: `After today, and ${WINDOW}` });
-const cents = z
+export const cents = z
   .number()
   .int('must be whole cents')
   .min(1, 'must be at least 1 cent')
   .max(9_999_999_999, 'must be at most R$ 99.999.999,99');
-const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
+export const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
+/** Interest after the due date: a monthly rate or a fixed amount per day (boletos and an account's charge defaults). */
+export const Interest = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }),
+  z.strictObject({ type: z.literal('FIXED_DAILY'), cents }),
+]);
+/** The fine once overdue: a rate or a fixed amount (boletos and an account's charge defaults). */
+export const Fine = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('PERCENT'), basisPoints }),
+  z.strictObject({ type: z.literal('FIXED'), cents }),
+]);
 const text = (max: number) => freeText(max);
 
 /** A CPF or CNPJ (numeric or alphanumeric), punctuation dropped, letters upper-cased, check digits verified. */
@@ -99,18 +109,8 @@ export const CreateBoletoBody = z
       .optional()
       .meta({ description: 'last day the bank accepts payment (default: the bank’s window)' }),
     payer: Payer,
-    interest: z
-      .discriminatedUnion('type', [
-        z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }),
-        z.strictObject({ type: z.literal('FIXED_DAILY'), cents }),
-      ])
-      .optional(),
-    fine: z
-      .discriminatedUnion('type', [
-        z.strictObject({ type: z.literal('PERCENT'), basisPoints }),
-        z.strictObject({ type: z.literal('FIXED'), cents }),
-      ])
-      .optional(),
+    interest: Interest.optional(),
+    fine: Fine.optional(),
     discount: z
       .discriminatedUnion('type', [
         z.strictObject({ type: z.literal('PERCENT'), basisPoints, until: isoDate }),

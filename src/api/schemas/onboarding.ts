@@ -7,6 +7,7 @@ import { BANK_CODES, bankDescriptor } from '../../banks/descriptors';
 import type { OnboardingCredentialBody } from '../../banks/module';
 import { z } from 'zod';
 import { inspectCnpj } from '../../domain';
+import { basisPoints, cents, Fine, Interest } from './boleto';
 import { emailAddress, freeText } from './text';
 import { instant } from './time';
 
@@ -80,9 +81,6 @@ export const CredentialsBody = z
   )
   .meta({ id: 'OnboardingCredentials' });
 
-const basisPoints = z.number().int().min(1).max(10_000).meta({ description: '1 = 0.01 %' });
-const cents = z.number().int().min(1).max(9_999_999_999);
-
 export const ConfigurationBody = z
   .strictObject({
     convenio: z.strictObject({
@@ -94,18 +92,8 @@ export const ConfigurationBody = z
       pixKey: freeText(77).optional(),
     }),
     chargeDefaults: z.strictObject({
-      interest: z
-        .discriminatedUnion('type', [
-          z.strictObject({ type: z.literal('PERCENT_MONTHLY'), basisPoints }),
-          z.strictObject({ type: z.literal('FIXED_DAILY'), cents }),
-        ])
-        .optional(),
-      fine: z
-        .discriminatedUnion('type', [
-          z.strictObject({ type: z.literal('PERCENT'), basisPoints }),
-          z.strictObject({ type: z.literal('FIXED'), cents }),
-        ])
-        .optional(),
+      interest: Interest.optional(),
+      fine: Fine.optional(),
       discount: z
         .discriminatedUnion('type', [
           z.strictObject({ type: z.literal('PERCENT'), basisPoints, daysBeforeDue: z.number().int().min(0).max(365) }),
