@@ -175,6 +175,13 @@ function boleto(over: Record<string, unknown> = {}): Record<string, unknown> {
 
 type Resultado = { resultado: Record<string, unknown> };
 const resultado = (a: Answer): Record<string, unknown> => (a.body as Resultado).resultado;
+/** The consulta of one boleto by nosso número (the tests' account: numeroCliente 229385, modalidade 1). */
+const consulta = async (h: Harness, nossoNumero: unknown): Promise<Record<string, unknown>> =>
+  resultado(
+    await h.call('GET', '/boletos', {
+      query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(nossoNumero) },
+    }),
+  );
 const mensagens = (a: Answer): string[] =>
   (a.body as { mensagens: { mensagem: string }[] }).mensagens.map((m) => m.mensagem);
 
@@ -449,11 +456,7 @@ describe('Sicoob simulator › boletos', () => {
         body: { numeroCliente: 229385, codigoModalidade: 1, prorrogacaoVencimento: { dataVencimento: newDue } },
       }),
     ).toEqual({ status: 204, body: undefined });
-    const after = resultado(
-      await h.call('GET', '/boletos', {
-        query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) },
-      }),
-    );
+    const after = await consulta(h, b.nossoNumero);
     expect(after.dataVencimento).toBe(newDue);
     expect(decodeBoleto(String(after.codigoBarras), { today: TODAY }).dueDate).toBe(newDue);
     const two = await h.call('PATCH', path, {
@@ -478,13 +481,7 @@ describe('Sicoob simulator › boletos', () => {
     const b = resultado(await h.call('POST', '/boletos', { body: boleto({ seuNumero: 'BX-1' }) }));
     const path = `/boletos/${String(b.nossoNumero)}/baixar`;
     expect((await h.call('POST', path, { body: { numeroCliente: 229385, codigoModalidade: 1 } })).status).toBe(204);
-    expect(
-      resultado(
-        await h.call('GET', '/boletos', {
-          query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) },
-        }),
-      ).situacaoBoleto,
-    ).toBe('Baixado');
+    expect((await consulta(h, b.nossoNumero)).situacaoBoleto).toBe('Baixado');
     expect((await h.call('POST', path, { body: { numeroCliente: 229385, codigoModalidade: 1 } })).status).toBe(400);
   });
 
@@ -554,13 +551,7 @@ describe('Sicoob simulator › cents scenarios', () => {
     );
     const writeOffDay = addDays(due, 3);
     await h.admin('/clock', { now: `${writeOffDay}T06:00:00-03:00` });
-    expect(
-      resultado(
-        await h.call('GET', '/boletos', {
-          query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) },
-        }),
-      ).situacaoBoleto,
-    ).toBe('Baixado');
+    expect((await consulta(h, b.nossoNumero)).situacaoBoleto).toBe('Baixado');
     const asked = resultado(
       await h.call('POST', '/boletos/movimentacoes', {
         body: { numeroCliente: 229385, tipoMovimento: 6, dataInicial: writeOffDay, dataFinal: writeOffDay },
@@ -665,23 +656,11 @@ describe('Sicoob simulator › webhooks, notifications, delivery log and movemen
         },
       ],
     });
-    expect(
-      resultado(
-        await h.call('GET', '/boletos', {
-          query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) },
-        }),
-      ).situacaoBoleto,
-    ).toBe('Em Aberto');
+    expect((await consulta(h, b.nossoNumero)).situacaoBoleto).toBe('Em Aberto');
 
     const settleDay = nextBusinessDay(due);
     await h.admin('/clock', { now: `${settleDay}T06:00:00-03:00` });
-    expect(
-      resultado(
-        await h.call('GET', '/boletos', {
-          query: { numeroCliente: '229385', codigoModalidade: '1', nossoNumero: String(b.nossoNumero) },
-        }),
-      ).situacaoBoleto,
-    ).toBe('Liquidado');
+    expect((await consulta(h, b.nossoNumero)).situacaoBoleto).toBe('Liquidado');
 
     // Movement files: request → (processing: 204) → ready → download a ZIP of one JSON array.
     const asked = await h.call('POST', '/boletos/movimentacoes', {
