@@ -5,24 +5,19 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BankCode } from '../contracts/bank';
 import { simulatedAccountsPath } from '../banks/simulated';
 import type { Config } from '../config';
 import type { PortClaim } from '../supervisor/ports';
-import { bs2SimulatedAccount, bs2SimulatorInfo } from './bs2/default-account';
-import { itauSimulatedAccount, itauSimulatorInfo } from './itau/default-account';
-import { sicoobSimulatedAccount, sicoobSimulatorInfo } from './sicoob/default-account';
+import { SIMULATORS } from './registry';
 
-/** Each bank's simulator describes its default account. */
+/** Each bank's simulator describes its default account (./registry.ts). */
 export const simulatedAccounts = (dataDir: string) =>
-  ({
-    BS2: bs2SimulatedAccount(),
-    ITAU: itauSimulatedAccount(dataDir),
-    SICOOB: sicoobSimulatedAccount(dataDir),
-  }) satisfies Record<BankCode, unknown>;
+  Object.fromEntries(Object.entries(SIMULATORS).map(([bank, s]) => [bank, s.account(dataDir)])) as {
+    [B in keyof typeof SIMULATORS]: ReturnType<(typeof SIMULATORS)[B]['account']>;
+  };
 
 /** Every simulator as the supervisors show it: the ports it takes, its banner line, and a short form. */
-const simulatorInfo = (c: Config) => [bs2SimulatorInfo(c), itauSimulatorInfo(c), sicoobSimulatorInfo(c)];
+const simulatorInfo = (c: Config) => Object.values(SIMULATORS).map((s) => s.info(c));
 
 /** The ports the simulators take (checked free before `npm start` and the cluster start anything). */
 export const simulatorPorts = (c: Config): PortClaim[] => simulatorInfo(c).flatMap((s) => s.ports);

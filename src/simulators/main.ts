@@ -9,29 +9,20 @@
 import { type Config, loadConfig } from '../config';
 import { createLogger, type Logger } from '../logging';
 import { onShutdown, runMain } from '../process';
-import { startBs2Simulator } from './bs2/start';
-import { startItauSimulator } from './itau/start';
-import { startSicoobSimulator } from './sicoob/start';
+import type { BankCode } from '../contracts/bank';
+import { SIMULATORS } from './registry';
 
 export { bs2WebhookAuth } from './bs2/start';
-
-/** Every simulator, by name (one line per bank). */
-const SIMULATORS = { bs2: startBs2Simulator, itau: startItauSimulator, sicoob: startSicoobSimulator } satisfies Record<
-  string,
-  (config: Config, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>
->;
-
-export type SimulatorName = keyof typeof SIMULATORS;
 
 export async function startSimulators(
   config: Config,
   logger: Logger,
-  which: SimulatorName[] = Object.keys(SIMULATORS) as SimulatorName[],
+  which: BankCode[] = Object.keys(SIMULATORS) as BankCode[],
 ): Promise<{ urls: Record<string, string>; close(): Promise<void> }> {
   const closers: (() => Promise<void>)[] = [];
   const urls: Record<string, string> = {};
   for (const name of which) {
-    const sim = await SIMULATORS[name](config, logger);
+    const sim = await SIMULATORS[name].start(config, logger);
     urls[name] = sim.url;
     closers.push(() => sim.close());
   }

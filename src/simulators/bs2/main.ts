@@ -7,6 +7,6 @@ import { startSimulators } from '../main';
 runMain(async () => {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-sim-bs2' });
-  const sims = await startSimulators(config, logger, ['bs2']);
+  const sims = await startSimulators(config, logger, ['BS2']);
   onShutdown(() => sims.close());
 });

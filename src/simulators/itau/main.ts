@@ -7,6 +7,6 @@ import { startSimulators } from '../main';
 runMain(async () => {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-sim-itau' });
-  const sims = await startSimulators(config, logger, ['itau']);
+  const sims = await startSimulators(config, logger, ['ITAU']);
   onShutdown(() => sims.close());
 });

@@ -11,6 +11,6 @@ import { startSimulators } from '../main';
 runMain(async () => {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'boletoflow-sim-sicoob' });
-  const sims = await startSimulators(config, logger, ['sicoob']);
+  const sims = await startSimulators(config, logger, ['SICOOB']);
   onShutdown(() => sims.close());
 });
