@@ -78,6 +78,17 @@ describe('CS console › a real browser on the real stack', () => {
 
   const api = (method: string, path: string, body?: unknown) => call(stack.base, stack.keys.cs, method, path, body);
 
+  /** Fills the new-onboarding form (selector → value; the CS contact is always ours) and submits it. */
+  const submitCreate = async (fields: Record<string, string>) => {
+    const cs = {
+      '#c-cs-name': 'Carlos CS',
+      '#c-cs-phone': '(11) 3333-4444',
+      '#c-cs-email': 'cs@softwarehouse.example',
+    };
+    for (const [sel, v] of Object.entries({ ...fields, ...cs })) await page.fill(sel, v);
+    await page.click('#create-form button[type="submit"]');
+  };
+
   const login = async (p: Page, key: string) => {
     await p.fill('#login-key', key);
     await p.click('#login-form button[type="submit"]');
@@ -149,14 +160,10 @@ describe('CS console › a real browser on the real stack', () => {
         '#c-lr-name': 'Maria Souza',
         '#c-lr-phone': '(11) 98765-4321',
         '#c-lr-email': 'maria@padaria.example',
-        '#c-cs-name': 'Carlos CS',
-        '#c-cs-phone': '(11) 3333-4444',
-        '#c-cs-email': 'cs@softwarehouse.example',
         '#c-mgr-name': 'Gerente Itaú',
         '#c-mgr-email': 'gerente@itau.example',
       };
-      for (const [sel, v] of Object.entries(fill)) await page.fill(sel, v);
-      await page.click('#create-form button[type="submit"]');
+      await submitCreate(fill);
       const reason = inspectCnpj('11222333000182').reason!;
       await poll(() => page.textContent('#c-cnpj ~ .field-error')).toBe(reason);
       expect(await page.getAttribute('#c-cnpj', 'aria-invalid')).toBe('true');
@@ -411,14 +418,10 @@ describe('CS console › a real browser on the real stack', () => {
         '#c-lr-name': 'Joana Souza',
         '#c-lr-phone': '(61) 98765-4321',
         '#c-lr-email': 'joana@cafe.example',
-        '#c-cs-name': 'Carlos CS',
-        '#c-cs-phone': '(11) 3333-4444',
-        '#c-cs-email': 'cs@softwarehouse.example',
         '#c-mgr-name': 'Marta Cooperativa',
         '#c-mgr-email': 'marta@cooperativa.example',
       };
-      for (const [sel, v] of Object.entries(fill)) await page.fill(sel, v);
-      await page.click('#create-form button[type="submit"]');
+      await submitCreate(fill);
       await page.waitForURL(/console#\/o\/sicoob-/);
       const id = decodeURIComponent(page.url().split('#/o/')[1]!);
       await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
