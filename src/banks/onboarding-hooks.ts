@@ -83,7 +83,10 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   credentialsText(credentials: StoredCredentials): string;
   /** The query view of stored credentials: which are set, no secret. */
   credentialsView(credentials: StateCredentials): NonNullable<OnboardingView['credentials']>;
-  /** The bank's own rule for the convênio, checked after its number (the message CS sees), if any. */
+  /**
+   * The bank's own rules for the convênio and its charge defaults (e.g. what a bolecode by default needs), checked
+   * after its number (the message CS sees), if any.
+   */
   configurationProblem(input: StartOnboardingInput, configuration: ConvenioConfig): string | undefined;
   /**
    * Before each connectivity check, the credentials are about to be used: new ones may have to be handed over (e.g.

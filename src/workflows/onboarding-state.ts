@@ -178,8 +178,6 @@ export function validateConfiguration(
       throw new StepError(
         `chargeDefaults.defaultKind BOLECODE (boleto + Pix) is offered on ${BOLECODE_BANKS} accounts only`,
       );
-    if (c.apiVersion !== 'V2') throw new StepError('hybrid boletos (BOLECODE) need convenio.apiVersion V2');
-    if (!c.pixKey) throw new StepError('hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key');
   }
 }
 

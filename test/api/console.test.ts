@@ -1,9 +1,10 @@
 /**
  * The CS console (issue #9) in a real headless browser: Debian's chromium driven by playwright-core against the real
  * stack of test/helpers/onboarding-stack.ts (Temporal dev server, a worker with the onboarding activities pointed at
- * the Itaú and BS2 simulators, the API on a random port). A CS key logs in, creates an Itaú onboarding through the form (a bad CNPJ first: its reason shows
+ * the Itaú, BS2 and Sicoob simulators, the API on a random port). A CS key logs in, creates an Itaú onboarding through the form (a bad CNPJ first: its reason shows
  * next to the field), finds it in the list, copies the manager e-mail, gets a 409 from a stale page, and walks the
- * steps to ACTIVE with the simulator's client_id + temporary token. Every page is checked for CSP violations and
+ * steps to ACTIVE with the simulator's client_id + temporary token; then a Sicoob account through its own form to
+ * ACTIVE (client_id + PEM certificate, modalidade 1, bolecode by default). Every page is checked for CSP violations and
  * script errors; a failing test leaves a screenshot in a temp folder (its path is printed).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -77,6 +78,17 @@ describe('CS console › a real browser on the real stack', () => {
 
   const api = (method: string, path: string, body?: unknown) => call(stack.base, stack.keys.cs, method, path, body);
 
+  /** Fills the new-onboarding form (selector → value; the CS contact is always ours) and submits it. */
+  const submitCreate = async (fields: Record<string, string>) => {
+    const cs = {
+      '#c-cs-name': 'Carlos CS',
+      '#c-cs-phone': '(11) 3333-4444',
+      '#c-cs-email': 'cs@softwarehouse.example',
+    };
+    for (const [sel, v] of Object.entries({ ...fields, ...cs })) await page.fill(sel, v);
+    await page.click('#create-form button[type="submit"]');
+  };
+
   const login = async (p: Page, key: string) => {
     await p.fill('#login-key', key);
     await p.click('#login-form button[type="submit"]');
@@ -148,14 +160,10 @@ describe('CS console › a real browser on the real stack', () => {
         '#c-lr-name': 'Maria Souza',
         '#c-lr-phone': '(11) 98765-4321',
         '#c-lr-email': 'maria@padaria.example',
-        '#c-cs-name': 'Carlos CS',
-        '#c-cs-phone': '(11) 3333-4444',
-        '#c-cs-email': 'cs@softwarehouse.example',
         '#c-mgr-name': 'Gerente Itaú',
         '#c-mgr-email': 'gerente@itau.example',
       };
-      for (const [sel, v] of Object.entries(fill)) await page.fill(sel, v);
-      await page.click('#create-form button[type="submit"]');
+      await submitCreate(fill);
       const reason = inspectCnpj('11222333000182').reason!;
       await poll(() => page.textContent('#c-cnpj ~ .field-error')).toBe(reason);
       expect(await page.getAttribute('#c-cnpj', 'aria-invalid')).toBe('true');
@@ -386,6 +394,84 @@ describe('CS console › a real browser on the real stack', () => {
         credentials: { kind: 'ITAU', source: 'UPLOADED', clientId: appCreds.clientId },
         connectivity: { ok: true },
       });
+    }),
+  );
+
+  it(
+    'Sicoob › the form in Sicoob’s words (cooperativa, código do cliente), client_id + PEM certificate, modalidade 1 prefilled, bolecode by default with no API version or Pix key asked › ACTIVE',
+    shooting('sicoob', async () => {
+      const sicoob = stack.sicoob;
+      const b = sicoob.config.beneficiary;
+      await page.click('#nav a[href="#/new"]');
+      await page.selectOption('#c-bank', 'SICOOB');
+      expect(await page.textContent('label[for="c-agency"]')).toBe('Cooperativa');
+      expect(await page.textContent('label[for="c-account"]')).toBe('Código do cliente (sem dígito)');
+      expect(await page.isVisible('#c-operator')).toBe(false);
+      const fill: Record<string, string> = {
+        '#c-agency': b.cooperativa,
+        '#c-account': b.codigoCliente.slice(0, -1),
+        '#c-digit': b.codigoCliente.slice(-1),
+        '#c-legal-name': 'Cooperativa Café do Cerrado Ltda',
+        '#c-cnpj': '11.222.333/0001-81',
+        '#c-city': 'Brasília',
+        '#c-state': 'DF',
+        '#c-lr-name': 'Joana Souza',
+        '#c-lr-phone': '(61) 98765-4321',
+        '#c-lr-email': 'joana@cafe.example',
+        '#c-mgr-name': 'Marta Cooperativa',
+        '#c-mgr-email': 'marta@cooperativa.example',
+      };
+      await submitCreate(fill);
+      await page.waitForURL(/console#\/o\/sicoob-/);
+      const id = decodeURIComponent(page.url().split('#/o/')[1]!);
+      await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
+      expect(await page.textContent('#d-account')).toContain(
+        `cooperativa ${b.cooperativa} · código do cliente ${b.codigoCliente.slice(0, -1)}-${b.codigoCliente.slice(-1)}`,
+      );
+      expect(await page.textContent('#e-subject')).toContain('Sicoob');
+      await page.click('#request-sent-form button[type="submit"]');
+      await poll(() => page.textContent('#d-step')).toBe('REQUEST_SENT');
+      await page.click('#bank-released-form button[type="submit"]');
+      await poll(() => page.textContent('#d-step')).toBe('BANK_RELEASED');
+
+      // The app's client_id and its certificate (PEM files here; PFX as for Itaú); no client secret.
+      expect(await page.inputValue('#cr-kind')).toBe('SICOOB');
+      expect(await page.isVisible('#cr-secret')).toBe(false);
+      expect(await page.isVisible('#cr-token')).toBe(false);
+      await page.selectOption('#cr-format', 'PEM');
+      await page.fill('#cr-client-id', sicoob.defaultApp.clientId);
+      const pem = (name: string, text: string) => ({
+        name,
+        mimeType: 'application/x-pem-file',
+        buffer: Buffer.from(text),
+      });
+      await page.setInputFiles('#cr-cert-pem', pem('app.crt', sicoob.defaultApp.certificatePem));
+      await page.setInputFiles('#cr-key-pem', pem('app.key', sicoob.defaultApp.privateKeyPem));
+      await page.click('#credentials-form button[type="submit"]');
+      await poll(() => page.textContent('#d-step')).toBe('CREDENTIALS_RECEIVED');
+      expect(await page.textContent('#setup-list')).toContain('SICOOB');
+      expect(await page.textContent('#setup-list')).toContain(sicoob.defaultApp.clientId);
+
+      // The convênio: cooperativa + código do cliente, modalidade 1; Itaú's API version and Pix key are not asked.
+      expect(await page.textContent('label[for="cf-carteira"]')).toContain('codigoModalidade');
+      expect(await page.inputValue('#cf-number')).toBe(`${b.cooperativa}${b.codigoCliente}`);
+      expect(await page.inputValue('#cf-carteira')).toBe('1');
+      expect(await page.isVisible('#cf-api')).toBe(false);
+      expect(await page.isVisible('#cf-pix')).toBe(false);
+      await page.selectOption('#cf-kind', 'BOLECODE');
+      await page.click('#configuration-form button[type="submit"]');
+      await poll(() => page.textContent('#d-step')).toBe('ACTIVE');
+      expect(await page.textContent('#k-result')).toBe('OK');
+      await snap('7-sicoob-active');
+
+      const view = (await api('GET', `/v1/onboardings/${id}`)).body;
+      expect(view).toMatchObject({
+        step: 'ACTIVE',
+        credentials: { kind: 'SICOOB', clientId: sicoob.defaultApp.clientId },
+        configuration: { convenio: { carteira: '1' }, chargeDefaults: { defaultKind: 'BOLECODE' } },
+        connectivity: { ok: true },
+      });
+      expect(stack.sicoobProblems).toEqual([]);
     }),
   );
 

@@ -145,6 +145,21 @@ describe('onboarding through the API (dev server, simulators)', () => {
     expect(wrongNumber.body.detail).toContain(
       `convenio.number must be agency + account + digit as told to the bank: 150000005${mod10('150000005')}`,
     );
+    // Itaú's own rule for a bolecode by default: API V2 and the account's Pix key.
+    for (const [convenio, message] of [
+      [
+        { apiVersion: 'V1', pixKey: 'financeiro@acme.example' },
+        'hybrid boletos (BOLECODE) need convenio.apiVersion V2',
+      ],
+      [{ apiVersion: 'V2' }, 'hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key'],
+    ] as const) {
+      const refused = await call<Problem>(s.base, cs(), 'POST', `/v1/onboardings/${id}/configuration`, {
+        convenio: { number: `150000005${mod10('150000005')}`, carteira: '109', ...convenio },
+        chargeDefaults: { defaultKind: 'BOLECODE' },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toContain(message);
+    }
     const configured = await call<View>(s.base, cs(), 'POST', `/v1/onboardings/${id}/configuration`, {
       convenio: {
         number: `150000005${mod10('150000005')}`,

@@ -87,6 +87,26 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(json).toMatchObject({ status: 'REGISTERED' });
     expect(json.barcode).toMatch(/^756/);
     expect(s.sicoob.bank.boletos.get(json.nossoNumero)).toBeDefined();
+
+    // Bolecode by default: Sicoob's Pix comes with the registration (codigoCadastrarPIX 1), so neither Itaú's API V2
+    // nor a Pix key is asked for.
+    const hybrid = await call<View>(s.base, cs, 'POST', `/v1/onboardings/${id}/configuration`, {
+      convenio: { number: `${b.cooperativa}${b.codigoCliente}`, carteira: '1', apiVersion: 'V1' },
+      chargeDefaults: { defaultKind: 'BOLECODE' },
+    });
+    expect(hybrid.status).toBe(200);
+    expect(hybrid.body.step).toBe('ACTIVE');
+    const bolecode = await call<{ status: string; kind: string; nossoNumero: string; pix?: { emv: string } }>(
+      s.base,
+      s.keys.integrator,
+      'POST',
+      '/v1/boletos',
+      { accountId: id, amountCents: 15_100, dueDate: addDays(saoPauloDate(Date.now()), 10), payer: SICOOB_TEST_PAYER },
+      { 'Idempotency-Key': 'onb-sicoob-2' },
+    );
+    expect(bolecode.status).toBe(201);
+    expect(bolecode.body).toMatchObject({ status: 'REGISTERED', kind: 'BOLECODE' });
+    expect(bolecode.body.pix?.emv).toBeTruthy();
     expect(s.sicoobProblems).toEqual([]);
   });
 });

@@ -39,6 +39,27 @@ const ACTION_DONE = {
   cancel: 'Integração cancelada.',
 };
 
+/** The convênio's carteira prefilled per bank: Itaú Cobranças – Bolecode's 109, Sicoob's codigoModalidade 1. */
+const CARTEIRA_DEFAULT = { ITAU: '109', SICOOB: '1' };
+
+/**
+ * A bank's own words for the account data, by label (`for`): Sicoob's cooperativa is the agency and its código do
+ * cliente (with its digit) the account + digit; the carteira is its codigoModalidade.
+ */
+const BANK_LABELS = {
+  SICOOB: {
+    'c-agency': 'Cooperativa',
+    'c-account': 'Código do cliente (sem dígito)',
+    'c-digit': 'Dígito do código do cliente',
+    'cf-number': 'Número (cooperativa + código do cliente com dígito)',
+    'cf-carteira': 'Modalidade (codigoModalidade; 1 = simples com registro)',
+  },
+};
+
+/** The account's words in summaries: agência / conta, or the bank's own. */
+const ACCOUNT_WORDS = { SICOOB: ['cooperativa', 'código do cliente'] };
+const accountWords = (bank) => ACCOUNT_WORDS[bank] ?? ['agência', 'conta'];
+
 // ── DOM helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -69,6 +90,14 @@ function when(iso) {
 
 function timeEl(iso, attrs = {}) {
   return el('time', { datetime: iso, title: iso, ...attrs }, when(iso));
+}
+
+/** The labels of `root` in the bank's words (BANK_LABELS), or as the page wrote them. */
+function bankLabels(root, bank) {
+  for (const l of $$('label[for]', root)) {
+    l.dataset.label ??= l.textContent;
+    l.textContent = BANK_LABELS[bank]?.[l.htmlFor] ?? l.dataset.label;
+  }
 }
 
 /** Active = would be sent: not disabled and not inside something hidden. */
@@ -387,6 +416,7 @@ function syncCreateBank() {
     f.hidden = f.dataset.bank !== bank;
     for (const i of $$('input, select, textarea', f)) i.disabled = f.hidden;
   }
+  bankLabels(form, bank);
 }
 
 // Detail
@@ -450,7 +480,8 @@ function renderDetail(v) {
   $('#d-body').hidden = false;
   const d = v.data ?? {};
   setText('d-title', d.company?.legalName ?? v.accountId);
-  setText('d-account', `${v.accountId} · agência ${d.agency} · conta ${d.account}-${d.accountDigit}`);
+  const [agencyWord, accountWord] = accountWords(v.bank);
+  setText('d-account', `${v.accountId} · ${agencyWord} ${d.agency} · ${accountWord} ${d.account}-${d.accountDigit}`);
   setText('d-product', `${v.bank} · ${v.product}`);
   const step = $('#d-step');
   step.textContent = v.step;
@@ -492,7 +523,10 @@ function renderDetail(v) {
     ['Razão social', d.company?.legalName],
     ['CNPJ', d.company?.cnpj],
     ['Cidade / UF', d.company ? `${d.company.city} / ${d.company.state}` : undefined],
-    ['Agência / conta', `${d.agency} / ${d.account}-${d.accountDigit}`],
+    [
+      `${agencyWord[0].toUpperCase()}${agencyWord.slice(1)} / ${accountWord}`,
+      `${d.agency} / ${d.account}-${d.accountDigit}`,
+    ],
     ['Código do operador', d.operatorCode],
     ['Representante legal', p(d.legalRepresentative)],
     ['Contato técnico', p(d.csContact)],
@@ -552,7 +586,13 @@ function prefill(form, v) {
   if (form.id === 'configuration-form') {
     const c = v.configuration?.convenio;
     form.elements['convenio.number'].value = c?.number ?? `${d.agency}${d.account}${d.accountDigit}`;
-    form.elements['convenio.carteira'].value = c?.carteira ?? (v.bank === 'ITAU' ? '109' : '');
+    form.elements['convenio.carteira'].value = c?.carteira ?? CARTEIRA_DEFAULT[v.bank] ?? '';
+    bankLabels(form, v.bank);
+    // Fields another bank's rules use only (Sicoob: no API version, its Pix comes with each registration).
+    for (const f of $$('[data-hide-for]', form)) {
+      f.hidden = f.dataset.hideFor.split(' ').includes(v.bank);
+      for (const i of $$('input, select, textarea', f)) i.disabled = f.hidden;
+    }
     const cd = v.configuration?.chargeDefaults;
     if (c) {
       form.elements['convenio.firstRemessa'].value = String(c.firstRemessa);

@@ -228,10 +228,15 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
         }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
-  configurationProblem: (input, cfg) =>
-    cfg.convenio.carteira !== input.policy.itauCarteira
-      ? `convenio.carteira must be ${input.policy.itauCarteira} for Itaú Cobranças – Bolecode`
-      : undefined,
+  /** The carteira of Cobranças – Bolecode; a bolecode by default needs API V2 and the account's Pix key (DICT). */
+  configurationProblem(input, cfg) {
+    if (cfg.convenio.carteira !== input.policy.itauCarteira)
+      return `convenio.carteira must be ${input.policy.itauCarteira} for Itaú Cobranças – Bolecode`;
+    if (cfg.chargeDefaults?.defaultKind !== 'BOLECODE') return undefined;
+    if (cfg.convenio.apiVersion !== 'V2') return 'hybrid boletos (BOLECODE) need convenio.apiVersion V2';
+    if (!cfg.convenio.pixKey) return 'hybrid boletos (BOLECODE) need convenio.pixKey, the account’s Pix key';
+    return undefined;
+  },
 
   atActive: ensureNotifications,
 

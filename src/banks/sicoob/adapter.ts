@@ -1,8 +1,8 @@
 /**
  * The Sicoob adapter (src/banks/bank-adapter.ts) over Cobrança Bancária v3 (docs/banks/sicoob.md). One boleto per
  * registration, with our nosso número (so a lost answer is found again by it, never registered twice); the consulta
- * by nosso número; the list by payer as the only search; the segunda via's PDF; one alteration object per PATCH;
- * the baixa. Classification: 400 (business) and 406 (data) `MensagensErro` → VALIDATION, unless a look-up shows the
+ * by nosso número, linha digitável or código de barras; the list by payer as the only search; the segunda via's PDF;
+ * one alteration object per PATCH; the baixa. Classification: 400 (business) and 406 (data) `MensagensErro` → VALIDATION, unless a look-up shows the
  * real reason (the nosso número already taken → ALREADY_REGISTERED; the boleto no longer open → CONFLICT); 401/403
  * after one fresh token → AUTH; 429/5xx and dropped connections → UNAVAILABLE, the outcome unknown for writes.
  */
@@ -13,15 +13,35 @@ import type {
   SearchBoletosFilter,
   SearchBoletosResult,
 } from '../../contracts/bank';
+import { isDomainValidationError, normalizeBoletoInput, toBarcode } from '../../domain';
 import type { BankAdapter, InboundWebhook } from '../bank-adapter';
 import { BankError, parseRetryAfter } from '../errors';
 import { SICOOB_CAPABILITIES } from './capabilities';
 import type { SicoobHttp, SicoobResponse } from './client';
-import { fromSicoobBoleto, mensagens, resultado, sicoobNossoNumero, toSicoobBoleto } from './mapping';
+import {
+  fromSicoobBoleto,
+  mensagens,
+  resultado,
+  type SicoobAlteration,
+  sicoobAlterationShown,
+  sicoobNossoNumero,
+  toSicoobAlteracao,
+  toSicoobBoleto,
+} from './mapping';
 import type { SicoobTokenCache } from './tokens';
 import { translateSicoobWebhook } from './webhook';
 
 type Method = 'GET' | 'POST' | 'PATCH';
+
+/**
+ * How the consulta and the segunda via find a boleto [C S1 `GET /boletos`, `GET /boletos/segunda-via`]: our
+ * reference (the nosso número), or its linha digitável (47 digits) or código de barras (44), punctuation allowed.
+ * Sicoob's own: the other banks' adapters take a BoletoRef only.
+ */
+export type SicoobBoletoRef = BoletoRef | { code: string };
+
+/** The consulta's query key: one of S1's three. */
+type LookupKey = { nossoNumero: number } | { linhaDigitavel: string } | { codigoBarras: string };
 
 export class SicoobAdapter implements BankAdapter {
   readonly bank = 'SICOOB' as const;
@@ -102,6 +122,22 @@ export class SicoobAdapter implements BankAdapter {
     return Number(v);
   }
 
+  /** The consulta's key for a reference; a linha or barcode is checked (length and check digits) before it is sent. */
+  private keyOf(ref: SicoobBoletoRef): LookupKey {
+    if (!('code' in ref)) return { nossoNumero: this.nossoNumeroOf(ref) };
+    try {
+      const { digits, form } = normalizeBoletoInput(ref.code, 'code');
+      toBarcode(digits);
+      return form === 'barcode' ? { codigoBarras: digits } : { linhaDigitavel: digits };
+    } catch (e) {
+      if (!isDomainValidationError(e)) throw e;
+      throw new BankError('VALIDATION', `not a boleto's linha digitável or código de barras: ${e.message}`, {
+        operation: 'ref',
+        fields: [{ field: 'code', message: e.message }],
+      });
+    }
+  }
+
   async register(req: RegisterBoletoRequest): Promise<BankBoleto> {
     if (req.nossoNumero === undefined)
       throw new BankError('VALIDATION', 'Sicoob: we choose the nosso número; the request has none', {
@@ -118,7 +154,7 @@ export class SicoobAdapter implements BankAdapter {
       return { ...b, seuNumero: b.seuNumero ?? req.seuNumero };
     }
     // A business refusal of a nosso número already taken reads like any other: the consulta tells.
-    if (res.status === 400 && (await this.lookup(nn)))
+    if (res.status === 400 && (await this.lookup({ nossoNumero: nn })))
       throw new BankError('ALREADY_REGISTERED', `Sicoob already holds a boleto with nosso número ${nn}`, {
         httpStatus: 400,
         operation: 'register',
@@ -126,15 +162,16 @@ export class SicoobAdapter implements BankAdapter {
     throw this.refused('register', res);
   }
 
-  private async lookup(nossoNumero: number): Promise<BankBoleto | null> {
-    const res = await this.call('get', 'GET', '/boletos', { query: { ...this.contract, nossoNumero } });
+  private async lookup(key: LookupKey): Promise<BankBoleto | null> {
+    const res = await this.call('get', 'GET', '/boletos', { query: { ...this.contract, ...key } });
     if (res.status === 204 || (res.status === 400 && this.config.unknownBoleto === 400)) return null;
     if (res.status !== 200) throw this.refused('get', res);
     return fromSicoobBoleto(resultado(res.text));
   }
 
-  get(ref: BoletoRef): Promise<BankBoleto | null> {
-    return this.lookup(this.nossoNumeroOf(ref));
+  /** The consulta by nosso número, or (Sicoob's own) by linha digitável or código de barras. */
+  async get(ref: SicoobBoletoRef): Promise<BankBoleto | null> {
+    return this.lookup(this.keyOf(ref));
   }
 
   /** After a lost answer: the boleto at the nosso número this request sends, when it is this request's (seu número). */
@@ -142,7 +179,7 @@ export class SicoobAdapter implements BankAdapter {
     req: Pick<RegisterBoletoRequest, 'seuNumero' | 'nossoNumero' | 'dueDate'>,
   ): Promise<BankBoleto | null> {
     if (req.nossoNumero === undefined) return null;
-    const b = await this.lookup(sicoobNossoNumero(this.config, req.nossoNumero));
+    const b = await this.lookup({ nossoNumero: sicoobNossoNumero(this.config, req.nossoNumero) });
     return b && (b.seuNumero === undefined || b.seuNumero === req.seuNumero) ? b : null;
   }
 
@@ -175,9 +212,10 @@ export class SicoobAdapter implements BankAdapter {
     return { items: filter.limit ? items.slice(0, filter.limit) : items };
   }
 
-  async pdf(ref: BoletoRef): Promise<Uint8Array> {
+  /** The segunda via's PDF by nosso número, or (Sicoob's own) by linha digitável or código de barras. */
+  async pdf(ref: SicoobBoletoRef): Promise<Uint8Array> {
     const res = await this.call('pdf', 'GET', '/boletos/segunda-via', {
-      query: { ...this.contract, nossoNumero: this.nossoNumeroOf(ref), gerarPdf: 'true' },
+      query: { ...this.contract, ...this.keyOf(ref), gerarPdf: 'true' },
     });
     if (res.status === 204) throw new BankError('NOT_FOUND', 'Sicoob does not know this boleto', { operation: 'pdf' });
     if (res.status !== 200) throw this.refused('pdf', res);
@@ -198,7 +236,7 @@ export class SicoobAdapter implements BankAdapter {
     done: (b: BankBoleto) => boolean,
   ): Promise<{ accepted: true }> {
     if (res.status === 400) {
-      const b = await this.lookup(nn);
+      const b = await this.lookup({ nossoNumero: nn });
       if (!b) throw new BankError('NOT_FOUND', `Sicoob does not know nosso número ${nn}`, { operation });
       if (done(b)) return { accepted: true };
       if (b.status !== 'OPEN' && b.status !== 'OVERDUE')
@@ -210,15 +248,28 @@ export class SicoobAdapter implements BankAdapter {
     throw this.refused(operation, res);
   }
 
-  /** PATCH with one alteration object, `prorrogacaoVencimento` (204: done). */
-  async changeDueDate(ref: BoletoRef, dueDate: string): Promise<{ accepted: true }> {
+  /** The due-date extension: the alteration `prorrogacaoVencimento`. */
+  changeDueDate(ref: BoletoRef, dueDate: string): Promise<{ accepted: true }> {
+    return this.patch('change-due-date', ref, { kind: 'prorrogacaoVencimento', dueDate });
+  }
+
+  /**
+   * One alteration of S1's `BoletoAlteracao` (one object per PATCH). Sicoob's own: our API offers the due-date change
+   * only (changeDueDate); the other alterations are for code that holds a SicoobAdapter.
+   */
+  alter(ref: BoletoRef, alteration: SicoobAlteration): Promise<{ accepted: true }> {
+    return this.patch(`alter-${alteration.kind}`, ref, alteration);
+  }
+
+  /** `PATCH /boletos/{nossoNumero}` with one alteration object (204: done); a 400 is checked with the consulta. */
+  private async patch(operation: string, ref: BoletoRef, alteration: SicoobAlteration): Promise<{ accepted: true }> {
     const nn = this.nossoNumeroOf(ref);
-    const res = await this.call('change-due-date', 'PATCH', `/boletos/${nn}`, {
-      body: { ...this.contract, prorrogacaoVencimento: { dataVencimento: dueDate } },
+    const res = await this.call(operation, 'PATCH', `/boletos/${nn}`, {
+      body: { ...this.contract, ...toSicoobAlteracao(alteration) },
       write: true,
     });
     if (res.status === 204) return { accepted: true };
-    return this.afterRefusal('change-due-date', nn, res, (b) => b.dueDate === dueDate && b.status === 'OPEN');
+    return this.afterRefusal(operation, nn, res, (b) => sicoobAlterationShown(alteration, b));
   }
 
   /** The baixa (`POST /boletos/{nossoNumero}/baixar`, 204); a boleto already written off is accepted again. */

@@ -4,7 +4,14 @@
  * `MensagensErro` refusals become field errors under `mensagens` (Sicoob names no field; its codes are [U] and
  * never matched).
  */
-import type { BankBoleto, BankBoletoStatus, RegisterBoletoRequest } from '../../contracts/bank';
+import type {
+  BankBoleto,
+  BankBoletoStatus,
+  Discount,
+  Fine,
+  Interest,
+  RegisterBoletoRequest,
+} from '../../contracts/bank';
 import { addDays, centsToReaisNumber, reaisNumberToCents, sicoobNossoNumeroFromFaixa } from '../../domain';
 import { BankError, type BankFieldError } from '../errors';
 import { bankInstant } from '../time';
@@ -38,13 +45,42 @@ export function sicoobNossoNumero(c: SicoobAdapterConfig, requested: string): nu
 
 const percent = (basisPoints: number) => basisPoints / 100;
 
+/** The discount fields (of `Boleto` and `BoletoAlteracao.desconto`): tipo 1 fixed / 2 percent until a date, 0 none. */
+export function sicoobDesconto(discount: Discount | undefined | null): Obj {
+  if (!discount) return { tipoDesconto: 0 };
+  return {
+    tipoDesconto: discount.type === 'FIXED' ? 1 : 2,
+    dataPrimeiroDesconto: discount.until,
+    valorPrimeiroDesconto:
+      discount.type === 'FIXED' ? centsToReaisNumber(discount.cents) : percent(discount.basisPoints),
+  };
+}
+
+/** The fine fields (of `Boleto` and `BoletoAlteracao.multa`): tipo 1 fixed / 2 percent from `from`, 0 isento. */
+export function sicoobMulta(fine: Fine | undefined | null, from: string | undefined): Obj {
+  if (!fine) return { tipoMulta: 0 };
+  return {
+    tipoMulta: fine.type === 'FIXED' ? 1 : 2,
+    ...(from ? { dataMulta: from } : {}),
+    valorMulta: fine.type === 'FIXED' ? centsToReaisNumber(fine.cents) : percent(fine.basisPoints),
+  };
+}
+
+/** The interest fields (of `Boleto` and `BoletoAlteracao.jurosMora`): 1 per day / 2 monthly rate from `from`, 3 isento. */
+export function sicoobJurosMora(interest: Interest | undefined | null, from: string | undefined): Obj {
+  if (!interest) return { tipoJurosMora: 3 };
+  return {
+    tipoJurosMora: interest.type === 'FIXED_DAILY' ? 1 : 2,
+    ...(from ? { dataJurosMora: from } : {}),
+    valorJurosMora:
+      interest.type === 'FIXED_DAILY' ? centsToReaisNumber(interest.cents) : percent(interest.basisPoints),
+  };
+}
+
 /** `Boleto` (POST /boletos): one boleto per request; a bolecode asks for its Pix with `codigoCadastrarPIX` 1. */
 export function toSicoobBoleto(c: SicoobAdapterConfig, req: RegisterBoletoRequest, nossoNumero: number): Obj {
   const p = req.payer;
   const a = p.address;
-  const interest = req.interest;
-  const fine = req.fine;
-  const discount = req.discount;
   const dayAfterDue = addDays(req.dueDate, 1);
   return {
     numeroCliente: c.numeroCliente,
@@ -60,29 +96,9 @@ export function toSicoobBoleto(c: SicoobAdapterConfig, req: RegisterBoletoReques
     valor: centsToReaisNumber(req.amountCents),
     dataVencimento: req.dueDate,
     ...(req.paymentDeadline ? { dataLimitePagamento: req.paymentDeadline } : {}),
-    ...(discount
-      ? {
-          tipoDesconto: discount.type === 'FIXED' ? 1 : 2,
-          dataPrimeiroDesconto: discount.until,
-          valorPrimeiroDesconto:
-            discount.type === 'FIXED' ? centsToReaisNumber(discount.cents) : percent(discount.basisPoints),
-        }
-      : { tipoDesconto: 0 }),
-    ...(fine
-      ? {
-          tipoMulta: fine.type === 'FIXED' ? 1 : 2,
-          dataMulta: dayAfterDue,
-          valorMulta: fine.type === 'FIXED' ? centsToReaisNumber(fine.cents) : percent(fine.basisPoints),
-        }
-      : { tipoMulta: 0 }),
-    ...(interest
-      ? {
-          tipoJurosMora: interest.type === 'FIXED_DAILY' ? 1 : 2,
-          dataJurosMora: dayAfterDue,
-          valorJurosMora:
-            interest.type === 'FIXED_DAILY' ? centsToReaisNumber(interest.cents) : percent(interest.basisPoints),
-        }
-      : { tipoJurosMora: 3 }),
+    ...sicoobDesconto(req.discount),
+    ...sicoobMulta(req.fine, dayAfterDue),
+    ...sicoobJurosMora(req.interest, dayAfterDue),
     numeroParcela: 1,
     pagador: {
       numeroCpfCnpj: p.document,
@@ -98,6 +114,71 @@ export function toSicoobBoleto(c: SicoobAdapterConfig, req: RegisterBoletoReques
     gerarPdf: false,
     codigoCadastrarPIX: req.kind === 'BOLECODE' ? 1 : 2,
   };
+}
+
+/**
+ * One `BoletoAlteracao` object [C S1] ("somente um objeto do boleto por requisição"), named as Sicoob names it, with
+ * our values: amounts in cents and rates in basis points (sent as reais / percent numbers), dates `yyyy-MM-dd`; null
+ * takes the discount, fine or interest off (tipo 0 / 0 / 3). Not offered: `rateioCredito` (no split in our model) and
+ * the second and third discounts or the per-day discount tipos 3–6.
+ */
+export type SicoobAlteration =
+  | { kind: 'prorrogacaoVencimento'; dueDate: string }
+  | { kind: 'prorrogacaoLimitePagamento'; paymentDeadline: string }
+  | { kind: 'desconto'; discount: Discount | null }
+  | { kind: 'abatimento'; cents: number }
+  /** `from`: the day the fine applies (S1: after the due date, up to the payment deadline); omitted: the bank's. */
+  | { kind: 'multa'; fine: Fine | null; from?: string }
+  | { kind: 'jurosMora'; interest: Interest | null; from?: string }
+  | { kind: 'valorNominal'; cents: number }
+  | { kind: 'seuNumero'; seuNumero: string }
+  | { kind: 'especieDocumento'; codigoEspecieDocumento: string }
+  | { kind: 'pix'; utilizarPix: boolean };
+
+/** The alteration object of a PATCH body (the contract's numbers are the caller's). */
+export function toSicoobAlteracao(a: SicoobAlteration): Obj {
+  switch (a.kind) {
+    case 'prorrogacaoVencimento':
+      return { prorrogacaoVencimento: { dataVencimento: a.dueDate } };
+    case 'prorrogacaoLimitePagamento':
+      return { prorrogacaoLimitePagamento: { dataLimitePagamento: a.paymentDeadline } };
+    case 'desconto':
+      return { desconto: sicoobDesconto(a.discount) };
+    case 'abatimento':
+      return { abatimento: { valorAbatimento: centsToReaisNumber(a.cents) } };
+    case 'multa':
+      return { multa: sicoobMulta(a.fine, a.from) };
+    case 'jurosMora':
+      return { jurosMora: sicoobJurosMora(a.interest, a.from) };
+    case 'valorNominal':
+      return { valorNominal: { valor: centsToReaisNumber(a.cents) } };
+    case 'seuNumero':
+      return { seuNumero: { seuNumero: a.seuNumero, identificacaoBoletoEmpresa: a.seuNumero } };
+    case 'especieDocumento':
+      return { especieDocumento: { codigoEspecieDocumento: a.codigoEspecieDocumento } };
+    case 'pix':
+      return { pix: { utilizarPix: a.utilizarPix } };
+  }
+}
+
+/** Whether an open boleto's consulta shows an alteration already made (a refused PATCH asked for what is so). */
+export function sicoobAlterationShown(a: SicoobAlteration, b: BankBoleto): boolean {
+  if (b.status !== 'OPEN') return false;
+  switch (a.kind) {
+    case 'prorrogacaoVencimento':
+      return b.dueDate === a.dueDate;
+    case 'prorrogacaoLimitePagamento':
+      return b.paymentDeadline === a.paymentDeadline;
+    case 'valorNominal':
+      return b.amountCents === a.cents;
+    case 'seuNumero':
+      return b.seuNumero === a.seuNumero;
+    case 'pix':
+      return (b.pix !== undefined) === a.utilizarPix;
+    default:
+      // The consulta's discount, fine and interest fields are not read into our model: never taken as done.
+      return false;
+  }
 }
 
 const STATUS: Record<string, BankBoletoStatus> = {

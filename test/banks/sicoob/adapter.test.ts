@@ -9,9 +9,15 @@ import { BankError } from '../../../src/banks/errors';
 import type { SicoobAccount } from '../../../src/banks/sicoob/account';
 import { connectSicoob, type SicoobConnection } from '../../../src/banks/sicoob/connection';
 import { sicoobNossoNumero } from '../../../src/banks/sicoob/mapping';
-import { sicoobNossoNumeroFromFaixa } from '../../../src/domain';
+import { buildBarcodeFromParts, formatLinha, parseBarcode, sicoobNossoNumeroFromFaixa } from '../../../src/domain';
 import type { SicoobSimulator } from '../../../src/simulators/sicoob/server';
-import { type CheckedSicoobSimulator, sicoobAccountOf, sicoobBoletoRequest, startSicoobSim } from './helpers';
+import {
+  type CheckedSicoobSimulator,
+  nextSicoobNossoNumero,
+  sicoobAccountOf,
+  sicoobBoletoRequest,
+  startSicoobSim,
+} from './helpers';
 
 describe('Sicoob adapter against its simulator (mTLS)', () => {
   let checked: CheckedSicoobSimulator;
@@ -110,6 +116,83 @@ describe('Sicoob adapter against its simulator (mTLS)', () => {
         details: expect.objectContaining({ fields: [expect.objectContaining({ field: '[0].nossoNumero' })] }),
       }),
     );
+  });
+
+  it('look-up › by linha digitável (punctuated) or código de barras › the boleto and its segunda via; a wrong check digit › VALIDATION naming it; a valid code the bank does not know › null', async () => {
+    const adapter = conn.adapter();
+    const b = await adapter.register(sicoobBoletoRequest(sim, { dueDate: '2099-11-30' }));
+    const byBarcode = await adapter.get({ code: b.barcode });
+    expect(byBarcode).toMatchObject({ nossoNumero: b.nossoNumero, barcode: b.barcode, status: 'OPEN' });
+    expect(await adapter.get({ code: formatLinha(b.linhaDigitavel) })).toEqual(byBarcode);
+    const pdf = await adapter.pdf({ code: b.linhaDigitavel });
+    expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const wrongDv = `${b.barcode.slice(0, 4)}${(Number(b.barcode[4]) + 1) % 10}${b.barcode.slice(5)}`;
+    const e = await bankError(adapter.get({ code: wrongDv }));
+    expect(e).toMatchObject({ kind: 'VALIDATION', details: { fields: [{ field: 'code' }] } });
+    // The same boleto for one centavo more: a well-formed barcode no boleto carries.
+    const unknown = buildBarcodeFromParts({ ...parseBarcode(b.barcode), amountCents: b.amountCents + 1 });
+    expect(await adapter.get({ code: unknown })).toBeNull();
+    expect((await bankError(adapter.pdf({ code: unknown }))).kind).toBe('NOT_FOUND');
+  });
+
+  it('alter › each BoletoAlteracao object, one per PATCH › 204 and the bank shows it (amounts in reais, rates in percent); refused › VALIDATION / CONFLICT / NOT_FOUND after the consulta', async () => {
+    const adapter = conn.adapter();
+    const dueDate = '2099-10-10';
+    const b = await adapter.register(sicoobBoletoRequest(sim, { dueDate, amountCents: 20_000 }));
+    const ref = { nossoNumero: b.nossoNumero };
+    const atBank = () => sim.bank.boletos.get(b.nossoNumero)!;
+    const accepted = { accepted: true };
+
+    expect(await adapter.alter(ref, { kind: 'prorrogacaoLimitePagamento', paymentDeadline: '2099-11-10' })).toEqual(
+      accepted,
+    );
+    expect(await adapter.alter(ref, { kind: 'valorNominal', cents: 25_050 })).toEqual(accepted);
+    expect(await adapter.alter(ref, { kind: 'seuNumero', seuNumero: 'NOVO-SEU-1' })).toEqual(accepted);
+    expect(await adapter.alter(ref, { kind: 'pix', utilizarPix: true })).toEqual(accepted);
+    let seen = await adapter.get(ref);
+    expect(seen).toMatchObject({ paymentDeadline: '2099-11-10', amountCents: 25_050, seuNumero: 'NOVO-SEU-1' });
+    expect(seen?.pix?.emv).toBeTruthy();
+    expect(seen?.barcode).not.toBe(b.barcode); // the amount is in the barcode
+    expect(await adapter.alter(ref, { kind: 'pix', utilizarPix: false })).toEqual(accepted);
+    seen = await adapter.get(ref);
+    expect(seen?.pix).toBeUndefined();
+
+    await adapter.alter(ref, { kind: 'desconto', discount: { type: 'FIXED', cents: 1_050, until: '2099-10-01' } });
+    expect(atBank().request).toMatchObject({
+      tipoDesconto: 1,
+      dataPrimeiroDesconto: '2099-10-01',
+      valorPrimeiroDesconto: 10.5,
+    });
+    await adapter.alter(ref, {
+      kind: 'desconto',
+      discount: { type: 'PERCENT', basisPoints: 250, until: '2099-10-05' },
+    });
+    expect(atBank().request).toMatchObject({ tipoDesconto: 2, valorPrimeiroDesconto: 2.5 });
+    await adapter.alter(ref, { kind: 'abatimento', cents: 1_999 });
+    expect(atBank().request.valorAbatimento).toBe(19.99);
+    await adapter.alter(ref, { kind: 'multa', fine: { type: 'PERCENT', basisPoints: 200 }, from: '2099-10-11' });
+    expect(atBank().request).toMatchObject({ tipoMulta: 2, dataMulta: '2099-10-11', valorMulta: 2 });
+    await adapter.alter(ref, { kind: 'multa', fine: null });
+    expect(atBank().request.tipoMulta).toBe(0);
+    await adapter.alter(ref, { kind: 'jurosMora', interest: { type: 'FIXED_DAILY', cents: 33 }, from: '2099-10-11' });
+    expect(atBank().request).toMatchObject({ tipoJurosMora: 1, dataJurosMora: '2099-10-11', valorJurosMora: 0.33 });
+    await adapter.alter(ref, { kind: 'jurosMora', interest: { type: 'PERCENT_MONTHLY', basisPoints: 100 } });
+    expect(atBank().request).toMatchObject({ tipoJurosMora: 2, valorJurosMora: 1 });
+    await adapter.alter(ref, { kind: 'especieDocumento', codigoEspecieDocumento: 'DS' });
+    expect(atBank().request.codigoEspecieDocumento).toBe('DS');
+
+    // Refusals: a deadline before the due date (the bank's business rule), a written-off boleto, an unknown one.
+    const early = await bankError(
+      adapter.alter(ref, { kind: 'prorrogacaoLimitePagamento', paymentDeadline: '2099-10-01' }),
+    );
+    expect(early).toMatchObject({ kind: 'VALIDATION', details: { httpStatus: 400, fields: [{ field: 'mensagens' }] } });
+    await adapter.cancel(ref);
+    const gone = await bankError(adapter.alter(ref, { kind: 'abatimento', cents: 100 }));
+    expect(gone).toMatchObject({ kind: 'CONFLICT', details: { operation: 'alter-abatimento' } });
+    const unknown = await bankError(
+      adapter.alter({ nossoNumero: nextSicoobNossoNumero(sim) }, { kind: 'valorNominal', cents: 100 }),
+    );
+    expect(unknown.kind).toBe('NOT_FOUND');
   });
 
   it('every exchange with the simulator › valid for Sicoob’s OpenAPI', () => {
