@@ -23,6 +23,7 @@ import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
+import type { SicoobSimConfig } from '../../src/simulators/sicoob/config';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
@@ -226,6 +227,9 @@ interface BankBoletoStack {
   key: string;
   /** The records store the worker writes and the API reads. */
   records: BoletoRecords;
+  /** A Temporal client (payload codec as the API's) and the worker's task queue. */
+  client: Client;
+  taskQueue: string;
   close(): Promise<void>;
 }
 
@@ -295,6 +299,8 @@ async function startBankBoletoStack(opts: {
     accountId,
     key,
     records,
+    client,
+    taskQueue,
     async close() {
       await new Promise((r) => server.close(r));
       worker.shutdown();
@@ -345,8 +351,14 @@ export interface SicoobBoletoStack extends BankBoletoStack {
  * 'acme'. Its notifications are unauthenticated hints (Sicoob documents no authentication). No webhook registered at
  * the simulator: a test registers one.
  */
-export async function startSicoobBoletoStack(opts: { accountId: string }): Promise<SicoobBoletoStack> {
-  const { sim, problems } = await startSicoobSim({}, new SimClock({ start: new Date().toISOString(), frozen: true }));
+export async function startSicoobBoletoStack(opts: {
+  accountId: string;
+  simConfig?: Partial<SicoobSimConfig>;
+}): Promise<SicoobBoletoStack> {
+  const { sim, problems } = await startSicoobSim(
+    opts.simConfig ?? {},
+    new SimClock({ start: new Date().toISOString(), frozen: true }),
+  );
   const stack = await startBankBoletoStack({
     account: sicoobAccountOf(sim, opts.accountId),
     sim,

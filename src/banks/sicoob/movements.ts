@@ -12,10 +12,6 @@ import { reaisNumberToCents } from '../../domain';
 import { BankError } from '../errors';
 import { bankTime } from '../time';
 
-/** The tipos the poll asks for [C S1 `Movimentacao.tipoMovimento`: 5 Liquidação, 6 Baixa]. */
-export const SICOOB_MOVEMENT_TIPOS = { LIQUI: 5, BAIX: 6 } as const;
-export type SicoobMovementTipo = (typeof SICOOB_MOVEMENT_TIPOS)[keyof typeof SICOOB_MOVEMENT_TIPOS];
-
 const money = z.number().nonnegative().optional();
 /** "yyyy-MM-ddTHH:mm:ss-03:00" [C S1]; kept as the bank's text, converted by bankTime. */
 const when = z.string().optional();
