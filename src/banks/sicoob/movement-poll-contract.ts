@@ -30,7 +30,7 @@ export interface SicoobMovementPollState {
   cursor: string;
   /** Rounds since the poll first started. */
   rounds: number;
-  /** The last round's end (RFC 3339), and the window it gave up on, if any. */
+  /** The last round's end (RFC 3339); the window the current or last round gave up on, if any. */
   lastRoundAt?: string;
   lastGaveUp?: { from: string; to: string; tipo: number; why: string };
 }

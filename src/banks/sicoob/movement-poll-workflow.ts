@@ -94,6 +94,7 @@ export async function sicoobMovementPoll(input: SicoobMovementPollInput): Promis
   const round = async (): Promise<void> => {
     const today = saoPauloDate(Date.now());
     const yesterday = addDays(today, -1);
+    delete state.lastGaveUp;
     for (let from = state.cursor; from <= today;) {
       const to = minDate(addDays(from, Math.max(0, options.maxSpanDays)), today);
       for (const tipo of [SICOOB_MOVEMENT_TIPOS.LIQUI, SICOOB_MOVEMENT_TIPOS.BAIX]) {
