@@ -8,18 +8,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccountWorkflow } from '../../src/banks/account-workflows';
+import { sicoobMovementPollWorkflow } from '../../src/banks/sicoob/movement-activities';
 import {
-  SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
-  type SicoobMovementPollInput,
   type SicoobMovementPollOptions,
-  sicoobMovementPollOptions,
   sicoobMovementPollStateQuery,
   sicoobMovementPollWorkflowId,
 } from '../../src/banks/sicoob/movement-poll-contract';
 import { addDays, saoPauloDate } from '../../src/domain';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import { SICOOB_TEST_PAYER } from '../banks/sicoob/helpers';
-import { eventually, type SicoobBoletoStack, startSicoobBoletoStack } from '../helpers/boleto-stack';
+import { eventually, postBoleto, type SicoobBoletoStack, startSicoobBoletoStack } from '../helpers/boleto-stack';
 
 describe('boletos API on Sicoob without webhooks: the movement poll', () => {
   let s: SicoobBoletoStack;
@@ -33,13 +31,7 @@ describe('boletos API on Sicoob without webhooks: the movement poll', () => {
     // The bank prepares a movement request at once (its clock is frozen: a wait would never end).
     s = await startSicoobBoletoStack({ accountId, simConfig: { movementProcessingSeconds: 0 } });
     sim = s.sim;
-    const input: SicoobMovementPollInput = { accountId, options };
-    await ensureAccountWorkflow(s.client, s.taskQueue, {
-      workflowType: SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
-      workflowId,
-      args: [input],
-      signal: { name: sicoobMovementPollOptions.name, args: [options] },
-    });
+    await ensureAccountWorkflow(s.client, s.taskQueue, sicoobMovementPollWorkflow(accountId, options));
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -47,19 +39,14 @@ describe('boletos API on Sicoob without webhooks: the movement poll', () => {
 
   const auth = () => ({ Authorization: `Bearer ${s.key}` });
   const create = async (idem: string) => {
-    const r = await fetch(`${s.base}/v1/boletos`, {
-      method: 'POST',
-      headers: { ...auth(), 'content-type': 'application/json', 'Idempotency-Key': idem },
-      body: JSON.stringify({
-        accountId,
-        kind: 'BOLETO',
-        amountCents: 12_300,
-        dueDate: addDays(today, 10),
-        payer: SICOOB_TEST_PAYER,
-      }),
+    const r = await postBoleto(s, idem, {
+      kind: 'BOLETO',
+      amountCents: 12_300,
+      dueDate: addDays(today, 10),
+      payer: SICOOB_TEST_PAYER,
     });
     expect(r.status).toBe(201);
-    return (await r.json()) as { id: string; nossoNumero: string; status: string };
+    return r.body;
   };
   type View = {
     status: string;

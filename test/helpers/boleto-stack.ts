@@ -403,6 +403,24 @@ export async function registerBoleto(
   return { status: r.status, body: (await r.json()) as { id: string } & Record<string, unknown> };
 }
 
+/** POST /v1/boletos on a bank stack's account with tenant acme's integrator key; `body` adds to accountId. */
+export async function postBoleto(
+  s: { base: string; key: string; accountId: string },
+  idempotencyKey: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: { id: string; nossoNumero: string; status: string } & Record<string, unknown> }> {
+  const r = await fetch(`${s.base}/v1/boletos`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${s.key}`,
+      'content-type': 'application/json',
+      'Idempotency-Key': idempotencyKey,
+    },
+    body: JSON.stringify({ accountId: s.accountId, ...body }),
+  });
+  return { status: r.status, body: (await r.json()) as { id: string; nossoNumero: string; status: string } };
+}
+
 /** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */
 export async function eventually<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -14,11 +14,9 @@ import { ensureAccountWorkflow, ensureAccountWorkflows } from '../../src/banks/a
 import { BankRegistry } from '../../src/banks/registry';
 import { SICOOB_MODULE } from '../../src/banks/sicoob';
 import type { SicoobAccount } from '../../src/banks/sicoob/account';
+import { sicoobMovementPollWorkflow } from '../../src/banks/sicoob/movement-activities';
 import {
-  SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
-  type SicoobMovementPollInput,
   type SicoobMovementPollOptions,
-  sicoobMovementPollOptions,
   sicoobMovementPollStateQuery,
   sicoobMovementPollWorkflowId,
 } from '../../src/banks/sicoob/movement-poll-contract';
@@ -67,15 +65,8 @@ describe('sicoobMovementPoll › windows, give-up and catch-up (real Temporal, t
     await env?.teardown();
   });
 
-  const start = (accountId: string, options: SicoobMovementPollOptions) => {
-    const input: SicoobMovementPollInput = { accountId, options };
-    return ensureAccountWorkflow(client, taskQueue, {
-      workflowType: SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
-      workflowId: sicoobMovementPollWorkflowId(accountId),
-      args: [input],
-      signal: { name: sicoobMovementPollOptions.name, args: [options] },
-    });
-  };
+  const start = (accountId: string, options: SicoobMovementPollOptions) =>
+    ensureAccountWorkflow(client, taskQueue, sicoobMovementPollWorkflow(accountId, options));
   const state = (accountId: string) =>
     client.workflow.getHandle(sicoobMovementPollWorkflowId(accountId)).query(sicoobMovementPollStateQuery);
 

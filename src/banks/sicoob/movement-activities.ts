@@ -18,6 +18,7 @@ import type { SicoobAdapter } from './adapter';
 import {
   SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
   type SicoobMovementPollInput,
+  type SicoobMovementPollOptions,
   sicoobMovementPollOptions,
   sicoobMovementPollOptionsFrom,
   sicoobMovementPollWorkflowId,
@@ -25,18 +26,20 @@ import {
 } from './movement-poll-contract';
 import { sicoobMovementFacts } from './movements';
 
+/** An account's movement poll as an account workflow: started with these options, or sent them. */
+export function sicoobMovementPollWorkflow(accountId: string, options: SicoobMovementPollOptions): AccountWorkflow {
+  const input: SicoobMovementPollInput = { accountId, options };
+  return {
+    workflowType: SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
+    workflowId: sicoobMovementPollWorkflowId(accountId),
+    args: [input],
+    signal: { name: sicoobMovementPollOptions.name, args: [options] },
+  };
+}
+
 /** The poll an account keeps running (BankModule.accountWorkflows); options from the settings. */
 export function sicoobAccountWorkflows(account: SicoobAccount, settings: SicoobMovementSettings): AccountWorkflow[] {
-  const options = sicoobMovementPollOptionsFrom(settings);
-  const input: SicoobMovementPollInput = { accountId: account.accountId, options };
-  return [
-    {
-      workflowType: SICOOB_MOVEMENT_POLL_WORKFLOW_TYPE,
-      workflowId: sicoobMovementPollWorkflowId(account.accountId),
-      args: [input],
-      signal: { name: sicoobMovementPollOptions.name, args: [options] },
-    },
-  ];
+  return [sicoobMovementPollWorkflow(account.accountId, sicoobMovementPollOptionsFrom(settings))];
 }
 
 export interface SicoobMovementActivityDeps {
