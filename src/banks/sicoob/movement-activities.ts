@@ -7,6 +7,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { withBankFailures } from '../../activities/to-failure';
 import { boletoIdFor, parseBoletoId } from '../../boletos/ids';
 import { bankEventSignal } from '../../contracts/boleto';
@@ -120,7 +121,11 @@ export function createSicoobMovementActivities(deps: SicoobMovementActivityDeps)
      * what the onboarding calls when a Sicoob account reaches ACTIVE.
      */
     async sicoobEnsureMovementPoll(accountId: string): Promise<{ workflowId: string }> {
-      if (!deps.settings) throw new Error('sicoobEnsureMovementPoll needs the installation settings (worker deps)');
+      if (!deps.settings)
+        throw ApplicationFailure.nonRetryable(
+          'sicoobEnsureMovementPoll needs the installation settings (the worker’s onboarding deps)',
+          'SicoobMovementPollNotConfigured',
+        );
       await deps.registry.ensure(accountId);
       const account = deps.registry.accountOf(accountId, 'SICOOB');
       const ctx = Context.current();
