@@ -40,7 +40,7 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no wall clock
     // outside the SDK's replacements. Shared pure modules (src/domain) are allowed.
     // Bank descriptors (the pure half of a bank module), the banks' parts of the onboarding workflow
-    // (onboarding hooks) and the BS2 token keeper are workflow code too.
+    // (onboarding hooks), the BS2 token keeper and the Sicoob movement poll are workflow code too.
     files: [
       'src/workflows/**/*.ts',
       'src/contracts/**/*.ts',
@@ -55,6 +55,8 @@ export default tseslint.config(
       'src/banks/*/onboarding-workflow.ts',
       'src/banks/bs2/keeper-workflow.ts',
       'src/banks/bs2/keeper-contract.ts',
+      'src/banks/sicoob/movement-poll-workflow.ts',
+      'src/banks/sicoob/movement-poll-contract.ts',
       'src/onboarding/manager-email.ts',
     ],
     rules: {

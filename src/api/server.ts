@@ -14,6 +14,7 @@ import { retryUntil } from '../temporal/retry';
 import { API_BOUNDS } from '../temporal/bounded';
 import { bankModule } from '../banks';
 import { accountsFromSettings } from '../banks/accounts';
+import { ensureAccountWorkflows } from '../banks/account-workflows';
 import type { BankCode } from '../contracts/bank';
 import { AccountDirectory } from '../boletos/directory';
 import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../onboarding/accounts';
@@ -45,6 +46,16 @@ export async function runApi(config: Config, logger: Logger): Promise<Server> {
     (err: unknown) => logger.warn({ err }, 'could not create the records reconcile schedule'),
   );
   const accounts = accountsFromSettings(config, VERSION);
+  // The workflows each bank keeps per account (e.g. a reconciliation poll); like the schedule, failures are logged.
+  void ensureAccountWorkflows(
+    client,
+    config.TEMPORAL_TASK_QUEUE,
+    accounts.flatMap((a) => bankModule(a.bank).accountWorkflows?.(a, config) ?? []),
+  ).then(({ ensured, failed }) => {
+    if (ensured.length) logger.info({ workflows: ensured }, 'account workflows ensured');
+    for (const f of failed)
+      logger.warn({ err: f.err, workflowId: f.workflowId }, 'could not ensure an account workflow');
+  });
   // Anyone can send such a webhook: it is only a hint (the workflow asks the bank), but the operator should know.
   const unverifiedWebhookAccounts: Partial<Record<BankCode, string[]>> = {};
   for (const a of accounts) {

@@ -95,6 +95,22 @@ export interface BankModule<A extends BankAccountBase = BankAccountBase, S = nev
   readonly webhooks: BankWebhooks;
   /** The bank's own activities (token refresh, certificates, subscriptions); their names are part of history. */
   activities(deps: BankActivityDeps<S>): Record<string, (...args: never[]) => Promise<unknown>>;
+  /**
+   * Workflows of the bank's own to keep running for each account (e.g. a reconciliation poll): the API ensures them
+   * for the environment's accounts at start (src/banks/account-workflows.ts), the bank for onboarded ones.
+   */
+  accountWorkflows?(account: A, settings: S): AccountWorkflow[];
+}
+
+/**
+ * One workflow kept running per account: started when absent, else sent `signal` (idempotent: e.g. new options).
+ * Signal-with-start, so a running one is never started twice.
+ */
+export interface AccountWorkflow {
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  signal: { name: string; args: unknown[] };
 }
 
 /** The API's view of an account, as much as its bank's webhooks need (src/boletos/directory.ts AccountInfo). */

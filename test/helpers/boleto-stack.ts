@@ -23,6 +23,7 @@ import type { Bs2SimConfig } from '../../src/simulators/bs2/config';
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
+import type { SicoobSimConfig } from '../../src/simulators/sicoob/config';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import type { BoletoRecords } from '../../src/records';
 import { createWorker } from '../../src/worker';
@@ -226,6 +227,9 @@ interface BankBoletoStack {
   key: string;
   /** The records store the worker writes and the API reads. */
   records: BoletoRecords;
+  /** A Temporal client (payload codec as the API's) and the worker's task queue. */
+  client: Client;
+  taskQueue: string;
   close(): Promise<void>;
 }
 
@@ -295,6 +299,8 @@ async function startBankBoletoStack(opts: {
     accountId,
     key,
     records,
+    client,
+    taskQueue,
     async close() {
       await new Promise((r) => server.close(r));
       worker.shutdown();
@@ -345,8 +351,14 @@ export interface SicoobBoletoStack extends BankBoletoStack {
  * 'acme'. Its notifications are unauthenticated hints (Sicoob documents no authentication). No webhook registered at
  * the simulator: a test registers one.
  */
-export async function startSicoobBoletoStack(opts: { accountId: string }): Promise<SicoobBoletoStack> {
-  const { sim, problems } = await startSicoobSim({}, new SimClock({ start: new Date().toISOString(), frozen: true }));
+export async function startSicoobBoletoStack(opts: {
+  accountId: string;
+  simConfig?: Partial<SicoobSimConfig>;
+}): Promise<SicoobBoletoStack> {
+  const { sim, problems } = await startSicoobSim(
+    opts.simConfig ?? {},
+    new SimClock({ start: new Date().toISOString(), frozen: true }),
+  );
   const stack = await startBankBoletoStack({
     account: sicoobAccountOf(sim, opts.accountId),
     sim,
@@ -389,6 +401,24 @@ export async function registerBoleto(
     }),
   });
   return { status: r.status, body: (await r.json()) as { id: string } & Record<string, unknown> };
+}
+
+/** POST /v1/boletos on a bank stack's account with tenant acme's integrator key; `body` adds to accountId. */
+export async function postBoleto(
+  s: { base: string; key: string; accountId: string },
+  idempotencyKey: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: { id: string; nossoNumero: string; status: string } & Record<string, unknown> }> {
+  const r = await fetch(`${s.base}/v1/boletos`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${s.key}`,
+      'content-type': 'application/json',
+      'Idempotency-Key': idempotencyKey,
+    },
+    body: JSON.stringify({ accountId: s.accountId, ...body }),
+  });
+  return { status: r.status, body: (await r.json()) as { id: string; nossoNumero: string; status: string } };
 }
 
 /** Polls `fn` until `pred` holds (real time; for asynchronous effects such as webhooks and visibility). */

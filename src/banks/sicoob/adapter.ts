@@ -28,6 +28,7 @@ import {
   toSicoobAlteracao,
   toSicoobBoleto,
 } from './mapping';
+import { type SicoobMovementRecord, sicoobMovementRecords } from './movements';
 import type { SicoobTokenCache } from './tokens';
 import { translateSicoobWebhook } from './webhook';
 
@@ -289,6 +290,53 @@ export class SicoobAdapter implements BankAdapter {
     if (res.status !== 200) throw this.refused('faixas-nosso-numero', res);
     const list = resultado(res.text);
     return Array.isArray(list) ? list.length : 0;
+  }
+
+  /**
+   * Asks for a movement file (`POST /boletos/movimentacoes`): tipo, São Paulo dates (the bank limits the window, S1
+   * "período máximo de 2 dias"). Answers the `codigoSolicitacao` to wait on.
+   */
+  async requestMovements(tipoMovimento: number, dataInicial: string, dataFinal: string): Promise<number> {
+    const res = await this.call('movement-request', 'POST', '/boletos/movimentacoes', {
+      body: { numeroCliente: this.config.numeroCliente, tipoMovimento, dataInicial, dataFinal },
+    });
+    if (res.status !== 200) throw this.refused('movement-request', res);
+    const codigo = (resultado(res.text) as { codigoSolicitacao?: unknown } | undefined)?.codigoSolicitacao;
+    if (typeof codigo !== 'number' || !Number.isSafeInteger(codigo))
+      throw new BankError('UNAVAILABLE', 'Sicoob movement request answered without codigoSolicitacao', {
+        operation: 'movement-request',
+      });
+    return codigo;
+  }
+
+  /** The request's state (`GET /boletos/movimentacoes`): 204 while the bank prepares it, then its files' ids. */
+  async movementStatus(codigoSolicitacao: number): Promise<{ ready: false } | { ready: true; idArquivos: number[] }> {
+    const res = await this.call('movement-status', 'GET', '/boletos/movimentacoes', {
+      query: { numeroCliente: this.config.numeroCliente, codigoSolicitacao },
+    });
+    if (res.status === 204) return { ready: false };
+    if (res.status !== 200) throw this.refused('movement-status', res);
+    const ids = (resultado(res.text) as { idArquivos?: unknown } | undefined)?.idArquivos ?? [];
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'number' && Number.isSafeInteger(i)))
+      throw new BankError('UNAVAILABLE', 'Sicoob movement status: idArquivos is not a list of ids', {
+        operation: 'movement-status',
+      });
+    return { ready: true, idArquivos: ids as number[] };
+  }
+
+  /** One file of a ready request (`GET /boletos/movimentacoes/download`), decoded and validated. */
+  async downloadMovementFile(codigoSolicitacao: number, idArquivo: number): Promise<SicoobMovementRecord[]> {
+    const res = await this.call('movement-download', 'GET', '/boletos/movimentacoes/download', {
+      query: { numeroCliente: this.config.numeroCliente, codigoSolicitacao, idArquivo },
+    });
+    if (res.status !== 200) throw this.refused('movement-download', res);
+    const arquivo = (resultado(res.text) as { arquivo?: unknown } | undefined)?.arquivo;
+    if (typeof arquivo !== 'string')
+      throw new BankError('UNAVAILABLE', 'Sicoob movement file answered without arquivo', {
+        operation: 'movement-download',
+        fields: [{ field: 'arquivo', message: 'missing' }],
+      });
+    return sicoobMovementRecords(arquivo);
   }
 
   translateWebhook(webhook: InboundWebhook) {

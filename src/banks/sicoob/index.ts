@@ -1,7 +1,7 @@
 /**
  * Sicoob's module (src/banks/module.ts): accounts, adapter, onboarding (client_id + certificate) and connectivity
  * check (the contract's nosso-número ranges: proves token, certificate, scopes and contract without creating
- * anything). Sicoob tokens do not rotate: each process keeps one client_credentials cache per account next to the
+ * anything), and the movement poll (one workflow per account, ./movement-poll-workflow.ts). Sicoob tokens do not rotate: each process keeps one client_credentials cache per account next to the
  * account's mTLS pool.
  */
 import type { BankModule } from '../module';
@@ -15,12 +15,14 @@ import type { SicoobAdapter } from './adapter';
 import type { SicoobRuleSettings } from './capabilities';
 import { connectSicoob } from './connection';
 import { SICOOB_DESCRIPTOR } from './descriptor';
+import { createSicoobMovementActivities, sicoobAccountWorkflows } from './movement-activities';
+import type { SicoobMovementSettings } from './movement-poll-contract';
 import { SICOOB_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
 import { SICOOB_WEBHOOKS } from './webhook-routes';
 
 export type { SicoobAccount };
 
-export type SicoobSettings = SicoobAccountSettings & SicoobRuleSettings;
+export type SicoobSettings = SicoobAccountSettings & SicoobRuleSettings & SicoobMovementSettings;
 
 export const SICOOB_MODULE = {
   descriptor: SICOOB_DESCRIPTOR,
@@ -52,5 +54,8 @@ export const SICOOB_MODULE = {
         'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
     },
   },
-  activities: () => ({}),
+  // The movement poll (./movement-poll-workflow.ts): its activities, and one poll per account kept running.
+  activities: (deps) =>
+    createSicoobMovementActivities({ registry: deps.registry, ...(deps.settings ? { settings: deps.settings } : {}) }),
+  accountWorkflows: (account, settings) => sicoobAccountWorkflows(account, settings),
 } satisfies BankModule<SicoobAccount, SicoobSettings>;

@@ -95,6 +95,40 @@ export const SICOOB_SETTINGS = fragment({
       .max(120_000)
       .default(15_000)
       .describe('per-request timeout of Sicoob calls'),
+    SICOOB_MOVEMENT_POLL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1440)
+      .default(60)
+      .describe(
+        "minutes between rounds of each Sicoob account's movement poll (movimentações tipos 5 liquidação and 6 baixa: how boletos get paid, settled and written off without webhooks); 0 = off",
+      ),
+    SICOOB_MOVEMENT_MAX_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(31)
+      .default(2)
+      .describe(
+        '[U] the longest movement window Sicoob accepts, as `dataFinal − dataInicial` in days ("As consultas estão limitadas em um período máximo de 2 dias"; a public client asks for 26 → 28)',
+      ),
+    SICOOB_MOVEMENT_WAIT_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .default(30)
+      .describe(
+        "[U] how long the movement poll waits for a request's files before it gives the window up until its next round",
+      ),
+    SICOOB_MOVEMENT_LOOKBACK_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .default(2)
+      .describe("days before today an account's movement poll scans from when it first starts"),
     SIM_SICOOB_PORT: port(4756).describe("the Sicoob simulator's mutual-TLS listener (token + API)"),
     SIM_SICOOB_PUBLIC_PORT: port(4757).describe("the Sicoob simulator's TLS-only listener (`/__sim` admin)"),
     SIM_SICOOB_WEBHOOK_URL: optionalUrl().describe(
