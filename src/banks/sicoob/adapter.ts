@@ -20,12 +20,16 @@ import type { SicoobHttp, SicoobResponse } from './client';
 import { fromSicoobBoleto, mensagens, resultado, sicoobNossoNumero, toSicoobBoleto } from './mapping';
 import type { SicoobTokenCache } from './tokens';
 import { translateSicoobWebhook } from './webhook';
+import { SicoobWebhooks } from './webhook-admin';
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export class SicoobAdapter implements BankAdapter {
   readonly bank = 'SICOOB' as const;
   readonly capabilities = SICOOB_CAPABILITIES;
+
+  /** The account's webhook registrations (./webhook-admin.ts). */
+  readonly webhooks: SicoobWebhooks = new SicoobWebhooks(this);
 
   constructor(private readonly deps: { http: SicoobHttp; tokens: SicoobTokenCache }) {}
 
@@ -42,8 +46,11 @@ export class SicoobAdapter implements BankAdapter {
     return { ok: true, expiresAt: t.expiresAt };
   }
 
-  /** One API call with the account's token; a 401 drops the token and is retried once with a fresh one. */
-  private async call(
+  /**
+   * One API call with the account's token; a 401 drops the token and is retried once with a fresh one. Also used by
+   * the webhook registrations (./webhook-admin.ts).
+   */
+  async call(
     operation: string,
     method: Method,
     path: string,
@@ -78,7 +85,7 @@ export class SicoobAdapter implements BankAdapter {
   }
 
   /** A refusal (400 business, 406 data, anything unexpected): VALIDATION with Sicoob's messages. */
-  private refused(operation: string, res: SicoobResponse): BankError {
+  refused(operation: string, res: SicoobResponse): BankError {
     const fields = mensagens(res.text);
     if (res.status === 400 || res.status === 406)
       return new BankError(
