@@ -105,7 +105,9 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   /** The notice of a due maintenance wake-up the bank did not act on (timeline, tenant notification, Stalled). */
   maintenanceNotice?(ctx: OnboardingHookContext<S, A>, wake: MaintenanceWake, now: number): void;
   /** What the query view shows of the bank's state fields (no secret). */
-  viewExtras?(state: OnboardingHookState & S): Partial<Pick<OnboardingView, 'notifications' | 'certificateRenewal'>>;
+  viewExtras?(
+    state: OnboardingHookState & S,
+  ): Partial<Pick<OnboardingView, 'notifications' | 'certificateRenewal' | 'webhookRegistration'>>;
 }
 
 /** A required text field of a credential body: its problem, if any. */

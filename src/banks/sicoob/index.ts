@@ -15,12 +15,17 @@ import type { SicoobAdapter } from './adapter';
 import type { SicoobRuleSettings } from './capabilities';
 import { connectSicoob } from './connection';
 import { SICOOB_DESCRIPTOR } from './descriptor';
+import {
+  createSicoobOnboardingActivities,
+  sicoobWebhookPath,
+  type SicoobWebhookWatchSettings,
+} from './onboarding-activities';
 import { SICOOB_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
 import { SICOOB_WEBHOOKS } from './webhook-routes';
 
 export type { SicoobAccount };
 
-export type SicoobSettings = SicoobAccountSettings & SicoobRuleSettings;
+export type SicoobSettings = SicoobAccountSettings & SicoobRuleSettings & SicoobWebhookWatchSettings;
 
 export const SICOOB_MODULE = {
   descriptor: SICOOB_DESCRIPTOR,
@@ -31,7 +36,8 @@ export const SICOOB_MODULE = {
   onboardedWebhookVerification: () => ({}),
   connect: connectSicoob,
   tokens: { kind: 'self' },
-  onboardingStart: () => ({ webhook: {} }),
+  /** Our receiver's URL, registered as the account's type-7 webhook at ACTIVE (Sicoob documents no authentication). */
+  onboardingStart: (base, accountId) => ({ webhook: { sicoob: { url: `${base}${sicoobWebhookPath(accountId)}` } } }),
   connectivityProbe: {
     name: 'faixas-nosso-numero',
     async run(adapter) {
@@ -52,5 +58,9 @@ export const SICOOB_MODULE = {
         'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
     },
   },
-  activities: () => ({}),
+  activities: (deps) =>
+    createSicoobOnboardingActivities({
+      registry: deps.registry,
+      ...(deps.settings ? { settings: deps.settings } : {}),
+    }),
 } satisfies BankModule<SicoobAccount, SicoobSettings>;
