@@ -152,4 +152,49 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(after.timeline.some((e) => /reactivated/.test(e.detail))).toBe(true);
     expect(s.sicoobProblems).toEqual([]);
   }, 90_000);
+
+  it('operators › the account’s webhooks at Sicoob and the day’s delivery log; a bad date → 400 naming it; cs keys and other tenants cannot read it', async () => {
+    expect(id).not.toBe('');
+    const path = `/v1/bank-webhooks/sicoob/${id}`;
+    const day = saoPauloDate(s.sicoob.clock.now());
+    type Report = {
+      accountId: string;
+      date: string;
+      registrations: {
+        id: string;
+        url: string;
+        situation: string;
+        registeredAt?: string;
+        deliveries: { totalRecords: number; items: { validation: boolean; status: string; attempts: unknown[] }[] };
+      }[];
+    };
+    const r = await call<Report>(s.base, s.keys.operator, 'GET', `${path}?date=${day}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accountId: id, date: day });
+    expect(r.body.registrations).toHaveLength(1);
+    const reg = r.body.registrations[0]!;
+    expect(reg).toMatchObject({ url: `https://boletos.example.com/webhooks/sicoob/${id}` });
+    expect(reg.situation).toMatch(/^[123] - /);
+    expect(reg.registeredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(reg.deliveries.totalRecords).toBeGreaterThan(0);
+    expect(reg.deliveries.items.every((i) => i.validation)).toBe(true);
+    expect(reg.deliveries.items.some((i) => i.status === '6 - Erro no envio')).toBe(true);
+    expect(
+      (await call<Report>(s.base, s.keys.operator, 'GET', `${path}?date=2000-01-01`)).body.registrations[0]?.deliveries
+        .totalRecords,
+    ).toBe(0);
+
+    const bad = await call<Problem & { errors?: { field: string }[] }>(
+      s.base,
+      s.keys.operator,
+      'GET',
+      `${path}?date=06/12/2026`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.field)).toContain('query.date');
+    expect((await call(s.base, s.keys.operator, 'GET', `${path}?page=0`)).status).toBe(400);
+    expect((await call(s.base, s.keys.cs, 'GET', path)).status).toBe(403);
+    expect((await call(s.base, s.otherKeys.operator, 'GET', path)).status).toBe(404);
+    expect(s.sicoobProblems).toEqual([]);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  * account's mTLS pool.
  */
 import type { BankModule } from '../module';
+import { sicoobWebhookRoutes } from './api';
 import {
   type SicoobAccount,
   sicoobAccountFromOnboarded,
@@ -21,6 +22,7 @@ import {
   type SicoobWebhookWatchSettings,
 } from './onboarding-activities';
 import { SICOOB_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
+import { createSicoobReportActivities } from './webhook-report';
 import { SICOOB_WEBHOOKS } from './webhook-routes';
 
 export type { SicoobAccount };
@@ -48,6 +50,7 @@ export const SICOOB_MODULE = {
   webhooks: SICOOB_WEBHOOKS,
   onboardingCredentials: SICOOB_ONBOARDING_CREDENTIALS,
   api: {
+    routes: sicoobWebhookRoutes,
     readinessDoc:
       '`sicoobWebhooks` (affectsReadiness false) says Sicoob notifications are unauthenticated hints (Sicoob documents no authentication; SICOOB_WEBHOOK_AUTHORIZATION unset).',
     unverifiedWebhooks: {
@@ -58,9 +61,11 @@ export const SICOOB_MODULE = {
         'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
     },
   },
-  activities: (deps) =>
-    createSicoobOnboardingActivities({
+  activities: (deps) => ({
+    ...createSicoobOnboardingActivities({
       registry: deps.registry,
       ...(deps.settings ? { settings: deps.settings } : {}),
     }),
+    ...createSicoobReportActivities({ registry: deps.registry }),
+  }),
 } satisfies BankModule<SicoobAccount, SicoobSettings>;
