@@ -240,6 +240,12 @@ export interface OnboardingView {
   timeline: TimelineEntry[];
 }
 
+/** What onboarding learnt from the bank about the account (its own words kept in the bank's module), by bank. */
+export interface OnboardedBankFields {
+  /** Sicoob: the contract's nosso-número range (`faixas-nosso-numero`, read once at ACTIVE) and its DV flag. */
+  sicoob?: { nossoNumero: { first: number; last: number; dv: boolean }; readAt: string };
+}
+
 /** What the worker and the API need to use an account (secrets included: never sent to API callers). */
 export interface OnboardedAccount {
   accountId: string;
@@ -250,6 +256,8 @@ export interface OnboardedAccount {
   credentials?: StoredCredentials;
   configuration?: ConvenioConfig;
   webhook: OnboardingWebhookSecrets;
+  /** Set by the bank's onboarding hooks (`accountFields`): what the account's adapter takes from the bank. */
+  bankFields?: OnboardedBankFields;
 }
 
 export interface Actor {

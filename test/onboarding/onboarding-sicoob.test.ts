@@ -2,7 +2,8 @@
  * A Sicoob account onboarded through the API to ACTIVE, all real (dev server, worker, the strict Sicoob simulator over
  * mutual TLS): the data, the request to the cooperative (PT-BR), the app's client_id and certificate (PEM upload), the
  * convênio (cooperativa + código do cliente, modalidade 1 as the carteira), the connectivity check (the
- * contract's nosso-número ranges), then a boleto issued on the onboarded account. At ACTIVE the account's type-7
+ * contract's nosso-número ranges), then a boleto issued on the onboarded account with a nosso número of the contract's
+ * range as read at ACTIVE (not the installation's). At ACTIVE the account's type-7
  * webhook is registered at the simulator (once, however often ACTIVE is reached again) and watched: a webhook left
  * awaiting validation too long escalates the onboarding, an Inativo one is reactivated and told to the tenant.
  */
@@ -33,7 +34,11 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
   beforeAll(async () => {
     s = await startOnboardingStack({
       // A notification the simulator cannot deliver is given up at once (the webhook turns Inativo).
-      sicoob: { webhookPolicy: { backoffMs: [1000], maxAttempts: 1, timeoutMs: 2000 } },
+      sicoob: {
+        webhookPolicy: { backoffMs: [1000], maxAttempts: 1, timeoutMs: 2000 },
+        // The contract's range is not the installation's (SICOOB_NOSSO_NUMERO_* defaults: 1–999 999, DV on).
+        faixa: { numeroInicial: 1_000_000, numeroFinal: 1_200_000, validaDigitoVerificadorNossoNumero: false },
+      },
       // The watch every 2 s; a webhook awaiting validation for 6 s escalates.
       settings: { SICOOB_WEBHOOK_WATCH_SECONDS: '2', SICOOB_WEBHOOK_VALIDATION_TIMEOUT_SECONDS: '6' },
     });
@@ -86,6 +91,9 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     });
     expect(v.body.connectivity).toMatchObject({ ok: true });
     expect(v.body.step).toBe('ACTIVE');
+    expect(v.body.timeline.map((e) => e.detail)).toContain(
+      'Nosso-número range from Sicoob (faixas-nosso-numero): 1000000–1200000, DV part of the number (false)',
+    );
 
     const boleto = await call<{ status: string; barcode: string; nossoNumero: string }>(
       s.base,
@@ -100,6 +108,9 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(json).toMatchObject({ status: 'REGISTERED' });
     expect(json.barcode).toMatch(/^756/);
     expect(s.sicoob.bank.boletos.get(json.nossoNumero)).toBeDefined();
+    // The number comes from the contract's range read at ACTIVE, sent as it is (the range's DV flag is off).
+    expect(Number(json.nossoNumero)).toBeGreaterThanOrEqual(1_000_000);
+    expect(Number(json.nossoNumero)).toBeLessThanOrEqual(1_200_000);
     expect(s.sicoobProblems).toEqual([]);
   });
 

@@ -13,11 +13,20 @@ import type {
   SearchBoletosFilter,
   SearchBoletosResult,
 } from '../../contracts/bank';
+import { z } from 'zod';
 import type { BankAdapter, InboundWebhook } from '../bank-adapter';
 import { BankError, parseRetryAfter } from '../errors';
 import { SICOOB_CAPABILITIES } from './capabilities';
 import type { SicoobHttp, SicoobResponse } from './client';
-import { fromSicoobBoleto, mensagens, resultado, sicoobNossoNumero, toSicoobBoleto } from './mapping';
+import {
+  fromSicoobBoleto,
+  mensagens,
+  resultado,
+  type SicoobFaixa,
+  SicoobFaixaSchema,
+  sicoobNossoNumero,
+  toSicoobBoleto,
+} from './mapping';
 import type { SicoobTokenCache } from './tokens';
 import { translateSicoobWebhook } from './webhook';
 import { SicoobWebhooks } from './webhook-admin';
@@ -238,13 +247,22 @@ export class SicoobAdapter implements BankAdapter {
 
   /** The contract's nosso-número ranges (`GET /boletos/faixas-nosso-numero`): the connectivity check's call. */
   async nossoNumeroRanges(): Promise<number> {
+    return (await this.nossoNumeroFaixas(1)).length;
+  }
+
+  /** The contract's free runs holding at least `quantidade` numbers (204: none), as S1's `FaixaNossoNumero`. */
+  async nossoNumeroFaixas(quantidade: number): Promise<SicoobFaixa[]> {
     const res = await this.call('faixas-nosso-numero', 'GET', '/boletos/faixas-nosso-numero', {
-      query: { ...this.contract, quantidade: 1 },
+      query: { ...this.contract, quantidade },
     });
-    if (res.status === 204) return 0;
+    if (res.status === 204) return [];
     if (res.status !== 200) throw this.refused('faixas-nosso-numero', res);
-    const list = resultado(res.text);
-    return Array.isArray(list) ? list.length : 0;
+    const r = z.array(SicoobFaixaSchema).safeParse(resultado(res.text));
+    if (!r.success)
+      throw new BankError('UNAVAILABLE', 'Sicoob faixas-nosso-numero: unexpected answer', {
+        operation: 'faixas-nosso-numero',
+      });
+    return r.data;
   }
 
   translateWebhook(webhook: InboundWebhook) {

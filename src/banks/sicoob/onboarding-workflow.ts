@@ -23,11 +23,20 @@ import type { createSicoobOnboardingActivities } from './onboarding-activities';
  */
 export const SICOOB_WEBHOOK_REGISTRATION = 'sicoob-webhook-registration';
 
+/**
+ * Onboarding: the first time a Sicoob account reaches ACTIVE, read the contract's nosso-número range
+ * (`faixas-nosso-numero`) and its DV flag; the account's adapter takes it instead of the installation's settings.
+ * Read once: a later range would fold a boleto's number differently on a retry.
+ */
+export const SICOOB_NOSSO_NUMERO_RANGE = 'sicoob-nosso-numero-range';
+
 /** Sicoob's activities the onboarding workflow calls (names are part of history). */
 export type SicoobOnboardingWorkflowActivities = ReturnType<typeof createSicoobOnboardingActivities>;
 
 /** Sicoob's fields in the onboarding's state (names are part of history: continue-as-new carries them). */
 export interface SicoobOnboardingState {
+  /** The contract's nosso-número range read at the first ACTIVE (patch SICOOB_NOSSO_NUMERO_RANGE). */
+  sicoobNossoNumero?: { first: number; last: number; dv: boolean; readAt: string };
   /** The type-7 webhook as last registered or checked (patch SICOOB_WEBHOOK_REGISTRATION). */
   sicoobWebhook?: {
     at: string;
@@ -138,10 +147,28 @@ function escalateIfUnvalidated(ctx: Ctx, now: number): void {
   ctx.notify('onboarding.webhook_unvalidated', state.stalled.reason);
 }
 
-/** Sicoob at ACTIVE: the type-7 webhook (patch SICOOB_WEBHOOK_REGISTRATION), then the other Sicoob duties. */
+/**
+ * The contract's nosso-número range, once: read at the first ACTIVE (the boletos issued after it take it); a refusal
+ * or an empty answer keeps the installation's range and is read again at the next ACTIVE.
+ */
+async function readNossoNumeroRange(ctx: Ctx): Promise<void> {
+  const { state } = ctx;
+  if (state.sicoobNossoNumero || !patched(SICOOB_NOSSO_NUMERO_RANGE)) return;
+  let detail: string;
+  try {
+    const r = await ctx.activities.sicoobReadNossoNumeroRange({ account: ctx.account() });
+    if (r.range) state.sicoobNossoNumero = { ...r.range, readAt: r.at };
+    detail = r.message;
+  } catch (e) {
+    detail = `Nosso-número range not read from Sicoob (${activityFailureMessage(e)}); the installation’s range is used until the next connectivity check`;
+  }
+  ctx.record(Date.now(), { kind: 'CONNECTIVITY', by: 'system', detail });
+}
+
+/** Sicoob at ACTIVE: the nosso-número range, the type-7 webhook (their patches), then the other Sicoob duties. */
 async function atActive(ctx: Ctx): Promise<void> {
-  if (!ctx.input.webhook.sicoob || !patched(SICOOB_WEBHOOK_REGISTRATION)) return;
-  await checkWebhook(ctx);
+  await readNossoNumeroRange(ctx);
+  if (ctx.input.webhook.sicoob && patched(SICOOB_WEBHOOK_REGISTRATION)) await checkWebhook(ctx);
   // ── The movement poll (reconciliation safety net) is started here: `sicoobEnsureMovementPoll(accountId)`, added to
   //    this module's activities by the movimentações work, called under its own patch id. ──
 }
@@ -210,6 +237,11 @@ export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<SicoobOnboardingState,
         return true;
       });
     })();
+  },
+
+  accountFields: (state) => {
+    const r = state.sicoobNossoNumero;
+    return r ? { sicoob: { nossoNumero: { first: r.first, last: r.last, dv: r.dv }, readAt: r.readAt } } : undefined;
   },
 
   viewExtras: (state) => {
