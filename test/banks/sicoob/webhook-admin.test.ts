@@ -8,11 +8,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BankError } from '../../../src/banks/errors';
 import { connectSicoob, type SicoobConnection } from '../../../src/banks/sicoob/connection';
 import { ensureSicoobWebhook, type SicoobWebhooks } from '../../../src/banks/sicoob/webhook-admin';
 import type { SicoobSimulator } from '../../../src/simulators/sicoob/server';
-import { type CheckedSicoobSimulator, sicoobAccountOf, startSicoobSim, TODAY } from './helpers';
+import { bankError, type CheckedSicoobSimulator, sicoobAccountOf, startSicoobSim, TODAY } from './helpers';
 
 describe('Sicoob webhook registrations against its simulator (mTLS)', () => {
   let checked: CheckedSicoobSimulator;
@@ -45,15 +44,6 @@ describe('Sicoob webhook registrations against its simulator (mTLS)', () => {
     await sim?.close();
     await new Promise((r) => receiver?.close(r));
   });
-
-  const bankError = async (p: Promise<unknown>): Promise<BankError> => {
-    const e: unknown = await p.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(BankError);
-    return e as BankError;
-  };
 
   it('create › listed by id and by type, awaiting validation › validated by its first request › new URL › awaiting again › deleted', async () => {
     const id = await hooks.create({ url: ours, email: 'ti@acme.example' });
