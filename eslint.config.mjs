@@ -54,6 +54,7 @@ export default tseslint.config(
       'src/banks/onboarding-registry.ts',
       'src/banks/*/onboarding-workflow.ts',
       'src/banks/bs2/keeper-workflow.ts',
+      'src/banks/sicoob/webhook-report-workflow.ts',
       'src/banks/bs2/keeper-contract.ts',
       'src/banks/sicoob/movement-poll-workflow.ts',
       'src/banks/sicoob/movement-poll-contract.ts',

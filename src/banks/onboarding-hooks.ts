@@ -12,6 +12,7 @@ import type {
   ConvenioConfig,
   CredentialsInput,
   OnboardedAccount,
+  OnboardedBankFields,
   OnboardingPolicy,
   OnboardingStepName,
 } from '../contracts/onboarding';
@@ -107,8 +108,12 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   maintain?(ctx: OnboardingHookContext<S, A>, wake: MaintenanceWake): Promise<boolean> | false;
   /** The notice of a due maintenance wake-up the bank did not act on (timeline, tenant notification, Stalled). */
   maintenanceNotice?(ctx: OnboardingHookContext<S, A>, wake: MaintenanceWake, now: number): void;
+  /** What the account's adapter takes from the bank's state fields (OnboardedAccount.bankFields), if anything. */
+  accountFields?(state: OnboardingHookState & S): OnboardedBankFields | undefined;
   /** What the query view shows of the bank's state fields (no secret). */
-  viewExtras?(state: OnboardingHookState & S): Partial<Pick<OnboardingView, 'notifications' | 'certificateRenewal'>>;
+  viewExtras?(
+    state: OnboardingHookState & S,
+  ): Partial<Pick<OnboardingView, 'notifications' | 'certificateRenewal' | 'webhookRegistration'>>;
 }
 
 /** A required text field of a credential body: its problem, if any. */

@@ -71,6 +71,8 @@ export interface OnboardingWebhookSecrets {
   bs2?: { url: string; authorization: string };
   /** Itaú: the client id/secret Itaú uses to get a token from our notification OAuth endpoint. */
   itau?: { url: string; clientId: string; clientSecret: string };
+  /** Sicoob: the URL registered as the account's type-7 webhook at ACTIVE (Sicoob documents no authentication). */
+  sicoob?: { url: string };
 }
 
 export interface StartOnboardingInput {
@@ -193,6 +195,21 @@ export interface CertificateRenewalView {
   notAfter?: string;
 }
 
+/** A webhook we registered at the bank by API (Sicoob) and keep watching; no secret. */
+export interface WebhookRegistrationView {
+  at: string;
+  ok: boolean;
+  /** What was done or found ("created 12", "kept …") or the bank's refusal. */
+  message: string;
+  /** The bank's id of the registration. */
+  id?: string;
+  url?: string;
+  /** The bank's situation, in its words (Sicoob: "1 - Aguardando validação", "2 - Validado com sucesso", "3 - Inativo"). */
+  status?: string;
+  /** Since when the bank has been validating the URL (reset by a new URL or a reactivation). */
+  awaitingValidationSince?: string;
+}
+
 /** The query view: no secret in it (certificate metadata and which credentials are set, not their values). */
 export interface OnboardingView {
   accountId: string;
@@ -219,7 +236,14 @@ export interface OnboardingView {
   connectivity?: ConnectivityResult;
   notifications?: NotificationSubscriptionsView;
   certificateRenewal?: CertificateRenewalView;
+  webhookRegistration?: WebhookRegistrationView;
   timeline: TimelineEntry[];
+}
+
+/** What onboarding learnt from the bank about the account (its own words kept in the bank's module), by bank. */
+export interface OnboardedBankFields {
+  /** Sicoob: the contract's nosso-número range (`faixas-nosso-numero`, read once at ACTIVE) and its DV flag. */
+  sicoob?: { nossoNumero: { first: number; last: number; dv: boolean }; readAt: string };
 }
 
 /** What the worker and the API need to use an account (secrets included: never sent to API callers). */
@@ -232,6 +256,8 @@ export interface OnboardedAccount {
   credentials?: StoredCredentials;
   configuration?: ConvenioConfig;
   webhook: OnboardingWebhookSecrets;
+  /** Set by the bank's onboarding hooks (`accountFields`): what the account's adapter takes from the bank. */
+  bankFields?: OnboardedBankFields;
 }
 
 export interface Actor {

@@ -6,3 +6,4 @@ export { accessRegistry } from './access-registry';
 export { boletoLifecycle } from './boleto-lifecycle';
 export { onboarding } from './onboarding';
 export { recordsReconcile } from './records-reconcile';
+export { sicoobWebhookReport } from '../banks/sicoob/webhook-report-workflow';

@@ -35,6 +35,7 @@ import {
   type CredentialsInput,
   markBankReleasedUpdate,
   markRequestSentUpdate,
+  type OnboardedAccount,
   onboardedAccountQuery,
   type OnboardingView,
   onboardingStateQuery,
@@ -119,6 +120,13 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     if (changed) void notify('onboarding.step_changed', `${step}: ${detail}`);
   };
 
+  /** The account as the worker and the API use it: the core's fields and what the bank's hooks learnt (bankFields). */
+  const account = (): OnboardedAccount => {
+    const a = onboardedAccount(input, state);
+    const bankFields = hooks.accountFields?.(state);
+    return bankFields ? { ...a, bankFields } : a;
+  };
+
   /** Connectivity check with the stored credentials and configuration: ACTIVE, or back to CS with the bank's words. */
   const checkConnectivity = async (by: string): Promise<void> => {
     const handOver = hooks.handOverCredentials?.(ctx);
@@ -126,7 +134,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
       await handOver.call;
       handOver.done();
     }
-    const result = await bank.onboardingCheckConnectivity({ account: onboardedAccount(input, state) });
+    const result = await bank.onboardingCheckConnectivity({ account: account() });
     state.connectivity = result;
     record(state, Date.now(), {
       kind: 'CONNECTIVITY',
@@ -155,7 +163,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
     input,
     state,
     activities: bank,
-    account: () => onboardedAccount(input, state),
+    account,
     record: (now, entry) => record(state, now, entry),
     notify,
     checkConnectivity,
@@ -165,7 +173,7 @@ export async function onboarding(input: StartOnboardingInput, carried?: Onboardi
   };
 
   setHandler(onboardingStateQuery, () => view(input, state));
-  setHandler(onboardedAccountQuery, () => onboardedAccount(input, state));
+  setHandler(onboardedAccountQuery, account);
 
   setHandler(
     markRequestSentUpdate,

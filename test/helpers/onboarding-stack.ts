@@ -22,6 +22,7 @@ import { accountInfoFromOnboarded, fetchOnboardedAccount } from '../../src/onboa
 import { createBs2Simulator, type Bs2Simulator } from '../../src/simulators/bs2/server';
 import type { ItauSimConfig } from '../../src/simulators/itau/config';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
+import type { SicoobSimConfig } from '../../src/simulators/sicoob/config';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import { SimClock } from '../../src/simulators/shared/clock';
 import { createWorker, defaultBankRegistry } from '../../src/worker';
@@ -52,7 +53,9 @@ export interface OnboardingStack {
 
 const port = (url: string) => new URL(url).port;
 
-export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig> } = {}): Promise<OnboardingStack> {
+export async function startOnboardingStack(
+  opts: { itau?: Partial<ItauSimConfig>; sicoob?: Partial<SicoobSimConfig>; settings?: Record<string, string> } = {},
+): Promise<OnboardingStack> {
   const env = await createDevEnv();
   const client = codecClient(env);
   const taskQueue = uniqueId('tq');
@@ -62,7 +65,7 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
     clock: new SimClock({ start: new Date().toISOString(), frozen: true }),
   });
   const { sim: sicoob, problems: sicoobProblems } = await startSicoobSim(
-    {},
+    opts.sicoob ?? {},
     new SimClock({ start: new Date().toISOString(), frozen: true }),
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'onboarding-'));
@@ -81,6 +84,7 @@ export async function startOnboardingStack(opts: { itau?: Partial<ItauSimConfig>
     SICOOB_CA_PATH: sicoobCaPath,
     BS2_TIMEOUT_MS: '5000',
     ITAU_TIMEOUT_MS: '5000',
+    ...opts.settings,
   });
   const bankRegistry = defaultBankRegistry(settings);
   const records = await testRecords();

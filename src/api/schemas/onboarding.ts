@@ -182,6 +182,21 @@ export const OnboardingSchema = z
       .meta({
         description: 'Itaú: the last renewal of the certificado dinâmico by the onboarding (inside the renewal window)',
       }),
+    webhookRegistration: z
+      .object({
+        ok: z.boolean(),
+        at: instant,
+        message: z.string(),
+        id: z.string().optional(),
+        url: z.string().optional(),
+        status: z.string().optional().meta({ description: "the bank's situation of the registration, in its words" }),
+        awaitingValidationSince: instant.optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Sicoob: the type-7 webhook registered at the bank when the account reached ACTIVE, as last checked by the onboarding’s watch',
+      }),
     timeline: z.array(Timeline),
   })
   .meta({ id: 'Onboarding' });

@@ -205,16 +205,19 @@ export function sicoobAccountFromSettings(
  * An onboarded Sicoob account: the installation's endpoints and options; from the account data the cooperativa
  * (agency) and the código do cliente (account + digit: the beneficiary code printed on the boleto, taken as the API's
  * `numeroCliente` too, as the simulator does [U]); `codigoModalidade` from the configuration's `carteira`; the
+ * nosso-número range the onboarding read from `faixas-nosso-numero` (until then the installation's settings); the
  * onboarding's certificate (empty until received).
  */
 export function sicoobAccountFromOnboarded(o: OnboardedAccount, s: SicoobAccountSettings): SicoobAccount {
   const conv = o.configuration?.convenio;
   const codigoCliente = `${o.data.account}${o.data.accountDigit}`;
+  const faixa = o.bankFields?.sicoob?.nossoNumero;
   const { adapter, simulated } = sicoobAdapterFromSettings(s, {
     numeroCliente: Number(codigoCliente),
     codigoCliente,
     cooperativa: o.data.agency,
     ...(conv ? { codigoModalidade: Number(conv.carteira) } : {}),
+    ...(faixa ? { faixa } : {}),
   });
   const c = o.credentials?.kind === 'SICOOB' ? o.credentials : undefined;
   const caPem = sicoobServerCa(s);

@@ -14,6 +14,7 @@ import type {
   SearchBoletosResult,
 } from '../../contracts/bank';
 import { isDomainValidationError, normalizeBoletoInput, toBarcode } from '../../domain';
+import { z } from 'zod';
 import type { BankAdapter, InboundWebhook } from '../bank-adapter';
 import { BankError, parseRetryAfter } from '../errors';
 import { SICOOB_CAPABILITIES } from './capabilities';
@@ -24,6 +25,8 @@ import {
   resultado,
   type SicoobAlteration,
   sicoobAlterationShown,
+  type SicoobFaixa,
+  SicoobFaixaSchema,
   sicoobNossoNumero,
   toSicoobAlteracao,
   toSicoobBoleto,
@@ -31,8 +34,9 @@ import {
 import { type SicoobMovementRecord, sicoobMovementRecords } from './movements';
 import type { SicoobTokenCache } from './tokens';
 import { translateSicoobWebhook } from './webhook';
+import { SicoobWebhooks } from './webhook-admin';
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
  * How the consulta and the segunda via find a boleto [C S1 `GET /boletos`, `GET /boletos/segunda-via`]: our
@@ -47,6 +51,9 @@ type LookupKey = { nossoNumero: number } | { linhaDigitavel: string } | { codigo
 export class SicoobAdapter implements BankAdapter {
   readonly bank = 'SICOOB' as const;
   readonly capabilities = SICOOB_CAPABILITIES;
+
+  /** The account's webhook registrations (./webhook-admin.ts). */
+  readonly webhooks: SicoobWebhooks = new SicoobWebhooks(this);
 
   constructor(private readonly deps: { http: SicoobHttp; tokens: SicoobTokenCache }) {}
 
@@ -63,8 +70,11 @@ export class SicoobAdapter implements BankAdapter {
     return { ok: true, expiresAt: t.expiresAt };
   }
 
-  /** One API call with the account's token; a 401 drops the token and is retried once with a fresh one. */
-  private async call(
+  /**
+   * One API call with the account's token; a 401 drops the token and is retried once with a fresh one. Also used by
+   * the webhook registrations (./webhook-admin.ts).
+   */
+  async call(
     operation: string,
     method: Method,
     path: string,
@@ -99,7 +109,7 @@ export class SicoobAdapter implements BankAdapter {
   }
 
   /** A refusal (400 business, 406 data, anything unexpected): VALIDATION with Sicoob's messages. */
-  private refused(operation: string, res: SicoobResponse): BankError {
+  refused(operation: string, res: SicoobResponse): BankError {
     const fields = mensagens(res.text);
     if (res.status === 400 || res.status === 406)
       return new BankError(
@@ -283,13 +293,22 @@ export class SicoobAdapter implements BankAdapter {
 
   /** The contract's nosso-número ranges (`GET /boletos/faixas-nosso-numero`): the connectivity check's call. */
   async nossoNumeroRanges(): Promise<number> {
+    return (await this.nossoNumeroFaixas(1)).length;
+  }
+
+  /** The contract's free runs holding at least `quantidade` numbers (204: none), as S1's `FaixaNossoNumero`. */
+  async nossoNumeroFaixas(quantidade: number): Promise<SicoobFaixa[]> {
     const res = await this.call('faixas-nosso-numero', 'GET', '/boletos/faixas-nosso-numero', {
-      query: { ...this.contract, quantidade: 1 },
+      query: { ...this.contract, quantidade },
     });
-    if (res.status === 204) return 0;
+    if (res.status === 204) return [];
     if (res.status !== 200) throw this.refused('faixas-nosso-numero', res);
-    const list = resultado(res.text);
-    return Array.isArray(list) ? list.length : 0;
+    const r = z.array(SicoobFaixaSchema).safeParse(resultado(res.text));
+    if (!r.success)
+      throw new BankError('UNAVAILABLE', 'Sicoob faixas-nosso-numero: unexpected answer', {
+        operation: 'faixas-nosso-numero',
+      });
+    return r.data;
   }
 
   /**

@@ -5,6 +5,7 @@
  * account's mTLS pool.
  */
 import type { BankModule } from '../module';
+import { sicoobWebhookRoutes } from './api';
 import {
   type SicoobAccount,
   sicoobAccountFromOnboarded,
@@ -17,12 +18,21 @@ import { connectSicoob } from './connection';
 import { SICOOB_DESCRIPTOR } from './descriptor';
 import { createSicoobMovementActivities, sicoobAccountWorkflows } from './movement-activities';
 import type { SicoobMovementSettings } from './movement-poll-contract';
+import {
+  createSicoobOnboardingActivities,
+  sicoobWebhookPath,
+  type SicoobWebhookWatchSettings,
+} from './onboarding-activities';
 import { SICOOB_ONBOARDING_CREDENTIALS } from './onboarding-credentials';
+import { createSicoobReportActivities } from './webhook-report';
 import { SICOOB_WEBHOOKS } from './webhook-routes';
 
 export type { SicoobAccount };
 
-export type SicoobSettings = SicoobAccountSettings & SicoobRuleSettings & SicoobMovementSettings;
+export type SicoobSettings = SicoobAccountSettings &
+  SicoobRuleSettings &
+  SicoobMovementSettings &
+  SicoobWebhookWatchSettings;
 
 export const SICOOB_MODULE = {
   descriptor: SICOOB_DESCRIPTOR,
@@ -33,7 +43,8 @@ export const SICOOB_MODULE = {
   onboardedWebhookVerification: () => ({}),
   connect: connectSicoob,
   tokens: { kind: 'self' },
-  onboardingStart: () => ({ webhook: {} }),
+  /** Our receiver's URL, registered as the account's type-7 webhook at ACTIVE (Sicoob documents no authentication). */
+  onboardingStart: (base, accountId) => ({ webhook: { sicoob: { url: `${base}${sicoobWebhookPath(accountId)}` } } }),
   connectivityProbe: {
     name: 'faixas-nosso-numero',
     async run(adapter) {
@@ -44,6 +55,7 @@ export const SICOOB_MODULE = {
   webhooks: SICOOB_WEBHOOKS,
   onboardingCredentials: SICOOB_ONBOARDING_CREDENTIALS,
   api: {
+    routes: sicoobWebhookRoutes,
     readinessDoc:
       '`sicoobWebhooks` (affectsReadiness false) says Sicoob notifications are unauthenticated hints (Sicoob documents no authentication; SICOOB_WEBHOOK_AUTHORIZATION unset).',
     unverifiedWebhooks: {
@@ -54,8 +66,18 @@ export const SICOOB_MODULE = {
         'Sicoob notifications are unauthenticated (SICOOB_WEBHOOK_AUTHORIZATION unset): each is only a hint, rate-limited per source and checked with the bank',
     },
   },
-  // The movement poll (./movement-poll-workflow.ts): its activities, and one poll per account kept running.
-  activities: (deps) =>
-    createSicoobMovementActivities({ registry: deps.registry, ...(deps.settings ? { settings: deps.settings } : {}) }),
+  // Its activities: the movement poll's (./movement-poll-workflow.ts), the onboarding's (webhook, range) and the
+  // operators' webhook report; and one movement poll per account kept running.
+  activities: (deps) => ({
+    ...createSicoobMovementActivities({
+      registry: deps.registry,
+      ...(deps.settings ? { settings: deps.settings } : {}),
+    }),
+    ...createSicoobOnboardingActivities({
+      registry: deps.registry,
+      ...(deps.settings ? { settings: deps.settings } : {}),
+    }),
+    ...createSicoobReportActivities({ registry: deps.registry }),
+  }),
   accountWorkflows: (account, settings) => sicoobAccountWorkflows(account, settings),
 } satisfies BankModule<SicoobAccount, SicoobSettings>;

@@ -13,6 +13,7 @@ import type {
   RegisterBoletoRequest,
 } from '../../contracts/bank';
 import { addDays, centsToReaisNumber, reaisNumberToCents, sicoobNossoNumeroFromFaixa } from '../../domain';
+import { z } from 'zod';
 import { BankError, type BankFieldError } from '../errors';
 import { bankInstant } from '../time';
 import type { SicoobAdapterConfig } from './account';
@@ -41,6 +42,28 @@ export function sicoobNossoNumero(c: SicoobAdapterConfig, requested: string): nu
   const inRange = base >= first && base <= last;
   if (inRange && sicoobNossoNumeroFromFaixa(base, dv, beneficiario) === n) return n;
   return sicoobNossoNumeroFromFaixa(first + (base % (last - first + 1)), dv, beneficiario);
+}
+
+/** S1 `FaixaNossoNumero` (the parts we read): a free run of the contract's nosso números and its DV flag. */
+export const SicoobFaixaSchema = z.object({
+  numeroInicial: z.number().int(),
+  numeroFinal: z.number().int(),
+  validaDigitoVerificadorNossoNumero: z.boolean(),
+  quantidade: z.number().int().optional(),
+});
+export type SicoobFaixa = z.infer<typeof SicoobFaixaSchema>;
+
+/** The largest free run of the answer, as an account's range (undefined: none usable). */
+export function largestSicoobFaixa(faixas: SicoobFaixa[]): SicoobAdapterConfig['nossoNumero'] | undefined {
+  const best = faixas
+    .filter((f) => f.numeroFinal >= f.numeroInicial && f.numeroInicial >= 0)
+    .sort(
+      (a, b) =>
+        b.numeroFinal - b.numeroInicial - (a.numeroFinal - a.numeroInicial) || a.numeroInicial - b.numeroInicial,
+    )[0];
+  return best
+    ? { first: best.numeroInicial, last: best.numeroFinal, dv: best.validaDigitoVerificadorNossoNumero }
+    : undefined;
 }
 
 const percent = (basisPoints: number) => basisPoints / 100;

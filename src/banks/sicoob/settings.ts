@@ -79,6 +79,24 @@ export const SICOOB_SETTINGS = fragment({
     SICOOB_WEBHOOK_AUTHORIZATION: optionalString.describe(
       "[U] exact `Authorization` header expected on Sicoob notifications (Sicoob documents no authentication): set, a notification without it is refused (401) and one with it makes the boleto's workflow re-query; unset, each notification is an unauthenticated hint (rate-limited, merged per boleto, checked with the bank)",
     ),
+    SICOOB_WEBHOOK_WATCH_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(86_400)
+      .describe(
+        "how often an onboarded Sicoob account's webhook registration is checked once ACTIVE (Inativo → reactivated, a missing or moved one registered again)",
+      ),
+    SICOOB_WEBHOOK_VALIDATION_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(172_800)
+      .describe(
+        '[U] how long a Sicoob webhook may stay `1 - Aguardando validação` before the onboarding is escalated (Stalled); Sicoob does not document how long validation takes',
+      ),
     SICOOB_UNKNOWN_BOLETO: z
       .enum(['204', '400'])
       .default('204')

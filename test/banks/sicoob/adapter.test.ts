@@ -5,13 +5,13 @@
  * the only search, the nosso número folded into the contract's range, and the notifications' edge cases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BankError } from '../../../src/banks/errors';
 import type { SicoobAccount } from '../../../src/banks/sicoob/account';
 import { connectSicoob, type SicoobConnection } from '../../../src/banks/sicoob/connection';
 import { sicoobNossoNumero } from '../../../src/banks/sicoob/mapping';
 import { buildBarcodeFromParts, formatLinha, parseBarcode, sicoobNossoNumeroFromFaixa } from '../../../src/domain';
 import type { SicoobSimulator } from '../../../src/simulators/sicoob/server';
 import {
+  bankError,
   type CheckedSicoobSimulator,
   nextSicoobNossoNumero,
   sicoobAccountOf,
@@ -35,15 +35,6 @@ describe('Sicoob adapter against its simulator (mTLS)', () => {
     await conn?.close();
     await sim?.close();
   });
-
-  const bankError = async (p: Promise<unknown>): Promise<BankError> => {
-    const e: unknown = await p.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(BankError);
-    return e as BankError;
-  };
 
   it('token › concurrent calls › one token request; the bank refusing it (expired at the bank) › fetched again, the call succeeds', async () => {
     const adapter = conn.adapter();

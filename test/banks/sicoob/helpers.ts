@@ -5,7 +5,9 @@
  * is built the way the worker builds it (src/banks/sicoob/account.ts from the SICOOB_* settings), pointed at the
  * simulator's random ports.
  */
+import { expect } from 'vitest';
 import { z } from 'zod';
+import { BankError } from '../../../src/banks/errors';
 import { type SicoobAccount, sicoobAdapterFromSettings } from '../../../src/banks/sicoob/account';
 import { SICOOB_SETTINGS } from '../../../src/banks/sicoob/settings';
 import type { RegisterBoletoRequest } from '../../../src/contracts/bank';
@@ -117,4 +119,14 @@ export function sicoobBoletoRequest(
     payer: SICOOB_TEST_PAYER,
     ...over,
   };
+}
+
+/** The BankError a call fails with (the test fails if it succeeds or throws anything else). */
+export async function bankError(p: Promise<unknown>): Promise<BankError> {
+  const e: unknown = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(BankError);
+  return e as BankError;
 }
