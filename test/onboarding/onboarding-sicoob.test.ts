@@ -3,7 +3,7 @@
  * mutual TLS): the data, the request to the cooperative (PT-BR), the app's client_id and certificate (PEM upload), the
  * convênio (cooperativa + código do cliente, modalidade 1 as the carteira), the connectivity check (the
  * contract's nosso-número ranges), then a boleto issued on the onboarded account with a nosso número of the contract's
- * range as read at ACTIVE (not the installation's). At ACTIVE the account's type-7
+ * range as read at ACTIVE (not the installation's). At ACTIVE the account's movement poll starts, and its type-7
  * webhook is registered at the simulator (once, however often ACTIVE is reached again) and watched: a webhook left
  * awaiting validation too long escalates the onboarding, an Inativo one is reactivated and told to the tenant.
  */
@@ -91,6 +91,15 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     });
     expect(v.body.connectivity).toMatchObject({ ok: true });
     expect(v.body.step).toBe('ACTIVE');
+    // At ACTIVE the account's movement poll runs (the reconciliation safety net when webhooks are off or lost).
+    const polled = await eventually(
+      () => call<View>(s.base, cs, 'GET', `/v1/onboardings/${id}`).then((r) => r.body),
+      (x) => x.timeline.some((e) => e.detail.startsWith('Sicoob movement poll')),
+    );
+    expect(polled.timeline.map((e) => e.detail)).toContain(`Sicoob movement poll running (sicoob-movements-${id})`);
+    const poll = await s.client.workflow.getHandle(`sicoob-movements-${id}`).describe();
+    expect(poll.status.name).toBe('RUNNING');
+    expect(poll.type).toBe('sicoobMovementPoll');
     expect(v.body.timeline.map((e) => e.detail)).toContain(
       'Nosso-número range from Sicoob (faixas-nosso-numero): 1000000–1200000, DV part of the number (false)',
     );

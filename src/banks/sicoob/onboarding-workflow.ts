@@ -14,6 +14,7 @@ import {
   type OnboardingHookContext,
   textProblem,
 } from '../onboarding-hooks';
+import type { createSicoobMovementActivities } from './movement-activities';
 import type { createSicoobOnboardingActivities } from './onboarding-activities';
 
 /**
@@ -30,8 +31,15 @@ export const SICOOB_WEBHOOK_REGISTRATION = 'sicoob-webhook-registration';
  */
 export const SICOOB_NOSSO_NUMERO_RANGE = 'sicoob-nosso-numero-range';
 
+/**
+ * Onboarding: at ACTIVE, make sure the account's movement poll runs (sicoobMovementPoll, the reconciliation safety
+ * net when webhooks are off or lost); a failed start is retried at the next webhook watch.
+ */
+export const SICOOB_MOVEMENT_POLL_AT_ACTIVE = 'sicoob-movement-poll-at-active';
+
 /** Sicoob's activities the onboarding workflow calls (names are part of history). */
-export type SicoobOnboardingWorkflowActivities = ReturnType<typeof createSicoobOnboardingActivities>;
+export type SicoobOnboardingWorkflowActivities = ReturnType<typeof createSicoobOnboardingActivities> &
+  Pick<ReturnType<typeof createSicoobMovementActivities>, 'sicoobEnsureMovementPoll'>;
 
 /** Sicoob's fields in the onboarding's state (names are part of history: continue-as-new carries them). */
 export interface SicoobOnboardingState {
@@ -56,6 +64,8 @@ export interface SicoobOnboardingState {
     /** The onboarding was escalated for this wait (once per wait). */
     escalated?: boolean;
   };
+  /** The account's movement poll as last started at ACTIVE (patch SICOOB_MOVEMENT_POLL_AT_ACTIVE). */
+  sicoobMovementPoll?: { at: string; ok: boolean; message: string };
 }
 
 type Ctx = OnboardingHookContext<SicoobOnboardingState, SicoobOnboardingWorkflowActivities>;
@@ -165,12 +175,34 @@ async function readNossoNumeroRange(ctx: Ctx): Promise<void> {
   ctx.record(Date.now(), { kind: 'CONNECTIVITY', by: 'system', detail });
 }
 
-/** Sicoob at ACTIVE: the nosso-número range, the type-7 webhook (their patches), then the other Sicoob duties. */
+/**
+ * The account's movement poll started (or sent the installation's options if it runs). Recorded when it changed; a
+ * failure is told to the tenant once and retried at the next webhook watch. Never takes ACTIVE away.
+ */
+async function ensureMovementPoll(ctx: Ctx): Promise<void> {
+  const prev = ctx.state.sicoobMovementPoll;
+  let next: NonNullable<SicoobOnboardingState['sicoobMovementPoll']>;
+  try {
+    const r = await ctx.activities.sicoobEnsureMovementPoll(ctx.input.accountId);
+    next = { at: iso(Date.now()), ok: true, message: `Sicoob movement poll running (${r.workflowId})` };
+  } catch (e) {
+    next = {
+      at: iso(Date.now()),
+      ok: false,
+      message: `Sicoob movement poll not started: ${activityFailureMessage(e)}; retried at the next check`,
+    };
+  }
+  ctx.state.sicoobMovementPoll = next;
+  if (prev?.message === next.message) return;
+  ctx.record(Date.now(), { kind: 'NOTIFICATIONS', by: 'system', detail: next.message });
+  if (!next.ok) ctx.notify('onboarding.movement_poll_failed', next.message);
+}
+
+/** Sicoob at ACTIVE: the nosso-número range, the type-7 webhook, the movement poll (each under its patch). */
 async function atActive(ctx: Ctx): Promise<void> {
   await readNossoNumeroRange(ctx);
   if (ctx.input.webhook.sicoob && patched(SICOOB_WEBHOOK_REGISTRATION)) await checkWebhook(ctx);
-  // ── The movement poll (reconciliation safety net) is started here: `sicoobEnsureMovementPoll(accountId)`, added to
-  //    this module's activities by the movimentações work, called under its own patch id. ──
+  if (patched(SICOOB_MOVEMENT_POLL_AT_ACTIVE)) await ensureMovementPoll(ctx);
 }
 
 export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<SicoobOnboardingState, SicoobOnboardingWorkflowActivities> = {
@@ -234,6 +266,7 @@ export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<SicoobOnboardingState,
       return ctx.exclusive(async () => {
         await checkWebhook(ctx);
         escalateIfUnvalidated(ctx, Date.now());
+        if (ctx.state.sicoobMovementPoll?.ok === false) await ensureMovementPoll(ctx);
         return true;
       });
     })();
