@@ -62,14 +62,14 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(config: Parameters<typeof createSicoobSimulator>[0] = {}): Promise<Harness> {
-  const sim = await createSicoobSimulator({ clock: new SimClock({ start: T0, frozen: true }), ...config });
-  const agent = new Agent({
-    connect: { ca: sim.pki.caCertPem, cert: sim.defaultApp.certificatePem, key: sim.defaultApp.privateKeyPem },
-  });
+type App = { clientId: string; certificatePem: string; privateKeyPem: string };
+
+/** An app's side of the API (its certificate, its tokens), every request and answer checked against the documents. */
+function appClient(sim: SicoobSimulator, app: App = sim.defaultApp): Pick<Harness, 'agent' | 'token' | 'call'> {
+  const agent = new Agent({ connect: { ca: sim.pki.caCertPem, cert: app.certificatePem, key: app.privateKeyPem } });
   // Tokens cached per scope until their expiry on the simulator's clock (as a client's cache would).
   const tokens = new Map<string, { token: string; expiresAt: number }>();
-  const token: Harness['token'] = async (scope = ALL_SCOPES, clientId = sim.defaultApp.clientId) => {
+  const token: Harness['token'] = async (scope = ALL_SCOPES, clientId = app.clientId) => {
     const fields = { grant_type: 'client_credentials', client_id: clientId, scope };
     expect(
       auth.checkRequest({
@@ -119,7 +119,7 @@ async function harness(config: Parameters<typeof createSicoobSimulator>[0] = {})
       dispatcher: agent,
       headers: {
         authorization: `Bearer ${await bearer(opts.scope ?? ALL_SCOPES)}`,
-        client_id: sim.defaultApp.clientId,
+        client_id: app.clientId,
         ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...opts.headers,
       },
@@ -132,6 +132,12 @@ async function harness(config: Parameters<typeof createSicoobSimulator>[0] = {})
       expect(cobranca.checkResponse({ method, path, status: res.statusCode, contentType, body })).toEqual([]);
     return { status: res.statusCode, body, ...(contentType ? { contentType } : {}) };
   };
+  return { agent, token, call };
+}
+
+async function harness(config: Parameters<typeof createSicoobSimulator>[0] = {}): Promise<Harness> {
+  const sim = await createSicoobSimulator({ clock: new SimClock({ start: T0, frozen: true }), ...config });
+  const { agent, token, call } = appClient(sim);
   const admin: Harness['admin'] = async (path, body, method = body === undefined ? 'GET' : 'POST') => {
     const res = await request(`${sim.publicUrl}/__sim${path}`, {
       method: method as 'GET',
@@ -187,18 +193,21 @@ const mensagens = (a: Answer): string[] =>
 
 async function receiver(): Promise<{
   url: string;
-  received: { body: Record<string, unknown> }[];
+  received: { body: Record<string, unknown>; path?: string }[];
   status: { code: number };
   close(): Promise<void>;
   server: Server;
 }> {
-  const received: { body: Record<string, unknown> }[] = [];
+  const received: { body: Record<string, unknown>; path?: string }[] = [];
   const status = { code: 200 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as Record<string, unknown> });
+      received.push({
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as Record<string, unknown>,
+        ...(req.url ? { path: req.url } : {}),
+      });
       res.statusCode = status.code;
       res.end();
     });
@@ -763,6 +772,33 @@ describe('Sicoob simulator › webhooks, notifications, delivery log and movemen
     expect((await h.call('DELETE', '/webhooks/1')).status).toBe(204);
     expect((await h.call('GET', '/webhooks')).status).toBe(204);
     expect((await h.call('DELETE', '/webhooks/1')).status).toBe(400);
+  });
+
+  it('another app (POST /__sim/apps) › its own type-7 webhook beside the default app’s; each sees and changes its own only; its boletos notify its webhook', async () => {
+    const app = await h.admin<App & { notAfter: string }>('/apps', {});
+    expect(app.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    const other = appClient(h.sim, app);
+    const mine = await h.call('POST', '/webhooks', {
+      body: { url: `${rcv.url}/default`, codigoTipoMovimento: 7, codigoPeriodoMovimento: 1 },
+    });
+    const theirs = await other.call('POST', '/webhooks', {
+      body: { url: `${rcv.url}/other`, codigoTipoMovimento: 7, codigoPeriodoMovimento: 1 },
+    });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    const idOther = (resultado(theirs) as { idWebhook: number }).idWebhook;
+    const listed = (await other.call('GET', '/webhooks')).body as { resultado: { idWebhook: number; url: string }[] };
+    expect(listed.resultado).toEqual([expect.objectContaining({ idWebhook: idOther, url: `${rcv.url}/other` })]);
+    // The default app cannot see or delete the other app's webhook.
+    expect((await h.call('GET', '/webhooks', { query: { idWebhook: String(idOther) } })).status).toBe(204);
+    expect((await h.call('DELETE', `/webhooks/${idOther}`)).status).toBe(400);
+    await h.admin('/tick', {});
+    const before = rcv.received.length;
+    const b = resultado(await other.call('POST', '/boletos', { body: boleto({ seuNumero: 'APP-2' }) }));
+    await h.admin(`/boletos/${String(b.nossoNumero)}/pay`, {});
+    const notified = rcv.received.slice(before).filter((r) => r.body.nossoNumero === b.nossoNumero);
+    expect(notified.map((r) => r.path)).toEqual(['/sicoob/other']);
+    expect(rcv.received.slice(before).every((r) => !('validacaoWebhook' in r.body))).toBe(true);
+    await other.agent.close();
   });
 });
 

@@ -29,7 +29,7 @@ import { brtDate, brtInstant, type SimClock } from '../shared/clock';
 import { memoPerItem, runInOrder, type SimJob } from '../shared/jobs';
 import { MemoryStore } from '../shared/store';
 import type { WebhookQueue } from '../shared/webhooks';
-import type { SicoobSimConfig } from './config';
+import { SICOOB_SIM_DEFAULT_CLIENT_ID, type SicoobSimConfig } from './config';
 import { SICOOB_SCENARIOS, type SicoobScenario } from './scenarios';
 
 export interface SicoobMensagem {
@@ -207,6 +207,8 @@ export type SituacaoBoleto = 'Em Aberto' | 'Baixado' | 'Liquidado';
 export interface SimSicoobBoleto {
   /** String(nossoNumero). */
   id: string;
+  /** The app that registered it: its notifications go to that app's webhooks [U]. */
+  clientId?: string;
   nossoNumero: number;
   request: SicoobBoletoRequest;
   valorCents: number;
@@ -248,6 +250,11 @@ export interface SimMovementRequest {
 
 export interface SimWebhook {
   idWebhook: number;
+  /**
+   * The app that registered it (the token's client_id): S1's registration names no contract, so the authenticated app
+   * owns it [U]; one webhook per tipo per app, and an app sees and changes its own only.
+   */
+  clientId: string;
   url: string;
   email?: string;
   codigoTipoMovimento: number;
@@ -394,7 +401,10 @@ export class SicoobBank {
   }
 
   /** POST /boletos. Returns the boleto, or throws SicoobError; `lost` tells the server to drop the connection. */
-  register(req: SicoobBoletoRequest): { boleto: SimSicoobBoleto; lost: boolean } {
+  register(
+    req: SicoobBoletoRequest,
+    clientId: string = SICOOB_SIM_DEFAULT_CLIENT_ID,
+  ): { boleto: SimSicoobBoleto; lost: boolean } {
     let valorCents: number;
     try {
       valorCents = reaisNumberToCents(req.valor, 'valor');
@@ -430,6 +440,7 @@ export class SicoobBank {
     const now = this.clock.now();
     const boleto: SimSicoobBoleto = {
       id: String(nossoNumero),
+      clientId,
       nossoNumero,
       request: { ...req, nossoNumero },
       valorCents,
@@ -684,7 +695,9 @@ export class SicoobBank {
   }
 
   private notify(b: SimSicoobBoleto): void {
+    this.syncWebhooks(); // a URL validated (or a webhook inactivated) since the last look counts now
     for (const w of this.webhooksRegistered) {
+      if (w.clientId !== (b.clientId ?? SICOOB_SIM_DEFAULT_CLIENT_ID)) continue;
       if (w.codigoTipoMovimento !== 7 || w.codigoSituacao === 3) continue;
       if (this.config.webhookValidation && w.codigoSituacao !== 2) continue;
       const d = this.webhooks.enqueue(`${b.nossoNumero}:7`, this.notificationBody(b), 0, { url: w.url });
@@ -725,16 +738,20 @@ export class SicoobBank {
     });
   }
 
-  createWebhook(body: z.infer<typeof webhookCadastroSchema>): SimWebhook {
+  createWebhook(
+    body: z.infer<typeof webhookCadastroSchema>,
+    clientId: string = SICOOB_SIM_DEFAULT_CLIENT_ID,
+  ): SimWebhook {
     if (!WEBHOOK_TIPOS[body.codigoTipoMovimento])
       throw negocio('4601', `Tipo de movimento ${body.codigoTipoMovimento} não permitido para webhook.`);
     if (!WEBHOOK_PERIODOS[body.codigoPeriodoMovimento])
       throw negocio('4602', `Período de movimento ${body.codigoPeriodoMovimento} não permitido para webhook.`);
     if (!/^https?:\/\/\S+$/.test(body.url)) throw negocio('4603', 'URL do webhook inválida.');
-    if (this.webhooksRegistered.some((w) => w.codigoTipoMovimento === body.codigoTipoMovimento))
+    if (this.webhooksOf(clientId).some((w) => w.codigoTipoMovimento === body.codigoTipoMovimento))
       throw negocio('4604', `Já existe webhook cadastrado para o tipo de movimento ${body.codigoTipoMovimento}.`);
     const w: SimWebhook = {
       idWebhook: this.nextIds.webhook++,
+      clientId,
       url: body.url,
       ...(body.email ? { email: body.email } : {}),
       codigoTipoMovimento: body.codigoTipoMovimento,
@@ -748,14 +765,22 @@ export class SicoobBank {
     return w;
   }
 
-  webhook(id: number): SimWebhook {
-    const w = this.webhooksRegistered.find((x) => x.idWebhook === id);
+  /** The webhooks an app registered. */
+  webhooksOf(clientId: string): SimWebhook[] {
+    return this.webhooksRegistered.filter((w) => w.clientId === clientId);
+  }
+
+  /** A webhook by id, among the app's own when `clientId` is given (another app's is "não encontrado"). */
+  webhook(id: number, clientId?: string): SimWebhook {
+    const w = this.webhooksRegistered.find(
+      (x) => x.idWebhook === id && (clientId === undefined || x.clientId === clientId),
+    );
     if (!w) throw negocio('4605', `Webhook ${id} não encontrado.`);
     return w;
   }
 
-  updateWebhook(id: number, body: z.infer<typeof webhookAlteracaoSchema>): void {
-    const w = this.webhook(id);
+  updateWebhook(id: number, body: z.infer<typeof webhookAlteracaoSchema>, clientId?: string): void {
+    const w = this.webhook(id, clientId);
     if (!/^https?:\/\/\S+$/.test(body.url)) throw negocio('4603', 'URL do webhook inválida.');
     const urlChanged = body.url !== w.url;
     w.url = body.url;
@@ -766,14 +791,14 @@ export class SicoobBank {
     this.changed();
   }
 
-  deleteWebhook(id: number): void {
-    this.webhook(id);
+  deleteWebhook(id: number, clientId?: string): void {
+    this.webhook(id, clientId);
     this.webhooksRegistered = this.webhooksRegistered.filter((w) => w.idWebhook !== id);
     this.changed();
   }
 
-  reactivateWebhook(id: number): void {
-    const w = this.webhook(id);
+  reactivateWebhook(id: number, clientId?: string): void {
+    const w = this.webhook(id, clientId);
     if (w.codigoSituacao !== 3) throw negocio('4606', `Webhook ${id} não está inativo.`);
     delete w.dataHoraInativacao;
     delete w.descricaoMotivoInativacao;
@@ -976,7 +1001,11 @@ export class SicoobBank {
     for (const b of s.boletos) this.boletos.insert(b);
     this.movements = s.movements;
     this.movementRequests = s.movementRequests;
-    this.webhooksRegistered = s.webhooksRegistered;
+    // A state saved before webhooks had an owner: they were the default app's.
+    this.webhooksRegistered = s.webhooksRegistered.map((w) => ({
+      ...w,
+      clientId: w.clientId ?? SICOOB_SIM_DEFAULT_CLIENT_ID,
+    }));
     this.solicitacoes = s.solicitacoes;
     this.attempts = new Map(s.attempts);
     this.nextNossoNumero = s.next.nossoNumero;

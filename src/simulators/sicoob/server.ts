@@ -9,7 +9,7 @@
  *
  * Start it with createSicoobSimulator({ port: 0, publicPort: 0 }) in tests or `npm run sim:sicoob`.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { strToU8, zipSync } from 'fflate';
@@ -19,7 +19,7 @@ import { SimClock } from '../shared/clock';
 import { singleFlightTick } from '../shared/jobs';
 import { JsonPersistence } from '../shared/store';
 import { type Delivery, WebhookQueue, type WebhookTarget } from '../shared/webhooks';
-import { ensurePkiDir, memoryPki, type Pki, type SimApp } from '../itau/tls';
+import { ensurePkiDir, issueClientCertificate, memoryPki, type Pki, rsaKeyPair, type SimApp } from '../itau/tls';
 import {
   alteracaoSchema,
   apontamentoSchema,
@@ -168,9 +168,9 @@ const api =
   };
 
 /** An API handler answered 204 with no content (alterations, baixa, apontamentos, webhook changes). */
-const noContent = (fn: (req: Request) => void) =>
+const noContent = (fn: (req: Request, res: Response) => void) =>
   api((req, res) => {
-    fn(req);
+    fn(req, res);
     res.status(204).end();
   });
 
@@ -298,9 +298,12 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
         return gatewayError(res, 401, 'Header client_id ausente ou diferente do token.');
       if (config.enforceScopes && scope && !t.scopes.has(scope))
         return gatewayError(res, 403, `Escopo ${scope} não autorizado para o token.`);
+      res.locals.clientId = t.clientId;
       next();
     };
 
+  /** The authenticated app (set by `need`): webhooks and boletos belong to the app that made them. */
+  const appOf = (res: Response): string => res.locals.clientId as string;
   const found = (res: Response, body: unknown) =>
     body === undefined ? void res.status(204).end() : void res.json({ resultado: body });
   const lookup = (req: Request) => {
@@ -332,7 +335,7 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     '/boletos',
     need('boletos_inclusao'),
     api(async (req, res) => {
-      const { boleto, lost } = bank.register(parseBody(boletoSchema, req.body));
+      const { boleto, lost } = bank.register(parseBody(boletoSchema, req.body), appOf(res));
       if (lost) return void req.socket.destroy();
       res.json({ resultado: await registeredView(boleto, config) });
     }),
@@ -525,9 +528,11 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
       bank.syncWebhooks();
       const id = intParam(req, 'idWebhook');
       const tipo = intParam(req, 'codigoTipoMovimento');
-      const list = bank.webhooksRegistered.filter(
-        (w) => (id === undefined || w.idWebhook === id) && (tipo === undefined || w.codigoTipoMovimento === tipo),
-      );
+      const list = bank
+        .webhooksOf(appOf(res))
+        .filter(
+          (w) => (id === undefined || w.idWebhook === id) && (tipo === undefined || w.codigoTipoMovimento === tipo),
+        );
       if (list.length === 0) return void res.status(204).end();
       res.json({ resultado: list.map(webhookView) });
     }),
@@ -536,30 +541,30 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     '/webhooks',
     need('webhooks_inclusao'),
     api((req, res) => {
-      const w = bank.createWebhook(parseBody(webhookCadastroSchema, req.body));
+      const w = bank.createWebhook(parseBody(webhookCadastroSchema, req.body), appOf(res));
       res.status(201).json({ resultado: { idWebhook: w.idWebhook } });
     }),
   );
   v3.patch(
     '/webhooks/:idWebhook',
     need('webhooks_alteracao'),
-    noContent((req) => {
-      bank.updateWebhook(pathInt(req, 'idWebhook'), parseBody(webhookAlteracaoSchema, req.body));
+    noContent((req, res) => {
+      bank.updateWebhook(pathInt(req, 'idWebhook'), parseBody(webhookAlteracaoSchema, req.body), appOf(res));
     }),
   );
   v3.delete(
     '/webhooks/:idWebhook',
     need('webhooks_alteracao'),
-    noContent((req) => {
-      bank.deleteWebhook(pathInt(req, 'idWebhook'));
+    noContent((req, res) => {
+      bank.deleteWebhook(pathInt(req, 'idWebhook'), appOf(res));
     }),
   );
   v3.patch(
     '/webhooks/:idWebhook/reativar',
     need('webhooks_alteracao'),
-    noContent((req) => {
+    noContent((req, res) => {
       bank.syncWebhooks();
-      bank.reactivateWebhook(pathInt(req, 'idWebhook'));
+      bank.reactivateWebhook(pathInt(req, 'idWebhook'), appOf(res));
     }),
   );
   v3.get(
@@ -567,7 +572,7 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     need('webhooks_consulta'),
     api((req, res) => {
       bank.syncWebhooks();
-      const w = bank.webhook(pathInt(req, 'idWebhook'));
+      const w = bank.webhook(pathInt(req, 'idWebhook'), appOf(res));
       const dataSolicitacao = dateParam(req, 'dataSolicitacao', true)!;
       const q = {
         dataSolicitacao,
@@ -603,6 +608,24 @@ export async function createSicoobSimulator(opts: SicoobSimulatorOptions = {}): 
     (_req, res) => void res.json({ rows: SICOOB_SCENARIOS.rows, markdown: SICOOB_SCENARIOS.markdown() }),
   );
   admin.get('/ca.pem', (_req, res) => void res.type('application/x-pem-file').send(pki.caCertPem));
+  // A new app of the developer portal: a client_id and its certificate (CN = client_id) signed by the test CA, for an
+  // account onboarded by CS (its webhooks are its own, apart from the default account's).
+  admin.post('/apps', (_req, res) => {
+    const clientId = randomUUID();
+    const keys = rsaKeyPair();
+    const cert = issueClientCertificate(
+      pki,
+      { subject: { CN: clientId, O: 'Sicoob simulator app' }, publicKeyPem: keys.publicKeyPem },
+      clock.now(),
+      365,
+    );
+    res.status(201).json({
+      clientId,
+      certificatePem: cert.certificatePem,
+      privateKeyPem: keys.privateKeyPem,
+      notAfter: new Date(cert.notAfter).toISOString(),
+    });
+  });
   admin.get('/boletos', (_req, res) => void res.json({ items: bank.boletos.values() }));
   admin.get(
     '/registered-webhooks',

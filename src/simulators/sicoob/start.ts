@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging';
+import { SICOOB_SIM_DEFAULT_CLIENT_ID } from './config';
 import { sicoobSimPkiDir } from './default-account';
 import { createSicoobSimulator } from './server';
 
@@ -24,7 +25,7 @@ export async function startSicoobSimulator(
     pkiDir: sicoobSimPkiDir(config.DATA_DIR),
     stateFile: join(resolve(config.DATA_DIR), 'simulators', 'sicoob.json'),
   });
-  const existing = sim.bank.webhooksRegistered.find((w) => w.codigoTipoMovimento === 7);
+  const existing = sim.bank.webhooksOf(SICOOB_SIM_DEFAULT_CLIENT_ID).find((w) => w.codigoTipoMovimento === 7);
   if (!existing) sim.bank.createWebhook({ url: webhookUrl, codigoTipoMovimento: 7, codigoPeriodoMovimento: 1 });
   else if (existing.url !== webhookUrl) sim.bank.updateWebhook(existing.idWebhook, { url: webhookUrl });
   logger.info({ url: sim.url, publicUrl: sim.publicUrl, webhookUrl }, 'Sicoob simulator listening (mTLS)');
