@@ -14,6 +14,7 @@ import type { Principal } from '../../api/auth';
 import { sendProblem } from '../../api/problem';
 import { type ApiRoute, defineRoute } from '../../api/route';
 import { instant } from '../../api/schemas/time';
+import { ownBankAccount } from '../tenant-account';
 import type { BankApiDeps, ReadinessCheck } from '../module';
 import { bs2KeeperStatusOf, Bs2KeeperUnresponsive, handBs2RefreshToken, lockedBs2Keepers } from './keeper-client';
 import type { Bs2KeeperStatus } from './keeper-contract';
@@ -81,18 +82,8 @@ export const bs2TokenStatusView = (accountId: string, s: Bs2KeeperStatus | undef
     : { accountId, started: false, locked: false, hasAccessToken: false, refreshCount: 0 };
 
 export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
-  /** The caller's tenant's BS2 account, or a 404 already sent (another tenant's account looks like a missing one). */
-  async function ownBs2Account(p: Principal, accountId: string, res: Response): Promise<boolean> {
-    const a = await deps.directory.resolveForTenant(p.tenantId, accountId);
-    if (a?.bank === 'BS2') return true;
-    sendProblem(res, {
-      type: 'not-found',
-      title: 'BS2 account not found',
-      status: 404,
-      detail: `No BS2 account ${accountId} in your tenant.`,
-    });
-    return false;
-  }
+  const own = (p: Principal, accountId: string, res: Response) =>
+    ownBankAccount(deps, { code: 'BS2', name: 'BS2' }, p, accountId, res);
   const unresponsive = (res: Response, e: Bs2KeeperUnresponsive) => {
     res.setHeader('Retry-After', '10');
     sendProblem(res, {
@@ -118,7 +109,7 @@ export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
         503: { description: 'The keeper did not answer (no worker running?)' },
       },
       handler: async ({ principal, params, res }) => {
-        if (!(await ownBs2Account(principal, params.accountId, res))) return;
+        if (!(await own(principal, params.accountId, res))) return;
         try {
           res.json(bs2TokenStatusView(params.accountId, await bs2KeeperStatusOf(deps.client, params.accountId)));
         } catch (e) {
@@ -153,7 +144,7 @@ export function bs2TokenRoutes(deps: BankApiDeps): ApiRoute[] {
         503: { description: 'The keeper did not answer (no worker running?); the token may still be applied' },
       },
       handler: async ({ principal, params, body, res, log }) => {
-        if (!(await ownBs2Account(principal, params.accountId, res))) return;
+        if (!(await own(principal, params.accountId, res))) return;
         const by = `api-key:${principal.keyId}`;
         const audit = {
           audit: 'bs2.refresh-token.set',

@@ -13,6 +13,7 @@ import { sendProblem } from '../../api/problem';
 import { type ApiRoute, defineRoute } from '../../api/route';
 import { isoDate } from '../../api/schemas/boleto';
 import { saoPauloDate } from '../../domain';
+import { ownBankAccount } from '../tenant-account';
 import type { BankApiDeps } from '../module';
 import { SicoobWebhookReportSchema } from './webhook-report';
 import type { sicoobWebhookReport } from './webhook-report-workflow';
@@ -33,18 +34,8 @@ const Query = z.strictObject({
 const REPORT_WAIT_MS = 20_000;
 
 export function sicoobWebhookRoutes(deps: BankApiDeps): ApiRoute[] {
-  /** The caller's tenant's Sicoob account, or a 404 already sent (another tenant's account looks like a missing one). */
-  async function ownSicoobAccount(p: Principal, accountId: string, res: Response): Promise<boolean> {
-    const a = await deps.directory.resolveForTenant(p.tenantId, accountId);
-    if (a?.bank === 'SICOOB') return true;
-    sendProblem(res, {
-      type: 'not-found',
-      title: 'Sicoob account not found',
-      status: 404,
-      detail: `No Sicoob account ${accountId} in your tenant.`,
-    });
-    return false;
-  }
+  const own = (p: Principal, accountId: string, res: Response) =>
+    ownBankAccount(deps, { code: 'SICOOB', name: 'Sicoob' }, p, accountId, res);
 
   return [
     defineRoute({
@@ -66,7 +57,7 @@ export function sicoobWebhookRoutes(deps: BankApiDeps): ApiRoute[] {
         503: { description: 'No worker answered (none running?)' },
       },
       handler: async ({ principal, params, query, res }) => {
-        if (!(await ownSicoobAccount(principal, params.accountId, res))) return;
+        if (!(await own(principal, params.accountId, res))) return;
         const run = deps.client.workflow.execute<typeof sicoobWebhookReport>('sicoobWebhookReport', {
           taskQueue: deps.taskQueue,
           workflowId: `sicoob-webhook-report:${params.accountId}:${randomUUID()}`,
