@@ -462,6 +462,11 @@ describe('CS console › a real browser on the real stack', () => {
       await page.click('#configuration-form button[type="submit"]');
       await poll(() => page.textContent('#d-step')).toBe('ACTIVE');
       expect(await page.textContent('#k-result')).toBe('OK');
+      // ACTIVE registered the account's type-7 webhook at Sicoob to our receiver: shown with Sicoob's situation.
+      await poll(() => page.textContent('#setup-list')).toMatch(
+        new RegExp(`Webhook Sicoob.*/webhooks/sicoob/${id} \\(\\d+\\) · \\d - `),
+      );
+      expect(await page.textContent('#setup-list')).not.toContain('API V');
       await snap('7-sicoob-active');
 
       const view = (await api('GET', `/v1/onboardings/${id}`)).body;

@@ -675,7 +675,7 @@ function renderConnectivity(k) {
 function renderSetup(v) {
   const c = v.credentials;
   const cfg = v.configuration;
-  $('#setup').hidden = !c && !cfg && !v.notifications;
+  $('#setup').hidden = !c && !cfg && !v.notifications && !v.webhookRegistration;
   const cd = cfg?.chargeDefaults;
   dl($('#setup-list'), [
     ['Credenciais', c ? `${c.kind}${c.source ? ` (${c.source})` : ''} · recebidas ${when(c.receivedAt)}` : undefined],
@@ -699,9 +699,18 @@ function renderSetup(v) {
         : undefined,
     ],
     [
+      'Webhook Sicoob',
+      v.webhookRegistration
+        ? v.webhookRegistration.ok
+          ? `${v.webhookRegistration.url} (${v.webhookRegistration.id}) · ${v.webhookRegistration.status}${v.webhookRegistration.awaitingValidationSince ? ` desde ${when(v.webhookRegistration.awaitingValidationSince)}` : ''}`
+          : `FALHOU: ${v.webhookRegistration.message}`
+        : undefined,
+    ],
+    [
       'Convênio',
       cfg
-        ? `${cfg.convenio.number} · carteira ${cfg.convenio.carteira} · CNAB ${cfg.convenio.cnab} · API ${cfg.convenio.apiVersion} · 1ª remessa ${cfg.convenio.firstRemessa}`
+        ? // Sicoob's convênio has no API version (its Pix comes with each registration).
+          `${cfg.convenio.number} · carteira ${cfg.convenio.carteira} · CNAB ${cfg.convenio.cnab}${v.bank === 'SICOOB' ? '' : ` · API ${cfg.convenio.apiVersion}`} · 1ª remessa ${cfg.convenio.firstRemessa}`
         : undefined,
     ],
     ['Chave Pix', cfg?.convenio.pixKey],
