@@ -11,6 +11,17 @@
  * Both on the time-skipping server with stub activities (what they return is in history; the workflow is what replays).
  * bs2-updates-due-date-resend-cancel.json: a boleto's updates (a due-date change, a resend, a cancel) recorded on
  * commit 7ef9395, the handlers still inline in boleto-lifecycle.ts, before they moved into boleto-lifecycle-manager.ts.
+ * sicoob-movement-poll.json: a sicoobMovementPoll (RECORD_HISTORIES=1 npx vitest run
+ * test/workflows/sicoob-movement-poll.test.ts, its last test: dev server, the Sicoob simulator over mTLS, a worker
+ * without codec) on commit d8d4517: a round waiting on the status with timers gives the window up, the next round
+ * delivers a file (tipo 5, one record) and an empty tipo 6, a sicoobMovementPollOptions signal wakes a third round,
+ * intervalSeconds 0 completes it.
+ * sicoob-onboarding-webhook-and-poll.json: a Sicoob onboarding (RECORD_HISTORIES=1 npx vitest run
+ * test/workflows/sicoob-onboarding-history.test.ts: time-skipping server, stub activities, placeholder credentials)
+ * on commit d8d4517: to ACTIVE through the patches sicoob-nosso-numero-range, sicoob-webhook-registration and
+ * sicoob-movement-poll-at-active (the poll's start refused), then three SICOOB_WEBHOOK watch wake-ups (awaiting
+ * validation 12 h: escalated, the poll started; validated: de-escalated; found Inativo: reactivated, tenant told),
+ * then cancelled.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

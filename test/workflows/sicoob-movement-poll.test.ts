@@ -4,7 +4,12 @@
  * the round waits on durable timers, gives the window up and leaves the cursor; the bank ready → the next round
  * catches up from the cursor to today in windows of at most `maxSpanDays`, and the cursor stops at yesterday;
  * continue-as-new carries the state; the module's account workflow starts it with signal-with-start, idempotently.
+ * RECORD_HISTORIES=1 saves the last test's run (not ready → given up, ready → a file delivered, new options, 0 → the
+ * end) as test/fixtures/histories/sicoob-movement-poll.json for the replay test: that run's worker and client have no
+ * codec (replay reads payloads without one), the others encrypt as production does.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -14,9 +19,11 @@ import { ensureAccountWorkflow, ensureAccountWorkflows } from '../../src/banks/a
 import { BankRegistry } from '../../src/banks/registry';
 import { SICOOB_MODULE } from '../../src/banks/sicoob';
 import type { SicoobAccount } from '../../src/banks/sicoob/account';
+import type { SicoobAdapter } from '../../src/banks/sicoob/adapter';
 import { sicoobMovementPollWorkflow } from '../../src/banks/sicoob/movement-activities';
 import {
   type SicoobMovementPollOptions,
+  sicoobMovementPollOptions,
   sicoobMovementPollStateQuery,
   sicoobMovementPollWorkflowId,
 } from '../../src/banks/sicoob/movement-poll-contract';
@@ -24,8 +31,14 @@ import { SICOOB_SETTINGS } from '../../src/banks/sicoob/settings';
 import { addDays, saoPauloDate } from '../../src/domain';
 import type { SicoobSimulator } from '../../src/simulators/sicoob/server';
 import { createWorker } from '../../src/worker';
-import { type CheckedSicoobSimulator, sicoobAccountOf, startSicoobSim } from '../banks/sicoob/helpers';
+import {
+  type CheckedSicoobSimulator,
+  sicoobAccountOf,
+  sicoobBoletoRequest,
+  startSicoobSim,
+} from '../banks/sicoob/helpers';
 import { eventually } from '../helpers/boleto-stack';
+import { historyToFile } from '../helpers/histories';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from '../helpers/temporal';
 
 describe('sicoobMovementPoll › windows, give-up and catch-up (real Temporal, the simulator over mTLS)', () => {
@@ -135,6 +148,55 @@ describe('sicoobMovementPoll › windows, give-up and catch-up (real Temporal, t
     await client.workflow.getHandle(wfs[0]!.workflowId).result();
     expect((await client.workflow.getHandle(wfs[0]!.workflowId).describe()).status.name).toBe('COMPLETED');
   }, 60_000);
+
+  it('a run for the replay test › not ready → window given up; ready → the settled boleto’s file delivered; new options by signal; 0 → COMPLETED', async () => {
+    // Its own worker and client without a codec: the recorded history must be readable by the replay test.
+    const plainQueue = uniqueId('tq-sicoob-mov-plain');
+    const plain = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: plainQueue,
+      dataConverter: {},
+      bankRegistry: registry,
+    });
+    const rec: SicoobAccount = { ...account, accountId: uniqueId('sicoob-rec') };
+    registry.put(rec);
+    sim.config.movementProcessingSeconds = 120;
+    const options: SicoobMovementPollOptions = { intervalSeconds: 3, maxSpanDays: 1, waitSeconds: 6, lookbackDays: 1 };
+    const wfId = sicoobMovementPollWorkflowId(rec.accountId);
+    const h = env.client.workflow.getHandle(wfId);
+    const recState = () => h.query(sicoobMovementPollStateQuery);
+    await plain.runUntil(async () => {
+      await ensureAccountWorkflow(env.client, plainQueue, sicoobMovementPollWorkflow(rec.accountId, options));
+      const gaveUp = await eventually(recState, (s) => s.rounds >= 1, 30_000);
+      expect(gaveUp).toMatchObject({ cursor: addDays(today, -1), lastGaveUp: { tipo: 5 } });
+      expect(gaveUp.lastGaveUp!.why).toContain('not ready');
+
+      // A boleto settled at the bank today: a LIQUI record in the window's tipo 5 file (not a boletoflow boleto).
+      const b = await (registry.adapter(rec.accountId) as SicoobAdapter).register(sicoobBoletoRequest(sim));
+      sim.bank.settle(sim.bank.boletos.get(b.nossoNumero)!, sim.clock.now());
+      sim.clock.advance(121_000);
+      sim.config.movementProcessingSeconds = 0;
+      const delivered = await eventually(recState, (s) => s.rounds >= 2, 30_000);
+      expect(delivered.lastGaveUp).toBeUndefined();
+      expect(delivered.cursor).toBe(addDays(today, -1));
+
+      // New options wake the poll for a round now; then 0 ends it.
+      await h.signal(sicoobMovementPollOptions, { ...options, intervalSeconds: 3600 });
+      await eventually(recState, (s) => s.rounds >= 3, 30_000);
+      await h.signal(sicoobMovementPollOptions, { ...options, intervalSeconds: 0 });
+      await h.result();
+    });
+    expect((await h.describe()).status.name).toBe('COMPLETED');
+    const hist = await h.fetchHistory();
+    const activities = hist
+      .events!.filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    expect(activities).toContain('sicoobDeliverMovementFile');
+    expect(hist.events!.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    if (process.env.RECORD_HISTORIES === '1')
+      writeFileSync(join(__dirname, '../fixtures/histories/sicoob-movement-poll.json'), historyToFile(hist));
+  }, 120_000);
 
   it('every exchange with the simulator › valid for Sicoob’s OpenAPI', () => {
     expect(checked.problems).toEqual([]);
