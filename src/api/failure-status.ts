@@ -23,6 +23,7 @@ export const FAILURE_STATUS: Readonly<Record<FailureType, number>> = {
   StepError: 422,
   StepConflict: 409,
   CertificateRequestFailed: 422,
+  AccountGone: 404,
 };
 
 /** A refusal whose cause carries no known type (e.g. a failed activity inside an onboarding step): not carried out. */

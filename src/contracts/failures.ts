@@ -47,6 +47,12 @@ export const Failure = {
   StepConflict: 'StepConflict',
   /** Itaú refused to issue the certificado dinâmico during an onboarding step. */
   CertificateRequestFailed: 'CertificateRequestFailed',
+
+  /**
+   * The bank account is no longer known here (its onboarding cancelled, or taken out of the environment): a workflow
+   * kept per account (e.g. a reconciliation poll) ends itself.
+   */
+  AccountGone: 'AccountGone',
 } as const;
 
 export type FailureType = (typeof Failure)[keyof typeof Failure];

@@ -198,6 +198,14 @@ describe('sicoobMovementPoll › windows, give-up and catch-up (real Temporal, t
       writeFileSync(join(__dirname, '../fixtures/histories/sicoob-movement-poll.json'), historyToFile(hist));
   }, 120_000);
 
+  it('an account no longer known (onboarding cancelled, out of the environment) › the poll ends itself', async () => {
+    const gone = uniqueId('sicoob-gone');
+    await start(gone, { intervalSeconds: 2, maxSpanDays: 2, waitSeconds: 6, lookbackDays: 1 });
+    const handle = client.workflow.getHandle(sicoobMovementPollWorkflowId(gone));
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  }, 60_000);
+
   it('every exchange with the simulator › valid for Sicoob’s OpenAPI', () => {
     expect(checked.problems).toEqual([]);
   });

@@ -11,6 +11,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { withBankFailures } from '../../activities/to-failure';
 import { boletoIdFor, parseBoletoId } from '../../boletos/ids';
 import { bankEventSignal } from '../../contracts/boleto';
+import { Failure, refusal } from '../../contracts/failures';
+import { isBankError } from '../errors';
 import { ensureAccountWorkflow } from '../account-workflows';
 import type { AccountWorkflow } from '../module';
 import type { BankRegistry } from '../registry';
@@ -51,8 +53,15 @@ export interface SicoobMovementActivityDeps {
 
 export function createSicoobMovementActivities(deps: SicoobMovementActivityDeps) {
   const adapter = async (accountId: string): Promise<SicoobAdapter> => {
-    await deps.registry.ensure(accountId);
-    deps.registry.accountOf(accountId, 'SICOOB');
+    try {
+      await deps.registry.ensure(accountId);
+      deps.registry.accountOf(accountId, 'SICOOB');
+    } catch (e) {
+      // Unknown here (onboarding cancelled, removed from the environment), or not a Sicoob account: the poll ends.
+      if (isBankError(e) && e.kind === 'VALIDATION')
+        throw refusal(Failure.AccountGone, `Sicoob account ${accountId} is not known any more: ${e.message}`);
+      throw e;
+    }
     return deps.registry.adapter(accountId) as SicoobAdapter;
   };
   return {

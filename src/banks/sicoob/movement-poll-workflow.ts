@@ -12,8 +12,20 @@
  *   scanned every round (records posted late for a day are still found; rescans cost nothing: same eventIds).
  * - A bank or activity failure ends the round (logged), never the poll. Continue-as-new after `roundsPerRun` rounds
  *   or when suggested. `intervalSeconds` 0 ends it (off). New options arrive by signal and apply from the next round.
+ * - An account no longer known (onboarding cancelled, out of the environment: the activities' AccountGone) ends it.
  */
-import { condition, continueAsNew, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Failure } from '../../contracts/failures';
 import { addDays, saoPauloDate } from '../../domain';
 import type { createSicoobMovementActivities } from './movement-activities';
 import {
@@ -35,6 +47,11 @@ const MAX_WAIT_MS = 5 * 60_000;
 
 const minDate = (a: string, b: string) => (a < b ? a : b);
 const maxDate = (a: string, b: string) => (a > b ? a : b);
+/** The account is not known any more (onboarding cancelled, out of the environment): the poll ends itself. */
+class AccountGone extends Error {}
+const accountGone = (e: unknown): boolean =>
+  e instanceof ActivityFailure && e.cause instanceof ApplicationFailure && e.cause.type === Failure.AccountGone;
+
 const why = (e: unknown): string =>
   (e as { cause?: { message?: string } }).cause?.message ?? (e as { message?: string }).message ?? 'unknown error';
 
@@ -85,6 +102,7 @@ export async function sicoobMovementPoll(input: SicoobMovementPollInput): Promis
         wait = Math.min(wait * 2, MAX_WAIT_MS);
       }
     } catch (e) {
+      if (accountGone(e)) throw new AccountGone(why(e));
       state.lastGaveUp = { ...window, why: why(e) };
       log.warn('movement scan failed: the window is scanned again next round', { accountId, ...window, why: why(e) });
       return false;
@@ -111,7 +129,13 @@ export async function sicoobMovementPoll(input: SicoobMovementPollInput): Promis
       return;
     }
     woken = false;
-    await round();
+    try {
+      await round();
+    } catch (e) {
+      if (!(e instanceof AccountGone)) throw e;
+      log.info('movement poll ended: the account is gone', { accountId, why: e.message });
+      return;
+    }
     state.rounds++;
     runRounds++;
     state.lastRoundAt = new Date().toISOString();
