@@ -241,12 +241,13 @@ export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<SicoobOnboardingState,
       : { kind: c.kind, receivedAt: c.receivedAt },
 
   /**
-   * The convênio number is the código do cliente the cooperative confirmed, sent as the API's `numeroCliente` (an
-   * int32 [C S1]: up to 9 digits always fit); the carteira is Sicoob's `codigoModalidade` (1 simples com registro).
+   * The convênio number is the código do cliente the cooperative confirmed, with its DV as the campo livre prints it
+   * (7 digits at most, the nosso-número DV is computed over it), sent as the API's `numeroCliente` too (an int32 [C
+   * S1], which it fits); the carteira is Sicoob's `codigoModalidade` (1 simples com registro).
    */
   configurationProblem(_input, conf) {
-    if (!/^\d{1,9}$/.test(conf.convenio.number) || Number(conf.convenio.number) === 0)
-      return 'convenio.number must be the Sicoob código do cliente (numeroCliente) the cooperative confirmed, with its digit: 1 to 9 digits';
+    if (!/^\d{1,7}$/.test(conf.convenio.number) || Number(conf.convenio.number) === 0)
+      return 'convenio.number must be the Sicoob código do cliente (numeroCliente) the cooperative confirmed, with its digit: 1 to 7 digits';
     if (Number(conf.convenio.carteira) < 1)
       return 'convenio.carteira must be the Sicoob codigoModalidade (1 = simples com registro)';
     return undefined;
