@@ -85,8 +85,9 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   /** The query view of stored credentials: which are set, no secret. */
   credentialsView(credentials: StateCredentials): NonNullable<OnboardingView['credentials']>;
   /**
-   * The bank's own rules for the convênio and its charge defaults (e.g. what a bolecode by default needs), checked
-   * after its number (the message CS sees), if any.
+   * The bank's own rules for the convênio (what its number is: BS2's and Itaú's the account itself,
+   * `convenioNumberIsAccountProblem`; Sicoob's the contract the cooperative confirms) and its charge defaults (e.g.
+   * what a bolecode by default needs): the first problem (the message CS sees), if any.
    */
   configurationProblem(input: StartOnboardingInput, configuration: ConvenioConfig): string | undefined;
   /**
@@ -114,6 +115,18 @@ export interface BankOnboardingHooks<S extends object = object, A extends object
   viewExtras?(
     state: OnboardingHookState & S,
   ): Partial<Pick<OnboardingView, 'notifications' | 'certificateRenewal' | 'webhookRegistration'>>;
+}
+
+/**
+ * BS2's and Itaú's convênio number: the account itself, agency + account + digit as told to the bank (the account
+ * data). Its problem, if any.
+ */
+export function convenioNumberIsAccountProblem(input: StartOnboardingInput, cfg: ConvenioConfig): string | undefined {
+  const d = input.data;
+  const expected = `${d.agency}${d.account}${d.accountDigit}`;
+  return cfg.convenio.number === expected
+    ? undefined
+    : `convenio.number must be agency + account + digit as told to the bank: ${expected}`;
 }
 
 /** A required text field of a credential body: its problem, if any. */

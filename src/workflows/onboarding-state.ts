@@ -162,9 +162,6 @@ export function validateConfiguration(
   const d = input.data;
   const c = cfg?.convenio;
   if (!c) throw new StepError('convenio is required');
-  const expected = `${d.agency}${d.account}${d.accountDigit}`;
-  if (c.number !== expected)
-    throw new StepError(`convenio.number must be agency + account + digit as told to the bank: ${expected}`);
   const bankProblem = bankOnboardingHooks(d.bank).configurationProblem(input, cfg);
   if (bankProblem) throw new StepError(bankProblem);
   if (!/^\d{1,3}$/.test(String(c.carteira))) throw new StepError('convenio.carteira must be up to 3 digits');

@@ -14,9 +14,10 @@ import forge from 'node-forge';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP } from '../../src/api/routes/console';
-import { inspectCnpj, mod10 } from '../../src/domain';
+import { addDays, inspectCnpj, mod10, saoPauloDate } from '../../src/domain';
 import type { ItauSimulator } from '../../src/simulators/itau/server';
 import { admin } from '../banks/itau/helpers';
+import { SICOOB_TEST_PAYER } from '../banks/sicoob/helpers';
 import { assertChromium, CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser';
 import { call, type OnboardingStack, startOnboardingStack } from '../helpers/onboarding-stack';
 
@@ -398,19 +399,21 @@ describe('CS console › a real browser on the real stack', () => {
   );
 
   it(
-    'Sicoob › the form in Sicoob’s words (cooperativa, código do cliente), client_id + PEM certificate, modalidade 1 prefilled, bolecode by default with no API version or Pix key asked › ACTIVE',
+    'Sicoob › the form in Sicoob’s words (cooperativa, conta corrente; the código do cliente as the convênio number, not prefilled), client_id + PEM certificate, modalidade 1 prefilled, bolecode by default with no API version or Pix key asked › ACTIVE › a boleto at Sicoob for that numeroCliente and conta corrente',
     shooting('sicoob', async () => {
       const sicoob = stack.sicoob;
       const b = sicoob.config.beneficiary;
+      const conta = String(b.numeroContaCorrente);
       await page.click('#nav a[href="#/new"]');
       await page.selectOption('#c-bank', 'SICOOB');
       expect(await page.textContent('label[for="c-agency"]')).toBe('Cooperativa');
-      expect(await page.textContent('label[for="c-account"]')).toBe('Código do cliente (sem dígito)');
+      expect(await page.textContent('label[for="c-account"]')).toBe('Conta corrente (sem dígito)');
+      expect(await page.textContent('label[for="c-digit"]')).toBe('Dígito da conta corrente');
       expect(await page.isVisible('#c-operator')).toBe(false);
       const fill: Record<string, string> = {
         '#c-agency': b.cooperativa,
-        '#c-account': b.codigoCliente.slice(0, -1),
-        '#c-digit': b.codigoCliente.slice(-1),
+        '#c-account': conta.slice(0, -1),
+        '#c-digit': conta.slice(-1),
         '#c-legal-name': 'Cooperativa Café do Cerrado Ltda',
         '#c-cnpj': '11.222.333/0001-81',
         '#c-city': 'Brasília',
@@ -426,7 +429,7 @@ describe('CS console › a real browser on the real stack', () => {
       const id = decodeURIComponent(page.url().split('#/o/')[1]!);
       await poll(() => page.textContent('#d-step')).toBe('DATA_CAPTURED');
       expect(await page.textContent('#d-account')).toContain(
-        `cooperativa ${b.cooperativa} · código do cliente ${b.codigoCliente.slice(0, -1)}-${b.codigoCliente.slice(-1)}`,
+        `cooperativa ${b.cooperativa} · conta corrente ${conta.slice(0, -1)}-${conta.slice(-1)}`,
       );
       expect(await page.textContent('#e-subject')).toContain('Sicoob');
       await page.click('#request-sent-form button[type="submit"]');
@@ -452,9 +455,12 @@ describe('CS console › a real browser on the real stack', () => {
       expect(await page.textContent('#setup-list')).toContain('SICOOB');
       expect(await page.textContent('#setup-list')).toContain(sicoob.defaultApp.clientId);
 
-      // The convênio: cooperativa + código do cliente, modalidade 1; Itaú's API version and Pix key are not asked.
+      // The convênio: the código do cliente the cooperative confirmed (not prefilled from the account data),
+      // modalidade 1; Itaú's API version and Pix key are not asked.
+      expect(await page.textContent('label[for="cf-number"]')).toBe('Código do cliente (numeroCliente)');
       expect(await page.textContent('label[for="cf-carteira"]')).toContain('codigoModalidade');
-      expect(await page.inputValue('#cf-number')).toBe(`${b.cooperativa}${b.codigoCliente}`);
+      expect(await page.inputValue('#cf-number')).toBe('');
+      await page.fill('#cf-number', b.codigoCliente);
       expect(await page.inputValue('#cf-carteira')).toBe('1');
       expect(await page.isVisible('#cf-api')).toBe(false);
       expect(await page.isVisible('#cf-pix')).toBe(false);
@@ -473,8 +479,30 @@ describe('CS console › a real browser on the real stack', () => {
       expect(view).toMatchObject({
         step: 'ACTIVE',
         credentials: { kind: 'SICOOB', clientId: sicoob.defaultApp.clientId },
-        configuration: { convenio: { carteira: '1' }, chargeDefaults: { defaultKind: 'BOLECODE' } },
+        configuration: {
+          convenio: { number: b.codigoCliente, carteira: '1' },
+          chargeDefaults: { defaultKind: 'BOLECODE' },
+        },
         connectivity: { ok: true },
+      });
+      // A boleto on the account: registered at Sicoob for that contract and credited to that conta corrente.
+      const issued = await call<{ status: string; nossoNumero: string }>(
+        base,
+        stack.keys.integrator,
+        'POST',
+        '/v1/boletos',
+        {
+          accountId: id,
+          amountCents: 15_000,
+          dueDate: addDays(saoPauloDate(Date.now()), 10),
+          payer: SICOOB_TEST_PAYER,
+        },
+        { 'Idempotency-Key': 'console-sicoob-1' },
+      );
+      expect(issued.status).toBe(201);
+      expect(sicoob.bank.boletos.get(issued.body.nossoNumero)?.request).toMatchObject({
+        numeroCliente: b.numeroCliente,
+        numeroContaCorrente: b.numeroContaCorrente,
       });
       expect(stack.sicoobProblems).toEqual([]);
     }),

@@ -1,9 +1,10 @@
 /**
  * A Sicoob account onboarded through the API to ACTIVE, all real (dev server, worker, the strict Sicoob simulator over
  * mutual TLS): the data, the request to the cooperative (PT-BR), the app's client_id and certificate (PEM upload), the
- * convênio (cooperativa + código do cliente, modalidade 1 as the carteira), the connectivity check (the
- * contract's nosso-número ranges), then a boleto issued on the onboarded account with a nosso número of the contract's
- * range as read at ACTIVE (not the installation's). At ACTIVE the account's movement poll starts, and its type-7
+ * account data (cooperativa + conta corrente), the convênio (the código do cliente the cooperative confirmed, modalidade
+ * 1 as the carteira), the connectivity check (the contract's nosso-número ranges), then a boleto issued on the
+ * onboarded account with that conta corrente and numeroCliente, and a nosso número of the contract's range as read at
+ * ACTIVE (not the installation's). At ACTIVE the account's movement poll starts, and its type-7
  * webhook is registered at the simulator (once, however often ACTIVE is reached again) and watched: a webhook left
  * awaiting validation too long escalates the onboarding, an Inativo one is reactivated and told to the tenant.
  */
@@ -50,13 +51,15 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
   it('data → request to the cooperative → client_id + certificate → contract → connectivity → ACTIVE › a boleto is issued', async () => {
     const cs = s.keys.cs;
     const b = s.sicoob.config.beneficiary;
+    const conta = String(b.numeroContaCorrente);
     const created = await call<View>(s.base, cs, 'POST', '/v1/onboardings', {
       bank: 'SICOOB',
       company: { legalName: 'Acme Comercio Ltda', cnpj: '11.222.333/0001-81', city: 'Brasilia', state: 'DF' },
-      // The código do cliente (with its digit) as account + digit: 022938-5 for the simulator's 0229385.
+      // The conta corrente credited by the boletos (with its digit) as account + digit: 41727-0 for the simulator's
+      // numeroContaCorrente 417270.
       agency: b.cooperativa,
-      account: b.codigoCliente.slice(0, -1),
-      accountDigit: b.codigoCliente.slice(-1),
+      account: conta.slice(0, -1),
+      accountDigit: conta.slice(-1),
       legalRepresentative: person('Joana'),
       csContact: person('Carlos'),
       manager: { name: 'Marta Cooperativa', email: 'marta@cooperativa.example' },
@@ -85,8 +88,16 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(creds.body.credentials).toMatchObject({ kind: 'SICOOB', clientId: app.clientId });
     expect(JSON.stringify(creds.body)).not.toContain('PRIVATE KEY');
 
+    // The convênio number is the código do cliente the cooperative confirmed (numeroCliente, with its digit), not the
+    // account: cooperativa + conta corrente is refused, naming the field.
+    const notAccount = await call<Problem>(s.base, cs, 'POST', `/v1/onboardings/${id}/configuration`, {
+      convenio: { number: `${b.cooperativa}${conta}`, carteira: '1' },
+      chargeDefaults: { defaultKind: 'BOLETO' },
+    });
+    expect(notAccount.status).toBe(422);
+    expect(notAccount.body.detail).toMatch(/^convenio\.number must be the Sicoob código do cliente \(numeroCliente\)/);
     const v = await call<View>(s.base, cs, 'POST', `/v1/onboardings/${id}/configuration`, {
-      convenio: { number: `${b.cooperativa}${b.codigoCliente}`, carteira: '1' },
+      convenio: { number: b.codigoCliente, carteira: '1' },
       chargeDefaults: { defaultKind: 'BOLETO' },
     });
     expect(v.body.connectivity).toMatchObject({ ok: true });
@@ -116,7 +127,12 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     expect(boleto.status).toBe(201);
     expect(json).toMatchObject({ status: 'REGISTERED' });
     expect(json.barcode).toMatch(/^756/);
-    expect(s.sicoob.bank.boletos.get(json.nossoNumero)).toBeDefined();
+    // Registered at Sicoob for the contract the cooperative confirmed, credited to the account's conta corrente.
+    expect(s.sicoob.bank.boletos.get(json.nossoNumero)?.request).toMatchObject({
+      numeroCliente: b.numeroCliente,
+      numeroContaCorrente: b.numeroContaCorrente,
+      codigoModalidade: 1,
+    });
     // The number comes from the contract's range read at ACTIVE, sent as it is (the range's DV flag is off).
     expect(Number(json.nossoNumero)).toBeGreaterThanOrEqual(1_000_000);
     expect(Number(json.nossoNumero)).toBeLessThanOrEqual(1_200_000);
@@ -124,7 +140,7 @@ describe('onboarding a Sicoob account through the API (dev server, Sicoob simula
     // Bolecode by default: Sicoob's Pix comes with the registration (codigoCadastrarPIX 1), so neither Itaú's API V2
     // nor a Pix key is asked for.
     const hybrid = await call<View>(s.base, cs, 'POST', `/v1/onboardings/${id}/configuration`, {
-      convenio: { number: `${b.cooperativa}${b.codigoCliente}`, carteira: '1', apiVersion: 'V1' },
+      convenio: { number: b.codigoCliente, carteira: '1', apiVersion: 'V1' },
       chargeDefaults: { defaultKind: 'BOLECODE' },
     });
     expect(hybrid.status).toBe(200);

@@ -43,22 +43,29 @@ const ACTION_DONE = {
 const CARTEIRA_DEFAULT = { ITAU: '109', SICOOB: '1' };
 
 /**
- * A bank's own words for the account data, by label (`for`): Sicoob's cooperativa is the agency and its código do
- * cliente (with its digit) the account + digit; the carteira is its codigoModalidade.
+ * A bank's own words for the account data, by label (`for`): Sicoob's cooperativa is the agency and its conta corrente
+ * (with its digit) the account + digit; its convênio number is the código do cliente the cooperative confirms
+ * (`numeroCliente`), and the carteira its codigoModalidade.
  */
 const BANK_LABELS = {
   SICOOB: {
     'c-agency': 'Cooperativa',
-    'c-account': 'Código do cliente (sem dígito)',
-    'c-digit': 'Dígito do código do cliente',
-    'cf-number': 'Número (cooperativa + código do cliente com dígito)',
+    'c-account': 'Conta corrente (sem dígito)',
+    'c-digit': 'Dígito da conta corrente',
+    'cf-number': 'Código do cliente (numeroCliente)',
     'cf-carteira': 'Modalidade (codigoModalidade; 1 = simples com registro)',
   },
 };
 
 /** The account's words in summaries: agência / conta, or the bank's own. */
-const ACCOUNT_WORDS = { SICOOB: ['cooperativa', 'código do cliente'] };
+const ACCOUNT_WORDS = { SICOOB: ['cooperativa', 'conta corrente'] };
 const accountWords = (bank) => ACCOUNT_WORDS[bank] ?? ['agência', 'conta'];
+
+/**
+ * The convênio number prefilled from the account data (agency + account + digit, as BS2 and Itaú know it); not for
+ * Sicoob, whose number is the código do cliente the cooperative confirms.
+ */
+const numberIsAccount = (bank) => bank !== 'SICOOB';
 
 // ── DOM helpers ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -585,7 +592,8 @@ function prefill(form, v) {
   }
   if (form.id === 'configuration-form') {
     const c = v.configuration?.convenio;
-    form.elements['convenio.number'].value = c?.number ?? `${d.agency}${d.account}${d.accountDigit}`;
+    form.elements['convenio.number'].value =
+      c?.number ?? (numberIsAccount(v.bank) ? `${d.agency}${d.account}${d.accountDigit}` : '');
     form.elements['convenio.carteira'].value = c?.carteira ?? CARTEIRA_DEFAULT[v.bank] ?? '';
     bankLabels(form, v.bank);
     // Fields another bank's rules use only (Sicoob: no API version, its Pix comes with each registration).

@@ -84,7 +84,13 @@ export const CredentialsBody = z
 export const ConfigurationBody = z
   .strictObject({
     convenio: z.strictObject({
-      number: z.string().regex(/^\d{5,20}$/, 'must be agency + account + digit, digits only'),
+      number: z
+        .string()
+        .regex(/^\d{1,20}$/, 'must be digits only')
+        .meta({
+          description:
+            "The convênio as the bank knows it: agency + account + digit for BS2 and Itaú, the código do cliente (numeroCliente) for Sicoob (each bank's rule is checked at the configuration step)",
+        }),
       carteira: z.string().regex(/^\d{1,3}$/, 'must be up to 3 digits'),
       firstRemessa: z.number().int().min(1).max(9_999_999).default(1),
       cnab: z.literal(240, { error: 'must be 240' }).default(240),

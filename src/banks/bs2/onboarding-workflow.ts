@@ -4,7 +4,7 @@
  * (src/banks/bs2/keeper-workflow.ts), which owns the rotating token from then on. Texts, state fields and activity
  * names are in histories.
  */
-import { type BankOnboardingHooks, textProblem } from '../onboarding-hooks';
+import { type BankOnboardingHooks, convenioNumberIsAccountProblem, textProblem } from '../onboarding-hooks';
 import type { createBs2OnboardingActivities } from './token-activities';
 
 /** BS2's activities the onboarding workflow calls (names are part of history). */
@@ -48,7 +48,8 @@ export const BS2_ONBOARDING_HOOKS: BankOnboardingHooks<Bs2OnboardingState, Bs2On
       ? { kind: c.kind, apiKey: c.apiKey, scope: c.scope, receivedAt: c.receivedAt }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
-  configurationProblem: () => undefined,
+  /** The convênio number is the account itself. */
+  configurationProblem: convenioNumberIsAccountProblem,
 
   /** The token keeper owns the (rotating) refresh token from here on: handed over exactly once per submission. */
   handOverCredentials(ctx) {

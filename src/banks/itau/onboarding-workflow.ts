@@ -9,6 +9,7 @@ import type { CertificateRenewalView, NotificationSubscriptionsView } from '../.
 import {
   activityFailureMessage,
   type BankOnboardingHooks,
+  convenioNumberIsAccountProblem,
   type OnboardingHookContext,
   textProblem,
 } from '../onboarding-hooks';
@@ -228,8 +229,13 @@ export const ITAU_ONBOARDING_HOOKS: BankOnboardingHooks<ItauOnboardingState, Ita
         }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
-  /** The carteira of Cobranças – Bolecode; a bolecode by default needs API V2 and the account's Pix key (DICT). */
+  /**
+   * The convênio number is the account itself; the carteira that of Cobranças – Bolecode; a bolecode by default
+   * needs API V2 and the account's Pix key (DICT).
+   */
   configurationProblem(input, cfg) {
+    const number = convenioNumberIsAccountProblem(input, cfg);
+    if (number) return number;
     if (cfg.convenio.carteira !== input.policy.itauCarteira)
       return `convenio.carteira must be ${input.policy.itauCarteira} for Itaú Cobranças – Bolecode`;
     if (cfg.chargeDefaults?.defaultKind !== 'BOLECODE') return undefined;

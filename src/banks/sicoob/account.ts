@@ -203,20 +203,21 @@ export function sicoobAccountFromSettings(
 
 /**
  * An onboarded Sicoob account: the installation's endpoints and options; from the account data the cooperativa
- * (agency) and the código do cliente (account + digit: the beneficiary code printed on the boleto, taken as the API's
- * `numeroCliente` too, as the simulator does [U]); `codigoModalidade` from the configuration's `carteira`; the
- * nosso-número range the onboarding read from `faixas-nosso-numero` (until then the installation's settings); the
- * onboarding's certificate (empty until received).
+ * (agency) and the conta corrente credited by the boletos (account + digit, sent together as `numeroContaCorrente`
+ * [U: whether Sicoob's number carries the digit]); from the configuration the código do cliente the cooperative
+ * confirmed (`convenio.number`, with its DV: the API's `numeroCliente` and the campo livre's código do cliente, as the
+ * simulator models it [U]) and `codigoModalidade` (`carteira`); the nosso-número range the onboarding read from
+ * `faixas-nosso-numero` (until then the installation's settings); the onboarding's certificate (empty until received).
+ * Before the configuration step there is no contract yet: `numeroCliente` 0, which Sicoob refuses.
  */
 export function sicoobAccountFromOnboarded(o: OnboardedAccount, s: SicoobAccountSettings): SicoobAccount {
   const conv = o.configuration?.convenio;
-  const codigoCliente = `${o.data.account}${o.data.accountDigit}`;
   const faixa = o.bankFields?.sicoob?.nossoNumero;
   const { adapter, simulated } = sicoobAdapterFromSettings(s, {
-    numeroCliente: Number(codigoCliente),
-    codigoCliente,
+    numeroCliente: Number(conv?.number ?? 0),
     cooperativa: o.data.agency,
-    ...(conv ? { codigoModalidade: Number(conv.carteira) } : {}),
+    numeroContaCorrente: Number(`${o.data.account}${o.data.accountDigit}`),
+    ...(conv ? { codigoCliente: conv.number, codigoModalidade: Number(conv.carteira) } : {}),
     ...(faixa ? { faixa } : {}),
   });
   const c = o.credentials?.kind === 'SICOOB' ? o.credentials : undefined;

@@ -27,15 +27,16 @@ export const SICOOB_DESCRIPTOR = {
 } as const satisfies BankDescriptor;
 
 /**
- * A Sicoob account: the cooperativa (4 digits) as agency, the código do cliente (the beneficiary code printed on the
- * boleto, up to 7 digits with its DV) as account + digit.
+ * A Sicoob account: the cooperativa (4 digits) as agency, the conta corrente the boletos are credited to as account +
+ * digit, sent together as `numeroContaCorrente` (an int32 [C S1]: 8 digits + the digit always fit). The código do
+ * cliente (`numeroCliente`) is not account data: the cooperative confirms it, CS enters it as the convênio number.
  */
 function sicoobAccountDataIssues(d: { agency: string; account: string; accountDigit: string }) {
   const out: { field: string; message: string }[] = [];
   if (!/^\d{4}$/.test(d.agency)) out.push({ field: 'agency', message: 'a Sicoob cooperativa has 4 digits' });
-  if (!/^\d{1,6}$/.test(d.account))
-    out.push({ field: 'account', message: 'the Sicoob código do cliente without its digit (up to 6 digits)' });
+  if (!/^\d{1,8}$/.test(d.account))
+    out.push({ field: 'account', message: 'the Sicoob conta corrente without its digit (up to 8 digits)' });
   if (!/^\d$/.test(d.accountDigit))
-    out.push({ field: 'accountDigit', message: 'the digit of the Sicoob código do cliente' });
+    out.push({ field: 'accountDigit', message: 'the digit of the Sicoob conta corrente (0 to 9)' });
   return out;
 }

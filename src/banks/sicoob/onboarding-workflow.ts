@@ -1,10 +1,10 @@
 /**
  * Sicoob's part of the onboarding workflow (src/banks/onboarding-hooks.ts), workflow code: the app's client_id and
- * certificate, stored as submitted; the modalidade from the configuration step (the código do cliente is the account
- * data's account + digit, src/banks/sicoob/account.ts); at ACTIVE the account's type-7 webhook registered by API
- * (one, pointing at our receiver), then watched: an Inativo webhook is reactivated (timeline, tenant notice), one
- * awaiting validation for too long escalates the onboarding (Stalled). Texts, state fields, activity names and patch
- * ids are in histories.
+ * certificate, stored as submitted; the código do cliente (`numeroCliente`) and the modalidade from the
+ * configuration step (the account data's account + digit is the conta corrente, src/banks/sicoob/account.ts); at
+ * ACTIVE the account's type-7 webhook registered by API (one, pointing at our receiver), then watched: an Inativo
+ * webhook is reactivated (timeline, tenant notice), one awaiting validation for too long escalates the onboarding
+ * (Stalled). Texts, state fields, activity names and patch ids are in histories.
  */
 import { patched } from '@temporalio/workflow';
 import type { WebhookRegistrationView } from '../../contracts/onboarding';
@@ -240,11 +240,18 @@ export const SICOOB_ONBOARDING_HOOKS: BankOnboardingHooks<SicoobOnboardingState,
       ? { kind: c.kind, clientId: c.clientId, certificateNotAfter: c.notAfter, receivedAt: c.receivedAt }
       : { kind: c.kind, receivedAt: c.receivedAt },
 
-  /** The carteira is Sicoob's `codigoModalidade` (1 simples com registro). */
-  configurationProblem: (_input, conf) =>
-    Number(conf.convenio.carteira) < 1
-      ? 'convenio.carteira must be the Sicoob codigoModalidade (1 = simples com registro)'
-      : undefined,
+  /**
+   * The convênio number is the código do cliente the cooperative confirmed, with its DV as the campo livre prints it
+   * (7 digits at most, the nosso-número DV is computed over it), sent as the API's `numeroCliente` too (an int32 [C
+   * S1], which it fits); the carteira is Sicoob's `codigoModalidade` (1 simples com registro).
+   */
+  configurationProblem(_input, conf) {
+    if (!/^\d{1,7}$/.test(conf.convenio.number) || Number(conf.convenio.number) === 0)
+      return 'convenio.number must be the Sicoob código do cliente (numeroCliente) the cooperative confirmed, with its digit: 1 to 7 digits';
+    if (Number(conf.convenio.carteira) < 1)
+      return 'convenio.carteira must be the Sicoob codigoModalidade (1 = simples com registro)';
+    return undefined;
+  },
 
   atActive,
 

@@ -30,7 +30,9 @@ export const SICOOB_SETTINGS = fragment({
       .trim()
       .regex(/^\d{1,9}$/, 'must be the conta corrente (up to 9 digits)')
       .default('0')
-      .describe("`numeroContaCorrente` sent with each boleto; `0` = the contract's account [U]"),
+      .describe(
+        "`numeroContaCorrente` sent with each boleto of the environment's account (an onboarded account sends its account data's account + digit); `0` = the contract's account [U]",
+      ),
     SICOOB_CODIGO_CLIENTE: digits(7, 'the código do cliente').describe(
       '[U] the código do cliente with its DV as the campo livre carries it (the nosso-número DV is computed over it); unset = `SICOOB_NUMERO_CLIENTE` zero-padded to 7 digits',
     ),
