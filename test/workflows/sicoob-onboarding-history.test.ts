@@ -53,13 +53,15 @@ describe('Sicoob onboarding › ACTIVE, the webhook watch, cancelled (time-skipp
   });
 
   it('range, webhook and poll at ACTIVE; the watch escalates, de-escalates, reactivates and retries the poll; cancelled', async () => {
-    // The simulator's default beneficiary (cooperativa 4327, código do cliente 022938-5).
+    // The simulator's default beneficiary: cooperativa 4327, conta corrente 41727-0 (the account data), código do
+    // cliente 0229385 (the convênio number). Recorded on d8d4517 with the earlier mapping (account data = código do
+    // cliente, number = cooperativa + código do cliente); replay does not run validators, so both replay.
     const data = {
       bank: 'SICOOB' as const,
       company: { legalName: 'Acme Ltda', cnpj: '11222333000181', city: 'Brasilia', state: 'DF' },
       agency: '4327',
-      account: '022938',
-      accountDigit: '5',
+      account: '41727',
+      accountDigit: '0',
       legalRepresentative: { name: 'Carlos Suporte', phone: '+55 61 99999-0000', email: 'carlos@acme.example' },
       csContact: { name: 'Carlos Suporte', phone: '+55 61 99999-0000', email: 'carlos@acme.example' },
       manager: { name: 'Marta Cooperativa', email: 'marta@cooperativa.example' },
@@ -189,7 +191,7 @@ describe('Sicoob onboarding › ACTIVE, the webhook watch, cancelled (time-skipp
           {
             by,
             configuration: {
-              convenio: { number: '43270229385', carteira: '1', firstRemessa: 1, cnab: 240, apiVersion: 'V1' },
+              convenio: { number: '0229385', carteira: '1', firstRemessa: 1, cnab: 240, apiVersion: 'V1' },
               chargeDefaults: { defaultKind: 'BOLETO' },
             },
           },
