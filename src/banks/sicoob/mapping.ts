@@ -210,16 +210,23 @@ const STATUS: Record<string, BankBoletoStatus> = {
   baixado: 'CANCELLED',
 };
 
-/** The São Paulo day of a history entry as an instant (the consulta carries dates only). */
-const dayInstant = (day: string | undefined): string | undefined =>
-  day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? bankInstant(`${day}T00:00:00-03:00`) : undefined;
+/**
+ * When a consulta fact happened: its history entry has a São Paulo date only [C S1 `dataHistorico`, yyyy-MM-dd]. The
+ * instant is the latest the date allows that has already passed (now when the date is today, else the day's last
+ * second), never the day's midnight, which would put a same-day payment before its own registration; the date itself
+ * travels as the bank's text (`bankTime`), so nobody reads the time as Sicoob's.
+ */
+const dayFactTime = (day: string, now: number): string => {
+  const end = bankInstant(`${day}T23:59:59-03:00`)!;
+  return Date.parse(end) < now ? end : new Date(now).toISOString();
+};
 
 /**
  * A boleto as Sicoob answers it (POST /boletos, GET /boletos, the list by payer). The consulta says `Em Aberto`,
  * `Liquidado` or `Baixado` and carries no paid amount or time: a liquidated boleto is taken as paid in full on the
  * day of its liquidação history entry [U] (the movimentações' LIQUI record has the amount).
  */
-export function fromSicoobBoleto(raw: unknown): BankBoleto {
+export function fromSicoobBoleto(raw: unknown, now: number = Date.now()): BankBoleto {
   const r = obj(raw);
   const nn = str(r?.nossoNumero);
   const valor = r?.valor;
@@ -231,8 +238,15 @@ export function fromSicoobBoleto(raw: unknown): BankBoleto {
   const status = STATUS[situacao.toLowerCase()] ?? 'UNKNOWN';
   const amountCents = reaisNumberToCents(valor);
   const history = Array.isArray(r.listaHistorico) ? r.listaHistorico.map(obj) : [];
-  const dayOf = (tipo: string) =>
-    dayInstant(str(history.filter((h) => str(h?.tipoHistorico) === tipo).at(-1)?.dataHistorico));
+  /** The date of the last history entry of a tipo (5 liquidação, 6 baixa), when it is one. */
+  const dayOf = (tipo: string): string | undefined => {
+    const day = str(history.filter((h) => str(h?.tipoHistorico) === tipo).at(-1)?.dataHistorico);
+    return day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
+  };
+  const factOf = (tipo: string) => {
+    const day = dayOf(tipo);
+    return day ? { at: dayFactTime(day, now), bankTime: day } : { at: new Date(now).toISOString() };
+  };
   const out: BankBoleto = {
     bankId: nn,
     nossoNumero: nn,
@@ -247,11 +261,14 @@ export function fromSicoobBoleto(raw: unknown): BankBoleto {
     ...(str(r.qrCode) ? { pix: { emv: str(r.qrCode)! } } : {}),
   };
   if (status === 'SETTLED') {
-    const at = dayOf('5') ?? new Date().toISOString();
-    out.payment = { paidCents: amountCents, paidAt: at };
+    const { at, bankTime } = factOf('5');
+    out.payment = { paidCents: amountCents, paidAt: at, ...(bankTime ? { bankTime } : {}) };
     out.settlement = { settledCents: amountCents, settledAt: at };
   }
-  if (status === 'CANCELLED') out.cancellation = { cancelledAt: dayOf('6') ?? new Date().toISOString() };
+  if (status === 'CANCELLED') {
+    const { at, bankTime } = factOf('6');
+    out.cancellation = { cancelledAt: at, ...(bankTime ? { bankTime } : {}) };
+  }
   return out;
 }
 
