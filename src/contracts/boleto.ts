@@ -167,5 +167,17 @@ export const getDeliveriesQuery = defineQuery<Delivery[]>('getDeliveries');
 export const getPrintableQuery = defineQuery<{ boleto: BoletoView; payer: Payer; messages: string[] }>('getPrintable');
 /** For an Idempotency-Key replay: what the boleto was created from, and the answer given the first time. */
 export const getCreationQuery = defineQuery<{ requestFingerprint: string; firstResponse?: BoletoView }>('getCreation');
+/**
+ * Everything the records store keeps of a boleto, in one answer: importing a closed workflow costs the worker one
+ * replay of its history instead of one per query (src/records/sync.ts). Personal data (the payer): store use only.
+ */
+export const getRecordQuery = defineQuery<{
+  view: BoletoView;
+  events: BoletoEvent[];
+  deliveries: Delivery[];
+  payer: Payer;
+  messages: string[];
+  requestFingerprint: string;
+}>('getRecord');
 
 export type { BankBoleto };

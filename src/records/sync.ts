@@ -5,7 +5,7 @@
  * row is missing or disagrees with its search attributes (status, due date, nosso número), or lacks its payer, is
  * read from its workflow (queries) and repaired.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, QueryNotRegisteredError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { saoPauloDate } from '../domain';
 import {
   getBoletoQuery,
@@ -13,6 +13,7 @@ import {
   getDeliveriesQuery,
   getEventsQuery,
   getPrintableQuery,
+  getRecordQuery,
 } from '../contracts/boleto';
 import { BoletoStatus, DueDate, NossoNumero } from '../contracts/search-attributes';
 import type { BoletoRecords } from './store';
@@ -24,25 +25,38 @@ export interface ImportResult {
   changed: number;
 }
 
+/**
+ * What the store keeps of a boleto, asked of its workflow in one query (a closed workflow is replayed once per query);
+ * a worker still on code without that query (a rolling deploy) is asked the five older queries instead.
+ */
+async function recordOf(h: WorkflowHandle): Promise<Parameters<BoletoRecords['importBoleto']>[0]> {
+  try {
+    return await h.query(getRecordQuery);
+  } catch (e) {
+    if (!(e instanceof QueryNotRegisteredError)) throw e;
+  }
+  const [view, events, deliveries, printable, creation] = await Promise.all([
+    h.query(getBoletoQuery),
+    h.query(getEventsQuery),
+    h.query(getDeliveriesQuery),
+    h.query(getPrintableQuery),
+    h.query(getCreationQuery),
+  ]);
+  return {
+    view,
+    events,
+    deliveries,
+    payer: printable.payer,
+    messages: printable.messages,
+    requestFingerprint: creation.requestFingerprint,
+  };
+}
+
 /** Copies what the boleto's workflow knows into the store (idempotent). `found: false` when there is no workflow. */
 export async function importFromWorkflow(client: Client, records: BoletoRecords, id: string): Promise<ImportResult> {
   const h = client.workflow.getHandle(id);
   try {
-    const [view, events, deliveries, printable, creation] = await Promise.all([
-      h.query(getBoletoQuery),
-      h.query(getEventsQuery),
-      h.query(getDeliveriesQuery),
-      h.query(getPrintableQuery),
-      h.query(getCreationQuery),
-    ]);
-    const r = await records.importBoleto({
-      view,
-      events,
-      deliveries,
-      payer: printable.payer,
-      messages: printable.messages,
-      requestFingerprint: creation.requestFingerprint,
-    });
+    const r = await records.importBoleto(await recordOf(h));
     return { found: true, ...r };
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return { found: false, inserted: false, changed: 0 };

@@ -147,6 +147,14 @@ export class BoletoLifecycleManager {
     requestFingerprint: this.input.requestFingerprint,
     ...(this.firstResponse ? { firstResponse: this.firstResponse } : {}),
   });
+  record = () => ({
+    view: this.state.view,
+    events: this.state.events,
+    deliveries: this.state.deliveries,
+    payer: this.input.request.payer,
+    messages: this.input.request.messages ?? [],
+    requestFingerprint: this.input.requestFingerprint,
+  });
 
   // ---- signal ----
   onBankEvent = (s: BankEventSignal): void => {

@@ -16,6 +16,7 @@ import {
   getDeliveriesQuery,
   getEventsQuery,
   getPrintableQuery,
+  getRecordQuery,
   resendDeliveryUpdate,
   type StartBoletoInput,
 } from '../contracts/boleto';
@@ -28,6 +29,7 @@ export async function boletoLifecycle(input: StartBoletoInput, carried?: BoletoL
   setHandler(getDeliveriesQuery, boleto.deliveries);
   setHandler(getPrintableQuery, boleto.printable);
   setHandler(getCreationQuery, boleto.creation);
+  setHandler(getRecordQuery, boleto.record);
   setHandler(bankEventSignal, boleto.onBankEvent);
   setHandler(awaitRegistrationUpdate, boleto.awaitRegistration, { validator: boleto.validateAwaitRegistration });
   setHandler(changeDueDateUpdate, boleto.changeDueDate, { validator: boleto.validateChangeDueDate });
