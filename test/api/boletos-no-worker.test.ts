@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
+import { TEST_PAYER } from '../helpers/payer';
 
 describe('boletos API with no worker running', () => {
   let s: BoletoStack;
@@ -35,18 +36,7 @@ describe('boletos API with no worker running', () => {
         accountId: s.accountId,
         amountCents: 15_000,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua A',
-            number: '1',
-            district: 'Centro',
-            city: 'São Paulo',
-            state: 'SP',
-            zipCode: '01001000',
-          },
-        },
+        payer: TEST_PAYER,
       }),
     });
     const body = (await r.json()) as { id: string; status: string; amountCents: number };

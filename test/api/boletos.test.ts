@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, SIM_WEBHOOK_TOKEN, startBoletoStack } from '../helpers/boleto-stack';
 import { OpenApiValidator } from '../helpers/openapi';
+import { TEST_PAYER } from '../helpers/payer';
 
 type View = {
   id: string;
@@ -358,18 +359,7 @@ describe('boletos API › the bank slower than the wait cap', () => {
         accountId: s.accountId,
         amountCents: 15_008,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua A',
-            number: '1',
-            district: 'Centro',
-            city: 'São Paulo',
-            state: 'SP',
-            zipCode: '01001000',
-          },
-        },
+        payer: TEST_PAYER,
       }),
     });
     expect(r.status).toBe(202);

@@ -14,6 +14,7 @@ import { addDays, saoPauloDate } from '../../src/domain';
 import { mod10 } from '../../src/domain/check-digits';
 import { createLogger } from '../../src/logging';
 import { type BoletoStack, startBoletoStack } from '../helpers/boleto-stack';
+import { TEST_PAYER } from '../helpers/payer';
 
 /** Well under the ~29 s a query nobody answers used to hold a request. */
 const FAST_MS = 8_000;
@@ -77,18 +78,7 @@ describe('API with no worker polling', () => {
         accountId: s.accountId,
         amountCents: 12_345,
         dueDate: addDays(saoPauloDate(Date.now()), 10),
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua A',
-            number: '1',
-            district: 'Centro',
-            city: 'São Paulo',
-            state: 'SP',
-            zipCode: '01001000',
-          },
-        },
+        payer: TEST_PAYER,
       },
       s.base,
       { 'Idempotency-Key': 'no-worker-availability-1' },

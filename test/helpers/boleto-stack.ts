@@ -34,6 +34,7 @@ import { sicoobAccountOf, startSicoobSim } from '../banks/sicoob/helpers';
 import type { Role } from '../../src/contracts/access';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { codecClient, createDevEnv, testDataConverter, uniqueId } from './temporal';
+import { TEST_PAYER } from './payer';
 
 export interface Received {
   headers: IncomingMessage['headers'];
@@ -385,18 +386,7 @@ export async function registerBoleto(
       accountId: s.accountId,
       amountCents: 10_000,
       dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: {
-        name: 'Maria da Silva',
-        document: '52998224725',
-        address: {
-          street: 'Rua A',
-          number: '1',
-          district: 'Centro',
-          city: 'São Paulo',
-          state: 'SP',
-          zipCode: '01001000',
-        },
-      },
+      payer: TEST_PAYER,
       ...over,
     }),
   });

@@ -21,6 +21,7 @@ import { BOLETO_CODE_VERSION } from '../../src/workflows/patches';
 import { accountOf as bs2AccountOf } from '../banks/bs2/helpers';
 import { accountOf as itauAccountOf, startSim as startItauSim } from '../banks/itau/helpers';
 import { createTimeSkippingEnv, uniqueId } from './temporal';
+import { TEST_PAYER } from './payer';
 
 export interface LifecycleBench<S> {
   env: TestWorkflowEnvironment;
@@ -84,18 +85,7 @@ function bench<S extends { close(): Promise<void> }>(
         amountCents: i.amountCents,
         issueDate: i.issueDate,
         dueDate: i.dueDate,
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua A',
-            number: '1',
-            district: 'Centro',
-            city: 'São Paulo',
-            state: 'SP',
-            zipCode: '01001000',
-          },
-        },
+        payer: TEST_PAYER,
       },
     }),
     async close() {

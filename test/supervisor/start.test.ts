@@ -20,6 +20,7 @@ import pg from 'pg';
 import { AccessRegistryClient } from '../../src/access/registry-client';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { eventually } from '../helpers/boleto-stack';
+import { TEST_PAYER } from '../helpers/payer';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -177,18 +178,7 @@ describe('npm start supervisor (embedded default)', () => {
         accountId: 'bs2-default',
         amountCents: 4_200,
         dueDate: addDays(saoPauloDate(Date.now()), 5),
-        payer: {
-          name: 'Maria da Silva',
-          document: '52998224725',
-          address: {
-            street: 'Rua A',
-            number: '1',
-            district: 'Centro',
-            city: 'São Paulo',
-            state: 'SP',
-            zipCode: '01001000',
-          },
-        },
+        payer: TEST_PAYER,
       }),
     });
     type View = { id: string; status: string; barcode?: string };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { ACCESS_REGISTRY_WORKFLOW_ID } from '../../src/contracts/access';
 import { type BoletoStack, eventually, SIM_WEBHOOK_TOKEN, startBoletoStack } from '../helpers/boleto-stack';
+import { TEST_PAYER } from '../helpers/payer';
 
 describe('continue-as-new (boleto lifecycle, access registry)', () => {
   let s: BoletoStack;
@@ -42,18 +43,7 @@ describe('continue-as-new (boleto lifecycle, access registry)', () => {
       accountId: s.accountId,
       amountCents: 21_000,
       dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: {
-        name: 'Maria da Silva',
-        document: '52998224725',
-        address: {
-          street: 'Rua A',
-          number: '1',
-          district: 'Centro',
-          city: 'São Paulo',
-          state: 'SP',
-          zipCode: '01001000',
-        },
-      },
+      payer: TEST_PAYER,
     });
     const create = () =>
       fetch(`${s.base}/v1/boletos`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': 'can-1' }, body });

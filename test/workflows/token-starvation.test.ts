@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, saoPauloDate } from '../../src/domain';
 import { type BoletoStack, eventually, startBoletoStack } from '../helpers/boleto-stack';
+import { TEST_PAYER } from '../helpers/payer';
 
 describe('registration burst on a worker without a BS2 token', () => {
   let s: BoletoStack;
@@ -25,18 +26,7 @@ describe('registration burst on a worker without a BS2 token', () => {
       accountId: s.accountId,
       amountCents: 15_000,
       dueDate: addDays(saoPauloDate(Date.now()), 10),
-      payer: {
-        name: 'Maria da Silva',
-        document: '52998224725',
-        address: {
-          street: 'Rua A',
-          number: '1',
-          district: 'Centro',
-          city: 'São Paulo',
-          state: 'SP',
-          zipCode: '01001000',
-        },
-      },
+      payer: TEST_PAYER,
     };
     const answers = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
